@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { hhmm, id, instant, isoDate } from './primitives.js';
+import { appointmentStatus, requestChannel, role, slotChannel } from './enums.js';
+
+export const slot = z.object({
+  /** Deterministic: doctor + local start, so every device derives the same ID. */
+  id,
+  doctorId: id,
+  specialtyId: id,
+  date: isoDate,
+  time: hhmm,
+  startUtc: instant,
+  endUtc: instant,
+  channel: slotChannel,
+  blocked: z.boolean(),
+  appointmentId: id.nullable(),
+});
+export type Slot = z.infer<typeof slot>;
+
+export const appointment = z.object({
+  id,
+  orgId: id,
+  patientId: id,
+  slotId: id,
+  doctorId: id,
+  specialtyId: id,
+  date: isoDate,
+  time: hhmm,
+  startUtc: instant,
+  status: appointmentStatus,
+  channel: requestChannel,
+  referralId: id.nullable(),
+  /** "Moved" is a cancel plus a new booking that points at the one it replaces. */
+  replacesId: id.nullable(),
+  ticketCode: z.string(),
+  queueNumber: z.number().int().positive(),
+  liveQueue: z.boolean(),
+  createdAt: instant,
+  createdBy: id,
+  deviceId: id,
+});
+export type Appointment = z.infer<typeof appointment>;
+
+/** R14: what the ticket (талон) shows. */
+export const ticket = z.object({
+  appointmentId: id,
+  code: z.string(),
+  queueNumber: z.number().int(),
+  organization: z.string(),
+  department: z.string(),
+  address: z.string(),
+  doctorName: z.string(),
+  specialty: z.object({ ru: z.string(), ky: z.string() }),
+  cabinet: z.string(),
+  floor: z.number().int(),
+  date: isoDate,
+  time: hhmm,
+  patientName: z.string(),
+  patientIdMasked: z.string(),
+  issuedAt: instant,
+  status: appointmentStatus,
+});
+export type Ticket = z.infer<typeof ticket>;
+
+/** R15: one row of the register of requests. */
+export const registerEntry = z.object({
+  id,
+  at: instant,
+  patientId: id.nullable(),
+  applicant: z.string(),
+  specialtyId: id.nullable(),
+  doctorId: id.nullable(),
+  channel: requestChannel,
+  result: z.enum(['booked', 'refused', 'cancelled', 'moved']),
+  reason: z.string().nullable(),
+  appointmentId: id.nullable(),
+  appointedAt: instant.nullable(),
+  tookPlace: z.boolean().nullable(),
+  userId: id,
+  deviceId: id,
+});
+export type RegisterEntry = z.infer<typeof registerEntry>;
+
+export const callTask = z.object({
+  id,
+  kind: z.enum(['call_patient']),
+  patientId: id,
+  appointmentId: id.nullable(),
+  reason: z.string(),
+  status: z.enum(['open', 'reached', 'unreachable', 'rebooked']),
+  createdAt: instant,
+});
+export type CallTask = z.infer<typeof callTask>;
+
+export const auditEntry = z.object({
+  id,
+  at: instant,
+  userId: id,
+  deviceId: id,
+  action: z.string(),
+  entity: z.string(),
+  entityId: id,
+  detail: z.string(),
+});
+export type AuditEntry = z.infer<typeof auditEntry>;
+
+export const user = z.object({ id, username: z.string(), fullName: z.string(), role, doctorId: id.nullable() });
+export type User = z.infer<typeof user>;

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/** FHIR AppointmentStatus names (booked, arrived, fulfilled, noshow, cancelled, entered-in-error). */
+export const appointmentStatus = z.enum(['booked', 'arrived', 'fulfilled', 'noshow', 'cancelled', 'entered-in-error']);
+export type AppointmentStatus = z.infer<typeof appointmentStatus>;
+/** Statuses that hold the slot. */
+export const ACTIVE_STATUSES: readonly AppointmentStatus[] = ['booked', 'arrived', 'fulfilled'];
+
+/** Who a slot is reserved for (R7 internet quota, R13 priority windows, R21 doctor repeat visits). */
+export const slotChannel = z.enum(['registry', 'internet', 'doctor', 'priority']);
+export type SlotChannel = z.infer<typeof slotChannel>;
+
+/** How a request reached the clinic (R21). "internet" and "kiosk" are the electronic channels of R9–R11. */
+export const requestChannel = z.enum(['registry', 'phone', 'doctor', 'internet', 'kiosk', 'call_centre']);
+export type RequestChannel = z.infer<typeof requestChannel>;
+export const ELECTRONIC_CHANNELS: readonly RequestChannel[] = ['internet', 'kiosk'];
+
+export const specialtyKind = z.enum(['family', 'narrow', 'preventive']);
+export type SpecialtyKind = z.infer<typeof specialtyKind>;
+
+export const role = z.enum(['registrar', 'head', 'doctor', 'admin']);
+export type Role = z.infer<typeof role>;
+
+export const sex = z.enum(['male', 'female']);
+export type Sex = z.infer<typeof sex>;
+
+export const exceptionKind = z.enum(['vacation', 'sick', 'absenteeism', 'dismissal', 'changed_hours']);
+export type ExceptionKind = z.infer<typeof exceptionKind>;
+
+export const nationalIdKind = z.enum(['KG_PIN', 'KZ_IIN', 'RU_SNILS', 'RU_OMS']);
+export type NationalIdKind = z.infer<typeof nationalIdKind>;
+
+export const profileId = z.enum(['KG', 'KZ', 'RU-MO', 'RU-SM']);
+export type ProfileId = z.infer<typeof profileId>;
+
+export const lang = z.enum(['ru', 'ky']);
+export type Lang = z.infer<typeof lang>;

@@ -1,0 +1,97 @@
+import type { ProfileId } from '../domain/enums.js';
+import { KG_HOLIDAYS, KZ_HOLIDAYS, RU_HOLIDAYS } from './holidays.js';
+import type { PolicyProfile, WorkingWeek } from './types.js';
+
+const weekdays = (open: string, close: string, sat: { open: string; close: string } | null = null): WorkingWeek => ({
+  1: { open, close }, 2: { open, close }, 3: { open, close }, 4: { open, close }, 5: { open, close }, 6: sat, 7: null,
+});
+
+const common = {
+  referral: { requiredForNarrow: true, exemptDispensary: true, exemptPreventive: true, exemptDoctorRepeat: true },
+  electronicCancelCutoffMinutes: 45,
+  noShowBlock: { inARow: 3, withinDays: 30, blockDays: 30 },
+  electronicPerSpecialtyPerDay: 1,
+  liveQueueAfterMinutes: 15,
+  maxInternetShare: 0.3,
+  // The desk may also take internet-quota slots: unused quota is released to the
+  // registry (the patient in front of the desk outranks an empty slot).
+  slotAccess: {
+    registry: ['registry', 'phone', 'call_centre', 'doctor'],
+    internet: ['internet', 'kiosk', 'registry', 'phone', 'call_centre'],
+    doctor: ['doctor'],
+    priority: ['registry', 'phone', 'doctor'],
+  },
+  kgPinSexDigits: { '1': 'female', '2': 'male' },
+} as const satisfies Partial<PolicyProfile>;
+
+const commonSources = {
+  R2: '000 §1; 002 §5; 003 item 9',
+  R5: '000 §2.3–2.4; 001 §2, §4',
+  R7: '000 §5',
+  R9: '000 §1; 004 §3.4.1',
+  R10: '004 §3.4.1',
+  R11: '004 §3.4.1',
+  R12: '001 §2; 004 §3.4.1',
+  R13: '004 §3.4.1',
+};
+
+export const PROFILES: Record<ProfileId, PolicyProfile> = {
+  KG: {
+    ...common,
+    id: 'KG',
+    country: 'KG',
+    defaultTimezone: 'Asia/Bishkek',
+    horizon: { unit: 'working_days', count: 14 },
+    workingWeek: weekdays('08:00', '17:00'),
+    holidays: KG_HOLIDAYS,
+    extraWorkingDays: [],
+    nationalIdKinds: ['KG_PIN'],
+    refusalReasons: ['not_attached', 'no_such_specialist', 'intoxication', 'forged_documents'],
+    sources: { ...commonSources, R1: '000 §1', R3: '000 §1', R20: 'Labour Code KR art. 113' },
+  },
+  KZ: {
+    ...common,
+    id: 'KZ',
+    country: 'KZ',
+    defaultTimezone: 'Asia/Almaty',
+    horizon: { unit: 'working_days', count: 14 },
+    workingWeek: weekdays('08:00', '20:00', { open: '09:00', close: '14:00' }),
+    holidays: KZ_HOLIDAYS,
+    extraWorkingDays: [],
+    nationalIdKinds: ['KZ_IIN'],
+    refusalReasons: ['unreliable_documents', 'not_attached'],
+    sources: { ...commonSources, R1: 'not set by 003; KG value used', R3: '003 item 9', R20: '003 item 7' },
+  },
+  'RU-MO': {
+    ...common,
+    id: 'RU-MO',
+    country: 'RU',
+    defaultTimezone: 'Europe/Moscow',
+    horizon: { unit: 'months', count: 1 },
+    workingWeek: weekdays('08:00', '20:00', { open: '09:00', close: '15:00' }),
+    holidays: RU_HOLIDAYS,
+    extraWorkingDays: [],
+    nationalIdKinds: ['RU_OMS', 'RU_SNILS'],
+    refusalReasons: ['missing_documents', 'unreliable_data', 'not_territorial'],
+    sources: { ...commonSources, R1: '001 order 2.1', R3: '004 §2.6', R20: 'Labour Code RF art. 112' },
+  },
+  'RU-SM': {
+    ...common,
+    id: 'RU-SM',
+    country: 'RU',
+    defaultTimezone: 'Europe/Moscow',
+    horizon: { unit: 'calendar_days', count: 14 },
+    workingWeek: weekdays('08:00', '20:00', { open: '09:00', close: '15:00' }),
+    holidays: RU_HOLIDAYS,
+    extraWorkingDays: [],
+    nationalIdKinds: ['RU_OMS', 'RU_SNILS'],
+    refusalReasons: ['missing_documents', 'unreliable_data', 'not_territorial'],
+    sources: { ...commonSources, R1: '004 §3', R3: '004 §2.6', R20: 'Labour Code RF art. 112' },
+  },
+};
+
+export function getProfile(id: string): PolicyProfile {
+  const p = PROFILES[id as ProfileId];
+  if (!p) throw new Error(`unknown policy profile ${id}`);
+  return p;
+}

@@ -1,0 +1,42 @@
+import type { NationalIdKind, ProfileId, RequestChannel, Sex, SlotChannel } from '../domain/enums.js';
+
+/** Opening hours of a weekday; null = closed. ISO weekday keys 1 (Mon) … 7 (Sun). */
+export type WorkingWeek = Record<1 | 2 | 3 | 4 | 5 | 6 | 7, { open: string; close: string } | null>;
+
+/**
+ * A country's or region's booking rules as data (REQUIREMENTS "Rule values differ by
+ * country"). Every value carries the clause it comes from in `sources`.
+ */
+export interface PolicyProfile {
+  id: ProfileId;
+  country: 'KG' | 'KZ' | 'RU';
+  defaultTimezone: string;
+  /** R1: bookable horizon, refreshed daily. */
+  horizon: { unit: 'working_days' | 'calendar_days' | 'months'; count: number };
+  /** R20: what a working day is. */
+  workingWeek: WorkingWeek;
+  /** R20: public holidays and the days off moved onto weekdays (YYYY-MM-DD). */
+  holidays: readonly string[];
+  /** Weekend days made working by decree (YYYY-MM-DD). */
+  extraWorkingDays: readonly string[];
+  nationalIdKinds: readonly NationalIdKind[];
+  /** Unverified mapping of the KG PIN's first digit (research/domain.md §6.4). */
+  kgPinSexDigits: Record<string, Sex>;
+  /** R3: the closed list of refusal reasons a registrar may record. */
+  refusalReasons: readonly string[];
+  /** R5: who needs a family doctor's referral. */
+  referral: { requiredForNarrow: boolean; exemptDispensary: boolean; exemptPreventive: boolean; exemptDoctorRepeat: boolean };
+  /** R9: cut-off for cancelling through electronic channels. */
+  electronicCancelCutoffMinutes: number;
+  /** R10: no-shows in a row within a window block electronic channels for a while. */
+  noShowBlock: { inARow: number; withinDays: number; blockDays: number };
+  /** R11: max electronic bookings per specialty per patient per day (0 = no limit). */
+  electronicPerSpecialtyPerDay: number;
+  /** R12: later than this → live queue. */
+  liveQueueAfterMinutes: number;
+  /** R7: the most of a doctor's time the head may give the internet channel. */
+  maxInternetShare: number;
+  /** Which request channels may take a slot reserved for a slot channel (R7, R13, R21). */
+  slotAccess: Record<SlotChannel, readonly RequestChannel[]>;
+  sources: Record<string, string>;
+}

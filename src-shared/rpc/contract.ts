@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { ticket, user } from '../domain/appointment.js';
+import { id, isoDate } from '../domain/primitives.js';
+import { lang, requestChannel, role, type Role } from '../domain/enums.js';
+import {
+  appointmentView, bookResult, daySlot, directoryView, patientCard, patientSummary, registerView, session, slotSearchResult,
+} from './views.js';
+
+interface MethodSpec {
+  input: z.ZodType;
+  output: z.ZodType;
+  /** "public" methods need no session; every other method names the roles that may call it. */
+  roles: 'public' | readonly Role[];
+}
+
+const staff = ['registrar', 'head', 'doctor', 'admin'] as const;
+const desk = ['registrar', 'head', 'doctor'] as const;
+const ok = z.object({ ok: z.literal(true) });
+
+/** Booking-channel field: what the screen says the request came through (R21). */
+const channelField = requestChannel.default('registry');
+
+/**
+ * The one RPC contract between the desk UI and the local services. Both
+ * transports (Electron IPC and HTTP `POST /rpc/<method>`) serve exactly this map,
+ * validating input and output with these schemas.
+ */
+export const contract = {
+  'auth.signIn': {
+    input: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200), lang: lang.default('ru') }),
+    output: session,
+    roles: 'public',
+  },
+  'auth.signOut': { input: z.object({}), output: ok, roles: staff },
+  'auth.me': { input: z.object({}), output: user, roles: staff },
+  'directory.get': { input: z.object({}), output: directoryView, roles: staff },
+  'patients.find': {
+    input: z.object({ query: z.string().trim().min(2).max(100) }),
+    output: z.array(patientSummary),
+    roles: desk,
+  },
+  'patients.get': { input: z.object({ patientId: id }), output: patientCard, roles: desk },
+  'slots.search': {
+    input: z.object({ specialtyId: id.optional(), doctorId: id.optional(), patientId: id.optional(), from: isoDate.optional(), to: isoDate.optional() }),
+    output: slotSearchResult,
+    roles: desk,
+  },
+  'slots.day': { input: z.object({ doctorId: id, date: isoDate }), output: z.array(daySlot), roles: desk },
+  'appointments.book': {
+    input: z.object({ patientId: id, slotId: id, channel: channelField, preventive: z.boolean().default(false) }),
+    output: bookResult,
+    roles: desk,
+  },
+  'appointments.cancel': { input: z.object({ appointmentId: id, channel: channelField }), output: appointmentView, roles: desk },
+  'appointments.move': { input: z.object({ appointmentId: id, slotId: id }), output: bookResult, roles: desk },
+  'appointments.checkIn': { input: z.object({ appointmentId: id }), output: appointmentView, roles: desk },
+  'appointments.noShow': { input: z.object({ appointmentId: id }), output: appointmentView, roles: desk },
+  'appointments.fulfil': { input: z.object({ appointmentId: id }), output: appointmentView, roles: ['doctor', 'head'] },
+  'appointments.day': {
+    input: z.object({ date: isoDate.optional(), doctorId: id.optional() }),
+    output: z.array(appointmentView),
+    roles: desk,
+  },
+  'register.list': {
+    input: z.object({
+      from: isoDate.optional(),
+      to: isoDate.optional(),
+      result: z.enum(['booked', 'refused', 'cancelled', 'moved']).optional(),
+      specialtyId: id.optional(),
+      limit: z.number().int().min(1).max(500).default(200),
+    }),
+    output: z.array(registerView),
+    roles: ['registrar', 'head', 'admin'],
+  },
+  'register.refuse': {
+    input: z.object({ patientId: id.nullable(), applicant: z.string().max(200).default(''), specialtyId: id.nullable(), reason: z.string().min(1).max(64), channel: channelField }),
+    output: registerView,
+    roles: ['registrar', 'head'],
+  },
+  'tickets.get': { input: z.object({ appointmentId: id }), output: ticket, roles: desk },
+} as const satisfies Record<string, MethodSpec>;
+
+export type Contract = typeof contract;
+export type Method = keyof Contract;
+export type Input<M extends Method> = z.input<Contract[M]['input']>;
+export type ParsedInput<M extends Method> = z.output<Contract[M]['input']>;
+export type Output<M extends Method> = z.output<Contract[M]['output']>;
+
+export const isMethod = (name: string): name is Method => Object.prototype.hasOwnProperty.call(contract, name);
+
+export { role };

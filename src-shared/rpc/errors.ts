@@ -1,0 +1,27 @@
+import { REFUSALS, type RefusalCode } from '../rules/decision.js';
+
+export type ErrorCode =
+  | RefusalCode
+  | 'bad_input' | 'unknown_method' | 'unauthenticated' | 'forbidden' | 'bad_credentials'
+  | 'not_found' | 'id_format' | 'id_date' | 'id_check_digit' | 'unknown_reason' | 'internal';
+
+/** HTTP status for each error: 4xx with a machine-readable code on the RPC transport. */
+export function httpStatus(code: ErrorCode): number {
+  switch (code) {
+    case 'bad_input': case 'id_format': case 'id_date': case 'id_check_digit': case 'unknown_reason': return 400;
+    case 'unauthenticated': case 'bad_credentials': return 401;
+    case 'forbidden': return 403;
+    case 'not_found': case 'unknown_method': return 404;
+    case 'internal': return 500;
+    default: return REFUSALS[code].kind === 'policy' ? 422 : 409;
+  }
+}
+
+/** The error every transport carries: a code, parameters, and the message in the caller's language. */
+export interface RpcErrorBody { code: ErrorCode; message: string; params?: Record<string, string | number>; issues?: string[] }
+
+export class AppError extends Error {
+  constructor(readonly code: ErrorCode, readonly params?: Record<string, string | number>, readonly issues?: string[]) {
+    super(code);
+  }
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { appointment, registerEntry, ticket, user } from '../domain/appointment.js';
+import { cabinet, department, doctor, organization, specialty } from '../domain/directory.js';
+import { patient, referral } from '../domain/patient.js';
+import { hhmm, id, instant, isoDate } from '../domain/primitives.js';
+import { lang, nationalIdKind, profileId, slotChannel } from '../domain/enums.js';
+
+/** What the screens receive: domain records joined with the names they display. */
+export const appointmentView = appointment.extend({
+  patientName: z.string(),
+  patientNationalId: z.string(),
+  doctorName: z.string(),
+  cabinet: z.string(),
+  floor: z.number().int(),
+});
+export type AppointmentView = z.infer<typeof appointmentView>;
+
+export const patientSummary = patient.pick({ id: true, nationalId: true, fullName: true, birthDate: true, phone: true }).extend({
+  attached: z.boolean(),
+});
+export type PatientSummary = z.infer<typeof patientSummary>;
+
+export const patientCard = z.object({
+  patient,
+  age: z.number().int(),
+  attached: z.boolean(),
+  attachedOrgName: z.string().nullable(),
+  departmentName: z.string().nullable(),
+  familyDoctorId: id.nullable(),
+  familyDoctorName: z.string().nullable(),
+  upcoming: z.array(appointmentView),
+  referrals: z.array(referral),
+  noShowBlockedUntil: instant.nullable(),
+});
+export type PatientCard = z.infer<typeof patientCard>;
+
+export const doctorDay = z.object({
+  doctorId: id,
+  date: isoDate,
+  free: z.number().int().nonnegative(),
+  firstTime: hhmm.nullable(),
+  needsConsent: z.boolean(),
+});
+export type DoctorDay = z.infer<typeof doctorDay>;
+
+export const slotSearchResult = z.object({
+  today: isoDate,
+  horizonEnd: isoDate,
+  dates: z.array(isoDate),
+  /** R25: free tickets per specialty over the horizon. */
+  specialtyFree: z.array(z.object({ specialtyId: id, free: z.number().int() })),
+  /** R25: free tickets per doctor-day. */
+  doctorDays: z.array(doctorDay),
+});
+export type SlotSearchResult = z.infer<typeof slotSearchResult>;
+
+export const daySlot = z.object({
+  slotId: id,
+  time: hhmm,
+  channel: slotChannel,
+  state: z.enum(['free', 'taken', 'blocked', 'past', 'reserved']),
+});
+export type DaySlot = z.infer<typeof daySlot>;
+
+export const directoryView = z.object({
+  organization,
+  departments: z.array(department),
+  specialties: z.array(specialty),
+  doctors: z.array(doctor.extend({ cabinet: cabinet.pick({ number: true, floor: true }) })),
+  profile: z.object({ id: profileId, refusalReasons: z.array(z.string()), nationalIdKinds: z.array(nationalIdKind) }),
+  today: isoDate,
+  horizonEnd: isoDate,
+  device: z.object({ id, prefix: z.string() }),
+});
+export type DirectoryView = z.infer<typeof directoryView>;
+
+export const session = z.object({ token: z.string(), user, lang });
+export type Session = z.infer<typeof session>;
+
+export const bookResult = z.object({ appointment: appointmentView, ticket });
+export type BookResult = z.infer<typeof bookResult>;
+
+export const registerView = registerEntry.extend({ patientName: z.string().nullable() });
+export type RegisterView = z.infer<typeof registerView>;

@@ -1,0 +1,30 @@
+/**
+ * Why an action is refused. "policy" refusals are the clinic's rules: they are
+ * recorded in the register of requests (R15). "input" refusals mean the request
+ * itself cannot be carried out (slot gone, wrong state): nothing is written.
+ */
+export const REFUSALS = {
+  not_attached: { kind: 'policy', rule: 'R2' },
+  specialty_not_offered: { kind: 'policy', rule: 'R3' },
+  referral_required: { kind: 'policy', rule: 'R5' },
+  slot_channel: { kind: 'policy', rule: 'R7/R13' },
+  noshow_blocked: { kind: 'policy', rule: 'R10' },
+  electronic_daily_limit: { kind: 'policy', rule: 'R11' },
+  cancel_cutoff: { kind: 'policy', rule: 'R9' },
+  beyond_horizon: { kind: 'input', rule: 'R1' },
+  slot_in_past: { kind: 'input', rule: 'R1' },
+  slot_blocked: { kind: 'input', rule: 'R8' },
+  slot_taken: { kind: 'input', rule: 'double booking guard' },
+  bad_status: { kind: 'input', rule: 'status machine' },
+  not_today: { kind: 'input', rule: 'R18' },
+  not_started: { kind: 'input', rule: 'status machine' },
+} as const;
+
+export type RefusalCode = keyof typeof REFUSALS;
+
+export type Decision<T = object> =
+  | ({ ok: true } & T)
+  | { ok: false; code: RefusalCode; params?: Record<string, string | number> };
+
+export const refuse = (code: RefusalCode, params?: Record<string, string | number>): Decision<never> =>
+  params ? { ok: false, code, params } : { ok: false, code };

@@ -1,0 +1,51 @@
+import { DateTime } from 'luxon';
+
+/** Calendar arithmetic on clinic-local YYYY-MM-DD strings (zone-free on purpose). */
+export function addDays(iso: string, days: number): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+export function addMonths(iso: string, months: number): string {
+  return DateTime.fromISO(iso, { zone: 'UTC' }).plus({ months }).toISODate()!;
+}
+
+/** 1 = Monday … 7 = Sunday. */
+export function isoWeekday(iso: string): 1 | 2 | 3 | 4 | 5 | 6 | 7 {
+  const wd = new Date(`${iso}T00:00:00Z`).getUTCDay();
+  return (wd === 0 ? 7 : wd) as 1 | 2 | 3 | 4 | 5 | 6 | 7;
+}
+
+export function datesBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
+  return out;
+}
+
+/** The clinic-local date and time of an instant. */
+export function localParts(instantMs: number, zone: string): { date: string; time: string } {
+  const dt = DateTime.fromMillis(instantMs, { zone });
+  return { date: dt.toISODate()!, time: dt.toFormat('HH:mm') };
+}
+
+/** UTC instant of a clinic-local wall-clock time; throws on an unknown zone. */
+export function wallToUtc(date: string, time: string, zone: string): number {
+  const dt = DateTime.fromISO(`${date}T${time}`, { zone });
+  if (!dt.isValid) throw new Error(`invalid local time ${date} ${time} in ${zone}: ${dt.invalidReason}`);
+  return dt.toMillis();
+}
+
+export function minutesOf(hhmm: string): number {
+  return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+}
+
+export function hhmmOf(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+export function ageOn(birthDate: string, today: string): number {
+  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
+  return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
+}

@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { decideBooking, noShowBlockedUntil, type BookingFacts } from '../../src-shared/rules/booking.js';
+import { decideCancel, decideCheckIn, decideFulfil, decideNoShow } from '../../src-shared/rules/transitions.js';
+import { orderFamilyDoctors } from '../../src-shared/rules/family.js';
+import { PROFILES } from '../../src-shared/policy/profiles.js';
+import { REFUSALS } from '../../src-shared/rules/decision.js';
+
+const NOW = Date.parse('2026-11-23T03:00:00Z'); // 09:00 in Bishkek
+const H = 3_600_000;
+const DAY = 24 * H;
+const base = (): BookingFacts => ({
+  profile: PROFILES.KG,
+  now: NOW,
+  horizonEnd: '2026-12-10',
+  orgId: 'org1',
+  patient: { attachedOrgId: 'org1', dispensarySpecialtyIds: [], priority: false },
+  slot: { date: '2026-11-24', startUtc: NOW + DAY, channel: 'registry', blocked: false, taken: false, specialtyId: 'cardio' },
+  specialtyKind: 'family',
+  channel: 'registry',
+  actor: { role: 'registrar', doctorSpecialtyId: null },
+  hasReferral: false,
+  preventive: false,
+  history: [],
+  sameSpecialtySameDay: 0,
+});
+const withFacts = (patch: (f: BookingFacts) => void) => { const f = base(); patch(f); return decideBooking(f); };
+
+describe('R1 horizon (000 §1; 004 §3; 001 order 2.1)', () => {
+  it('refuses a slot after the horizon end and a slot in the past', () => {
+    expect(withFacts((f) => { f.slot.date = '2026-12-11'; })).toMatchObject({ ok: false, code: 'beyond_horizon' });
+    expect(withFacts((f) => { f.slot.startUtc = NOW - 1; })).toMatchObject({ ok: false, code: 'slot_in_past' });
+    expect(withFacts((f) => { f.slot.date = '2026-12-10'; })).toEqual({ ok: true });
+  });
+});
+
+describe('R2 attachment (000 §1; 002 §5; 003 item 9)', () => {
+  it('refuses an unattached patient and one attached elsewhere', () => {
+    expect(withFacts((f) => { f.patient.attachedOrgId = null; })).toMatchObject({ ok: false, code: 'not_attached' });
+    expect(withFacts((f) => { f.patient.attachedOrgId = 'other'; })).toMatchObject({ ok: false, code: 'not_attached' });
+  });
+  it('a refusal for non-attachment is a policy refusal, recorded in the register (R15, 004 App. 5)', () => {
+    expect(REFUSALS.not_attached.kind).toBe('policy');
+  });
+});
+
+describe('R3 refusal reasons are a closed list per profile (000 §1; 003 item 9; 004 §2.6)', () => {
+  it('each profile lists its own reasons', () => {
+    expect(PROFILES.KG.refusalReasons).toEqual(['not_attached', 'no_such_specialist', 'intoxication', 'forged_documents']);
+    expect(PROFILES.KZ.refusalReasons).toEqual(['unreliable_documents', 'not_attached']);
+    expect(PROFILES['RU-SM'].refusalReasons).toEqual(['missing_documents', 'unreliable_data', 'not_territorial']);
+  });
+});
+
+describe('R4 family doctor (000 §2.2)', () => {
+  it('books a family doctor the same day', () => {
+    expect(withFacts((f) => { f.slot.date = '2026-11-23'; f.slot.startUtc = NOW + H; })).toEqual({ ok: true });
+  });
+  it('offers only the own family doctor while they have free slots; others, with consent, when full', () => {
+    const days = [{ doctorId: 'own', free: 2 }, { doctorId: 'other', free: 5 }];
+    expect(orderFamilyDoctors('own', days)).toEqual([{ doctorId: 'own', free: 2, needsConsent: false }]);
+    const full = [{ doctorId: 'own', free: 0 }, { doctorId: 'other', free: 5 }];
+    expect(orderFamilyDoctors('own', full).find((d) => d.doctorId === 'other')).toEqual({ doctorId: 'other', free: 5, needsConsent: true });
+  });
+});
+
+describe('R5 narrow specialists need a referral (000 §2.3–2.4; 001 §2, §4)', () => {
+  const narrow = (patch: (f: BookingFacts) => void = () => {}) => withFacts((f) => { f.specialtyKind = 'narrow'; patch(f); });
+  it('refuses without a referral and books with one', () => {
+    expect(narrow()).toMatchObject({ ok: false, code: 'referral_required' });
+    expect(narrow((f) => { f.hasReferral = true; })).toEqual({ ok: true });
+  });
+  it('exempts dispensary observation by that specialty', () => {
+    expect(narrow((f) => { f.patient.dispensarySpecialtyIds = ['cardio']; })).toEqual({ ok: true });
+    expect(narrow((f) => { f.patient.dispensarySpecialtyIds = ['neuro']; })).toMatchObject({ ok: false });
+  });
+  it('exempts preventive examinations', () => {
+    expect(narrow((f) => { f.preventive = true; })).toEqual({ ok: true });
+  });
+  it('exempts a repeat visit booked by a doctor of that specialty, not by another', () => {
+    expect(narrow((f) => { f.channel = 'doctor'; f.slot.channel = 'doctor'; f.actor = { role: 'doctor', doctorSpecialtyId: 'cardio' }; })).toEqual({ ok: true });
+    expect(narrow((f) => { f.channel = 'doctor'; f.actor = { role: 'doctor', doctorSpecialtyId: 'neuro' }; })).toMatchObject({ ok: false, code: 'referral_required' });
+  });
+});
+
+describe('R7 internet quota and R13 priority windows (000 §5; 004 §3.4.1)', () => {
+  it('doctor repeat-visit slots are for the doctor channel only', () => {
+    expect(withFacts((f) => { f.slot.channel = 'doctor'; })).toMatchObject({ ok: false, code: 'slot_channel' });
+  });
+  it('priority windows take only priority patients', () => {
+    expect(withFacts((f) => { f.slot.channel = 'priority'; })).toMatchObject({ ok: false, code: 'slot_channel' });
+    expect(withFacts((f) => { f.slot.channel = 'priority'; f.patient.priority = true; })).toEqual({ ok: true });
+  });
+  it('the internet channel cannot take registry slots', () => {
+    expect(withFacts((f) => { f.channel = 'internet'; })).toMatchObject({ ok: false, code: 'slot_channel' });
+    expect(withFacts((f) => { f.channel = 'internet'; f.slot.channel = 'internet'; })).toEqual({ ok: true });
+  });
+  it('the head may give the internet at most 30 % of a doctor\'s time', () => {
+    expect(PROFILES.KG.maxInternetShare).toBe(0.3);
+  });
+});
+
+describe('R9 cancellation (000 §1; 004 §3.4.1)', () => {
+  const a = { status: 'booked' as const, startUtc: NOW + 30 * 60_000, date: '2026-11-23' };
+  it('the desk cancels any time before the visit; electronic channels up to 45 min before', () => {
+    expect(decideCancel(PROFILES.KG, a, 'registry', NOW)).toEqual({ ok: true });
+    expect(decideCancel(PROFILES.KG, a, 'internet', NOW)).toMatchObject({ ok: false, code: 'cancel_cutoff', params: { minutes: 45 } });
+    expect(decideCancel(PROFILES.KG, { ...a, startUtc: NOW + 46 * 60_000 }, 'internet', NOW)).toEqual({ ok: true });
+  });
+  it('a cancelled booking cannot be cancelled again', () => {
+    expect(decideCancel(PROFILES.KG, { ...a, status: 'cancelled' }, 'registry', NOW)).toMatchObject({ ok: false, code: 'bad_status' });
+  });
+});
+
+describe('R10 no-show blocking (004 §3.4.1)', () => {
+  const visits = (...s: Array<['noshow' | 'fulfilled' | 'cancelled', number]>) => s.map(([status, daysAgo]) => ({ status, startUtc: NOW - daysAgo * DAY }));
+  it('3 no-shows in a row within a month block electronic channels for a month after the last', () => {
+    const h = visits(['noshow', 2], ['noshow', 10], ['noshow', 20], ['fulfilled', 40]);
+    expect(noShowBlockedUntil(PROFILES.KG, h, NOW)).toBe(NOW - 2 * DAY + 30 * DAY);
+    expect(withFacts((f) => { f.channel = 'internet'; f.slot.channel = 'internet'; f.history = h; })).toMatchObject({ ok: false, code: 'noshow_blocked' });
+  });
+  it('the registry desk still books them', () => {
+    const h = visits(['noshow', 2], ['noshow', 10], ['noshow', 20]);
+    expect(withFacts((f) => { f.history = h; })).toEqual({ ok: true });
+  });
+  it('a visit in between breaks the row; cancellations do not count; spread over more than a month does not block', () => {
+    expect(noShowBlockedUntil(PROFILES.KG, visits(['noshow', 2], ['fulfilled', 5], ['noshow', 10], ['noshow', 20]), NOW)).toBeNull();
+    expect(noShowBlockedUntil(PROFILES.KG, visits(['noshow', 2], ['cancelled', 5], ['noshow', 10], ['noshow', 20]), NOW)).not.toBeNull();
+    expect(noShowBlockedUntil(PROFILES.KG, visits(['noshow', 2], ['noshow', 20], ['noshow', 40]), NOW)).toBeNull();
+  });
+  it('the block ends after a month', () => {
+    expect(noShowBlockedUntil(PROFILES.KG, visits(['noshow', 31], ['noshow', 35], ['noshow', 40]), NOW)).toBeNull();
+  });
+});
+
+describe('R11 one electronic booking per specialty per day (004 §3.4.1)', () => {
+  it('refuses a second electronic booking of the specialty that day, but not at the desk', () => {
+    expect(withFacts((f) => { f.channel = 'internet'; f.slot.channel = 'internet'; f.sameSpecialtySameDay = 1; })).toMatchObject({ ok: false, code: 'electronic_daily_limit' });
+    expect(withFacts((f) => { f.sameSpecialtySameDay = 1; })).toEqual({ ok: true });
+  });
+});
+
+describe('R12 lateness (001 §2; 004 §3.4.1) and R18 arrival (004 §3.4.1)', () => {
+  const a = { status: 'booked' as const, startUtc: NOW, date: '2026-11-23' };
+  it('checks in on time, and more than 15 min late goes to the live queue', () => {
+    expect(decideCheckIn(PROFILES.KG, a, '2026-11-23', NOW + 15 * 60_000)).toEqual({ ok: true, liveQueue: false });
+    expect(decideCheckIn(PROFILES.KG, a, '2026-11-23', NOW + 16 * 60_000)).toEqual({ ok: true, liveQueue: true });
+  });
+  it('checks in only on the day of the visit and only a booked appointment', () => {
+    expect(decideCheckIn(PROFILES.KG, { ...a, date: '2026-11-24' }, '2026-11-23', NOW)).toMatchObject({ ok: false, code: 'not_today' });
+    expect(decideCheckIn(PROFILES.KG, { ...a, status: 'arrived' }, '2026-11-23', NOW)).toMatchObject({ ok: false, code: 'bad_status' });
+  });
+});
+
+describe('status machine (FHIR AppointmentStatus)', () => {
+  const a = { status: 'booked' as const, startUtc: NOW, date: '2026-11-23' };
+  it('no-show only once the visit time has come; fulfil only after arrival', () => {
+    expect(decideNoShow(a, NOW - 1)).toMatchObject({ ok: false, code: 'not_started' });
+    expect(decideNoShow(a, NOW)).toEqual({ ok: true });
+    expect(decideFulfil(a)).toMatchObject({ ok: false, code: 'bad_status' });
+    expect(decideFulfil({ ...a, status: 'arrived' })).toEqual({ ok: true });
+  });
+});
+
+describe('slot guards', () => {
+  it('refuses a taken or blocked slot', () => {
+    expect(withFacts((f) => { f.slot.taken = true; })).toMatchObject({ ok: false, code: 'slot_taken' });
+    expect(withFacts((f) => { f.slot.blocked = true; })).toMatchObject({ ok: false, code: 'slot_blocked' });
+  });
+});
