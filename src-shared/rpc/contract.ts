@@ -41,11 +41,11 @@ export const contract = {
   },
   'patients.get': { input: z.object({ patientId: id }), output: patientCard, roles: desk },
   'slots.search': {
-    input: z.object({ specialtyId: id.optional(), doctorId: id.optional(), patientId: id.optional(), from: isoDate.optional(), to: isoDate.optional() }),
+    input: z.object({ specialtyId: id.optional(), doctorId: id.optional(), patientId: id.optional(), channel: channelField }),
     output: slotSearchResult,
     roles: desk,
   },
-  'slots.day': { input: z.object({ doctorId: id, date: isoDate }), output: z.array(daySlot), roles: desk },
+  'slots.day': { input: z.object({ doctorId: id, date: isoDate, patientId: id.optional(), channel: channelField }), output: z.array(daySlot), roles: desk },
   'appointments.book': {
     input: z.object({ patientId: id, slotId: id, channel: channelField, preventive: z.boolean().default(false) }),
     output: bookResult,

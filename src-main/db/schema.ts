@@ -1,0 +1,235 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/**
+ * The desk's local replica. Tables the sync server owns carry `org_id` and
+ * `server_seq` (the server's change sequence; null until the server has seen the row).
+ * Instants are UTC epoch ms; `date`/`time` columns are clinic-local wall clock.
+ */
+const serverOwned = {
+  orgId: text('org_id').notNull(),
+  serverSeq: integer('server_seq'),
+};
+
+export const meta = sqliteTable('meta', { key: text('key').primaryKey(), value: text('value').notNull() });
+
+export const regions = sqliteTable('regions', { id: text('id').primaryKey(), name: text('name').notNull(), serverSeq: integer('server_seq') });
+
+export const organizations = sqliteTable('organizations', {
+  id: text('id').primaryKey(),
+  regionId: text('region_id').notNull(),
+  name: text('name').notNull(),
+  address: text('address').notNull(),
+  phone: text('phone').notNull(),
+  profileId: text('profile_id').notNull(),
+  timezone: text('timezone').notNull(),
+  serverSeq: integer('server_seq'),
+});
+
+export const departments = sqliteTable('departments', {
+  id: text('id').primaryKey(),
+  ...serverOwned,
+  name: text('name').notNull(),
+  isFamilyGroup: integer('is_family_group', { mode: 'boolean' }).notNull(),
+});
+
+export const specialties = sqliteTable('specialties', {
+  id: text('id').primaryKey(),
+  kind: text('kind').notNull(),
+  nameRu: text('name_ru').notNull(),
+  nameKy: text('name_ky').notNull(),
+  serverSeq: integer('server_seq'),
+});
+
+export const cabinets = sqliteTable('cabinets', {
+  id: text('id').primaryKey(),
+  ...serverOwned,
+  number: text('number').notNull(),
+  floor: integer('floor').notNull(),
+});
+
+export const doctors = sqliteTable('doctors', {
+  id: text('id').primaryKey(),
+  ...serverOwned,
+  departmentId: text('department_id').notNull().references(() => departments.id),
+  specialtyId: text('specialty_id').notNull().references(() => specialties.id),
+  cabinetId: text('cabinet_id').notNull().references(() => cabinets.id),
+  fullName: text('full_name').notNull(),
+  active: integer('active', { mode: 'boolean' }).notNull(),
+});
+
+export const scheduleTemplates = sqliteTable('schedule_templates', {
+  id: text('id').primaryKey(),
+  ...serverOwned,
+  doctorId: text('doctor_id').notNull().references(() => doctors.id),
+  validFrom: text('valid_from').notNull(),
+  validTo: text('valid_to'),
+  slotMinutes: integer('slot_minutes').notNull(),
+  weekJson: text('week_json').notNull(),
+});
+
+export const scheduleExceptions = sqliteTable('schedule_exceptions', {
+  id: text('id').primaryKey(),
+  ...serverOwned,
+  doctorId: text('doctor_id').notNull().references(() => doctors.id),
+  kind: text('kind').notNull(),
+  fromDate: text('from_date').notNull(),
+  toDate: text('to_date').notNull(),
+  intervalsJson: text('intervals_json'),
+  note: text('note').notNull(),
+}, (t) => [index('exceptions_doctor').on(t.doctorId, t.fromDate)]);
+
+/**
+ * Materialized slots over the horizon. `appointment_id` is the slot's holder: a
+ * booking is a compare-and-set on it (`… WHERE appointment_id IS NULL`), and the
+ * unique index makes one appointment hold at most one slot.
+ */
+export const slots = sqliteTable('slots', {
+  id: text('id').primaryKey(),
+  ...serverOwned,
+  doctorId: text('doctor_id').notNull().references(() => doctors.id),
+  specialtyId: text('specialty_id').notNull(),
+  date: text('date').notNull(),
+  time: text('time').notNull(),
+  startUtc: integer('start_utc').notNull(),
+  endUtc: integer('end_utc').notNull(),
+  channel: text('channel').notNull(),
+  blocked: integer('blocked', { mode: 'boolean' }).notNull(),
+  appointmentId: text('appointment_id'),
+}, (t) => [
+  // Covers the free-slot search (R25 counts) without touching the table rows.
+  index('slots_search').on(t.specialtyId, t.startUtc, t.appointmentId, t.blocked, t.channel, t.doctorId, t.date, t.time),
+  index('slots_doctor_day').on(t.doctorId, t.date, t.time),
+  uniqueIndex('slots_holder').on(t.appointmentId),
+]);
+
+export const patients = sqliteTable('patients', {
+  id: text('id').primaryKey(),
+  ...serverOwned,
+  nationalId: text('national_id').notNull(),
+  nationalIdKind: text('national_id_kind').notNull(),
+  fullName: text('full_name').notNull(),
+  /** Lower-cased, ё→е: the key the name-prefix search runs on. */
+  nameKey: text('name_key').notNull(),
+  birthDate: text('birth_date').notNull(),
+  sex: text('sex').notNull(),
+  address: text('address').notNull(),
+  phone: text('phone').notNull(),
+  /** Last 9 digits of the phone, for lookup whatever the prefix typed. */
+  phoneKey: text('phone_key').notNull(),
+  attachedOrgId: text('attached_org_id'),
+  attachedDepartmentId: text('attached_department_id'),
+  attachedDoctorId: text('attached_doctor_id'),
+  attachedSince: text('attached_since'),
+  priority: integer('priority', { mode: 'boolean' }).notNull(),
+}, (t) => [
+  uniqueIndex('patients_national_id').on(t.nationalId),
+  index('patients_name').on(t.nameKey),
+  index('patients_phone').on(t.phoneKey),
+]);
+
+export const dispensary = sqliteTable('dispensary', {
+  patientId: text('patient_id').notNull().references(() => patients.id),
+  specialtyId: text('specialty_id').notNull(),
+  since: text('since').notNull(),
+}, (t) => [primaryKey({ columns: [t.patientId, t.specialtyId] })]);
+
+export const referrals = sqliteTable('referrals', {
+  id: text('id').primaryKey(),
+  ...serverOwned,
+  patientId: text('patient_id').notNull().references(() => patients.id),
+  specialtyId: text('specialty_id').notNull(),
+  issuedByDoctorId: text('issued_by_doctor_id').notNull(),
+  issuedAt: integer('issued_at').notNull(),
+  validUntil: text('valid_until').notNull(),
+  usedByAppointmentId: text('used_by_appointment_id'),
+}, (t) => [index('referrals_patient').on(t.patientId, t.specialtyId)]);
+
+export const appointments = sqliteTable('appointments', {
+  id: text('id').primaryKey(),
+  ...serverOwned,
+  patientId: text('patient_id').notNull().references(() => patients.id),
+  slotId: text('slot_id').notNull(),
+  doctorId: text('doctor_id').notNull(),
+  specialtyId: text('specialty_id').notNull(),
+  date: text('date').notNull(),
+  time: text('time').notNull(),
+  startUtc: integer('start_utc').notNull(),
+  status: text('status').notNull(),
+  channel: text('channel').notNull(),
+  referralId: text('referral_id'),
+  replacesId: text('replaces_id'),
+  ticketCode: text('ticket_code').notNull(),
+  queueNumber: integer('queue_number').notNull(),
+  liveQueue: integer('live_queue', { mode: 'boolean' }).notNull(),
+  createdAt: integer('created_at').notNull(),
+  createdBy: text('created_by').notNull(),
+  deviceId: text('device_id').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+}, (t) => [
+  index('appointments_patient').on(t.patientId, t.startUtc),
+  index('appointments_day').on(t.date, t.doctorId, t.time),
+  uniqueIndex('appointments_ticket').on(t.ticketCode),
+  // Second guard against double booking, independent of the slot row.
+  uniqueIndex('appointments_one_per_slot').on(t.slotId).where(sql`status IN ('booked', 'arrived', 'fulfilled')`),
+]);
+
+export const registerEntries = sqliteTable('register_entries', {
+  id: text('id').primaryKey(),
+  ...serverOwned,
+  at: integer('at').notNull(),
+  patientId: text('patient_id'),
+  applicant: text('applicant').notNull(),
+  specialtyId: text('specialty_id'),
+  doctorId: text('doctor_id'),
+  channel: text('channel').notNull(),
+  result: text('result').notNull(),
+  reason: text('reason'),
+  appointmentId: text('appointment_id'),
+  appointedAt: integer('appointed_at'),
+  userId: text('user_id').notNull(),
+  deviceId: text('device_id').notNull(),
+}, (t) => [index('register_at').on(t.at)]);
+
+export const tasks = sqliteTable('tasks', {
+  id: text('id').primaryKey(),
+  ...serverOwned,
+  kind: text('kind').notNull(),
+  patientId: text('patient_id').notNull(),
+  appointmentId: text('appointment_id'),
+  reason: text('reason').notNull(),
+  status: text('status').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  username: text('username').notNull().unique(),
+  fullName: text('full_name').notNull(),
+  role: text('role').notNull(),
+  doctorId: text('doctor_id'),
+  passwordHash: text('password_hash').notNull(),
+});
+
+/** Who did what, from which device (never synced away, never edited). */
+export const audit = sqliteTable('audit', {
+  id: text('id').primaryKey(),
+  at: integer('at').notNull(),
+  userId: text('user_id').notNull(),
+  deviceId: text('device_id').notNull(),
+  action: text('action').notNull(),
+  entity: text('entity').notNull(),
+  entityId: text('entity_id').notNull(),
+  detail: text('detail').notNull(),
+});
+
+/** Operations waiting for the sync server, in device-sequence order (`seq`). */
+export const outbox = sqliteTable('outbox', {
+  seq: integer('seq').primaryKey({ autoIncrement: true }),
+  opId: text('op_id').notNull().unique(),
+  hlc: text('hlc').notNull(),
+  name: text('name').notNull(),
+  args: text('args').notNull(),
+  createdAt: integer('created_at').notNull(),
+  status: text('status').notNull(),
+});

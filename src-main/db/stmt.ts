@@ -1,0 +1,16 @@
+import type Database from 'better-sqlite3';
+
+const caches = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+/**
+ * A prepared statement, compiled once per connection. Hot paths (book, search,
+ * lookup) run raw prepared SQL: drizzle's query builder costs ~10× per call
+ * (research/electron.md §2), while drizzle still owns the schema and migrations.
+ */
+export function stmt(db: Database.Database, sql: string): Database.Statement {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new Map()));
+  let s = cache.get(sql);
+  if (!s) cache.set(sql, (s = db.prepare(sql)));
+  return s;
+}

@@ -1,0 +1,72 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Organization } from '../src-shared/domain/directory.js';
+import { getProfile } from '../src-shared/policy/profiles.js';
+import { Hlc } from '../src-shared/sync/hlc.js';
+import { localParts } from '../src-shared/time/dates.js';
+import { Sessions } from './auth/sessions.js';
+import { openDb, type Db } from './db/open.js';
+import { stmt } from './db/stmt.js';
+import { createRouter, type Router } from './rpc/router.js';
+import { seedClinic, DEMO_CLINIC, DEMO_ORG_ID, type ClinicSize } from './seed/demo-clinic.js';
+import { seedUpcomingBookings } from './seed/upcoming.js';
+import { DirectoryCache } from './services/directory.js';
+import type { Env } from './services/env.js';
+import { ensureSlots } from './services/slots.js';
+
+export interface DeskOptions {
+  dataDir: string;
+  /** Injected clock (tests move time); defaults to the system clock. */
+  clock?: () => number;
+  /** Build this demo clinic on first start when the desk is not enrolled anywhere. */
+  demo?: ClinicSize | false;
+}
+
+export interface Desk { env: Env; sessions: Sessions; router: Router; close(): void }
+
+const getMeta = (db: Db, key: string) => (stmt(db.sqlite, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+const setMeta = (db: Db, key: string, value: string) => stmt(db.sqlite, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+
+/** This install's identity: a UUID and a short ticket prefix, so offline ticket codes never collide across desks. */
+function ensureDevice(db: Db): { id: string; prefix: string } {
+  if (!getMeta(db, 'device_id')) {
+    // Crockford-style letters without I, L, O, U: nothing a registrar can misread on a ticket.
+    const alphabet = 'ABCDEFGHJKMNPQRSTVWXYZ';
+    const prefix = [...randomBytes(3)].map((b) => alphabet[b % alphabet.length]).join('');
+    db.sqlite.transaction(() => {
+      setMeta(db, 'device_id', randomUUID());
+      setMeta(db, 'device_prefix', prefix);
+      setMeta(db, 'ticket_seq', '0');
+    })();
+  }
+  return { id: getMeta(db, 'device_id')!, prefix: getMeta(db, 'device_prefix')! };
+}
+
+/** Open (and on first start create) a desk's data directory: replica, device identity, services, RPC router. */
+export async function openDesk(opts: DeskOptions): Promise<Desk> {
+  const clock = opts.clock ?? Date.now;
+  mkdirSync(opts.dataDir, { recursive: true });
+  const db = openDb(join(opts.dataDir, 'kezek.sqlite'));
+  const device = ensureDevice(db);
+  let freshDemo: ClinicSize | null = null;
+  if (!getMeta(db, 'org_id')) {
+    const demo = opts.demo ?? DEMO_CLINIC;
+    if (!demo) throw new Error('This desk is not enrolled to an organization yet.');
+    await seedClinic(db, demo, localParts(clock(), 'Asia/Bishkek').date);
+    setMeta(db, 'org_id', DEMO_ORG_ID);
+    freshDemo = demo;
+  }
+  const orgRow = stmt(db.sqlite, 'SELECT id, region_id AS regionId, name, address, phone, profile_id AS profileId, timezone FROM organizations WHERE id = ?')
+    .get(getMeta(db, 'org_id')) as Organization;
+  const profile = getProfile(orgRow.profileId);
+  const env: Env = {
+    db, clock, device, org: orgRow, profile,
+    hlc: new Hlc(device.id, clock),
+    directory: new DirectoryCache(db, orgRow.id),
+  };
+  ensureSlots(env);
+  if (freshDemo) seedUpcomingBookings(env, freshDemo.seed);
+  const sessions = new Sessions(db, clock);
+  return { env, sessions, router: createRouter(env, sessions), close: () => db.sqlite.close() };
+}

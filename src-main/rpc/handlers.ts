@@ -1,0 +1,57 @@
+import { AppError } from '../../src-shared/rpc/errors.js';
+import { checkIn, book, cancel, fulfil, move, noShow } from '../services/booking.js';
+import { listAppointments } from '../services/appointment-views.js';
+import { clinicToday } from '../services/clinic-time.js';
+import { findPatients, patientCard } from '../services/patients.js';
+import { listRegister, refuseManually } from '../services/register.js';
+import { daySlots, searchSlots } from '../services/slots.js';
+import { ticketFor } from '../services/tickets.js';
+import type { Actor } from '../services/env.js';
+import type { HandlerCtx, Handlers } from './router.js';
+
+/** The router checked the session for every non-public method; this narrows the type. */
+const who = (c: HandlerCtx): Actor => {
+  if (!c.actor) throw new AppError('unauthenticated');
+  return c.actor;
+};
+
+export const handlers: Handlers = {
+  'auth.signIn': (i, c) => c.sessions.signIn(i.username, i.password, i.lang),
+  'auth.signOut': (_i, c) => {
+    if (c.token) c.sessions.signOut(c.token);
+    return { ok: true as const };
+  },
+  'auth.me': (_i, c) => c.sessions.get(c.token)!.user,
+  'directory.get': (_i, { env }) => {
+    const { today, horizonEnd } = clinicToday(env);
+    return {
+      organization: env.org,
+      departments: [...env.directory.departments.values()],
+      specialties: [...env.directory.specialties.values()],
+      doctors: [...env.directory.doctors.values()],
+      profile: { id: env.profile.id, refusalReasons: [...env.profile.refusalReasons], nationalIdKinds: [...env.profile.nationalIdKinds] },
+      today,
+      horizonEnd,
+      device: env.device,
+    };
+  },
+  'patients.find': (i, { env }) => findPatients(env, i.query),
+  'patients.get': (i, { env }) => patientCard(env, i.patientId),
+  'slots.search': (i, { env }) => searchSlots(env, i),
+  'slots.day': (i, { env }) => daySlots(env, i),
+  'appointments.book': (i, c) => book(c.env, who(c), i),
+  'appointments.cancel': (i, c) => cancel(c.env, who(c), i.appointmentId, i.channel),
+  'appointments.move': (i, c) => move(c.env, who(c), i.appointmentId, i.slotId),
+  'appointments.checkIn': (i, c) => checkIn(c.env, who(c), i.appointmentId),
+  'appointments.noShow': (i, c) => noShow(c.env, who(c), i.appointmentId),
+  'appointments.fulfil': (i, c) => fulfil(c.env, who(c), i.appointmentId),
+  'appointments.day': (i, { env }) => {
+    const date = i.date ?? clinicToday(env).today;
+    return i.doctorId
+      ? listAppointments(env, "a.date = ? AND a.doctor_id = ? AND a.status != 'cancelled' ORDER BY a.time", date, i.doctorId)
+      : listAppointments(env, "a.date = ? AND a.status != 'cancelled' ORDER BY a.time, a.doctor_id", date);
+  },
+  'register.list': (i, { env }) => listRegister(env, i),
+  'register.refuse': (i, c) => refuseManually(c.env, who(c), i),
+  'tickets.get': (i, { env }) => ticketFor(env, i.appointmentId),
+};

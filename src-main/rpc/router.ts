@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import type { Lang } from '../../src-shared/domain/enums.js';
+import { translate } from '../../src-shared/i18n/index.js';
+import { contract, isMethod, type Method, type Output, type ParsedInput } from '../../src-shared/rpc/contract.js';
+import { AppError, httpStatus, type ErrorCode, type RpcErrorBody } from '../../src-shared/rpc/errors.js';
+import type { Sessions } from '../auth/sessions.js';
+import type { Actor, Env } from '../services/env.js';
+import { handlers } from './handlers.js';
+
+export interface CallMeta { token?: string | undefined; lang?: Lang | undefined }
+export type CallResult = { ok: true; data: unknown } | { ok: false; status: number; error: RpcErrorBody };
+export interface Router { call(method: string, input: unknown, meta: CallMeta): Promise<CallResult> }
+
+export interface HandlerCtx { env: Env; sessions: Sessions; actor: Actor | null; token: string | undefined; lang: Lang }
+export type Handlers = { [M in Method]: (input: ParsedInput<M>, ctx: HandlerCtx) => Output<M> | Promise<Output<M>> };
+
+function failure(code: ErrorCode, lang: Lang, params?: Record<string, string | number>, issues?: string[]): CallResult {
+  const error: RpcErrorBody = { code, message: translate(lang, `errors.${code}`, params ?? {}) };
+  if (params) error.params = params;
+  if (issues) error.issues = issues;
+  return { ok: false, status: httpStatus(code), error };
+}
+
+/**
+ * The one router behind both transports. For every call: the method must be in
+ * the contract, the session must exist and its role be allowed, the input must
+ * parse, and the output must match its schema — or a translated error comes back.
+ */
+export function createRouter(env: Env, sessions: Sessions, log: (msg: string, err?: unknown) => void = console.error): Router {
+  return {
+    async call(method, input, meta) {
+      const session = sessions.get(meta.token);
+      const lang: Lang = meta.lang ?? session?.lang ?? 'ru';
+      if (!isMethod(method)) return failure('unknown_method', lang);
+      const spec = contract[method];
+      if (spec.roles !== 'public') {
+        if (!session) return failure('unauthenticated', lang);
+        if (!(spec.roles as readonly string[]).includes(session.user.role)) return failure('forbidden', lang);
+      }
+      const parsed = spec.input.safeParse(input ?? {});
+      if (!parsed.success) {
+        return failure('bad_input', lang, undefined, parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`));
+      }
+      const actor: Actor | null = session ? { userId: session.user.id, role: session.user.role, doctorId: session.user.doctorId } : null;
+      try {
+        const handler = handlers[method] as (i: unknown, c: HandlerCtx) => unknown;
+        const out = await handler(parsed.data, { env, sessions, actor, token: meta.token, lang });
+        const checked = (spec.output as z.ZodType).safeParse(out);
+        if (!checked.success) {
+          log(`rpc ${method}: output does not match the contract`, checked.error);
+          return failure('internal', lang);
+        }
+        return { ok: true, data: checked.data };
+      } catch (e) {
+        if (e instanceof AppError) return failure(e.code, lang, e.params, e.issues);
+        log(`rpc ${method} failed`, e);
+        return failure('internal', lang);
+      }
+    },
+  };
+}

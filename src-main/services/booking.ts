@@ -1,0 +1,170 @@
+import type { RequestChannel, SlotChannel } from '../../src-shared/domain/enums.js';
+import { AppError } from '../../src-shared/rpc/errors.js';
+import type { AppointmentView, BookResult } from '../../src-shared/rpc/views.js';
+import { decideBooking } from '../../src-shared/rules/booking.js';
+import { REFUSALS, type Decision } from '../../src-shared/rules/decision.js';
+import { decideCancel, decideCheckIn, decideFulfil, decideNoShow } from '../../src-shared/rules/transitions.js';
+import { stmt } from '../db/stmt.js';
+import { getAppointment } from './appointment-views.js';
+import { clinicToday } from './clinic-time.js';
+import type { Actor, Env } from './env.js';
+import { journal, newId } from './journal.js';
+import { loadPatient, patientHistory } from './patients.js';
+import { appendRegister, recordRefusal } from './register.js';
+import { ensureSlots } from './slots.js';
+import { ticketFor } from './tickets.js';
+
+interface SlotRow { id: string; doctorId: string; specialtyId: string; date: string; time: string; startUtc: number; channel: SlotChannel; blocked: number; appointmentId: string | null }
+
+export interface BookArgs { patientId: string; slotId: string; channel: RequestChannel; preventive: boolean }
+
+function must<T>(d: Decision<T>): asserts d is Extract<Decision<T>, { ok: true }> {
+  if (!d.ok) throw new AppError(d.code, d.params);
+}
+
+function loadSlot(env: Env, slotId: string): SlotRow {
+  const slot = stmt(env.db.sqlite, `SELECT id, doctor_id AS doctorId, specialty_id AS specialtyId, date, time, start_utc AS startUtc, channel, blocked,
+      appointment_id AS appointmentId FROM slots WHERE id = ?`).get(slotId) as SlotRow | undefined;
+  if (!slot) throw new AppError('not_found');
+  return slot;
+}
+
+/** The next ticket code: device prefix + per-device counter, so offline desks never collide. */
+function nextTicketCode(env: Env): string {
+  const { value } = stmt(env.db.sqlite, "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'ticket_seq' RETURNING value").get() as { value: number };
+  return `${env.device.prefix}${String(value).padStart(6, '0')}`;
+}
+
+/** Decide and write one booking. Runs inside the caller's transaction; throws AppError to roll back. */
+function bookInTx(env: Env, actor: Actor, a: BookArgs, replacesId: string | null): string {
+  const s = env.db.sqlite;
+  const { now, horizonEnd } = clinicToday(env);
+  const slot = loadSlot(env, a.slotId);
+  const patient = loadPatient(env, a.patientId);
+  if (!patient) throw new AppError('not_found');
+  const kind = env.directory.specialtyKind(slot.specialtyId);
+  if (!kind) throw new AppError('specialty_not_offered');
+  const actorDoctor = actor.doctorId ? env.directory.doctor(actor.doctorId) : undefined;
+  const referral = stmt(s, `SELECT id FROM referrals WHERE patient_id = ? AND specialty_id = ? AND used_by_appointment_id IS NULL
+      AND valid_until >= ? ORDER BY valid_until LIMIT 1`).get(a.patientId, slot.specialtyId, slot.date) as { id: string } | undefined;
+  const sameDay = stmt(s, `SELECT count(*) AS n FROM appointments WHERE patient_id = ? AND specialty_id = ? AND date = ?
+      AND status IN ('booked', 'arrived', 'fulfilled')`).get(a.patientId, slot.specialtyId, slot.date) as { n: number };
+  must(decideBooking({
+    profile: env.profile,
+    now,
+    horizonEnd,
+    orgId: env.org.id,
+    patient: { attachedOrgId: patient.attachment?.orgId ?? null, dispensarySpecialtyIds: patient.dispensarySpecialtyIds, priority: patient.priority },
+    slot: { date: slot.date, startUtc: slot.startUtc, channel: slot.channel, blocked: slot.blocked === 1, taken: slot.appointmentId !== null, specialtyId: slot.specialtyId },
+    specialtyKind: kind,
+    channel: a.channel,
+    actor: { role: actor.role, doctorSpecialtyId: actorDoctor?.specialtyId ?? null },
+    hasReferral: referral !== undefined,
+    preventive: a.preventive,
+    history: patientHistory(env, a.patientId),
+    sameSpecialtySameDay: sameDay.n,
+  }));
+
+  const id = newId();
+  const { n: queueNumber } = stmt(s, 'SELECT count(*) AS n FROM slots WHERE doctor_id = ? AND date = ? AND time <= ?').get(slot.doctorId, slot.date, slot.time) as { n: number };
+  const ticketCode = nextTicketCode(env);
+  // Only a referral the rules needed is consumed; an exempt booking leaves it for later.
+  const usesReferral = referral && kind === 'narrow' ? referral.id : null;
+  stmt(s, `INSERT INTO appointments (id, org_id, patient_id, slot_id, doctor_id, specialty_id, date, time, start_utc, status, channel,
+      referral_id, replaces_id, ticket_code, queue_number, live_queue, created_at, created_by, device_id, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`)
+    .run(id, env.org.id, a.patientId, slot.id, slot.doctorId, slot.specialtyId, slot.date, slot.time, slot.startUtc, a.channel,
+      usesReferral, replacesId, ticketCode, queueNumber, now, actor.userId, env.device.id, now);
+  // Compare-and-set on the slot holder: the guard that makes double booking impossible locally.
+  const held = stmt(s, 'UPDATE slots SET appointment_id = ? WHERE id = ? AND appointment_id IS NULL AND blocked = 0').run(id, slot.id);
+  if (held.changes !== 1) throw new AppError('slot_taken');
+  if (usesReferral) stmt(s, 'UPDATE referrals SET used_by_appointment_id = ? WHERE id = ?').run(id, usesReferral);
+  appendRegister(env, actor, {
+    patientId: a.patientId, applicant: patient.fullName, specialtyId: slot.specialtyId, doctorId: slot.doctorId, channel: a.channel,
+    result: replacesId ? 'moved' : 'booked', reason: null, appointmentId: id, appointedAt: slot.startUtc,
+  });
+  journal(env, actor, { name: 'appointments.book', args: { appointmentId: id, ...a, replacesId, ticketCode } }, { entity: 'appointment', entityId: id, detail: slot.id });
+  return id;
+}
+
+/** Policy refusals are recorded in the register (R2, R15) after the failed transaction rolled back. */
+function withRefusalRecord<T>(env: Env, actor: Actor, a: { patientId: string; slotId: string; channel: RequestChannel }, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof AppError && e.code in REFUSALS && REFUSALS[e.code as keyof typeof REFUSALS].kind === 'policy') {
+      const slot = stmt(env.db.sqlite, 'SELECT doctor_id AS doctorId, specialty_id AS specialtyId FROM slots WHERE id = ?').get(a.slotId) as { doctorId: string; specialtyId: string };
+      const patient = loadPatient(env, a.patientId);
+      recordRefusal(env, actor, { patientId: a.patientId, applicant: patient?.fullName ?? '', specialtyId: slot.specialtyId, doctorId: slot.doctorId, channel: a.channel, reason: e.code });
+    }
+    throw e;
+  }
+}
+
+export function book(env: Env, actor: Actor, a: BookArgs): BookResult {
+  ensureSlots(env);
+  const id = withRefusalRecord(env, actor, a, () => env.db.sqlite.transaction(() => bookInTx(env, actor, a, null))());
+  return { appointment: getAppointment(env, id)!, ticket: ticketFor(env, id) };
+}
+
+function mustFind(env: Env, appointmentId: string): AppointmentView {
+  const a = getAppointment(env, appointmentId);
+  if (!a) throw new AppError('not_found');
+  return a;
+}
+
+function cancelInTx(env: Env, actor: Actor, a: AppointmentView, channel: RequestChannel, registerResult: 'cancelled' | null): void {
+  const s = env.db.sqlite;
+  must(decideCancel(env.profile, a, channel, env.clock()));
+  stmt(s, "UPDATE appointments SET status = 'cancelled', updated_at = ? WHERE id = ? AND status = 'booked'").run(env.clock(), a.id);
+  // Frees the slot exactly once: only if this appointment still holds it.
+  stmt(s, 'UPDATE slots SET appointment_id = NULL WHERE id = ? AND appointment_id = ?').run(a.slotId, a.id);
+  if (a.referralId) stmt(s, 'UPDATE referrals SET used_by_appointment_id = NULL WHERE id = ? AND used_by_appointment_id = ?').run(a.referralId, a.id);
+  if (registerResult) {
+    appendRegister(env, actor, {
+      patientId: a.patientId, applicant: a.patientName, specialtyId: a.specialtyId, doctorId: a.doctorId, channel,
+      result: registerResult, reason: null, appointmentId: a.id, appointedAt: a.startUtc,
+    });
+  }
+  journal(env, actor, { name: 'appointments.cancel', args: { appointmentId: a.id, channel } }, { entity: 'appointment', entityId: a.id });
+}
+
+/** R9: cancel; the slot is free again at once. */
+export function cancel(env: Env, actor: Actor, appointmentId: string, channel: RequestChannel): AppointmentView {
+  const a = mustFind(env, appointmentId);
+  env.db.sqlite.transaction(() => cancelInTx(env, actor, a, channel, 'cancelled'))();
+  return mustFind(env, appointmentId);
+}
+
+/** Move = cancel + new booking pointing at the old one, atomically: either both happen or neither. */
+export function move(env: Env, actor: Actor, appointmentId: string, slotId: string): BookResult {
+  ensureSlots(env);
+  const old = mustFind(env, appointmentId);
+  const args: BookArgs = { patientId: old.patientId, slotId, channel: 'registry', preventive: false };
+  const id = withRefusalRecord(env, actor, args, () => env.db.sqlite.transaction(() => {
+    cancelInTx(env, actor, old, 'registry', null);
+    return bookInTx(env, actor, args, old.id);
+  })());
+  return { appointment: getAppointment(env, id)!, ticket: ticketFor(env, id) };
+}
+
+function transition(env: Env, actor: Actor, appointmentId: string, op: string, decide: (a: AppointmentView) => Decision<{ liveQueue?: boolean }>, status: string): AppointmentView {
+  const a = mustFind(env, appointmentId);
+  const d = decide(a);
+  must(d);
+  env.db.sqlite.transaction(() => {
+    const r = stmt(env.db.sqlite, 'UPDATE appointments SET status = ?, live_queue = COALESCE(?, live_queue), updated_at = ? WHERE id = ? AND status = ?')
+      .run(status, d.liveQueue === undefined ? null : Number(d.liveQueue), env.clock(), a.id, a.status);
+    if (r.changes !== 1) throw new AppError('bad_status', { status: a.status });
+    journal(env, actor, { name: op, args: { appointmentId: a.id } }, { entity: 'appointment', entityId: a.id, detail: status });
+  })();
+  return mustFind(env, appointmentId);
+}
+
+/** R18 arrival; R12: more than 15 minutes late → live queue. */
+export const checkIn = (env: Env, actor: Actor, id: string) =>
+  transition(env, actor, id, 'appointments.checkIn', (a) => decideCheckIn(env.profile, a, clinicToday(env).today, env.clock()), 'arrived');
+export const noShow = (env: Env, actor: Actor, id: string) =>
+  transition(env, actor, id, 'appointments.noShow', (a) => decideNoShow(a, env.clock()), 'noshow');
+export const fulfil = (env: Env, actor: Actor, id: string) =>
+  transition(env, actor, id, 'appointments.fulfil', (a) => decideFulfil(a), 'fulfilled');

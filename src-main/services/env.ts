@@ -1,0 +1,24 @@
+import type { Organization } from '../../src-shared/domain/directory.js';
+import type { Role } from '../../src-shared/domain/enums.js';
+import type { PolicyProfile } from '../../src-shared/policy/types.js';
+import type { Hlc } from '../../src-shared/sync/hlc.js';
+import type { Db } from '../db/open.js';
+import type { DirectoryCache } from './directory.js';
+
+/** Everything a service needs, built once per desk process. */
+export interface Env {
+  db: Db;
+  clock: () => number;
+  device: { id: string; prefix: string };
+  org: Organization;
+  profile: PolicyProfile;
+  hlc: Hlc;
+  directory: DirectoryCache;
+}
+
+/** The signed-in user on whose behalf a service runs. */
+export interface Actor {
+  userId: string;
+  role: Role;
+  doctorId: string | null;
+}

@@ -1,0 +1,21 @@
+import { v7 as uuidv7 } from 'uuid';
+import { stmt } from '../db/stmt.js';
+import type { Actor, Env } from './env.js';
+
+export const newId = (): string => uuidv7();
+
+/**
+ * Every local write calls this inside its transaction: an audit row naming the
+ * user and device, and an outbox op the sync engine pushes to the server. Both
+ * commit or roll back with the change itself, so no accepted action can exist
+ * without its upload or its trace.
+ */
+export function journal(env: Env, actor: Actor, op: { name: string; args: unknown }, audit: { entity: string; entityId: string; detail?: string }): void {
+  const now = env.clock();
+  stmt(env.db.sqlite,
+    'INSERT INTO audit (id, at, user_id, device_id, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(newId(), now, actor.userId, env.device.id, op.name, audit.entity, audit.entityId, audit.detail ?? '');
+  stmt(env.db.sqlite,
+    "INSERT INTO outbox (op_id, hlc, name, args, created_at, status) VALUES (?, ?, ?, ?, ?, 'pending')")
+    .run(newId(), env.hlc.now(), op.name, JSON.stringify(op.args), now);
+}

@@ -1,0 +1,60 @@
+import type { RegisterEntry } from '../../src-shared/domain/appointment.js';
+import type { RequestChannel } from '../../src-shared/domain/enums.js';
+import { AppError } from '../../src-shared/rpc/errors.js';
+import type { RegisterView } from '../../src-shared/rpc/views.js';
+import { stmt } from '../db/stmt.js';
+import { clinicToday } from './clinic-time.js';
+import type { Actor, Env } from './env.js';
+import { journal, newId } from './journal.js';
+import { wallToUtc, addDays } from '../../src-shared/time/dates.js';
+
+export type RegisterInput = Omit<RegisterEntry, 'id' | 'at' | 'userId' | 'deviceId' | 'tookPlace'>;
+
+/** R15: append one row to the register of requests (call inside the caller's transaction). */
+export function appendRegister(env: Env, actor: Actor, e: RegisterInput): string {
+  const id = newId();
+  stmt(env.db.sqlite, `INSERT INTO register_entries (id, org_id, at, patient_id, applicant, specialty_id, doctor_id, channel, result, reason,
+      appointment_id, appointed_at, user_id, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    .run(id, env.org.id, env.clock(), e.patientId, e.applicant, e.specialtyId, e.doctorId, e.channel, e.result, e.reason,
+      e.appointmentId, e.appointedAt, actor.userId, env.device.id);
+  return id;
+}
+
+/** A refusal with its reason, recorded on its own (R2, R3, R15): register row + audit + outbox in one transaction. */
+export function recordRefusal(env: Env, actor: Actor, e: { patientId: string | null; applicant: string; specialtyId: string | null; doctorId: string | null; channel: RequestChannel; reason: string }): string {
+  return env.db.sqlite.transaction(() => {
+    const id = appendRegister(env, actor, { ...e, result: 'refused', appointmentId: null, appointedAt: null });
+    journal(env, actor, { name: 'register.refuse', args: { id, ...e } }, { entity: 'register', entityId: id, detail: e.reason });
+    return id;
+  })();
+}
+
+/** R3: a registrar's refusal must carry one of the profile's reasons. */
+export function refuseManually(env: Env, actor: Actor, e: { patientId: string | null; applicant: string; specialtyId: string | null; reason: string; channel: RequestChannel }): RegisterView {
+  if (!env.profile.refusalReasons.includes(e.reason)) throw new AppError('unknown_reason', { reason: e.reason });
+  if (e.patientId && !stmt(env.db.sqlite, 'SELECT 1 FROM patients WHERE id = ?').get(e.patientId)) throw new AppError('not_found');
+  const id = recordRefusal(env, actor, { ...e, doctorId: null });
+  return listRegister(env, { id })[0]!;
+}
+
+const COLUMNS = `r.id, r.at, r.patient_id AS patientId, r.applicant, r.specialty_id AS specialtyId, r.doctor_id AS doctorId, r.channel,
+  r.result, r.reason, r.appointment_id AS appointmentId, r.appointed_at AS appointedAt, r.user_id AS userId, r.device_id AS deviceId,
+  p.full_name AS patientName, a.status AS appointmentStatus`;
+
+/** R15 "took place or not": derived from the booking's status, so it is never stale. */
+export function listRegister(env: Env, f: { id?: string; from?: string; to?: string; result?: string; specialtyId?: string; limit?: number }): RegisterView[] {
+  const { today } = clinicToday(env);
+  const tz = env.org.timezone;
+  const from = wallToUtc(f.from ?? today, '00:00', tz);
+  const to = wallToUtc(addDays(f.to ?? today, 1), '00:00', tz);
+  const rows = stmt(env.db.sqlite, `SELECT ${COLUMNS} FROM register_entries r
+      LEFT JOIN patients p ON p.id = r.patient_id LEFT JOIN appointments a ON a.id = r.appointment_id
+      WHERE (@id IS NULL OR r.id = @id) AND (@id IS NOT NULL OR (r.at >= @from AND r.at < @to))
+        AND (@result IS NULL OR r.result = @result) AND (@specialtyId IS NULL OR r.specialty_id = @specialtyId)
+      ORDER BY r.at DESC LIMIT @limit`)
+    .all({ id: f.id ?? null, from, to, result: f.result ?? null, specialtyId: f.specialtyId ?? null, limit: f.limit ?? 200 }) as Array<Omit<RegisterView, 'tookPlace'> & { appointmentStatus: string | null }>;
+  return rows.map(({ appointmentStatus, ...r }) => ({
+    ...r,
+    tookPlace: appointmentStatus === null ? null : appointmentStatus === 'arrived' || appointmentStatus === 'fulfilled' ? true : appointmentStatus === 'noshow' ? false : null,
+  }));
+}

@@ -1,0 +1,104 @@
+import type { ScheduleException, ScheduleTemplate } from '../../src-shared/domain/directory.js';
+import type { RequestChannel, SlotChannel } from '../../src-shared/domain/enums.js';
+import { orderFamilyDoctors } from '../../src-shared/rules/family.js';
+import type { DaySlot, SlotSearchResult } from '../../src-shared/rpc/views.js';
+import { generateDoctorSlots } from '../../src-shared/slots/generate.js';
+import { addDays, datesBetween } from '../../src-shared/time/dates.js';
+import { stmt } from '../db/stmt.js';
+import { clinicToday } from './clinic-time.js';
+import type { Env } from './env.js';
+
+/**
+ * Materialize slots from the templates up to the horizon end. Runs when the
+ * horizon moves (first search of a new day); slot IDs are deterministic, so
+ * existing slots — and the bookings on them — are left as they are.
+ */
+export function ensureSlots(env: Env, force = false): void {
+  const { today, horizonEnd } = clinicToday(env);
+  const s = env.db.sqlite;
+  const through = (stmt(s, "SELECT value FROM meta WHERE key = 'slots_through'").get() as { value: string } | undefined)?.value;
+  if (!force && through && through >= horizonEnd) return;
+  const from = !force && through && through >= today ? addDays(through, 1) : today;
+  const dates = datesBetween(from, horizonEnd);
+  const templates = s.prepare('SELECT id, doctor_id AS doctorId, valid_from AS validFrom, valid_to AS validTo, slot_minutes AS slotMinutes, week_json AS week FROM schedule_templates WHERE org_id = ?').all(env.org.id) as Array<Omit<ScheduleTemplate, 'week'> & { week: string }>;
+  const exceptions = (s.prepare('SELECT id, doctor_id AS doctorId, kind, from_date AS fromDate, to_date AS toDate, intervals_json AS intervals, note FROM schedule_exceptions WHERE org_id = ? AND to_date >= ?').all(env.org.id, from) as Array<Omit<ScheduleException, 'intervals'> & { intervals: string | null }>)
+    .map((e) => ({ ...e, intervals: e.intervals ? JSON.parse(e.intervals) : null }) as ScheduleException);
+  const insert = stmt(s, `INSERT INTO slots (id, org_id, doctor_id, specialty_id, date, time, start_utc, end_utc, channel, blocked, appointment_id)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+    ON CONFLICT(id) DO UPDATE SET blocked = excluded.blocked, channel = excluded.channel`);
+  s.transaction(() => {
+    for (const t of templates) {
+      const doctor = env.directory.doctor(t.doctorId);
+      if (!doctor?.active) continue;
+      const slots = generateDoctorSlots({
+        template: { ...t, week: JSON.parse(t.week) },
+        exceptions: exceptions.filter((e) => e.doctorId === t.doctorId),
+        specialtyId: doctor.specialtyId,
+        dates,
+        profile: env.profile,
+        timezone: env.org.timezone,
+      });
+      for (const x of slots) insert.run(x.id, env.org.id, x.doctorId, x.specialtyId, x.date, x.time, x.startUtc, x.endUtc, x.channel, x.blocked ? 1 : 0);
+    }
+    stmt(s, "INSERT INTO meta (key, value) VALUES ('slots_through', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(horizonEnd);
+  })();
+}
+
+/** Slot channels a request channel may take (R7, R13, R21); priority windows only for priority patients. */
+export function accessibleSlotChannels(env: Env, channel: RequestChannel, priorityPatient: boolean): SlotChannel[] {
+  return (Object.entries(env.profile.slotAccess) as Array<[SlotChannel, readonly RequestChannel[]]>)
+    .filter(([slotChannel, who]) => who.includes(channel) && (slotChannel !== 'priority' || priorityPatient))
+    .map(([slotChannel]) => slotChannel);
+}
+
+const channelSql = (chs: SlotChannel[]) => chs.map((c) => `'${c}'`).join(', ') || "''";
+
+export function searchSlots(env: Env, q: { specialtyId?: string; doctorId?: string; patientId?: string; channel: RequestChannel }): SlotSearchResult {
+  ensureSlots(env);
+  const { now, today, horizonEnd } = clinicToday(env);
+  const s = env.db.sqlite;
+  const patient = q.patientId
+    ? (stmt(s, 'SELECT priority, attached_doctor_id AS familyDoctorId FROM patients WHERE id = ?').get(q.patientId) as { priority: number; familyDoctorId: string | null } | undefined)
+    : undefined;
+  // Channel names come from the closed enum, so inlining them is safe and lets SQLite use the covering index.
+  const chs = channelSql(accessibleSlotChannels(env, q.channel, patient?.priority === 1));
+  const result: SlotSearchResult = { today, horizonEnd, dates: datesBetween(today, horizonEnd), specialtyFree: [], doctorDays: [] };
+
+  if (!q.specialtyId && !q.doctorId) {
+    const offered = env.directory.offeredSpecialtyIds();
+    const rows = stmt(s, `SELECT specialty_id AS specialtyId, count(*) AS free FROM slots
+      WHERE start_utc > ? AND date <= ? AND appointment_id IS NULL AND blocked = 0 AND channel IN (${chs}) GROUP BY specialty_id`)
+      .all(now, horizonEnd) as Array<{ specialtyId: string; free: number }>;
+    const free = new Map(rows.map((r) => [r.specialtyId, r.free]));
+    result.specialtyFree = [...env.directory.specialties.keys()].filter((id) => offered.has(id)).map((specialtyId) => ({ specialtyId, free: free.get(specialtyId) ?? 0 }));
+    return result;
+  }
+
+  const rows = (q.doctorId
+    ? stmt(s, `SELECT doctor_id AS doctorId, date, count(*) AS free, min(time) AS firstTime FROM slots INDEXED BY slots_doctor_day
+        WHERE doctor_id = ? AND date >= ? AND date <= ? AND start_utc > ? AND appointment_id IS NULL AND blocked = 0 AND channel IN (${chs})
+        GROUP BY doctor_id, date`).all(q.doctorId, today, horizonEnd, now)
+    : stmt(s, `SELECT doctor_id AS doctorId, date, count(*) AS free, min(time) AS firstTime FROM slots INDEXED BY slots_search
+        WHERE specialty_id = ? AND start_utc > ? AND date <= ? AND appointment_id IS NULL AND blocked = 0 AND channel IN (${chs})
+        GROUP BY doctor_id, date`).all(q.specialtyId, now, horizonEnd)) as Array<{ doctorId: string; date: string; free: number; firstTime: string | null }>;
+  const days = rows.map((r) => ({ ...r, needsConsent: false }));
+  const family = q.specialtyId && env.directory.specialtyKind(q.specialtyId) === 'family';
+  // R4: the patient's own family doctor first; others only when the own one is full.
+  result.doctorDays = family && patient?.familyDoctorId ? orderFamilyDoctors(patient.familyDoctorId, days) : days;
+  return result;
+}
+
+export function daySlots(env: Env, q: { doctorId: string; date: string; patientId?: string; channel: RequestChannel }): DaySlot[] {
+  ensureSlots(env);
+  const { now } = clinicToday(env);
+  const priority = q.patientId ? (stmt(env.db.sqlite, 'SELECT priority FROM patients WHERE id = ?').get(q.patientId) as { priority: number } | undefined)?.priority === 1 : false;
+  const open = new Set(accessibleSlotChannels(env, q.channel, priority));
+  const rows = stmt(env.db.sqlite, 'SELECT id, time, channel, start_utc AS startUtc, blocked, appointment_id AS appointmentId FROM slots WHERE doctor_id = ? AND date = ? ORDER BY time')
+    .all(q.doctorId, q.date) as Array<{ id: string; time: string; channel: SlotChannel; startUtc: number; blocked: number; appointmentId: string | null }>;
+  return rows.map((r) => ({
+    slotId: r.id,
+    time: r.time,
+    channel: r.channel,
+    state: r.startUtc <= now ? 'past' : r.blocked ? 'blocked' : r.appointmentId ? 'taken' : open.has(r.channel) ? 'free' : 'reserved',
+  }));
+}

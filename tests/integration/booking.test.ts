@@ -1,0 +1,156 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TestDesk, RpcFailure } from '../support/desk.js';
+
+let t: TestDesk;
+beforeEach(async () => { t = await TestDesk.start(); });
+afterEach(() => t.close());
+
+const db = () => t.desk.env.db.sqlite;
+const attachedPatient = (extra = '') => db().prepare(`SELECT id, national_id AS pin FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 ${extra} ORDER BY id LIMIT 1`).get() as { id: string; pin: string };
+/** A free registry slot of a specialty, tomorrow or later. */
+const freeSlot = (specialtyId = 'family', offset = 0) => db().prepare(`SELECT id, doctor_id AS doctorId, date FROM slots WHERE specialty_id = ? AND appointment_id IS NULL
+  AND blocked = 0 AND channel = 'registry' AND date > '2026-11-23' ORDER BY start_utc LIMIT 1 OFFSET ?`).get(specialtyId, offset) as { id: string; doctorId: string; date: string };
+
+describe('booking on a real SQLite replica', () => {
+  it('books: the appointment holds the slot, and the register, audit and outbox rows commit with it', async () => {
+    const p = attachedPatient();
+    const slot = freeSlot();
+    const before = t.snapshot();
+    const r = await t.call('appointments.book', { patientId: p.id, slotId: slot.id });
+    expect(r.appointment).toMatchObject({ patientId: p.id, slotId: slot.id, status: 'booked', channel: 'registry' });
+    expect(r.ticket.code).toMatch(new RegExp(`^${t.desk.env.device.prefix}\\d{6}$`));
+    expect(r.ticket.patientIdMasked).toContain('*');
+    expect(t.count('slots', `id = '${slot.id}' AND appointment_id = '${r.appointment.id}'`)).toBe(1);
+    const after = t.snapshot();
+    expect(after.appointments).toBe(before.appointments! + 1);
+    expect(after.register_entries).toBe(before.register_entries! + 1);
+    expect(after.audit).toBe(before.audit! + 1);
+    expect(after.outbox).toBe(before.outbox! + 1);
+    const audit = db().prepare('SELECT user_id AS u, device_id AS d FROM audit ORDER BY at DESC LIMIT 1').get() as { u: string; d: string };
+    expect(audit).toEqual({ u: 'user-registrar', d: t.desk.env.device.id });
+  });
+
+  it('a taken slot is refused with 409 and nothing is written', async () => {
+    const [p1, p2] = db().prepare("SELECT id FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 ORDER BY id LIMIT 2").all() as Array<{ id: string }>;
+    const slot = freeSlot();
+    await t.call('appointments.book', { patientId: p1!.id, slotId: slot.id });
+    const before = t.snapshot();
+    const f = await t.fail('appointments.book', { patientId: p2!.id, slotId: slot.id });
+    expect(f.status).toBe(409);
+    expect(f.error.code).toBe('slot_taken');
+    expect(f.error.message).toBe('Это время уже занято — выберите другое');
+    expect(t.snapshot()).toEqual(before);
+  });
+
+  it('R2 (000 §1): an unattached patient is refused with 422, and the refusal is recorded in the register (R15, 004 App. 5)', async () => {
+    const p = db().prepare('SELECT id FROM patients WHERE attached_org_id IS NULL OR attached_org_id != ? LIMIT 1').get('org-bishkek-lenin') as { id: string };
+    const slot = freeSlot();
+    const before = t.snapshot();
+    const f = await t.fail('appointments.book', { patientId: p.id, slotId: slot.id });
+    expect(f).toMatchObject({ status: 422, error: { code: 'not_attached' } });
+    const after = t.snapshot();
+    expect(after.appointments).toBe(before.appointments);
+    expect(after.register_entries).toBe(before.register_entries! + 1);
+    const reg = await t.call('register.list', { result: 'refused' });
+    expect(reg[0]).toMatchObject({ patientId: p.id, result: 'refused', reason: 'not_attached', specialtyId: 'family' });
+  });
+
+  it('R5 (000 §2.3): a narrow specialist needs a referral; the booking uses it up and a cancel gives it back', async () => {
+    const withRef = db().prepare(`SELECT r.patient_id AS patientId, r.specialty_id AS specialtyId, r.id FROM referrals r
+      JOIN patients p ON p.id = r.patient_id WHERE p.priority = 0 AND NOT EXISTS (SELECT 1 FROM dispensary d WHERE d.patient_id = p.id) LIMIT 1`).get() as { patientId: string; specialtyId: string; id: string };
+    const other = db().prepare(`SELECT id FROM patients p WHERE attached_org_id = 'org-bishkek-lenin' AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.patient_id = p.id)
+      AND NOT EXISTS (SELECT 1 FROM dispensary d WHERE d.patient_id = p.id) LIMIT 1`).get() as { id: string };
+    const slot = freeSlot(withRef.specialtyId);
+    expect((await t.fail('appointments.book', { patientId: other.id, slotId: slot.id })).error.code).toBe('referral_required');
+    const r = await t.call('appointments.book', { patientId: withRef.patientId, slotId: slot.id });
+    expect(r.appointment.referralId).toBe(withRef.id);
+    expect(t.count('referrals', `id = '${withRef.id}' AND used_by_appointment_id IS NOT NULL`)).toBe(1);
+    await t.call('appointments.cancel', { appointmentId: r.appointment.id });
+    expect(t.count('referrals', `id = '${withRef.id}' AND used_by_appointment_id IS NULL`)).toBe(1);
+  });
+
+  it('cancel frees the slot for someone else; a second cancel is refused and changes nothing', async () => {
+    const [p1, p2] = db().prepare("SELECT id FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 ORDER BY id LIMIT 2").all() as Array<{ id: string }>;
+    const slot = freeSlot();
+    const { appointment } = await t.call('appointments.book', { patientId: p1!.id, slotId: slot.id });
+    const cancelled = await t.call('appointments.cancel', { appointmentId: appointment.id });
+    expect(cancelled.status).toBe('cancelled');
+    expect(t.count('slots', `id = '${slot.id}' AND appointment_id IS NULL`)).toBe(1);
+    const before = t.snapshot();
+    const again = await t.fail('appointments.cancel', { appointmentId: appointment.id });
+    expect(again).toMatchObject({ status: 409, error: { code: 'bad_status' } });
+    expect(t.snapshot()).toEqual(before);
+    const rebooked = await t.call('appointments.book', { patientId: p2!.id, slotId: slot.id });
+    expect(rebooked.appointment.status).toBe('booked');
+  });
+
+  it('move is atomic: into a taken slot nothing changes; into a free one the old is cancelled and the new replaces it', async () => {
+    const [p1, p2] = db().prepare("SELECT id FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 ORDER BY id LIMIT 2").all() as Array<{ id: string }>;
+    const a = freeSlot('family', 0);
+    const b = freeSlot('family', 1);
+    const first = await t.call('appointments.book', { patientId: p1!.id, slotId: a.id });
+    await t.call('appointments.book', { patientId: p2!.id, slotId: b.id });
+    const before = t.snapshot();
+    expect((await t.fail('appointments.move', { appointmentId: first.appointment.id, slotId: b.id })).error.code).toBe('slot_taken');
+    expect(t.snapshot()).toEqual(before);
+    expect(t.count('appointments', `id = '${first.appointment.id}' AND status = 'booked'`)).toBe(1);
+    const c = freeSlot('family', 0);
+    const moved = await t.call('appointments.move', { appointmentId: first.appointment.id, slotId: c.id });
+    expect(moved.appointment).toMatchObject({ slotId: c.id, replacesId: first.appointment.id, status: 'booked' });
+    expect(t.count('appointments', `id = '${first.appointment.id}' AND status = 'cancelled'`)).toBe(1);
+    expect(t.count('slots', `id = '${a.id}' AND appointment_id IS NULL`)).toBe(1);
+  });
+
+  it('a slot in the past is refused (R1)', async () => {
+    const p = attachedPatient();
+    const slot = freeSlot();
+    await t.travel(t.now + 30 * 86_400_000);
+    expect((await t.fail('appointments.book', { patientId: p.id, slotId: slot.id })).error.code).toBe('slot_in_past');
+  });
+
+  it('R12 (001 §2): check-in more than 15 min late puts the patient in the live queue; R18 arrival only on the day', async () => {
+    const p = attachedPatient();
+    const today = db().prepare("SELECT id, start_utc AS s FROM slots WHERE date = '2026-11-23' AND channel = 'registry' AND appointment_id IS NULL AND start_utc > ? ORDER BY start_utc LIMIT 1").get(t.now) as { id: string; s: number };
+    const { appointment } = await t.call('appointments.book', { patientId: p.id, slotId: today.id });
+    await t.travel(today.s + 16 * 60_000);
+    const arrived = await t.call('appointments.checkIn', { appointmentId: appointment.id });
+    expect(arrived).toMatchObject({ status: 'arrived', liveQueue: true });
+    const later = freeSlot();
+    const other = await t.call('appointments.book', { patientId: p.id, slotId: later.id });
+    expect((await t.fail('appointments.checkIn', { appointmentId: other.appointment.id })).error.code).toBe('not_today');
+  });
+
+  it('no-show only once the visit time has come', async () => {
+    const p = attachedPatient();
+    const slot = freeSlot();
+    const { appointment } = await t.call('appointments.book', { patientId: p.id, slotId: slot.id });
+    expect((await t.fail('appointments.noShow', { appointmentId: appointment.id })).error.code).toBe('not_started');
+    await t.travel(appointment.startUtc + 60_000);
+    expect((await t.call('appointments.noShow', { appointmentId: appointment.id })).status).toBe('noshow');
+  });
+
+  it('R11 (004 §3.4.1): the internet channel gets one booking per specialty per day', async () => {
+    const p = attachedPatient();
+    const slots = db().prepare("SELECT id FROM slots WHERE channel = 'internet' AND specialty_id = 'family' AND appointment_id IS NULL AND date = '2026-11-25' ORDER BY start_utc LIMIT 2").all() as Array<{ id: string }>;
+    await t.call('appointments.book', { patientId: p.id, slotId: slots[0]!.id, channel: 'internet' });
+    const f = await t.fail('appointments.book', { patientId: p.id, slotId: slots[1]!.id, channel: 'internet' });
+    expect(f).toMatchObject({ status: 422, error: { code: 'electronic_daily_limit' } });
+  });
+});
+
+describe('restart', () => {
+  it('keeps bookings, the ticket counter and the device identity', async () => {
+    const p = attachedPatient();
+    const { appointment, ticket } = await t.call('appointments.book', { patientId: p.id, slotId: freeSlot().id });
+    const device = t.desk.env.device;
+    t.desk.close();
+    await t.open();
+    await t.signIn('registrar');
+    expect(t.desk.env.device).toEqual(device);
+    expect((await t.call('tickets.get', { appointmentId: appointment.id })).code).toBe(ticket.code);
+    const next = await t.call('appointments.book', { patientId: p.id, slotId: freeSlot('therapy').id });
+    expect(next.ticket.code > ticket.code).toBe(true);
+  });
+});
+
+export { RpcFailure };
