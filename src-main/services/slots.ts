@@ -70,7 +70,13 @@ export function searchSlots(env: Env, q: { specialtyId?: string; doctorId?: stri
       WHERE start_utc > ? AND date <= ? AND appointment_id IS NULL AND blocked = 0 AND channel IN (${chs}) GROUP BY specialty_id`)
       .all(now, horizonEnd) as Array<{ specialtyId: string; free: number }>;
     const free = new Map(rows.map((r) => [r.specialtyId, r.free]));
-    result.specialtyFree = [...env.directory.specialties.keys()].filter((id) => offered.has(id)).map((specialtyId) => ({ specialtyId, free: free.get(specialtyId) ?? 0 }));
+    // The patient's own family doctor's specialty first, then family medicine, preventive, narrow (the order of 000 §2).
+    const own = patient?.familyDoctorId ? env.directory.doctor(patient.familyDoctorId)?.specialtyId : undefined;
+    const rank = (id: string) => (id === own ? 0 : { family: 1, preventive: 2, narrow: 3 }[env.directory.specialtyKind(id) ?? 'narrow']);
+    result.specialtyFree = [...env.directory.specialties.keys()]
+      .filter((id) => offered.has(id))
+      .sort((a, b) => rank(a) - rank(b))
+      .map((specialtyId) => ({ specialtyId, free: free.get(specialtyId) ?? 0 }));
     return result;
   }
 

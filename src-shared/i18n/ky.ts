@@ -42,6 +42,7 @@ export const ky: Messages = {
     referral_required: 'жолдомо жок', slot_channel: 'сакталган', noshow_blocked: 'келбегени үчүн бөгөт',
     electronic_daily_limit: 'күндүк чек', specialty_not_offered: 'адис жок', cancel_cutoff: 'кеч жокко чыгаруу',
   },
+  registerResult: { booked: 'Жазылды', refused: 'Баш тартылды', cancelled: 'Жокко чыгарылды', moved: 'Жылдырылды' },
   ui: {
     appName: 'Кезек — каттоо бөлүмү',
     signIn: 'Кирүү', signOut: 'Чыгуу', username: 'Колдонуучу', password: 'Сырсөз',
@@ -62,7 +63,7 @@ export const ky: Messages = {
     movingHint: 'Жылдыруу: жаңы убакытты тандаңыз',
     today: 'Бүгүн', desk: 'Жазуу', register: 'Кайрылуулар реестри', todayList: 'Бүгүнкү кабыл алуу',
     allDoctors: 'Бардык дарыгерлер', liveQueue: 'тирүү кезек',
-    result: 'Натыйжа', reason: 'Себеби', applicant: 'Арыз ээси', appointedAt: 'Дайындалган', tookPlace: 'Болду',
+    patient: 'Бейтап', result: 'Натыйжа', reason: 'Себеби', applicant: 'Арыз ээси', appointedAt: 'Дайындалган', tookPlace: 'Болду',
     refuse: 'Баш тартуу', refuseReason: 'Баш тартуу себеби',
     syncOffline: 'Шайкештирүү: жөндөлгөн эмес (автономдуу)', printerNone: 'Принтер: жөндөлгөн эмес',
     newSearch: 'Жаңы издөө (Esc)', printed: 'Талон түзүлдү', copy: 'КӨЧҮРМӨ', warningId: 'ПИНди текшериңиз',

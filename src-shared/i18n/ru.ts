@@ -40,6 +40,7 @@ export const ru = {
     referral_required: 'нет направления', slot_channel: 'зарезервировано', noshow_blocked: 'блокировка за неявки',
     electronic_daily_limit: 'лимит в день', specialty_not_offered: 'нет специалиста', cancel_cutoff: 'поздняя отмена',
   },
+  registerResult: { booked: 'Записан', refused: 'Отказ', cancelled: 'Отменена', moved: 'Перенесена' },
   ui: {
     appName: 'Кезек — регистратура',
     signIn: 'Войти', signOut: 'Выйти', username: 'Пользователь', password: 'Пароль',
@@ -60,7 +61,7 @@ export const ru = {
     movingHint: 'Перенос: выберите новое время',
     today: 'Сегодня', desk: 'Запись', register: 'Реестр обращений', todayList: 'Приём сегодня',
     allDoctors: 'Все врачи', liveQueue: 'живая очередь',
-    result: 'Результат', reason: 'Причина', applicant: 'Заявитель', appointedAt: 'Назначено', tookPlace: 'Состоялся',
+    patient: 'Пациент', result: 'Результат', reason: 'Причина', applicant: 'Заявитель', appointedAt: 'Назначено', tookPlace: 'Состоялся',
     refuse: 'Отказать', refuseReason: 'Причина отказа',
     syncOffline: 'Синхронизация: не настроена (автономно)', printerNone: 'Принтер: не настроен',
     newSearch: 'Новый поиск (Esc)', printed: 'Талон сформирован', copy: 'КОПИЯ', warningId: 'Проверьте ПИН',

@@ -1,0 +1,28 @@
+import { defineConfig } from '@playwright/test';
+
+/** Monday 08:30 in Bishkek: a working day with free slots today, whatever day the suite runs on. */
+export const E2E_CLOCK = '2026-11-23T02:30:00Z';
+const PORT = 5792;
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  outputDir: 'test-results/e2e',
+  timeout: 60_000,
+  workers: 1,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    viewport: { width: 1366, height: 768 },
+    launchOptions: {
+      // Debian's Chromium: Playwright's own browser download is not reachable from these machines.
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+    },
+  },
+  webServer: {
+    command: `rm -rf test-results/e2e-desk && tsx src-main/cli/start.ts --browser --data-dir test-results/e2e-desk --port ${PORT} --clock-start ${E2E_CLOCK}`,
+    url: `http://127.0.0.1:${PORT}/`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+  },
+});

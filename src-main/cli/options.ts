@@ -1,0 +1,45 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const schema = z.object({
+  dataDir: z.string().min(1),
+  port: z.coerce.number().int().min(0).max(65535),
+  host: z.string().min(1),
+  browser: z.boolean(),
+  /** Start the desk's clock at this instant and let it run (training, demos, end-to-end tests). */
+  clockStart: z.iso.datetime({ offset: true }).nullable(),
+});
+export type StartOptions = z.infer<typeof schema>;
+
+/** `--data-dir`, `--port`, `--host`, `--browser`; env KEZEK_DATA_DIR / KEZEK_PORT as defaults. */
+export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): StartOptions {
+  const raw: Record<string, unknown> = {
+    dataDir: env.KEZEK_DATA_DIR ?? join(homedir(), '.kezek'),
+    port: env.KEZEK_PORT ?? 5780,
+    host: '127.0.0.1',
+    browser: false,
+    clockStart: env.KEZEK_CLOCK_START ?? null,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = () => inline ?? argv[++i];
+    if (flag === '--data-dir') raw.dataDir = value();
+    else if (flag === '--port') raw.port = value();
+    else if (flag === '--host') raw.host = value();
+    else if (flag === '--browser') raw.browser = true;
+    else if (flag === '--clock-start') raw.clockStart = value();
+    else throw new Error(`unknown option ${a} (known: --data-dir DIR, --port N, --host ADDR, --browser, --clock-start ISO)`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new Error(`bad options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+/** The system clock, or one that starts at `clockStart` and runs at normal speed. */
+export function clockFor(opts: StartOptions): () => number {
+  if (!opts.clockStart) return Date.now;
+  const offset = Date.parse(opts.clockStart) - Date.now();
+  return () => Date.now() + offset;
+}

@@ -1,0 +1,45 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openDesk } from '../desk.js';
+import { createHttpApp, listen } from '../rpc/http.js';
+import { clockFor, parseStartOptions } from './options.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * Electron can only open a window where its binary was installed and a display
+ * exists; everywhere else (build machines, a server, a cabinet PC using a
+ * browser) the same services run headless and serve the UI over HTTP.
+ */
+function electronBinary(): string | null {
+  const bin = join(root, 'node_modules', 'electron', 'dist', process.platform === 'win32' ? 'electron.exe' : 'electron');
+  const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+  return existsSync(bin) && hasDisplay ? bin : null;
+}
+
+async function main(): Promise<void> {
+  const opts = parseStartOptions(process.argv.slice(2));
+  const electron = opts.browser ? null : electronBinary();
+  if (electron) {
+    const child = spawn(electron, [join(root, 'out', 'main', 'src-main', 'electron', 'main.js'), `--data-dir=${opts.dataDir}`], { stdio: 'inherit' });
+    child.on('exit', (code) => process.exit(code ?? 0));
+    return;
+  }
+  const desk = await openDesk({ dataDir: opts.dataDir, clock: clockFor(opts) });
+  const server = await listen(createHttpApp(desk.router, join(root, 'dist', 'renderer')), opts.port, opts.host);
+  console.log(`Kezek desk (browser mode) — open ${server.url}  [data: ${opts.dataDir}${opts.clockStart ? `, clock from ${opts.clockStart}` : ''}]`);
+  const stop = async () => {
+    await server.close();
+    desk.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

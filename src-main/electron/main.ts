@@ -1,0 +1,58 @@
+// Electron wiring only: window, IPC transport, CSP, updater. Everything else lives
+// in plain-Node modules that tests load without Electron (DESIGN "Electron cannot run").
+import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron';
+import { dirname, join, normalize } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { openDesk } from '../desk.js';
+import { parseStartOptions } from '../cli/options.js';
+import { CSP } from '../rpc/http.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+const rendererDir = app.isPackaged ? join(process.resourcesPath, 'renderer') : join(root, 'dist', 'renderer');
+
+protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+app.enableSandbox();
+
+async function start(): Promise<void> {
+  const opts = parseStartOptions(process.argv.slice(app.isPackaged ? 1 : 2).filter((a) => a.startsWith('--')));
+  const desk = await openDesk({ dataDir: opts.dataDir === parseStartOptions([]).dataDir ? join(app.getPath('userData'), 'desk') : opts.dataDir });
+
+  // Serve the built UI from app://desk/, never from file:// (no ambient file access).
+  protocol.handle('app', (req) => {
+    const path = normalize(decodeURIComponent(new URL(req.url).pathname)).replace(/^([/\\])+/, '');
+    const file = join(rendererDir, path === '' ? 'index.html' : path);
+    if (!file.startsWith(rendererDir)) return new Response('forbidden', { status: 403 });
+    return net.fetch(pathToFileURL(file).toString());
+  });
+  session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
+    cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
+  });
+  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+
+  // One channel; the router validates method, session, role, input and output.
+  ipcMain.handle('kezek:rpc', (event, method: unknown, input: unknown, token: unknown, lang: unknown) => {
+    if (!event.senderFrame?.url.startsWith('app://desk/')) return { ok: false, status: 403, error: { code: 'forbidden', message: 'forbidden' } };
+    return desk.router.call(String(method), input, {
+      token: typeof token === 'string' ? token : undefined,
+      lang: lang === 'ky' || lang === 'ru' ? lang : undefined,
+    });
+  });
+
+  const win = new BrowserWindow({
+    width: 1366,
+    height: 768,
+    webPreferences: { preload: join(dirname(fileURLToPath(import.meta.url)), 'preload.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false },
+  });
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  win.webContents.on('will-navigate', (e, url) => {
+    if (!url.startsWith('app://desk/')) e.preventDefault();
+  });
+  await win.loadURL('app://desk/index.html');
+  app.on('before-quit', () => desk.close());
+}
+
+app.whenReady().then(start).catch((e: unknown) => {
+  console.error(e);
+  app.exit(1);
+});
+app.on('window-all-closed', () => app.quit());

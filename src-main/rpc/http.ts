@@ -1,0 +1,74 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { existsSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { lang as langSchema, type Lang } from '../../src-shared/domain/enums.js';
+import { translate } from '../../src-shared/i18n/index.js';
+import type { Router } from './router.js';
+
+/** Content-Security-Policy of the desk UI: only our own scripts; barcodes are data: images. */
+export const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
+const MAX_BODY = 64 * 1024;
+
+/**
+ * Browser-mode transport: `POST /rpc/<method>` with a JSON body, the session token
+ * as `Authorization: Bearer …`, the UI language as `X-Kezek-Lang`; the built UI on `/`.
+ */
+export function createHttpApp(router: Router, staticDir: string | null): Hono {
+  const app = new Hono();
+  const langOf = (h: string | undefined): Lang => langSchema.safeParse(h).data ?? 'ru';
+  const fail = (code: 'bad_input', lang: Lang, status: 400 | 413, issue: string) =>
+    new Response(JSON.stringify({ error: { code, message: translate(lang, `errors.${code}`), issues: [issue] } }), { status, headers: { 'content-type': 'application/json' } });
+
+  app.post('/rpc/:method', bodyLimit({ maxSize: MAX_BODY, onError: (c) => fail('bad_input', langOf(c.req.header('x-kezek-lang')), 413, `body over ${MAX_BODY} bytes`) }), async (c) => {
+    const lang = langOf(c.req.header('x-kezek-lang'));
+    let body: unknown;
+    try {
+      const text = await c.req.text();
+      body = text.trim() === '' ? {} : JSON.parse(text);
+    } catch {
+      return fail('bad_input', lang, 400, 'body is not JSON');
+    }
+    const token = c.req.header('authorization')?.replace(/^Bearer\s+/i, '');
+    const r = await router.call(c.req.param('method'), body, { token, lang });
+    return r.ok ? c.json({ data: r.data }) : c.json({ error: r.error }, r.status as 400);
+  });
+  app.all('/rpc/*', (c) => c.json({ error: { code: 'unknown_method', message: translate(langOf(c.req.header('x-kezek-lang')), 'errors.unknown_method') } }, 404));
+
+  if (staticDir && existsSync(join(staticDir, 'index.html'))) {
+    const index = readFileSync(join(staticDir, 'index.html'), 'utf8');
+    app.use('*', async (c, next) => {
+      await next();
+      c.header('Content-Security-Policy', CSP);
+      c.header('X-Content-Type-Options', 'nosniff');
+    });
+    app.use('/assets/*', serveStatic({ root: staticDir }));
+    app.use('/favicon.svg', serveStatic({ root: staticDir }));
+    // Single-page app: every other GET is the UI.
+    app.get('*', (c) => c.html(index));
+  }
+  return app;
+}
+
+export interface RunningServer { url: string; close(): Promise<void> }
+
+export function listen(app: Hono, port: number, host = '127.0.0.1'): Promise<RunningServer> {
+  return new Promise((resolve, reject) => {
+    let server: ServerType;
+    try {
+      server = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
+        resolve({
+          url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${info.port}`,
+          close: () => new Promise((r) => server.close(() => r())),
+        });
+      });
+      server.on('error', reject);
+    } catch (e) {
+      reject(e);
+    }
+  });
+}

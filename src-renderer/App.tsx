@@ -1,0 +1,64 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import type { Session } from '../src-shared/rpc/views.js';
+import { StatusBar } from './components/StatusBar.js';
+import { call, setToken } from './lib/rpc.js';
+import { useI18n } from './lib/i18n.js';
+import { DeskScreen } from './screens/DeskScreen.js';
+import { RegisterScreen } from './screens/RegisterScreen.js';
+import { SignInScreen } from './screens/SignInScreen.js';
+import { TodayScreen } from './screens/TodayScreen.js';
+
+type Tab = 'desk' | 'today' | 'register';
+
+export function App() {
+  const { t } = useI18n();
+  const [session, setSession] = useState<Session | null>(null);
+  const [tab, setTab] = useState<Tab>('desk');
+  const qc = useQueryClient();
+  const directory = useQuery({ queryKey: ['directory'], queryFn: () => call('directory.get', {}), enabled: session !== null, staleTime: Infinity });
+
+  // F1–F3 switch screens from anywhere: the desk is keyboard-first.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const tabs: Record<string, Tab> = { F1: 'desk', F2: 'today', F3: 'register' };
+      if (tabs[e.key]) {
+        e.preventDefault();
+        setTab(tabs[e.key]!);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  if (!session) return <SignInScreen onSignedIn={(s) => { setToken(s.token); setSession(s); }} />;
+
+  const signOut = async () => {
+    await call('auth.signOut', {}).catch(() => undefined);
+    setToken(null);
+    qc.clear();
+    setSession(null);
+  };
+  const canSeeRegister = session.user.role !== 'doctor';
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">Кезек</span>
+        <nav>
+          <button className={tab === 'desk' ? 'tab active' : 'tab'} onClick={() => setTab('desk')}>F1 · {t('ui.desk')}</button>
+          <button className={tab === 'today' ? 'tab active' : 'tab'} onClick={() => setTab('today')}>F2 · {t('ui.todayList')}</button>
+          {canSeeRegister && <button className={tab === 'register' ? 'tab active' : 'tab'} onClick={() => setTab('register')}>F3 · {t('ui.register')}</button>}
+        </nav>
+        <span className="org">{directory.data?.organization.name}</span>
+      </header>
+      <main className="content">
+        {!directory.data ? <p className="muted pad">{t('ui.loading')}</p>
+          : tab === 'desk' ? <DeskScreen directory={directory.data} />
+          : tab === 'today' ? <TodayScreen directory={directory.data} defaultDoctorId={session.user.doctorId} />
+          : <RegisterScreen directory={directory.data} />}
+      </main>
+      <StatusBar user={session.user.fullName} devicePrefix={directory.data?.device.prefix ?? ''} onSignOut={signOut} />
+    </div>
+  );
+}

@@ -1,0 +1,88 @@
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { DirectoryView, SlotSearchResult } from '../../src-shared/rpc/views.js';
+import { useI18n, weekday } from '../lib/i18n.js';
+
+const isWeekend = (iso: string) => [0, 6].includes(new Date(`${iso}T00:00:00Z`).getUTCDay());
+
+export interface Cell { doctorId: string; date: string; needsConsent: boolean }
+
+interface Props { directory: DirectoryView; result: SlotSearchResult; specialtyId: string; autoFocus: boolean; onPick(c: Cell): void }
+
+/** R25: doctors × days over the horizon with free counts; arrows move, Enter opens the day. */
+export function DoctorDayGrid({ directory, result, specialtyId, autoFocus, onPick }: Props) {
+  const { t, lang } = useI18n();
+  const grid = useRef<HTMLTableElement>(null);
+  const byKey = useMemo(() => new Map(result.doctorDays.map((d) => [`${d.doctorId}|${d.date}`, d])), [result]);
+  // Rows: the doctors the search offers (R4 may narrow family medicine to the patient's own doctor).
+  const rows = useMemo(() => {
+    const offered = [...new Set(result.doctorDays.map((d) => d.doctorId))];
+    const all = directory.doctors.filter((d) => d.specialtyId === specialtyId && d.active).map((d) => d.id);
+    const narrowed = result.doctorDays.some((d) => d.needsConsent) || offered.length < all.length;
+    return narrowed && offered.length > 0 ? offered : all;
+  }, [result, directory, specialtyId]);
+  // Weekend columns only where someone works (KZ and RU clinics open on Saturdays).
+  const dates = useMemo(() => result.dates.filter((d) => !isWeekend(d) || result.doctorDays.some((x) => x.date === d)), [result]);
+  const first = useMemo(() => {
+    for (let c = 0; c < dates.length; c++) for (let r = 0; r < rows.length; r++) if ((byKey.get(`${rows[r]}|${dates[c]}`)?.free ?? 0) > 0) return { r, c };
+    return { r: 0, c: 0 };
+  }, [rows, dates, byKey]);
+  const [pos, setPos] = useState(first);
+  useEffect(() => setPos(first), [first]);
+  useEffect(() => {
+    if (autoFocus) grid.current?.focus();
+  }, [autoFocus, result]);
+
+  const pick = (r: number, c: number) => {
+    const d = byKey.get(`${rows[r]}|${dates[c]}`);
+    if (d && d.free > 0) onPick({ doctorId: d.doctorId, date: d.date, needsConsent: d.needsConsent });
+  };
+  const onKey = (e: KeyboardEvent) => {
+    const moves: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+    const m = moves[e.key];
+    if (m) {
+      e.preventDefault();
+      setPos((p) => ({ r: Math.max(0, Math.min(rows.length - 1, p.r + m[0])), c: Math.max(0, Math.min(dates.length - 1, p.c + m[1])) }));
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      pick(pos.r, pos.c);
+    }
+  };
+
+  return (
+    <div className="grid-wrap">
+      <table ref={grid} tabIndex={0} className="grid" data-testid="slot-grid" onKeyDown={onKey}>
+        <thead>
+          <tr>
+            <th className="doc">{t('ui.doctor')}</th>
+            {dates.map((d) => (
+              <th key={d} className={d === result.today ? 'today' : ''}><div>{weekday(d, lang)}</div><div>{d.slice(8, 10)}.{d.slice(5, 7)}</div></th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((docId, r) => {
+            const doc = directory.doctors.find((d) => d.id === docId);
+            return (
+              <tr key={docId}>
+                <th className="doc" title={doc?.fullName}>
+                  <div className="docname">{doc?.fullName}</div>
+                  <div className="muted small">{t('ui.cabinet')} {doc?.cabinet.number}</div>
+                </th>
+                {dates.map((date, c) => {
+                  const d = byKey.get(`${docId}|${date}`);
+                  const cls = ['cell', d && d.free > 0 ? 'free' : 'none', pos.r === r && pos.c === c ? 'focus' : '', d?.needsConsent ? 'consent' : ''].join(' ');
+                  return (
+                    <td key={date} className={cls} onClick={() => { setPos({ r, c }); pick(r, c); }} title={d?.firstTime ?? t('ui.noFree')}>
+                      {d && d.free > 0 ? d.free : '—'}
+                    </td>
+                  );
+                })}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {result.doctorDays.some((d) => d.needsConsent) && <p className="warn small">⚠ {t('ui.otherFamilyDoctor')}</p>}
+    </div>
+  );
+}

@@ -1,0 +1,11 @@
+import { useI18n } from '../lib/i18n.js';
+
+export function LangSwitch() {
+  const { lang, setLang, t } = useI18n();
+  return (
+    <span className="lang" aria-label={t('ui.language')}>
+      <button type="button" className={lang === 'ru' ? 'chip on' : 'chip'} onClick={() => setLang('ru')}>РУС</button>
+      <button type="button" className={lang === 'ky' ? 'chip on' : 'chip'} onClick={() => setLang('ky')}>КЫР</button>
+    </span>
+  );
+}

@@ -1,0 +1,55 @@
+import type { AppointmentView, DirectoryView, PatientCard } from '../../src-shared/rpc/views.js';
+import { fmtDate, useI18n } from '../lib/i18n.js';
+
+interface Props {
+  card: PatientCard;
+  directory: DirectoryView;
+  onCancel(a: AppointmentView): void;
+  onMove(a: AppointmentView): void;
+  onCheckIn(a: AppointmentView): void;
+}
+
+/** R16 patient record and R2 attachment, with the patient's upcoming bookings and their actions. */
+export function PatientCardView({ card, directory, onCancel, onMove, onCheckIn }: Props) {
+  const { t, lang } = useI18n();
+  const p = card.patient;
+  const specName = (id: string) => directory.specialties.find((s) => s.id === id)?.name[lang] ?? id;
+  return (
+    <section className="card patient" data-testid="patient-card">
+      <h2>{p.fullName}</h2>
+      <div className="muted">{p.nationalId} · {fmtDate(p.birthDate)} ({card.age} {t('ui.years')}) · {p.sex === 'male' ? 'М' : 'Ж'}</div>
+      <div className="muted">{p.phone} · {p.address}</div>
+      {card.attached ? (
+        <div className="attach ok" data-testid="attachment">
+          ✔ {t('ui.attached')}: {card.departmentName}{card.familyDoctorName ? ` · ${card.familyDoctorName}` : ''}
+        </div>
+      ) : (
+        <div className="attach bad" data-testid="attachment">✖ {t('ui.notAttached')}</div>
+      )}
+      <div className="tags">
+        {p.priority && <span className="badge">{t('ui.priority')}</span>}
+        {p.dispensarySpecialtyIds.map((s) => <span key={s} className="badge">{t('ui.dispensary')}: {specName(s)}</span>)}
+        {card.referrals.map((r) => <span key={r.id} className="badge good">{t('ui.referrals')}: {specName(r.specialtyId)}</span>)}
+        {card.noShowBlockedUntil && <span className="badge bad">{t('errors.noshow_blocked', { until: new Date(card.noShowBlockedUntil).toISOString().slice(0, 10) })}</span>}
+      </div>
+      <h3>{t('ui.upcoming')}</h3>
+      {card.upcoming.length === 0 ? <p className="muted">{t('ui.none')}</p> : (
+        <ul className="upcoming" data-testid="upcoming">
+          {card.upcoming.map((a) => (
+            <li key={a.id}>
+              <div><b>{fmtDate(a.date)} {a.time}</b> · {specName(a.specialtyId)}</div>
+              <div className="muted">{a.doctorName} · {t('ui.cabinet')} {a.cabinet} · {t(`status.${a.status}`)}</div>
+              {a.status === 'booked' && (
+                <div className="actions">
+                  {a.date === directory.today && <button onClick={() => onCheckIn(a)}>{t('ui.checkIn')}</button>}
+                  <button onClick={() => onMove(a)}>{t('ui.moveBooking')}</button>
+                  <button className="danger" onClick={() => onCancel(a)}>{t('ui.cancelBooking')}</button>
+                </div>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,120 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import type { AppointmentView, BookResult, DaySlot, DirectoryView } from '../../src-shared/rpc/views.js';
+import { ConfirmDialog } from '../components/ConfirmDialog.js';
+import { DaySlotPicker } from '../components/DaySlotPicker.js';
+import { DoctorDayGrid, type Cell } from '../components/DoctorDayGrid.js';
+import { PatientCardView } from '../components/PatientCardView.js';
+import { PatientSearch } from '../components/PatientSearch.js';
+import { SpecialtyPicker } from '../components/SpecialtyPicker.js';
+import { TicketView } from '../components/TicketView.js';
+import { fmtDate, useI18n } from '../lib/i18n.js';
+import { call, RpcError } from '../lib/rpc.js';
+
+/**
+ * The registrar's booking flow, keyboard-first:
+ * ID + Enter → specialty (Enter) → doctor-day (Enter) → time (Enter) → confirm (Enter) → ticket. Esc steps back.
+ */
+export function DeskScreen({ directory }: { directory: DirectoryView }) {
+  const { t, lang } = useI18n();
+  const qc = useQueryClient();
+  const [searchFocus, setSearchFocus] = useState(0);
+  const [patientId, setPatientId] = useState<string | null>(null);
+  const [specialtyId, setSpecialtyId] = useState<string | null>(null);
+  const [cell, setCell] = useState<Cell | null>(null);
+  const [slot, setSlot] = useState<DaySlot | null>(null);
+  const [moving, setMoving] = useState<AppointmentView | null>(null);
+  const [booked, setBooked] = useState<BookResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const card = useQuery({ queryKey: ['patient', patientId], queryFn: () => call('patients.get', { patientId: patientId! }), enabled: patientId !== null });
+  const counts = useQuery({ queryKey: ['slots', 'counts', patientId], queryFn: () => call('slots.search', { patientId: patientId ?? undefined }), enabled: patientId !== null });
+  const search = useQuery({ queryKey: ['slots', specialtyId, patientId], queryFn: () => call('slots.search', { specialtyId: specialtyId!, patientId: patientId ?? undefined }), enabled: specialtyId !== null });
+  const day = useQuery({ queryKey: ['day', cell?.doctorId, cell?.date, patientId], queryFn: () => call('slots.day', { doctorId: cell!.doctorId, date: cell!.date, patientId: patientId ?? undefined }), enabled: cell !== null });
+
+  const refresh = () => {
+    for (const key of ['patient', 'slots', 'day', 'today', 'register']) void qc.invalidateQueries({ queryKey: [key] });
+  };
+  const showError = (e: unknown) => setError(e instanceof RpcError ? e.message : String(e));
+
+  const book = useMutation({
+    mutationFn: (s: DaySlot) => (moving ? call('appointments.move', { appointmentId: moving.id, slotId: s.slotId }) : call('appointments.book', { patientId: patientId!, slotId: s.slotId })),
+    onSuccess: (r) => { setBooked(r); setSlot(null); setCell(null); setMoving(null); setError(null); refresh(); },
+    onError: (e) => { setSlot(null); showError(e); refresh(); },
+  });
+  const act = useMutation({
+    mutationFn: ({ kind, a }: { kind: 'cancel' | 'checkIn'; a: AppointmentView }) =>
+      kind === 'cancel' ? call('appointments.cancel', { appointmentId: a.id }) : call('appointments.checkIn', { appointmentId: a.id }),
+    onSuccess: () => { setError(null); refresh(); },
+    onError: showError,
+  });
+
+  const reset = () => {
+    setPatientId(null); setSpecialtyId(null); setCell(null); setSlot(null); setBooked(null); setMoving(null); setError(null);
+    setSearchFocus((n) => n + 1);
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      if (booked) reset();
+      else if (cell) setCell(null);
+      else if (specialtyId) { setSpecialtyId(null); setMoving(null); }
+      else reset();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  const doctor = cell ? directory.doctors.find((d) => d.id === cell.doctorId) : undefined;
+  const specName = (id: string | null) => directory.specialties.find((s) => s.id === id)?.name[lang] ?? '';
+
+  return (
+    <div className="desk">
+      <aside className="left">
+        <PatientSearch focusKey={searchFocus} onPick={(p) => { reset(); setPatientId(p.id); }} />
+        {card.data && (
+          <PatientCardView card={card.data} directory={directory}
+            onCancel={(a) => act.mutate({ kind: 'cancel', a })}
+            onCheckIn={(a) => act.mutate({ kind: 'checkIn', a })}
+            onMove={(a) => { setBooked(null); setMoving(a); setSpecialtyId(a.specialtyId); setCell(null); }} />
+        )}
+      </aside>
+      <section className="right">
+        {error && <p className="error banner" role="alert" data-testid="desk-error">{error}</p>}
+        {moving && <p className="warn banner">{t('ui.movingHint')} — {fmtDate(moving.date)} {moving.time}, {moving.doctorName}</p>}
+        {booked ? (
+          <div className="booked">
+            <p className="ok banner" data-testid="booked">✔ {t('ui.booked')}: {booked.appointment.patientName} — {fmtDate(booked.ticket.date)} {booked.ticket.time}. <span className="muted">{t('ui.newSearch')}</span></p>
+            <TicketView ticket={booked.ticket} timezone={directory.organization.timezone} />
+          </div>
+        ) : patientId && counts.data ? (
+          <>
+            <SpecialtyPicker directory={directory} free={counts.data.specialtyFree} selected={specialtyId} autoFocus={specialtyId === null && card.isSuccess}
+              onPick={(id) => { setSpecialtyId(id); setCell(null); setError(null); }} />
+            {specialtyId && search.data && (
+              <DoctorDayGrid directory={directory} result={search.data} specialtyId={specialtyId} autoFocus={cell === null} onPick={setCell} />
+            )}
+            {cell && day.data && (
+              <DaySlotPicker slots={day.data} title={`${doctor?.fullName ?? ''}, ${fmtDate(cell.date)}`} onPick={setSlot} />
+            )}
+          </>
+        ) : (
+          <p className="muted pad">{t('ui.keysHint')}</p>
+        )}
+      </section>
+      {slot && cell && card.data && (
+        <ConfirmDialog title={t('ui.confirmQuestion')} confirmLabel={t('ui.book')} busy={book.isPending} onConfirm={() => book.mutate(slot)} onCancel={() => setSlot(null)}>
+          <dl className="confirm-dl">
+            <dt>{t('ui.patientId')}</dt><dd>{card.data.patient.fullName} · {card.data.patient.nationalId}</dd>
+            <dt>{t('ui.specialty')}</dt><dd>{specName(specialtyId)}</dd>
+            <dt>{t('ui.doctor')}</dt><dd>{doctor?.fullName} · {t('ui.cabinet')} {doctor?.cabinet.number}</dd>
+            <dt>{t('ui.date')} / {t('ui.time')}</dt><dd><b>{fmtDate(cell.date)} {slot.time}</b></dd>
+          </dl>
+          {cell.needsConsent && <p className="warn">⚠ {t('ui.otherFamilyDoctor')}</p>}
+          {moving && <p className="warn">{t('ui.movingHint')}</p>}
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}

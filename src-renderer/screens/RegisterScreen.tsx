@@ -1,0 +1,55 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { DirectoryView } from '../../src-shared/rpc/views.js';
+import { fmtDate, useI18n } from '../lib/i18n.js';
+import { call } from '../lib/rpc.js';
+
+type Result = 'booked' | 'refused' | 'cancelled' | 'moved';
+
+/** R15: the register of requests — applicant, recipient, date, result with reason, appointed time, took place. */
+export function RegisterScreen({ directory }: { directory: DirectoryView }) {
+  const { t, lang } = useI18n();
+  const [from, setFrom] = useState(directory.today);
+  const [to, setTo] = useState(directory.today);
+  const [result, setResult] = useState<Result | ''>('');
+  const list = useQuery({ queryKey: ['register', from, to, result], queryFn: () => call('register.list', { from, to, result: result || undefined }) });
+  const doc = (id: string | null) => directory.doctors.find((d) => d.id === id)?.fullName ?? '';
+  const spec = (id: string | null) => directory.specialties.find((s) => s.id === id)?.name[lang] ?? '';
+  const when = (ms: number | null) => (ms === null ? '' : new Date(ms).toLocaleString(lang === 'ky' ? 'ky-KG' : 'ru-RU', { timeZone: directory.organization.timezone, dateStyle: 'short', timeStyle: 'short' }));
+  const reasonText = (r: string | null) => (r ? t(`refusal.${r}`) : '');
+
+  return (
+    <div className="register pad">
+      <div className="row">
+        <h2>{t('ui.register')}</h2>
+        <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+        <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+        <select value={result} onChange={(e) => setResult(e.target.value as Result | '')} data-testid="register-result">
+          <option value="">—</option>
+          {(['booked', 'refused', 'cancelled', 'moved'] as const).map((r) => <option key={r} value={r}>{t(`registerResult.${r}`)}</option>)}
+        </select>
+      </div>
+      <div className="table-wrap">
+        <table className="list" data-testid="register-list">
+          <thead><tr><th>{t('ui.date')}</th><th>{t('ui.applicant')}</th><th>{t('ui.specialty')}</th><th>{t('ui.doctor')}</th><th>{t('ui.result')}</th><th>{t('ui.reason')}</th><th>{t('ui.appointedAt')}</th><th>{t('ui.tookPlace')}</th></tr></thead>
+          <tbody>
+            {(list.data ?? []).map((r) => (
+              <tr key={r.id} className={`res-${r.result}`}>
+                <td>{when(r.at)}</td>
+                <td>{r.patientName ?? r.applicant}</td>
+                <td>{spec(r.specialtyId)}</td>
+                <td>{doc(r.doctorId)}</td>
+                <td>{t(`registerResult.${r.result}`)}</td>
+                <td>{reasonText(r.reason)}</td>
+                <td>{when(r.appointedAt)}</td>
+                <td>{r.tookPlace === null ? '' : r.tookPlace ? t('ui.yes') : t('ui.no')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {list.data && list.data.length === 0 && <p className="muted">{t('ui.none')}</p>}
+      <p className="muted small">{fmtDate(from)} — {fmtDate(to)}</p>
+    </div>
+  );
+}

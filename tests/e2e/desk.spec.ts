@@ -1,0 +1,93 @@
+import { expect, test } from '@playwright/test';
+import { Actions, ATTACHED, enterThroughBooking, pickPatient, signIn, UNATTACHED } from './helpers.js';
+
+test.describe('registrar at the desk (browser mode, real services, real SQLite)', () => {
+  test('books from a typed PIN in at most 6 keystrokes after the PIN, and shows the ticket', async ({ page }) => {
+    const p = pickPatient(ATTACHED);
+    await signIn(page);
+    await expect(page.getByTestId('patient-search')).toBeFocused();
+    await page.keyboard.type(p.pin);
+    const keys = new Actions(page);
+    await keys.press('Enter'); // find the patient
+    await expect(page.getByTestId('patient-card')).toContainText(p.name);
+    await expect(page.getByTestId('attachment')).toContainText('Прикреплён');
+    await page.screenshot({ path: 'test-results/screens/01-patient-card.png' });
+    await keys.press('Enter'); // first specialty with free tickets (family doctor)
+    await expect(page.getByTestId('slot-grid')).toBeFocused();
+    await page.screenshot({ path: 'test-results/screens/02-grid.png' });
+    await keys.press('Enter'); // earliest doctor-day with free tickets
+    await expect(page.getByTestId('day-slots')).toBeFocused();
+    await keys.press('Enter'); // first free time
+    await expect(page.getByTestId('confirm')).toBeVisible();
+    await page.screenshot({ path: 'test-results/screens/03-confirm.png' });
+    await keys.press('Enter'); // confirm
+    await expect(page.getByTestId('ticket')).toBeVisible();
+    expect(keys.n).toBeLessThanOrEqual(6);
+    await expect(page.getByTestId('booked')).toContainText(p.name);
+    await expect(page.getByTestId('queue-number')).toHaveText(/^\d+$/);
+    await expect(page.getByTestId('ticket-barcode')).toHaveAttribute('src', /^data:image\/svg\+xml;base64,/);
+    await page.screenshot({ path: 'test-results/screens/04-ticket.png' });
+    // The booking is on the patient's card.
+    await expect(page.getByTestId('upcoming').locator('li')).toHaveCount(1);
+  });
+
+  test('refuses an unattached patient with the reason and records it in the register (R2, R15)', async ({ page }) => {
+    const p = pickPatient(UNATTACHED);
+    await signIn(page);
+    await page.keyboard.type(p.pin);
+    await enterThroughBooking(page);
+    await expect(page.getByTestId('attachment')).toContainText('Не прикреплён');
+    await expect(page.getByTestId('desk-error')).toContainText('не прикреплён к этой организации');
+    await page.screenshot({ path: 'test-results/screens/05-refusal.png' });
+    await page.keyboard.press('F3');
+    const row = page.getByTestId('register-list').locator('tr', { hasText: p.name });
+    await expect(row.first()).toContainText('не прикреплён');
+    await page.screenshot({ path: 'test-results/screens/06-register.png' });
+  });
+
+  test('cancels a booking and the slot is free again', async ({ page }) => {
+    const p = pickPatient(ATTACHED);
+    await signIn(page);
+    await page.keyboard.type(p.pin);
+    await enterThroughBooking(page);
+    await expect(page.getByTestId('ticket')).toBeVisible();
+    const when = await page.getByTestId('booked').textContent();
+    const upcoming = page.getByTestId('upcoming').locator('li');
+    await expect(upcoming).toHaveCount(1);
+    await upcoming.first().getByRole('button', { name: 'Отменить' }).click();
+    await expect(page.getByTestId('upcoming')).toHaveCount(0);
+    expect(when).toBeTruthy();
+    // Start over: the same first slot is offered again.
+    await page.keyboard.press('Escape');
+    await page.getByTestId('patient-search').fill(p.pin);
+    await enterThroughBooking(page);
+    await expect(page.getByTestId('booked')).toHaveText(when!);
+  });
+
+  test('checks a patient in on the day of the visit', async ({ page }) => {
+    const p = pickPatient(ATTACHED);
+    await signIn(page);
+    await page.keyboard.type(p.pin);
+    await enterThroughBooking(page);
+    await expect(page.getByTestId('ticket')).toBeVisible();
+    const item = page.getByTestId('upcoming').locator('li').first();
+    await item.getByRole('button', { name: 'Пришёл' }).click();
+    await expect(item).toContainText('пришёл');
+    await page.keyboard.press('F2');
+    await expect(page.getByTestId('today-list').locator('tr', { hasText: p.name })).toContainText('пришёл');
+    await page.screenshot({ path: 'test-results/screens/07-today.png' });
+  });
+
+  test('switches the whole desk to Kyrgyz', async ({ page }) => {
+    const p = pickPatient(ATTACHED);
+    await signIn(page);
+    await page.getByRole('button', { name: 'КЫР' }).click();
+    await expect(page.getByTestId('patient-search')).toHaveAttribute('placeholder', /ПИН, фамилия же телефон/);
+    await page.getByTestId('patient-search').fill(p.pin);
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('attachment')).toContainText('Бекитилген');
+    await page.keyboard.press('Enter');
+    await expect(page.getByText('Адистиктер')).toBeVisible();
+    await page.screenshot({ path: 'test-results/screens/08-kyrgyz.png' });
+  });
+});

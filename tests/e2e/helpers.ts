@@ -1,0 +1,50 @@
+import Database from 'better-sqlite3';
+import type { Page } from '@playwright/test';
+
+/** Read-only look into the desk's replica to choose test patients (WAL lets us read beside the running desk). */
+export function pickPatient(where: string): { id: string; pin: string; name: string } {
+  const db = new Database('test-results/e2e-desk/kezek.sqlite', { readonly: true, fileMustExist: true });
+  try {
+    const row = db.prepare(`SELECT id, national_id AS pin, full_name AS name FROM patients p WHERE ${where}
+      AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.patient_id = p.id AND a.status = 'booked') ORDER BY random() LIMIT 1`).get() as { id: string; pin: string; name: string } | undefined;
+    if (!row) throw new Error(`no patient where ${where}`);
+    return row;
+  } finally {
+    db.close();
+  }
+}
+
+export const ATTACHED = "attached_org_id = 'org-bishkek-lenin' AND priority = 0";
+export const UNATTACHED = "(attached_org_id IS NULL OR attached_org_id != 'org-bishkek-lenin')";
+
+export async function signIn(page: Page, username = 'registrar'): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel(/Пользователь|Колдонуучу/).fill(username);
+  await page.getByLabel(/Пароль|Сырсөз/).fill('kezek');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('patient-search').waitFor();
+}
+
+/** Counts every key press and click the registrar makes after typing the ID. */
+export class Actions {
+  n = 0;
+  constructor(private readonly page: Page) {}
+  async press(key: string): Promise<void> {
+    this.n++;
+    await this.page.keyboard.press(key);
+  }
+}
+
+/** The five Enters of the keyboard flow, each after the screen it needs is ready. */
+export async function enterThroughBooking(page: Page): Promise<void> {
+  await page.keyboard.press('Enter');
+  await page.getByTestId('patient-card').waitFor();
+  await page.getByTestId('specialties').locator('li').first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('slot-grid').waitFor();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('day-slots').waitFor();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('confirm').waitFor();
+  await page.keyboard.press('Enter');
+}
