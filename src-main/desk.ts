@@ -6,7 +6,7 @@ import { getProfile } from '../src-shared/policy/profiles.js';
 import { Hlc } from '../src-shared/sync/hlc.js';
 import { localParts } from '../src-shared/time/dates.js';
 import { Sessions } from './auth/sessions.js';
-import { openDb, type Db } from './db/open.js';
+import { openDb, startIdleCheckpoints, type Db } from './db/open.js';
 import { stmt } from './db/stmt.js';
 import { createRouter, type Router } from './rpc/router.js';
 import { seedClinic, DEMO_CLINIC, DEMO_ORG_ID, type ClinicSize } from './seed/demo-clinic.js';
@@ -68,5 +68,13 @@ export async function openDesk(opts: DeskOptions): Promise<Desk> {
   ensureSlots(env);
   if (freshDemo) seedUpcomingBookings(env, freshDemo.seed);
   const sessions = new Sessions(db, clock);
-  return { env, sessions, router: createRouter(env, sessions), close: () => db.sqlite.close() };
+  const stopCheckpoints = startIdleCheckpoints(db);
+  return {
+    env, sessions, router: createRouter(env, sessions),
+    close: () => {
+      stopCheckpoints();
+      db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      db.sqlite.close();
+    },
+  };
 }

@@ -33,7 +33,18 @@ export function openDb(file: string, migrationsDir = defaultMigrationsDir()): Db
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // Checkpoints copy the WAL into the database file with an fsync; done inside a booking's
+  // commit they were its p99 (14 ms vs 3 ms). The desk checkpoints when idle instead
+  // (see startIdleCheckpoints); this high threshold only bounds the WAL if it never idles.
+  sqlite.pragma('wal_autocheckpoint = 20000');
   const orm = drizzle(sqlite, { schema });
   migrate(orm, { migrationsFolder: migrationsDir });
   return { sqlite, orm, file };
+}
+
+/** Fold the WAL back into the database every few seconds, off the booking path. */
+export function startIdleCheckpoints(db: Db, everyMs = 5_000): () => void {
+  const timer = setInterval(() => db.sqlite.pragma('wal_checkpoint(PASSIVE)'), everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

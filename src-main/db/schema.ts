@@ -233,3 +233,20 @@ export const outbox = sqliteTable('outbox', {
   createdAt: integer('created_at').notNull(),
   status: text('status').notNull(),
 });
+
+/**
+ * Free slots per doctor-day and slot channel, kept by triggers on `slots` (migration
+ * 0001), so the R25 counts read a few hundred rows instead of grouping tens of
+ * thousands of slots. Triggers keep it right on every path that touches a slot —
+ * booking, cancelling, materializing, and later sync — without services knowing.
+ */
+export const slotCounts = sqliteTable('slot_counts', {
+  doctorId: text('doctor_id').notNull(),
+  date: text('date').notNull(),
+  channel: text('channel').notNull(),
+  specialtyId: text('specialty_id').notNull(),
+  free: integer('free').notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.doctorId, t.date, t.channel] }),
+  index('slot_counts_specialty').on(t.specialtyId, t.date, t.doctorId, t.channel, t.free),
+]);

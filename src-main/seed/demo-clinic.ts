@@ -66,7 +66,9 @@ export async function seedClinic(db: Db, size: ClinicSize, today: string): Promi
 
     // Doctors per specialty in proportion to the demo clinic's 20.
     const totalShare = SPECIALTIES.reduce((a, x) => a + x.share, 0);
-    const perSpecialty = SPECIALTIES.map((x) => ({ ...x, n: Math.max(1, Math.round((x.share * size.doctors) / totalShare)) }));
+    const perSpecialty = SPECIALTIES.map((x) => ({ ...x, n: Math.max(1, Math.floor((x.share * size.doctors) / totalShare)) }));
+    // What rounding left over goes to family medicine, so the clinic has exactly `size.doctors`.
+    perSpecialty[0]!.n += Math.max(0, size.doctors - perSpecialty.reduce((a, x) => a + x.n, 0));
     const familyDoctors = perSpecialty.filter((x) => x.kind === 'family').reduce((a, x) => a + x.n, 0);
     const groups = Math.max(1, Math.ceil(familyDoctors / 4));
     const dep = ins('INSERT INTO departments (id, org_id, name, is_family_group) VALUES (?, ?, ?, ?)');

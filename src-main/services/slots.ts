@@ -64,12 +64,24 @@ export function searchSlots(env: Env, q: { specialtyId?: string; doctorId?: stri
   const chs = channelSql(accessibleSlotChannels(env, q.channel, patient?.priority === 1));
   const result: SlotSearchResult = { today, horizonEnd, dates: datesBetween(today, horizonEnd), specialtyFree: [], doctorDays: [] };
 
+  // Later days come from the trigger-kept counters; today is counted exactly, because slots
+  // whose time has passed are no longer bookable.
+  const todayFree = (filter: string, ...args: unknown[]) => stmt(s, `SELECT doctor_id AS doctorId, specialty_id AS specialtyId, count(*) AS free
+      FROM slots INDEXED BY slots_doctor_day WHERE ${filter} AND date = ? AND start_utc > ? AND appointment_id IS NULL AND blocked = 0 AND channel IN (${chs})
+      GROUP BY doctor_id`).all(...args, today, now) as Array<{ doctorId: string; specialtyId: string; free: number }>;
+  const laterFree = (filter: string, ...args: unknown[]) => stmt(s, `SELECT doctor_id AS doctorId, specialty_id AS specialtyId, date, sum(free) AS free
+      FROM slot_counts WHERE ${filter} AND date > ? AND date <= ? AND channel IN (${chs}) GROUP BY doctor_id, date HAVING sum(free) > 0`)
+    .all(...args, today, horizonEnd) as Array<{ doctorId: string; specialtyId: string; date: string; free: number }>;
+  const doctorIdsOf = (specialtyId: string) => [...env.directory.doctors.values()].filter((d) => d.specialtyId === specialtyId && d.active).map((d) => d.id);
+
   if (!q.specialtyId && !q.doctorId) {
     const offered = env.directory.offeredSpecialtyIds();
-    const rows = stmt(s, `SELECT specialty_id AS specialtyId, count(*) AS free FROM slots
-      WHERE start_utc > ? AND date <= ? AND appointment_id IS NULL AND blocked = 0 AND channel IN (${chs}) GROUP BY specialty_id`)
-      .all(now, horizonEnd) as Array<{ specialtyId: string; free: number }>;
-    const free = new Map(rows.map((r) => [r.specialtyId, r.free]));
+    const free = new Map<string, number>();
+    const all = [...env.directory.doctors.values()].filter((d) => d.active).map((d) => d.id);
+    const allIn = `doctor_id IN (${all.map(() => '?').join(', ') || "''"})`;
+    const later = stmt(s, `SELECT specialty_id AS specialtyId, sum(free) AS free FROM slot_counts
+        WHERE date > ? AND date <= ? AND channel IN (${chs}) GROUP BY specialty_id`).all(today, horizonEnd) as Array<{ specialtyId: string; free: number }>;
+    for (const r of [...todayFree(allIn, ...all), ...later]) free.set(r.specialtyId, (free.get(r.specialtyId) ?? 0) + r.free);
     // The patient's own family doctor's specialty first, then family medicine, preventive, narrow (the order of 000 §2).
     const own = patient?.familyDoctorId ? env.directory.doctor(patient.familyDoctorId)?.specialtyId : undefined;
     const rank = (id: string) => (id === own ? 0 : { family: 1, preventive: 2, narrow: 3 }[env.directory.specialtyKind(id) ?? 'narrow']);
@@ -80,14 +92,12 @@ export function searchSlots(env: Env, q: { specialtyId?: string; doctorId?: stri
     return result;
   }
 
-  const rows = (q.doctorId
-    ? stmt(s, `SELECT doctor_id AS doctorId, date, count(*) AS free, min(time) AS firstTime FROM slots INDEXED BY slots_doctor_day
-        WHERE doctor_id = ? AND date >= ? AND date <= ? AND start_utc > ? AND appointment_id IS NULL AND blocked = 0 AND channel IN (${chs})
-        GROUP BY doctor_id, date`).all(q.doctorId, today, horizonEnd, now)
-    : stmt(s, `SELECT doctor_id AS doctorId, date, count(*) AS free, min(time) AS firstTime FROM slots INDEXED BY slots_search
-        WHERE specialty_id = ? AND start_utc > ? AND date <= ? AND appointment_id IS NULL AND blocked = 0 AND channel IN (${chs})
-        GROUP BY doctor_id, date`).all(q.specialtyId, now, horizonEnd)) as Array<{ doctorId: string; date: string; free: number; firstTime: string | null }>;
-  const days = rows.map((r) => ({ ...r, needsConsent: false }));
+  const doctorIds = q.doctorId ? [q.doctorId] : doctorIdsOf(q.specialtyId!);
+  const inList = doctorIds.map(() => '?').join(', ') || "''";
+  const days = [
+    ...todayFree(`doctor_id IN (${inList})`, ...doctorIds).map((r) => ({ doctorId: r.doctorId, date: today, free: r.free, needsConsent: false })),
+    ...laterFree(`doctor_id IN (${inList})`, ...doctorIds).map((r) => ({ doctorId: r.doctorId, date: r.date, free: r.free, needsConsent: false })),
+  ];
   const family = q.specialtyId && env.directory.specialtyKind(q.specialtyId) === 'family';
   // R4: the patient's own family doctor first; others only when the own one is full.
   result.doctorDays = family && patient?.familyDoctorId ? orderFamilyDoctors(patient.familyDoctorId, days) : days;

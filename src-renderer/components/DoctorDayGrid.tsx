@@ -72,7 +72,7 @@ export function DoctorDayGrid({ directory, result, specialtyId, autoFocus, onPic
                   const d = byKey.get(`${docId}|${date}`);
                   const cls = ['cell', d && d.free > 0 ? 'free' : 'none', pos.r === r && pos.c === c ? 'focus' : '', d?.needsConsent ? 'consent' : ''].join(' ');
                   return (
-                    <td key={date} className={cls} onClick={() => { setPos({ r, c }); pick(r, c); }} title={d?.firstTime ?? t('ui.noFree')}>
+                    <td key={date} className={cls} onClick={() => { setPos({ r, c }); pick(r, c); }} title={d && d.free > 0 ? `${d.free} ${t('ui.freeTickets')}` : t('ui.noFree')}>
                       {d && d.free > 0 ? d.free : '—'}
                     </td>
                   );

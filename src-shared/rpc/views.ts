@@ -38,7 +38,6 @@ export const doctorDay = z.object({
   doctorId: id,
   date: isoDate,
   free: z.number().int().nonnegative(),
-  firstTime: hhmm.nullable(),
   needsConsent: z.boolean(),
 });
 export type DoctorDay = z.infer<typeof doctorDay>;

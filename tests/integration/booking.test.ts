@@ -138,6 +138,23 @@ describe('booking on a real SQLite replica', () => {
   });
 });
 
+describe('free-slot counters (R25)', () => {
+  it('the trigger-kept counters equal a recount of the slots after bookings, cancels and moves', async () => {
+    const ps = db().prepare("SELECT id FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 ORDER BY id LIMIT 6").all() as Array<{ id: string }>;
+    const booked = [];
+    for (let i = 0; i < 6; i++) booked.push((await t.call('appointments.book', { patientId: ps[i]!.id, slotId: freeSlot('family', i).id })).appointment);
+    await t.call('appointments.cancel', { appointmentId: booked[0]!.id });
+    await t.call('appointments.move', { appointmentId: booked[1]!.id, slotId: freeSlot('therapy').id });
+    const drift = db().prepare(`SELECT c.doctor_id, c.date, c.channel, c.free, (SELECT count(*) FROM slots s WHERE s.doctor_id = c.doctor_id AND s.date = c.date
+        AND s.channel = c.channel AND s.appointment_id IS NULL AND s.blocked = 0) AS actual FROM slot_counts c WHERE c.free != actual`).all();
+    expect(drift).toEqual([]);
+    const search = await t.call('slots.search', { specialtyId: 'family' });
+    const day = search.doctorDays.find((d) => d.date > '2026-11-23')!;
+    const actual = t.count('slots', `doctor_id = '${day.doctorId}' AND date = '${day.date}' AND appointment_id IS NULL AND blocked = 0 AND channel IN ('registry', 'internet')`);
+    expect(day.free).toBe(actual);
+  });
+});
+
 describe('restart', () => {
   it('keeps bookings, the ticket counter and the device identity', async () => {
     const p = attachedPatient();

@@ -1,0 +1,75 @@
+/**
+ * `npm run bench`: desk hot paths on the large generated clinic (150 doctors,
+ * 70,000 attached patients, a year of history), each beside a baseline measured
+ * in the same run on the same SQLite file. The last line printed is the JSON.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDesk } from '../../src-main/desk.js';
+import { LARGE_CLINIC } from '../../src-main/seed/demo-clinic.js';
+import { measure, summarize, type BenchResult } from './stats.js';
+
+const NOW = Date.parse('2026-11-23T03:00:00Z'); // Monday 09:00 in Bishkek
+const log = (msg: string) => process.stderr.write(`${msg}\n`);
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'kezek-bench-'));
+  const t0 = performance.now();
+  const desk = await openDesk({ dataDir: dir, clock: () => NOW, demo: LARGE_CLINIC });
+  const s = desk.env.db.sqlite;
+  const count = (sql: string) => (s.prepare(sql).get() as { n: number }).n;
+  log(`built the large clinic in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${count('SELECT count(*) AS n FROM doctors')} doctors, `
+    + `${count('SELECT count(*) AS n FROM patients')} patients, ${count('SELECT count(*) AS n FROM appointments')} appointments, ${count('SELECT count(*) AS n FROM slots')} slots`);
+
+  const signIn = await desk.router.call('auth.signIn', { username: 'registrar', password: 'kezek' }, {});
+  if (!signIn.ok) throw new Error('sign-in failed');
+  const token = (signIn.data as { token: string }).token;
+  const rpc = async (method: string, input: unknown) => {
+    const r = await desk.router.call(method, input, { token });
+    if (!r.ok) throw new Error(`${method}: ${r.error.code}`);
+    return r.data;
+  };
+  const results: BenchResult[] = [];
+
+  // Baseline: the cheapest durable write this file can do — a one-row INSERT in its own commit (same pragmas: WAL, synchronous=FULL).
+  s.exec('CREATE TABLE IF NOT EXISTS bench_baseline (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
+  const ins = s.prepare('INSERT INTO bench_baseline (v) VALUES (?)');
+  results.push(summarize('baseline_insert_commit', await measure(1000, (i) => ins.run(`row ${i}`))));
+  // Baseline for reads: one primary-key lookup.
+  const pk = s.prepare('SELECT * FROM patients WHERE id = ?');
+  results.push(summarize('baseline_pk_select', await measure(2000, (i) => pk.get(`pat-${String((Math.abs(i) * 7919) % 70000 + 1).padStart(6, '0')}`))));
+
+  // Lookup by PIN through the full RPC path (validation in and out).
+  const pins = (s.prepare('SELECT national_id AS pin FROM patients ORDER BY random() LIMIT 2000').all() as Array<{ pin: string }>).map((r) => r.pin);
+  results.push(summarize('lookup_pin', await measure(2000, (i) => rpc('patients.find', { query: pins[Math.abs(i) % pins.length]! }))));
+
+  // Free-slot search: one specialty over the whole horizon (doctor-day counts, R25), and the per-specialty counts.
+  const patients = (s.prepare("SELECT id FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 ORDER BY random() LIMIT 3000").all() as Array<{ id: string }>).map((r) => r.id);
+  results.push(summarize('search_specialty_horizon', await measure(500, (i) => rpc('slots.search', { specialtyId: 'family', patientId: patients[Math.abs(i) % patients.length]! }))));
+  results.push(summarize('search_specialty_counts', await measure(200, (i) => rpc('slots.search', { patientId: patients[Math.abs(i) % patients.length]! }))));
+
+  // Booking: each a durable transaction with the appointment, slot hold, register, audit and outbox rows.
+  const free = (s.prepare("SELECT id FROM slots WHERE appointment_id IS NULL AND blocked = 0 AND channel = 'registry' AND start_utc > ? AND specialty_id IN ('family', 'therapy', 'pediatrics') ORDER BY random() LIMIT 600").all(NOW) as Array<{ id: string }>).map((r) => r.id);
+  let k = 0;
+  results.push(summarize('book', await measure(500, () => rpc('appointments.book', { patientId: patients[k]!, slotId: free[k++]! }))));
+
+  desk.close();
+  rmSync(dir, { recursive: true, force: true });
+  const ratio = (a: string, b: string) => {
+    const x = results.find((r) => r.name === a)!;
+    const y = results.find((r) => r.name === b)!;
+    return (x.p50_ms / y.p50_ms).toFixed(1);
+  };
+  log(`book p50 = ${ratio('book', 'baseline_insert_commit')}× a one-row commit; lookup p50 = ${ratio('lookup_pin', 'baseline_pk_select')}× a primary-key select`);
+  const json = JSON.stringify({ results });
+  mkdirSync('bench-results', { recursive: true });
+  writeFileSync('bench-results/bench.json', `${json}\n`);
+  for (const r of results) log(`${r.name.padEnd(26)} p50 ${r.p50_ms.toFixed(3)} ms   p99 ${r.p99_ms.toFixed(3)} ms   n=${r.n}`);
+  console.log(json);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

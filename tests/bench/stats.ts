@@ -1,0 +1,21 @@
+export interface BenchResult { name: string; p50_ms: number; p99_ms: number; n: number; ops_per_s?: number }
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+export function summarize(name: string, samples: number[]): BenchResult {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
+  return { name, p50_ms: round(at(0.5)), p99_ms: round(at(0.99)), n: s.length };
+}
+
+/** Time `fn` n times (after `warmup` untimed runs); milliseconds per call. */
+export async function measure(n: number, fn: (i: number) => unknown, warmup = 20): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await fn(-1 - i);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await fn(i);
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
