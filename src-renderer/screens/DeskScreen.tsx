@@ -27,10 +27,13 @@ export function DeskScreen({ directory }: { directory: DirectoryView }) {
   const [booked, setBooked] = useState<BookResult | null>(null);
   const [error, setError] = useState<string | null>(null);
 
+  // Free slots change with every booking on this desk (and, later, on others): never show a
+  // cached grid or day, always the replica's current state — it answers in a few milliseconds.
+  const fresh = { staleTime: 0, gcTime: 0 } as const;
   const card = useQuery({ queryKey: ['patient', patientId], queryFn: () => call('patients.get', { patientId: patientId! }), enabled: patientId !== null });
-  const counts = useQuery({ queryKey: ['slots', 'counts', patientId], queryFn: () => call('slots.search', { patientId: patientId ?? undefined }), enabled: patientId !== null });
-  const search = useQuery({ queryKey: ['slots', specialtyId, patientId], queryFn: () => call('slots.search', { specialtyId: specialtyId!, patientId: patientId ?? undefined }), enabled: specialtyId !== null });
-  const day = useQuery({ queryKey: ['day', cell?.doctorId, cell?.date, patientId], queryFn: () => call('slots.day', { doctorId: cell!.doctorId, date: cell!.date, patientId: patientId ?? undefined }), enabled: cell !== null });
+  const counts = useQuery({ queryKey: ['slots', 'counts', patientId], queryFn: () => call('slots.search', { patientId: patientId ?? undefined }), enabled: patientId !== null, ...fresh });
+  const search = useQuery({ queryKey: ['slots', specialtyId, patientId], queryFn: () => call('slots.search', { specialtyId: specialtyId!, patientId: patientId ?? undefined }), enabled: specialtyId !== null, ...fresh });
+  const day = useQuery({ queryKey: ['day', cell?.doctorId, cell?.date, patientId], queryFn: () => call('slots.day', { doctorId: cell!.doctorId, date: cell!.date, patientId: patientId ?? undefined }), enabled: cell !== null, ...fresh });
 
   const refresh = () => {
     for (const key of ['patient', 'slots', 'day', 'today', 'register']) void qc.invalidateQueries({ queryKey: [key] });
