@@ -54,7 +54,7 @@ export function App() {
       </header>
       <main className="content">
         {!directory.data ? <p className="muted pad">{t('ui.loading')}</p>
-          : tab === 'desk' ? <DeskScreen directory={directory.data} />
+          : tab === 'desk' ? <DeskScreen directory={directory.data} channel={session.user.role === 'doctor' ? 'doctor' : 'registry'} />
           : tab === 'today' ? <TodayScreen directory={directory.data} defaultDoctorId={session.user.doctorId} />
           : <RegisterScreen directory={directory.data} />}
       </main>

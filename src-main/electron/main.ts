@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openDesk } from '../desk.js';
 import { parseStartOptions } from '../cli/options.js';
 import { CSP } from '../rpc/http.js';
+import { APP_ORIGIN, createIpcHandler } from '../rpc/ipc.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const rendererDir = app.isPackaged ? join(process.resourcesPath, 'renderer') : join(root, 'dist', 'renderer');
@@ -29,14 +30,8 @@ async function start(): Promise<void> {
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
 
-  // One channel; the router validates method, session, role, input and output.
-  ipcMain.handle('kezek:rpc', (event, method: unknown, input: unknown, token: unknown, lang: unknown) => {
-    if (!event.senderFrame?.url.startsWith('app://desk/')) return { ok: false, status: 403, error: { code: 'forbidden', message: 'forbidden' } };
-    return desk.router.call(String(method), input, {
-      token: typeof token === 'string' ? token : undefined,
-      lang: lang === 'ky' || lang === 'ru' ? lang : undefined,
-    });
-  });
+  // One channel; the handler checks the sender, the router everything else.
+  ipcMain.handle('kezek:rpc', createIpcHandler(desk.router));
 
   const win = new BrowserWindow({
     width: 1366,
@@ -45,9 +40,9 @@ async function start(): Promise<void> {
   });
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.webContents.on('will-navigate', (e, url) => {
-    if (!url.startsWith('app://desk/')) e.preventDefault();
+    if (!url.startsWith(APP_ORIGIN)) e.preventDefault();
   });
-  await win.loadURL('app://desk/index.html');
+  await win.loadURL(`${APP_ORIGIN}index.html`);
   app.on('before-quit', () => desk.close());
 }
 

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import type { RequestChannel } from '../../src-shared/domain/enums.js';
 import type { AppointmentView, BookResult, DaySlot, DirectoryView } from '../../src-shared/rpc/views.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { DaySlotPicker } from '../components/DaySlotPicker.js';
@@ -15,7 +16,7 @@ import { call, RpcError } from '../lib/rpc.js';
  * The registrar's booking flow, keyboard-first:
  * ID + Enter → specialty (Enter) → doctor-day (Enter) → time (Enter) → confirm (Enter) → ticket. Esc steps back.
  */
-export function DeskScreen({ directory }: { directory: DirectoryView }) {
+export function DeskScreen({ directory, channel }: { directory: DirectoryView; channel: RequestChannel }) {
   const { t, lang } = useI18n();
   const qc = useQueryClient();
   const [searchFocus, setSearchFocus] = useState(0);
@@ -31,9 +32,9 @@ export function DeskScreen({ directory }: { directory: DirectoryView }) {
   // cached grid or day, always the replica's current state — it answers in a few milliseconds.
   const fresh = { staleTime: 0, gcTime: 0 } as const;
   const card = useQuery({ queryKey: ['patient', patientId], queryFn: () => call('patients.get', { patientId: patientId! }), enabled: patientId !== null });
-  const counts = useQuery({ queryKey: ['slots', 'counts', patientId], queryFn: () => call('slots.search', { patientId: patientId ?? undefined }), enabled: patientId !== null, ...fresh });
-  const search = useQuery({ queryKey: ['slots', specialtyId, patientId], queryFn: () => call('slots.search', { specialtyId: specialtyId!, patientId: patientId ?? undefined }), enabled: specialtyId !== null, ...fresh });
-  const day = useQuery({ queryKey: ['day', cell?.doctorId, cell?.date, patientId], queryFn: () => call('slots.day', { doctorId: cell!.doctorId, date: cell!.date, patientId: patientId ?? undefined }), enabled: cell !== null, ...fresh });
+  const counts = useQuery({ queryKey: ['slots', 'counts', patientId, channel], queryFn: () => call('slots.search', { patientId: patientId ?? undefined, channel }), enabled: patientId !== null, ...fresh });
+  const search = useQuery({ queryKey: ['slots', specialtyId, patientId, channel], queryFn: () => call('slots.search', { specialtyId: specialtyId!, patientId: patientId ?? undefined, channel }), enabled: specialtyId !== null, ...fresh });
+  const day = useQuery({ queryKey: ['day', cell?.doctorId, cell?.date, patientId, channel], queryFn: () => call('slots.day', { doctorId: cell!.doctorId, date: cell!.date, patientId: patientId ?? undefined, channel }), enabled: cell !== null, ...fresh });
 
   const refresh = () => {
     for (const key of ['patient', 'slots', 'day', 'today', 'register']) void qc.invalidateQueries({ queryKey: [key] });
@@ -41,7 +42,7 @@ export function DeskScreen({ directory }: { directory: DirectoryView }) {
   const showError = (e: unknown) => setError(e instanceof RpcError ? e.message : String(e));
 
   const book = useMutation({
-    mutationFn: (s: DaySlot) => (moving ? call('appointments.move', { appointmentId: moving.id, slotId: s.slotId }) : call('appointments.book', { patientId: patientId!, slotId: s.slotId })),
+    mutationFn: (s: DaySlot) => (moving ? call('appointments.move', { appointmentId: moving.id, slotId: s.slotId }) : call('appointments.book', { patientId: patientId!, slotId: s.slotId, channel })),
     onSuccess: (r) => { setBooked(r); setSlot(null); setCell(null); setMoving(null); setError(null); refresh(); },
     onError: (e) => { setSlot(null); showError(e); refresh(); },
   });

@@ -91,3 +91,26 @@ test.describe('registrar at the desk (browser mode, real services, real SQLite)'
     await page.screenshot({ path: 'test-results/screens/08-kyrgyz.png' });
   });
 });
+
+test('moves a booking to another time: the old one is cancelled, the new ticket replaces it', async ({ page }) => {
+  const p = pickPatient(ATTACHED);
+  await signIn(page);
+  await page.keyboard.type(p.pin);
+  await enterThroughBooking(page);
+  const first = await page.getByTestId('booked').textContent();
+  await page.getByTestId('upcoming').getByRole('button', { name: 'Перенести' }).click();
+  await expect(page.getByText('Перенос: выберите новое время').first()).toBeVisible();
+  await page.getByTestId('slot-grid').focus();
+  await page.keyboard.press('ArrowRight'); // the next day
+  await page.keyboard.press('Enter');
+  await page.getByTestId('day-slots').waitFor();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('confirm').waitFor();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('ticket')).toBeVisible();
+  const second = await page.getByTestId('booked').textContent();
+  expect(second).not.toBe(first);
+  await expect(page.getByTestId('upcoming').locator('li')).toHaveCount(1);
+  await page.keyboard.press('F3');
+  await expect(page.getByTestId('register-list').locator('tr', { hasText: p.name }).first()).toContainText('Перенесена');
+});

@@ -108,6 +108,15 @@ describe('booking on a real SQLite replica', () => {
     expect((await t.fail('appointments.book', { patientId: p.id, slotId: slot.id })).error.code).toBe('slot_in_past');
   });
 
+  it('R1: a slot that falls beyond the horizon (the clock went back, or holidays were added) is refused', async () => {
+    const p = attachedPatient();
+    const last = db().prepare("SELECT id FROM slots WHERE channel = 'registry' AND appointment_id IS NULL AND blocked = 0 ORDER BY start_utc DESC LIMIT 1").get() as { id: string };
+    await t.travel(t.now - 7 * 86_400_000);
+    const before = t.snapshot();
+    expect(await t.fail('appointments.book', { patientId: p.id, slotId: last.id })).toMatchObject({ status: 409, error: { code: 'beyond_horizon' } });
+    expect(t.snapshot()).toEqual(before);
+  });
+
   it('R12 (001 §2): check-in more than 15 min late puts the patient in the live queue; R18 arrival only on the day', async () => {
     const p = attachedPatient();
     const today = db().prepare("SELECT id, start_utc AS s FROM slots WHERE date = '2026-11-23' AND channel = 'registry' AND appointment_id IS NULL AND start_utc > ? ORDER BY start_utc LIMIT 1").get(t.now) as { id: string; s: number };
