@@ -21,6 +21,7 @@ const common = {
     doctor: ['doctor'],
     priority: ['registry', 'phone', 'doctor'],
   },
+  // 000 fig. 4: PIN 20604199601785 belongs to «Калысбеков Ислан Калысбекович» — 2 is male.
   kgPinSexDigits: { '1': 'female', '2': 'male' },
 } as const satisfies Partial<PolicyProfile>;
 
@@ -34,6 +35,20 @@ const commonSources = {
   R12: '001 §2; 004 §3.4.1',
   R13: '004 §3.4.1',
 };
+
+const russianSources = { ...commonSources, R3: '004 §2.6', R20: 'Labour Code RF art. 112' };
+/** Russian regions share everything but the horizon (and its source). */
+const russia = (id: 'RU-MO' | 'RU-SM') => ({
+  ...common,
+  id,
+  country: 'RU' as const,
+  defaultTimezone: 'Europe/Moscow',
+  workingWeek: weekdays('08:00', '20:00', { open: '09:00', close: '15:00' }),
+  holidays: RU_HOLIDAYS,
+  extraWorkingDays: [],
+  nationalIdKinds: ['RU_OMS', 'RU_SNILS'] as const,
+  refusalReasons: ['missing_documents', 'unreliable_data', 'not_territorial'],
+});
 
 export const PROFILES: Record<ProfileId, PolicyProfile> = {
   KG: {
@@ -62,32 +77,8 @@ export const PROFILES: Record<ProfileId, PolicyProfile> = {
     refusalReasons: ['unreliable_documents', 'not_attached'],
     sources: { ...commonSources, R1: 'not set by 003; KG value used', R3: '003 item 9', R20: '003 item 7' },
   },
-  'RU-MO': {
-    ...common,
-    id: 'RU-MO',
-    country: 'RU',
-    defaultTimezone: 'Europe/Moscow',
-    horizon: { unit: 'months', count: 1 },
-    workingWeek: weekdays('08:00', '20:00', { open: '09:00', close: '15:00' }),
-    holidays: RU_HOLIDAYS,
-    extraWorkingDays: [],
-    nationalIdKinds: ['RU_OMS', 'RU_SNILS'],
-    refusalReasons: ['missing_documents', 'unreliable_data', 'not_territorial'],
-    sources: { ...commonSources, R1: '001 order 2.1', R3: '004 §2.6', R20: 'Labour Code RF art. 112' },
-  },
-  'RU-SM': {
-    ...common,
-    id: 'RU-SM',
-    country: 'RU',
-    defaultTimezone: 'Europe/Moscow',
-    horizon: { unit: 'calendar_days', count: 14 },
-    workingWeek: weekdays('08:00', '20:00', { open: '09:00', close: '15:00' }),
-    holidays: RU_HOLIDAYS,
-    extraWorkingDays: [],
-    nationalIdKinds: ['RU_OMS', 'RU_SNILS'],
-    refusalReasons: ['missing_documents', 'unreliable_data', 'not_territorial'],
-    sources: { ...commonSources, R1: '004 §3', R3: '004 §2.6', R20: 'Labour Code RF art. 112' },
-  },
+  'RU-MO': { ...russia('RU-MO'), horizon: { unit: 'months', count: 1 }, sources: { ...russianSources, R1: '001 order 2.1' } },
+  'RU-SM': { ...russia('RU-SM'), horizon: { unit: 'calendar_days', count: 14 }, sources: { ...russianSources, R1: '004 §3' } },
 };
 
 export function getProfile(id: string): PolicyProfile {

@@ -14,6 +14,9 @@ describe('KG PIN (research/domain.md §6.4: 14 digits, sex digit, DDMMYYYY, no c
     expect(r).toMatchObject({ ok: true, sex: 'male', birthDate: '1990-04-12' });
     expect(checkKgPin('1 0101 2000 00001', KG.kgPinSexDigits, TODAY)).toMatchObject({ ok: true, sex: 'female', birthDate: '2000-01-01' });
   });
+  it('000 fig. 4: the manual\'s sample PIN 20604199601785 is a man born 06.04.1996', () => {
+    expect(checkKgPin('20604199601785', KG.kgPinSexDigits, TODAY)).toMatchObject({ ok: true, sex: 'male', birthDate: '1996-04-06' });
+  });
   it('rejects wrong length, letters and an unknown sex digit', () => {
     expect(checkKgPin('2120419901234', KG.kgPinSexDigits, TODAY)).toMatchObject({ ok: false, error: 'id_format' });
     expect(checkKgPin('2120419901234A', KG.kgPinSexDigits, TODAY)).toMatchObject({ ok: false, error: 'id_format' });
