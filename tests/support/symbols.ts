@@ -1,7 +1,10 @@
 import { BarcodeFormat, BinaryBitmap, DecodeHintType, HybridBinarizer, MultiFormatReader, RGBLuminanceSource } from '@zxing/library';
-import jsQR from 'jsqr';
+import jsQRImport from 'jsqr';
 import type { Raster } from './escpos-decoder.js';
 import { rasterToRgba } from './raster-png.js';
+
+// jsqr is CommonJS with an ES-style default export: under Node's ESM interop the function sits on `.default`.
+const jsQR = ((jsQRImport as unknown as { default?: unknown }).default ?? jsQRImport) as (data: Uint8ClampedArray, w: number, h: number) => { data: string } | null;
 
 /** Read a Code128 barcode from a raster with ZXing (a real barcode reader, not our encoder). */
 export function readCode128(r: Raster): string | null {
