@@ -14,6 +14,8 @@ import { seedUpcomingBookings } from './seed/upcoming.js';
 import { DirectoryCache } from './services/directory.js';
 import type { Env } from './services/env.js';
 import { ensureSlots } from './services/slots.js';
+import { PrinterService } from './print/printer-service.js';
+import type { Transport } from './print/transports/index.js';
 
 export interface DeskOptions {
   dataDir: string;
@@ -21,9 +23,11 @@ export interface DeskOptions {
   clock?: () => number;
   /** Build this demo clinic on first start when the desk is not enrolled anywhere. */
   demo?: ClinicSize | false;
+  /** Send print jobs here instead of the configured printer (tests). */
+  printerTransport?: Transport;
 }
 
-export interface Desk { env: Env; sessions: Sessions; router: Router; close(): void }
+export interface Desk { env: Env; sessions: Sessions; printer: PrinterService; router: Router; close(): Promise<void> }
 
 const getMeta = (db: Db, key: string) => (stmt(db.sqlite, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
 const setMeta = (db: Db, key: string, value: string) => stmt(db.sqlite, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
@@ -69,10 +73,12 @@ export async function openDesk(opts: DeskOptions): Promise<Desk> {
   if (freshDemo) seedUpcomingBookings(env, freshDemo.seed);
   const sessions = new Sessions(db, clock);
   const stopCheckpoints = startIdleCheckpoints(db);
+  const printer = new PrinterService(env, opts.printerTransport);
   return {
-    env, sessions, router: createRouter(env, sessions),
-    close: () => {
+    env, sessions, printer, router: createRouter(env, sessions, printer),
+    close: async () => {
       stopCheckpoints();
+      await printer.queue.stop();
       db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
       db.sqlite.close();
     },

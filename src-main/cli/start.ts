@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   console.log(`Kezek desk (browser mode) — open ${server.url}  [data: ${opts.dataDir}${opts.clockStart ? `, clock from ${opts.clockStart}` : ''}]`);
   const stop = async () => {
     await server.close();
-    desk.close();
+    await desk.close();
     process.exit(0);
   };
   process.on('SIGINT', stop);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * The desk's local replica. Tables the sync server owns carry `org_id` and
@@ -250,3 +250,24 @@ export const slotCounts = sqliteTable('slot_counts', {
   primaryKey({ columns: [t.doctorId, t.date, t.channel] }),
   index('slot_counts_specialty').on(t.specialtyId, t.date, t.doctorId, t.channel, t.free),
 ]);
+
+/**
+ * The desk's print queue. A job is rendered once, then sent; it is marked
+ * `printing` before the bytes leave and `done` after, so a crash in between leaves
+ * it `uncertain` — shown to the registrar, never resent on its own (a ticket
+ * prints once; a deliberate reprint is a new job marked COPY).
+ */
+export const printJobs = sqliteTable('print_jobs', {
+  id: text('id').primaryKey(),
+  kind: text('kind').notNull(),
+  appointmentId: text('appointment_id'),
+  copy: integer('copy', { mode: 'boolean' }).notNull(),
+  status: text('status').notNull(),
+  bytes: blob('bytes', { mode: 'buffer' }).notNull(),
+  attempts: integer('attempts').notNull(),
+  nextAttemptAt: integer('next_attempt_at').notNull(),
+  lastError: text('last_error'),
+  createdAt: integer('created_at').notNull(),
+  printedAt: integer('printed_at'),
+  userId: text('user_id').notNull(),
+}, (t) => [index('print_jobs_status').on(t.status, t.nextAttemptAt), index('print_jobs_appointment').on(t.appointmentId)]);

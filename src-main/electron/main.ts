@@ -43,7 +43,7 @@ async function start(): Promise<void> {
     if (!url.startsWith(APP_ORIGIN)) e.preventDefault();
   });
   await win.loadURL(`${APP_ORIGIN}index.html`);
-  app.on('before-quit', () => desk.close());
+  app.on('before-quit', () => void desk.close());
 }
 
 app.whenReady().then(start).catch((e: unknown) => {

@@ -15,8 +15,53 @@ const FS_CANCEL_KANJI = Buffer.from([0x1c, 0x2e]);
 const selectCodePage = (n: number) => Buffer.from([0x1b, 0x74, n]);
 
 /** node-thermal-printer as a pure command builder: no interface, read back with getBuffer(). */
-function builder(profile: PrinterProfile) {
+export function builder(profile: PrinterProfile) {
   return new ntp.printer({ type: ntp.types.EPSON, width: profile.columns, interface: '' });
+}
+type Builder = ReturnType<typeof builder>;
+
+/** Start of every job: reset, leave Chinese mode where the clone needs it, select the page. */
+export function startJob(p: Builder, profile: PrinterProfile, page: number): void {
+  p.add(Buffer.from([0x1b, 0x40]));
+  if (profile.cancelKanji) p.add(FS_CANCEL_KANJI);
+  p.add(selectCodePage(page));
+}
+
+/** Cut, then select the page again: the cut's ESC @ resets it for whatever follows. */
+export function endJob(p: Builder, page: number): void {
+  p.cut();
+  p.add(selectCodePage(page));
+}
+
+/** Lines as printer text in one code page, with their alignment, weight and size. */
+export function writeLines(p: Builder, lines: TicketLine[], encoding: EncodingName): void {
+  for (const l of lines) {
+    if (l.align === 'center') p.alignCenter();
+    else p.alignLeft();
+    p.bold(l.bold);
+    if (l.big) p.setTextQuadArea();
+    p.add(encodeText(l.text, encoding));
+    p.newLine();
+    if (l.big) p.setTextNormal();
+  }
+  p.bold(false);
+  p.alignLeft();
+}
+
+/** The page to select: the text's own, or any the printer has when everything is an image. */
+export const pageFor = (profile: PrinterProfile, encoding: EncodingName | null): number =>
+  encoding ? profile.codePages[encoding]! : (profile.codePages.cp866 ?? Object.values(profile.codePages)[0]!);
+
+/** Any list of lines (day lists): text where the letters fit, an image otherwise. */
+export function renderLines(lines: TicketLine[], profile: PrinterProfile): Buffer {
+  const encoding = pickEncoding(lines.map((l) => l.text).join('\n'), profile);
+  const page = pageFor(profile, encoding);
+  const p = builder(profile);
+  startJob(p, profile, page);
+  if (encoding) writeLines(p, lines, encoding);
+  else p.add(rasterBands(linesBitmap(lines, profile)));
+  endJob(p, page);
+  return p.getBuffer();
 }
 
 /** Pad a bitmap to the paper width with the symbol in the middle (ESC a does not move rasters on every clone). */
@@ -69,25 +114,13 @@ export function renderTicket(ticket: Ticket, opts: TicketPrintOptions, profile: 
   const mode: RenderMode = encoding ? 'text' : 'raster';
   if (force === 'text' && !encoding) throw new Error(`profile ${profile.id} has no code page for this ticket's text`);
   const p = builder(profile);
-  p.add(Buffer.from([0x1b, 0x40]));
-  if (profile.cancelKanji) p.add(FS_CANCEL_KANJI);
-  const page = encoding ? profile.codePages[encoding]! : (profile.codePages.cp866 ?? Object.values(profile.codePages)[0]!);
-  p.add(selectCodePage(page));
+  const page = pageFor(profile, encoding);
+  startJob(p, profile, page);
 
   const barcode = symbolBitmap('code128', barcodePayload(ticket), Math.min(profile.widthDots - 16, 360));
   const qrText = qrPayload(ticket);
   if (mode === 'text') {
-    for (const l of lines) {
-      if (l.align === 'center') p.alignCenter();
-      else p.alignLeft();
-      p.bold(l.bold);
-      if (l.big) p.setTextQuadArea();
-      p.add(encodeText(l.text, encoding!));
-      p.newLine();
-      if (l.big) p.setTextNormal();
-    }
-    p.bold(false);
-    p.alignLeft();
+    writeLines(p, lines, encoding!);
     p.add(rasterBands(centered(barcode, profile.widthDots)));
     if (profile.nativeQr) {
       p.alignCenter();
@@ -100,8 +133,6 @@ export function renderTicket(ticket: Ticket, opts: TicketPrintOptions, profile: 
     const qr = symbolBitmap('qrcode', qrText, Math.floor(profile.widthDots / 2));
     p.add(rasterBands(stack([linesBitmap(lines, profile), barcode, qr], profile.widthDots, 8)));
   }
-  p.cut();
-  // cut() ends with ESC @, which resets the printer's code page: select it again for what follows.
-  p.add(selectCodePage(page));
+  endJob(p, page);
   return { bytes: p.getBuffer(), mode, encoding, lines };
 }

@@ -1,5 +1,9 @@
 import { AppError } from '../../src-shared/rpc/errors.js';
-import { checkIn, book, cancel, fulfil, move, noShow } from '../services/booking.js';
+import { cardListLines, doctorListLines } from '../../src-shared/print/day-list-layout.js';
+import { PrinterService } from '../print/printer-service.js';
+import { renderLines } from '../print/render-ticket.js';
+import { checkIn, checkInByScan, book, cancel, fulfil, move, noShow } from '../services/booking.js';
+import { dayLists } from '../services/day-lists.js';
 import { listAppointments } from '../services/appointment-views.js';
 import { clinicToday } from '../services/clinic-time.js';
 import { findPatients, patientCard } from '../services/patients.js';
@@ -54,4 +58,22 @@ export const handlers: Handlers = {
   'register.list': (i, { env }) => listRegister(env, i),
   'register.refuse': (i, c) => refuseManually(c.env, who(c), i),
   'tickets.get': (i, { env }) => ticketFor(env, i.appointmentId),
+  'tickets.print': (i, c) => c.printer.printTicket(who(c), i.appointmentId),
+  'appointments.checkInByScan': (i, c) => checkInByScan(c.env, who(c), i.scan),
+  'dayLists.get': (i, { env }) => dayLists(env, i.date),
+  'dayLists.print': (i, c) => {
+    const lists = dayLists(c.env, i.date);
+    const { settings, profile } = c.printer.target();
+    const lines = i.which === 'cards' ? cardListLines(lists, settings.ticketLang, profile.columns) : doctorListLines(lists, i.doctorId, settings.ticketLang, profile.columns);
+    return c.printer.printBytes(who(c), `day_list_${i.which}`, renderLines(lines, profile));
+  },
+  'printer.profiles': () => PrinterService.profiles(),
+  'printer.getSettings': (_i, c) => c.printer.settings(),
+  'printer.saveSettings': (i, c) => c.printer.saveSettings(who(c), i),
+  'printer.status': (_i, c) => c.printer.status(c.lang),
+  'printer.testPage': (_i, c) => c.printer.testPage(who(c)),
+  'printer.dismiss': (i, c) => {
+    c.printer.queue.dismissUncertain(i.jobId);
+    return { ok: true as const };
+  },
 };

@@ -1,5 +1,6 @@
 import type { RequestChannel, SlotChannel } from '../../src-shared/domain/enums.js';
 import { AppError } from '../../src-shared/rpc/errors.js';
+import { ticketCodeFromScan } from '../../src-shared/print/ticket-layout.js';
 import type { AppointmentView, BookResult } from '../../src-shared/rpc/views.js';
 import { decideBooking } from '../../src-shared/rules/booking.js';
 import { REFUSALS, type Decision } from '../../src-shared/rules/decision.js';
@@ -159,6 +160,15 @@ function transition(env: Env, actor: Actor, appointmentId: string, op: string, d
     journal(env, actor, { name: op, args: { appointmentId: a.id } }, { entity: 'appointment', entityId: a.id, detail: status });
   })();
   return mustFind(env, appointmentId);
+}
+
+/** R18: a scanned ticket (Code128 or QR text) checks its patient in; anything else is refused and changes nothing. */
+export function checkInByScan(env: Env, actor: Actor, scan: string): AppointmentView {
+  const code = ticketCodeFromScan(scan);
+  if (!code) throw new AppError('not_a_ticket');
+  const row = stmt(env.db.sqlite, 'SELECT id FROM appointments WHERE ticket_code = ? AND org_id = ?').get(code, env.org.id) as { id: string } | undefined;
+  if (!row) throw new AppError('ticket_unknown', { code });
+  return checkIn(env, actor, row.id);
 }
 
 /** R18 arrival; R12: more than 15 minutes late → live queue. */

@@ -11,11 +11,15 @@ export const newId = (): string => uuidv7();
  * without its upload or its trace.
  */
 export function journal(env: Env, actor: Actor, op: { name: string; args: unknown }, audit: { entity: string; entityId: string; detail?: string }): void {
-  const now = env.clock();
-  stmt(env.db.sqlite,
-    'INSERT INTO audit (id, at, user_id, device_id, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-    .run(newId(), now, actor.userId, env.device.id, op.name, audit.entity, audit.entityId, audit.detail ?? '');
+  auditOnly(env, actor, op.name, audit);
   stmt(env.db.sqlite,
     "INSERT INTO outbox (op_id, hlc, name, args, created_at, status) VALUES (?, ?, ?, ?, ?, 'pending')")
-    .run(newId(), env.hlc.now(), op.name, JSON.stringify(op.args), now);
+    .run(newId(), env.hlc.now(), op.name, JSON.stringify(op.args), env.clock());
+}
+
+/** An audit row for a local-only action (printing, settings) that the server does not need. */
+export function auditOnly(env: Env, actor: Actor, action: string, audit: { entity: string; entityId: string; detail?: string }): void {
+  stmt(env.db.sqlite,
+    'INSERT INTO audit (id, at, user_id, device_id, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(newId(), env.clock(), actor.userId, env.device.id, action, audit.entity, audit.entityId, audit.detail ?? '');
 }

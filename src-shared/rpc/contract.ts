@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { ticket, user } from '../domain/appointment.js';
 import { id, isoDate } from '../domain/primitives.js';
 import { lang, requestChannel, role, type Role } from '../domain/enums.js';
+import { printerSettings, printerStatus } from '../print/settings.js';
 import {
-  appointmentView, bookResult, daySlot, directoryView, patientCard, patientSummary, registerView, session, slotSearchResult,
+  appointmentView, bookResult, dayLists, daySlot, directoryView, patientCard, patientSummary, registerView, session, slotSearchResult,
 } from './views.js';
 
 interface MethodSpec {
@@ -78,6 +79,22 @@ export const contract = {
     roles: ['registrar', 'head'],
   },
   'tickets.get': { input: z.object({ appointmentId: id }), output: ticket, roles: desk },
+  /** Queue the ticket on the desk's printer; a second print of a booking is marked COPY. */
+  'tickets.print': { input: z.object({ appointmentId: id }), output: z.object({ jobId: id, copy: z.boolean() }), roles: desk },
+  /** R18: what the barcode scanner typed (Code128 or QR text) → the patient arrived. */
+  'appointments.checkInByScan': { input: z.object({ scan: z.string().min(1).max(200) }), output: appointmentView, roles: desk },
+  'dayLists.get': { input: z.object({ date: isoDate.optional() }), output: dayLists, roles: desk },
+  'dayLists.print': {
+    input: z.object({ date: isoDate.optional(), which: z.enum(['doctors', 'cards']), doctorId: id.nullable().default(null) }),
+    output: z.object({ jobId: id }),
+    roles: desk,
+  },
+  'printer.profiles': { input: z.object({}), output: z.array(z.object({ id: z.string(), name: z.string(), paperMm: z.number() })), roles: staff },
+  'printer.getSettings': { input: z.object({}), output: printerSettings, roles: staff },
+  'printer.saveSettings': { input: printerSettings, output: printerSettings, roles: ['registrar', 'head', 'admin'] },
+  'printer.status': { input: z.object({}), output: printerStatus, roles: staff },
+  'printer.testPage': { input: z.object({}), output: z.object({ jobId: id }), roles: ['registrar', 'head', 'admin'] },
+  'printer.dismiss': { input: z.object({ jobId: id }), output: ok, roles: desk },
 } as const satisfies Record<string, MethodSpec>;
 
 export type Contract = typeof contract;

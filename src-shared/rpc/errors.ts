@@ -3,15 +3,20 @@ import { REFUSALS, type RefusalCode } from '../rules/decision.js';
 export type ErrorCode =
   | RefusalCode
   | 'bad_input' | 'unknown_method' | 'unauthenticated' | 'forbidden' | 'bad_credentials'
-  | 'not_found' | 'id_format' | 'id_date' | 'id_check_digit' | 'unknown_reason' | 'internal';
+  | 'not_found' | 'id_format' | 'id_date' | 'id_check_digit' | 'unknown_reason' | 'internal'
+  | 'unknown_profile' | 'printer_not_configured' | 'printer_path_missing' | 'printer_no_access' | 'printer_unreachable' | 'printer_error'
+  | 'not_a_ticket' | 'ticket_unknown';
 
 /** HTTP status for each error: 4xx with a machine-readable code on the RPC transport. */
 export function httpStatus(code: ErrorCode): number {
   switch (code) {
-    case 'bad_input': case 'id_format': case 'id_date': case 'id_check_digit': case 'unknown_reason': return 400;
+    case 'bad_input': case 'id_format': case 'id_date': case 'id_check_digit': case 'unknown_reason': case 'unknown_profile':
+    case 'printer_path_missing': case 'not_a_ticket': return 400;
     case 'unauthenticated': case 'bad_credentials': return 401;
     case 'forbidden': return 403;
-    case 'not_found': case 'unknown_method': return 404;
+    case 'not_found': case 'unknown_method': case 'ticket_unknown': return 404;
+    case 'printer_not_configured': return 409;
+    case 'printer_no_access': case 'printer_unreachable': case 'printer_error': return 503;
     case 'internal': return 500;
     default: return REFUSALS[code].kind === 'policy' ? 422 : 409;
   }

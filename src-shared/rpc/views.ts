@@ -81,3 +81,11 @@ export type BookResult = z.infer<typeof bookResult>;
 
 export const registerView = registerEntry.extend({ patientName: z.string().nullable() });
 export type RegisterView = z.infer<typeof registerView>;
+
+/** R17: the lists for one day. */
+export const dayLists = z.object({
+  date: isoDate,
+  doctors: z.array(z.object({ doctorId: id, doctorName: z.string(), specialtyId: id, cabinet: z.string(), appointments: z.array(appointmentView) })),
+  cards: z.array(z.object({ patientId: id, patientName: z.string(), nationalId: z.string(), birthDate: isoDate, doctorName: z.string(), cabinet: z.string(), time: hhmm })),
+});
+export type DayLists = z.infer<typeof dayLists>;

@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   let k = 0;
   results.push(summarize('book', await measure(500, () => rpc('appointments.book', { patientId: patients[k]!, slotId: free[k++]! }))));
 
-  desk.close();
+  await desk.close();
   rmSync(dir, { recursive: true, force: true });
   const ratio = (a: string, b: string) => {
     const x = results.find((r) => r.name === a)!;

@@ -169,7 +169,7 @@ describe('restart', () => {
     const p = attachedPatient();
     const { appointment, ticket } = await t.call('appointments.book', { patientId: p.id, slotId: freeSlot().id });
     const device = t.desk.env.device;
-    t.desk.close();
+    await t.desk.close();
     await t.open();
     await t.signIn('registrar');
     expect(t.desk.env.device).toEqual(device);

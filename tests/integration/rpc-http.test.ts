@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
-  t.close();
+  await t.close();
 });
 
 describe('HTTP RPC transport: bad input gets a 4xx with a code and a translated message, and changes nothing', () => {

@@ -71,8 +71,8 @@ export class TestDesk {
       .map((t) => [t, (this.desk.env.db.sqlite.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]));
   }
 
-  close(remove = true): void {
-    this.desk.close();
+  async close(remove = true): Promise<void> {
+    await this.desk.close();
     if (remove) rmSync(this.dir, { recursive: true, force: true });
   }
 }

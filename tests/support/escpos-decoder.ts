@@ -57,7 +57,7 @@ export function decodeEscPos(buf: Buffer, profile: PrinterProfile): Decoded {
       if (c === 0x74) {
         const n = buf[i + 2]!;
         out.codePages.push(n);
-        enc = pageToEnc.get(n) ?? `unknown-page-${n}`;
+        enc = pageToEnc.get(n) ?? 'latin1';
         if (!pageToEnc.has(n)) out.unknown.push(`ESC t ${n} (page not in profile)`);
         i += 3; continue;
       }

@@ -1,0 +1,98 @@
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { connect } from 'node:net';
+import type { PrinterTransport } from '../../../src-shared/print/settings.js';
+import { AppError } from '../../../src-shared/rpc/errors.js';
+
+/** Gets bytes to a printer; throws AppError with a printer_* code the desk can translate. */
+export interface Transport { readonly target: string; send(bytes: Buffer): Promise<void> }
+
+/** Device file. Opened without O_CREAT: a missing /dev/usb/lp0 must be an error, not a new regular file. */
+export function fileTransport(path: string): Transport {
+  return {
+    target: path,
+    async send(bytes) {
+      let fh;
+      try {
+        fh = await open(path, constants.O_WRONLY);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new AppError(code === 'ENOENT' ? 'printer_path_missing' : code === 'EACCES' || code === 'EPERM' ? 'printer_no_access' : 'printer_error', { target: path, detail: code ?? '' });
+      }
+      try {
+        await fh.write(bytes);
+      } catch (e) {
+        throw new AppError('printer_error', { target: path, detail: (e as NodeJS.ErrnoException).code ?? String(e) });
+      } finally {
+        await fh.close();
+      }
+    },
+  };
+}
+
+/** Raw TCP (port 9100): connect, write, close, within a timeout. */
+export function tcpTransport(host: string, port: number, timeoutMs = 3000): Transport {
+  const target = `${host}:${port}`;
+  return {
+    target,
+    send: (bytes) => new Promise<void>((resolve, reject) => {
+      const sock = connect({ host, port });
+      const fail = (detail: string) => {
+        sock.destroy();
+        reject(new AppError('printer_unreachable', { target, detail }));
+      };
+      sock.setTimeout(timeoutMs, () => fail('timeout'));
+      sock.once('error', (e: NodeJS.ErrnoException) => fail(e.code ?? e.message));
+      sock.once('connect', () => sock.end(bytes));
+      sock.once('close', (hadError) => { if (!hadError) resolve(); });
+    }),
+  };
+}
+
+/**
+ * The OS print queue with the RAW datatype, through @printers/printers (Rust,
+ * prebuilt N-API binaries; loaded only when used, so desks without it never load it).
+ */
+export function spoolerTransport(printerName: string): Transport {
+  return {
+    target: printerName,
+    async send(bytes) {
+      let mod: typeof import('@printers/printers');
+      try {
+        mod = await import('@printers/printers');
+      } catch (e) {
+        throw new AppError('printer_error', { target: printerName, detail: `spooler unavailable: ${String(e)}` });
+      }
+      if (!mod.printerExists(printerName)) throw new AppError('printer_path_missing', { target: printerName, detail: 'no such printer queue' });
+      try {
+        await mod.printBytes(printerName, bytes, { raw: { datatype: 'RAW' } } as never);
+      } catch (e) {
+        throw new AppError('printer_error', { target: printerName, detail: String(e) });
+      }
+    },
+  };
+}
+
+/** Keeps what it was sent: for tests, and for trying the desk without a printer. */
+export class CaptureTransport implements Transport {
+  readonly target = 'capture';
+  readonly jobs: Buffer[] = [];
+  failNext: AppError | null = null;
+  async send(bytes: Buffer): Promise<void> {
+    if (this.failNext) {
+      const e = this.failNext;
+      this.failNext = null;
+      throw e;
+    }
+    this.jobs.push(Buffer.from(bytes));
+  }
+}
+
+export function transportFor(t: PrinterTransport): Transport | null {
+  switch (t.kind) {
+    case 'none': return null;
+    case 'file': return fileTransport(t.path);
+    case 'tcp': return tcpTransport(t.host, t.port);
+    case 'spooler': return spoolerTransport(t.printerName);
+  }
+}
