@@ -8,8 +8,10 @@ import { DeskScreen } from './screens/DeskScreen.js';
 import { RegisterScreen } from './screens/RegisterScreen.js';
 import { SignInScreen } from './screens/SignInScreen.js';
 import { TodayScreen } from './screens/TodayScreen.js';
+import { SettingsScreen } from './screens/SettingsScreen.js';
+import { useScanCheckIn } from './lib/scan-check-in.js';
 
-type Tab = 'desk' | 'today' | 'register';
+type Tab = 'desk' | 'today' | 'register' | 'settings';
 
 export function App() {
   const { t } = useI18n();
@@ -21,7 +23,7 @@ export function App() {
   // F1–F3 switch screens from anywhere: the desk is keyboard-first.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const tabs: Record<string, Tab> = { F1: 'desk', F2: 'today', F3: 'register' };
+      const tabs: Record<string, Tab> = { F1: 'desk', F2: 'today', F3: 'register', F4: 'settings' };
       if (tabs[e.key]) {
         e.preventDefault();
         setTab(tabs[e.key]!);
@@ -30,6 +32,8 @@ export function App() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
+
+  useScanCheckIn(session !== null);
 
   if (!session) return <SignInScreen onSignedIn={(s) => { setToken(s.token); setSession(s); }} />;
 
@@ -49,6 +53,7 @@ export function App() {
           <button className={tab === 'desk' ? 'tab active' : 'tab'} onClick={() => setTab('desk')}>F1 · {t('ui.desk')}</button>
           <button className={tab === 'today' ? 'tab active' : 'tab'} onClick={() => setTab('today')}>F2 · {t('ui.todayList')}</button>
           {canSeeRegister && <button className={tab === 'register' ? 'tab active' : 'tab'} onClick={() => setTab('register')}>F3 · {t('ui.register')}</button>}
+          <button className={tab === 'settings' ? 'tab active' : 'tab'} onClick={() => setTab('settings')}>F4 · {t('ui.printer')}</button>
         </nav>
         <span className="org">{directory.data?.organization.name}</span>
       </header>
@@ -56,7 +61,8 @@ export function App() {
         {!directory.data ? <p className="muted pad">{t('ui.loading')}</p>
           : tab === 'desk' ? <DeskScreen directory={directory.data} channel={session.user.role === 'doctor' ? 'doctor' : 'registry'} />
           : tab === 'today' ? <TodayScreen directory={directory.data} defaultDoctorId={session.user.doctorId} />
-          : <RegisterScreen directory={directory.data} />}
+          : tab === 'register' ? <RegisterScreen directory={directory.data} />
+          : <SettingsScreen />}
       </main>
       <StatusBar user={session.user.fullName} devicePrefix={directory.data?.device.prefix ?? ''} onSignOut={signOut} />
     </div>

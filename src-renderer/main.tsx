@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
 import { I18nProvider } from './lib/i18n.js';
+import { NoticeProvider } from './lib/notice.js';
 import './styles.css';
 
 // Local replica: data is fresh by construction, so no background refetch storms.
@@ -12,7 +13,9 @@ createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <I18nProvider>
-        <App />
+        <NoticeProvider>
+          <App />
+        </NoticeProvider>
       </I18nProvider>
     </QueryClientProvider>
   </StrictMode>,

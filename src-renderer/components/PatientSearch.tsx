@@ -2,9 +2,10 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { PatientSummary } from '../../src-shared/rpc/views.js';
 import { fmtDate, useI18n } from '../lib/i18n.js';
 import { call, RpcError } from '../lib/rpc.js';
+import { ticketCodeFromScan } from '../../src-shared/print/ticket-layout.js';
 
 /** The desk's entry point: focused on open; ID, surname or phone, then Enter. */
-export function PatientSearch({ onPick, focusKey }: { onPick(p: PatientSummary): void; focusKey: number }) {
+export function PatientSearch({ onPick, onScan, focusKey }: { onPick(p: PatientSummary): void; onScan(code: string): void; focusKey: number }) {
   const { t } = useI18n();
   const input = useRef<HTMLInputElement>(null);
   const [query, setQuery] = useState('');
@@ -39,7 +40,11 @@ export function PatientSearch({ onPick, focusKey }: { onPick(p: PatientSummary):
     if (e.key === 'Enter') {
       e.preventDefault();
       if (results && results.length > 1) onPick(results[active]!);
-      else void search();
+      else if (ticketCodeFromScan(query)) {
+        // A ticket scanned into the search field: check the patient in (R18).
+        onScan(query);
+        setQuery('');
+      } else void search();
     } else if (results && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
       e.preventDefault();
       setActive((a) => Math.max(0, Math.min(results.length - 1, a + (e.key === 'ArrowDown' ? 1 : -1))));

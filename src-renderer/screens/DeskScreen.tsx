@@ -11,6 +11,8 @@ import { SpecialtyPicker } from '../components/SpecialtyPicker.js';
 import { TicketView } from '../components/TicketView.js';
 import { fmtDate, useI18n } from '../lib/i18n.js';
 import { call, RpcError } from '../lib/rpc.js';
+import { useNotify } from '../lib/notice.js';
+import { useCheckInByScan } from '../lib/scan-check-in.js';
 
 /**
  * The registrar's booking flow, keyboard-first:
@@ -19,6 +21,8 @@ import { call, RpcError } from '../lib/rpc.js';
 export function DeskScreen({ directory, channel }: { directory: DirectoryView; channel: RequestChannel }) {
   const { t, lang } = useI18n();
   const qc = useQueryClient();
+  const notify = useNotify();
+  const scanCheckIn = useCheckInByScan();
   const [searchFocus, setSearchFocus] = useState(0);
   const [patientId, setPatientId] = useState<string | null>(null);
   const [specialtyId, setSpecialtyId] = useState<string | null>(null);
@@ -41,9 +45,19 @@ export function DeskScreen({ directory, channel }: { directory: DirectoryView; c
   };
   const showError = (e: unknown) => setError(e instanceof RpcError ? e.message : String(e));
 
+  const printer = useQuery({ queryKey: ['printer', 'settings'], queryFn: () => call('printer.getSettings', {}) });
+  const print = useMutation({
+    mutationFn: (appointmentId: string) => call('tickets.print', { appointmentId }),
+    onSuccess: () => { notify(t('ui.sentToPrinter')); void qc.invalidateQueries({ queryKey: ['printer'] }); },
+    onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
+  });
   const book = useMutation({
     mutationFn: (s: DaySlot) => (moving ? call('appointments.move', { appointmentId: moving.id, slotId: s.slotId }) : call('appointments.book', { patientId: patientId!, slotId: s.slotId, channel })),
-    onSuccess: (r) => { setBooked(r); setSlot(null); setCell(null); setMoving(null); setError(null); refresh(); },
+    onSuccess: (r) => {
+      setBooked(r); setSlot(null); setCell(null); setMoving(null); setError(null); refresh();
+      // The booking is saved; the ticket prints in the background and never holds the desk up.
+      if (printer.data?.autoPrint && printer.data.transport.kind !== 'none') print.mutate(r.appointment.id);
+    },
     onError: (e) => { setSlot(null); showError(e); refresh(); },
   });
   const act = useMutation({
@@ -76,7 +90,7 @@ export function DeskScreen({ directory, channel }: { directory: DirectoryView; c
   return (
     <div className="desk">
       <aside className="left">
-        <PatientSearch focusKey={searchFocus} onPick={(p) => { reset(); setPatientId(p.id); }} />
+        <PatientSearch focusKey={searchFocus} onPick={(p) => { reset(); setPatientId(p.id); }} onScan={(code) => void scanCheckIn(code)} />
         {card.data && (
           <PatientCardView card={card.data} directory={directory}
             onCancel={(a) => act.mutate({ kind: 'cancel', a })}
@@ -90,7 +104,11 @@ export function DeskScreen({ directory, channel }: { directory: DirectoryView; c
         {booked ? (
           <div className="booked">
             <p className="ok banner" data-testid="booked">✔ {t('ui.booked')}: {booked.appointment.patientName} — {fmtDate(booked.ticket.date)} {booked.ticket.time}. <span className="muted">{t('ui.newSearch')}</span></p>
-            <TicketView ticket={booked.ticket} timezone={directory.organization.timezone} />
+            <div className="print-area"><TicketView ticket={booked.ticket} timezone={directory.organization.timezone} /></div>
+            <div className="row ticket-actions">
+              {printer.data?.transport.kind !== 'none' && <button onClick={() => print.mutate(booked.appointment.id)} data-testid="print-ticket">{t('ui.print')}</button>}
+              <button onClick={() => window.print()}>{t('ui.printA4')}</button>
+            </div>
           </div>
         ) : patientId && counts.data ? (
           <>

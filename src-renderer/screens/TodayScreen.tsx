@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { DirectoryView } from '../../src-shared/rpc/views.js';
 import { useI18n } from '../lib/i18n.js';
 import { call, RpcError } from '../lib/rpc.js';
+import { DayListsView } from '../components/DayListsView.js';
 
 /** Today's list per doctor, with check-in (R18, R12) and no-show. */
 export function TodayScreen({ directory, defaultDoctorId }: { directory: DirectoryView; defaultDoctorId: string | null }) {
@@ -10,6 +11,7 @@ export function TodayScreen({ directory, defaultDoctorId }: { directory: Directo
   const qc = useQueryClient();
   const [doctorId, setDoctorId] = useState<string>(defaultDoctorId ?? '');
   const [error, setError] = useState<string | null>(null);
+  const [showLists, setShowLists] = useState(false);
   const list = useQuery({ queryKey: ['today', doctorId], queryFn: () => call('appointments.day', { doctorId: doctorId || undefined }) });
   const act = useMutation({
     mutationFn: ({ kind, id }: { kind: 'checkIn' | 'noShow' | 'fulfil'; id: string }) => call(`appointments.${kind}`, { appointmentId: id }),
@@ -22,13 +24,14 @@ export function TodayScreen({ directory, defaultDoctorId }: { directory: Directo
     <div className="today pad">
       <div className="row">
         <h2>{t('ui.todayList')} · {directory.today.split('-').reverse().join('.')}</h2>
+        <button className={showLists ? 'chip on' : 'chip'} onClick={() => setShowLists(!showLists)} data-testid="toggle-lists">{t('ui.dayLists')}</button>
         <select value={doctorId} onChange={(e) => setDoctorId(e.target.value)} data-testid="today-doctor">
           <option value="">{t('ui.allDoctors')}</option>
           {directory.doctors.map((d) => <option key={d.id} value={d.id}>{d.fullName} — {spec(d.specialtyId)}</option>)}
         </select>
       </div>
       {error && <p className="error banner" role="alert">{error}</p>}
-      <div className="table-wrap">
+      {showLists ? <DayListsView directory={directory} /> : <div className="table-wrap">
         <table className="list" data-testid="today-list">
           <thead><tr><th>{t('ui.time')}</th><th>№</th><th>{t('ui.patient')}</th><th>{t('ui.doctor')}</th><th>{t('ui.cabinet')}</th><th>{t('ui.result')}</th><th /></tr></thead>
           <tbody>
@@ -49,7 +52,7 @@ export function TodayScreen({ directory, defaultDoctorId }: { directory: Directo
             ))}
           </tbody>
         </table>
-      </div>
+      </div>}
     </div>
   );
 }

@@ -75,6 +75,15 @@ export const ru = {
     newSearch: 'Новый поиск (Esc)', printed: 'Талон сформирован', copy: 'КОПИЯ', warningId: 'Проверьте ПИН',
     yes: 'да', no: 'нет', language: 'Язык', loading: 'Загрузка…',
     keysHint: 'Enter — выбрать, ←↑→↓ — перемещение, Esc — назад',
+    printer: 'Принтер', printerReady: 'готов', printerQueued: 'в очереди: {{n}}', printerUncertain: 'Талон мог не напечататься ({{n}}) — проверьте и при необходимости напечатайте копию',
+    dismiss: 'Напечатан', print: 'Печать', printA4: 'A4 / PDF', reprint: 'Печать копии', sentToPrinter: 'Талон отправлен на принтер',
+    settings: 'Настройки', printerModel: 'Модель принтера', connection: 'Подключение', connNone: 'нет принтера (талон на экране, A4)',
+    connFile: 'USB / файл устройства', connTcp: 'Сеть (TCP 9100)', connSpooler: 'Очередь печати Windows', devicePath: 'Путь к устройству',
+    host: 'Адрес', port: 'Порт', printerName: 'Имя принтера в Windows', ticketLanguage: 'Язык талона', autoPrint: 'Печатать талон сразу после записи',
+    save: 'Сохранить', saved: 'Сохранено', testPage: 'Пробная страница (кодовые таблицы)', testPageSent: 'Пробная страница отправлена — выберите модель, у которой буквы Ң Ө Ү Ә Қ напечатались правильно',
+    scanned: 'Отмечен приход по талону: {{name}}, {{time}}', scannedLate: 'Опоздание более 15 минут — в живую очередь',
+    dayLists: 'Списки на день', cardsToPull: 'Карты к выдаче', doctorLists: 'Списки врачей', printThermal: 'Печать на принтер талонов',
+    birthYear: 'Год рождения', listSent: 'Список отправлен на принтер',
   },
 };
 

@@ -59,7 +59,7 @@ export function ticketLines(t: Ticket, opts: TicketPrintOptions, columns: number
   add(`${L.specialty}: ${spec}`);
   add(`${L.doctor}: ${t.doctorName}`);
   add(`${L.cabinet} ${t.cabinet}, ${t.floor} ${L.floor}`);
-  add(`${L.date}: ${dmy(t.date)}  ${L.time}: ${t.time}`, { bold: true });
+  add(`${L.date}: ${dmy(t.date)} ${L.time}: ${t.time}`, { bold: true });
   add(`${L.patient}: ${t.patientIdMasked}`);
   add(`${L.issued}: ${issuedLocal}`);
   if (opts.tentative) add(L.tentativeNote, { align: 'center' });
