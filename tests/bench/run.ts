@@ -9,6 +9,11 @@ import { join } from 'node:path';
 import { openDesk } from '../../src-main/desk.js';
 import { LARGE_CLINIC } from '../../src-main/seed/demo-clinic.js';
 import { measure, summarize, type BenchResult } from './stats.js';
+import { ticketFor } from '../../src-main/services/tickets.js';
+import { findPrinterProfile } from '../../src-shared/print/profiles.js';
+import { ticketLines } from '../../src-shared/print/ticket-layout.js';
+import { renderTicket } from '../../src-main/print/render-ticket.js';
+import { encodeText } from '../../src-main/print/encoding.js';
 
 const NOW = Date.parse('2026-11-23T03:00:00Z'); // Monday 09:00 in Bishkek
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
@@ -53,6 +58,18 @@ async function main(): Promise<void> {
   const free = (s.prepare("SELECT id FROM slots WHERE appointment_id IS NULL AND blocked = 0 AND channel = 'registry' AND start_utc > ? AND specialty_id IN ('family', 'therapy', 'pediatrics') ORDER BY random() LIMIT 600").all(NOW) as Array<{ id: string }>).map((r) => r.id);
   let k = 0;
   results.push(summarize('book', await measure(500, () => rpc('appointments.book', { patientId: patients[k]!, slotId: free[k++]! }))));
+
+  // Ticket rendering (issue 4): text mode (Kyrgyz on an Epson with KZ-1048) and raster mode (the same ticket
+  // on an Xprinter, which lacks the letters, so the text is drawn with the bundled font), beside a same-run
+  // baseline of encoding the ticket's text alone.
+  const ticket = ticketFor(desk.env, (s.prepare("SELECT id FROM appointments WHERE status = 'booked' LIMIT 1").get() as { id: string }).id);
+  const opts = { lang: 'ky' as const, copy: false, tentative: false };
+  const epson = findPrinterProfile('epson-80')!;
+  const xprinter = findPrinterProfile('xprinter-58')!;
+  const text = ticketLines(ticket, opts, 48, '23.11.2026 09:00').map((l) => l.text).join('\n');
+  results.push(summarize('baseline_ticket_text_encode', await measure(300, () => encodeText(text, 'rk1048'))));
+  results.push(summarize('ticket_render_text', await measure(300, () => renderTicket(ticket, opts, epson, '23.11.2026 09:00'))));
+  results.push(summarize('ticket_render_raster', await measure(100, () => renderTicket(ticket, opts, xprinter, '23.11.2026 09:00'))));
 
   await desk.close();
   rmSync(dir, { recursive: true, force: true });

@@ -153,3 +153,10 @@ describe('R17 day lists (004 §3.3.2, §3.4.2)', () => {
     expect(text.some((l) => l.includes(appointment.patientName.split(' ')[0]!))).toBe(true);
   });
 });
+
+describe('OS spooler transport', () => {
+  it('a print queue that does not exist is a clear error, not a crash', async () => {
+    const { spoolerTransport } = await import('../../src-main/print/transports/index.js');
+    await expect(spoolerTransport('NoSuchQueue').send(Buffer.from([0x1b, 0x40]))).rejects.toMatchObject({ code: 'printer_path_missing', params: { target: 'NoSuchQueue' } });
+  });
+});
