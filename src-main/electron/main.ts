@@ -15,8 +15,11 @@ protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: t
 app.enableSandbox();
 
 async function start(): Promise<void> {
-  const opts = parseStartOptions(process.argv.slice(app.isPackaged ? 1 : 2).filter((a) => a.startsWith('--')));
-  const desk = await openDesk({ dataDir: opts.dataDir === parseStartOptions([]).dataDir ? join(app.getPath('userData'), 'desk') : opts.dataDir });
+  const args = process.argv.slice(app.isPackaged ? 1 : 2).filter((a) => a.startsWith('--'));
+  const opts = parseStartOptions(args);
+  // Installed desks keep their data in the OS's per-user app folder unless told otherwise.
+  const explicitDir = args.some((a) => a.startsWith('--data-dir'));
+  const desk = await openDesk({ dataDir: explicitDir ? opts.dataDir : join(app.getPath('userData'), 'desk') });
 
   // Serve the built UI from app://desk/, never from file:// (no ambient file access).
   protocol.handle('app', (req) => {

@@ -1,4 +1,5 @@
 import type { Lang } from '../../src-shared/domain/enums.js';
+import { translate } from '../../src-shared/i18n/index.js';
 import type { CallResult, Router } from './router.js';
 
 /** The origin the desk UI is served from inside Electron (custom protocol, never file://). */
@@ -15,7 +16,7 @@ export interface IpcSender { senderFrame: { url: string } | null }
 export function createIpcHandler(router: Router) {
   return async (event: IpcSender, method: unknown, input: unknown, token: unknown, lang: unknown): Promise<CallResult> => {
     if (!event.senderFrame?.url.startsWith(APP_ORIGIN)) {
-      return { ok: false, status: 403, error: { code: 'forbidden', message: 'forbidden' } };
+      return { ok: false, status: 403, error: { code: 'forbidden', message: translate(lang === 'ky' ? 'ky' : 'ru', 'errors.forbidden') } };
     }
     return router.call(typeof method === 'string' ? method : '', input, {
       token: typeof token === 'string' ? token : undefined,
