@@ -154,9 +154,32 @@ describe('R17 day lists (004 §3.3.2, §3.4.2)', () => {
   });
 });
 
-describe('OS spooler transport', () => {
+describe('OS spooler transport (CUPS raw queue on Linux)', () => {
+  // A stand-in for CUPS's `lp`, put first on PATH: it records its arguments and the job's bytes,
+  // or answers as lp does for a queue that does not exist.
+  const withFakeLp = async (script: string, run: (dir: string) => Promise<void>) => {
+    const dir = mkdtempSync(join(tmpdir(), 'kezek-lp-bin-'));
+    writeFileSync(join(dir, 'lp'), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+    const path = process.env.PATH;
+    process.env.PATH = `${dir}:${path}`;
+    try {
+      await run(dir);
+    } finally {
+      process.env.PATH = path;
+    }
+  };
+  it('sends the raw bytes with `lp -d <queue> -o raw`', async () => {
+    const { spoolerTransport } = await import('../../src-main/print/transports/index.js');
+    await withFakeLp('echo "$@" > "$(dirname "$0")/args"; cp "$5" "$(dirname "$0")/job.bin"', async (dir) => {
+      await spoolerTransport('Talon', 'linux').send(Buffer.from([0x1b, 0x40, 0x41]));
+      expect(readFileSync(join(dir, 'args'), 'utf8').trim()).toMatch(/^-d Talon -o raw \/.+job\.bin$/);
+      expect([...readFileSync(join(dir, 'job.bin'))]).toEqual([0x1b, 0x40, 0x41]);
+    });
+  });
   it('a print queue that does not exist is a clear error, not a crash', async () => {
     const { spoolerTransport } = await import('../../src-main/print/transports/index.js');
-    await expect(spoolerTransport('NoSuchQueue').send(Buffer.from([0x1b, 0x40]))).rejects.toMatchObject({ code: 'printer_path_missing', params: { target: 'NoSuchQueue' } });
+    await withFakeLp('echo "lp: The printer or class does not exist." >&2; exit 1', async () => {
+      await expect(spoolerTransport('NoSuchQueue', 'linux').send(Buffer.from([0x1b, 0x40]))).rejects.toMatchObject({ code: 'printer_path_missing', params: { target: 'NoSuchQueue' } });
+    });
   });
 });

@@ -3,6 +3,9 @@ import { open } from 'node:fs/promises';
 import { connect } from 'node:net';
 import type { PrinterTransport } from '../../../src-shared/print/settings.js';
 import { AppError } from '../../../src-shared/rpc/errors.js';
+import { spoolerTransport } from './spooler.js';
+
+export { spoolerTransport };
 
 /** Gets bytes to a printer; throws AppError with a printer_* code the desk can translate. */
 export interface Transport { readonly target: string; send(bytes: Buffer): Promise<void> }
@@ -46,30 +49,6 @@ export function tcpTransport(host: string, port: number, timeoutMs = 3000): Tran
       sock.once('connect', () => sock.end(bytes));
       sock.once('close', (hadError) => { if (!hadError) resolve(); });
     }),
-  };
-}
-
-/**
- * The OS print queue with the RAW datatype, through @printers/printers (Rust,
- * prebuilt N-API binaries; loaded only when used, so desks without it never load it).
- */
-export function spoolerTransport(printerName: string): Transport {
-  return {
-    target: printerName,
-    async send(bytes) {
-      let mod: typeof import('@printers/printers');
-      try {
-        mod = await import('@printers/printers');
-      } catch (e) {
-        throw new AppError('printer_error', { target: printerName, detail: `spooler unavailable: ${String(e)}` });
-      }
-      if (!mod.printerExists(printerName)) throw new AppError('printer_path_missing', { target: printerName, detail: 'no such printer queue' });
-      try {
-        await mod.printBytes(printerName, bytes, { raw: { datatype: 'RAW' } } as never);
-      } catch (e) {
-        throw new AppError('printer_error', { target: printerName, detail: String(e) });
-      }
-    },
   };
 }
 
