@@ -1,0 +1,47 @@
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import type { ServerDb } from '../db/connect.js';
+import { devices, enrollmentCodes, organizations } from '../db/schema.js';
+import { newDeviceToken, newEnrollmentCode, normalizeCode, sha256 } from './tokens.js';
+
+export class EnrollError extends Error {
+  constructor(readonly code: 'enrollment_code_invalid' | 'unknown_organization') {
+    super(code);
+  }
+}
+
+/** An IT installer's one-time code for one organization (default: valid 72 hours). */
+export async function createEnrollmentCode(db: ServerDb, orgId: string, now: number, validHours = 72): Promise<string> {
+  const org = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId));
+  if (org.length === 0) throw new EnrollError('unknown_organization');
+  const code = newEnrollmentCode();
+  await db.insert(enrollmentCodes).values({ codeHash: sha256(normalizeCode(code)), orgId, createdAt: now, expiresAt: now + validHours * 3_600_000 });
+  return code;
+}
+
+/**
+ * Redeem a code: in one transaction the code is marked used (only if unused and
+ * unexpired) and the device is created with the hash of a fresh token. A replayed
+ * or expired code fails and creates nothing.
+ */
+export async function enroll(db: ServerDb, code: string, deviceName: string, now: number): Promise<{ deviceId: string; token: string; orgId: string }> {
+  const token = newDeviceToken();
+  const deviceId = randomUUID();
+  return db.transaction(async (tx) => {
+    const used = await tx.update(enrollmentCodes)
+      .set({ usedAt: now, usedByDevice: deviceId })
+      .where(and(eq(enrollmentCodes.codeHash, sha256(normalizeCode(code))), isNull(enrollmentCodes.usedAt), gt(enrollmentCodes.expiresAt, now)))
+      .returning({ orgId: enrollmentCodes.orgId });
+    if (used.length !== 1) throw new EnrollError('enrollment_code_invalid');
+    const orgId = used[0]!.orgId;
+    await tx.insert(devices).values({ id: deviceId, orgId, name: deviceName, tokenHash: sha256(token), createdAt: now });
+    return { deviceId, token, orgId };
+  });
+}
+
+/** The device a bearer token belongs to, unless revoked. */
+export async function deviceForToken(db: ServerDb, token: string): Promise<{ id: string; orgId: string; name: string } | null> {
+  const rows = await db.select({ id: devices.id, orgId: devices.orgId, name: devices.name })
+    .from(devices).where(and(eq(devices.tokenHash, sha256(token)), isNull(devices.revokedAt)));
+  return rows[0] ?? null;
+}

@@ -1,0 +1,51 @@
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import * as schema from './schema.js';
+
+/** Both drivers give the same drizzle API; the server code never asks which one it has. */
+export type ServerDb = PgDatabase<PgQueryResultHKT, typeof schema>;
+export interface Database { db: ServerDb; kind: 'pglite' | 'postgres'; close(): Promise<void> }
+
+function migrationsDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 8; i++) {
+    if (existsSync(join(dir, 'migrations', 'server'))) return join(dir, 'migrations', 'server');
+    dir = dirname(dir);
+  }
+  throw new Error('migrations/server not found');
+}
+
+/**
+ * PostgreSQL when `databaseUrl` is given (production, and the tests' throwaway
+ * cluster); otherwise PGlite — PostgreSQL compiled to WASM — in `dataDir`, for one
+ * machine with no setup. Migrations run on connect; they are idempotent, and
+ * PostgreSQL serializes concurrent runs from several server processes.
+ */
+export async function connect(opts: { databaseUrl?: string | undefined; dataDir?: string | undefined }): Promise<Database> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    const db = drizzlePg(pool, { schema });
+    // One migrator at a time across server processes: a session lock held on one connection.
+    const lock = await pool.connect();
+    try {
+      await lock.query('SELECT pg_advisory_lock(727274)');
+      await migratePg(db, { migrationsFolder: migrationsDir() });
+      await lock.query('SELECT pg_advisory_unlock(727274)');
+    } finally {
+      lock.release();
+    }
+    return { db: db as unknown as ServerDb, kind: 'postgres', close: () => pool.end() };
+  }
+  const client = new PGlite(opts.dataDir);
+  const db = drizzlePglite(client, { schema });
+  await migratePglite(db, { migrationsFolder: migrationsDir() });
+  return { db: db as unknown as ServerDb, kind: 'pglite', close: () => client.close() };
+}

@@ -1,0 +1,107 @@
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+
+/**
+ * The central database. Every organization-owned table carries `org_id`, and every
+ * transaction touches one organization, so the schema distributes by `org_id`
+ * (Citus) when one server is not enough. Instants are UTC epoch ms (bigint).
+ */
+const ms = (name: string) => bigint(name, { mode: 'number' });
+
+export const regions = pgTable('regions', { id: text('id').primaryKey(), name: text('name').notNull() });
+
+export const organizations = pgTable('organizations', {
+  id: text('id').primaryKey(),
+  regionId: text('region_id').notNull(),
+  name: text('name').notNull(),
+  address: text('address').notNull(),
+  phone: text('phone').notNull(),
+  profileId: text('profile_id').notNull(),
+  timezone: text('timezone').notNull(),
+});
+
+export const specialties = pgTable('specialties', {
+  id: text('id').primaryKey(),
+  kind: text('kind').notNull(),
+  nameRu: text('name_ru').notNull(),
+  nameKy: text('name_ky').notNull(),
+});
+
+/** Organization-owned directory rows, kept as JSON documents per entity: the server does not interpret them beyond org and id. */
+export const directoryRows = pgTable('directory_rows', {
+  orgId: text('org_id').notNull(),
+  entity: text('entity').notNull(),
+  id: text('id').notNull(),
+  row: jsonb('row').notNull(),
+}, (t) => [primaryKey({ columns: [t.orgId, t.entity, t.id] })]);
+
+export const devices = pgTable('devices', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull(),
+  name: text('name').notNull(),
+  /** SHA-256 of the device token: a leaked database does not leak tokens. */
+  tokenHash: text('token_hash').notNull(),
+  createdAt: ms('created_at').notNull(),
+  revokedAt: ms('revoked_at'),
+  /** The last device sequence number whose op the server processed (push order, gaps stop). */
+  lastAppliedSeq: integer('last_applied_seq').notNull().default(0),
+  lastSeenAt: ms('last_seen_at'),
+  clockSuspect: boolean('clock_suspect').notNull().default(false),
+}, (t) => [uniqueIndex('devices_token').on(t.tokenHash)]);
+
+export const enrollmentCodes = pgTable('enrollment_codes', {
+  codeHash: text('code_hash').primaryKey(),
+  orgId: text('org_id').notNull(),
+  createdAt: ms('created_at').notNull(),
+  expiresAt: ms('expires_at').notNull(),
+  usedAt: ms('used_at'),
+  usedByDevice: text('used_by_device'),
+});
+
+/** The server's copy of bookings; a booking that lost its slot stays, as `sync_state = 'conflict'`. */
+export const appointments = pgTable('appointments', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull(),
+  patientId: text('patient_id').notNull(),
+  slotId: text('slot_id').notNull(),
+  status: text('status').notNull(),
+  syncState: text('sync_state').notNull(),
+  row: jsonb('row').notNull(),
+  serverSeq: ms('server_seq').notNull(),
+}, (t) => [
+  // The guarantee: two confirmed bookings of one slot cannot both exist, whatever the devices did offline.
+  uniqueIndex('appointments_one_per_slot').on(t.orgId, t.slotId).where(sql`status IN ('booked', 'arrived', 'fulfilled') AND sync_state = 'confirmed'`),
+  index('appointments_patient').on(t.orgId, t.patientId),
+]);
+
+/** Call-the-patient tasks (conflicts, quarantined ops). */
+export const tasks = pgTable('tasks', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull(),
+  kind: text('kind').notNull(),
+  status: text('status').notNull(),
+  row: jsonb('row').notNull(),
+  serverSeq: ms('server_seq').notNull(),
+});
+
+/** Idempotency: the stored result of every op a device pushed. */
+export const opResults = pgTable('op_results', {
+  deviceId: text('device_id').notNull(),
+  deviceSeq: integer('device_seq').notNull(),
+  opId: text('op_id').notNull(),
+  orgId: text('org_id').notNull(),
+  status: text('status').notNull(),
+  result: jsonb('result').notNull(),
+  serverSeq: ms('server_seq').notNull(),
+}, (t) => [primaryKey({ columns: [t.deviceId, t.deviceSeq] }), uniqueIndex('op_results_op').on(t.opId)]);
+
+/** The pull feed: every change to an organization's data, in one global order. */
+export const changeLog = pgTable('change_log', {
+  seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+  orgId: text('org_id').notNull(),
+  entity: text('entity').notNull(),
+  entityId: text('entity_id').notNull(),
+  op: text('op').notNull(),
+  row: jsonb('row'),
+  at: ms('at').notNull(),
+}, (t) => [index('change_log_org').on(t.orgId, t.seq)]);

@@ -1,0 +1,74 @@
+import { sql } from 'drizzle-orm';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { deviceForToken, enroll, EnrollError } from '../auth/enrollment.js';
+import type { Database } from '../db/connect.js';
+import type { Logger } from '../log.js';
+
+export interface ServerDeps { database: Database; clock: () => number; log: Logger }
+type Device = { id: string; orgId: string; name: string };
+
+const MAX_BODY = 2 * 1024 * 1024;
+const enrollBody = z.object({ code: z.string().min(4).max(40), deviceName: z.string().trim().min(1).max(100) });
+
+/** Every error the server returns: a machine-readable code, a message for logs and screens. */
+const fail = (c: Context, status: 400 | 401 | 403 | 404 | 409 | 413 | 426 | 500, code: string, message: string) => c.json({ error: { code, message } }, status);
+
+/**
+ * The sync server's HTTP API. Stateless: everything lives in the database, so
+ * several processes can serve one database side by side.
+ */
+export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: Device } }> {
+  const { database, clock, log } = deps;
+  const db = database.db;
+  const app = new Hono<{ Variables: { device: Device } }>();
+
+  app.use('*', bodyLimit({ maxSize: MAX_BODY, onError: (c) => fail(c, 413, 'too_large', `body over ${MAX_BODY} bytes`) }));
+
+  app.get('/health', async (c) => {
+    try {
+      await database.db.execute(sql`SELECT 1`);
+      return c.json({ ok: true, db: database.kind, time: clock() });
+    } catch (e) {
+      log('error', 'health check failed', { err: String(e) });
+      return c.json({ ok: false, db: database.kind }, 503);
+    }
+  });
+
+  app.post('/enroll', async (c) => {
+    const parsed = enrollBody.safeParse(await c.req.json().catch(() => null));
+    if (!parsed.success) return fail(c, 400, 'bad_input', 'expected {code, deviceName}');
+    try {
+      const r = await enroll(db, parsed.data.code, parsed.data.deviceName, clock());
+      log('info', 'device enrolled', { deviceId: r.deviceId, orgId: r.orgId, name: parsed.data.deviceName });
+      return c.json(r);
+    } catch (e) {
+      if (e instanceof EnrollError) {
+        log('warn', 'enrollment refused', { reason: e.code });
+        return fail(c, 401, e.code, 'the enrollment code is unknown, expired or already used');
+      }
+      throw e;
+    }
+  });
+
+  // Everything below needs a device token; the device's organization scopes every read and write.
+  app.use('/sync/*', async (c, next) => {
+    const token = c.req.header('authorization')?.replace(/^Bearer\s+/i, '');
+    const device = token ? await deviceForToken(db, token) : null;
+    if (!device) {
+      log('warn', 'unauthenticated request', { path: c.req.path });
+      return fail(c, 401, 'unauthenticated', 'unknown or revoked device token');
+    }
+    c.set('device', device);
+    await next();
+  });
+
+  app.get('/sync/whoami', (c) => c.json(c.get('device')));
+
+  app.onError((e, c) => {
+    log('error', 'request failed', { path: c.req.path, err: String(e) });
+    return fail(c, 500, 'internal', 'internal error');
+  });
+  return app;
+}

@@ -1,0 +1,45 @@
+import { serve } from '@hono/node-server';
+import { join } from 'node:path';
+import { createEnrollmentCode } from './auth/enrollment.js';
+import { connect } from './db/connect.js';
+import { createServerApp } from './http/app.js';
+import { jsonLogger } from './log.js';
+
+/**
+ * `npm run server [-- serve]`                start the sync server
+ * `npm run server -- enroll-code <orgId>`    print a one-time enrollment code for a desk
+ * Database: DATABASE_URL=postgres://… for PostgreSQL, else embedded PGlite in KEZEK_SERVER_DATA (default ./server-data).
+ */
+async function main(): Promise<void> {
+  const [cmd = 'serve', ...args] = process.argv.slice(2);
+  const log = jsonLogger();
+  const database = await connect({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.KEZEK_SERVER_DATA ?? join(process.cwd(), 'server-data') });
+  if (cmd === 'enroll-code') {
+    const orgId = args[0];
+    if (!orgId) throw new Error('usage: enroll-code <orgId> [hours]');
+    const code = await createEnrollmentCode(database.db, orgId, Date.now(), Number(args[1] ?? 72));
+    console.log(code);
+    await database.close();
+    return;
+  }
+  if (cmd !== 'serve') throw new Error(`unknown command ${cmd} (serve | enroll-code)`);
+  const port = Number(process.env.PORT ?? 5790);
+  const host = process.env.HOST ?? '0.0.0.0';
+  const app = createServerApp({ database, clock: Date.now, log });
+  const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => log('info', 'sync server listening', { port: info.port, host, db: database.kind }));
+  // Graceful shutdown: stop accepting, let requests in flight finish, then close the database.
+  const stop = (signal: string) => {
+    log('info', 'shutting down', { signal });
+    server.close(async () => {
+      await database.close();
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
