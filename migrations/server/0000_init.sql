@@ -31,14 +31,6 @@ CREATE TABLE "devices" (
 	"clock_suspect" boolean DEFAULT false NOT NULL
 );
 --> statement-breakpoint
-CREATE TABLE "directory_rows" (
-	"org_id" text NOT NULL,
-	"entity" text NOT NULL,
-	"id" text NOT NULL,
-	"row" jsonb NOT NULL,
-	CONSTRAINT "directory_rows_org_id_entity_id_pk" PRIMARY KEY("org_id","entity","id")
-);
---> statement-breakpoint
 CREATE TABLE "enrollment_codes" (
 	"code_hash" text PRIMARY KEY NOT NULL,
 	"org_id" text NOT NULL,
@@ -57,6 +49,14 @@ CREATE TABLE "op_results" (
 	"result" jsonb NOT NULL,
 	"server_seq" bigint NOT NULL,
 	CONSTRAINT "op_results_device_id_device_seq_pk" PRIMARY KEY("device_id","device_seq")
+);
+--> statement-breakpoint
+CREATE TABLE "org_rows" (
+	"org_id" text NOT NULL,
+	"entity" text NOT NULL,
+	"id" text NOT NULL,
+	"row" jsonb NOT NULL,
+	CONSTRAINT "org_rows_org_id_entity_id_pk" PRIMARY KEY("org_id","entity","id")
 );
 --> statement-breakpoint
 CREATE TABLE "organizations" (

@@ -32,6 +32,8 @@ function migrationsDir(): string {
 export async function connect(opts: { databaseUrl?: string | undefined; dataDir?: string | undefined }): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // An idle connection dropped by the server (restart, failover) must not crash the process; the pool reconnects.
+    pool.on('error', () => undefined);
     const db = drizzlePg(pool, { schema });
     // One migrator at a time across server processes: a session lock held on one connection.
     const lock = await pool.connect();

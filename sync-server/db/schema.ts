@@ -27,8 +27,12 @@ export const specialties = pgTable('specialties', {
   nameKy: text('name_ky').notNull(),
 });
 
-/** Organization-owned directory rows, kept as JSON documents per entity: the server does not interpret them beyond org and id. */
-export const directoryRows = pgTable('directory_rows', {
+/**
+ * Organization-owned records the server stores but does not interpret beyond org,
+ * entity and id: the directory (departments, doctors, schedules, the register of
+ * attached patients…) and the register of requests. Desks receive them by pull.
+ */
+export const orgRows = pgTable('org_rows', {
   orgId: text('org_id').notNull(),
   entity: text('entity').notNull(),
   id: text('id').notNull(),

@@ -5,11 +5,15 @@ import { z } from 'zod';
 import { deviceForToken, enroll, EnrollError } from '../auth/enrollment.js';
 import type { Database } from '../db/connect.js';
 import type { Logger } from '../log.js';
+import { pushRequest } from '../../src-shared/sync/protocol.js';
+import { push } from '../sync/push.js';
+import { pull } from '../sync/pull.js';
 
 export interface ServerDeps { database: Database; clock: () => number; log: Logger }
 type Device = { id: string; orgId: string; name: string };
 
 const MAX_BODY = 2 * 1024 * 1024;
+const pullQuery = z.object({ cursor: z.coerce.number().int().min(0), limit: z.coerce.number().int().min(1).max(5000) });
 const enrollBody = z.object({ code: z.string().min(4).max(40), deviceName: z.string().trim().min(1).max(100) });
 
 /** Every error the server returns: a machine-readable code, a message for logs and screens. */
@@ -65,6 +69,22 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
   });
 
   app.get('/sync/whoami', (c) => c.json(c.get('device')));
+
+  app.post('/sync/push', async (c) => {
+    const device = c.get('device');
+    const parsed = pushRequest.safeParse(await c.req.json().catch(() => null));
+    if (!parsed.success) {
+      log('warn', 'malformed push', { deviceId: device.id, issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`) });
+      return fail(c, 400, 'bad_push', 'expected {schemaVersion, ops: [{seq, opId, hlc, name, args}]} with 1–500 ops');
+    }
+    return c.json(await push(db, device, parsed.data.schemaVersion, parsed.data.ops, clock, log));
+  });
+
+  app.get('/sync/pull', async (c) => {
+    const q = pullQuery.safeParse({ cursor: c.req.query('cursor') ?? '0', limit: c.req.query('limit') ?? '1000' });
+    if (!q.success) return fail(c, 400, 'bad_pull', 'cursor and limit must be non-negative integers');
+    return c.json(await pull(db, c.get('device'), q.data.cursor, q.data.limit, clock));
+  });
 
   app.onError((e, c) => {
     log('error', 'request failed', { path: c.req.path, err: String(e) });

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { appointment } from '../domain/appointment.js';
+import { id } from '../domain/primitives.js';
+import { requestChannel } from '../domain/enums.js';
+
+/** Bumped when an op's arguments change shape; the server quarantines ops of versions it does not know. */
+export const SYNC_SCHEMA_VERSION = 1;
+export const MAX_PUSH_OPS = 500;
+
+/** The arguments of each op a desk can push, as the server will check them. */
+export const opArgs = {
+  'appointments.book': z.object({ appointment, preventive: z.boolean() }),
+  'appointments.cancel': z.object({ appointmentId: id, channel: requestChannel }),
+  'appointments.checkIn': z.object({ appointmentId: id, liveQueue: z.boolean() }),
+  'appointments.noShow': z.object({ appointmentId: id }),
+  'appointments.fulfil': z.object({ appointmentId: id }),
+} as const;
+export type OpName = keyof typeof opArgs;
+
+export const pushOp = z.object({
+  seq: z.number().int().positive(),
+  opId: id,
+  hlc: z.string().min(1).max(80),
+  name: z.string().min(1).max(60),
+  args: z.unknown(),
+});
+export type PushOp = z.infer<typeof pushOp>;
+
+export const pushRequest = z.object({
+  schemaVersion: z.number().int().nonnegative(),
+  ops: z.array(pushOp).min(1).max(MAX_PUSH_OPS),
+});
+export type PushRequest = z.infer<typeof pushRequest>;
+
+/**
+ * What happened to one op. `applied`: done as asked. `conflict`: kept, but lost
+ * (e.g. the slot went to another device first) — a call-the-patient task exists.
+ * `rejected`: not applicable (e.g. cancelling what the server never had), stored.
+ * `quarantined`: the server could not process it (unknown op, old version, a bug);
+ * a task exists and the device's queue moves on.
+ */
+export const opStatus = z.enum(['applied', 'conflict', 'rejected', 'quarantined']);
+export const opResult = z.object({ seq: z.number().int(), opId: id, status: opStatus, detail: z.string() });
+export type OpResult = z.infer<typeof opResult>;
+
+export const pushResponse = z.object({
+  results: z.array(opResult),
+  lastAppliedSeq: z.number().int(),
+  /** Set when a sequence number was skipped: the device must resend from lastAppliedSeq + 1. */
+  gapAt: z.number().int().nullable(),
+  serverTime: z.number(),
+});
+export type PushResponse = z.infer<typeof pushResponse>;
+
+export const change = z.object({ seq: z.number().int(), entity: z.string(), id, op: z.enum(['put', 'remove']), row: z.unknown() });
+export type Change = z.infer<typeof change>;
+
+export const pullResponse = z.object({
+  changes: z.array(change),
+  cursor: z.number().int(),
+  hasMore: z.boolean(),
+  lastAppliedSeq: z.number().int(),
+  results: z.array(opResult),
+  serverTime: z.number(),
+});
+export type PullResponse = z.infer<typeof pullResponse>;

@@ -1,0 +1,24 @@
+import { sql } from 'drizzle-orm';
+import type { ServerDb } from '../db/connect.js';
+import { changeLog } from '../db/schema.js';
+
+/** A transaction of the server's drizzle database (either driver). */
+export type Tx = Parameters<Parameters<ServerDb['transaction']>[0]>[0];
+
+export interface OpContext { tx: Tx; orgId: string; deviceId: string; now: number }
+
+/**
+ * Serialize this organization's writers, across every server process: the change
+ * log's order then equals commit order (a puller never skips a late-committing
+ * lower sequence), and "is the slot free?" cannot race. Other organizations are
+ * not held up.
+ */
+export async function lockOrg(tx: Tx, orgId: string): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${orgId}))`);
+}
+
+/** Append one change to the pull feed; returns its sequence number. */
+export async function logChange(ctx: OpContext, entity: string, id: string, op: 'put' | 'remove', row: unknown): Promise<number> {
+  const [r] = await ctx.tx.insert(changeLog).values({ orgId: ctx.orgId, entity, entityId: id, op, row: row as object, at: ctx.now }).returning({ seq: changeLog.seq });
+  return r!.seq;
+}

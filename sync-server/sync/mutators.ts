@@ -1,0 +1,92 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import type { Appointment } from '../../src-shared/domain/appointment.js';
+import type { Doctor, ScheduleException, ScheduleTemplate } from '../../src-shared/domain/directory.js';
+import { getProfile } from '../../src-shared/policy/profiles.js';
+import { suggestAlternatives } from '../../src-shared/slots/alternatives.js';
+import { opArgs, type OpName } from '../../src-shared/sync/protocol.js';
+import { appointments, orgRows, organizations, tasks } from '../db/schema.js';
+import { logChange, type OpContext } from './context.js';
+
+export type Outcome = { status: 'applied' | 'conflict' | 'rejected'; detail: string };
+
+const ACTIVE = ['booked', 'arrived', 'fulfilled'];
+
+async function orgRowsOf<T>(ctx: OpContext, entity: string): Promise<T[]> {
+  const rows = await ctx.tx.select({ row: orgRows.row }).from(orgRows).where(and(eq(orgRows.orgId, ctx.orgId), eq(orgRows.entity, entity)));
+  return rows.map((r) => r.row as T);
+}
+
+async function putAppointment(ctx: OpContext, a: Appointment, syncState: 'confirmed' | 'conflict'): Promise<void> {
+  const row = { ...a, syncState };
+  const seq = await logChange(ctx, 'appointment', a.id, 'put', row);
+  await ctx.tx.insert(appointments)
+    .values({ id: a.id, orgId: ctx.orgId, patientId: a.patientId, slotId: a.slotId, status: a.status, syncState, row, serverSeq: seq })
+    .onConflictDoUpdate({ target: appointments.id, set: { status: a.status, syncState, row, serverSeq: seq } });
+}
+
+/** The losing booking stays; a call-the-patient task carries alternatives to offer (R4, R8). */
+async function conflictTask(ctx: OpContext, a: Appointment, reason: string): Promise<void> {
+  const [org] = await ctx.tx.select().from(organizations).where(eq(organizations.id, ctx.orgId));
+  const taken = await ctx.tx.select({ slotId: appointments.slotId }).from(appointments)
+    .where(and(eq(appointments.orgId, ctx.orgId), eq(appointments.syncState, 'confirmed'), inArray(appointments.status, ACTIVE)));
+  const alternatives = org ? suggestAlternatives({
+    lost: { doctorId: a.doctorId, date: a.date, startUtc: a.startUtc },
+    doctors: await orgRowsOf<Doctor>(ctx, 'doctor'),
+    templates: await orgRowsOf<ScheduleTemplate>(ctx, 'template'),
+    exceptions: await orgRowsOf<ScheduleException>(ctx, 'exception'),
+    profile: getProfile(org.profileId),
+    timezone: org.timezone,
+    taken: new Set(taken.map((t) => t.slotId)),
+    now: ctx.now,
+  }) : [];
+  const id = randomUUID();
+  const row = { id, kind: 'call_patient', patientId: a.patientId, appointmentId: a.id, reason, status: 'open', createdAt: ctx.now, alternatives, deviceId: ctx.deviceId };
+  const seq = await logChange(ctx, 'task', id, 'put', row);
+  await ctx.tx.insert(tasks).values({ id, orgId: ctx.orgId, kind: 'call_patient', status: 'open', row, serverSeq: seq });
+}
+
+async function book(ctx: OpContext, args: unknown): Promise<Outcome> {
+  const parsed = opArgs['appointments.book'].safeParse(args);
+  if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
+  const a = parsed.data.appointment;
+  if (a.orgId !== ctx.orgId) return { status: 'rejected', detail: 'wrong_org' };
+  const existing = await ctx.tx.select({ id: appointments.id }).from(appointments).where(eq(appointments.id, a.id));
+  if (existing.length > 0) return { status: 'applied', detail: 'already_known' };
+  // The organization is locked (lockOrg), so this check and the insert cannot race;
+  // the partial unique index stands behind it all the same.
+  const holder = await ctx.tx.select({ id: appointments.id }).from(appointments)
+    .where(and(eq(appointments.orgId, ctx.orgId), eq(appointments.slotId, a.slotId), eq(appointments.syncState, 'confirmed'), inArray(appointments.status, ACTIVE)));
+  if (holder.length > 0) {
+    await putAppointment(ctx, a, 'conflict');
+    await conflictTask(ctx, a, 'slot_taken');
+    return { status: 'conflict', detail: 'slot_taken' };
+  }
+  await putAppointment(ctx, a, 'confirmed');
+  return { status: 'applied', detail: 'confirmed' };
+}
+
+/** Status changes: the same transitions the desk's rules allow. */
+function transition(name: 'appointments.cancel' | 'appointments.checkIn' | 'appointments.noShow' | 'appointments.fulfil', from: string, to: string) {
+  return async (ctx: OpContext, args: unknown): Promise<Outcome> => {
+    const parsed = opArgs[name].safeParse(args);
+    if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
+    const [cur] = await ctx.tx.select().from(appointments).where(and(eq(appointments.id, parsed.data.appointmentId), eq(appointments.orgId, ctx.orgId)));
+    if (!cur) return { status: 'rejected', detail: 'unknown_appointment' };
+    if (cur.status !== from) return { status: 'rejected', detail: `bad_status:${cur.status}` };
+    const row = { ...(cur.row as Appointment), status: to, updatedAt: ctx.now, ...('liveQueue' in parsed.data ? { liveQueue: parsed.data.liveQueue } : {}) };
+    const seq = await logChange(ctx, 'appointment', cur.id, 'put', { ...row, syncState: cur.syncState });
+    await ctx.tx.update(appointments).set({ status: to, row: { ...row, syncState: cur.syncState }, serverSeq: seq }).where(eq(appointments.id, cur.id));
+    return { status: 'applied', detail: to };
+  };
+}
+
+export const MUTATORS: Record<OpName, (ctx: OpContext, args: unknown) => Promise<Outcome>> = {
+  'appointments.book': book,
+  'appointments.cancel': transition('appointments.cancel', 'booked', 'cancelled'),
+  'appointments.checkIn': transition('appointments.checkIn', 'booked', 'arrived'),
+  'appointments.noShow': transition('appointments.noShow', 'booked', 'noshow'),
+  'appointments.fulfil': transition('appointments.fulfil', 'arrived', 'fulfilled'),
+};
+
+export const isKnownOp = (name: string): name is OpName => Object.prototype.hasOwnProperty.call(MUTATORS, name);

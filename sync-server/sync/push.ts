@@ -1,0 +1,79 @@
+import { and, eq } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { SYNC_SCHEMA_VERSION, type OpResult, type PushOp, type PushResponse } from '../../src-shared/sync/protocol.js';
+import type { ServerDb } from '../db/connect.js';
+import { devices, opResults, tasks } from '../db/schema.js';
+import type { Logger } from '../log.js';
+import { lockOrg, logChange, type OpContext, type Tx } from './context.js';
+import { isKnownOp, MUTATORS, type Outcome } from './mutators.js';
+
+interface Device { id: string; orgId: string }
+
+/** Inside the op's transaction: the device's position, the stored result of a repeat, or a gap. */
+async function position(tx: Tx, device: Device, op: PushOp): Promise<{ kind: 'new' } | { kind: 'repeat'; result: OpResult } | { kind: 'gap' }> {
+  const [d] = await tx.select({ last: devices.lastAppliedSeq }).from(devices).where(eq(devices.id, device.id)).for('update');
+  const last = d!.last;
+  if (op.seq <= last) {
+    const [r] = await tx.select().from(opResults).where(and(eq(opResults.deviceId, device.id), eq(opResults.deviceSeq, op.seq)));
+    return { kind: 'repeat', result: { seq: op.seq, opId: r?.opId ?? op.opId, status: (r?.status ?? 'applied') as OpResult['status'], detail: String((r?.result as { detail?: string } | undefined)?.detail ?? '') } };
+  }
+  return op.seq === last + 1 ? { kind: 'new' } : { kind: 'gap' };
+}
+
+async function record(ctx: OpContext, op: PushOp, status: OpResult['status'], detail: string): Promise<OpResult> {
+  const seq = await logChange(ctx, 'op_result', `${ctx.deviceId}:${op.seq}`, 'put', { deviceId: ctx.deviceId, seq: op.seq, opId: op.opId, status, detail });
+  await ctx.tx.insert(opResults).values({ deviceId: ctx.deviceId, deviceSeq: op.seq, opId: op.opId, orgId: ctx.orgId, status, result: { detail }, serverSeq: seq });
+  await ctx.tx.update(devices).set({ lastAppliedSeq: op.seq, lastSeenAt: ctx.now }).where(eq(devices.id, ctx.deviceId));
+  return { seq: op.seq, opId: op.opId, status, detail };
+}
+
+/**
+ * Apply a device's ops in sequence order, each in its own transaction: rules,
+ * result, the device's position and the change log commit together. A repeat
+ * returns the stored result; a gap stops the batch; an op the server cannot
+ * process is quarantined (with a task) so it never blocks the queue.
+ */
+export async function push(db: ServerDb, device: Device, schemaVersion: number, ops: PushOp[], clock: () => number, log: Logger): Promise<PushResponse> {
+  const results: OpResult[] = [];
+  let gapAt: number | null = null;
+  for (const op of [...ops].sort((a, b) => a.seq - b.seq)) {
+    const ctxFor = (tx: Tx): OpContext => ({ tx, orgId: device.orgId, deviceId: device.id, now: clock() });
+    let out: OpResult | 'gap';
+    try {
+      out = await db.transaction(async (tx) => {
+        await lockOrg(tx, device.orgId);
+        const pos = await position(tx, device, op);
+        if (pos.kind !== 'new') return pos.kind === 'gap' ? 'gap' : pos.result;
+        const ctx = ctxFor(tx);
+        if (schemaVersion !== SYNC_SCHEMA_VERSION || !isKnownOp(op.name)) throw new Quarantine(schemaVersion !== SYNC_SCHEMA_VERSION ? `schema_version:${schemaVersion}` : `unknown_op:${op.name}`);
+        const outcome: Outcome = await MUTATORS[op.name](ctx, op.args);
+        if (outcome.status === 'rejected') log('warn', 'op rejected', { deviceId: device.id, seq: op.seq, op: op.name, detail: outcome.detail });
+        return record(ctx, op, outcome.status, outcome.detail);
+      });
+    } catch (e) {
+      // The op's own transaction rolled back. Quarantine it in a second one, so nothing is lost and the queue moves on.
+      const reason = e instanceof Quarantine ? e.message : `error:${String(e).slice(0, 200)}`;
+      log(e instanceof Quarantine ? 'warn' : 'error', 'op quarantined', { deviceId: device.id, seq: op.seq, op: op.name, reason });
+      out = await db.transaction(async (tx) => {
+        await lockOrg(tx, device.orgId);
+        const pos = await position(tx, device, op);
+        if (pos.kind !== 'new') return pos.kind === 'gap' ? 'gap' : pos.result;
+        const ctx = ctxFor(tx);
+        const id = randomUUID();
+        const row = { id, kind: 'quarantined_op', status: 'open', reason, op, deviceId: device.id, createdAt: ctx.now };
+        const seq = await logChange(ctx, 'task', id, 'put', row);
+        await tx.insert(tasks).values({ id, orgId: device.orgId, kind: 'quarantined_op', status: 'open', row, serverSeq: seq });
+        return record(ctx, op, 'quarantined', reason);
+      });
+    }
+    if (out === 'gap') {
+      gapAt = op.seq;
+      break;
+    }
+    results.push(out);
+  }
+  const [d] = await db.select({ last: devices.lastAppliedSeq }).from(devices).where(eq(devices.id, device.id));
+  return { results, lastAppliedSeq: d!.last, gapAt, serverTime: clock() };
+}
+
+class Quarantine extends Error {}

@@ -1,0 +1,127 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Appointment } from '../../src-shared/domain/appointment.js';
+import { SYNC_SCHEMA_VERSION } from '../../src-shared/sync/protocol.js';
+import { createEnrollmentCode } from '../../sync-server/auth/enrollment.js';
+import { organizations, orgRows } from '../../sync-server/db/schema.js';
+import { Backends, startServer, type Backend } from '../support/server.js';
+
+const backends = new Backends();
+afterAll(() => backends.stop());
+
+const NOW = Date.parse('2026-11-23T03:00:00Z');
+const week = [{ from: '08:00', to: '12:00', channel: 'registry' }];
+const doctor = (id: string) => ({ id, orgId: 'org-a', departmentId: 'gsv', specialtyId: 'family', cabinetId: 'c1', fullName: id, active: true });
+const template = (doctorId: string) => ({ id: `t-${doctorId}`, doctorId, validFrom: '2026-01-01', validTo: null, slotMinutes: 20, week: { '1': week, '2': week, '3': week, '4': week, '5': week } });
+
+let apptN = 0;
+const appointment = (slotTime: string, doctorId = 'doc-1', orgId = 'org-a'): Appointment => ({
+  id: `appt-${++apptN}`, orgId, patientId: `pat-${apptN}`, slotId: `${doctorId}@2026-11-24T${slotTime}`, doctorId, specialtyId: 'family',
+  date: '2026-11-24', time: slotTime, startUtc: Date.parse(`2026-11-24T${slotTime}:00+06:00`), status: 'booked', channel: 'registry',
+  referralId: null, replacesId: null, ticketCode: `T${String(apptN).padStart(6, '0')}`, queueNumber: 1, liveQueue: false,
+  createdAt: NOW, createdBy: 'u', deviceId: 'd',
+});
+
+describe.each<Backend>(['pglite', 'postgres'])('push and pull on %s', (kind) => {
+  const setup = async () => {
+    if (!(await backends.available(kind))) throw new Error(`${kind} unavailable: install PostgreSQL 15 binaries`);
+    const database = await backends.database(kind);
+    await database.db.insert(organizations).values([
+      { id: 'org-a', regionId: 'r', name: 'A', address: '', phone: '', profileId: 'KG', timezone: 'Asia/Bishkek' },
+      { id: 'org-b', regionId: 'r', name: 'B', address: '', phone: '', profileId: 'KG', timezone: 'Asia/Bishkek' },
+    ]);
+    await database.db.insert(orgRows).values([
+      ...['doc-1', 'doc-2'].map((d) => ({ orgId: 'org-a', entity: 'doctor', id: d, row: doctor(d) })),
+      ...['doc-1', 'doc-2'].map((d) => ({ orgId: 'org-a', entity: 'template', id: `t-${d}`, row: template(d) })),
+    ]);
+    const server = await startServer(database, { clock: () => NOW });
+    const enrollDesk = async (org: string) => {
+      const code = await createEnrollmentCode(database.db, org, NOW);
+      const r = await fetch(`${server.url}/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: 'desk' }) });
+      return ((await r.json()) as { token: string }).token;
+    };
+    const push = async (token: string, ops: Array<{ seq: number; name: string; args: unknown }>, schemaVersion = SYNC_SCHEMA_VERSION) => {
+      const res = await fetch(`${server.url}/sync/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ schemaVersion, ops: ops.map((o) => ({ ...o, opId: `${token.slice(0, 6)}-${o.seq}`, hlc: `${NOW}-00000-x` })) }) });
+      return { status: res.status, json: (await res.json()) as any };
+    };
+    const pull = async (token: string, cursor = 0) => (await (await fetch(`${server.url}/sync/pull?cursor=${cursor}`, { headers: { authorization: `Bearer ${token}` } })).json()) as any;
+    return { database, server, enrollDesk, push, pull, close: async () => { await server.close(); await database.close(); } };
+  };
+
+  it('two desks book the same slot offline: one wins, the other is kept as a conflict with a call task and alternatives', async () => {
+    const s = await setup();
+    const [d1, d2] = [await s.enrollDesk('org-a'), await s.enrollDesk('org-a')];
+    const a = appointment('09:00');
+    const b = { ...appointment('09:00'), slotId: a.slotId };
+    expect((await s.push(d1, [{ seq: 1, name: 'appointments.book', args: { appointment: a, preventive: false } }])).json.results[0]).toMatchObject({ status: 'applied' });
+    const lost = await s.push(d2, [{ seq: 1, name: 'appointments.book', args: { appointment: b, preventive: false } }]);
+    expect(lost.json.results[0]).toMatchObject({ status: 'conflict', detail: 'slot_taken' });
+    const feed = await s.pull(d2);
+    const appts = feed.changes.filter((c: any) => c.entity === 'appointment');
+    expect(appts.map((c: any) => [c.id, c.row.syncState])).toEqual([[a.id, 'confirmed'], [b.id, 'conflict']]);
+    const task = feed.changes.find((c: any) => c.entity === 'task').row;
+    expect(task).toMatchObject({ kind: 'call_patient', appointmentId: b.id, patientId: b.patientId, reason: 'slot_taken' });
+    expect(task.alternatives[0]).toMatchObject({ doctorId: 'doc-1', sameDoctor: true, date: '2026-11-24' });
+    expect(task.alternatives.some((x: any) => x.doctorId === 'doc-2' && x.time === '09:00')).toBe(true);
+    expect(task.alternatives.some((x: any) => x.slotId === a.slotId)).toBe(false);
+    expect(feed.results).toEqual([expect.objectContaining({ seq: 1, status: 'conflict' })]);
+    await s.close();
+  });
+
+  it('a repeated push returns the stored results and changes nothing; a gap stops the batch', async () => {
+    const s = await setup();
+    const d = await s.enrollDesk('org-a');
+    const ops = [{ seq: 1, name: 'appointments.book', args: { appointment: appointment('08:00'), preventive: false } }];
+    const first = await s.push(d, ops);
+    const again = await s.push(d, ops);
+    expect(again.json.results).toEqual(first.json.results);
+    expect((await s.pull(d)).changes.filter((c: any) => c.entity === 'appointment')).toHaveLength(1);
+    const gap = await s.push(d, [{ seq: 3, name: 'appointments.book', args: { appointment: appointment('08:20'), preventive: false } }]);
+    expect(gap.json).toMatchObject({ results: [], gapAt: 3, lastAppliedSeq: 1 });
+    await s.close();
+  });
+
+  it('an unknown op or an old schema is quarantined with a task and never blocks the next op', async () => {
+    const s = await setup();
+    const d = await s.enrollDesk('org-a');
+    const r = await s.push(d, [
+      { seq: 1, name: 'appointments.teleport', args: {} },
+      { seq: 2, name: 'appointments.book', args: { appointment: appointment('10:00'), preventive: false } },
+    ]);
+    expect(r.json.results.map((x: any) => x.status)).toEqual(['quarantined', 'applied']);
+    const old = await s.push(d, [{ seq: 3, name: 'appointments.book', args: { appointment: appointment('10:20'), preventive: false } }], 0);
+    expect(old.json.results[0]).toMatchObject({ status: 'quarantined', detail: 'schema_version:0' });
+    const feed = await s.pull(d);
+    expect(feed.changes.filter((c: any) => c.entity === 'task').map((c: any) => c.row.kind)).toEqual(['quarantined_op', 'quarantined_op']);
+    await s.close();
+  });
+
+  it('a device writes and sees only its own organization; malformed pushes are refused whole', async () => {
+    const s = await setup();
+    const a = await s.enrollDesk('org-a');
+    const b = await s.enrollDesk('org-b');
+    const foreign = await s.push(b, [{ seq: 1, name: 'appointments.book', args: { appointment: appointment('11:00'), preventive: false } }]);
+    expect(foreign.json.results[0]).toMatchObject({ status: 'rejected', detail: 'wrong_org' });
+    await s.push(a, [{ seq: 1, name: 'appointments.book', args: { appointment: appointment('11:00'), preventive: false } }]);
+    expect((await s.pull(b)).changes).toEqual([]);
+    expect((await s.push(a, [])).status).toBe(400);
+    const bad = await fetch(`${s.server.url}/sync/push`, { method: 'POST', headers: { authorization: `Bearer ${a}` }, body: 'not json' });
+    expect(bad.status).toBe(400);
+    await s.close();
+  });
+
+  it('cancel frees the slot for the next booking; cancelling twice is rejected and stored', async () => {
+    const s = await setup();
+    const d = await s.enrollDesk('org-a');
+    const x = appointment('08:40');
+    const y = { ...appointment('08:40'), slotId: x.slotId };
+    const r = await s.push(d, [
+      { seq: 1, name: 'appointments.book', args: { appointment: x, preventive: false } },
+      { seq: 2, name: 'appointments.cancel', args: { appointmentId: x.id, channel: 'registry' } },
+      { seq: 3, name: 'appointments.cancel', args: { appointmentId: x.id, channel: 'registry' } },
+      { seq: 4, name: 'appointments.book', args: { appointment: y, preventive: false } },
+    ]);
+    expect(r.json.results.map((o: any) => o.status)).toEqual(['applied', 'applied', 'rejected', 'applied']);
+    await s.close();
+  });
+});
