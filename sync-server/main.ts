@@ -1,5 +1,7 @@
 import { serve } from '@hono/node-server';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { importDirectory, parseDirectoryFile } from './directory/import.js';
 import { createEnrollmentCode } from './auth/enrollment.js';
 import { connect } from './db/connect.js';
 import { createServerApp } from './http/app.js';
@@ -8,6 +10,7 @@ import { jsonLogger } from './log.js';
 /**
  * `npm run server [-- serve]`                start the sync server
  * `npm run server -- enroll-code <orgId>`    print a one-time enrollment code for a desk
+ * `npm run server -- import <file.json>`     load or update the directory (regions, organizations, doctors, schedules, patients)
  * Database: DATABASE_URL=postgres://… for PostgreSQL, else embedded PGlite in KEZEK_SERVER_DATA (default ./server-data).
  */
 async function main(): Promise<void> {
@@ -22,7 +25,15 @@ async function main(): Promise<void> {
     await database.close();
     return;
   }
-  if (cmd !== 'serve') throw new Error(`unknown command ${cmd} (serve | enroll-code)`);
+  if (cmd === 'import') {
+    const file = args[0];
+    if (!file) throw new Error('usage: import <directory.json>');
+    const report = await importDirectory(database.db, parseDirectoryFile(JSON.parse(readFileSync(file, 'utf8'))), Date.now());
+    log('info', 'directory imported', { file, ...report });
+    await database.close();
+    return;
+  }
+  if (cmd !== 'serve') throw new Error(`unknown command ${cmd} (serve | enroll-code | import)`);
   const port = Number(process.env.PORT ?? 5790);
   const host = process.env.HOST ?? '0.0.0.0';
   const app = createServerApp({ database, clock: Date.now, log });
