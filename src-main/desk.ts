@@ -11,11 +11,15 @@ import { stmt } from './db/stmt.js';
 import { createRouter, type Router } from './rpc/router.js';
 import { seedClinic, DEMO_CLINIC, DEMO_ORG_ID, type ClinicSize } from './seed/demo-clinic.js';
 import { seedUpcomingBookings } from './seed/upcoming.js';
+import { createLocalAccounts } from './auth/accounts.js';
 import { DirectoryCache } from './services/directory.js';
 import type { Env } from './services/env.js';
 import { ensureSlots } from './services/slots.js';
 import { PrinterService } from './print/printer-service.js';
 import type { Transport } from './print/transports/index.js';
+import { enrollAndBootstrap, SyncEngine } from './sync/engine.js';
+import { fileSecretStore, type SecretStore } from './sync/secret-store.js';
+import { ServerClient } from './sync/server-client.js';
 
 export interface DeskOptions {
   dataDir: string;
@@ -25,9 +29,16 @@ export interface DeskOptions {
   demo?: ClinicSize | false;
   /** Send print jobs here instead of the configured printer (tests). */
   printerTransport?: Transport;
+  /** First start of a desk of a real clinic: enroll with the sync server and pull the clinic instead of building the demo. */
+  enroll?: { serverUrl: string; code: string; deviceName: string; password: string };
+  /** Where the device token lives (default: a 0600 file in the data directory; Electron passes safeStorage). */
+  secrets?: SecretStore;
+  /** Start the background sync loop (default true; tests drive `sync.syncOnce()` themselves). */
+  autoSync?: boolean;
+  onBootstrapProgress?: (changes: number) => void;
 }
 
-export interface Desk { env: Env; sessions: Sessions; printer: PrinterService; router: Router; close(): Promise<void> }
+export interface Desk { env: Env; sessions: Sessions; printer: PrinterService; sync: SyncEngine | null; router: Router; close(): Promise<void> }
 
 const getMeta = (db: Db, key: string) => (stmt(db.sqlite, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
 const setMeta = (db: Db, key: string, value: string) => stmt(db.sqlite, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
@@ -54,6 +65,11 @@ export async function openDesk(opts: DeskOptions): Promise<Desk> {
   const db = openDb(join(opts.dataDir, 'kezek.sqlite'));
   const device = ensureDevice(db);
   let freshDemo: ClinicSize | null = null;
+  const secrets = opts.secrets ?? fileSecretStore(opts.dataDir);
+  if (!getMeta(db, 'org_id') && opts.enroll) {
+    await enrollAndBootstrap(db, { ...opts.enroll, storeToken: secrets.set, onProgress: opts.onBootstrapProgress });
+    await createLocalAccounts(db, opts.enroll.password);
+  }
   if (!getMeta(db, 'org_id')) {
     const demo = opts.demo ?? DEMO_CLINIC;
     if (!demo) throw new Error('This desk is not enrolled to an organization yet.');
@@ -74,9 +90,17 @@ export async function openDesk(opts: DeskOptions): Promise<Desk> {
   const sessions = new Sessions(db, clock);
   const stopCheckpoints = startIdleCheckpoints(db);
   const printer = new PrinterService(env, opts.printerTransport);
+  const sync = SyncEngine.enrolled(db)
+    ? new SyncEngine(db, new ServerClient(getMeta(db, 'server_url')!, secrets.get()), clock, (applied) => {
+      if (applied.directory || applied.schedules) env.directory.reload();
+      if (applied.schedules) ensureSlots(env, true);
+    })
+    : null;
+  if (sync && opts.autoSync !== false) sync.start();
   return {
-    env, sessions, printer, router: createRouter(env, sessions, printer),
+    env, sessions, printer, sync, router: createRouter(env, sessions, printer, sync),
     close: async () => {
+      await sync?.stop();
       stopCheckpoints();
       await printer.queue.stop();
       db.sqlite.pragma('wal_checkpoint(TRUNCATE)');

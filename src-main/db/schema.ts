@@ -166,12 +166,15 @@ export const appointments = sqliteTable('appointments', {
   createdBy: text('created_by').notNull(),
   deviceId: text('device_id').notNull(),
   updatedAt: integer('updated_at').notNull(),
+  /** `local` until the server has answered; then `confirmed`, or `conflict` when another desk got the slot first. */
+  syncState: text('sync_state').notNull().default('local'),
 }, (t) => [
   index('appointments_patient').on(t.patientId, t.startUtc),
   index('appointments_day').on(t.date, t.doctorId, t.time),
   uniqueIndex('appointments_ticket').on(t.ticketCode),
-  // Second guard against double booking, independent of the slot row.
-  uniqueIndex('appointments_one_per_slot').on(t.slotId).where(sql`status IN ('booked', 'arrived', 'fulfilled')`),
+  // Second guard against double booking, independent of the slot row. A booking the server
+  // ruled a conflict stays on record but no longer counts as holding the slot.
+  uniqueIndex('appointments_one_per_slot').on(t.slotId).where(sql`status IN ('booked', 'arrived', 'fulfilled') AND sync_state != 'conflict'`),
 ]);
 
 export const registerEntries = sqliteTable('register_entries', {
@@ -200,6 +203,8 @@ export const tasks = sqliteTable('tasks', {
   reason: text('reason').notNull(),
   status: text('status').notNull(),
   createdAt: integer('created_at').notNull(),
+  /** The task as the server sent it (alternatives to offer, the lost booking…). */
+  rowJson: text('row_json').notNull().default('{}'),
 });
 
 export const users = sqliteTable('users', {

@@ -4,6 +4,7 @@ import { PrinterService } from '../print/printer-service.js';
 import { renderLines } from '../print/render-ticket.js';
 import { checkIn, checkInByScan, book, cancel, fulfil, move, noShow } from '../services/booking.js';
 import { dayLists } from '../services/day-lists.js';
+import { listTasks, resolveTask } from '../services/tasks.js';
 import { listAppointments } from '../services/appointment-views.js';
 import { clinicToday } from '../services/clinic-time.js';
 import { findPatients, patientCard } from '../services/patients.js';
@@ -14,6 +15,13 @@ import type { Actor } from '../services/env.js';
 import type { HandlerCtx, Handlers } from './router.js';
 
 /** The router checked the session for every non-public method; this narrows the type. */
+/** A desk that is not enrolled: standalone, its replica is the authority. */
+const NOT_ENROLLED = (c: HandlerCtx) => ({
+  enrolled: false, online: false, pending: 0, conflicts: 0,
+  openTasks: (c.env.db.sqlite.prepare("SELECT count(*) AS n FROM tasks WHERE status = 'open'").get() as { n: number }).n,
+  lastSyncAt: null, lastError: null, clockOffsetMs: null,
+});
+
 const who = (c: HandlerCtx): Actor => {
   if (!c.actor) throw new AppError('unauthenticated');
   return c.actor;
@@ -68,6 +76,16 @@ export const handlers: Handlers = {
     return c.printer.printBytes(who(c), `day_list_${i.which}`, renderLines(lines, profile));
   },
   'printer.profiles': () => PrinterService.profiles(),
+  'sync.status': (_i, c) => c.sync?.status() ?? NOT_ENROLLED(c),
+  'sync.now': async (_i, c) => {
+    await c.sync?.syncOnce();
+    return c.sync?.status() ?? NOT_ENROLLED(c);
+  },
+  'tasks.list': (i, { env }) => listTasks(env, i.status),
+  'tasks.resolve': (i, c) => {
+    resolveTask(c.env, who(c), i.taskId, i.outcome);
+    return { ok: true as const };
+  },
   'printer.getSettings': (_i, c) => c.printer.settings(),
   'printer.saveSettings': (i, c) => c.printer.saveSettings(who(c), i),
   'printer.status': (_i, c) => c.printer.status(c.lang),

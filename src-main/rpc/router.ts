@@ -5,6 +5,7 @@ import { contract, isMethod, type Method, type Output, type ParsedInput } from '
 import { AppError, httpStatus, type ErrorCode, type RpcErrorBody } from '../../src-shared/rpc/errors.js';
 import type { Sessions } from '../auth/sessions.js';
 import type { PrinterService } from '../print/printer-service.js';
+import type { SyncEngine } from '../sync/engine.js';
 import type { Actor, Env } from '../services/env.js';
 import { handlers } from './handlers.js';
 
@@ -12,7 +13,7 @@ export interface CallMeta { token?: string | undefined; lang?: Lang | undefined 
 export type CallResult = { ok: true; data: unknown } | { ok: false; status: number; error: RpcErrorBody };
 export interface Router { call(method: string, input: unknown, meta: CallMeta): Promise<CallResult> }
 
-export interface HandlerCtx { env: Env; sessions: Sessions; printer: PrinterService; actor: Actor | null; token: string | undefined; lang: Lang }
+export interface HandlerCtx { env: Env; sessions: Sessions; printer: PrinterService; sync: SyncEngine | null; actor: Actor | null; token: string | undefined; lang: Lang }
 export type Handlers = { [M in Method]: (input: ParsedInput<M>, ctx: HandlerCtx) => Output<M> | Promise<Output<M>> };
 
 function failure(code: ErrorCode, lang: Lang, params?: Record<string, string | number>, issues?: string[]): CallResult {
@@ -27,7 +28,7 @@ function failure(code: ErrorCode, lang: Lang, params?: Record<string, string | n
  * the contract, the session must exist and its role be allowed, the input must
  * parse, and the output must match its schema — or a translated error comes back.
  */
-export function createRouter(env: Env, sessions: Sessions, printer: PrinterService, log: (msg: string, err?: unknown) => void = console.error): Router {
+export function createRouter(env: Env, sessions: Sessions, printer: PrinterService, sync: SyncEngine | null = null, log: (msg: string, err?: unknown) => void = console.error): Router {
   return {
     async call(method, input, meta) {
       const session = sessions.get(meta.token);
@@ -45,7 +46,7 @@ export function createRouter(env: Env, sessions: Sessions, printer: PrinterServi
       const actor: Actor | null = session ? { userId: session.user.id, role: session.user.role, doctorId: session.user.doctorId } : null;
       try {
         const handler = handlers[method] as (i: unknown, c: HandlerCtx) => unknown;
-        const out = await handler(parsed.data, { env, sessions, printer, actor, token: meta.token, lang });
+        const out = await handler(parsed.data, { env, sessions, printer, sync, actor, token: meta.token, lang });
         const checked = (spec.output as z.ZodType).safeParse(out);
         if (!checked.success) {
           log(`rpc ${method}: output does not match the contract`, checked.error);

@@ -1,5 +1,7 @@
 import type { RequestChannel, SlotChannel } from '../../src-shared/domain/enums.js';
 import { AppError } from '../../src-shared/rpc/errors.js';
+import type { Appointment } from '../../src-shared/domain/appointment.js';
+import type { OpArgs } from '../../src-shared/sync/protocol.js';
 import { ticketCodeFromScan } from '../../src-shared/print/ticket-layout.js';
 import type { AppointmentView, BookResult } from '../../src-shared/rpc/views.js';
 import { decideBooking } from '../../src-shared/rules/booking.js';
@@ -84,7 +86,12 @@ function bookInTx(env: Env, actor: Actor, a: BookArgs, replacesId: string | null
     patientId: a.patientId, applicant: patient.fullName, specialtyId: slot.specialtyId, doctorId: slot.doctorId, channel: a.channel,
     result: replacesId ? 'moved' : 'booked', reason: null, appointmentId: id, appointedAt: slot.startUtc,
   });
-  journal(env, actor, { name: 'appointments.book', args: { appointmentId: id, ...a, replacesId, ticketCode } }, { entity: 'appointment', entityId: id, detail: slot.id });
+  const appointment: Appointment = {
+    id, orgId: env.org.id, patientId: a.patientId, slotId: slot.id, doctorId: slot.doctorId, specialtyId: slot.specialtyId, date: slot.date, time: slot.time,
+    startUtc: slot.startUtc, status: 'booked', channel: a.channel, referralId: usesReferral, replacesId, ticketCode, queueNumber, liveQueue: false,
+    createdAt: now, createdBy: actor.userId, deviceId: env.device.id,
+  };
+  journal(env, actor, { name: 'appointments.book', args: { appointment, preventive: a.preventive } satisfies OpArgs<'appointments.book'> }, { entity: 'appointment', entityId: id, detail: slot.id });
   return id;
 }
 
@@ -157,7 +164,7 @@ function transition(env: Env, actor: Actor, appointmentId: string, op: string, d
     const r = stmt(env.db.sqlite, 'UPDATE appointments SET status = ?, live_queue = COALESCE(?, live_queue), updated_at = ? WHERE id = ? AND status = ?')
       .run(status, d.liveQueue === undefined ? null : Number(d.liveQueue), env.clock(), a.id, a.status);
     if (r.changes !== 1) throw new AppError('bad_status', { status: a.status });
-    journal(env, actor, { name: op, args: { appointmentId: a.id } }, { entity: 'appointment', entityId: a.id, detail: status });
+    journal(env, actor, { name: op, args: op === 'appointments.checkIn' ? { appointmentId: a.id, liveQueue: Boolean(d.liveQueue) } : { appointmentId: a.id } }, { entity: 'appointment', entityId: a.id, detail: status });
   })();
   return mustFind(env, appointmentId);
 }

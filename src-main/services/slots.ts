@@ -40,6 +40,9 @@ export function ensureSlots(env: Env, force = false): void {
       });
       for (const x of slots) insert.run(x.id, env.org.id, x.doctorId, x.specialtyId, x.date, x.time, x.startUtc, x.endUtc, x.channel, x.blocked ? 1 : 0);
     }
+    // Bookings that arrived before their slots existed (bootstrap, sync) take their slots now.
+    stmt(s, `UPDATE slots SET appointment_id = (SELECT a.id FROM appointments a WHERE a.slot_id = slots.id AND a.status IN ('booked', 'arrived', 'fulfilled')
+        AND a.sync_state != 'conflict' LIMIT 1) WHERE date >= ? AND date <= ? AND appointment_id IS NULL`).run(from, horizonEnd);
     stmt(s, "INSERT INTO meta (key, value) VALUES ('slots_through', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(horizonEnd);
   })();
 }

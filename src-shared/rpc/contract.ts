@@ -4,7 +4,7 @@ import { id, isoDate } from '../domain/primitives.js';
 import { lang, requestChannel, role, type Role } from '../domain/enums.js';
 import { printerSettings, printerStatus } from '../print/settings.js';
 import {
-  appointmentView, bookResult, dayLists, daySlot, directoryView, patientCard, patientSummary, registerView, session, slotSearchResult,
+  appointmentView, bookResult, dayLists, daySlot, directoryView, patientCard, patientSummary, registerView, session, slotSearchResult, syncStatusView, taskView,
 } from './views.js';
 
 interface MethodSpec {
@@ -95,6 +95,12 @@ export const contract = {
   'printer.status': { input: z.object({}), output: printerStatus, roles: staff },
   'printer.testPage': { input: z.object({}), output: z.object({ jobId: id }), roles: ['registrar', 'head', 'admin'] },
   'printer.dismiss': { input: z.object({ jobId: id }), output: ok, roles: desk },
+  'sync.status': { input: z.object({}), output: syncStatusView, roles: staff },
+  /** Sync now instead of waiting for the next round. */
+  'sync.now': { input: z.object({}), output: syncStatusView, roles: staff },
+  /** The call list: bookings the clinic must phone about (lost conflicts, quarantined ops). */
+  'tasks.list': { input: z.object({ status: z.enum(['open', 'all']).default('open') }), output: z.array(taskView), roles: desk },
+  'tasks.resolve': { input: z.object({ taskId: id, outcome: z.enum(['reached', 'unreachable', 'rebooked']) }), output: ok, roles: desk },
 } as const satisfies Record<string, MethodSpec>;
 
 export type Contract = typeof contract;

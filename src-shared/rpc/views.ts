@@ -89,3 +89,31 @@ export const dayLists = z.object({
   cards: z.array(z.object({ patientId: id, patientName: z.string(), nationalId: z.string(), birthDate: isoDate, doctorName: z.string(), cabinet: z.string(), time: hhmm })),
 });
 export type DayLists = z.infer<typeof dayLists>;
+
+/** What the status bar says about sync (offline-first promise 4). */
+export const syncStatusView = z.object({
+  enrolled: z.boolean(),
+  online: z.boolean(),
+  pending: z.number().int(),
+  conflicts: z.number().int(),
+  openTasks: z.number().int(),
+  lastSyncAt: instant.nullable(),
+  lastError: z.string().nullable(),
+  clockOffsetMs: z.number().nullable(),
+});
+export type SyncStatusView = z.infer<typeof syncStatusView>;
+
+/** A call-the-patient task with what the registrar needs to make the call and rebook. */
+export const taskView = z.object({
+  id,
+  kind: z.string(),
+  status: z.string(),
+  reason: z.string(),
+  createdAt: instant,
+  patientId: z.string(),
+  patientName: z.string().nullable(),
+  phone: z.string().nullable(),
+  appointment: appointmentView.nullable(),
+  alternatives: z.array(z.object({ slotId: z.string(), doctorId: z.string(), date: isoDate, time: hhmm, sameDoctor: z.boolean() })),
+});
+export type TaskView = z.infer<typeof taskView>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { appointment } from '../domain/appointment.js';
+import { appointment, registerEntry } from '../domain/appointment.js';
 import { id } from '../domain/primitives.js';
 import { requestChannel } from '../domain/enums.js';
 
@@ -14,8 +14,10 @@ export const opArgs = {
   'appointments.checkIn': z.object({ appointmentId: id, liveQueue: z.boolean() }),
   'appointments.noShow': z.object({ appointmentId: id }),
   'appointments.fulfil': z.object({ appointmentId: id }),
+  'register.refuse': registerEntry.omit({ at: true, userId: true, deviceId: true, tookPlace: true, result: true, appointmentId: true, appointedAt: true }).extend({ reason: z.string() }),
 } as const;
 export type OpName = keyof typeof opArgs;
+export type OpArgs<N extends OpName> = z.infer<(typeof opArgs)[N]>;
 
 export const pushOp = z.object({
   seq: z.number().int().positive(),

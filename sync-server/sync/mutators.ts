@@ -81,7 +81,18 @@ function transition(name: 'appointments.cancel' | 'appointments.checkIn' | 'appo
   };
 }
 
+/** R15: a refusal recorded at a desk joins the organization's register of requests. */
+async function refuse(ctx: OpContext, args: unknown): Promise<Outcome> {
+  const parsed = opArgs['register.refuse'].safeParse(args);
+  if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
+  const row = { ...parsed.data, result: 'refused', at: ctx.now, deviceId: ctx.deviceId };
+  await ctx.tx.insert(orgRows).values({ orgId: ctx.orgId, entity: 'register_entry', id: row.id, row }).onConflictDoNothing();
+  await logChange(ctx, 'register_entry', row.id, 'put', row);
+  return { status: 'applied', detail: 'recorded' };
+}
+
 export const MUTATORS: Record<OpName, (ctx: OpContext, args: unknown) => Promise<Outcome>> = {
+  'register.refuse': refuse,
   'appointments.book': book,
   'appointments.cancel': transition('appointments.cancel', 'booked', 'cancelled'),
   'appointments.checkIn': transition('appointments.checkIn', 'booked', 'arrived'),

@@ -1,0 +1,140 @@
+import type { Appointment, CallTask } from '../../src-shared/domain/appointment.js';
+import type { Cabinet, Department, Doctor, Organization, ScheduleException, ScheduleTemplate, Specialty } from '../../src-shared/domain/directory.js';
+import type { Patient, Referral } from '../../src-shared/domain/patient.js';
+import type { Change } from '../../src-shared/sync/protocol.js';
+import type { Db } from '../db/open.js';
+import { stmt } from '../db/stmt.js';
+import { nameKey, phoneKey } from '../services/patients.js';
+
+const ACTIVE = "('booked', 'arrived', 'fulfilled')";
+
+type ServerAppointment = Appointment & { syncState: 'confirmed' | 'conflict' };
+
+/** Upsert one server appointment; the slot goes to whoever the server says holds it. */
+function applyAppointment(db: Db, a: ServerAppointment): void {
+  const s = db.sqlite;
+  // Ops of ours the server has not processed yet still win locally (they will reach it next push):
+  // only the sync state is taken from the server for such rows.
+  const pendingHere = stmt(s, "SELECT 1 FROM outbox WHERE status = 'pending' AND args LIKE ? LIMIT 1").get(`%${a.id}%`) !== undefined;
+  const exists = stmt(s, 'SELECT 1 FROM appointments WHERE id = ?').get(a.id) !== undefined;
+  const holds = ['booked', 'arrived', 'fulfilled'].includes(a.status) && a.syncState === 'confirmed';
+  if (holds) {
+    // A confirmed booking by the server is final: a local booking of ours on the same slot lost it.
+    stmt(s, `UPDATE appointments SET sync_state = 'conflict' WHERE slot_id = ? AND id != ? AND status IN ${ACTIVE} AND sync_state != 'conflict'`).run(a.slotId, a.id);
+  }
+  if (exists && pendingHere) {
+    stmt(s, 'UPDATE appointments SET sync_state = ? WHERE id = ?').run(a.syncState, a.id);
+  } else {
+    stmt(s, `INSERT INTO appointments (id, org_id, patient_id, slot_id, doctor_id, specialty_id, date, time, start_utc, status, channel, referral_id, replaces_id,
+        ticket_code, queue_number, live_queue, created_at, created_by, device_id, updated_at, sync_state)
+        VALUES (@id, @orgId, @patientId, @slotId, @doctorId, @specialtyId, @date, @time, @startUtc, @status, @channel, @referralId, @replacesId,
+        @ticketCode, @queueNumber, @liveQueue, @createdAt, @createdBy, @deviceId, @createdAt, @syncState)
+        ON CONFLICT(id) DO UPDATE SET status = excluded.status, live_queue = excluded.live_queue, sync_state = excluded.sync_state`)
+      .run({ ...a, liveQueue: a.liveQueue ? 1 : 0 });
+  }
+  const holder = stmt(s, `SELECT id FROM appointments WHERE slot_id = ? AND status IN ${ACTIVE} AND sync_state != 'conflict' LIMIT 1`).get(a.slotId) as { id: string } | undefined;
+  stmt(s, 'UPDATE slots SET appointment_id = ? WHERE id = ?').run(holder?.id ?? null, a.slotId);
+}
+
+function applyPatient(db: Db, p: Patient): void {
+  const s = db.sqlite;
+  stmt(s, `INSERT INTO patients (id, org_id, national_id, national_id_kind, full_name, name_key, birth_date, sex, address, phone, phone_key,
+      attached_org_id, attached_department_id, attached_doctor_id, attached_since, priority)
+      VALUES (@id, @orgId, @nationalId, @nationalIdKind, @fullName, @nameKey, @birthDate, @sex, @address, @phone, @phoneKey, @aOrg, @aDep, @aDoc, @aSince, @priority)
+      ON CONFLICT(id) DO UPDATE SET national_id = excluded.national_id, full_name = excluded.full_name, name_key = excluded.name_key, birth_date = excluded.birth_date,
+      sex = excluded.sex, address = excluded.address, phone = excluded.phone, phone_key = excluded.phone_key, attached_org_id = excluded.attached_org_id,
+      attached_department_id = excluded.attached_department_id, attached_doctor_id = excluded.attached_doctor_id, attached_since = excluded.attached_since, priority = excluded.priority`)
+    .run({
+      ...p, orgId: p.attachment?.orgId ?? '', nameKey: nameKey(p.fullName), phoneKey: phoneKey(p.phone), priority: p.priority ? 1 : 0,
+      aOrg: p.attachment?.orgId ?? null, aDep: p.attachment?.departmentId ?? null, aDoc: p.attachment?.doctorId ?? null, aSince: p.attachment?.since ?? null,
+    });
+  stmt(s, 'DELETE FROM dispensary WHERE patient_id = ?').run(p.id);
+  for (const sp of p.dispensarySpecialtyIds) stmt(s, 'INSERT INTO dispensary (patient_id, specialty_id, since) VALUES (?, ?, ?)').run(p.id, sp, p.attachment?.since ?? '');
+}
+
+/** What a change touched, so the caller refreshes only what it must. */
+export interface Applied { directory: boolean; schedules: boolean; appointments: number; tasks: number }
+
+/** Apply one page of server changes (call inside a transaction). */
+export function applyChanges(db: Db, changes: readonly Change[]): Applied {
+  const s = db.sqlite;
+  const out: Applied = { directory: false, schedules: false, appointments: 0, tasks: 0 };
+  for (const c of changes) {
+    const r = c.row as Record<string, unknown>;
+    switch (c.entity) {
+      case 'appointment': applyAppointment(db, r as unknown as ServerAppointment); out.appointments++; break;
+      case 'task': {
+        const t = r as unknown as CallTask & { kind: string };
+        stmt(s, `INSERT INTO tasks (id, org_id, kind, patient_id, appointment_id, reason, status, created_at, row_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET status = excluded.status, row_json = excluded.row_json`)
+          .run(t.id, '', t.kind, t.patientId ?? '', t.appointmentId ?? null, t.reason ?? '', t.status, t.createdAt, JSON.stringify(r));
+        out.tasks++;
+        break;
+      }
+      case 'organization': {
+        const o = r as unknown as Organization;
+        stmt(s, `INSERT INTO organizations (id, region_id, name, address, phone, profile_id, timezone) VALUES (@id, @regionId, @name, @address, @phone, @profileId, @timezone)
+            ON CONFLICT(id) DO UPDATE SET name = excluded.name, address = excluded.address, phone = excluded.phone, profile_id = excluded.profile_id, timezone = excluded.timezone`).run(o);
+        stmt(s, 'INSERT OR IGNORE INTO regions (id, name) VALUES (?, ?)').run(o.regionId, o.regionId);
+        out.directory = true;
+        break;
+      }
+      case 'specialty': {
+        const x = r as unknown as Specialty;
+        stmt(s, 'INSERT INTO specialties (id, kind, name_ru, name_ky) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name_ru = excluded.name_ru, name_ky = excluded.name_ky')
+          .run(x.id, x.kind, x.name.ru, x.name.ky);
+        out.directory = true;
+        break;
+      }
+      case 'department': {
+        const d = r as unknown as Department;
+        stmt(s, 'INSERT INTO departments (id, org_id, name, is_family_group) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, is_family_group = excluded.is_family_group')
+          .run(d.id, d.orgId, d.name, d.isFamilyGroup ? 1 : 0);
+        out.directory = true;
+        break;
+      }
+      case 'cabinet': {
+        const x = r as unknown as Cabinet;
+        stmt(s, 'INSERT INTO cabinets (id, org_id, number, floor) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET number = excluded.number, floor = excluded.floor').run(x.id, x.orgId, x.number, x.floor);
+        out.directory = true;
+        break;
+      }
+      case 'doctor': {
+        const d = r as unknown as Doctor;
+        stmt(s, `INSERT INTO doctors (id, org_id, department_id, specialty_id, cabinet_id, full_name, active) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET department_id = excluded.department_id, specialty_id = excluded.specialty_id, cabinet_id = excluded.cabinet_id, full_name = excluded.full_name, active = excluded.active`)
+          .run(d.id, d.orgId, d.departmentId, d.specialtyId, d.cabinetId, d.fullName, d.active ? 1 : 0);
+        out.directory = true;
+        break;
+      }
+      case 'template': {
+        const t = r as unknown as ScheduleTemplate;
+        const orgId = (stmt(s, 'SELECT org_id AS o FROM doctors WHERE id = ?').get(t.doctorId) as { o: string } | undefined)?.o ?? '';
+        stmt(s, `INSERT INTO schedule_templates (id, org_id, doctor_id, valid_from, valid_to, slot_minutes, week_json) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET valid_from = excluded.valid_from, valid_to = excluded.valid_to, slot_minutes = excluded.slot_minutes, week_json = excluded.week_json`)
+          .run(t.id, orgId, t.doctorId, t.validFrom, t.validTo, t.slotMinutes, JSON.stringify(t.week));
+        out.schedules = true;
+        break;
+      }
+      case 'exception': {
+        const e = r as unknown as ScheduleException;
+        const orgId = (stmt(s, 'SELECT org_id AS o FROM doctors WHERE id = ?').get(e.doctorId) as { o: string } | undefined)?.o ?? '';
+        stmt(s, `INSERT INTO schedule_exceptions (id, org_id, doctor_id, kind, from_date, to_date, intervals_json, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, from_date = excluded.from_date, to_date = excluded.to_date, intervals_json = excluded.intervals_json, note = excluded.note`)
+          .run(e.id, orgId, e.doctorId, e.kind, e.fromDate, e.toDate, e.intervals ? JSON.stringify(e.intervals) : null, e.note);
+        out.schedules = true;
+        break;
+      }
+      case 'patient': applyPatient(db, r as unknown as Patient); break;
+      case 'referral': {
+        const x = r as unknown as Referral;
+        stmt(s, `INSERT INTO referrals (id, org_id, patient_id, specialty_id, issued_by_doctor_id, issued_at, valid_until, used_by_appointment_id) VALUES (?, '', ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET valid_until = excluded.valid_until`).run(x.id, x.patientId, x.specialtyId, x.issuedByDoctorId, x.issuedAt, x.validUntil, x.usedByAppointmentId);
+        break;
+      }
+      default: break; // register entries of other desks, future entities: not needed on this desk yet
+    }
+  }
+  return out;
+}
+

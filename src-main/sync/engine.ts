@@ -1,0 +1,168 @@
+import { SYNC_SCHEMA_VERSION, type PushOp } from '../../src-shared/sync/protocol.js';
+import type { Db } from '../db/open.js';
+import { stmt } from '../db/stmt.js';
+import { applyChanges, type Applied } from './apply.js';
+import { ServerClient, SyncError } from './server-client.js';
+
+export interface SyncStatus {
+  enrolled: boolean;
+  online: boolean;
+  pending: number;
+  conflicts: number;
+  openTasks: number;
+  lastSyncAt: number | null;
+  lastError: string | null;
+  /** Server time minus this desk's clock, from the last answer (a wrong desk clock shows here). */
+  clockOffsetMs: number | null;
+}
+
+const meta = (db: Db, key: string) => (stmt(db.sqlite, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
+const setMeta = (db: Db, key: string, value: string) => stmt(db.sqlite, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+
+/**
+ * The desk's sync engine: push the outbox in sequence order, then pull the
+ * organization's changes and apply each page in one transaction. It never holds
+ * a transaction across a network call, resumes from the database after a crash
+ * or restart, and retries with backoff and jitter while the server is away.
+ */
+export class SyncEngine {
+  online = false;
+  lastError: string | null = null;
+  clockOffsetMs: number | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private failures = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly client: ServerClient,
+    private readonly clock: () => number,
+    private readonly onApplied: (a: Applied) => void = () => undefined,
+  ) {}
+
+  static enrolled(db: Db): boolean {
+    return meta(db, 'server_url') !== null;
+  }
+
+  /** One push + pull round; concurrent callers share it. */
+  syncOnce(): Promise<void> {
+    this.running ??= this.round().finally(() => { this.running = null; });
+    return this.running;
+  }
+
+  private async round(): Promise<void> {
+    try {
+      await this.pushAll();
+      await this.pullAll();
+      this.online = true;
+      this.lastError = null;
+      this.failures = 0;
+      setMeta(this.db, 'last_sync_at', String(this.clock()));
+    } catch (e) {
+      this.online = false;
+      this.failures++;
+      this.lastError = e instanceof SyncError ? e.kind : String(e);
+      if (!(e instanceof SyncError)) throw e;
+    }
+  }
+
+  private async pushAll(): Promise<void> {
+    for (;;) {
+      const ops = stmt(this.db.sqlite, "SELECT seq, op_id AS opId, hlc, name, args FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT 200").all() as Array<Omit<PushOp, 'args'> & { args: string }>;
+      if (ops.length === 0) return;
+      const res = await this.client.push(SYNC_SCHEMA_VERSION, ops.map((o) => ({ ...o, args: JSON.parse(o.args) as unknown })));
+      this.clockOffsetMs = res.serverTime - this.clock();
+      this.db.sqlite.transaction(() => {
+        for (const r of res.results) {
+          stmt(this.db.sqlite, 'UPDATE outbox SET status = ? WHERE seq = ?').run(r.status, r.seq);
+          if (r.status === 'conflict') {
+            const op = ops.find((o) => o.seq === r.seq);
+            const id = op ? (JSON.parse(op.args) as { appointment?: { id: string } }).appointment?.id : undefined;
+            if (id) stmt(this.db.sqlite, "UPDATE appointments SET sync_state = 'conflict' WHERE id = ?").run(id);
+          }
+        }
+        // The server is behind us (restored from a backup?): send again what it no longer has.
+        if (res.gapAt !== null) stmt(this.db.sqlite, "UPDATE outbox SET status = 'pending' WHERE seq > ?").run(res.lastAppliedSeq);
+      })();
+      if (res.results.length < ops.length && res.gapAt === null) return;
+    }
+  }
+
+  private async pullAll(): Promise<void> {
+    for (;;) {
+      const cursor = Number(meta(this.db, 'pull_cursor') ?? 0);
+      const page = await this.client.pull(cursor);
+      this.clockOffsetMs = page.serverTime - this.clock();
+      const applied = this.db.sqlite.transaction(() => {
+        const a = applyChanges(this.db, page.changes);
+        for (const r of page.results) stmt(this.db.sqlite, "UPDATE outbox SET status = ? WHERE seq = ? AND status = 'pending'").run(r.status, r.seq);
+        // Cursors never go back.
+        if (page.cursor > cursor) setMeta(this.db, 'pull_cursor', String(page.cursor));
+        return a;
+      })();
+      this.onApplied(applied);
+      if (!page.hasMore) return;
+    }
+  }
+
+  /** Keep syncing: every few seconds while online, backing off (with jitter) to a minute while not. */
+  start(intervalMs = 3000): void {
+    const tick = async () => {
+      if (this.stopped) return;
+      await this.syncOnce().catch(() => undefined);
+      if (this.stopped) return;
+      const backoff = this.failures === 0 ? intervalMs : Math.min(60_000, intervalMs * 2 ** this.failures);
+      this.timer = setTimeout(() => void tick(), backoff * (0.75 + Math.random() * 0.5));
+      this.timer.unref();
+    };
+    void tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  status(): SyncStatus {
+    const s = this.db.sqlite;
+    const n = (sql: string) => (stmt(s, sql).get() as { n: number }).n;
+    const last = meta(this.db, 'last_sync_at');
+    return {
+      enrolled: SyncEngine.enrolled(this.db),
+      online: this.online,
+      pending: n("SELECT count(*) AS n FROM outbox WHERE status = 'pending'"),
+      conflicts: n("SELECT count(*) AS n FROM appointments WHERE sync_state = 'conflict' AND status = 'booked'"),
+      openTasks: n("SELECT count(*) AS n FROM tasks WHERE status = 'open'"),
+      lastSyncAt: last ? Number(last) : null,
+      lastError: this.lastError,
+      clockOffsetMs: this.clockOffsetMs,
+    };
+  }
+}
+
+/** First start of an enrolled desk: redeem the code, then pull the organization's whole replica, reporting progress. */
+export async function enrollAndBootstrap(db: Db, opts: { serverUrl: string; code: string; deviceName: string; storeToken(t: string): void; onProgress?(changes: number): void }): Promise<{ orgId: string; token: string }> {
+  const r = await new ServerClient(opts.serverUrl, null).enroll(opts.code, opts.deviceName);
+  opts.storeToken(r.token);
+  db.sqlite.transaction(() => {
+    setMeta(db, 'server_url', opts.serverUrl);
+    setMeta(db, 'server_device_id', r.deviceId);
+  })();
+  const client = new ServerClient(opts.serverUrl, r.token, 30_000);
+  let total = 0;
+  for (;;) {
+    const cursor = Number(meta(db, 'pull_cursor') ?? 0);
+    const page = await client.pull(cursor, 5000);
+    db.sqlite.transaction(() => {
+      applyChanges(db, page.changes);
+      if (page.cursor > cursor) setMeta(db, 'pull_cursor', String(page.cursor));
+    })();
+    total += page.changes.length;
+    opts.onProgress?.(total);
+    if (!page.hasMore) break;
+  }
+  setMeta(db, 'org_id', r.orgId);
+  return { orgId: r.orgId, token: r.token };
+}

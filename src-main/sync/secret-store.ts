@@ -1,0 +1,17 @@
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Where the desk keeps its device token. Electron uses the OS keychain (safeStorage) through the same interface. */
+export interface SecretStore { get(): string | null; set(value: string): void }
+
+/** A file only this user can read (0600), beside the database. */
+export function fileSecretStore(dataDir: string): SecretStore {
+  const file = join(dataDir, 'device-token');
+  return {
+    get: () => (existsSync(file) ? readFileSync(file, 'utf8').trim() || null : null),
+    set: (value) => {
+      writeFileSync(file, value, { mode: 0o600 });
+      chmodSync(file, 0o600);
+    },
+  };
+}

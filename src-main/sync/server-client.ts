@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { pullResponse, pushResponse, type PullResponse, type PushOp, type PushResponse } from '../../src-shared/sync/protocol.js';
+
+/** Why talking to the server failed: the desk shows "offline" for the first, asks for re-enrollment for the second. */
+export class SyncError extends Error {
+  constructor(readonly kind: 'offline' | 'unauthorized' | 'refused' | 'bad_response', message: string) {
+    super(message);
+  }
+}
+
+const enrollResponse = z.object({ deviceId: z.string(), token: z.string(), orgId: z.string() });
+
+/** The desk's side of the HTTP protocol; every answer is checked with zod before it is used. */
+export class ServerClient {
+  constructor(readonly baseUrl: string, private readonly token: string | null, private readonly timeoutMs = 5000) {}
+
+  private async request<T>(path: string, init: RequestInit, schema: z.ZodType<T>): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(new URL(path, this.baseUrl), {
+        ...init,
+        headers: { 'content-type': 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (e) {
+      throw new SyncError('offline', String((e as Error).cause ?? e));
+    }
+    const body: unknown = await res.json().catch(() => null);
+    if (res.status === 401) throw new SyncError('unauthorized', JSON.stringify(body));
+    if (!res.ok) throw new SyncError(res.status >= 500 ? 'offline' : 'refused', `${res.status} ${JSON.stringify(body)}`);
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) throw new SyncError('bad_response', parsed.error.message);
+    return parsed.data;
+  }
+
+  enroll(code: string, deviceName: string) {
+    return this.request('/enroll', { method: 'POST', body: JSON.stringify({ code, deviceName }) }, enrollResponse);
+  }
+
+  push(schemaVersion: number, ops: PushOp[]): Promise<PushResponse> {
+    return this.request('/sync/push', { method: 'POST', body: JSON.stringify({ schemaVersion, ops }) }, pushResponse);
+  }
+
+  pull(cursor: number, limit = 2000): Promise<PullResponse> {
+    return this.request(`/sync/pull?cursor=${cursor}&limit=${limit}`, { method: 'GET' }, pullResponse);
+  }
+}

@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDesk, type Desk } from '../../src-main/desk.js';
+import { listen, type RunningServer } from '../../src-main/rpc/http.js';
+import { exportDirectory } from '../../src-main/sync/export-directory.js';
+import type { Input, Method, Output } from '../../src-shared/rpc/contract.js';
+import { createEnrollmentCode } from '../../sync-server/auth/enrollment.js';
+import { connect, type Database } from '../../sync-server/db/connect.js';
+import { importDirectory, parseDirectoryFile } from '../../sync-server/directory/import.js';
+import { createServerApp } from '../../sync-server/http/app.js';
+import { silentLogger } from '../../sync-server/log.js';
+import { MONDAY_9AM, TestDesk } from '../support/desk.js';
+
+let source: TestDesk;
+let database: Database;
+let server: RunningServer;
+let port = 0;
+const now = () => MONDAY_9AM;
+const dirs: string[] = [];
+
+async function serverUp(): Promise<void> {
+  server = await listen(createServerApp({ database, clock: now, log: silentLogger }) as never, port);
+  port = Number(new URL(server.url).port);
+}
+
+/** A new desk enrolled with the server: its replica comes only from the server. */
+async function enrolledDesk(name: string): Promise<{ desk: Desk; dir: string; call<M extends Method>(m: M, i: Input<M>): Promise<Output<M>> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'kezek-desk-'));
+  dirs.push(dir);
+  const code = await createEnrollmentCode(database.db, 'org-bishkek-lenin', MONDAY_9AM);
+  const desk = await openDesk({ dataDir: dir, clock: now, autoSync: false, enroll: { serverUrl: server.url, code, deviceName: name, password: 'desk-pass' } });
+  const signIn = await desk.router.call('auth.signIn', { username: 'registrar', password: 'desk-pass' }, {});
+  if (!signIn.ok) throw new Error('sign-in failed');
+  const token = (signIn.data as { token: string }).token;
+  return {
+    desk, dir,
+    async call(m, i) {
+      const r = await desk.router.call(m, i, { token });
+      if (!r.ok) throw new Error(`${m}: ${r.error.code}`);
+      return r.data as never;
+    },
+  };
+}
+
+beforeAll(async () => {
+  source = await TestDesk.start();
+  database = await connect({});
+  await importDirectory(database.db, parseDirectoryFile(JSON.parse(JSON.stringify(exportDirectory(source.desk.env)))), MONDAY_9AM);
+  await serverUp();
+});
+afterAll(async () => {
+  await server.close();
+  await database.close();
+  await source.close();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('two desks, one server, an outage', () => {
+  it('both book the same slot offline; after reconnecting one wins, the other is kept as a conflict on the call list with alternatives', async () => {
+    const a = await enrolledDesk('Регистратура 1');
+    const b = await enrolledDesk('Регистратура 2');
+    // Bootstrapped from the server alone: the whole register of attached patients and the doctors.
+    expect(a.desk.env.db.sqlite.prepare('SELECT count(*) AS n FROM patients').get()).toEqual({ n: 400 });
+    expect(a.desk.env.directory.doctors.size).toBe(source.desk.env.directory.doctors.size);
+    expect(statSync(join(a.dir, 'device-token')).mode & 0o777).toBe(0o600);
+
+    // The internet goes down.
+    await server.close();
+    const slot = a.desk.env.db.sqlite.prepare("SELECT id FROM slots WHERE date = '2026-11-24' AND channel = 'registry' AND appointment_id IS NULL ORDER BY start_utc LIMIT 1").get() as { id: string };
+    const patients = a.desk.env.db.sqlite.prepare("SELECT id FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 ORDER BY id LIMIT 2").all() as Array<{ id: string }>;
+    const onA = await a.call('appointments.book', { patientId: patients[0]!.id, slotId: slot.id });
+    const onB = await b.call('appointments.book', { patientId: patients[1]!.id, slotId: slot.id });
+    await a.desk.sync!.syncOnce();
+    expect(a.desk.sync!.status()).toMatchObject({ online: false, pending: 1, lastError: 'offline' });
+
+    // It comes back; A happens to sync first.
+    await serverUp();
+    await a.desk.sync!.syncOnce();
+    await b.desk.sync!.syncOnce();
+    await a.desk.sync!.syncOnce();
+    // Every desk of the clinic sees the conflict and its call task, not only the one that lost.
+    expect(a.desk.sync!.status()).toMatchObject({ online: true, pending: 0, conflicts: 1, openTasks: 1 });
+    expect(b.desk.sync!.status()).toMatchObject({ online: true, pending: 0, conflicts: 1, openTasks: 1 });
+
+    for (const d of [a, b]) {
+      const s = d.desk.env.db.sqlite;
+      // Both replicas agree: A holds the slot; B's booking is kept, marked conflict.
+      expect(s.prepare('SELECT appointment_id AS h FROM slots WHERE id = ?').get(slot.id)).toEqual({ h: onA.appointment.id });
+      expect(s.prepare('SELECT sync_state AS st FROM appointments WHERE id = ?').get(onB.appointment.id)).toEqual({ st: 'conflict' });
+      expect(s.prepare('SELECT sync_state AS st FROM appointments WHERE id = ?').get(onA.appointment.id)).toEqual({ st: 'confirmed' });
+    }
+    const [task] = await b.call('tasks.list', {});
+    expect(task).toMatchObject({ kind: 'call_patient', patientId: patients[1]!.id, appointment: { id: onB.appointment.id }, phone: expect.any(String) });
+    expect(task!.alternatives.length).toBeGreaterThan(0);
+
+    // One click: rebook on the first alternative, confirmed by the server.
+    const re = await b.call('appointments.book', { patientId: patients[1]!.id, slotId: task!.alternatives[0]!.slotId });
+    await b.call('tasks.resolve', { taskId: task!.id, outcome: 'rebooked' });
+    await b.desk.sync!.syncOnce();
+    expect(b.desk.env.db.sqlite.prepare('SELECT sync_state AS st FROM appointments WHERE id = ?').get(re.appointment.id)).toEqual({ st: 'confirmed' });
+    await a.desk.close();
+    await b.desk.close();
+  });
+});
