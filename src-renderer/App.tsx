@@ -9,9 +9,10 @@ import { RegisterScreen } from './screens/RegisterScreen.js';
 import { SignInScreen } from './screens/SignInScreen.js';
 import { TodayScreen } from './screens/TodayScreen.js';
 import { SettingsScreen } from './screens/SettingsScreen.js';
+import { CallListScreen } from './screens/CallListScreen.js';
 import { useScanCheckIn } from './lib/scan-check-in.js';
 
-type Tab = 'desk' | 'today' | 'register' | 'settings';
+type Tab = 'desk' | 'today' | 'register' | 'settings' | 'calls';
 
 export function App() {
   const { t } = useI18n();
@@ -23,7 +24,7 @@ export function App() {
   // F1–F3 switch screens from anywhere: the desk is keyboard-first.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const tabs: Record<string, Tab> = { F1: 'desk', F2: 'today', F3: 'register', F4: 'settings' };
+      const tabs: Record<string, Tab> = { F1: 'desk', F2: 'today', F3: 'register', F4: 'settings', F5: 'calls' };
       if (tabs[e.key]) {
         e.preventDefault();
         setTab(tabs[e.key]!);
@@ -54,6 +55,7 @@ export function App() {
           <button className={tab === 'today' ? 'tab active' : 'tab'} onClick={() => setTab('today')}>F2 · {t('ui.todayList')}</button>
           {canSeeRegister && <button className={tab === 'register' ? 'tab active' : 'tab'} onClick={() => setTab('register')}>F3 · {t('ui.register')}</button>}
           <button className={tab === 'settings' ? 'tab active' : 'tab'} onClick={() => setTab('settings')}>F4 · {t('ui.printer')}</button>
+          <button className={tab === 'calls' ? 'tab active' : 'tab'} onClick={() => setTab('calls')}>F5 · {t('ui.callList')}</button>
         </nav>
         <span className="org">{directory.data?.organization.name}</span>
       </header>
@@ -62,9 +64,10 @@ export function App() {
           : tab === 'desk' ? <DeskScreen directory={directory.data} channel={session.user.role === 'doctor' ? 'doctor' : 'registry'} />
           : tab === 'today' ? <TodayScreen directory={directory.data} defaultDoctorId={session.user.doctorId} />
           : tab === 'register' ? <RegisterScreen directory={directory.data} />
+          : tab === 'calls' ? <CallListScreen directory={directory.data} />
           : <SettingsScreen />}
       </main>
-      <StatusBar user={session.user.fullName} devicePrefix={directory.data?.device.prefix ?? ''} onSignOut={signOut} />
+      <StatusBar user={session.user.fullName} devicePrefix={directory.data?.device.prefix ?? ''} timezone={directory.data?.organization.timezone ?? 'Asia/Bishkek'} onSignOut={signOut} />
     </div>
   );
 }

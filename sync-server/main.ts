@@ -36,7 +36,9 @@ async function main(): Promise<void> {
   if (cmd !== 'serve') throw new Error(`unknown command ${cmd} (serve | enroll-code | import)`);
   const port = Number(process.env.PORT ?? 5790);
   const host = process.env.HOST ?? '0.0.0.0';
-  const app = createServerApp({ database, clock: Date.now, log });
+  // KEZEK_CLOCK_START: run the server's clock from this instant (training and end-to-end tests, like the desk's --clock-start).
+  const offset = process.env.KEZEK_CLOCK_START ? Date.parse(process.env.KEZEK_CLOCK_START) - Date.now() : 0;
+  const app = createServerApp({ database, clock: () => Date.now() + offset, log });
   const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => log('info', 'sync server listening', { port: info.port, host, db: database.kind }));
   // Graceful shutdown: stop accepting, let requests in flight finish, then close the database.
   const stop = (signal: string) => {

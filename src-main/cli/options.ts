@@ -1,4 +1,4 @@
-import { homedir } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -9,6 +9,11 @@ const schema = z.object({
   browser: z.boolean(),
   /** Start the desk's clock at this instant and let it run (training, demos, end-to-end tests). */
   clockStart: z.iso.datetime({ offset: true }).nullable(),
+  /** First start of a clinic's desk: enroll with the sync server instead of building the demo clinic. */
+  server: z.url().nullable(),
+  enrollCode: z.string().min(4).nullable(),
+  deviceName: z.string().min(1),
+  password: z.string().min(6).nullable(),
 });
 export type StartOptions = z.infer<typeof schema>;
 
@@ -20,6 +25,10 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     host: '127.0.0.1',
     browser: false,
     clockStart: env.KEZEK_CLOCK_START ?? null,
+    server: null,
+    enrollCode: null,
+    deviceName: env.KEZEK_DEVICE_NAME ?? hostname(),
+    password: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -30,7 +39,11 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     else if (flag === '--host') raw.host = value();
     else if (flag === '--browser') raw.browser = true;
     else if (flag === '--clock-start') raw.clockStart = value();
-    else throw new Error(`unknown option ${a} (known: --data-dir DIR, --port N, --host ADDR, --browser, --clock-start ISO)`);
+    else if (flag === '--server') raw.server = value();
+    else if (flag === '--enroll-code') raw.enrollCode = value();
+    else if (flag === '--device-name') raw.deviceName = value();
+    else if (flag === '--password') raw.password = value();
+    else throw new Error(`unknown option ${a} (known: --data-dir DIR, --port N, --host ADDR, --browser, --clock-start ISO, --server URL --enroll-code CODE --password PASS [--device-name NAME])`);
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new Error(`bad options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -42,4 +55,11 @@ export function clockFor(opts: StartOptions): () => number {
   if (!opts.clockStart) return Date.now;
   const offset = Date.parse(opts.clockStart) - Date.now();
   return () => Date.now() + offset;
+}
+
+/** The enrollment to do on first start, if the options ask for one (all three are needed together). */
+export function enrollmentFor(opts: StartOptions): { serverUrl: string; code: string; deviceName: string; password: string } | undefined {
+  if (!opts.server && !opts.enrollCode) return undefined;
+  if (!opts.server || !opts.enrollCode || !opts.password) throw new Error('to enroll this desk give --server URL, --enroll-code CODE and --password PASS (for the desk\'s local accounts)');
+  return { serverUrl: opts.server, code: opts.enrollCode, deviceName: opts.deviceName, password: opts.password };
 }

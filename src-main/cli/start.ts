@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDesk } from '../desk.js';
 import { createHttpApp, listen } from '../rpc/http.js';
-import { clockFor, parseStartOptions } from './options.js';
+import { clockFor, enrollmentFor, parseStartOptions } from './options.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -27,7 +27,12 @@ async function main(): Promise<void> {
     child.on('exit', (code) => process.exit(code ?? 0));
     return;
   }
-  const desk = await openDesk({ dataDir: opts.dataDir, clock: clockFor(opts) });
+  const desk = await openDesk({
+    dataDir: opts.dataDir,
+    clock: clockFor(opts),
+    enroll: enrollmentFor(opts),
+    onBootstrapProgress: (n) => process.stdout.write(`\rDownloading the clinic from the sync server: ${n} records`),
+  });
   const server = await listen(createHttpApp(desk.router, join(root, 'dist', 'renderer')), opts.port, opts.host);
   console.log(`Kezek desk (browser mode) — open ${server.url}  [data: ${opts.dataDir}${opts.clockStart ? `, clock from ${opts.clockStart}` : ''}]`);
   const stop = async () => {

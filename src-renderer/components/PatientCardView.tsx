@@ -39,6 +39,7 @@ export function PatientCardView({ card, directory, onCancel, onMove, onCheckIn }
             <li key={a.id}>
               <div><b>{fmtDate(a.date)} {a.time}</b> · {specName(a.specialtyId)}</div>
               <div className="muted">{a.doctorName} · {t('ui.cabinet')} {a.cabinet} · {t(`status.${a.status}`)}</div>
+              {a.syncState === 'conflict' && <span className="badge bad" data-testid="conflict-badge">{t('ui.conflictBadge')}</span>}
               {a.status === 'booked' && (
                 <div className="actions">
                   {a.date === directory.today && <button onClick={() => onCheckIn(a)}>{t('ui.checkIn')}</button>}

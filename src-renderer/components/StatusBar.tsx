@@ -1,13 +1,14 @@
 import { useI18n } from '../lib/i18n.js';
 import { LangSwitch } from './LangSwitch.js';
 import { PrinterState } from './PrinterState.js';
+import { SyncState } from './SyncState.js';
 
-/** Always-visible state: sync (placeholder until the sync server lands), the printer, who is signed in, on which desk. */
-export function StatusBar({ user, devicePrefix, onSignOut }: { user: string; devicePrefix: string; onSignOut(): void }) {
+/** Always-visible state: sync, the printer, who is signed in, on which desk. */
+export function StatusBar({ user, devicePrefix, timezone, onSignOut }: { user: string; devicePrefix: string; timezone: string; onSignOut(): void }) {
   const { t } = useI18n();
   return (
     <footer className="statusbar">
-      <span className="dot off" /> <span data-testid="sync-state">{t('ui.syncOffline')}</span>
+      <SyncState timezone={timezone} />
       <span className="sep">|</span>
       <PrinterState />
       <span className="grow" />

@@ -7,6 +7,8 @@ import { lang, nationalIdKind, profileId, slotChannel } from '../domain/enums.js
 
 /** What the screens receive: domain records joined with the names they display. */
 export const appointmentView = appointment.extend({
+  /** `local` (not yet answered by the server), `confirmed`, or `conflict`. */
+  syncState: z.enum(['local', 'confirmed', 'conflict']),
   patientName: z.string(),
   patientNationalId: z.string(),
   doctorName: z.string(),

@@ -1,0 +1,22 @@
+import { useQuery } from '@tanstack/react-query';
+import { useI18n } from '../lib/i18n.js';
+import { call } from '../lib/rpc.js';
+
+/** Offline-first promise 4: online or not, what waits to upload, what conflicted, when the last sync was, a wrong desk clock. */
+export function SyncState({ timezone }: { timezone: string }) {
+  const { t, lang } = useI18n();
+  const status = useQuery({ queryKey: ['sync', 'status'], queryFn: () => call('sync.status', {}), refetchInterval: 3000 });
+  const s = status.data;
+  if (!s || !s.enrolled) return <><span className="dot off" /> <span data-testid="sync-state">{t('ui.syncOffline')}</span></>;
+  const time = s.lastSyncAt ? new Date(s.lastSyncAt).toLocaleTimeString(lang === 'ky' ? 'ky-KG' : 'ru-RU', { timeZone: timezone, hour: '2-digit', minute: '2-digit' }) : null;
+  const skewMin = s.clockOffsetMs === null ? 0 : Math.round(Math.abs(s.clockOffsetMs) / 60_000);
+  return (
+    <span data-testid="sync-state" className="sync-state">
+      <span className={`dot ${s.online ? 'on' : 'bad'}`} /> {s.online ? t('ui.syncOnline') : t('ui.syncOffline2')}
+      {' · '}{t('ui.syncPending', { n: s.pending })}
+      {s.conflicts > 0 && <span className="error"> · {t('ui.syncConflicts', { n: s.conflicts })}</span>}
+      {' · '}{time ? t('ui.syncLast', { time }) : t('ui.syncNever')}
+      {skewMin >= 2 && <span className="warn"> · {t('ui.clockSkew', { min: skewMin })}</span>}
+    </span>
+  );
+}

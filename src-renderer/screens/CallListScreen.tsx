@@ -1,0 +1,59 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { DirectoryView, TaskView } from '../../src-shared/rpc/views.js';
+import { fmtDate, useI18n } from '../lib/i18n.js';
+import { useNotify } from '../lib/notice.js';
+import { call, RpcError } from '../lib/rpc.js';
+
+/** The call list: patients whose booking changed (lost to another desk, quarantined), with one-click rebooking. */
+export function CallListScreen({ directory }: { directory: DirectoryView }) {
+  const { t } = useI18n();
+  const notify = useNotify();
+  const qc = useQueryClient();
+  const tasks = useQuery({ queryKey: ['tasks'], queryFn: () => call('tasks.list', {}), refetchInterval: 5000 });
+  const refresh = () => { for (const k of ['tasks', 'patient', 'slots', 'day', 'today', 'sync']) void qc.invalidateQueries({ queryKey: [k] }); };
+  const resolve = useMutation({
+    mutationFn: (v: { taskId: string; outcome: 'reached' | 'unreachable' | 'rebooked' }) => call('tasks.resolve', v),
+    onSuccess: refresh,
+  });
+  const rebook = useMutation({
+    mutationFn: async ({ task, slotId }: { task: TaskView; slotId: string }) => {
+      const r = await call('appointments.book', { patientId: task.patientId, slotId });
+      await call('tasks.resolve', { taskId: task.id, outcome: 'rebooked' });
+      return r;
+    },
+    onSuccess: (r) => { notify(`${t('ui.booked')}: ${r.appointment.patientName} — ${fmtDate(r.appointment.date)} ${r.appointment.time}`); refresh(); },
+    onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
+  });
+  const doctor = (id: string) => directory.doctors.find((d) => d.id === id)?.fullName ?? id;
+
+  return (
+    <div className="calls pad">
+      <h2>{t('ui.callList')}</h2>
+      {tasks.data?.length === 0 && <p className="muted">{t('ui.callListEmpty')}</p>}
+      <ul className="task-list" data-testid="call-list">
+        {tasks.data?.map((task) => (
+          <li key={task.id} className="card task">
+            <div className="row between">
+              <b>{task.patientName ?? task.patientId}</b>
+              <span className="phone">{task.phone}</span>
+            </div>
+            <div className="error">{task.kind === 'call_patient' ? t('ui.lostBooking') : t('ui.quarantined')}</div>
+            {task.appointment && <div className="muted">{fmtDate(task.appointment.date)} {task.appointment.time} · {task.appointment.doctorName} · {task.appointment.ticketCode}</div>}
+            <div className="actions">
+              {task.alternatives.map((alt) => (
+                <button key={alt.slotId} className="alt" onClick={() => rebook.mutate({ task, slotId: alt.slotId })}>
+                  {t('ui.rebookAt', { when: `${fmtDate(alt.date)} ${alt.time}, ${doctor(alt.doctorId)}` })}
+                </button>
+              ))}
+            </div>
+            <div className="actions">
+              <span className="muted">{t('ui.taskOutcome')}:</span>
+              <button onClick={() => resolve.mutate({ taskId: task.id, outcome: 'reached' })}>{t('ui.reached')}</button>
+              <button onClick={() => resolve.mutate({ taskId: task.id, outcome: 'unreachable' })}>{t('ui.unreachable')}</button>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

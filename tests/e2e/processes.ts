@@ -1,0 +1,34 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+
+/** A child process of ours (server, desk) that the test waits on by what it prints. */
+export class Proc {
+  out = '';
+  readonly child: ChildProcess;
+  constructor(cmd: string, args: string[], env: Record<string, string> = {}) {
+    this.child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout!.on('data', (d: Buffer) => { this.out += d.toString(); });
+    this.child.stderr!.on('data', (d: Buffer) => { this.out += d.toString(); });
+  }
+  waitFor(re: RegExp, timeoutMs = 90_000): Promise<RegExpMatchArray> {
+    return new Promise((resolve, reject) => {
+      const t0 = Date.now();
+      const check = () => {
+        const m = this.out.match(re);
+        if (m) return resolve(m);
+        if (this.child.exitCode !== null) return reject(new Error(`exited ${this.child.exitCode}:\n${this.out}`));
+        if (Date.now() - t0 > timeoutMs) return reject(new Error(`timed out waiting for ${re}:\n${this.out}`));
+        setTimeout(check, 100);
+      };
+      check();
+    });
+  }
+  done(): Promise<number> {
+    return new Promise((resolve) => (this.child.exitCode !== null ? resolve(this.child.exitCode) : this.child.on('exit', (c) => resolve(c ?? 0))));
+  }
+  kill(): Promise<void> {
+    if (this.child.exitCode !== null) return Promise.resolve();
+    return new Promise((resolve) => { this.child.on('exit', () => resolve()); this.child.kill('SIGTERM'); });
+  }
+}
+
+export const tsx = (script: string, args: string[], env: Record<string, string> = {}) => new Proc('node_modules/.bin/tsx', [script, ...args], env);
