@@ -17,9 +17,9 @@ import type { Env } from './services/env.js';
 import { ensureSlots } from './services/slots.js';
 import { PrinterService } from './print/printer-service.js';
 import type { Transport } from './print/transports/index.js';
-import { enrollAndBootstrap, SyncEngine } from './sync/engine.js';
+import { bootstrap, enroll, SyncEngine } from './sync/engine.js';
 import { fileSecretStore, type SecretStore } from './sync/secret-store.js';
-import { ServerClient } from './sync/server-client.js';
+import { ServerClient, type FetchFn } from './sync/server-client.js';
 
 export interface DeskOptions {
   dataDir: string;
@@ -36,6 +36,8 @@ export interface DeskOptions {
   /** Start the background sync loop (default true; tests drive `sync.syncOnce()` themselves). */
   autoSync?: boolean;
   onBootstrapProgress?: (changes: number) => void;
+  /** The network to the sync server (default: fetch; the simulation passes a faulty one). */
+  fetchFn?: FetchFn;
 }
 
 export interface Desk { env: Env; sessions: Sessions; printer: PrinterService; sync: SyncEngine | null; router: Router; close(): Promise<void> }
@@ -66,9 +68,13 @@ export async function openDesk(opts: DeskOptions): Promise<Desk> {
   const device = ensureDevice(db);
   let freshDemo: ClinicSize | null = null;
   const secrets = opts.secrets ?? fileSecretStore(opts.dataDir);
-  if (!getMeta(db, 'org_id') && opts.enroll) {
-    await enrollAndBootstrap(db, { ...opts.enroll, storeToken: secrets.set, onProgress: opts.onBootstrapProgress });
+  if (!getMeta(db, 'org_id') && !getMeta(db, 'server_url') && opts.enroll) {
+    await enroll(db, { ...opts.enroll, storeToken: secrets.set, fetchFn: opts.fetchFn });
     await createLocalAccounts(db, opts.enroll.password);
+  }
+  // Enrolled but not (fully) downloaded yet — first start, or one that was interrupted: resume.
+  if (!getMeta(db, 'org_id') && getMeta(db, 'server_url')) {
+    await bootstrap(db, secrets.get() ?? '', { onProgress: opts.onBootstrapProgress, fetchFn: opts.fetchFn });
   }
   if (!getMeta(db, 'org_id')) {
     const demo = opts.demo ?? DEMO_CLINIC;
@@ -91,7 +97,7 @@ export async function openDesk(opts: DeskOptions): Promise<Desk> {
   const stopCheckpoints = startIdleCheckpoints(db);
   const printer = new PrinterService(env, opts.printerTransport);
   const sync = SyncEngine.enrolled(db)
-    ? new SyncEngine(db, new ServerClient(getMeta(db, 'server_url')!, secrets.get()), clock, (applied) => {
+    ? new SyncEngine(db, new ServerClient(getMeta(db, 'server_url')!, secrets.get(), 5000, opts.fetchFn), clock, (applied) => {
       if (applied.directory || applied.schedules) env.directory.reload();
       if (applied.schedules) ensureSlots(env, true);
     })

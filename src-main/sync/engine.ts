@@ -2,7 +2,7 @@ import { SYNC_SCHEMA_VERSION, type PushOp } from '../../src-shared/sync/protocol
 import type { Db } from '../db/open.js';
 import { stmt } from '../db/stmt.js';
 import { applyChanges, type Applied } from './apply.js';
-import { ServerClient, SyncError } from './server-client.js';
+import { ServerClient, SyncError, type FetchFn } from './server-client.js';
 
 export interface SyncStatus {
   enrolled: boolean;
@@ -142,15 +142,25 @@ export class SyncEngine {
   }
 }
 
-/** First start of an enrolled desk: redeem the code, then pull the organization's whole replica, reporting progress. */
-export async function enrollAndBootstrap(db: Db, opts: { serverUrl: string; code: string; deviceName: string; storeToken(t: string): void; onProgress?(changes: number): void }): Promise<{ orgId: string; token: string }> {
-  const r = await new ServerClient(opts.serverUrl, null).enroll(opts.code, opts.deviceName);
+/** First start of a clinic's desk, step 1: redeem the code; the token and the server are remembered at once. */
+export async function enroll(db: Db, opts: { serverUrl: string; code: string; deviceName: string; storeToken(t: string): void; fetchFn?: FetchFn }): Promise<string> {
+  const r = await new ServerClient(opts.serverUrl, null, 30_000, opts.fetchFn).enroll(opts.code, opts.deviceName);
   opts.storeToken(r.token);
   db.sqlite.transaction(() => {
     setMeta(db, 'server_url', opts.serverUrl);
     setMeta(db, 'server_device_id', r.deviceId);
+    setMeta(db, 'server_org_id', r.orgId);
   })();
-  const client = new ServerClient(opts.serverUrl, r.token, 30_000);
+  return r.token;
+}
+
+/**
+ * Step 2: pull the organization's whole replica, page by page, reporting progress.
+ * Each page commits with its cursor, so an interrupted bootstrap resumes where it
+ * stopped on the next start (the code is never needed again).
+ */
+export async function bootstrap(db: Db, token: string, opts: { onProgress?(changes: number): void; fetchFn?: FetchFn } = {}): Promise<void> {
+  const client = new ServerClient(meta(db, 'server_url')!, token, 30_000, opts.fetchFn);
   let total = 0;
   for (;;) {
     const cursor = Number(meta(db, 'pull_cursor') ?? 0);
@@ -163,6 +173,5 @@ export async function enrollAndBootstrap(db: Db, opts: { serverUrl: string; code
     opts.onProgress?.(total);
     if (!page.hasMore) break;
   }
-  setMeta(db, 'org_id', r.orgId);
-  return { orgId: r.orgId, token: r.token };
+  setMeta(db, 'org_id', meta(db, 'server_org_id')!);
 }

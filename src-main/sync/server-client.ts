@@ -11,13 +11,16 @@ export class SyncError extends Error {
 const enrollResponse = z.object({ deviceId: z.string(), token: z.string(), orgId: z.string() });
 
 /** The desk's side of the HTTP protocol; every answer is checked with zod before it is used. */
+/** `fetch` itself, or a stand-in with faults (the sync simulation's network). */
+export type FetchFn = (url: URL, init: RequestInit) => Promise<Response>;
+
 export class ServerClient {
-  constructor(readonly baseUrl: string, private readonly token: string | null, private readonly timeoutMs = 5000) {}
+  constructor(readonly baseUrl: string, private readonly token: string | null, private readonly timeoutMs = 5000, private readonly fetchFn: FetchFn = fetch) {}
 
   private async request<T>(path: string, init: RequestInit, schema: z.ZodType<T>): Promise<T> {
     let res: Response;
     try {
-      res = await fetch(new URL(path, this.baseUrl), {
+      res = await this.fetchFn(new URL(path, this.baseUrl), {
         ...init,
         headers: { 'content-type': 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
         signal: AbortSignal.timeout(this.timeoutMs),

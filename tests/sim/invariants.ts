@@ -1,0 +1,57 @@
+import type Database from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
+import type { ServerDb } from '../../sync-server/db/connect.js';
+
+type Row = Record<string, unknown>;
+const rowsOf = async (db: ServerDb, q: ReturnType<typeof sql>) => ((await db.execute(q)) as unknown as { rows: Row[] }).rows;
+
+export interface SimDesk { name: string; sqlite: Database.Database; created: Set<string>; cursors: number[] }
+
+/** DESIGN.md's sync invariants, checked against the server and every desk's replica once the network is quiet. */
+export async function checkInvariants(server: ServerDb, desks: readonly SimDesk[]): Promise<string[]> {
+  const v: string[] = [];
+  const appts = await rowsOf(server, sql`SELECT id, slot_id, status, sync_state, row->>'ticketCode' AS ticket FROM appointments`);
+  const onServer = new Map(appts.map((a) => [String(a.id), a]));
+
+  // No lost booking: every booking any desk made is on the server.
+  for (const d of desks) for (const id of d.created) if (!onServer.has(id)) v.push(`lost booking ${id} from ${d.name}`);
+  // No slot over capacity, on the server…
+  const bySlot = new Map<string, number>();
+  for (const a of appts) if (['booked', 'arrived', 'fulfilled'].includes(String(a.status)) && a.sync_state === 'confirmed') bySlot.set(String(a.slot_id), (bySlot.get(String(a.slot_id)) ?? 0) + 1);
+  for (const [slot, n] of bySlot) if (n > 1) v.push(`slot ${slot} held by ${n} confirmed bookings on the server`);
+  // Every booking that lost has a task.
+  const tasks = await rowsOf(server, sql`SELECT row->>'appointmentId' AS appointment_id FROM tasks`);
+  const withTask = new Set(tasks.map((t) => String(t.appointment_id)));
+  for (const a of appts) if (a.sync_state === 'conflict' && !withTask.has(String(a.id))) v.push(`conflict ${String(a.id)} has no task`);
+  // Unique ticket numbers.
+  const tickets = new Set<string>();
+  for (const a of appts) { if (tickets.has(String(a.ticket))) v.push(`ticket ${String(a.ticket)} used twice`); tickets.add(String(a.ticket)); }
+  // Idempotent redelivery and per-device order without gaps: one result per op, sequences 1..n.
+  const results = await rowsOf(server, sql`SELECT device_id, array_agg(device_seq ORDER BY device_seq) AS seqs FROM op_results GROUP BY device_id`);
+  for (const r of results) {
+    const seqs = (r.seqs as number[]).map(Number);
+    if (seqs.some((s, i) => s !== i + 1)) v.push(`device ${String(r.device_id)} results not 1..n: ${seqs.slice(0, 10).join(',')}`);
+  }
+  for (const d of desks) {
+    const s = d.sqlite;
+    // Convergence: nothing waiting, and the replica's bookings equal the server's.
+    const pending = (s.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get() as { n: number }).n;
+    if (pending > 0) v.push(`${d.name}: ${pending} ops still pending once quiet (a poison op blocking?)`);
+    const local = s.prepare('SELECT id, status, sync_state AS syncState FROM appointments').all() as Array<{ id: string; status: string; syncState: string }>;
+    if (local.length !== appts.length) v.push(`${d.name}: ${local.length} bookings, server has ${appts.length}`);
+    for (const a of local) {
+      const sa = onServer.get(a.id);
+      if (!sa) v.push(`${d.name}: booking ${a.id} unknown to the server`);
+      else if (sa.status !== a.status || sa.sync_state !== a.syncState) v.push(`${d.name}: booking ${a.id} is ${a.status}/${a.syncState}, server says ${String(sa.status)}/${String(sa.sync_state)}`);
+    }
+    // … and on every replica; and the slot's holder is exactly its one active, non-conflict booking (a cancel freed it once).
+    const over = s.prepare("SELECT slot_id FROM appointments WHERE status IN ('booked','arrived','fulfilled') AND sync_state != 'conflict' GROUP BY slot_id HAVING count(*) > 1").all();
+    if (over.length) v.push(`${d.name}: ${over.length} slots held twice`);
+    const wrongHolder = s.prepare(`SELECT s.id FROM slots s WHERE coalesce(s.appointment_id, '') != coalesce((SELECT a.id FROM appointments a WHERE a.slot_id = s.id
+        AND a.status IN ('booked','arrived','fulfilled') AND a.sync_state != 'conflict'), '')`).all();
+    if (wrongHolder.length) v.push(`${d.name}: ${wrongHolder.length} slots whose holder disagrees with the bookings`);
+    // Cursors never go back.
+    if (d.cursors.some((c, i) => i > 0 && c < d.cursors[i - 1]!)) v.push(`${d.name}: pull cursor went back`);
+  }
+  return v;
+}

@@ -1,0 +1,25 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDesk } from '../../src-main/desk.js';
+import { exportDirectory } from '../../src-main/sync/export-directory.js';
+import type { DirectoryFile } from '../../src-shared/sync/directory-file.js';
+import { simulate } from './simulate.js';
+
+/** CI's bounded share of the simulation; `npm run sim -- --seeds N` runs more. */
+describe('sync simulation (real desk and server code, faulty network, crashes, clock skew)', () => {
+  it('holds every invariant for seeds 1–3', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kezek-sim-src-'));
+    const source = await openDesk({ dataDir: dir, demo: { seed: 3, doctors: 20, patients: 200, historyDays: 0 }, clock: () => Date.parse('2026-11-23T03:00:00Z') });
+    const directory = JSON.parse(JSON.stringify(exportDirectory(source.env))) as DirectoryFile;
+    await source.close();
+    rmSync(dir, { recursive: true, force: true });
+    for (const seed of [1, 2, 3]) {
+      const r = await simulate(seed, { desks: 3, steps: 120, directory });
+      expect(r.violations, `seed ${seed} (replay: npm run sim -- --from ${seed} --seeds 1)`).toEqual([]);
+      expect(r.stats.books).toBeGreaterThan(20);
+      expect(r.stats.conflicts).toBeGreaterThan(0);
+    }
+  }, 300_000);
+});

@@ -1,0 +1,118 @@
+import { sql } from 'drizzle-orm';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDesk, type Desk } from '../../src-main/desk.js';
+import { Rng } from '../../src-main/seed/random.js';
+import { stmt } from '../../src-main/db/stmt.js';
+import type { DirectoryFile } from '../../src-shared/sync/directory-file.js';
+import { createEnrollmentCode } from '../../sync-server/auth/enrollment.js';
+import { connect } from '../../sync-server/db/connect.js';
+import { importDirectory } from '../../sync-server/directory/import.js';
+import { createServerApp } from '../../sync-server/http/app.js';
+import { silentLogger } from '../../sync-server/log.js';
+import { checkInvariants, type SimDesk } from './invariants.js';
+import { SimNetwork } from './network.js';
+
+export interface SimOptions { desks: number; steps: number; directory: DirectoryFile }
+export interface SimResult { seed: number; violations: string[]; stats: Record<string, number> }
+
+const START = Date.parse('2026-11-23T03:00:00Z');
+const SERVER = 'http://sim-server';
+
+interface Live extends SimDesk { dir: string; desk: Desk; token: string; skewMs: number }
+
+/**
+ * One seeded run of the real desk and server code: N desks book, cancel and check
+ * patients in against each other's slots while the network drops, duplicates,
+ * loses and replays requests, desks are partitioned, crash and restart, their
+ * clocks are skewed, and poison ops appear; then the network heals, everyone
+ * syncs, and the invariants are checked. The same seed replays the same run.
+ */
+export async function simulate(seed: number, opts: SimOptions): Promise<SimResult> {
+  const rng = new Rng(seed);
+  let now = START;
+  const database = await connect({});
+  await importDirectory(database.db, opts.directory, START);
+  const app = createServerApp({ database, clock: () => now, log: silentLogger });
+  const net = new SimNetwork(app, rng, { dropRequest: 0.1, loseResponse: 0.1, duplicate: 0.1, replayOld: 0.05 });
+  const orgId = opts.directory.organizations[0]!.organization.id;
+  const desks: Live[] = [];
+  const stats = { books: 0, refused: 0, cancels: 0, checkIns: 0, crashes: 0, poison: 0, syncs: 0 };
+
+  const open = async (d: Omit<Live, 'desk' | 'token'> & { code?: string }): Promise<Live> => {
+    const desk = await openDesk({
+      dataDir: d.dir, clock: () => now + d.skewMs, autoSync: false, fetchFn: net.fetchFor(d.name),
+      ...(d.code ? { enroll: { serverUrl: SERVER, code: d.code, deviceName: d.name, password: 'sim-pass' } } : {}),
+    });
+    const r = await desk.router.call('auth.signIn', { username: 'registrar', password: 'sim-pass' }, {});
+    if (!r.ok) throw new Error(`sign-in on ${d.name}: ${r.error.code}`);
+    return { ...d, desk, sqlite: desk.env.db.sqlite, token: (r.data as { token: string }).token };
+  };
+  const call = (d: Live, method: string, input: unknown) => d.desk.router.call(method, input, { token: d.token });
+  const sync = async (d: Live) => {
+    stats.syncs++;
+    await d.desk.sync!.syncOnce();
+    d.cursors.push(Number((stmt(d.sqlite, "SELECT value FROM meta WHERE key = 'pull_cursor'").get() as { value: string } | undefined)?.value ?? 0));
+  };
+
+  try {
+    net.healed = true; // enrollment and the first download happen on a working network
+    for (let i = 0; i < opts.desks; i++) {
+      const code = await createEnrollmentCode(database.db, orgId, now);
+      desks.push(await open({ name: `desk${i}`, dir: mkdtempSync(join(tmpdir(), `kezek-sim-${seed}-`)), created: new Set(), cursors: [], skewMs: rng.int(-10, 10) * 60_000, sqlite: null as never, code }));
+    }
+    net.healed = false;
+    const patients = (desks[0]!.sqlite.prepare("SELECT id FROM patients WHERE attached_org_id = ? AND priority = 0").all(orgId) as Array<{ id: string }>).map((p) => p.id);
+    // Contention on purpose: everyone books from the same few doctor-days.
+    const contested = (desks[0]!.sqlite.prepare("SELECT DISTINCT doctor_id || '|' || date AS k FROM slots WHERE channel = 'registry' AND date BETWEEN '2026-11-23' AND '2026-11-25' AND specialty_id IN (SELECT id FROM specialties WHERE kind = 'family') LIMIT 4").all() as Array<{ k: string }>).map((r) => r.k.split('|') as [string, string]);
+
+    for (let step = 0; step < opts.steps; step++) {
+      const d = desks[rng.int(0, desks.length - 1)]!;
+      const r = rng.next();
+      if (r < 0.4) {
+        const [doctorId, date] = rng.pick(contested);
+        const free = d.sqlite.prepare("SELECT id FROM slots WHERE doctor_id = ? AND date = ? AND channel = 'registry' AND appointment_id IS NULL AND blocked = 0 AND start_utc > ?").all(doctorId, date, now + d.skewMs) as Array<{ id: string }>;
+        if (free.length === 0) continue;
+        const res = await call(d, 'appointments.book', { patientId: rng.pick(patients), slotId: rng.pick(free).id });
+        if (res.ok) { stats.books++; d.created.add((res.data as { appointment: { id: string } }).appointment.id); } else { stats.refused++; (stats as Record<string, number>)[`refused_${res.error.code}`] = ((stats as Record<string, number>)[`refused_${res.error.code}`] ?? 0) + 1; }
+      } else if (r < 0.5) {
+        const mine = [...d.created];
+        if (mine.length === 0) continue;
+        if ((await call(d, 'appointments.cancel', { appointmentId: rng.pick(mine) })).ok) stats.cancels++;
+      } else if (r < 0.55) {
+        const today = d.sqlite.prepare("SELECT id FROM appointments WHERE status = 'booked' AND date = '2026-11-23'").all() as Array<{ id: string }>;
+        if (today.length && (await call(d, 'appointments.checkIn', { appointmentId: rng.pick(today).id })).ok) stats.checkIns++;
+      } else if (r < 0.8) {
+        await sync(d);
+      } else if (r < 0.85) {
+        // Crash and restart: the process dies between actions; its database is all that survives.
+        stats.crashes++;
+        await d.desk.close();
+        const again = await open({ ...d });
+        desks[desks.indexOf(d)] = again;
+      } else if (r < 0.9) {
+        if (net.partitioned.has(d.name)) net.partitioned.delete(d.name); else net.partitioned.add(d.name);
+      } else if (r < 0.93) {
+        // A poison op (say, from a newer app version) in the outbox: it must not block the queue.
+        stats.poison++;
+        stmt(d.sqlite, "INSERT INTO outbox (op_id, hlc, name, args, created_at, status) VALUES (?, '0', 'appointments.fromTheFuture', '{}', ?, 'pending')").run(`poison-${seed}-${step}`, now);
+      } else {
+        now += rng.int(1, 5) * 60_000;
+      }
+    }
+    // Quiet: the network heals and every desk syncs until nothing changes.
+    net.healed = true;
+    net.partitioned.clear();
+    for (let round = 0; round < 3; round++) for (const d of desks) await sync(d);
+    const violations = await checkInvariants(database.db, desks);
+    const conflicts = ((await database.db.execute(sql`SELECT count(*)::int AS n FROM appointments WHERE sync_state = 'conflict'`)) as unknown as { rows: Array<{ n: number }> }).rows[0]!.n;
+    return { seed, violations, stats: { ...stats, conflicts, ...net.stats } };
+  } finally {
+    for (const d of desks) {
+      await d.desk.close();
+      rmSync(d.dir, { recursive: true, force: true });
+    }
+    await database.close();
+  }
+}
