@@ -14,6 +14,8 @@ import { findPrinterProfile } from '../../src-shared/print/profiles.js';
 import { ticketLines } from '../../src-shared/print/ticket-layout.js';
 import { renderTicket } from '../../src-main/print/render-ticket.js';
 import { encodeText } from '../../src-main/print/encoding.js';
+import { exportDirectory } from '../../src-main/sync/export-directory.js';
+import { syncBenchmarks } from './sync.js';
 
 const NOW = Date.parse('2026-11-23T03:00:00Z'); // Monday 09:00 in Bishkek
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
@@ -71,8 +73,15 @@ async function main(): Promise<void> {
   results.push(summarize('ticket_render_text', await measure(300, () => renderTicket(ticket, opts, epson, '23.11.2026 09:00'))));
   results.push(summarize('ticket_render_raster', await measure(100, () => renderTicket(ticket, opts, xprinter, '23.11.2026 09:00'))));
 
+  const largeDirectory = () => exportDirectory(desk.env);
+  results.push(...(await syncBenchmarks(largeDirectory, log)));
+
   await desk.close();
   rmSync(dir, { recursive: true, force: true });
+  const throughput = (name: string) => results.find((r) => r.name === name)?.ops_per_s;
+  const push = throughput('sync_push_bookings_8_devices');
+  const base = throughput('baseline_pg_insert_commit_8_clients');
+  if (push && base) log(`sync push = ${(push / base).toFixed(2)}× the same-run one-row INSERT commit baseline (8 clients)`);
   const ratio = (a: string, b: string) => {
     const x = results.find((r) => r.name === a)!;
     const y = results.find((r) => r.name === b)!;
