@@ -1,18 +1,19 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { SYNC_SCHEMA_VERSION, type OpResult, type PushOp, type PushResponse } from '../../src-shared/sync/protocol.js';
 import type { ServerDb } from '../db/connect.js';
 import { devices, opResults, tasks } from '../db/schema.js';
 import type { Logger } from '../log.js';
-import { lockOrg, logChange, type OpContext, type Tx } from './context.js';
+import { logChange, type OpContext, type Tx } from './context.js';
 import { isKnownOp, MUTATORS, type Outcome } from './mutators.js';
 
 interface Device { id: string; orgId: string }
 
 /** Inside the op's transaction: the device's position, the stored result of a repeat, or a gap. */
 async function position(tx: Tx, device: Device, op: PushOp): Promise<{ kind: 'new' } | { kind: 'repeat'; result: OpResult } | { kind: 'gap' }> {
-  const [d] = await tx.select({ last: devices.lastAppliedSeq }).from(devices).where(eq(devices.id, device.id)).for('update');
-  const last = d!.last;
+  // The organization's lock (see lockOrg) and the device's row, in one round trip.
+  const res = (await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${device.orgId})) AS locked, last_applied_seq AS last FROM devices WHERE id = ${device.id} FOR UPDATE`)) as unknown as { rows: Array<{ last: number }> };
+  const last = Number(res.rows[0]!.last);
   if (op.seq <= last) {
     const [r] = await tx.select().from(opResults).where(and(eq(opResults.deviceId, device.id), eq(opResults.deviceSeq, op.seq)));
     return { kind: 'repeat', result: { seq: op.seq, opId: r?.opId ?? op.opId, status: (r?.status ?? 'applied') as OpResult['status'], detail: String((r?.result as { detail?: string } | undefined)?.detail ?? '') } };
@@ -20,10 +21,14 @@ async function position(tx: Tx, device: Device, op: PushOp): Promise<{ kind: 'ne
   return op.seq === last + 1 ? { kind: 'new' } : { kind: 'gap' };
 }
 
+/** The op's result, its change-log entry and the device's new position: one statement. */
 async function record(ctx: OpContext, op: PushOp, status: OpResult['status'], detail: string): Promise<OpResult> {
-  const seq = await logChange(ctx, 'op_result', `${ctx.deviceId}:${op.seq}`, 'put', { deviceId: ctx.deviceId, seq: op.seq, opId: op.opId, status, detail });
-  await ctx.tx.insert(opResults).values({ deviceId: ctx.deviceId, deviceSeq: op.seq, opId: op.opId, orgId: ctx.orgId, status, result: { detail }, serverSeq: seq });
-  await ctx.tx.update(devices).set({ lastAppliedSeq: op.seq, lastSeenAt: ctx.now }).where(eq(devices.id, ctx.deviceId));
+  const row = JSON.stringify({ deviceId: ctx.deviceId, seq: op.seq, opId: op.opId, status, detail });
+  await ctx.tx.execute(sql`WITH c AS (
+      INSERT INTO change_log (org_id, entity, entity_id, op, row, at) VALUES (${ctx.orgId}, 'op_result', ${`${ctx.deviceId}:${op.seq}`}, 'put', ${row}::jsonb, ${ctx.now}) RETURNING seq),
+    r AS (INSERT INTO op_results (device_id, device_seq, op_id, org_id, status, result, server_seq)
+      SELECT ${ctx.deviceId}, ${op.seq}, ${op.opId}, ${ctx.orgId}, ${status}, ${JSON.stringify({ detail })}::jsonb, c.seq FROM c)
+    UPDATE devices SET last_applied_seq = ${op.seq}, last_seen_at = ${ctx.now} WHERE id = ${ctx.deviceId}`);
   return { seq: op.seq, opId: op.opId, status, detail };
 }
 
@@ -41,7 +46,6 @@ export async function push(db: ServerDb, device: Device, schemaVersion: number, 
     let out: OpResult | 'gap';
     try {
       out = await db.transaction(async (tx) => {
-        await lockOrg(tx, device.orgId);
         const pos = await position(tx, device, op);
         if (pos.kind !== 'new') return pos.kind === 'gap' ? 'gap' : pos.result;
         const ctx = ctxFor(tx);
@@ -55,7 +59,6 @@ export async function push(db: ServerDb, device: Device, schemaVersion: number, 
       const reason = e instanceof Quarantine ? e.message : `error:${String(e).slice(0, 200)}`;
       log(e instanceof Quarantine ? 'warn' : 'error', 'op quarantined', { deviceId: device.id, seq: op.seq, op: op.name, reason });
       out = await db.transaction(async (tx) => {
-        await lockOrg(tx, device.orgId);
         const pos = await position(tx, device, op);
         if (pos.kind !== 'new') return pos.kind === 'gap' ? 'gap' : pos.result;
         const ctx = ctxFor(tx);
