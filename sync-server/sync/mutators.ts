@@ -1,4 +1,4 @@
-import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { Appointment } from '../../src-shared/domain/appointment.js';
 import type { Doctor, ScheduleException, ScheduleTemplate } from '../../src-shared/domain/directory.js';
@@ -20,11 +20,7 @@ async function orgRowsOf<T>(ctx: OpContext, entity: string): Promise<T[]> {
 /** The appointment and its change-log entry in one statement (one round trip on the hot path). */
 async function putAppointment(ctx: OpContext, a: Appointment, syncState: 'confirmed' | 'conflict'): Promise<void> {
   const row = JSON.stringify({ ...a, syncState });
-  await ctx.tx.execute(sql`WITH c AS (
-      INSERT INTO change_log (org_id, entity, entity_id, op, row, at) VALUES (${ctx.orgId}, 'appointment', ${a.id}, 'put', ${row}::jsonb, ${ctx.now}) RETURNING seq)
-    INSERT INTO appointments (id, org_id, patient_id, slot_id, status, sync_state, row, server_seq)
-    SELECT ${a.id}, ${ctx.orgId}, ${a.patientId}, ${a.slotId}, ${a.status}, ${syncState}, ${row}::jsonb, c.seq FROM c
-    ON CONFLICT (id) DO UPDATE SET status = excluded.status, sync_state = excluded.sync_state, row = excluded.row, server_seq = excluded.server_seq`);
+  await ctx.tx.execute(sql`SELECT kezek_put_appointment(${ctx.orgId}, ${a.id}, ${a.patientId}, ${a.slotId}, ${a.status}, ${syncState}, ${row}::jsonb, ${ctx.now})`);
 }
 
 /** The losing booking stays; a call-the-patient task carries alternatives to offer (R4, R8). */
@@ -55,10 +51,9 @@ async function book(ctx: OpContext, args: unknown): Promise<Outcome> {
   if (a.orgId !== ctx.orgId) return { status: 'rejected', detail: 'wrong_org' };
   // One query: is this booking already known, and who holds its slot? The organization is locked
   // (lockOrg), so this check and the insert cannot race; the partial unique index stands behind it all the same.
-  const found = await ctx.tx.select({ id: appointments.id }).from(appointments)
-    .where(or(eq(appointments.id, a.id), and(eq(appointments.orgId, ctx.orgId), eq(appointments.slotId, a.slotId), eq(appointments.syncState, 'confirmed'), inArray(appointments.status, ACTIVE))));
-  if (found.some((f) => f.id === a.id)) return { status: 'applied', detail: 'already_known' };
-  if (found.length > 0) {
+  const state = ((await ctx.tx.execute(sql`SELECT kezek_slot_state(${ctx.orgId}, ${a.id}, ${a.slotId}) AS s`)) as unknown as { rows: Array<{ s: string }> }).rows[0]!.s;
+  if (state === 'known') return { status: 'applied', detail: 'already_known' };
+  if (state === 'taken') {
     await putAppointment(ctx, a, 'conflict');
     await conflictTask(ctx, a, 'slot_taken');
     return { status: 'conflict', detail: 'slot_taken' };

@@ -12,7 +12,7 @@ interface Device { id: string; orgId: string }
 /** Inside the op's transaction: the device's position, the stored result of a repeat, or a gap. */
 async function position(tx: Tx, device: Device, op: PushOp): Promise<{ kind: 'new' } | { kind: 'repeat'; result: OpResult } | { kind: 'gap' }> {
   // The organization's lock (see lockOrg) and the device's row, in one round trip.
-  const res = (await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${device.orgId})) AS locked, last_applied_seq AS last FROM devices WHERE id = ${device.id} FOR UPDATE`)) as unknown as { rows: Array<{ last: number }> };
+  const res = (await tx.execute(sql`SELECT kezek_position(${device.orgId}, ${device.id}) AS last`)) as unknown as { rows: Array<{ last: number }> };
   const last = Number(res.rows[0]!.last);
   if (op.seq <= last) {
     const [r] = await tx.select().from(opResults).where(and(eq(opResults.deviceId, device.id), eq(opResults.deviceSeq, op.seq)));
@@ -23,12 +23,7 @@ async function position(tx: Tx, device: Device, op: PushOp): Promise<{ kind: 'ne
 
 /** The op's result, its change-log entry and the device's new position: one statement. */
 async function record(ctx: OpContext, op: PushOp, status: OpResult['status'], detail: string): Promise<OpResult> {
-  const row = JSON.stringify({ deviceId: ctx.deviceId, seq: op.seq, opId: op.opId, status, detail });
-  await ctx.tx.execute(sql`WITH c AS (
-      INSERT INTO change_log (org_id, entity, entity_id, op, row, at) VALUES (${ctx.orgId}, 'op_result', ${`${ctx.deviceId}:${op.seq}`}, 'put', ${row}::jsonb, ${ctx.now}) RETURNING seq),
-    r AS (INSERT INTO op_results (device_id, device_seq, op_id, org_id, status, result, server_seq)
-      SELECT ${ctx.deviceId}, ${op.seq}, ${op.opId}, ${ctx.orgId}, ${status}, ${JSON.stringify({ detail })}::jsonb, c.seq FROM c)
-    UPDATE devices SET last_applied_seq = ${op.seq}, last_seen_at = ${ctx.now} WHERE id = ${ctx.deviceId}`);
+  await ctx.tx.execute(sql`SELECT kezek_record(${ctx.orgId}, ${ctx.deviceId}, ${op.seq}, ${op.opId}, ${status}, ${detail}, ${ctx.now})`);
   return { seq: op.seq, opId: op.opId, status, detail };
 }
 
