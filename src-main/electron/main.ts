@@ -4,7 +4,9 @@ import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openDesk } from '../desk.js';
-import { parseStartOptions } from '../cli/options.js';
+import { enrollmentFor, parseStartOptions } from '../cli/options.js';
+import { safeStorageSecretStore } from './safe-storage-secret.js';
+import { mkdirSync } from 'node:fs';
 import { CSP } from '../rpc/http.js';
 import { APP_ORIGIN, createIpcHandler } from '../rpc/ipc.js';
 
@@ -19,7 +21,9 @@ async function start(): Promise<void> {
   const opts = parseStartOptions(args);
   // Installed desks keep their data in the OS's per-user app folder unless told otherwise.
   const explicitDir = args.some((a) => a.startsWith('--data-dir'));
-  const desk = await openDesk({ dataDir: explicitDir ? opts.dataDir : join(app.getPath('userData'), 'desk') });
+  const dataDir = explicitDir ? opts.dataDir : join(app.getPath('userData'), 'desk');
+  mkdirSync(dataDir, { recursive: true });
+  const desk = await openDesk({ dataDir, enroll: enrollmentFor(opts), secrets: await safeStorageSecretStore(dataDir) });
 
   // Serve the built UI from app://desk/, never from file:// (no ambient file access).
   protocol.handle('app', (req) => {
