@@ -237,7 +237,10 @@ export const outbox = sqliteTable('outbox', {
   args: text('args').notNull(),
   createdAt: integer('created_at').notNull(),
   status: text('status').notNull(),
-});
+}, (t) => [
+  // The outbox keeps every op ever made; the sync engine and the pull's rebase look only at the pending ones.
+  index('outbox_pending').on(t.status, t.seq),
+]);
 
 /**
  * Free slots per doctor-day and slot channel, kept by triggers on `slots` (migration

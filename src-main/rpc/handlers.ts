@@ -2,6 +2,7 @@ import { AppError } from '../../src-shared/rpc/errors.js';
 import { cardListLines, doctorListLines } from '../../src-shared/print/day-list-layout.js';
 import { PrinterService } from '../print/printer-service.js';
 import { renderLines } from '../print/render-ticket.js';
+import { stmt } from '../db/stmt.js';
 import { checkIn, checkInByScan, book, cancel, fulfil, move, noShow } from '../services/booking.js';
 import { dayLists } from '../services/day-lists.js';
 import { listTasks, resolveTask } from '../services/tasks.js';
@@ -18,7 +19,7 @@ import type { HandlerCtx, Handlers } from './router.js';
 /** A desk that is not enrolled: standalone, its replica is the authority. */
 const NOT_ENROLLED = (c: HandlerCtx) => ({
   enrolled: false, online: false, pending: 0, conflicts: 0,
-  openTasks: (c.env.db.sqlite.prepare("SELECT count(*) AS n FROM tasks WHERE status = 'open'").get() as { n: number }).n,
+  openTasks: (stmt(c.env.db.sqlite, "SELECT count(*) AS n FROM tasks WHERE status = 'open'").get() as { n: number }).n,
   lastSyncAt: null, lastError: null, clockOffsetMs: null,
 });
 

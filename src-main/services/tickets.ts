@@ -1,7 +1,6 @@
 import type { Ticket } from '../../src-shared/domain/appointment.js';
 import { maskNationalId } from '../../src-shared/ids/index.js';
 import { AppError } from '../../src-shared/rpc/errors.js';
-import { stmt } from '../db/stmt.js';
 import { getAppointment } from './appointment-views.js';
 import type { Env } from './env.js';
 
@@ -12,7 +11,6 @@ export function ticketFor(env: Env, appointmentId: string): Ticket {
   const doctor = env.directory.doctor(a.doctorId);
   const dep = doctor ? env.directory.departments.get(doctor.departmentId) : undefined;
   const spec = env.directory.specialties.get(a.specialtyId);
-  const issuedAt = (stmt(env.db.sqlite, 'SELECT created_at AS t FROM appointments WHERE id = ?').get(appointmentId) as { t: number }).t;
   return {
     appointmentId: a.id,
     code: a.ticketCode,
@@ -28,7 +26,7 @@ export function ticketFor(env: Env, appointmentId: string): Ticket {
     time: a.time,
     patientName: a.patientName,
     patientIdMasked: maskNationalId(a.patientNationalId),
-    issuedAt,
+    issuedAt: a.createdAt,
     status: a.status,
   };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ticket, user } from '../domain/appointment.js';
 import { id, isoDate } from '../domain/primitives.js';
-import { lang, requestChannel, role, type Role } from '../domain/enums.js';
+import { lang, requestChannel, type Role } from '../domain/enums.js';
 import { printerSettings, printerStatus } from '../print/settings.js';
 import {
   appointmentView, bookResult, dayLists, daySlot, directoryView, patientCard, patientSummary, registerView, session, slotSearchResult, syncStatusView, taskView,
@@ -111,4 +111,3 @@ export type Output<M extends Method> = z.output<Contract[M]['output']>;
 
 export const isMethod = (name: string): name is Method => Object.prototype.hasOwnProperty.call(contract, name);
 
-export { role };

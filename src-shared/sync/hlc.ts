@@ -20,29 +20,7 @@ export class Hlc {
     return Hlc.encode(this.wall, this.counter, this.node);
   }
 
-  /** Merge a clock seen on a message, so our next stamp sorts after it. */
-  receive(remote: string): void {
-    const { wall, counter } = Hlc.decode(remote);
-    const pt = this.clock();
-    if (pt > this.wall && pt > wall) {
-      this.wall = pt;
-      this.counter = 0;
-    } else if (wall > this.wall) {
-      this.wall = wall;
-      this.counter = counter + 1;
-    } else if (wall === this.wall) {
-      this.counter = Math.max(this.counter, counter) + 1;
-    } else {
-      this.counter++;
-    }
-  }
-
   static encode(wall: number, counter: number, node: string): string {
     return `${String(wall).padStart(13, '0')}-${String(counter).padStart(5, '0')}-${node}`;
-  }
-
-  static decode(s: string): { wall: number; counter: number; node: string } {
-    const [w, c, ...rest] = s.split('-');
-    return { wall: Number(w), counter: Number(c), node: rest.join('-') };
   }
 }
