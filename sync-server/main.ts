@@ -43,10 +43,13 @@ async function main(): Promise<void> {
   // Graceful shutdown: stop accepting, let requests in flight finish, then close the database.
   const stop = (signal: string) => {
     log('info', 'shutting down', { signal });
+    // Requests in flight get 5 s to finish; desks' idle keep-alive connections must not hold the exit.
+    setTimeout(() => process.exit(0), 5000).unref();
     server.close(async () => {
       await database.close();
       process.exit(0);
     });
+    (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

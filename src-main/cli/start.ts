@@ -36,6 +36,8 @@ async function main(): Promise<void> {
   const server = await listen(createHttpApp(desk.router, join(root, 'dist', 'renderer')), opts.port, opts.host);
   console.log(`Kezek desk (browser mode) — open ${server.url}  [data: ${opts.dataDir}${opts.clockStart ? `, clock from ${opts.clockStart}` : ''}]`);
   const stop = async () => {
+    // An open browser tab keeps connections alive: do not let it hold the exit past 5 s.
+    setTimeout(() => process.exit(0), 5000).unref();
     await server.close();
     await desk.close();
     process.exit(0);

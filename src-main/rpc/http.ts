@@ -63,7 +63,11 @@ export function listen(app: Hono, port: number, host = '127.0.0.1'): Promise<Run
       server = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
         resolve({
           url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${info.port}`,
-          close: () => new Promise((r) => server.close(() => r())),
+          // Idle keep-alive connections (an open browser tab) would hold close() forever: drop them.
+          close: () => new Promise((r) => {
+            server.close(() => r());
+            (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+          }),
         });
       });
       server.on('error', reject);

@@ -25,9 +25,14 @@ export class Proc {
   done(): Promise<number> {
     return new Promise((resolve) => (this.child.exitCode !== null ? resolve(this.child.exitCode) : this.child.on('exit', (c) => resolve(c ?? 0))));
   }
+  /** SIGTERM (graceful), then SIGKILL if it has not exited within 10 s. */
   kill(): Promise<void> {
-    if (this.child.exitCode !== null) return Promise.resolve();
-    return new Promise((resolve) => { this.child.on('exit', () => resolve()); this.child.kill('SIGTERM'); });
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      const hard = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+      this.child.on('exit', () => { clearTimeout(hard); resolve(); });
+      this.child.kill('SIGTERM');
+    });
   }
 }
 

@@ -103,6 +103,7 @@ test('two desks lose the server, book the same doctor\'s morning, reconnect: not
       r.close();
     }
   } finally {
+    for (const c of browser.contexts()) await c.close();
     for (const p of procs) await p.kill();
     rmSync(root, { recursive: true, force: true });
   }
