@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importDirectory, parseDirectoryFile } from './directory/import.js';
 import { createEnrollmentCode } from './auth/enrollment.js';
+import { listDevices, revokeDevice } from './auth/devices.js';
 import { connect } from './db/connect.js';
 import { createServerApp } from './http/app.js';
 import { jsonLogger } from './log.js';
@@ -11,6 +12,8 @@ import { jsonLogger } from './log.js';
  * `npm run server [-- serve]`                start the sync server
  * `npm run server -- enroll-code <orgId>`    print a one-time enrollment code for a desk
  * `npm run server -- import <file.json>`     load or update the directory (regions, organizations, doctors, schedules, patients)
+ * `npm run server -- devices <orgId>`        list an organization's enrolled devices
+ * `npm run server -- revoke-device <id>`     stop a lost or replaced PC's token working
  * Database: DATABASE_URL=postgres://… for PostgreSQL, else embedded PGlite in KEZEK_SERVER_DATA (default ./server-data).
  */
 async function main(): Promise<void> {
@@ -33,7 +36,24 @@ async function main(): Promise<void> {
     await database.close();
     return;
   }
-  if (cmd !== 'serve') throw new Error(`unknown command ${cmd} (serve | enroll-code | import)`);
+  if (cmd === 'devices') {
+    if (!args[0]) throw new Error('usage: devices <orgId>');
+    for (const d of await listDevices(database.db, args[0])) {
+      const at = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
+      console.log([d.id, d.name, `enrolled ${at(d.createdAt)}`, `last seen ${at(d.lastSeenAt)}`, `ops ${d.lastAppliedSeq}`, d.revokedAt ? `REVOKED ${at(d.revokedAt)}` : 'active'].join('\t'));
+    }
+    await database.close();
+    return;
+  }
+  if (cmd === 'revoke-device') {
+    if (!args[0]) throw new Error('usage: revoke-device <deviceId>');
+    const done = await revokeDevice(database.db, args[0], Date.now());
+    log(done ? 'info' : 'warn', done ? 'device revoked' : 'no such active device', { deviceId: args[0] });
+    await database.close();
+    if (!done) process.exitCode = 1;
+    return;
+  }
+  if (cmd !== 'serve') throw new Error(`unknown command ${cmd} (serve | enroll-code | import | devices | revoke-device)`);
   const port = Number(process.env.PORT ?? 5790);
   const host = process.env.HOST ?? '0.0.0.0';
   // KEZEK_CLOCK_START: run the server's clock from this instant (training and end-to-end tests, like the desk's --clock-start).

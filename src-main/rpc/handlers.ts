@@ -20,7 +20,7 @@ import type { HandlerCtx, Handlers } from './router.js';
 const NOT_ENROLLED = (c: HandlerCtx) => ({
   enrolled: false, online: false, pending: 0, conflicts: 0,
   openTasks: (stmt(c.env.db.sqlite, "SELECT count(*) AS n FROM tasks WHERE status = 'open'").get() as { n: number }).n,
-  lastSyncAt: null, lastError: null, clockOffsetMs: null,
+  lastSyncAt: null, lastError: null, clockOffsetMs: null, registerAgeMs: null,
 });
 
 const who = (c: HandlerCtx): Actor => {

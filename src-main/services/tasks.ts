@@ -3,7 +3,8 @@ import type { TaskView } from '../../src-shared/rpc/views.js';
 import { stmt } from '../db/stmt.js';
 import { getAppointment } from './appointment-views.js';
 import type { Actor, Env } from './env.js';
-import { auditOnly } from './journal.js';
+import type { OpArgs } from '../../src-shared/sync/protocol.js';
+import { journal } from './journal.js';
 
 /** The call list: open tasks first, newest first, with the patient's phone and the alternatives to offer. */
 export function listTasks(env: Env, status: 'open' | 'all'): TaskView[] {
@@ -17,11 +18,11 @@ export function listTasks(env: Env, status: 'open' | 'all'): TaskView[] {
   });
 }
 
-/** The outcome of the call. Recorded on this desk (and audited); sending it to the other desks comes with task sync. */
+/** The outcome of the call: recorded here at once and sent to the server, so every desk's call list agrees. */
 export function resolveTask(env: Env, actor: Actor, taskId: string, outcome: 'reached' | 'unreachable' | 'rebooked'): void {
   env.db.sqlite.transaction(() => {
     const r = stmt(env.db.sqlite, 'UPDATE tasks SET status = ? WHERE id = ?').run(outcome, taskId);
     if (r.changes !== 1) throw new AppError('not_found');
-    auditOnly(env, actor, 'task.resolve', { entity: 'task', entityId: taskId, detail: outcome });
+    journal(env, actor, { name: 'tasks.resolve', args: { taskId, outcome } satisfies OpArgs<'tasks.resolve'> }, { entity: 'task', entityId: taskId, detail: outcome });
   })();
 }

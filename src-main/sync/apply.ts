@@ -10,19 +10,22 @@ const ACTIVE = "('booked', 'arrived', 'fulfilled')";
 
 type ServerAppointment = Appointment & { syncState: 'confirmed' | 'conflict' };
 
+/** Does an op of ours that the server has not processed yet touch this row? Then the local state wins until it does. */
+const pendingHere = (db: Db, id: string): boolean => stmt(db.sqlite, "SELECT 1 FROM outbox WHERE status = 'pending' AND args LIKE ? LIMIT 1").get(`%${id}%`) !== undefined;
+
 /** Upsert one server appointment; the slot goes to whoever the server says holds it. */
 function applyAppointment(db: Db, a: ServerAppointment): void {
   const s = db.sqlite;
   // Ops of ours the server has not processed yet still win locally (they will reach it next push):
   // only the sync state is taken from the server for such rows.
-  const pendingHere = stmt(s, "SELECT 1 FROM outbox WHERE status = 'pending' AND args LIKE ? LIMIT 1").get(`%${a.id}%`) !== undefined;
+  const pending = pendingHere(db, a.id);
   const exists = stmt(s, 'SELECT 1 FROM appointments WHERE id = ?').get(a.id) !== undefined;
   const holds = ['booked', 'arrived', 'fulfilled'].includes(a.status) && a.syncState === 'confirmed';
   if (holds) {
     // A confirmed booking by the server is final: a local booking of ours on the same slot lost it.
     stmt(s, `UPDATE appointments SET sync_state = 'conflict' WHERE slot_id = ? AND id != ? AND status IN ${ACTIVE} AND sync_state != 'conflict'`).run(a.slotId, a.id);
   }
-  if (exists && pendingHere) {
+  if (exists && pending) {
     stmt(s, 'UPDATE appointments SET sync_state = ? WHERE id = ?').run(a.syncState, a.id);
   } else {
     stmt(s, `INSERT INTO appointments (id, org_id, patient_id, slot_id, doctor_id, specialty_id, date, time, start_utc, status, channel, referral_id, replaces_id,
@@ -66,8 +69,8 @@ export function applyChanges(db: Db, changes: readonly Change[]): Applied {
       case 'task': {
         const t = r as unknown as CallTask & { kind: string };
         stmt(s, `INSERT INTO tasks (id, org_id, kind, patient_id, appointment_id, reason, status, created_at, row_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET status = excluded.status, row_json = excluded.row_json`)
-          .run(t.id, '', t.kind, t.patientId ?? '', t.appointmentId ?? null, t.reason ?? '', t.status, t.createdAt, JSON.stringify(r));
+            ON CONFLICT(id) DO UPDATE SET status = CASE WHEN ? THEN tasks.status ELSE excluded.status END, row_json = excluded.row_json`)
+          .run(t.id, '', t.kind, t.patientId ?? '', t.appointmentId ?? null, t.reason ?? '', t.status, t.createdAt, JSON.stringify(r), pendingHere(db, t.id) ? 1 : 0);
         out.tasks++;
         break;
       }
@@ -132,6 +135,9 @@ export function applyChanges(db: Db, changes: readonly Change[]): Applied {
             ON CONFLICT(id) DO UPDATE SET valid_until = excluded.valid_until`).run(x.id, x.patientId, x.specialtyId, x.issuedByDoctorId, x.issuedAt, x.validUntil, x.usedByAppointmentId);
         break;
       }
+      case 'register_stamp':
+        stmt(s, "INSERT INTO meta (key, value) VALUES ('register_imported_at', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(String((r as { importedAt: number }).importedAt));
+        break;
       default: break; // register entries of other desks, future entities: not needed on this desk yet
     }
   }

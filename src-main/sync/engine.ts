@@ -14,6 +14,8 @@ export interface SyncStatus {
   lastError: string | null;
   /** Server time minus this desk's clock, from the last answer (a wrong desk clock shows here). */
   clockOffsetMs: number | null;
+  /** How long ago the server last imported the attached-patient register (shown on the desk). */
+  registerAgeMs: number | null;
 }
 
 const meta = (db: Db, key: string) => (stmt(db.sqlite, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
@@ -138,6 +140,7 @@ export class SyncEngine {
       lastSyncAt: last ? Number(last) : null,
       lastError: this.lastError,
       clockOffsetMs: this.clockOffsetMs,
+      registerAgeMs: meta(this.db, 'register_imported_at') === null ? null : this.clock() - Number(meta(this.db, 'register_imported_at')),
     };
   }
 }

@@ -85,6 +85,7 @@ export const ru = {
     dayLists: 'Списки на день', cardsToPull: 'Карты к выдаче', doctorLists: 'Списки врачей', printThermal: 'Печать на принтер талонов',
     birthYear: 'Год рождения', listSent: 'Список отправлен на принтер',
     syncOnline: 'В сети', syncOffline2: 'Нет связи с сервером — работаем автономно', syncPending: 'к отправке: {{n}}', syncConflicts: 'конфликты: {{n}}',
+    syncRevoked: 'Доступ этого ПК к серверу отозван — обратитесь к ИТ-специалисту для повторной регистрации', registerAge: 'реестр прикреплённых: {{days}} дн.', registerAgeToday: 'реестр прикреплённых: сегодня',
     syncLast: 'синхронизация {{time}}', syncNever: 'ещё не было связи', clockSkew: 'Часы этого ПК расходятся с сервером на {{min}} мин — проверьте время',
     callList: 'Обзвон', callListEmpty: 'Звонить некому', lostBooking: 'Запись не подтверждена: время досталось другому', rebookAt: 'Записать: {{when}}',
     reached: 'Дозвонились', unreachable: 'Не дозвонились', rebooked: 'Перезаписан', quarantined: 'Операция не принята сервером — нужна проверка',

@@ -102,6 +102,8 @@ export const syncStatusView = z.object({
   lastSyncAt: instant.nullable(),
   lastError: z.string().nullable(),
   clockOffsetMs: z.number().nullable(),
+  /** How long ago the server last imported the attached-patient register (desk clock). */
+  registerAgeMs: z.number().nullable(),
 });
 export type SyncStatusView = z.infer<typeof syncStatusView>;
 

@@ -57,6 +57,8 @@ export async function importDirectory(db: ServerDb, file: DirectoryFile, now: nu
           await tx.insert(changeLog).values(batch.map((row) => ({ orgId, entity, entityId: row.id, op: 'put', row, at: now })));
         }
       }
+      // Desks show how old their attached-patient register is: the time of the last import, changed or not.
+      await tx.insert(changeLog).values({ orgId, entity: 'register_stamp', entityId: orgId, op: 'put', row: { importedAt: now, patients: o.patients.length }, at: now });
     });
   }
   return report;

@@ -77,6 +77,23 @@ function transition(name: 'appointments.cancel' | 'appointments.checkIn' | 'appo
   };
 }
 
+/**
+ * A call's outcome from any desk. Tasks are never deleted; the latest outcome in
+ * server order stands (a patient unreachable at 10:00 may be rebooked at 11:00),
+ * and every outcome is kept in the task's history.
+ */
+async function resolveTask(ctx: OpContext, args: unknown): Promise<Outcome> {
+  const parsed = opArgs['tasks.resolve'].safeParse(args);
+  if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
+  const [cur] = await ctx.tx.select().from(tasks).where(and(eq(tasks.id, parsed.data.taskId), eq(tasks.orgId, ctx.orgId)));
+  if (!cur) return { status: 'rejected', detail: 'unknown_task' };
+  const old = cur.row as { history?: unknown[] };
+  const row = { ...old, status: parsed.data.outcome, history: [...(old.history ?? []), { outcome: parsed.data.outcome, at: ctx.now, deviceId: ctx.deviceId }] };
+  const seq = await logChange(ctx, 'task', cur.id, 'put', row);
+  await ctx.tx.update(tasks).set({ status: parsed.data.outcome, row, serverSeq: seq }).where(eq(tasks.id, cur.id));
+  return { status: 'applied', detail: parsed.data.outcome };
+}
+
 /** R15: a refusal recorded at a desk joins the organization's register of requests. */
 async function refuse(ctx: OpContext, args: unknown): Promise<Outcome> {
   const parsed = opArgs['register.refuse'].safeParse(args);
@@ -89,6 +106,7 @@ async function refuse(ctx: OpContext, args: unknown): Promise<Outcome> {
 
 export const MUTATORS: Record<OpName, (ctx: OpContext, args: unknown) => Promise<Outcome>> = {
   'register.refuse': refuse,
+  'tasks.resolve': resolveTask,
   'appointments.book': book,
   'appointments.cancel': transition('appointments.cancel', 'booked', 'cancelled'),
   'appointments.checkIn': transition('appointments.checkIn', 'booked', 'arrived'),

@@ -2,7 +2,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Appointment } from '../../src-shared/domain/appointment.js';
 import { SYNC_SCHEMA_VERSION } from '../../src-shared/sync/protocol.js';
 import { createEnrollmentCode } from '../../sync-server/auth/enrollment.js';
-import { organizations, orgRows } from '../../sync-server/db/schema.js';
+import { eq } from 'drizzle-orm';
+import { listDevices, revokeDevice } from '../../sync-server/auth/devices.js';
+import { devices, opResults, organizations, orgRows } from '../../sync-server/db/schema.js';
 import { Backends, startServer, type Backend } from '../support/server.js';
 
 const backends = new Backends();
@@ -107,6 +109,24 @@ describe.each<Backend>(['pglite', 'postgres'])('push and pull on %s', (kind) => 
     expect((await s.push(a, [])).status).toBe(400);
     const bad = await fetch(`${s.server.url}/sync/push`, { method: 'POST', headers: { authorization: `Bearer ${a}` }, body: 'not json' });
     expect(bad.status).toBe(400);
+    await s.close();
+  });
+
+  it('a revoked device (issue 3, bad input) gets 401 on push and pull, nothing it sends is applied, the other desks carry on', async () => {
+    const s = await setup();
+    const lost = await s.enrollDesk('org-a');
+    const other = await s.enrollDesk('org-a');
+    await s.push(lost, [{ seq: 1, name: 'appointments.book', args: { appointment: appointment('10:40'), preventive: false } }]);
+    const [row] = await s.database.db.select().from(devices).where(eq(devices.lastAppliedSeq, 1));
+    expect(await revokeDevice(s.database.db, row!.id, NOW)).toBe(true);
+    expect(await revokeDevice(s.database.db, row!.id, NOW)).toBe(false);
+    const after = await s.push(lost, [{ seq: 2, name: 'appointments.book', args: { appointment: appointment('11:40'), preventive: false } }]);
+    expect(after).toMatchObject({ status: 401, json: { error: { code: 'unauthenticated' } } });
+    expect((await fetch(`${s.server.url}/sync/pull?cursor=0`, { headers: { authorization: `Bearer ${lost}` } })).status).toBe(401);
+    expect(await s.database.db.$count(opResults)).toBe(1);
+    const ok = await s.push(other, [{ seq: 1, name: 'appointments.book', args: { appointment: appointment('11:40'), preventive: false } }]);
+    expect(ok.json.results[0]).toMatchObject({ status: 'applied' });
+    expect((await listDevices(s.database.db, 'org-a')).map((d) => d.revokedAt !== null)).toEqual([true, false]);
     await s.close();
   });
 

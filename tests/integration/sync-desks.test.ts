@@ -100,6 +100,11 @@ describe('two desks, one server, an outage', () => {
     await b.call('tasks.resolve', { taskId: task!.id, outcome: 'rebooked' });
     await b.desk.sync!.syncOnce();
     expect(b.desk.env.db.sqlite.prepare('SELECT sync_state AS st FROM appointments WHERE id = ?').get(re.appointment.id)).toEqual({ st: 'confirmed' });
+    // The outcome reaches the other desk: its call list no longer shows the task as open.
+    await a.desk.sync!.syncOnce();
+    expect(await a.call('tasks.list', {})).toEqual([]);
+    expect((await a.call('tasks.list', { status: 'all' }))[0]).toMatchObject({ id: task!.id, status: 'rebooked' });
+    expect(a.desk.sync!.status()).toMatchObject({ openTasks: 0, registerAgeMs: 0 });
     await a.desk.close();
     await b.desk.close();
   });

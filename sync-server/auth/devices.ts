@@ -1,0 +1,21 @@
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import type { ServerDb } from '../db/connect.js';
+import { devices } from '../db/schema.js';
+
+export interface DeviceInfo { id: string; name: string; createdAt: number; lastSeenAt: number | null; revokedAt: number | null; lastAppliedSeq: number }
+
+/** An organization's enrolled devices, for the IT installer (`npm run server -- devices <org>`). */
+export async function listDevices(db: ServerDb, orgId: string): Promise<DeviceInfo[]> {
+  return db.select({ id: devices.id, name: devices.name, createdAt: devices.createdAt, lastSeenAt: devices.lastSeenAt, revokedAt: devices.revokedAt, lastAppliedSeq: devices.lastAppliedSeq })
+    .from(devices).where(eq(devices.orgId, orgId)).orderBy(asc(devices.createdAt));
+}
+
+/**
+ * A lost, stolen or replaced PC: its token stops working at once (every later
+ * request gets 401 and changes nothing). Returns false when there was no such
+ * active device. Ops it never uploaded cannot arrive any more — say so to the clinic.
+ */
+export async function revokeDevice(db: ServerDb, deviceId: string, now: number): Promise<boolean> {
+  const r = await db.update(devices).set({ revokedAt: now }).where(and(eq(devices.id, deviceId), isNull(devices.revokedAt))).returning({ id: devices.id });
+  return r.length === 1;
+}
