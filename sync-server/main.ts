@@ -10,7 +10,7 @@ import { jsonLogger } from './log.js';
 
 /**
  * `npm run server [-- serve]`                start the sync server
- * `npm run server -- enroll-code <orgId>`    print a one-time enrollment code for a desk
+ * `npm run server -- enroll-code <orgId> [hours] [--cabinet <doctorId>]`  print a one-time enrollment code for a desk (or a doctor's cabinet PC)
  * `npm run server -- import <file.json>`     load or update the directory (regions, organizations, doctors, schedules, patients)
  * `npm run server -- devices <orgId>`        list an organization's enrolled devices
  * `npm run server -- revoke-device <id>`     stop a lost or replaced PC's token working
@@ -21,9 +21,11 @@ async function main(): Promise<void> {
   const log = jsonLogger();
   const database = await connect({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.KEZEK_SERVER_DATA ?? join(process.cwd(), 'server-data') });
   if (cmd === 'enroll-code') {
-    const orgId = args[0];
-    if (!orgId) throw new Error('usage: enroll-code <orgId> [hours]');
-    const code = await createEnrollmentCode(database.db, orgId, Date.now(), Number(args[1] ?? 72));
+    const cabinetAt = args.indexOf('--cabinet');
+    const doctorId = cabinetAt >= 0 ? args[cabinetAt + 1] : undefined;
+    const [orgId, hours] = args.filter((_, i) => cabinetAt < 0 || (i !== cabinetAt && i !== cabinetAt + 1));
+    if (!orgId || (cabinetAt >= 0 && !doctorId)) throw new Error('usage: enroll-code <orgId> [hours] [--cabinet <doctorId>]');
+    const code = await createEnrollmentCode(database.db, orgId, Date.now(), Number(hours ?? 72), doctorId ? { kind: 'cabinet', doctorId } : { kind: 'desk' });
     console.log(code);
     await database.close();
     return;

@@ -38,5 +38,13 @@ export interface PolicyProfile {
   maxInternetShare: number;
   /** Which request channels may take a slot reserved for a slot channel (R7, R13, R21). */
   slotAccess: Record<SlotChannel, readonly RequestChannel[]>;
+  /**
+   * Offline guarantees (issue 3; research/sync.md §6.6): while online the server
+   * leases each desk a share of every doctor's registry slots over the next
+   * working days, and each doctor's cabinet PC that doctor's repeat-visit slots.
+   * Offline, a booking inside a valid lease is guaranteed; outside it, tentative
+   * or refused. A lease is reclaimed only after expiry plus grace.
+   */
+  leases: { deskShare: number; windowWorkingDays: number; ttlMs: number; graceMs: number; offlineOutsideLease: 'tentative' | 'refuse' };
   sources: Record<string, string>;
 }

@@ -9,7 +9,8 @@ export const MAX_PUSH_OPS = 500;
 
 /** The arguments of each op a desk can push, as the server will check them. */
 export const opArgs = {
-  'appointments.book': z.object({ appointment, preventive: z.boolean() }),
+  // mode/leaseEpoch arrived after version 1 went out: optional, so older desks' ops still parse.
+  'appointments.book': z.object({ appointment, preventive: z.boolean(), mode: z.enum(['local', 'online', 'guaranteed', 'tentative']).optional(), leaseEpoch: z.number().int().nullable().optional() }),
   'appointments.cancel': z.object({ appointmentId: id, channel: requestChannel }),
   'appointments.checkIn': z.object({ appointmentId: id, liveQueue: z.boolean() }),
   'appointments.noShow': z.object({ appointmentId: id }),
@@ -67,3 +68,7 @@ export const pullResponse = z.object({
   serverTime: z.number(),
 });
 export type PullResponse = z.infer<typeof pullResponse>;
+
+/** The answer to a lease renewal; the leases themselves arrive through pull like every other row. */
+export const leaseResponse = z.object({ expiresAt: z.number(), held: z.number().int(), granted: z.number().int(), released: z.number().int() });
+export type LeaseResponse = z.infer<typeof leaseResponse>;

@@ -1,6 +1,8 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { ServerDb } from '../db/connect.js';
 import { devices } from '../db/schema.js';
+import { lockOrg } from '../sync/context.js';
+import { dropLeases } from '../sync/leases.js';
 
 export interface DeviceInfo { id: string; name: string; createdAt: number; lastSeenAt: number | null; revokedAt: number | null; lastAppliedSeq: number }
 
@@ -14,8 +16,17 @@ export async function listDevices(db: ServerDb, orgId: string): Promise<DeviceIn
  * A lost, stolen or replaced PC: its token stops working at once (every later
  * request gets 401 and changes nothing). Returns false when there was no such
  * active device. Ops it never uploaded cannot arrive any more — say so to the clinic.
+ * Its leases are dropped with it: nobody can use them offline any more.
  */
 export async function revokeDevice(db: ServerDb, deviceId: string, now: number): Promise<boolean> {
-  const r = await db.update(devices).set({ revokedAt: now }).where(and(eq(devices.id, deviceId), isNull(devices.revokedAt))).returning({ id: devices.id });
-  return r.length === 1;
+  return db.transaction(async (tx) => {
+    const [d] = await tx.select({ orgId: devices.orgId }).from(devices).where(eq(devices.id, deviceId));
+    if (!d) return false;
+    // The organization's lock first, as a push takes it, so the two never wait on each other in a circle.
+    await lockOrg(tx, d.orgId);
+    const r = await tx.update(devices).set({ revokedAt: now }).where(and(eq(devices.id, deviceId), isNull(devices.revokedAt))).returning({ orgId: devices.orgId });
+    if (r.length !== 1) return false;
+    await dropLeases(tx, r[0]!.orgId, deviceId, now);
+    return true;
+  });
 }

@@ -1,21 +1,31 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { ServerDb } from '../db/connect.js';
-import { devices, enrollmentCodes, organizations } from '../db/schema.js';
+import { devices, enrollmentCodes, organizations, orgRows } from '../db/schema.js';
 import { newDeviceToken, newEnrollmentCode, normalizeCode, sha256 } from './tokens.js';
 
 export class EnrollError extends Error {
-  constructor(readonly code: 'enrollment_code_invalid' | 'unknown_organization') {
+  constructor(readonly code: 'enrollment_code_invalid' | 'unknown_organization' | 'unknown_doctor') {
     super(code);
   }
 }
 
 /** An IT installer's one-time code for one organization (default: valid 72 hours). */
-export async function createEnrollmentCode(db: ServerDb, orgId: string, now: number, validHours = 72): Promise<string> {
+/** A front desk, or a doctor's cabinet PC (which leases that doctor's repeat-visit slots). */
+export type EnrollAs = { kind: 'desk' } | { kind: 'cabinet'; doctorId: string };
+
+export async function createEnrollmentCode(db: ServerDb, orgId: string, now: number, validHours = 72, as: EnrollAs = { kind: 'desk' }): Promise<string> {
   const org = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId));
   if (org.length === 0) throw new EnrollError('unknown_organization');
+  if (as.kind === 'cabinet') {
+    const doctor = await db.select({ id: orgRows.id }).from(orgRows).where(and(eq(orgRows.orgId, orgId), eq(orgRows.entity, 'doctor'), eq(orgRows.id, as.doctorId)));
+    if (doctor.length === 0) throw new EnrollError('unknown_doctor');
+  }
   const code = newEnrollmentCode();
-  await db.insert(enrollmentCodes).values({ codeHash: sha256(normalizeCode(code)), orgId, createdAt: now, expiresAt: now + validHours * 3_600_000 });
+  await db.insert(enrollmentCodes).values({
+    codeHash: sha256(normalizeCode(code)), orgId, createdAt: now, expiresAt: now + validHours * 3_600_000,
+    deviceKind: as.kind, doctorId: as.kind === 'cabinet' ? as.doctorId : null,
+  });
   return code;
 }
 
@@ -31,10 +41,10 @@ export async function enroll(db: ServerDb, code: string, deviceName: string, now
     const used = await tx.update(enrollmentCodes)
       .set({ usedAt: now, usedByDevice: deviceId })
       .where(and(eq(enrollmentCodes.codeHash, sha256(normalizeCode(code))), isNull(enrollmentCodes.usedAt), gt(enrollmentCodes.expiresAt, now)))
-      .returning({ orgId: enrollmentCodes.orgId });
+      .returning({ orgId: enrollmentCodes.orgId, kind: enrollmentCodes.deviceKind, doctorId: enrollmentCodes.doctorId });
     if (used.length !== 1) throw new EnrollError('enrollment_code_invalid');
-    const orgId = used[0]!.orgId;
-    await tx.insert(devices).values({ id: deviceId, orgId, name: deviceName, tokenHash: sha256(token), createdAt: now });
+    const { orgId, kind, doctorId } = used[0]!;
+    await tx.insert(devices).values({ id: deviceId, orgId, name: deviceName, tokenHash: sha256(token), createdAt: now, kind, doctorId });
     return { deviceId, token, orgId };
   });
 }

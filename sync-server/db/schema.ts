@@ -51,6 +51,9 @@ export const devices = pgTable('devices', {
   lastAppliedSeq: integer('last_applied_seq').notNull().default(0),
   lastSeenAt: ms('last_seen_at'),
   clockSuspect: boolean('clock_suspect').notNull().default(false),
+  /** `desk` (a registry front desk) or `cabinet` (a doctor's PC: leases that doctor's repeat-visit slots). */
+  kind: text('kind').notNull().default('desk'),
+  doctorId: text('doctor_id'),
 }, (t) => [uniqueIndex('devices_token').on(t.tokenHash)]);
 
 export const enrollmentCodes = pgTable('enrollment_codes', {
@@ -60,7 +63,30 @@ export const enrollmentCodes = pgTable('enrollment_codes', {
   expiresAt: ms('expires_at').notNull(),
   usedAt: ms('used_at'),
   usedByDevice: text('used_by_device'),
+  deviceKind: text('device_kind').notNull().default('desk'),
+  doctorId: text('doctor_id'),
 });
+
+/** A device's leases share one expiry, renewed while it is online (one row per device). */
+export const leaseSets = pgTable('lease_sets', {
+  deviceId: text('device_id').primaryKey(),
+  orgId: text('org_id').notNull(),
+  expiresAt: ms('expires_at').notNull(),
+  /** expires_at + the clinic's grace: until then nobody else may be granted or book these slots. */
+  reclaimAfter: ms('reclaim_after').notNull(),
+});
+
+/**
+ * At most one lease per slot (the primary key). `epoch` is the change-log
+ * sequence of the grant: a booking citing it is honoured while the row still
+ * carries it. A slot whose holder is past expiry + grace may be granted again.
+ */
+export const slotLeases = pgTable('slot_leases', {
+  orgId: text('org_id').notNull(),
+  slotId: text('slot_id').notNull(),
+  deviceId: text('device_id').notNull(),
+  epoch: ms('epoch').notNull(),
+}, (t) => [primaryKey({ columns: [t.orgId, t.slotId] }), index('slot_leases_device').on(t.deviceId)]);
 
 /** The server's copy of bookings; a booking that lost its slot stays, as `sync_state = 'conflict'`. */
 export const appointments = pgTable('appointments', {

@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import { pushRequest } from '../../src-shared/sync/protocol.js';
 import { push } from '../sync/push.js';
 import { pull } from '../sync/pull.js';
+import { renewLeases } from '../sync/leases.js';
 
 export interface ServerDeps { database: Database; clock: () => number; log: Logger }
 type Device = { id: string; orgId: string; name: string };
@@ -79,6 +80,8 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
     }
     return c.json(await push(db, device, parsed.data.schemaVersion, parsed.data.ops, clock, log));
   });
+
+  app.post('/sync/leases', async (c) => c.json(await renewLeases(db, c.get('device'), clock())));
 
   app.get('/sync/pull', async (c) => {
     const q = pullQuery.safeParse({ cursor: c.req.query('cursor') ?? '0', limit: c.req.query('limit') ?? '1000' });

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { ServerDb } from '../db/connect.js';
-import { changeLog } from '../db/schema.js';
+import { and, eq } from 'drizzle-orm';
+import { changeLog, orgRows } from '../db/schema.js';
 
 /** A transaction of the server's drizzle database (either driver). */
 export type Tx = Parameters<Parameters<ServerDb['transaction']>[0]>[0];
@@ -21,4 +22,10 @@ export async function lockOrg(tx: Tx, orgId: string): Promise<void> {
 export async function logChange(ctx: OpContext, entity: string, id: string, op: 'put' | 'remove', row: unknown): Promise<number> {
   const [r] = await ctx.tx.insert(changeLog).values({ orgId: ctx.orgId, entity, entityId: id, op, row: row as object, at: ctx.now }).returning({ seq: changeLog.seq });
   return r!.seq;
+}
+
+/** An organization's directory rows of one kind (doctors, templates, exceptions…). */
+export async function orgRowsOf<T>(tx: Tx, orgId: string, entity: string): Promise<T[]> {
+  const rows = await tx.select({ row: orgRows.row }).from(orgRows).where(and(eq(orgRows.orgId, orgId), eq(orgRows.entity, entity)));
+  return rows.map((r) => r.row as T);
 }

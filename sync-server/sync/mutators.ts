@@ -6,16 +6,11 @@ import { getProfile } from '../../src-shared/policy/profiles.js';
 import { suggestAlternatives } from '../../src-shared/slots/alternatives.js';
 import { opArgs, type OpName } from '../../src-shared/sync/protocol.js';
 import { appointments, orgRows, organizations, tasks } from '../db/schema.js';
-import { logChange, type OpContext } from './context.js';
+import { logChange, orgRowsOf, type OpContext } from './context.js';
 
 export type Outcome = { status: 'applied' | 'conflict' | 'rejected'; detail: string };
 
 const ACTIVE = ['booked', 'arrived', 'fulfilled'];
-
-async function orgRowsOf<T>(ctx: OpContext, entity: string): Promise<T[]> {
-  const rows = await ctx.tx.select({ row: orgRows.row }).from(orgRows).where(and(eq(orgRows.orgId, ctx.orgId), eq(orgRows.entity, entity)));
-  return rows.map((r) => r.row as T);
-}
 
 /** The appointment and its change-log entry in one statement (one round trip on the hot path). */
 async function putAppointment(ctx: OpContext, a: Appointment, syncState: 'confirmed' | 'conflict'): Promise<void> {
@@ -30,9 +25,9 @@ async function conflictTask(ctx: OpContext, a: Appointment, reason: string): Pro
     .where(and(eq(appointments.orgId, ctx.orgId), eq(appointments.syncState, 'confirmed'), inArray(appointments.status, ACTIVE)));
   const alternatives = org ? suggestAlternatives({
     lost: { doctorId: a.doctorId, date: a.date, startUtc: a.startUtc },
-    doctors: await orgRowsOf<Doctor>(ctx, 'doctor'),
-    templates: await orgRowsOf<ScheduleTemplate>(ctx, 'template'),
-    exceptions: await orgRowsOf<ScheduleException>(ctx, 'exception'),
+    doctors: await orgRowsOf<Doctor>(ctx.tx, ctx.orgId, 'doctor'),
+    templates: await orgRowsOf<ScheduleTemplate>(ctx.tx, ctx.orgId, 'template'),
+    exceptions: await orgRowsOf<ScheduleException>(ctx.tx, ctx.orgId, 'exception'),
     profile: getProfile(org.profileId),
     timezone: org.timezone,
     taken: new Set(taken.map((t) => t.slotId)),
@@ -49,14 +44,16 @@ async function book(ctx: OpContext, args: unknown): Promise<Outcome> {
   if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
   const a = parsed.data.appointment;
   if (a.orgId !== ctx.orgId) return { status: 'rejected', detail: 'wrong_org' };
-  // One query: is this booking already known, and who holds its slot? The organization is locked
-  // (lockOrg), so this check and the insert cannot race; the partial unique index stands behind it all the same.
-  const state = ((await ctx.tx.execute(sql`SELECT kezek_slot_state(${ctx.orgId}, ${a.id}, ${a.slotId}) AS s`)) as unknown as { rows: Array<{ s: string }> }).rows[0]!.s;
+  // One query: is this booking already known, who holds its slot, who holds its lease? The organization
+  // is locked (kezek_position), so this check and the insert cannot race; the partial unique index stands behind it all the same.
+  const state = ((await ctx.tx.execute(sql`SELECT kezek_slot_state(${ctx.orgId}, ${a.id}, ${a.slotId}, ${ctx.deviceId}, ${ctx.now}) AS s`)) as unknown as { rows: Array<{ s: string }> }).rows[0]!.s;
   if (state === 'known') return { status: 'applied', detail: 'already_known' };
-  if (state === 'taken') {
+  if (state === 'taken' || state === 'leased') {
+    // A booking made under a lease that did not hold is a lease_lost conflict: never a silent loss.
+    const reason = parsed.data.leaseEpoch != null ? 'lease_lost' : state === 'taken' ? 'slot_taken' : 'slot_leased';
     await putAppointment(ctx, a, 'conflict');
-    await conflictTask(ctx, a, 'slot_taken');
-    return { status: 'conflict', detail: 'slot_taken' };
+    await conflictTask(ctx, a, reason);
+    return { status: 'conflict', detail: reason };
   }
   await putAppointment(ctx, a, 'confirmed');
   return { status: 'applied', detail: 'confirmed' };

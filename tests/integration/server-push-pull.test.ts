@@ -1,54 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Appointment } from '../../src-shared/domain/appointment.js';
-import { SYNC_SCHEMA_VERSION } from '../../src-shared/sync/protocol.js';
-import { createEnrollmentCode } from '../../sync-server/auth/enrollment.js';
 import { eq } from 'drizzle-orm';
 import { listDevices, revokeDevice } from '../../sync-server/auth/devices.js';
-import { devices, opResults, organizations, orgRows } from '../../sync-server/db/schema.js';
-import { Backends, startServer, type Backend } from '../support/server.js';
+import { devices, opResults } from '../../sync-server/db/schema.js';
+import { Backends, type Backend } from '../support/server.js';
+import { appointment, NOW, syncFixture } from '../support/sync-fixture.js';
 
 const backends = new Backends();
 afterAll(() => backends.stop());
 
-const NOW = Date.parse('2026-11-23T03:00:00Z');
-const week = [{ from: '08:00', to: '12:00', channel: 'registry' }];
-const doctor = (id: string) => ({ id, orgId: 'org-a', departmentId: 'gsv', specialtyId: 'family', cabinetId: 'c1', fullName: id, active: true });
-const template = (doctorId: string) => ({ id: `t-${doctorId}`, doctorId, validFrom: '2026-01-01', validTo: null, slotMinutes: 20, week: { '1': week, '2': week, '3': week, '4': week, '5': week } });
-
-let apptN = 0;
-const appointment = (slotTime: string, doctorId = 'doc-1', orgId = 'org-a'): Appointment => ({
-  id: `appt-${++apptN}`, orgId, patientId: `pat-${apptN}`, slotId: `${doctorId}@2026-11-24T${slotTime}`, doctorId, specialtyId: 'family',
-  date: '2026-11-24', time: slotTime, startUtc: Date.parse(`2026-11-24T${slotTime}:00+06:00`), status: 'booked', channel: 'registry',
-  referralId: null, replacesId: null, ticketCode: `T${String(apptN).padStart(6, '0')}`, queueNumber: 1, liveQueue: false,
-  createdAt: NOW, createdBy: 'u', deviceId: 'd',
-});
-
 describe.each<Backend>(['pglite', 'postgres'])('push and pull on %s', (kind) => {
-  const setup = async () => {
-    if (!(await backends.available(kind))) throw new Error(`${kind} unavailable: install PostgreSQL 15 binaries`);
-    const database = await backends.database(kind);
-    await database.db.insert(organizations).values([
-      { id: 'org-a', regionId: 'r', name: 'A', address: '', phone: '', profileId: 'KG', timezone: 'Asia/Bishkek' },
-      { id: 'org-b', regionId: 'r', name: 'B', address: '', phone: '', profileId: 'KG', timezone: 'Asia/Bishkek' },
-    ]);
-    await database.db.insert(orgRows).values([
-      ...['doc-1', 'doc-2'].map((d) => ({ orgId: 'org-a', entity: 'doctor', id: d, row: doctor(d) })),
-      ...['doc-1', 'doc-2'].map((d) => ({ orgId: 'org-a', entity: 'template', id: `t-${d}`, row: template(d) })),
-    ]);
-    const server = await startServer(database, { clock: () => NOW });
-    const enrollDesk = async (org: string) => {
-      const code = await createEnrollmentCode(database.db, org, NOW);
-      const r = await fetch(`${server.url}/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: 'desk' }) });
-      return ((await r.json()) as { token: string }).token;
-    };
-    const push = async (token: string, ops: Array<{ seq: number; name: string; args: unknown }>, schemaVersion = SYNC_SCHEMA_VERSION) => {
-      const res = await fetch(`${server.url}/sync/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ schemaVersion, ops: ops.map((o) => ({ ...o, opId: `${token.slice(0, 6)}-${o.seq}`, hlc: `${NOW}-00000-x` })) }) });
-      return { status: res.status, json: (await res.json()) as any };
-    };
-    const pull = async (token: string, cursor = 0) => (await (await fetch(`${server.url}/sync/pull?cursor=${cursor}`, { headers: { authorization: `Bearer ${token}` } })).json()) as any;
-    return { database, server, enrollDesk, push, pull, close: async () => { await server.close(); await database.close(); } };
-  };
+  const setup = () => syncFixture(backends, kind);
 
   it('two desks book the same slot offline: one wins, the other is kept as a conflict with a call task and alternatives', async () => {
     const s = await setup();

@@ -1,0 +1,108 @@
+import type { SlotChannel } from '../domain/enums.js';
+import type { PolicyProfile } from '../policy/types.js';
+import { addDays } from '../time/dates.js';
+import { isWorkingDay } from '../time/working-days.js';
+
+/**
+ * Slot leases (research/sync.md §6.6, escrow): the only source of offline
+ * guarantees. The server plans them (planLeases) in one locked transaction;
+ * the desk decides a booking's mode from them (bookingMode). Both are pure.
+ */
+
+export type DeviceKind = 'desk' | 'cabinet';
+export interface LeaseCandidate { slotId: string; doctorId: string; date: string; channel: SlotChannel }
+/** Who holds a slot's lease, and whether that lease may still be used (not past expiry + grace). */
+export interface LeaseHolder { deviceId: string; live: boolean }
+
+/** Today and the next working days a lease covers. */
+export function leaseWindow(profile: PolicyProfile, today: string): string[] {
+  const dates = [today];
+  let d = today;
+  for (let working = 0; working < profile.leases.windowWorkingDays && dates.length < 31;) {
+    d = addDays(d, 1);
+    dates.push(d);
+    if (isWorkingDay(profile, d)) working++;
+  }
+  return dates;
+}
+
+/** Spread `n` picks over a list, so a desk's share covers the morning and the afternoon. */
+function spread<T>(list: readonly T[], n: number): T[] {
+  if (n >= list.length) return [...list];
+  const out: T[] = [];
+  for (let i = 0; i < n; i++) out.push(list[Math.floor((i * list.length) / n)]!);
+  return out;
+}
+
+/**
+ * What one device should hold after this renewal. A desk gets
+ * floor(registry slots × share ÷ live desks) of each doctor-day; a cabinet gets
+ * its doctor's free repeat-visit slots. Only free slots are granted, never one
+ * another device may still use; a desk over its share (another desk came back)
+ * gives the excess back itself — the holder agreeing is what makes it safe.
+ * Leases on booked or no-longer-offered slots are released.
+ */
+export function planLeases(i: {
+  device: { id: string; kind: DeviceKind; doctorId: string | null };
+  /** Future, unblocked slots of the window, in time order. */
+  candidates: readonly LeaseCandidate[];
+  taken: ReadonlySet<string>;
+  holders: ReadonlyMap<string, LeaseHolder>;
+  /** Live desks other than this one. */
+  otherDesks: number;
+  share: number;
+}): { grant: string[]; release: string[] } {
+  const mineNow = new Set([...i.holders].filter(([, h]) => h.deviceId === i.device.id).map(([slot]) => slot));
+  const wanted = i.device.kind === 'cabinet'
+    ? i.candidates.filter((c) => c.channel === 'doctor' && c.doctorId === i.device.doctorId)
+    : i.candidates.filter((c) => c.channel === 'registry');
+  const keep = new Set<string>();
+  const grant: string[] = [];
+  const groups = new Map<string, LeaseCandidate[]>();
+  for (const c of wanted) {
+    const key = `${c.doctorId}|${c.date}`;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(c);
+  }
+  for (const group of groups.values()) {
+    const target = i.device.kind === 'cabinet' ? group.length : Math.floor((group.length * i.share) / (i.otherDesks + 1));
+    const free = group.filter((c) => !i.taken.has(c.slotId));
+    const held = free.filter((c) => mineNow.has(c.slotId));
+    for (const c of held.slice(0, target)) keep.add(c.slotId);
+    const open = free.filter((c) => !mineNow.has(c.slotId) && !i.holders.get(c.slotId)?.live);
+    for (const c of spread(open, Math.max(0, target - held.length))) grant.push(c.slotId);
+  }
+  return { grant, release: [...mineNow].filter((s) => !keep.has(s)) };
+}
+
+/** How far before the server's expiry a desk stops trusting its lease (its clock estimate may be off a little). */
+export const LEASE_SAFETY_MS = 5 * 60_000;
+
+export type BookingMode = 'local' | 'online' | 'guaranteed' | 'tentative';
+
+/**
+ * The mode of a new booking on an enrolled desk. Guaranteed only inside this
+ * device's lease while the lease is valid by the server's clock as the desk
+ * estimates it (and the desk clock has not gone backwards); a slot another
+ * device may still use offline is refused; anything else goes to the server at
+ * once when online, else is tentative or refused as the clinic decides.
+ */
+export function bookingMode(i: {
+  me: string;
+  lease: { deviceId: string; epoch: number } | null;
+  /** Expiry of the holder's lease set (server time), if known. */
+  holderExpiresAt: number | null;
+  serverNow: number;
+  clockWentBack: boolean;
+  online: boolean;
+  profile: PolicyProfile;
+}): { ok: true; mode: BookingMode; leaseEpoch: number | null } | { ok: false; code: 'slot_reserved' | 'offline_not_leased' } {
+  const { lease, holderExpiresAt, serverNow } = i;
+  if (lease && lease.deviceId === i.me) {
+    if (!i.clockWentBack && holderExpiresAt !== null && serverNow < holderExpiresAt - LEASE_SAFETY_MS) return { ok: true, mode: 'guaranteed', leaseEpoch: lease.epoch };
+  } else if (lease && (holderExpiresAt === null || serverNow < holderExpiresAt + i.profile.leases.graceMs)) {
+    return { ok: false, code: 'slot_reserved' };
+  }
+  if (i.online) return { ok: true, mode: 'online', leaseEpoch: null };
+  return i.profile.leases.offlineOutsideLease === 'tentative' ? { ok: true, mode: 'tentative', leaseEpoch: null } : { ok: false, code: 'offline_not_leased' };
+}

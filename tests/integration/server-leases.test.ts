@@ -1,0 +1,106 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { getProfile } from '../../src-shared/policy/profiles.js';
+import { revokeDevice } from '../../sync-server/auth/devices.js';
+import { devices, slotLeases } from '../../sync-server/db/schema.js';
+import { Backends, type Backend } from '../support/server.js';
+import { appointment, NOW, syncFixture } from '../support/sync-fixture.js';
+
+const backends = new Backends();
+afterAll(() => backends.stop());
+const { ttlMs, graceMs } = getProfile('KG').leases;
+
+/** The lease table as every desk sees it after pulling the whole feed: slot → { deviceId, epoch }. */
+async function leasesSeenBy(s: Awaited<ReturnType<typeof syncFixture>>, token: string): Promise<Map<string, { deviceId: string; epoch: number }>> {
+  const seen = new Map<string, { deviceId: string; epoch: number }>();
+  for (let cursor = 0; ;) {
+    const page = await s.pull(token, cursor);
+    for (const c of page.changes) if (c.entity === 'lease') c.op === 'put' ? seen.set(c.id, { deviceId: c.row.deviceId, epoch: c.seq }) : seen.delete(c.id);
+    if (!page.hasMore) return seen;
+    cursor = page.cursor;
+  }
+}
+const byDevice = (m: Map<string, { deviceId: string }>) => [...m.values()].reduce<Record<string, number>>((acc, l) => ({ ...acc, [l.deviceId]: (acc[l.deviceId] ?? 0) + 1 }), {});
+
+describe.each<Backend>(['pglite', 'postgres'])('slot leases on %s (issue 3 item 4; research/sync.md §6.6)', (kind) => {
+  it('splits half of each doctor-day among the live desks; a returning desk gets its share and the other gives the excess back', async () => {
+    const s = await syncFixture(backends, kind);
+    const a = await s.enrollDesk('org-a');
+    // Alone: half of each doctor-day over today (8 slots left after 09:00) and the next two working days (12 each).
+    expect(await s.leases(a)).toMatchObject({ granted: 2 * (4 + 6 + 6), released: 0, expiresAt: NOW + ttlMs });
+    const b = await s.enrollDesk('org-a');
+    // B shares with A: a quarter each; only slots nobody else holds.
+    expect(await s.leases(b)).toMatchObject({ granted: 2 * (2 + 3 + 3), released: 0 });
+    expect(await s.leases(a)).toMatchObject({ granted: 0, released: 16, held: 16 });
+    const seen = await leasesSeenBy(s, b);
+    expect(Object.values(byDevice(seen))).toEqual([16, 16]);
+    expect(seen.size).toBe(await s.database.db.$count(slotLeases));
+    // Only registry slots of the window, never the past.
+    for (const slot of seen.keys()) expect(slot > 'doc-1@2026-11-23T09:00' || slot.startsWith('doc-2')).toBe(true);
+    await s.close();
+  });
+
+  it('a booking inside its own lease is confirmed; another desk booking that slot loses with a call task; a lease honoured even when its op arrives late', async () => {
+    let t = NOW;
+    const s = await syncFixture(backends, kind, () => t);
+    const a = await s.enrollDesk('org-a');
+    const b = await s.enrollDesk('org-a');
+    await s.leases(a);
+    const aDevice = (await (await fetch(`${s.server.url}/sync/whoami`, { headers: { authorization: `Bearer ${a}` } })).json()).id as string;
+    const leased = [...(await leasesSeenBy(s, a))].filter(([slot, l]) => l.deviceId === aDevice && slot.startsWith('doc-1@2026-11-24'));
+    const [slot1, lease1] = leased[0]!;
+    const [slot2, lease2] = leased[1]!;
+    const onB = { ...appointment('08:00'), slotId: slot1 };
+    expect((await s.push(b, [{ seq: 1, name: 'appointments.book', args: { appointment: onB, preventive: false, mode: 'tentative', leaseEpoch: null } }])).json.results[0])
+      .toMatchObject({ status: 'conflict', detail: 'slot_leased' });
+    const onA = { ...appointment('08:00'), slotId: slot1 };
+    expect((await s.push(a, [{ seq: 1, name: 'appointments.book', args: { appointment: onA, preventive: false, mode: 'guaranteed', leaseEpoch: lease1.epoch } }])).json.results[0])
+      .toMatchObject({ status: 'applied', detail: 'confirmed' });
+    // A booked slot2 offline just before its lease expired and uploads within the grace period: still confirmed.
+    t = NOW + ttlMs + graceMs - 60_000;
+    const late = { ...appointment('08:20'), slotId: slot2 };
+    expect((await s.push(a, [{ seq: 2, name: 'appointments.book', args: { appointment: late, preventive: false, mode: 'guaranteed', leaseEpoch: lease2.epoch } }])).json.results[0])
+      .toMatchObject({ status: 'applied' });
+    await s.close();
+  });
+
+  it('after expiry + grace the slots go back to the pool; a lease cited after that is lost loudly (lease_lost task), never silently', async () => {
+    let t = NOW;
+    const s = await syncFixture(backends, kind, () => t);
+    const a = await s.enrollDesk('org-a');
+    const b = await s.enrollDesk('org-a');
+    await s.leases(a);
+    const aDevice = (await (await fetch(`${s.server.url}/sync/whoami`, { headers: { authorization: `Bearer ${a}` } })).json()).id as string;
+    const [slot, lease] = [...(await leasesSeenBy(s, a))].find(([x, l]) => l.deviceId === aDevice && x.includes('2026-11-25'))!;
+    // Before expiry + grace, B cannot be granted A's slots.
+    t = NOW + ttlMs + graceMs - 60_000;
+    await s.leases(b);
+    expect((await leasesSeenBy(s, b)).get(slot)?.deviceId).toBe(aDevice);
+    t = NOW + ttlMs + graceMs + 60_000;
+    await s.leases(b);
+    expect((await leasesSeenBy(s, b)).get(slot)?.deviceId).not.toBe(aDevice);
+    const lost = { ...appointment('08:00'), slotId: slot, date: '2026-11-25' };
+    expect((await s.push(a, [{ seq: 1, name: 'appointments.book', args: { appointment: lost, preventive: false, mode: 'guaranteed', leaseEpoch: lease.epoch } }])).json.results[0])
+      .toMatchObject({ status: 'conflict', detail: 'lease_lost' });
+    const tasks = (await s.pull(a)).changes.filter((c: any) => c.entity === 'task');
+    expect(tasks.at(-1).row).toMatchObject({ kind: 'call_patient', appointmentId: lost.id, reason: 'lease_lost' });
+    await s.close();
+  });
+
+  it('a doctor’s cabinet PC leases that doctor’s repeat-visit slots; revoking a device drops its leases at once', async () => {
+    const s = await syncFixture(backends, kind);
+    const { orgRows } = await import('../../sync-server/db/schema.js');
+    const week = [{ from: '08:00', to: '10:00', channel: 'registry' }, { from: '10:00', to: '11:00', channel: 'doctor' }];
+    await s.database.db.update(orgRows).set({ row: { id: 't-doc-2', doctorId: 'doc-2', validFrom: '2026-01-01', validTo: null, slotMinutes: 20, week: { '1': week, '2': week, '3': week, '4': week, '5': week } } })
+      .where(eq(orgRows.id, 't-doc-2'));
+    const cab = await s.enrollDesk('org-a', { kind: 'cabinet', doctorId: 'doc-2' });
+    expect(await s.leases(cab)).toMatchObject({ granted: 3 + 3 + 3 });
+    const seen = await leasesSeenBy(s, cab);
+    expect([...seen.keys()].every((x) => x.startsWith('doc-2@') && x.slice(-5) >= '10:00')).toBe(true);
+    const [d] = await s.database.db.select().from(devices).where(eq(devices.kind, 'cabinet'));
+    expect(d).toMatchObject({ doctorId: 'doc-2' });
+    expect(await revokeDevice(s.database.db, d!.id, NOW)).toBe(true);
+    expect(await s.database.db.$count(slotLeases)).toBe(0);
+    await s.close();
+  });
+});

@@ -1,0 +1,53 @@
+import type { Appointment } from '../../src-shared/domain/appointment.js';
+import { SYNC_SCHEMA_VERSION } from '../../src-shared/sync/protocol.js';
+import { createEnrollmentCode, type EnrollAs } from '../../sync-server/auth/enrollment.js';
+import { organizations, orgRows } from '../../sync-server/db/schema.js';
+import { startServer, type Backend, type Backends } from './server.js';
+
+/** Monday 23 Nov 2026, 09:00 in Bishkek. */
+export const NOW = Date.parse('2026-11-23T03:00:00Z');
+const week = [{ from: '08:00', to: '12:00', channel: 'registry' }];
+const doctor = (id: string) => ({ id, orgId: 'org-a', departmentId: 'gsv', specialtyId: 'family', cabinetId: 'c1', fullName: id, active: true });
+const template = (doctorId: string) => ({ id: `t-${doctorId}`, doctorId, validFrom: '2026-01-01', validTo: null, slotMinutes: 20, week: { '1': week, '2': week, '3': week, '4': week, '5': week } });
+
+let apptN = 0;
+/** A booking of doc-1 (by default) on Tuesday 24 Nov at `slotTime`, as a desk would push it. */
+export const appointment = (slotTime: string, doctorId = 'doc-1', orgId = 'org-a'): Appointment => ({
+  id: `appt-${++apptN}`, orgId, patientId: `pat-${apptN}`, slotId: `${doctorId}@2026-11-24T${slotTime}`, doctorId, specialtyId: 'family',
+  date: '2026-11-24', time: slotTime, startUtc: Date.parse(`2026-11-24T${slotTime}:00+06:00`), status: 'booked', channel: 'registry',
+  referralId: null, replacesId: null, ticketCode: `T${String(apptN).padStart(6, '0')}`, queueNumber: 1, liveQueue: false,
+  createdAt: NOW, createdBy: 'u', deviceId: 'd',
+});
+
+/**
+ * A real sync server over HTTP on a fresh database: organizations org-a (two
+ * doctors, registry 08:00–12:00 on weekdays, 20-minute slots) and org-b, and
+ * raw protocol helpers. `clock` lets a test move the server's time.
+ */
+export async function syncFixture(backends: Backends, kind: Backend, clock: () => number = () => NOW) {
+  if (!(await backends.available(kind))) throw new Error(`${kind} unavailable: install PostgreSQL 15 binaries`);
+  const database = await backends.database(kind);
+  await database.db.insert(organizations).values([
+    { id: 'org-a', regionId: 'r', name: 'A', address: '', phone: '', profileId: 'KG', timezone: 'Asia/Bishkek' },
+    { id: 'org-b', regionId: 'r', name: 'B', address: '', phone: '', profileId: 'KG', timezone: 'Asia/Bishkek' },
+  ]);
+  await database.db.insert(orgRows).values([
+    ...['doc-1', 'doc-2'].map((d) => ({ orgId: 'org-a', entity: 'doctor', id: d, row: doctor(d) })),
+    ...['doc-1', 'doc-2'].map((d) => ({ orgId: 'org-a', entity: 'template', id: `t-${d}`, row: template(d) })),
+  ]);
+  const server = await startServer(database, { clock });
+  const enrollDesk = async (org: string, as?: EnrollAs) => {
+    const code = await createEnrollmentCode(database.db, org, clock(), 72, as);
+    const r = await fetch(`${server.url}/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: 'desk' }) });
+    return ((await r.json()) as { token: string }).token;
+  };
+  const auth = (token: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
+  const push = async (token: string, ops: Array<{ seq: number; name: string; args: unknown }>, schemaVersion = SYNC_SCHEMA_VERSION) => {
+    const res = await fetch(`${server.url}/sync/push`, { method: 'POST', headers: auth(token),
+      body: JSON.stringify({ schemaVersion, ops: ops.map((o) => ({ ...o, opId: `${token.slice(0, 6)}-${o.seq}`, hlc: `${NOW}-00000-x` })) }) });
+    return { status: res.status, json: (await res.json()) as any };
+  };
+  const pull = async (token: string, cursor = 0) => (await (await fetch(`${server.url}/sync/pull?cursor=${cursor}`, { headers: { authorization: `Bearer ${token}` } })).json()) as any;
+  const leases = async (token: string) => (await (await fetch(`${server.url}/sync/leases`, { method: 'POST', headers: auth(token), body: '{}' })).json()) as any;
+  return { database, server, enrollDesk, push, pull, leases, close: async () => { await server.close(); await database.close(); } };
+}
