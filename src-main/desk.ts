@@ -90,6 +90,7 @@ export async function openDesk(opts: DeskOptions): Promise<Desk> {
     db, clock, device, org: orgRow, profile,
     hlc: new Hlc(device.id, clock),
     directory: new DirectoryCache(db, orgRow.id),
+    online: () => false,
   };
   ensureSlots(env);
   if (freshDemo) seedUpcomingBookings(env, freshDemo.seed);
@@ -102,6 +103,7 @@ export async function openDesk(opts: DeskOptions): Promise<Desk> {
       if (applied.schedules) ensureSlots(env, true);
     })
     : null;
+  if (sync) env.online = () => sync.online;
   if (sync && opts.autoSync !== false) sync.start();
   return {
     env, sessions, printer, sync, router: createRouter(env, sessions, printer, sync),

@@ -168,6 +168,11 @@ export const appointments = sqliteTable('appointments', {
   updatedAt: integer('updated_at').notNull(),
   /** `local` until the server has answered; then `confirmed`, or `conflict` when another desk got the slot first. */
   syncState: text('sync_state').notNull().default('local'),
+  /**
+   * How it was booked: `local` (a desk not enrolled with a server), `online` (sent to the server at once),
+   * `guaranteed` (offline inside this desk's lease) or `tentative` (offline outside it: marked on the ticket).
+   */
+  mode: text('mode').notNull().default('local'),
 }, (t) => [
   index('appointments_patient').on(t.patientId, t.startUtc),
   index('appointments_day').on(t.date, t.doctorId, t.time),
@@ -279,3 +284,18 @@ export const printJobs = sqliteTable('print_jobs', {
   printedAt: integer('printed_at'),
   userId: text('user_id').notNull(),
 }, (t) => [index('print_jobs_status').on(t.status, t.nextAttemptAt), index('print_jobs_appointment').on(t.appointmentId)]);
+
+/** Slot leases as the server granted them (to this desk and to others): see src-shared/sync/leases.ts. */
+export const leases = sqliteTable('leases', {
+  slotId: text('slot_id').primaryKey(),
+  deviceId: text('device_id').notNull(),
+  /** The change-log sequence of the grant; a guaranteed booking cites it. */
+  epoch: integer('epoch').notNull(),
+});
+
+/** Each device's lease expiry, in server time. */
+export const leaseSets = sqliteTable('lease_sets', {
+  deviceId: text('device_id').primaryKey(),
+  expiresAt: integer('expires_at').notNull(),
+  reclaimAfter: integer('reclaim_after').notNull(),
+});

@@ -63,8 +63,7 @@ export class PrinterService {
     const s = this.env.db.sqlite;
     const copy = stmt(s, "SELECT 1 FROM print_jobs WHERE appointment_id = ? AND kind = 'ticket' LIMIT 1").get(appointmentId) !== undefined;
     const issued = localParts(ticket.issuedAt, this.env.org.timezone);
-    // Tentative = not yet confirmed by the sync server; a desk without a server (until issue 3) is the authority.
-    const job = renderTicket(ticket, { lang: settings.ticketLang, copy, tentative: false }, profile, `${issued.date.split('-').reverse().join('.')} ${issued.time}`);
+    const job = renderTicket(ticket, { lang: settings.ticketLang, copy, tentative: ticket.tentative }, profile, `${issued.date.split('-').reverse().join('.')} ${issued.time}`);
     const jobId = s.transaction(() => {
       const id = this.queue.enqueue({ kind: 'ticket', bytes: job.bytes, appointmentId, copy, userId: actor.userId });
       auditOnly(this.env, actor, copy ? 'ticket.reprint' : 'ticket.print', { entity: 'appointment', entityId: appointmentId, detail: id });

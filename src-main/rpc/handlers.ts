@@ -4,6 +4,7 @@ import { PrinterService } from '../print/printer-service.js';
 import { renderLines } from '../print/render-ticket.js';
 import { stmt } from '../db/stmt.js';
 import { checkIn, checkInByScan, book, cancel, fulfil, move, noShow } from '../services/booking.js';
+import { settleOnline } from '../services/online-booking.js';
 import { dayLists } from '../services/day-lists.js';
 import { listTasks, resolveTask } from '../services/tasks.js';
 import { listAppointments } from '../services/appointment-views.js';
@@ -52,9 +53,9 @@ export const handlers: Handlers = {
   'patients.get': (i, { env }) => patientCard(env, i.patientId),
   'slots.search': (i, { env }) => searchSlots(env, i),
   'slots.day': (i, { env }) => daySlots(env, i),
-  'appointments.book': (i, c) => book(c.env, who(c), i),
+  'appointments.book': (i, c) => settleOnline(c.env, who(c), book(c.env, who(c), i), c.sync),
   'appointments.cancel': (i, c) => cancel(c.env, who(c), i.appointmentId, i.channel),
-  'appointments.move': (i, c) => move(c.env, who(c), i.appointmentId, i.slotId),
+  'appointments.move': (i, c) => settleOnline(c.env, who(c), move(c.env, who(c), i.appointmentId, i.slotId), c.sync),
   'appointments.checkIn': (i, c) => checkIn(c.env, who(c), i.appointmentId),
   'appointments.noShow': (i, c) => noShow(c.env, who(c), i.appointmentId),
   'appointments.fulfil': (i, c) => fulfil(c.env, who(c), i.appointmentId),

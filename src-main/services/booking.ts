@@ -14,6 +14,7 @@ import type { Actor, Env } from './env.js';
 import { journal, newId } from './journal.js';
 import { loadPatient, patientHistory } from './patients.js';
 import { appendRegister, recordRefusal } from './register.js';
+import { modeFor } from './leases.js';
 import { ensureSlots } from './slots.js';
 import { ticketFor } from './tickets.js';
 
@@ -68,16 +69,18 @@ function bookInTx(env: Env, actor: Actor, a: BookArgs, replacesId: string | null
     sameSpecialtySameDay: sameDay.n,
   }));
 
+  // Offline guarantees come only from leases; outside them a booking is online, tentative or refused.
+  const { mode, leaseEpoch } = modeFor(env, slot.id);
   const id = newId();
   const { n: queueNumber } = stmt(s, 'SELECT count(*) AS n FROM slots WHERE doctor_id = ? AND date = ? AND time <= ?').get(slot.doctorId, slot.date, slot.time) as { n: number };
   const ticketCode = nextTicketCode(env);
   // Only a referral the rules needed is consumed; an exempt booking leaves it for later.
   const usesReferral = referral && kind === 'narrow' ? referral.id : null;
   stmt(s, `INSERT INTO appointments (id, org_id, patient_id, slot_id, doctor_id, specialty_id, date, time, start_utc, status, channel,
-      referral_id, replaces_id, ticket_code, queue_number, live_queue, created_at, created_by, device_id, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`)
+      referral_id, replaces_id, ticket_code, queue_number, live_queue, created_at, created_by, device_id, updated_at, mode)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`)
     .run(id, env.org.id, a.patientId, slot.id, slot.doctorId, slot.specialtyId, slot.date, slot.time, slot.startUtc, a.channel,
-      usesReferral, replacesId, ticketCode, queueNumber, now, actor.userId, env.device.id, now);
+      usesReferral, replacesId, ticketCode, queueNumber, now, actor.userId, env.device.id, now, mode);
   // Compare-and-set on the slot holder: the guard that makes double booking impossible locally.
   const held = stmt(s, 'UPDATE slots SET appointment_id = ? WHERE id = ? AND appointment_id IS NULL AND blocked = 0').run(id, slot.id);
   if (held.changes !== 1) throw new AppError('slot_taken');
@@ -91,7 +94,7 @@ function bookInTx(env: Env, actor: Actor, a: BookArgs, replacesId: string | null
     startUtc: slot.startUtc, status: 'booked', channel: a.channel, referralId: usesReferral, replacesId, ticketCode, queueNumber, liveQueue: false,
     createdAt: now, createdBy: actor.userId, deviceId: env.device.id,
   };
-  journal(env, actor, { name: 'appointments.book', args: { appointment, preventive: a.preventive } satisfies OpArgs<'appointments.book'> }, { entity: 'appointment', entityId: id, detail: slot.id });
+  journal(env, actor, { name: 'appointments.book', args: { appointment, preventive: a.preventive, mode, leaseEpoch } satisfies OpArgs<'appointments.book'> }, { entity: 'appointment', entityId: id, detail: slot.id });
   return id;
 }
 

@@ -14,6 +14,8 @@ export interface Env {
   profile: PolicyProfile;
   hlc: Hlc;
   directory: DirectoryCache;
+  /** Did the last exchange with the sync server succeed? (false on a desk that is not enrolled) */
+  online: () => boolean;
 }
 
 /** The signed-in user on whose behalf a service runs. */

@@ -7,6 +7,7 @@ import { addDays, datesBetween } from '../../src-shared/time/dates.js';
 import { stmt } from '../db/stmt.js';
 import { clinicToday } from './clinic-time.js';
 import type { Env } from './env.js';
+import { leaseMarks } from './leases.js';
 
 /**
  * Materialize slots from the templates up to the horizon end. Runs when the
@@ -114,10 +115,12 @@ export function daySlots(env: Env, q: { doctorId: string; date: string; patientI
   const open = new Set(accessibleSlotChannels(env, q.channel, priority));
   const rows = stmt(env.db.sqlite, 'SELECT id, time, channel, start_utc AS startUtc, blocked, appointment_id AS appointmentId FROM slots WHERE doctor_id = ? AND date = ? ORDER BY time')
     .all(q.doctorId, q.date) as Array<{ id: string; time: string; channel: SlotChannel; startUtc: number; blocked: number; appointmentId: string | null }>;
+  const marks = leaseMarks(env, rows.map((r) => r.id));
   return rows.map((r) => ({
     slotId: r.id,
     time: r.time,
     channel: r.channel,
     state: r.startUtc <= now ? 'past' : r.blocked ? 'blocked' : r.appointmentId ? 'taken' : open.has(r.channel) ? 'free' : 'reserved',
+    lease: marks.get(r.id) ?? null,
   }));
 }

@@ -28,5 +28,6 @@ export function ticketFor(env: Env, appointmentId: string): Ticket {
     patientIdMasked: maskNationalId(a.patientNationalId),
     issuedAt: a.createdAt,
     status: a.status,
+    tentative: a.mode === 'tentative' && a.syncState !== 'confirmed',
   };
 }

@@ -18,6 +18,9 @@ export interface SyncStatus {
   registerAgeMs: number | null;
 }
 
+/** How often an online desk renews its leases (they live a day; see the policy profile). */
+const LEASE_RENEW_MS = 10 * 60_000;
+
 const meta = (db: Db, key: string) => (stmt(db.sqlite, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
 const setMeta = (db: Db, key: string, value: string) => stmt(db.sqlite, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
 
@@ -53,9 +56,27 @@ export class SyncEngine {
     return this.running;
   }
 
+  /**
+   * An online booking goes to the server at once: wait for the round in flight
+   * (it may have started before the booking existed), then one more, within a
+   * short deadline. Returns false when the deadline passed (the booking stays
+   * queued and the desk takes the offline path).
+   */
+  async pushNow(timeoutMs: number): Promise<boolean> {
+    const deadline = this.clock() + timeoutMs;
+    const within = (p: Promise<void>) => Promise.race([p.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), Math.max(0, deadline - this.clock())).unref())]);
+    if (this.running && !(await within(this.running))) return false;
+    return (await within(this.syncOnce())) && this.online;
+  }
+
   private async round(): Promise<void> {
     try {
       await this.pushAll();
+      // Leases are renewed only with nothing left to upload: a lease given back must never be one a queued booking relies on.
+      if (this.leasesDue()) {
+        await this.client.leases();
+        setMeta(this.db, 'lease_renewed_at', String(this.clock()));
+      }
       await this.pullAll();
       this.online = true;
       this.lastError = null;
@@ -91,6 +112,13 @@ export class SyncEngine {
     }
   }
 
+  private leasesDue(): boolean {
+    if ((stmt(this.db.sqlite, "SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get() as { n: number }).n > 0) return false;
+    const last = Number(meta(this.db, 'lease_renewed_at') ?? 0);
+    const now = this.clock();
+    return now - last >= LEASE_RENEW_MS || now < last;
+  }
+
   private async pullAll(): Promise<void> {
     for (;;) {
       const cursor = Number(meta(this.db, 'pull_cursor') ?? 0);
@@ -101,6 +129,9 @@ export class SyncEngine {
         for (const r of page.results) stmt(this.db.sqlite, "UPDATE outbox SET status = ? WHERE seq = ? AND status = 'pending'").run(r.status, r.seq);
         // Cursors never go back.
         if (page.cursor > cursor) setMeta(this.db, 'pull_cursor', String(page.cursor));
+        // What lease validity is judged by while offline: the server's clock as seen from this desk, and when we last heard it.
+        setMeta(this.db, 'server_offset_ms', String(page.serverTime - this.clock()));
+        setMeta(this.db, 'last_contact_at', String(this.clock()));
         return a;
       })();
       this.onApplied(applied);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pullResponse, pushResponse, type PullResponse, type PushOp, type PushResponse } from '../../src-shared/sync/protocol.js';
+import { leaseResponse, pullResponse, pushResponse, type LeaseResponse, type PullResponse, type PushOp, type PushResponse } from '../../src-shared/sync/protocol.js';
 
 /** Why talking to the server failed: the desk shows "offline" for the first, asks for re-enrollment for the second. */
 export class SyncError extends Error {
@@ -42,6 +42,10 @@ export class ServerClient {
 
   push(schemaVersion: number, ops: PushOp[]): Promise<PushResponse> {
     return this.request('/sync/push', { method: 'POST', body: JSON.stringify({ schemaVersion, ops }) }, pushResponse);
+  }
+
+  leases(): Promise<LeaseResponse> {
+    return this.request('/sync/leases', { method: 'POST', body: '{}' }, leaseResponse);
   }
 
   pull(cursor: number, limit = 2000): Promise<PullResponse> {

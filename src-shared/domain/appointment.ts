@@ -59,6 +59,8 @@ export const ticket = z.object({
   patientIdMasked: z.string(),
   issuedAt: instant,
   status: appointmentStatus,
+  /** Booked offline outside the desk's lease and not yet confirmed by the server: the ticket says so. */
+  tentative: z.boolean(),
 });
 export type Ticket = z.infer<typeof ticket>;
 

@@ -9,6 +9,8 @@ import { lang, nationalIdKind, profileId, slotChannel } from '../domain/enums.js
 export const appointmentView = appointment.extend({
   /** `local` (not yet answered by the server), `confirmed`, or `conflict`. */
   syncState: z.enum(['local', 'confirmed', 'conflict']),
+  /** How it was booked (src-shared/sync/leases.ts): local, online, guaranteed (inside this desk's lease) or tentative. */
+  mode: z.enum(['local', 'online', 'guaranteed', 'tentative']),
   patientName: z.string(),
   patientNationalId: z.string(),
   doctorName: z.string(),
@@ -60,6 +62,8 @@ export const daySlot = z.object({
   time: hhmm,
   channel: slotChannel,
   state: z.enum(['free', 'taken', 'blocked', 'past', 'reserved']),
+  /** `mine`: this desk may book it offline with a guarantee; `other`: leased to another device, not bookable here. */
+  lease: z.enum(['mine', 'other']).nullable(),
 });
 export type DaySlot = z.infer<typeof daySlot>;
 

@@ -15,6 +15,8 @@ export const REFUSALS = {
   slot_in_past: { kind: 'input', rule: 'R1' },
   slot_blocked: { kind: 'input', rule: 'R8' },
   slot_taken: { kind: 'input', rule: 'double booking guard' },
+  slot_reserved: { kind: 'input', rule: 'slot lease of another device' },
+  offline_not_leased: { kind: 'input', rule: 'clinic setting: no tentative bookings offline' },
   bad_status: { kind: 'input', rule: 'status machine' },
   not_today: { kind: 'input', rule: 'R18' },
   not_started: { kind: 'input', rule: 'status machine' },

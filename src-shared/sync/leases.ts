@@ -39,7 +39,8 @@ function spread<T>(list: readonly T[], n: number): T[] {
  * floor(registry slots × share ÷ live desks) of each doctor-day; a cabinet gets
  * its doctor's free repeat-visit slots. Only free slots are granted, never one
  * another device may still use; a desk over its share (another desk came back)
- * gives the excess back itself — the holder agreeing is what makes it safe.
+ * gives the excess back itself — the holder agreeing is what makes it safe —
+ * and all desks together never hold more than the share.
  * Leases on booked or no-longer-offered slots are released.
  */
 export function planLeases(i: {
@@ -70,7 +71,11 @@ export function planLeases(i: {
     const held = free.filter((c) => mineNow.has(c.slotId));
     for (const c of held.slice(0, target)) keep.add(c.slotId);
     const open = free.filter((c) => !mineNow.has(c.slotId) && !i.holders.get(c.slotId)?.live);
-    for (const c of spread(open, Math.max(0, target - held.length))) grant.push(c.slotId);
+    // Desks together never hold more than their share: until a desk over its share gives the excess
+    // back (at its own next renewal), a newcomer waits — the common pool is never eaten into.
+    const heldByOthers = group.filter((c) => !mineNow.has(c.slotId) && i.holders.get(c.slotId)?.live).length;
+    const room = i.device.kind === 'cabinet' ? Infinity : Math.floor(group.length * i.share) - heldByOthers - Math.min(held.length, target);
+    for (const c of spread(open, Math.max(0, Math.min(target - held.length, room)))) grant.push(c.slotId);
   }
   return { grant, release: [...mineNow].filter((s) => !keep.has(s)) };
 }
@@ -90,17 +95,17 @@ export type BookingMode = 'local' | 'online' | 'guaranteed' | 'tentative';
 export function bookingMode(i: {
   me: string;
   lease: { deviceId: string; epoch: number } | null;
-  /** Expiry of the holder's lease set (server time), if known. */
-  holderExpiresAt: number | null;
+  /** The lease holder's expiry and reclaim time (server time), if known. */
+  holder: { expiresAt: number; reclaimAfter: number } | null;
   serverNow: number;
   clockWentBack: boolean;
   online: boolean;
   profile: PolicyProfile;
 }): { ok: true; mode: BookingMode; leaseEpoch: number | null } | { ok: false; code: 'slot_reserved' | 'offline_not_leased' } {
-  const { lease, holderExpiresAt, serverNow } = i;
+  const { lease, holder, serverNow } = i;
   if (lease && lease.deviceId === i.me) {
-    if (!i.clockWentBack && holderExpiresAt !== null && serverNow < holderExpiresAt - LEASE_SAFETY_MS) return { ok: true, mode: 'guaranteed', leaseEpoch: lease.epoch };
-  } else if (lease && (holderExpiresAt === null || serverNow < holderExpiresAt + i.profile.leases.graceMs)) {
+    if (!i.clockWentBack && holder && serverNow < holder.expiresAt - LEASE_SAFETY_MS) return { ok: true, mode: 'guaranteed', leaseEpoch: lease.epoch };
+  } else if (lease && (!holder || serverNow < holder.reclaimAfter)) {
     return { ok: false, code: 'slot_reserved' };
   }
   if (i.online) return { ok: true, mode: 'online', leaseEpoch: null };

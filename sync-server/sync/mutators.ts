@@ -1,11 +1,11 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { Appointment } from '../../src-shared/domain/appointment.js';
 import type { Doctor, ScheduleException, ScheduleTemplate } from '../../src-shared/domain/directory.js';
 import { getProfile } from '../../src-shared/policy/profiles.js';
 import { suggestAlternatives } from '../../src-shared/slots/alternatives.js';
 import { opArgs, type OpName } from '../../src-shared/sync/protocol.js';
-import { appointments, orgRows, organizations, tasks } from '../db/schema.js';
+import { appointments, leaseSets, organizations, orgRows, slotLeases, tasks } from '../db/schema.js';
 import { logChange, orgRowsOf, type OpContext } from './context.js';
 
 export type Outcome = { status: 'applied' | 'conflict' | 'rejected'; detail: string };
@@ -23,6 +23,9 @@ async function conflictTask(ctx: OpContext, a: Appointment, reason: string): Pro
   const [org] = await ctx.tx.select().from(organizations).where(eq(organizations.id, ctx.orgId));
   const taken = await ctx.tx.select({ slotId: appointments.slotId }).from(appointments)
     .where(and(eq(appointments.orgId, ctx.orgId), eq(appointments.syncState, 'confirmed'), inArray(appointments.status, ACTIVE)));
+  // Slots another device may still use offline are not free to offer: only the common pool is.
+  const leased = await ctx.tx.select({ slotId: slotLeases.slotId }).from(slotLeases).innerJoin(leaseSets, eq(leaseSets.deviceId, slotLeases.deviceId))
+    .where(and(eq(slotLeases.orgId, ctx.orgId), gt(leaseSets.reclaimAfter, ctx.now)));
   const alternatives = org ? suggestAlternatives({
     lost: { doctorId: a.doctorId, date: a.date, startUtc: a.startUtc },
     doctors: await orgRowsOf<Doctor>(ctx.tx, ctx.orgId, 'doctor'),
@@ -30,7 +33,7 @@ async function conflictTask(ctx: OpContext, a: Appointment, reason: string): Pro
     exceptions: await orgRowsOf<ScheduleException>(ctx.tx, ctx.orgId, 'exception'),
     profile: getProfile(org.profileId),
     timezone: org.timezone,
-    taken: new Set(taken.map((t) => t.slotId)),
+    taken: new Set([...taken, ...leased].map((t) => t.slotId)),
     now: ctx.now,
   }) : [];
   const id = randomUUID();

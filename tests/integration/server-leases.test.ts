@@ -29,9 +29,11 @@ describe.each<Backend>(['pglite', 'postgres'])('slot leases on %s (issue 3 item 
     // Alone: half of each doctor-day over today (8 slots left after 09:00) and the next two working days (12 each).
     expect(await s.leases(a)).toMatchObject({ granted: 2 * (4 + 6 + 6), released: 0, expiresAt: NOW + ttlMs });
     const b = await s.enrollDesk('org-a');
-    // B shares with A: a quarter each; only slots nobody else holds.
-    expect(await s.leases(b)).toMatchObject({ granted: 2 * (2 + 3 + 3), released: 0 });
+    // B comes: A holds the whole desk share, so B waits (the common pool is never eaten into)…
+    expect(await s.leases(b)).toMatchObject({ granted: 0, released: 0 });
+    // …until A renews and gives back what is over its quarter; then B gets its quarter.
     expect(await s.leases(a)).toMatchObject({ granted: 0, released: 16, held: 16 });
+    expect(await s.leases(b)).toMatchObject({ granted: 2 * (2 + 3 + 3), released: 0 });
     const seen = await leasesSeenBy(s, b);
     expect(Object.values(byDevice(seen))).toEqual([16, 16]);
     expect(seen.size).toBe(await s.database.db.$count(slotLeases));
@@ -46,7 +48,7 @@ describe.each<Backend>(['pglite', 'postgres'])('slot leases on %s (issue 3 item 
     const a = await s.enrollDesk('org-a');
     const b = await s.enrollDesk('org-a');
     await s.leases(a);
-    const aDevice = (await (await fetch(`${s.server.url}/sync/whoami`, { headers: { authorization: `Bearer ${a}` } })).json()).id as string;
+    const aDevice = ((await (await fetch(`${s.server.url}/sync/whoami`, { headers: { authorization: `Bearer ${a}` } })).json()) as { id: string }).id;
     const leased = [...(await leasesSeenBy(s, a))].filter(([slot, l]) => l.deviceId === aDevice && slot.startsWith('doc-1@2026-11-24'));
     const [slot1, lease1] = leased[0]!;
     const [slot2, lease2] = leased[1]!;
@@ -70,7 +72,7 @@ describe.each<Backend>(['pglite', 'postgres'])('slot leases on %s (issue 3 item 
     const a = await s.enrollDesk('org-a');
     const b = await s.enrollDesk('org-a');
     await s.leases(a);
-    const aDevice = (await (await fetch(`${s.server.url}/sync/whoami`, { headers: { authorization: `Bearer ${a}` } })).json()).id as string;
+    const aDevice = ((await (await fetch(`${s.server.url}/sync/whoami`, { headers: { authorization: `Bearer ${a}` } })).json()) as { id: string }).id;
     const [slot, lease] = [...(await leasesSeenBy(s, a))].find(([x, l]) => l.deviceId === aDevice && x.includes('2026-11-25'))!;
     // Before expiry + grace, B cannot be granted A's slots.
     t = NOW + ttlMs + graceMs - 60_000;

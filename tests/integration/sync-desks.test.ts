@@ -6,6 +6,7 @@ import { openDesk, type Desk } from '../../src-main/desk.js';
 import { listen, type RunningServer } from '../../src-main/rpc/http.js';
 import { exportDirectory } from '../../src-main/sync/export-directory.js';
 import type { Input, Method, Output } from '../../src-shared/rpc/contract.js';
+import { listDevices, revokeDevice } from '../../sync-server/auth/devices.js';
 import { createEnrollmentCode } from '../../sync-server/auth/enrollment.js';
 import { connect, type Database } from '../../sync-server/db/connect.js';
 import { importDirectory, parseDirectoryFile } from '../../sync-server/directory/import.js';
@@ -105,6 +106,63 @@ describe('two desks, one server, an outage', () => {
     expect(await a.call('tasks.list', {})).toEqual([]);
     expect((await a.call('tasks.list', { status: 'all' }))[0]).toMatchObject({ id: task!.id, status: 'rebooked' });
     expect(a.desk.sync!.status()).toMatchObject({ openTasks: 0, registerAgeMs: 0 });
+    await a.desk.close();
+    await b.desk.close();
+  });
+
+  it('leases (issue 3 item 4): online bookings are confirmed at once; offline, a desk books its own leased slots guaranteed, the pool tentative (marked on the ticket), never another desk’s', async () => {
+    // The two desks of the test before are replaced: revoking them gives their leases back at once.
+    for (const d of await listDevices(database.db, 'org-bishkek-lenin')) await revokeDevice(database.db, d.id, MONDAY_9AM);
+    const a = await enrolledDesk('Регистратура 1');
+    const b = await enrolledDesk('Регистратура 2');
+    // A alone takes the whole desk share; B waits; A gives back half on its next renewal, B takes it.
+    for (const d of [a, b, a, b, a]) {
+      d.desk.env.db.sqlite.prepare("DELETE FROM meta WHERE key = 'lease_renewed_at'").run();
+      await d.desk.sync!.syncOnce();
+    }
+    const s = a.desk.env.db.sqlite;
+    const me = (s.prepare("SELECT value FROM meta WHERE key = 'server_device_id'").get() as { value: string }).value;
+    const doctorId = (s.prepare("SELECT doctor_id AS d FROM slots WHERE date = '2026-11-25' AND channel = 'registry' GROUP BY doctor_id ORDER BY count(*) DESC, doctor_id LIMIT 1").get() as { d: string }).d;
+    const day = await a.call('slots.day', { doctorId, date: '2026-11-25' });
+    const mine = day.filter((x) => x.lease === 'mine' && x.state === 'free');
+    const other = day.filter((x) => x.lease === 'other' && x.state === 'free');
+    const pool = day.filter((x) => x.lease === null && x.state === 'free' && x.channel === 'registry');
+    // The two desks share half of the doctor's registry slots; the rest is the common pool.
+    expect(mine.length).toBeGreaterThan(0);
+    expect(other.length).toBe(mine.length);
+    expect(pool.length).toBeGreaterThanOrEqual(Math.floor(day.filter((x) => x.channel === 'registry').length / 2));
+    const held = (s.prepare('SELECT count(*) AS n FROM leases WHERE device_id = ?').get(me) as { n: number }).n;
+    expect(held).toBeGreaterThanOrEqual(mine.length);
+    const patients = s.prepare("SELECT id FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 ORDER BY id LIMIT 5 OFFSET 10").all() as Array<{ id: string }>;
+
+    // Online: straight to the server, confirmed before the ticket prints.
+    const online = await a.call('appointments.book', { patientId: patients[0]!.id, slotId: pool[0]!.slotId });
+    expect(online.appointment).toMatchObject({ mode: 'online', syncState: 'confirmed' });
+    expect(online.ticket.tentative).toBe(false);
+
+    await server.close();
+    await a.desk.sync!.syncOnce();
+    const guaranteed = await a.call('appointments.book', { patientId: patients[1]!.id, slotId: mine[0]!.slotId });
+    expect(guaranteed.appointment).toMatchObject({ mode: 'guaranteed', syncState: 'local' });
+    expect(guaranteed.ticket.tentative).toBe(false);
+    const tentative = await a.call('appointments.book', { patientId: patients[2]!.id, slotId: pool[1]!.slotId });
+    expect(tentative.appointment).toMatchObject({ mode: 'tentative' });
+    expect(tentative.ticket.tentative).toBe(true);
+    const refused = await a.desk.router.call('appointments.book', { patientId: patients[3]!.id, slotId: other[0]!.slotId }, { token: (await a.desk.router.call('auth.signIn', { username: 'registrar', password: 'desk-pass' }, {}) as { data: { token: string } }).data.token });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'slot_reserved' } });
+    // Where the clinic allows no tentative bookings, the pool is refused offline.
+    const strict = { ...a.desk.env.profile, leases: { ...a.desk.env.profile.leases, offlineOutsideLease: 'refuse' as const } };
+    const saved = a.desk.env.profile;
+    a.desk.env.profile = strict;
+    await expect(a.call('appointments.book', { patientId: patients[3]!.id, slotId: pool[2]!.slotId })).rejects.toThrow('offline_not_leased');
+    a.desk.env.profile = saved;
+
+    await serverUp();
+    await a.desk.sync!.syncOnce();
+    await a.desk.sync!.syncOnce();
+    for (const x of [guaranteed, tentative]) expect(s.prepare('SELECT sync_state AS st FROM appointments WHERE id = ?').get(x.appointment.id)).toEqual({ st: 'confirmed' });
+    // Confirmed now: a reprint no longer says tentative.
+    expect((await a.call('tickets.get', { appointmentId: tentative.appointment.id })).tentative).toBe(false);
     await a.desk.close();
     await b.desk.close();
   });

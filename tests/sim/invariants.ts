@@ -8,7 +8,7 @@ const rowsOf = async (db: ServerDb, q: ReturnType<typeof sql>) => ((await db.exe
 export interface SimDesk { name: string; sqlite: Database.Database; created: Set<string>; cursors: number[] }
 
 /** DESIGN.md's sync invariants, checked against the server and every desk's replica once the network is quiet. */
-export async function checkInvariants(server: ServerDb, desks: readonly SimDesk[]): Promise<string[]> {
+export async function checkInvariants(server: ServerDb, desks: readonly SimDesk[], faults: { longOutages: number } = { longOutages: 0 }): Promise<string[]> {
   const v: string[] = [];
   const appts = await rowsOf(server, sql`SELECT id, slot_id, status, sync_state, row->>'ticketCode' AS ticket FROM appointments`);
   const onServer = new Map(appts.map((a) => [String(a.id), a]));
@@ -23,6 +23,16 @@ export async function checkInvariants(server: ServerDb, desks: readonly SimDesk[
   const tasks = await rowsOf(server, sql`SELECT row->>'appointmentId' AS appointment_id FROM tasks`);
   const withTask = new Set(tasks.map((t) => String(t.appointment_id)));
   for (const a of appts) if (a.sync_state === 'conflict' && !withTask.has(String(a.id))) v.push(`conflict ${String(a.id)} has no task`);
+  // Lease safety: a booking made inside a valid lease is always confirmed. The one exception is a desk that
+  // stayed away past expiry + grace (an injected long outage) — and then it is a loud lease_lost task.
+  const reasons = new Map((await rowsOf(server, sql`SELECT row->>'appointmentId' AS a, row->>'reason' AS r FROM tasks`)).map((t) => [String(t.a), String(t.r)]));
+  for (const d of desks) {
+    for (const { id } of d.sqlite.prepare("SELECT id FROM appointments WHERE mode = 'guaranteed'").all() as Array<{ id: string }>) {
+      const sa = onServer.get(id);
+      if (!sa || sa.sync_state === 'confirmed') continue;
+      if (reasons.get(id) !== 'lease_lost' || faults.longOutages === 0) v.push(`${d.name}: guaranteed booking ${id} lost its slot (${reasons.get(id) ?? 'no task'})`);
+    }
+  }
   // Unique ticket numbers.
   const tickets = new Set<string>();
   for (const a of appts) { if (tickets.has(String(a.ticket))) v.push(`ticket ${String(a.ticket)} used twice`); tickets.add(String(a.ticket)); }

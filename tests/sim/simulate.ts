@@ -38,7 +38,7 @@ export async function simulate(seed: number, opts: SimOptions): Promise<SimResul
   const net = new SimNetwork(app, rng, { dropRequest: 0.1, loseResponse: 0.1, duplicate: 0.1, replayOld: 0.05 });
   const orgId = opts.directory.organizations[0]!.organization.id;
   const desks: Live[] = [];
-  const stats = { books: 0, refused: 0, cancels: 0, checkIns: 0, crashes: 0, poison: 0, syncs: 0 };
+  const stats = { books: 0, refused: 0, cancels: 0, checkIns: 0, crashes: 0, poison: 0, syncs: 0, longOutages: 0 };
 
   const open = async (d: Omit<Live, 'desk' | 'token'> & { code?: string }): Promise<Live> => {
     const desk = await openDesk({
@@ -97,17 +97,24 @@ export async function simulate(seed: number, opts: SimOptions): Promise<SimResul
         // A poison op (say, from a newer app version) in the outbox: it must not block the queue.
         stats.poison++;
         stmt(d.sqlite, "INSERT INTO outbox (op_id, hlc, name, args, created_at, status) VALUES (?, '0', 'appointments.fromTheFuture', '{}', ?, 'pending')").run(`poison-${seed}-${step}`, now);
-      } else {
+      } else if (r < 0.995) {
         now += rng.int(1, 5) * 60_000;
+      } else {
+        // A long outage for one desk: the clock runs past its leases' expiry + grace while it is cut off.
+        stats.longOutages++;
+        net.partitioned.add(d.name);
+        now += d.desk.env.profile.leases.ttlMs + d.desk.env.profile.leases.graceMs + 3_600_000;
       }
     }
     // Quiet: the network heals and every desk syncs until nothing changes.
     net.healed = true;
     net.partitioned.clear();
     for (let round = 0; round < 3; round++) for (const d of desks) await sync(d);
-    const violations = await checkInvariants(database.db, desks);
+    const violations = await checkInvariants(database.db, desks, stats);
+    const modes = Object.fromEntries(desks.flatMap((d) => d.sqlite.prepare("SELECT mode, count(*) AS n FROM appointments WHERE mode != 'local' GROUP BY mode").all() as Array<{ mode: string; n: number }>)
+      .reduce((m, r) => m.set(r.mode, (m.get(r.mode) ?? 0) + r.n), new Map<string, number>()));
     const conflicts = ((await database.db.execute(sql`SELECT count(*)::int AS n FROM appointments WHERE sync_state = 'conflict'`)) as unknown as { rows: Array<{ n: number }> }).rows[0]!.n;
-    return { seed, violations, stats: { ...stats, conflicts, ...net.stats } };
+    return { seed, violations, stats: { ...stats, conflicts, ...modes, ...net.stats } };
   } finally {
     for (const d of desks) {
       await d.desk.close();

@@ -10,7 +10,7 @@ import { readCode128, readQr } from '../support/symbols.js';
 
 const base: Omit<Ticket, 'organization' | 'department' | 'address' | 'doctorName'> = {
   appointmentId: 'a1', code: 'GCS000123', queueNumber: 7, specialty: { ru: 'Семейный врач', ky: 'Үй-бүлөлүк дарыгер' },
-  cabinet: '103', floor: 1, date: '2026-11-24', time: '09:40', patientName: 'x', patientIdMasked: '2120*******345', issuedAt: 0, status: 'booked',
+  cabinet: '103', floor: 1, date: '2026-11-24', time: '09:40', patientName: 'x', patientIdMasked: '2120*******345', issuedAt: 0, status: 'booked', tentative: false,
 };
 const KG: Ticket = { ...base, organization: 'ОЦСМ Ленинского района г. Бишкек', department: 'ГСВ №27', address: 'Фучика, 15', doctorName: 'Өмүрбекова Жылдыз Адилетовна' };
 const KG_RU_ONLY: Ticket = { ...KG, doctorName: 'Иванова Ольга Сергеевна' };
