@@ -2,11 +2,16 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { DaySlot } from '../../src-shared/rpc/views.js';
 import { useI18n } from '../lib/i18n.js';
 
-/** One doctor-day's times; only free ones can be chosen. Arrows + Enter. */
+/**
+ * One doctor-day's times; only free ones can be chosen. Arrows + Enter. A dot
+ * marks this desk's leased times (bookable with a guarantee even offline);
+ * times leased to another desk cannot be chosen here.
+ */
 export function DaySlotPicker({ slots, title, onPick }: { slots: DaySlot[]; title: string; onPick(s: DaySlot): void }) {
   const { t } = useI18n();
   const box = useRef<HTMLDivElement>(null);
-  const free = slots.filter((s) => s.state === 'free');
+  const free = slots.filter((s) => s.state === 'free' && s.lease !== 'other');
+  const hasLeases = slots.some((s) => s.lease !== null);
   const [active, setActive] = useState(0);
   useEffect(() => {
     setActive(0);
@@ -26,13 +31,14 @@ export function DaySlotPicker({ slots, title, onPick }: { slots: DaySlot[]; titl
         {slots.map((s) => {
           const i = free.indexOf(s);
           return (
-            <button key={s.slotId} tabIndex={-1} className={`time ${s.state} ${i === active && i >= 0 ? 'focus' : ''}`} disabled={s.state !== 'free'}
-              title={t(`channel.${s.channel}`)} onClick={() => onPick(s)}>
-              {s.time}
+            <button key={s.slotId} tabIndex={-1} className={`time ${s.state} ${s.lease ? `lease-${s.lease}` : ''} ${i === active && i >= 0 ? 'focus' : ''}`} disabled={i < 0}
+              title={s.lease === 'other' ? t('ui.leaseOther') : s.lease === 'mine' ? t('ui.leaseMine') : t(`channel.${s.channel}`)} onClick={() => onPick(s)} data-lease={s.lease ?? ''}>
+              {s.time}{s.lease === 'mine' && s.state === 'free' ? ' ●' : ''}
             </button>
           );
         })}
       </div>
+      {hasLeases && <p className="muted small">● {t('ui.leaseMine')}</p>}
     </section>
   );
 }

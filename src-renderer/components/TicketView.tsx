@@ -13,6 +13,7 @@ export function TicketView({ ticket, timezone }: { ticket: Ticket; timezone: str
   return (
     <section className="ticket" data-testid="ticket">
       <div className="t-head">{t('ui.ticket')}</div>
+      {ticket.tentative && <div className="t-tentative" data-testid="ticket-tentative">{t('ui.tentative')}<div className="small">{t('ui.tentativeNote')}</div></div>}
       <div className="t-org">{ticket.organization}</div>
       <div>{ticket.department}</div>
       <div className="muted">{ticket.address}</div>

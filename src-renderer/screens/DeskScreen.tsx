@@ -41,7 +41,7 @@ export function DeskScreen({ directory, channel }: { directory: DirectoryView; c
   const day = useQuery({ queryKey: ['day', cell?.doctorId, cell?.date, patientId, channel], queryFn: () => call('slots.day', { doctorId: cell!.doctorId, date: cell!.date, patientId: patientId ?? undefined, channel }), enabled: cell !== null, ...fresh });
 
   const refresh = () => {
-    for (const key of ['patient', 'slots', 'day', 'today', 'register']) void qc.invalidateQueries({ queryKey: [key] });
+    for (const key of ['patient', 'slots', 'day', 'today', 'register', 'sync']) void qc.invalidateQueries({ queryKey: [key] });
   };
   const showError = (e: unknown) => setError(e instanceof RpcError ? e.message : String(e));
 
@@ -54,6 +54,12 @@ export function DeskScreen({ directory, channel }: { directory: DirectoryView; c
   const book = useMutation({
     mutationFn: (s: DaySlot) => (moving ? call('appointments.move', { appointmentId: moving.id, slotId: s.slotId }) : call('appointments.book', { patientId: patientId!, slotId: s.slotId, channel })),
     onSuccess: (r) => {
+      if (r.appointment.syncState === 'conflict') {
+        // Sent online and another desk got there first: nothing to print; the patient is still here, choose again.
+        // The lost booking stays on record with its call task (the card shows it), like any conflict.
+        setSlot(null); setMoving(null); setError(t('ui.bookConflictNow')); refresh();
+        return;
+      }
       setBooked(r); setSlot(null); setCell(null); setMoving(null); setError(null); refresh();
       // The booking is saved; the ticket prints in the background and never holds the desk up.
       if (printer.data?.autoPrint && printer.data.transport.kind !== 'none') print.mutate(r.appointment.id);
@@ -103,7 +109,12 @@ export function DeskScreen({ directory, channel }: { directory: DirectoryView; c
         {moving && <p className="warn banner">{t('ui.movingHint')} — {fmtDate(moving.date)} {moving.time}, {moving.doctorName}</p>}
         {booked ? (
           <div className="booked">
-            <p className="ok banner" data-testid="booked">✔ {t('ui.booked')}: {booked.appointment.patientName} — {fmtDate(booked.ticket.date)} {booked.ticket.time}. <span className="muted">{t('ui.newSearch')}</span></p>
+            <p className={`${booked.ticket.tentative ? 'warn' : 'ok'} banner`} data-testid="booked" data-mode={booked.appointment.mode}>
+              ✔ {t('ui.booked')}: {booked.appointment.patientName} — {fmtDate(booked.ticket.date)} {booked.ticket.time}.
+              {booked.appointment.mode === 'guaranteed' && booked.appointment.syncState === 'local' && <> {t('ui.bookedGuaranteed')}</>}
+              {booked.ticket.tentative && <> {t('ui.bookedTentative')}</>}
+              {' '}<span className="muted">{t('ui.newSearch')}</span>
+            </p>
             <div className="print-area"><TicketView ticket={booked.ticket} timezone={directory.organization.timezone} /></div>
             <div className="row ticket-actions">
               {printer.data?.transport.kind !== 'none' && <button onClick={() => print.mutate(booked.appointment.id)} data-testid="print-ticket">{t('ui.print')}</button>}

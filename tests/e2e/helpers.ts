@@ -35,8 +35,8 @@ export class Actions {
   }
 }
 
-/** The five Enters of the keyboard flow, each after the screen it needs is ready. */
-export async function enterThroughBooking(page: Page): Promise<void> {
+/** The five Enters of the keyboard flow, each after the screen it needs is ready; `time` clicks that time instead of the first free one. */
+export async function enterThroughBooking(page: Page, time?: string): Promise<void> {
   await page.keyboard.press('Enter');
   await page.getByTestId('patient-card').waitFor();
   await page.getByTestId('specialties').locator('li').first().waitFor();
@@ -44,7 +44,8 @@ export async function enterThroughBooking(page: Page): Promise<void> {
   await page.getByTestId('slot-grid').waitFor();
   await page.keyboard.press('Enter');
   await page.getByTestId('day-slots').waitFor();
-  await page.keyboard.press('Enter');
+  if (time) await page.getByTestId('day-slots').getByRole('button', { name: new RegExp(`^${time}`) }).click();
+  else await page.keyboard.press('Enter');
   await page.getByTestId('confirm').waitFor();
   await page.keyboard.press('Enter');
 }

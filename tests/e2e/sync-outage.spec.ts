@@ -9,7 +9,7 @@ import { tsx, type Proc } from './processes.js';
 
 const CLOCK = '2026-11-23T02:30:00Z'; // Monday 08:30 in Bishkek, for the server and both desks
 
-test('two desks lose the server, book the same doctor\'s morning, reconnect: nothing lost, no slot held twice, the loser is on the call list', async ({ browser }) => {
+test('two desks lose the server, book the same doctor\'s morning (a leased time guaranteed, pool times tentative), reconnect: nothing lost, no slot held twice, the loser is on the call list', async ({ browser }) => {
   test.setTimeout(240_000);
   const root = mkdtempSync(join(tmpdir(), 'kezek-e2e-sync-'));
   const procs: Proc[] = [];
@@ -46,10 +46,10 @@ test('two desks lose the server, book the same doctor\'s morning, reconnect: not
       return { name, dir, url: `http://127.0.0.1:${deskPort}` };
     }));
 
-    // Two patients of the same family doctor: each desk's first offer is that doctor's first free slot.
+    // Three patients of the same family doctor: the desks offer that doctor's first free times.
     const db = new Database(join(desks[0]!.dir, 'kezek.sqlite'), { readonly: true });
-    const [p1, p2] = db.prepare(`SELECT national_id AS pin, full_name AS name FROM patients WHERE attached_doctor_id = (SELECT attached_doctor_id FROM patients
-      WHERE attached_org_id = 'org-bishkek-lenin' GROUP BY attached_doctor_id ORDER BY count(*) DESC LIMIT 1) AND priority = 0 ORDER BY id LIMIT 2`).all() as Array<{ pin: string; name: string }>;
+    const [p1, p2, p3] = db.prepare(`SELECT national_id AS pin, full_name AS name FROM patients WHERE attached_doctor_id = (SELECT attached_doctor_id FROM patients
+      WHERE attached_org_id = 'org-bishkek-lenin' GROUP BY attached_doctor_id ORDER BY count(*) DESC LIMIT 1) AND priority = 0 ORDER BY id LIMIT 3`).all() as Array<{ pin: string; name: string }>;
     db.close();
 
     const pages: Page[] = [];
@@ -62,21 +62,35 @@ test('two desks lose the server, book the same doctor\'s morning, reconnect: not
       await expect(page.getByTestId('sync-state')).toContainText('В сети', { timeout: 20_000 });
       pages.push(page);
     }
+    const [pageA, pageB] = pages as [Page, Page];
+    const whenOf = (text: string) => text.match(/\d\d\.\d\d\.\d{4} (\d\d:\d\d)/)![1]!;
 
     // The internet goes down.
     await server.kill();
     for (const page of pages) await expect(page.getByTestId('sync-state')).toContainText('Нет связи', { timeout: 30_000 });
-    const booked: string[] = [];
-    for (const [i, page] of pages.entries()) {
-      await page.getByTestId('patient-search').fill([p1, p2][i]!.pin);
-      await enterThroughBooking(page);
-      await expect(page.getByTestId('ticket')).toBeVisible();
-      booked.push((await page.getByTestId('booked').textContent())!);
-      await expect(page.getByTestId('sync-state')).toContainText('к отправке: 1');
-    }
-    // Both desks gave the same time: each booked offline, alone.
-    expect(booked[0]!.match(/\d\d\.\d\d\.\d{4} \d\d:\d\d/)![0]).toBe(booked[1]!.match(/\d\d\.\d\d\.\d{4} \d\d:\d\d/)![0]);
-    await pages[1]!.screenshot({ path: 'test-results/screens/13-offline-booked.png' });
+    // Desk A enrolled first and holds a lease on part of the doctor's times: its first offer is one of them — guaranteed.
+    await pageA.getByTestId('patient-search').fill(p1!.pin);
+    await enterThroughBooking(pageA);
+    await expect(pageA.getByTestId('booked')).toHaveAttribute('data-mode', 'guaranteed');
+    await expect(pageA.getByTestId('ticket-tentative')).toHaveCount(0);
+    const guaranteedAt = whenOf((await pageA.getByTestId('booked').textContent())!);
+    await expect(pageA.getByTestId('sync-state')).toContainText('к отправке: 1');
+    await pageA.screenshot({ path: 'test-results/screens/13-offline-guaranteed.png' });
+    await pageA.keyboard.press('Escape');
+    // Desk B cannot take A's leased times; its first offer is from the common pool — tentative, and the ticket says so.
+    await pageB.getByTestId('patient-search').fill(p2!.pin);
+    await enterThroughBooking(pageB);
+    await expect(pageB.getByTestId('booked')).toHaveAttribute('data-mode', 'tentative');
+    await expect(pageB.getByTestId('ticket-tentative')).toBeVisible();
+    const contested = whenOf((await pageB.getByTestId('booked').textContent())!);
+    expect(contested).not.toBe(guaranteedAt);
+    await expect(pageB.getByTestId('sync-state')).toContainText('к отправке: 1');
+    await pageB.screenshot({ path: 'test-results/screens/14-offline-tentative.png' });
+    // Desk A books that same pool time for another patient, tentatively too: one of the two must lose.
+    await pageA.getByTestId('patient-search').fill(p3!.pin);
+    await enterThroughBooking(pageA, contested);
+    await expect(pageA.getByTestId('booked')).toHaveAttribute('data-mode', 'tentative');
+    await expect(pageA.getByTestId('sync-state')).toContainText('к отправке: 2');
 
     // It comes back.
     server = await startServer();
@@ -91,14 +105,17 @@ test('two desks lose the server, book the same doctor\'s morning, reconnect: not
       await expect(list.locator('li')).toHaveCount(1, { timeout: 20_000 });
       await expect(list.getByRole('button', { name: /^Записать:/ }).first()).toBeVisible();
     }
-    await pages[1]!.screenshot({ path: 'test-results/screens/14-call-list.png' });
+    await pages[1]!.screenshot({ path: 'test-results/screens/15-call-list.png' });
 
     // Replicas: nothing lost (both bookings exist), no slot held by two confirmed bookings.
     for (const d of desks) {
       const r = new Database(join(d.dir, 'kezek.sqlite'), { readonly: true });
-      const both = r.prepare(`SELECT p.full_name AS name, a.sync_state AS st FROM appointments a JOIN patients p ON p.id = a.patient_id
-        WHERE p.national_id IN (?, ?) AND a.status = 'booked' ORDER BY a.sync_state`).all(p1!.pin, p2!.pin) as Array<{ name: string; st: string }>;
-      expect(both.map((x) => x.st)).toEqual(['confirmed', 'conflict']);
+      const rows = r.prepare(`SELECT p.national_id AS pin, a.sync_state AS st FROM appointments a JOIN patients p ON p.id = a.patient_id
+        WHERE p.national_id IN (?, ?, ?) AND a.status = 'booked'`).all(p1!.pin, p2!.pin, p3!.pin) as Array<{ pin: string; st: string }>;
+      const state = new Map(rows.map((x) => [x.pin, x.st]));
+      // The guaranteed booking held; of the two tentative ones on one time, one won and the other is kept as a conflict.
+      expect(state.get(p1!.pin)).toBe('confirmed');
+      expect([state.get(p2!.pin), state.get(p3!.pin)].sort()).toEqual(['confirmed', 'conflict']);
       expect(r.prepare(`SELECT count(*) AS n FROM (SELECT slot_id FROM appointments WHERE status IN ('booked','arrived','fulfilled') AND sync_state != 'conflict' GROUP BY slot_id HAVING count(*) > 1)`).get()).toEqual({ n: 0 });
       r.close();
     }
