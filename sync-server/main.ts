@@ -6,6 +6,7 @@ import { createEnrollmentCode } from './auth/enrollment.js';
 import { listDevices, revokeDevice } from './auth/devices.js';
 import { connect } from './db/connect.js';
 import { createServerApp } from './http/app.js';
+import { Pokes } from './sync/pokes.js';
 import { jsonLogger } from './log.js';
 
 /**
@@ -60,13 +61,15 @@ async function main(): Promise<void> {
   const host = process.env.HOST ?? '0.0.0.0';
   // KEZEK_CLOCK_START: run the server's clock from this instant (training and end-to-end tests, like the desk's --clock-start).
   const offset = process.env.KEZEK_CLOCK_START ? Date.parse(process.env.KEZEK_CLOCK_START) - Date.now() : 0;
-  const app = createServerApp({ database, clock: () => Date.now() + offset, log });
+  const pokes = new Pokes(database.db);
+  const app = createServerApp({ database, clock: () => Date.now() + offset, log, pokes });
   const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => log('info', 'sync server listening', { port: info.port, host, db: database.kind }));
   // Graceful shutdown: stop accepting, let requests in flight finish, then close the database.
   const stop = (signal: string) => {
     log('info', 'shutting down', { signal });
     // Requests in flight get 5 s to finish; desks' idle keep-alive connections must not hold the exit.
     setTimeout(() => process.exit(0), 5000).unref();
+    pokes.close(); // desks' event streams end; they reconnect to another server process or poll
     server.close(async () => {
       await database.close();
       process.exit(0);

@@ -139,21 +139,59 @@ export class SyncEngine {
     }
   }
 
-  /** Keep syncing: every few seconds while online, backing off (with jitter) to a minute while not. */
+  /**
+   * Keep syncing. The server's event stream pokes the desk the moment another
+   * device changed something; polling stays as the fallback — every few seconds
+   * without a stream, every 30 s with one — backing off (with jitter) to a
+   * minute while the server is away.
+   */
   start(intervalMs = 3000): void {
+    this.intervalMs = intervalMs;
     const tick = async () => {
       if (this.stopped) return;
       await this.syncOnce().catch(() => undefined);
-      if (this.stopped) return;
-      const backoff = this.failures === 0 ? intervalMs : Math.min(60_000, intervalMs * 2 ** this.failures);
-      this.timer = setTimeout(() => void tick(), backoff * (0.75 + Math.random() * 0.5));
-      this.timer.unref();
+      this.schedule(intervalMs);
     };
+    this.tick = tick;
     void tick();
+    void this.follow();
+  }
+
+  private tick: (() => Promise<void>) | null = null;
+  private intervalMs = 3000;
+  private streaming = false;
+  private readonly abort = new AbortController();
+
+  private schedule(intervalMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    const every = this.streaming ? Math.max(intervalMs, 30_000) : intervalMs;
+    const backoff = this.failures === 0 ? every : Math.min(60_000, intervalMs * 2 ** this.failures);
+    this.timer = setTimeout(() => void this.tick?.(), backoff * (0.75 + Math.random() * 0.5));
+    this.timer.unref();
+  }
+
+  /** Follow the event stream; reconnect with backoff and jitter when it breaks. */
+  private async follow(): Promise<void> {
+    for (let attempt = 0; !this.stopped;) {
+      try {
+        await this.client.events(this.abort.signal, (name) => {
+          if (name === 'hello') { this.streaming = true; attempt = 0; }
+          // A poke — or a (re)connected stream, which may have missed pokes: sync now, after the round in flight.
+          if (name === 'poke' || name === 'hello') void (this.running ?? Promise.resolve()).then(() => this.syncOnce()).then(() => this.schedule(this.intervalMs)).catch(() => undefined);
+        });
+      } catch {
+        attempt++;
+      }
+      this.streaming = false;
+      if (this.stopped) return;
+      await new Promise((r) => setTimeout(r, Math.min(30_000, 1000 * 2 ** attempt) * (0.75 + Math.random() * 0.5)).unref());
+    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.abort.abort();
     if (this.timer) clearTimeout(this.timer);
     await this.running;
   }

@@ -48,6 +48,38 @@ export class ServerClient {
     return this.request('/sync/leases', { method: 'POST', body: '{}' }, leaseResponse);
   }
 
+  /**
+   * Follow the server's event stream until it ends or `signal` aborts; calls
+   * `onEvent` with each event's name (hello, poke, ping). Resolves when the
+   * stream ends; throws SyncError when it cannot be opened.
+   */
+  async events(signal: AbortSignal, onEvent: (name: string) => void): Promise<void> {
+    let res: Response;
+    try {
+      res = await this.fetchFn(new URL('/sync/events', this.baseUrl), { headers: this.token ? { authorization: `Bearer ${this.token}` } : {}, signal });
+    } catch (e) {
+      throw new SyncError('offline', String((e as Error).cause ?? e));
+    }
+    if (res.status === 401) throw new SyncError('unauthorized', 'event stream refused');
+    if (!res.ok || !res.body) throw new SyncError('offline', `event stream ${res.status}`);
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const name = /^event: (.+)$/m.exec(block)?.[1];
+          if (name) onEvent(name.trim());
+        }
+      }
+    } catch (e) {
+      if (!signal.aborted) throw new SyncError('offline', String(e));
+    }
+  }
+
   pull(cursor: number, limit = 2000): Promise<PullResponse> {
     return this.request(`/sync/pull?cursor=${cursor}&limit=${limit}`, { method: 'GET' }, pullResponse);
   }

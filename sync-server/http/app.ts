@@ -9,8 +9,10 @@ import { pushRequest } from '../../src-shared/sync/protocol.js';
 import { push } from '../sync/push.js';
 import { pull } from '../sync/pull.js';
 import { renewLeases } from '../sync/leases.js';
+import { Pokes } from '../sync/pokes.js';
+import { streamSSE } from 'hono/streaming';
 
-export interface ServerDeps { database: Database; clock: () => number; log: Logger }
+export interface ServerDeps { database: Database; clock: () => number; log: Logger; pokes?: Pokes }
 type Device = { id: string; orgId: string; name: string };
 
 const MAX_BODY = 2 * 1024 * 1024;
@@ -27,6 +29,7 @@ const fail = (c: Context, status: 400 | 401 | 403 | 404 | 409 | 413 | 426 | 500,
 export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: Device } }> {
   const { database, clock, log } = deps;
   const db = database.db;
+  const pokes = deps.pokes ?? new Pokes(db);
   const app = new Hono<{ Variables: { device: Device } }>();
 
   app.use('*', bodyLimit({ maxSize: MAX_BODY, onError: (c) => fail(c, 413, 'too_large', `body over ${MAX_BODY} bytes`) }));
@@ -78,10 +81,41 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
       log('warn', 'malformed push', { deviceId: device.id, issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`) });
       return fail(c, 400, 'bad_push', 'expected {schemaVersion, ops: [{seq, opId, hlc, name, args}]} with 1–500 ops');
     }
-    return c.json(await push(db, device, parsed.data.schemaVersion, parsed.data.ops, clock, log));
+    const res = await push(db, device, parsed.data.schemaVersion, parsed.data.ops, clock, log);
+    if (res.results.length > 0) pokes.notify(device.orgId);
+    return c.json(res);
   });
 
-  app.post('/sync/leases', async (c) => c.json(await renewLeases(db, c.get('device'), clock())));
+  app.post('/sync/leases', async (c) => {
+    const res = await renewLeases(db, c.get('device'), clock());
+    if (res.granted + res.released > 0) pokes.notify(c.get('device').orgId);
+    return c.json(res);
+  });
+
+  // Server-sent events: a `poke` whenever the organization's data changed (a hint to pull now), a `ping` every 25 s.
+  app.get('/sync/events', (c) => streamSSE(c, async (stream) => {
+    let pending = false;
+    let closed = false;
+    let wake: () => void = () => undefined;
+    const unsubscribe = pokes.subscribe(c.get('device').orgId, { poke: () => { pending = true; wake(); }, close: () => { closed = true; wake(); } });
+    stream.onAbort(() => { closed = true; wake(); });
+    try {
+      await stream.writeSSE({ event: 'hello', data: String(clock()) });
+      while (!closed) {
+        if (!pending) {
+          const timer = new Promise<void>((r) => { wake = r; setTimeout(r, 25_000).unref(); });
+          await timer;
+        }
+        if (closed) break;
+        if (pending) {
+          pending = false;
+          await stream.writeSSE({ event: 'poke', data: String(clock()) });
+        } else await stream.writeSSE({ event: 'ping', data: '' });
+      }
+    } finally {
+      unsubscribe();
+    }
+  }));
 
   app.get('/sync/pull', async (c) => {
     const q = pullQuery.safeParse({ cursor: c.req.query('cursor') ?? '0', limit: c.req.query('limit') ?? '1000' });

@@ -36,15 +36,21 @@ test('two desks lose the server, book the same doctor\'s morning (a leased time 
     const codes = [await code(), await code()];
     server = await startServer();
 
-    const desks = await Promise.all(['A', 'B'].map(async (name, i) => {
+    // Desk A first: it takes its leases (the whole desk share, being alone) before desk B exists.
+    const desks: Array<{ name: string; dir: string; url: string }> = [];
+    for (const [i, name] of ['A', 'B'].entries()) {
       const dir = join(root, `desk-${name}`);
       const deskPort = await closedPort();
       const p = tsx('src-main/cli/start.ts', ['--browser', '--data-dir', dir, '--port', String(deskPort), '--clock-start', CLOCK,
         '--server', `http://127.0.0.1:${port}`, '--enroll-code', codes[i]!, '--password', 'desk-pass', '--device-name', `Регистратура ${name}`]);
       procs.push(p);
       await p.waitFor(/open (http:\/\/127\.0\.0\.1:\d+)/);
-      return { name, dir, url: `http://127.0.0.1:${deskPort}` };
-    }));
+      await expect.poll(() => {
+        const r = new Database(join(dir, 'kezek.sqlite'), { readonly: true });
+        try { return r.prepare("SELECT count(*) AS n FROM meta WHERE key = 'lease_renewed_at'").get(); } finally { r.close(); }
+      }, { timeout: 20_000 }).toEqual({ n: 1 });
+      desks.push({ name, dir, url: `http://127.0.0.1:${deskPort}` });
+    }
 
     // Three patients of the same family doctor: the desks offer that doctor's first free times.
     const db = new Database(join(desks[0]!.dir, 'kezek.sqlite'), { readonly: true });

@@ -166,4 +166,25 @@ describe('two desks, one server, an outage', () => {
     await a.desk.close();
     await b.desk.close();
   });
+
+  it('pokes (issue 3 item 3): a desk polling only every minute sees another desk’s booking within a second or two, through the server’s event stream', async () => {
+    const a = await enrolledDesk('Регистратура 1');
+    const b = await enrolledDesk('Регистратура 2');
+    await a.desk.sync!.syncOnce();
+    b.desk.sync!.start(60_000);
+    const s = a.desk.env.db.sqlite;
+    const slot = s.prepare("SELECT s.id FROM slots s LEFT JOIN leases l ON l.slot_id = s.id WHERE s.date = '2026-11-26' AND s.channel = 'registry' AND s.appointment_id IS NULL AND l.slot_id IS NULL LIMIT 1").get() as { id: string };
+    const patient = s.prepare("SELECT id FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 ORDER BY id LIMIT 1 OFFSET 30").get() as { id: string };
+    // B's first round (right after start) is over before A books, so only a poke can bring the booking quickly.
+    await new Promise((r) => setTimeout(r, 1500));
+    const booked = await a.call('appointments.book', { patientId: patient.id, slotId: slot.id });
+    expect(booked.appointment.syncState).toBe('confirmed');
+    const seen = () => b.desk.env.db.sqlite.prepare('SELECT sync_state AS st FROM appointments WHERE id = ?').get(booked.appointment.id) as { st: string } | undefined;
+    const t0 = Date.now();
+    while (!seen() && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 50));
+    expect(seen()).toEqual({ st: 'confirmed' });
+    expect(Date.now() - t0).toBeLessThan(5000);
+    await a.desk.close();
+    await b.desk.close();
+  });
 });
