@@ -12,7 +12,13 @@ import * as schema from './schema.js';
 
 /** Both drivers give the same drizzle API; the server code never asks which one it has. */
 export type ServerDb = PgDatabase<PgQueryResultHKT, typeof schema>;
-export interface Database { db: ServerDb; kind: 'pglite' | 'postgres'; close(): Promise<void> }
+export interface Database {
+  db: ServerDb;
+  kind: 'pglite' | 'postgres';
+  /** A hot statement outside drizzle: on PostgreSQL prepared once per connection under `name` (no parse or plan per call). */
+  hot(name: string, text: string, values: unknown[]): Promise<Array<Record<string, unknown>>>;
+  close(): Promise<void>;
+}
 
 function migrationsDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -44,10 +50,16 @@ export async function connect(opts: { databaseUrl?: string | undefined; dataDir?
     } finally {
       lock.release();
     }
-    return { db: db as unknown as ServerDb, kind: 'postgres', close: () => pool.end() };
+    return {
+      db: db as unknown as ServerDb, kind: 'postgres', close: () => pool.end(),
+      hot: async (name, text, values) => (await pool.query({ name, text, values })).rows as Array<Record<string, unknown>>,
+    };
   }
   const client = new PGlite(opts.dataDir);
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder: migrationsDir() });
-  return { db: db as unknown as ServerDb, kind: 'pglite', close: () => client.close() };
+  return {
+    db: db as unknown as ServerDb, kind: 'pglite', close: () => client.close(),
+    hot: async (_name, text, values) => (await client.query(text, values)).rows as Array<Record<string, unknown>>,
+  };
 }

@@ -81,7 +81,7 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
       log('warn', 'malformed push', { deviceId: device.id, issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`) });
       return fail(c, 400, 'bad_push', 'expected {schemaVersion, ops: [{seq, opId, hlc, name, args}]} with 1–500 ops');
     }
-    const res = await push(db, device, parsed.data.schemaVersion, parsed.data.ops, clock, log);
+    const res = await push(database, device, parsed.data.schemaVersion, parsed.data.ops, clock, log);
     if (res.results.length > 0) pokes.notify(device.orgId);
     return c.json(res);
   });
