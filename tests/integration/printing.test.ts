@@ -45,6 +45,21 @@ describe('printing tickets through the queue (TCP 9100 printer on 127.0.0.1)', (
     expect((await t.call('printer.status', {})).lastPrintedAt).not.toBeNull();
   });
 
+  it('an offline booking outside the lease prints as TENTATIVE; once the server confirmed it, a reprint does not', async () => {
+    await useTcp(printer.port, 'ru');
+    const { appointment } = await t.call('appointments.book', { patientId: patient().id, slotId: slot().id });
+    // As the booking service records a tentative offline booking on an enrolled desk (see sync-desks.test.ts).
+    db().prepare("UPDATE appointments SET mode = 'tentative', sync_state = 'local' WHERE id = ?").run(appointment.id);
+    await t.call('tickets.print', { appointmentId: appointment.id });
+    db().prepare("UPDATE appointments SET sync_state = 'confirmed' WHERE id = ?").run(appointment.id);
+    await t.call('tickets.print', { appointmentId: appointment.id });
+    await t.desk.printer.queue.drain();
+    await expect.poll(() => printer.jobs.length).toBe(2);
+    const [tentative, confirmed] = printer.jobs.map((j) => decodeEscPos(j, epson80).lines.map((l) => l.text));
+    expect(tentative).toEqual(expect.arrayContaining(['ПРЕДВАРИТЕЛЬНАЯ ЗАПИСЬ', 'Запись подтвердится после связи с сервером']));
+    expect(confirmed!.join('\n')).not.toContain('ПРЕДВАРИТЕЛЬНАЯ');
+  });
+
   it('a printer that is off: the booking stays, the status says why in the desk\'s language, and the ticket prints once it is back', async () => {
     const port = await closedPort();
     await useTcp(port);
