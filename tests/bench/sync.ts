@@ -22,7 +22,8 @@ import { importDirectory } from '../../sync-server/directory/import.js';
 import { createServerApp } from '../../sync-server/http/app.js';
 import { silentLogger } from '../../sync-server/log.js';
 import { startPostgres } from '../support/postgres.js';
-import type { BenchResult } from './stats.js';
+import { summarize, type BenchResult } from './stats.js';
+import { renewLeases } from '../../sync-server/sync/leases.js';
 
 const NOW = Date.parse('2026-11-23T03:00:00Z');
 
@@ -111,6 +112,25 @@ export async function syncBenchmarks(largeDirectory: () => DirectoryFile, log: (
     out.push({ name: 'sync_bootstrap_70k_patients', p50_ms: boot, p99_ms: boot, n: 1 });
     await desk.close();
     rmSync(dir, { recursive: true, force: true });
+
+    // Lease renewal for the large clinic: 8 desks in turn (it holds the organization's lock while it plans).
+    const renewals: number[] = [];
+    const leaseDevices: Array<{ id: string; orgId: string }> = [];
+    for (let d = 0; d < 8; d++) {
+      const c2 = await createEnrollmentCode(database.db, orgId, NOW);
+      const r = (await (await fetch(`${server.url}/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: c2, deviceName: `lease ${d}` }) })).json()) as { deviceId: string };
+      leaseDevices.push({ id: r.deviceId, orgId });
+    }
+    for (let round = 0; round < 3; round++) {
+      for (const dev of leaseDevices) {
+        const t1 = performance.now();
+        await renewLeases(database.db, dev, NOW);
+        renewals.push(performance.now() - t1);
+      }
+    }
+    const held = (await database.db.execute(sql`SELECT count(*)::int AS n FROM slot_leases`)) as unknown as { rows: Array<{ n: number }> };
+    log(`8 desks of the large clinic hold ${held.rows[0]!.n} slot leases`);
+    out.push(summarize('sync_lease_renewal_150_doctors', renewals));
     const c = (await database.db.execute(sql`SELECT count(*)::int AS n FROM appointments`)) as unknown as { rows: Array<{ n: number }> };
     log(`server holds ${c.rows[0]!.n} bookings`);
     await server.close();
