@@ -26,6 +26,13 @@ export function leaseWindow(profile: PolicyProfile, today: string): string[] {
   return dates;
 }
 
+/** A small stable hash (FNV-1a) of a string. */
+function hash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193) >>> 0;
+  return h;
+}
+
 /** Spread `n` picks over a list, so a desk's share covers the morning and the afternoon. */
 function spread<T>(list: readonly T[], n: number): T[] {
   if (n >= list.length) return [...list];
@@ -35,8 +42,8 @@ function spread<T>(list: readonly T[], n: number): T[] {
 }
 
 /**
- * What one device should hold after this renewal. A desk gets
- * floor(registry slots × share ÷ live desks) of each doctor-day; a cabinet gets
+ * What one device should hold after this renewal. A desk gets its turn's part
+ * of floor(registry slots × share) of each doctor-day; a cabinet gets
  * its doctor's free repeat-visit slots. Only free slots are granted, never one
  * another device may still use; a desk over its share (another desk came back)
  * gives the excess back itself — the holder agreeing is what makes it safe —
@@ -49,10 +56,12 @@ export function planLeases(i: {
   candidates: readonly LeaseCandidate[];
   taken: ReadonlySet<string>;
   holders: ReadonlyMap<string, LeaseHolder>;
-  /** Live desks other than this one. */
-  otherDesks: number;
+  /** Ids of the live desks, this one included (any order). */
+  desks: readonly string[];
   share: number;
 }): { grant: string[]; release: string[] } {
+  const desks = [...new Set([...i.desks, i.device.id])].sort();
+  const me = desks.indexOf(i.device.id);
   const mineNow = new Set([...i.holders].filter(([, h]) => h.deviceId === i.device.id).map(([slot]) => slot));
   const wanted = i.device.kind === 'cabinet'
     ? i.candidates.filter((c) => c.channel === 'doctor' && c.doctorId === i.device.doctorId)
@@ -66,7 +75,12 @@ export function planLeases(i: {
     groups.get(key)!.push(c);
   }
   for (const group of groups.values()) {
-    const target = i.device.kind === 'cabinet' ? group.length : Math.floor((group.length * i.share) / (i.otherDesks + 1));
+    // The share of this doctor-day, dealt out like cards: every desk floor(share ÷ desks), and the
+    // remainder one each to desks in an order that turns with the doctor-day (so with eight desks
+    // and six shared slots, six desks get one, and not always the same six).
+    const cap = Math.floor(group.length * i.share);
+    const turn = (me + hash(`${group[0]!.doctorId}|${group[0]!.date}`)) % desks.length;
+    const target = i.device.kind === 'cabinet' ? group.length : Math.floor(cap / desks.length) + (turn < cap % desks.length ? 1 : 0);
     const free = group.filter((c) => !i.taken.has(c.slotId));
     const held = free.filter((c) => mineNow.has(c.slotId));
     for (const c of held.slice(0, target)) keep.add(c.slotId);
@@ -74,7 +88,7 @@ export function planLeases(i: {
     // Desks together never hold more than their share: until a desk over its share gives the excess
     // back (at its own next renewal), a newcomer waits — the common pool is never eaten into.
     const heldByOthers = group.filter((c) => !mineNow.has(c.slotId) && i.holders.get(c.slotId)?.live).length;
-    const room = i.device.kind === 'cabinet' ? Infinity : Math.floor(group.length * i.share) - heldByOthers - Math.min(held.length, target);
+    const room = i.device.kind === 'cabinet' ? Infinity : cap - heldByOthers - Math.min(held.length, target);
     for (const c of spread(open, Math.max(0, Math.min(target - held.length, room)))) grant.push(c.slotId);
   }
   return { grant, release: [...mineNow].filter((s) => !keep.has(s)) };

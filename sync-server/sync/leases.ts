@@ -63,10 +63,10 @@ export async function renewLeases(db: ServerDb, device: { id: string; orgId: str
       .from(slotLeases).leftJoin(leaseSets, eq(leaseSets.deviceId, slotLeases.deviceId)).where(eq(slotLeases.orgId, device.orgId))) {
       holders.set(r.slotId, { deviceId: r.deviceId, live: r.reclaimAfter !== null && r.reclaimAfter > now });
     }
-    const [others] = await tx.select({ n: sql<number>`count(*)::int` }).from(leaseSets)
+    const liveDesks = await tx.select({ id: devices.id }).from(leaseSets)
       .innerJoin(devices, eq(devices.id, leaseSets.deviceId))
-      .where(and(eq(leaseSets.orgId, device.orgId), eq(devices.kind, 'desk'), sql`${leaseSets.reclaimAfter} > ${now}`, sql`${devices.id} <> ${device.id}`, sql`${devices.revokedAt} IS NULL`));
-    const plan = planLeases({ device: { id: device.id, kind: me.kind as DeviceKind, doctorId: me.doctorId }, candidates: c.list, taken, holders, otherDesks: others?.n ?? 0, share: c.profile.leases.deskShare });
+      .where(and(eq(leaseSets.orgId, device.orgId), eq(devices.kind, 'desk'), sql`${leaseSets.reclaimAfter} > ${now}`, sql`${devices.revokedAt} IS NULL`));
+    const plan = planLeases({ device: { id: device.id, kind: me.kind as DeviceKind, doctorId: me.doctorId }, candidates: c.list, taken, holders, desks: liveDesks.map((d) => d.id), share: c.profile.leases.deskShare });
 
     if (plan.release.length) {
       await tx.delete(slotLeases).where(and(eq(slotLeases.orgId, device.orgId), eq(slotLeases.deviceId, device.id), inArray(slotLeases.slotId, plan.release)));

@@ -129,7 +129,8 @@ describe('two desks, one server, an outage', () => {
     const pool = day.filter((x) => x.lease === null && x.state === 'free' && x.channel === 'registry');
     // The two desks share half of the doctor's registry slots; the rest is the common pool.
     expect(mine.length).toBeGreaterThan(0);
-    expect(other.length).toBe(mine.length);
+    expect(Math.abs(other.length - mine.length)).toBeLessThanOrEqual(1);
+    expect(other.length).toBeGreaterThan(0);
     expect(pool.length).toBeGreaterThanOrEqual(Math.floor(day.filter((x) => x.channel === 'registry').length / 2));
     const held = (s.prepare('SELECT count(*) AS n FROM leases WHERE device_id = ?').get(me) as { n: number }).n;
     expect(held).toBeGreaterThanOrEqual(mine.length);

@@ -14,7 +14,7 @@ describe('lease planning (research/sync.md §6.6 grant, return/rebalance)', () =
 
   it('a lone desk gets half of each doctor-day, spread over the day, never a taken slot', () => {
     const slots = day('d1', '2026-11-24', 10);
-    const plan = planLeases({ device: desk('a'), candidates: slots, taken: new Set([slots[0]!.slotId]), holders: new Map(), otherDesks: 0, share: 0.5 });
+    const plan = planLeases({ device: desk('a'), candidates: slots, taken: new Set([slots[0]!.slotId]), holders: new Map(), desks: ['a'], share: 0.5 });
     expect(plan.grant).toHaveLength(5);
     expect(plan.grant).not.toContain(slots[0]!.slotId);
     expect(plan.grant).toContain(slots[1]!.slotId);
@@ -24,24 +24,40 @@ describe('lease planning (research/sync.md §6.6 grant, return/rebalance)', () =
   it('desks together never exceed the share: a newcomer waits until the holder gives its excess back', () => {
     const slots = day('d1', '2026-11-24', 12);
     const aHolds = new Map<string, LeaseHolder>(slots.slice(0, 6).map((s) => [s.slotId, { deviceId: 'a', live: true }]));
-    expect(planLeases({ device: desk('b'), candidates: slots, taken: new Set(), holders: aHolds, otherDesks: 1, share: 0.5 }).grant).toEqual([]);
-    const aRenews = planLeases({ device: desk('a'), candidates: slots, taken: new Set(), holders: aHolds, otherDesks: 1, share: 0.5 });
+    expect(planLeases({ device: desk('b'), candidates: slots, taken: new Set(), holders: aHolds, desks: ['a', 'b'], share: 0.5 }).grant).toEqual([]);
+    const aRenews = planLeases({ device: desk('a'), candidates: slots, taken: new Set(), holders: aHolds, desks: ['a', 'b'], share: 0.5 });
     expect(aRenews).toEqual({ grant: [], release: slots.slice(3, 6).map((s) => s.slotId) });
     const after = new Map([...aHolds].filter(([k]) => !aRenews.release.includes(k)));
-    expect(planLeases({ device: desk('b'), candidates: slots, taken: new Set(), holders: after, otherDesks: 1, share: 0.5 }).grant).toHaveLength(3);
+    expect(planLeases({ device: desk('b'), candidates: slots, taken: new Set(), holders: after, desks: ['a', 'b'], share: 0.5 }).grant).toHaveLength(3);
+  });
+
+  it('many desks, few slots: the share is dealt out one by one, turning with the doctor-day, never over the share', () => {
+    const desks = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    const days = ['2026-11-24', '2026-11-25', '2026-11-26'].map((date) => day('d1', date, 12));
+    const lucky = days.map((slots) => {
+      let holders = new Map<string, LeaseHolder>();
+      for (const id of desks) {
+        const plan = planLeases({ device: desk(id), candidates: slots, taken: new Set(), holders, desks, share: 0.5 });
+        holders = new Map([...holders, ...plan.grant.map((g) => [g, { deviceId: id, live: true }] as const)]);
+      }
+      expect(holders.size).toBe(6);
+      expect(new Set([...holders.values()].map((h) => h.deviceId)).size).toBe(6);
+      return [...new Set([...holders.values()].map((h) => h.deviceId))].sort().join('');
+    });
+    expect(new Set(lucky).size).toBeGreaterThan(1);
   });
 
   it('a dead holder’s slots (past expiry + grace) may be granted again; a live one’s never', () => {
     const slots = day('d1', '2026-11-24', 4);
     const holders = new Map<string, LeaseHolder>([[slots[0]!.slotId, { deviceId: 'gone', live: false }], [slots[1]!.slotId, { deviceId: 'b', live: true }]]);
-    const plan = planLeases({ device: desk('a'), candidates: slots, taken: new Set(), holders, otherDesks: 1, share: 1 });
+    const plan = planLeases({ device: desk('a'), candidates: slots, taken: new Set(), holders, desks: ['a', 'b'], share: 1 });
     expect(plan.grant).toContain(slots[0]!.slotId);
     expect(plan.grant).not.toContain(slots[1]!.slotId);
   });
 
   it('a cabinet PC leases only its own doctor’s repeat-visit (R21 doctor channel) slots, all of them', () => {
     const slots = [...day('d1', '2026-11-24', 3, 'doctor'), ...day('d1', '2026-11-24', 3), ...day('d2', '2026-11-24', 3, 'doctor')];
-    const plan = planLeases({ device: { id: 'cab', kind: 'cabinet', doctorId: 'd1' }, candidates: slots, taken: new Set(), holders: new Map(), otherDesks: 3, share: 0.5 });
+    const plan = planLeases({ device: { id: 'cab', kind: 'cabinet', doctorId: 'd1' }, candidates: slots, taken: new Set(), holders: new Map(), desks: ['x', 'y', 'z'], share: 0.5 });
     expect(plan.grant).toEqual(slots.slice(0, 3).map((s) => s.slotId));
   });
 });
