@@ -11,7 +11,8 @@ export function DaySlotPicker({ slots, title, onPick }: { slots: DaySlot[]; titl
   const { t } = useI18n();
   const box = useRef<HTMLDivElement>(null);
   const free = slots.filter((s) => s.state === 'free' && s.lease !== 'other');
-  const hasLeases = slots.some((s) => s.lease !== null);
+  const hasMine = slots.some((s) => s.lease === 'mine' && s.state === 'free');
+  const hasOther = slots.some((s) => s.lease === 'other' && s.state === 'free');
   const [active, setActive] = useState(0);
   useEffect(() => {
     setActive(0);
@@ -38,7 +39,12 @@ export function DaySlotPicker({ slots, title, onPick }: { slots: DaySlot[]; titl
           );
         })}
       </div>
-      {hasLeases && <p className="muted small">● {t('ui.leaseMine')}</p>}
+      {(hasMine || hasOther) && (
+        <p className="muted small lease-legend">
+          {hasMine && <span>● {t('ui.leaseMine')}</span>}
+          {hasOther && <span><span className="time lease-other swatch" /> {t('ui.leaseOther')}</span>}
+        </p>
+      )}
     </section>
   );
 }

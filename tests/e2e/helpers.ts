@@ -36,7 +36,7 @@ export class Actions {
 }
 
 /** The five Enters of the keyboard flow, each after the screen it needs is ready; `time` clicks that time instead of the first free one. */
-export async function enterThroughBooking(page: Page, time?: string): Promise<void> {
+export async function enterThroughBooking(page: Page, time?: string, atPicker?: () => Promise<void>): Promise<void> {
   await page.keyboard.press('Enter');
   await page.getByTestId('patient-card').waitFor();
   await page.getByTestId('specialties').locator('li').first().waitFor();
@@ -44,6 +44,7 @@ export async function enterThroughBooking(page: Page, time?: string): Promise<vo
   await page.getByTestId('slot-grid').waitFor();
   await page.keyboard.press('Enter');
   await page.getByTestId('day-slots').waitFor();
+  await atPicker?.();
   if (time) await page.getByTestId('day-slots').getByRole('button', { name: new RegExp(`^${time}`) }).click();
   else await page.keyboard.press('Enter');
   await page.getByTestId('confirm').waitFor();

@@ -85,7 +85,12 @@ test('two desks lose the server, book the same doctor\'s morning (a leased time 
     await pageA.keyboard.press('Escape');
     // Desk B cannot take A's leased times; its first offer is from the common pool — tentative, and the ticket says so.
     await pageB.getByTestId('patient-search').fill(p2!.pin);
-    await enterThroughBooking(pageB);
+    await enterThroughBooking(pageB, undefined, async () => {
+      // On B, A's leased times cannot be chosen.
+      const reserved = pageB.getByTestId('day-slots').locator('[data-lease="other"]');
+      await expect(reserved.first()).toBeDisabled();
+      await pageB.screenshot({ path: 'test-results/screens/14a-picker-other-desk.png' });
+    });
     await expect(pageB.getByTestId('booked')).toHaveAttribute('data-mode', 'tentative');
     await expect(pageB.getByTestId('ticket-tentative')).toBeVisible();
     const contested = whenOf((await pageB.getByTestId('booked').textContent())!);
@@ -94,7 +99,11 @@ test('two desks lose the server, book the same doctor\'s morning (a leased time 
     await pageB.screenshot({ path: 'test-results/screens/14-offline-tentative.png' });
     // Desk A books that same pool time for another patient, tentatively too: one of the two must lose.
     await pageA.getByTestId('patient-search').fill(p3!.pin);
-    await enterThroughBooking(pageA, contested);
+    await enterThroughBooking(pageA, contested, async () => {
+      // A's own leased times carry the dot; none of them is B's (B holds none yet).
+      await expect(pageA.getByTestId('day-slots').locator('[data-lease="mine"]').first()).toBeVisible();
+      await pageA.screenshot({ path: 'test-results/screens/14b-picker-leases.png' });
+    });
     await expect(pageA.getByTestId('booked')).toHaveAttribute('data-mode', 'tentative');
     await expect(pageA.getByTestId('sync-state')).toContainText('к отправке: 2');
 
