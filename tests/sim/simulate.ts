@@ -49,7 +49,14 @@ export async function simulate(seed: number, opts: SimOptions): Promise<SimResul
     if (!r.ok) throw new Error(`sign-in on ${d.name}: ${r.error.code}`);
     return { ...d, desk, sqlite: desk.env.db.sqlite, token: (r.data as { token: string }).token };
   };
-  const call = (d: Live, method: string, input: unknown) => d.desk.router.call(method, input, { token: d.token });
+  // A registrar signs in again when the session ran out (a long outage moves the clock past it).
+  const call = async (d: Live, method: string, input: unknown) => {
+    const r = await d.desk.router.call(method, input, { token: d.token });
+    if (r.ok || r.error.code !== 'unauthenticated') return r;
+    const again = await d.desk.router.call('auth.signIn', { username: 'registrar', password: 'sim-pass' }, {});
+    if (again.ok) d.token = (again.data as { token: string }).token;
+    return d.desk.router.call(method, input, { token: d.token });
+  };
   const sync = async (d: Live) => {
     stats.syncs++;
     await d.desk.sync!.syncOnce();
@@ -65,7 +72,9 @@ export async function simulate(seed: number, opts: SimOptions): Promise<SimResul
     net.healed = false;
     const patients = (desks[0]!.sqlite.prepare("SELECT id FROM patients WHERE attached_org_id = ? AND priority = 0").all(orgId) as Array<{ id: string }>).map((p) => p.id);
     // Contention on purpose: everyone books from the same few doctor-days.
-    const contested = (desks[0]!.sqlite.prepare("SELECT DISTINCT doctor_id || '|' || date AS k FROM slots WHERE channel = 'registry' AND date BETWEEN '2026-11-23' AND '2026-11-25' AND specialty_id IN (SELECT id FROM specialties WHERE kind = 'family') LIMIT 4").all() as Array<{ k: string }>).map((r) => r.k.split('|') as [string, string]);
+    // Two doctor-days this week and two the next, so a long outage (below) still leaves something to fight over.
+    const pick = (from: string, to: string) => (desks[0]!.sqlite.prepare("SELECT DISTINCT doctor_id || '|' || date AS k FROM slots WHERE channel = 'registry' AND date BETWEEN ? AND ? AND specialty_id IN (SELECT id FROM specialties WHERE kind = 'family') ORDER BY date, doctor_id LIMIT 2").all(from, to) as Array<{ k: string }>).map((r) => r.k.split('|') as [string, string]);
+    const contested = [...pick('2026-11-23', '2026-11-25'), ...pick('2026-11-30', '2026-12-01')];
 
     for (let step = 0; step < opts.steps; step++) {
       const d = desks[rng.int(0, desks.length - 1)]!;
@@ -97,10 +106,10 @@ export async function simulate(seed: number, opts: SimOptions): Promise<SimResul
         // A poison op (say, from a newer app version) in the outbox: it must not block the queue.
         stats.poison++;
         stmt(d.sqlite, "INSERT INTO outbox (op_id, hlc, name, args, created_at, status) VALUES (?, '0', 'appointments.fromTheFuture', '{}', ?, 'pending')").run(`poison-${seed}-${step}`, now);
-      } else if (r < 0.995) {
+      } else if (r < 0.995 || stats.longOutages > 0) {
         now += rng.int(1, 5) * 60_000;
       } else {
-        // A long outage for one desk: the clock runs past its leases' expiry + grace while it is cut off.
+        // A long outage for one desk (at most one per run): the clock runs past its leases' expiry + grace while it is cut off.
         stats.longOutages++;
         net.partitioned.add(d.name);
         now += d.desk.env.profile.leases.ttlMs + d.desk.env.profile.leases.graceMs + 3_600_000;
