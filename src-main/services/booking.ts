@@ -85,7 +85,7 @@ function bookInTx(env: Env, actor: Actor, a: BookArgs, replacesId: string | null
   const held = stmt(s, 'UPDATE slots SET appointment_id = ? WHERE id = ? AND appointment_id IS NULL AND blocked = 0').run(id, slot.id);
   if (held.changes !== 1) throw new AppError('slot_taken');
   if (usesReferral) stmt(s, 'UPDATE referrals SET used_by_appointment_id = ? WHERE id = ?').run(id, usesReferral);
-  appendRegister(env, actor, {
+  const register = appendRegister(env, actor, {
     patientId: a.patientId, applicant: patient.fullName, specialtyId: slot.specialtyId, doctorId: slot.doctorId, channel: a.channel,
     result: replacesId ? 'moved' : 'booked', reason: null, appointmentId: id, appointedAt: slot.startUtc,
   });
@@ -94,7 +94,7 @@ function bookInTx(env: Env, actor: Actor, a: BookArgs, replacesId: string | null
     startUtc: slot.startUtc, status: 'booked', channel: a.channel, referralId: usesReferral, replacesId, ticketCode, queueNumber, liveQueue: false,
     createdAt: now, createdBy: actor.userId, deviceId: env.device.id,
   };
-  journal(env, actor, { name: 'appointments.book', args: { appointment, preventive: a.preventive, mode, leaseEpoch } satisfies OpArgs<'appointments.book'> }, { entity: 'appointment', entityId: id, detail: slot.id });
+  journal(env, actor, { name: 'appointments.book', args: { appointment, preventive: a.preventive, mode, leaseEpoch, register } satisfies OpArgs<'appointments.book'> }, { entity: 'appointment', entityId: id, detail: slot.id });
   return id;
 }
 
@@ -131,13 +131,11 @@ function cancelInTx(env: Env, actor: Actor, a: AppointmentView, channel: Request
   // Frees the slot exactly once: only if this appointment still holds it.
   stmt(s, 'UPDATE slots SET appointment_id = NULL WHERE id = ? AND appointment_id = ?').run(a.slotId, a.id);
   if (a.referralId) stmt(s, 'UPDATE referrals SET used_by_appointment_id = NULL WHERE id = ? AND used_by_appointment_id = ?').run(a.referralId, a.id);
-  if (registerResult) {
-    appendRegister(env, actor, {
-      patientId: a.patientId, applicant: a.patientName, specialtyId: a.specialtyId, doctorId: a.doctorId, channel,
-      result: registerResult, reason: null, appointmentId: a.id, appointedAt: a.startUtc,
-    });
-  }
-  journal(env, actor, { name: 'appointments.cancel', args: { appointmentId: a.id, channel } }, { entity: 'appointment', entityId: a.id });
+  const register = registerResult ? appendRegister(env, actor, {
+    patientId: a.patientId, applicant: a.patientName, specialtyId: a.specialtyId, doctorId: a.doctorId, channel,
+    result: registerResult, reason: null, appointmentId: a.id, appointedAt: a.startUtc,
+  }) : undefined;
+  journal(env, actor, { name: 'appointments.cancel', args: { appointmentId: a.id, channel, ...(register ? { register } : {}) } satisfies OpArgs<'appointments.cancel'> }, { entity: 'appointment', entityId: a.id });
 }
 
 /** R9: cancel; the slot is free again at once. */

@@ -2,29 +2,39 @@ import type { RegisterEntry } from '../../src-shared/domain/appointment.js';
 import type { RequestChannel } from '../../src-shared/domain/enums.js';
 import { AppError } from '../../src-shared/rpc/errors.js';
 import type { RegisterView } from '../../src-shared/rpc/views.js';
+import type { Db } from '../db/open.js';
 import { stmt } from '../db/stmt.js';
 import { clinicToday } from './clinic-time.js';
 import type { Actor, Env } from './env.js';
+import type { OpArgs } from '../../src-shared/sync/protocol.js';
 import { journal, newId } from './journal.js';
 import { wallToUtc, addDays } from '../../src-shared/time/dates.js';
 
 export type RegisterInput = Omit<RegisterEntry, 'id' | 'at' | 'userId' | 'deviceId' | 'tookPlace'>;
 
+/** One register row as it travels to the server and the other desks (tookPlace is derived, never stored). */
+export type RegisterRecord = Omit<RegisterEntry, 'tookPlace'>;
+
 /** R15: append one row to the register of requests (call inside the caller's transaction). */
-export function appendRegister(env: Env, actor: Actor, e: RegisterInput): string {
-  const id = newId();
-  stmt(env.db.sqlite, `INSERT INTO register_entries (id, org_id, at, patient_id, applicant, specialty_id, doctor_id, channel, result, reason,
-      appointment_id, appointed_at, user_id, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-    .run(id, env.org.id, env.clock(), e.patientId, e.applicant, e.specialtyId, e.doctorId, e.channel, e.result, e.reason,
-      e.appointmentId, e.appointedAt, actor.userId, env.device.id);
-  return id;
+export function appendRegister(env: Env, actor: Actor, e: RegisterInput): RegisterRecord {
+  const entry: RegisterRecord = { ...e, id: newId(), at: env.clock(), userId: actor.userId, deviceId: env.device.id };
+  insertRegister(env.db.sqlite, env.org.id, entry);
+  return entry;
+}
+
+/** Store a register row; a row already here (our own, coming back from the server) is left as it is. */
+export function insertRegister(sqlite: Db['sqlite'], orgId: string, e: RegisterRecord): void {
+  stmt(sqlite, `INSERT INTO register_entries (id, org_id, at, patient_id, applicant, specialty_id, doctor_id, channel, result, reason,
+      appointment_id, appointed_at, user_id, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`)
+    .run(e.id, orgId, e.at, e.patientId, e.applicant, e.specialtyId, e.doctorId, e.channel, e.result, e.reason,
+      e.appointmentId, e.appointedAt, e.userId, e.deviceId);
 }
 
 /** A refusal with its reason, recorded on its own (R2, R3, R15): register row + audit + outbox in one transaction. */
 export function recordRefusal(env: Env, actor: Actor, e: { patientId: string | null; applicant: string; specialtyId: string | null; doctorId: string | null; channel: RequestChannel; reason: string }): string {
   return env.db.sqlite.transaction(() => {
-    const id = appendRegister(env, actor, { ...e, result: 'refused', appointmentId: null, appointedAt: null });
-    journal(env, actor, { name: 'register.refuse', args: { id, ...e } }, { entity: 'register', entityId: id, detail: e.reason });
+    const { id } = appendRegister(env, actor, { ...e, result: 'refused', appointmentId: null, appointedAt: null });
+    journal(env, actor, { name: 'register.refuse', args: { id, ...e, userId: actor.userId } satisfies OpArgs<'register.refuse'> }, { entity: 'register', entityId: id, detail: e.reason });
     return id;
   })();
 }

@@ -5,10 +5,11 @@ import type { Change } from '../../src-shared/sync/protocol.js';
 import type { Db } from '../db/open.js';
 import { stmt } from '../db/stmt.js';
 import { nameKey, phoneKey } from '../services/patients.js';
+import { insertRegister, type RegisterRecord } from '../services/register.js';
 
 const ACTIVE = "('booked', 'arrived', 'fulfilled')";
 
-type ServerAppointment = Appointment & { syncState: 'confirmed' | 'conflict' };
+type ServerAppointment = Appointment & { syncState: 'confirmed' | 'conflict'; register?: RegisterRecord };
 
 /** Does an op of ours that the server has not processed yet touch this row? Then the local state wins until it does. */
 const pendingHere = (db: Db, id: string): boolean => stmt(db.sqlite, "SELECT 1 FROM outbox WHERE status = 'pending' AND args LIKE ? LIMIT 1").get(`%${id}%`) !== undefined;
@@ -35,6 +36,8 @@ function applyAppointment(db: Db, a: ServerAppointment): void {
         ON CONFLICT(id) DO UPDATE SET status = excluded.status, live_queue = excluded.live_queue, sync_state = excluded.sync_state`)
       .run({ ...a, liveQueue: a.liveQueue ? 1 : 0 });
   }
+  // The register row of the request behind this change (another desk's booking or cancellation; ours is already here).
+  if (a.register) insertRegister(s, a.orgId, a.register);
   const holder = stmt(s, `SELECT id FROM appointments WHERE slot_id = ? AND status IN ${ACTIVE} AND sync_state != 'conflict' LIMIT 1`).get(a.slotId) as { id: string } | undefined;
   stmt(s, 'UPDATE slots SET appointment_id = ? WHERE id = ?').run(holder?.id ?? null, a.slotId);
 }
@@ -151,7 +154,14 @@ export function applyChanges(db: Db, changes: readonly Change[]): Applied {
       case 'register_stamp':
         stmt(s, "INSERT INTO meta (key, value) VALUES ('register_imported_at', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(String((r as { importedAt: number }).importedAt));
         break;
-      default: break; // register entries of other desks, future entities: not needed on this desk yet
+      case 'register_entry': {
+        // A refusal recorded at another desk (R15): one register for the organization.
+        const e = r as Partial<RegisterRecord> & { id: string; at: number; applicant: string; channel: RegisterRecord['channel']; result: RegisterRecord['result'] };
+        const orgId = (stmt(s, "SELECT value FROM meta WHERE key = 'server_org_id'").get() as { value: string } | undefined)?.value ?? '';
+        insertRegister(s, orgId, { patientId: null, specialtyId: null, doctorId: null, reason: null, appointmentId: null, appointedAt: null, userId: 'unknown', deviceId: 'unknown', ...e });
+        break;
+      }
+      default: break; // future entities: ignored by this version
     }
   }
   return out;

@@ -7,16 +7,22 @@ import { requestChannel } from '../domain/enums.js';
 export const SYNC_SCHEMA_VERSION = 1;
 export const MAX_PUSH_OPS = 500;
 
+/** A register-of-requests row (R15) riding on the op that made it, so every desk's register is the organization's. */
+const registerRecord = registerEntry.omit({ tookPlace: true });
+
 /** The arguments of each op a desk can push, as the server will check them. */
 export const opArgs = {
-  // mode/leaseEpoch arrived after version 1 went out: optional, so older desks' ops still parse.
-  'appointments.book': z.object({ appointment, preventive: z.boolean(), mode: z.enum(['local', 'online', 'guaranteed', 'tentative']).optional(), leaseEpoch: z.number().int().nullable().optional() }),
-  'appointments.cancel': z.object({ appointmentId: id, channel: requestChannel }),
+  // mode, leaseEpoch and register arrived after version 1 went out: optional, so older desks' ops still parse.
+  'appointments.book': z.object({
+    appointment, preventive: z.boolean(), mode: z.enum(['local', 'online', 'guaranteed', 'tentative']).optional(), leaseEpoch: z.number().int().nullable().optional(),
+    register: registerRecord.optional(),
+  }),
+  'appointments.cancel': z.object({ appointmentId: id, channel: requestChannel, register: registerRecord.optional() }),
   'appointments.checkIn': z.object({ appointmentId: id, liveQueue: z.boolean() }),
   'appointments.noShow': z.object({ appointmentId: id }),
   'appointments.fulfil': z.object({ appointmentId: id }),
   'tasks.resolve': z.object({ taskId: id, outcome: z.enum(['reached', 'unreachable', 'rebooked']) }),
-  'register.refuse': registerEntry.omit({ at: true, userId: true, deviceId: true, tookPlace: true, result: true, appointmentId: true, appointedAt: true }).extend({ reason: z.string() }),
+  'register.refuse': registerEntry.omit({ at: true, userId: true, deviceId: true, tookPlace: true, result: true, appointmentId: true, appointedAt: true }).extend({ reason: z.string(), userId: id.optional() }),
 } as const;
 export type OpName = keyof typeof opArgs;
 export type OpArgs<N extends OpName> = z.infer<(typeof opArgs)[N]>;

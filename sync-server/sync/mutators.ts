@@ -12,9 +12,12 @@ export type Outcome = { status: 'applied' | 'conflict' | 'rejected'; detail: str
 
 const ACTIVE = ['booked', 'arrived', 'fulfilled'];
 
+/** The stored and published form of a booking: its sync state, and the register row of the request that made this change. */
+export const appointmentRow = (a: Appointment, syncState: 'confirmed' | 'conflict', register: unknown): string => JSON.stringify({ ...a, syncState, register });
+
 /** The appointment and its change-log entry in one statement (one round trip on the hot path). */
-async function putAppointment(ctx: OpContext, a: Appointment, syncState: 'confirmed' | 'conflict'): Promise<void> {
-  const row = JSON.stringify({ ...a, syncState });
+async function putAppointment(ctx: OpContext, a: Appointment, syncState: 'confirmed' | 'conflict', register: unknown): Promise<void> {
+  const row = appointmentRow(a, syncState, register);
   await ctx.tx.execute(sql`SELECT kezek_put_appointment(${ctx.orgId}, ${a.id}, ${a.patientId}, ${a.slotId}, ${a.status}, ${syncState}, ${row}::jsonb, ${ctx.now})`);
 }
 
@@ -54,11 +57,11 @@ async function book(ctx: OpContext, args: unknown): Promise<Outcome> {
   if (state === 'taken' || state === 'leased') {
     // A booking made under a lease that did not hold is a lease_lost conflict: never a silent loss.
     const reason = parsed.data.leaseEpoch != null ? 'lease_lost' : state === 'taken' ? 'slot_taken' : 'slot_leased';
-    await putAppointment(ctx, a, 'conflict');
+    await putAppointment(ctx, a, 'conflict', parsed.data.register);
     await conflictTask(ctx, a, reason);
     return { status: 'conflict', detail: reason };
   }
-  await putAppointment(ctx, a, 'confirmed');
+  await putAppointment(ctx, a, 'confirmed', parsed.data.register);
   return { status: 'applied', detail: 'confirmed' };
 }
 
@@ -70,7 +73,8 @@ function transition(name: 'appointments.cancel' | 'appointments.checkIn' | 'appo
     const [cur] = await ctx.tx.select().from(appointments).where(and(eq(appointments.id, parsed.data.appointmentId), eq(appointments.orgId, ctx.orgId)));
     if (!cur) return { status: 'rejected', detail: 'unknown_appointment' };
     if (cur.status !== from) return { status: 'rejected', detail: `bad_status:${cur.status}` };
-    const row = { ...(cur.row as Appointment), status: to, updatedAt: ctx.now, ...('liveQueue' in parsed.data ? { liveQueue: parsed.data.liveQueue } : {}) };
+    // Each change carries only the register row of its own request (a cancellation's; none for the rest).
+    const row = { ...(cur.row as Appointment), status: to, updatedAt: ctx.now, ...('liveQueue' in parsed.data ? { liveQueue: parsed.data.liveQueue } : {}), register: 'register' in parsed.data ? parsed.data.register : undefined };
     const seq = await logChange(ctx, 'appointment', cur.id, 'put', { ...row, syncState: cur.syncState });
     await ctx.tx.update(appointments).set({ status: to, row: { ...row, syncState: cur.syncState }, serverSeq: seq }).where(eq(appointments.id, cur.id));
     return { status: 'applied', detail: to };

@@ -5,7 +5,7 @@ import type { Database } from '../db/connect.js';
 import { devices, opResults, tasks } from '../db/schema.js';
 import type { Logger } from '../log.js';
 import { logChange, type OpContext, type Tx } from './context.js';
-import { isKnownOp, MUTATORS, type Outcome } from './mutators.js';
+import { appointmentRow, isKnownOp, MUTATORS, type Outcome } from './mutators.js';
 
 interface Device { id: string; orgId: string }
 
@@ -35,7 +35,7 @@ async function fastBook(database: Database, device: Device, op: PushOp, now: num
   const parsed = opArgs['appointments.book'].safeParse(op.args);
   if (!parsed.success || parsed.data.appointment.orgId !== device.orgId) return null;
   const a = parsed.data.appointment;
-  const row = JSON.stringify({ ...a, syncState: 'confirmed' });
+  const row = appointmentRow(a, 'confirmed', parsed.data.register);
   try {
     const rows = await database.hot('kezek_push_book', 'SELECT kezek_push_book($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10) AS r',
       [device.orgId, device.id, op.seq, op.opId, a.id, a.patientId, a.slotId, a.status, row, now]);

@@ -38,6 +38,13 @@ const appt = (org: string, device: number, k: number): Appointment => {
   };
 };
 
+/** A booking op as a desk sends it: the appointment and its register-of-requests row. */
+const bookArgs = (a: Appointment) => ({
+  appointment: a, preventive: false, mode: 'tentative',
+  register: { id: `r-${a.id}`, at: NOW, patientId: a.patientId, applicant: 'Абдыкадырова Чолпон Эрлановна', specialtyId: a.specialtyId, doctorId: a.doctorId,
+    channel: 'registry', result: 'booked', reason: null, appointmentId: a.id, appointedAt: a.startUtc, userId: 'u', deviceId: a.deviceId },
+});
+
 export async function syncBenchmarks(largeDirectory: () => DirectoryFile, log: (m: string) => void): Promise<BenchResult[]> {
   const cluster = await startPostgres();
   if (!cluster) {
@@ -82,7 +89,7 @@ export async function syncBenchmarks(largeDirectory: () => DirectoryFile, log: (
     t0 = performance.now();
     await Promise.all(tokens.map(async (token, d) => {
       for (let k = 0; k < OPS; k += BATCH) {
-        await push(token, Array.from({ length: BATCH }, (_, j) => ({ seq: k + j + 1, opId: `o-${d}-${k + j}`, hlc: '0', name: 'appointments.book', args: { appointment: appt(`org-${d}`, d, k + j), preventive: false } })));
+        await push(token, Array.from({ length: BATCH }, (_, j) => ({ seq: k + j + 1, opId: `o-${d}-${k + j}`, hlc: '0', name: 'appointments.book', args: bookArgs(appt(`org-${d}`, d, k + j)) })));
       }
     }));
     secs = (performance.now() - t0) / 1000;
@@ -94,7 +101,7 @@ export async function syncBenchmarks(largeDirectory: () => DirectoryFile, log: (
     const token = ((await (await fetch(`${server.url}/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: 'offline' }) })).json()) as { token: string }).token;
     t0 = performance.now();
     for (let k = 0; k < 2000; k += 200) {
-      await push(token, Array.from({ length: 200 }, (_, j) => ({ seq: k + j + 1, opId: `off-${k + j}`, hlc: '0', name: 'appointments.book', args: { appointment: appt('org-offline', 99, k + j), preventive: false } })));
+      await push(token, Array.from({ length: 200 }, (_, j) => ({ seq: k + j + 1, opId: `off-${k + j}`, hlc: '0', name: 'appointments.book', args: bookArgs(appt('org-offline', 99, k + j)) })));
     }
     const catchUp = performance.now() - t0;
     out.push({ name: 'sync_catch_up_2000_ops', p50_ms: catchUp, p99_ms: catchUp, n: 1, ops_per_s: Math.round(2000 / (catchUp / 1000)) });

@@ -106,6 +106,17 @@ describe('two desks, one server, an outage', () => {
     expect(await a.call('tasks.list', {})).toEqual([]);
     expect((await a.call('tasks.list', { status: 'all' }))[0]).toMatchObject({ id: task!.id, status: 'rebooked' });
     expect(a.desk.sync!.status()).toMatchObject({ openTasks: 0, registerAgeMs: 0 });
+    // One register of requests for the organization (R15): each desk lists the other's bookings and refusals too.
+    await a.call('register.refuse', { patientId: patients[0]!.id, applicant: 'x', specialtyId: null, reason: a.desk.env.profile.refusalReasons[0]!, channel: 'registry' });
+    await a.desk.sync!.syncOnce();
+    await b.desk.sync!.syncOnce();
+    const onBsRegister = await b.call('register.list', {});
+    expect(onBsRegister).toEqual(expect.arrayContaining([
+      expect.objectContaining({ appointmentId: onA.appointment.id, result: 'booked', applicant: expect.any(String) }),
+      expect.objectContaining({ result: 'refused', reason: a.desk.env.profile.refusalReasons[0] }),
+    ]));
+    const aRows = (await a.call('register.list', {})).map((r) => r.id).sort();
+    expect(onBsRegister.map((r) => r.id).sort()).toEqual(aRows);
     await a.desk.close();
     await b.desk.close();
   });
