@@ -10,7 +10,7 @@ import { push } from '../sync/push.js';
 import { pull } from '../sync/pull.js';
 import { renewLeases } from '../sync/leases.js';
 import { Pokes } from '../sync/pokes.js';
-import { streamSSE } from 'hono/streaming';
+import { eventStream } from './events.js';
 
 export interface ServerDeps { database: Database; clock: () => number; log: Logger; pokes?: Pokes }
 type Device = { id: string; orgId: string; name: string };
@@ -92,30 +92,7 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
     return c.json(res);
   });
 
-  // Server-sent events: a `poke` whenever the organization's data changed (a hint to pull now), a `ping` every 25 s.
-  app.get('/sync/events', (c) => streamSSE(c, async (stream) => {
-    let pending = false;
-    let closed = false;
-    let wake: () => void = () => undefined;
-    const unsubscribe = pokes.subscribe(c.get('device').orgId, { poke: () => { pending = true; wake(); }, close: () => { closed = true; wake(); } });
-    stream.onAbort(() => { closed = true; wake(); });
-    try {
-      await stream.writeSSE({ event: 'hello', data: String(clock()) });
-      while (!closed) {
-        if (!pending) {
-          const timer = new Promise<void>((r) => { wake = r; setTimeout(r, 25_000).unref(); });
-          await timer;
-        }
-        if (closed) break;
-        if (pending) {
-          pending = false;
-          await stream.writeSSE({ event: 'poke', data: String(clock()) });
-        } else await stream.writeSSE({ event: 'ping', data: '' });
-      }
-    } finally {
-      unsubscribe();
-    }
-  }));
+  app.get('/sync/events', (c) => eventStream(c, pokes, c.get('device').orgId, clock));
 
   app.get('/sync/pull', async (c) => {
     const q = pullQuery.safeParse({ cursor: c.req.query('cursor') ?? '0', limit: c.req.query('limit') ?? '1000' });

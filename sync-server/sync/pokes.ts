@@ -25,7 +25,10 @@ export class Pokes {
     this.timer.unref();
     return () => {
       this.listeners.get(orgId)?.delete(l);
-      if (this.listeners.get(orgId)?.size === 0) this.listeners.delete(orgId);
+      if (this.listeners.get(orgId)?.size === 0) {
+        this.listeners.delete(orgId);
+        this.lastSeq.delete(orgId);
+      }
       if (this.listeners.size === 0 && this.timer) { clearInterval(this.timer); this.timer = null; }
     };
   }
@@ -38,11 +41,13 @@ export class Pokes {
     const orgs = [...this.listeners.keys()];
     if (orgs.length === 0) return;
     const rows = await this.db.select({ orgId: changeLog.orgId, seq: sql<number>`max(${changeLog.seq})` }).from(changeLog).where(inArray(changeLog.orgId, orgs)).groupBy(changeLog.orgId);
-    for (const r of rows) {
-      const seq = Number(r.seq);
-      const before = this.lastSeq.get(r.orgId);
-      this.lastSeq.set(r.orgId, seq);
-      if (before !== undefined && seq > before) this.notify(r.orgId);
+    const now = new Map(rows.map((r) => [r.orgId, Number(r.seq)]));
+    for (const org of orgs) {
+      // An organization with no changes yet stands at 0, so its very first change pokes too.
+      const seq = now.get(org) ?? 0;
+      const before = this.lastSeq.get(org);
+      this.lastSeq.set(org, seq);
+      if (before !== undefined && seq > before) this.notify(org);
     }
   }
 
