@@ -91,6 +91,24 @@ describe.each<Backend>(['pglite', 'postgres'])('push and pull on %s', (kind) => 
     await s.close();
   });
 
+  it('a batch of new bookings with a taken slot in the middle: every op its own result, in order (the fast runs and the general path meet)', async () => {
+    const s = await setup();
+    const other = await s.enrollDesk('org-a');
+    const taken = appointment('10:20', 'doc-2');
+    await s.push(other, [{ seq: 1, name: 'appointments.book', args: { appointment: taken, preventive: false } }]);
+    const d = await s.enrollDesk('org-a');
+    const times = ['08:00', '08:20', '08:40', '10:20', '09:00', '09:20'];
+    const batch = times.map((t, i) => ({ seq: i + 1, name: 'appointments.book', args: { appointment: appointment(t, 'doc-2'), preventive: false } }));
+    const r = await s.push(d, batch);
+    expect(r.json.results.map((x: any) => `${x.seq}:${x.status}`)).toEqual(['1:applied', '2:applied', '3:applied', '4:conflict', '5:applied', '6:applied']);
+    expect(r.json.lastAppliedSeq).toBe(6);
+    // Sent again (a lost response): the same results, nothing new on the server.
+    const again = await s.push(d, batch);
+    expect(again.json.results).toEqual(r.json.results);
+    expect(await s.database.db.$count(opResults)).toBe(7);
+    await s.close();
+  });
+
   it('cancel frees the slot for the next booking; cancelling twice is rejected and stored', async () => {
     const s = await setup();
     const d = await s.enrollDesk('org-a');
