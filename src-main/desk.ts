@@ -69,8 +69,8 @@ export async function openDesk(opts: DeskOptions): Promise<Desk> {
   let freshDemo: ClinicSize | null = null;
   const secrets = opts.secrets ?? fileSecretStore(opts.dataDir);
   if (!getMeta(db, 'org_id') && !getMeta(db, 'server_url') && opts.enroll) {
-    await enroll(db, { ...opts.enroll, storeToken: secrets.set, fetchFn: opts.fetchFn });
-    await createLocalAccounts(db, opts.enroll.password);
+    const { cabinetDoctorId } = await enroll(db, { ...opts.enroll, storeToken: secrets.set, fetchFn: opts.fetchFn });
+    await createLocalAccounts(db, opts.enroll.password, cabinetDoctorId);
   }
   // Enrolled but not (fully) downloaded yet — first start, or one that was interrupted: resume.
   if (!getMeta(db, 'org_id') && getMeta(db, 'server_url')) {

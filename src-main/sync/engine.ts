@@ -214,16 +214,20 @@ export class SyncEngine {
   }
 }
 
-/** First start of a clinic's desk, step 1: redeem the code; the token and the server are remembered at once. */
-export async function enroll(db: Db, opts: { serverUrl: string; code: string; deviceName: string; storeToken(t: string): void; fetchFn?: FetchFn }): Promise<string> {
+/**
+ * First start of a clinic's desk, step 1: redeem the code; the token and the server are remembered at once.
+ * Returns the doctor a cabinet PC belongs to (null for a front desk).
+ */
+export async function enroll(db: Db, opts: { serverUrl: string; code: string; deviceName: string; storeToken(t: string): void; fetchFn?: FetchFn }): Promise<{ cabinetDoctorId: string | null }> {
   const r = await new ServerClient(opts.serverUrl, null, 30_000, opts.fetchFn).enroll(opts.code, opts.deviceName);
   opts.storeToken(r.token);
   db.sqlite.transaction(() => {
     setMeta(db, 'server_url', opts.serverUrl);
     setMeta(db, 'server_device_id', r.deviceId);
     setMeta(db, 'server_org_id', r.orgId);
+    setMeta(db, 'device_kind', r.kind);
   })();
-  return r.token;
+  return { cabinetDoctorId: r.kind === 'cabinet' ? r.doctorId : null };
 }
 
 /**

@@ -34,7 +34,7 @@ export async function createEnrollmentCode(db: ServerDb, orgId: string, now: num
  * unexpired) and the device is created with the hash of a fresh token. A replayed
  * or expired code fails and creates nothing.
  */
-export async function enroll(db: ServerDb, code: string, deviceName: string, now: number): Promise<{ deviceId: string; token: string; orgId: string }> {
+export async function enroll(db: ServerDb, code: string, deviceName: string, now: number): Promise<{ deviceId: string; token: string; orgId: string; kind: string; doctorId: string | null }> {
   const token = newDeviceToken();
   const deviceId = randomUUID();
   return db.transaction(async (tx) => {
@@ -45,7 +45,7 @@ export async function enroll(db: ServerDb, code: string, deviceName: string, now
     if (used.length !== 1) throw new EnrollError('enrollment_code_invalid');
     const { orgId, kind, doctorId } = used[0]!;
     await tx.insert(devices).values({ id: deviceId, orgId, name: deviceName, tokenHash: sha256(token), createdAt: now, kind, doctorId });
-    return { deviceId, token, orgId };
+    return { deviceId, token, orgId, kind, doctorId };
   });
 }
 

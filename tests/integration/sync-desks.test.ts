@@ -199,4 +199,39 @@ describe('two desks, one server, an outage', () => {
     await a.desk.close();
     await b.desk.close();
   });
+
+  it('a doctor’s cabinet PC (issue 3 item 4): enrolled for one doctor, it leases that doctor’s repeat-visit times and books a repeat visit offline with a guarantee', async () => {
+    const src = source.desk.env.db.sqlite;
+    const { d: doctorId } = src.prepare("SELECT doctor_id AS d FROM slots WHERE date = '2026-11-25' AND channel = 'doctor' GROUP BY doctor_id ORDER BY count(*) DESC, doctor_id LIMIT 1").get() as { d: string };
+    const code = await createEnrollmentCode(database.db, 'org-bishkek-lenin', MONDAY_9AM, 72, { kind: 'cabinet', doctorId });
+    const dir = mkdtempSync(join(tmpdir(), 'kezek-cabinet-'));
+    dirs.push(dir);
+    const desk = await openDesk({ dataDir: dir, clock: now, autoSync: false, enroll: { serverUrl: server.url, code, deviceName: 'Кабинет врача', password: 'cab-pass' } });
+    const signIn = await desk.router.call('auth.signIn', { username: 'doctor', password: 'cab-pass' }, {});
+    if (!signIn.ok) throw new Error('the cabinet PC has no doctor account');
+    const token = (signIn.data as { token: string }).token;
+    const call = async <M extends Method>(m: M, i: Input<M>): Promise<Output<M>> => {
+      const r = await desk.router.call(m, i, { token });
+      if (!r.ok) throw new Error(`${m}: ${r.error.code}`);
+      return r.data as never;
+    };
+    await desk.sync!.syncOnce();
+    const day = await call('slots.day', { doctorId, date: '2026-11-25', channel: 'doctor' });
+    const repeat = day.filter((x) => x.channel === 'doctor' && x.state === 'free');
+    expect(repeat.length).toBeGreaterThan(0);
+    // All of the doctor's free repeat-visit times are the cabinet's; none of the registry's.
+    expect(repeat.every((x) => x.lease === 'mine')).toBe(true);
+    expect(day.filter((x) => x.channel === 'registry').some((x) => x.lease === 'mine')).toBe(false);
+
+    await server.close();
+    await desk.sync!.syncOnce();
+    const patient = desk.env.db.sqlite.prepare("SELECT id FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 ORDER BY id LIMIT 1 OFFSET 40").get() as { id: string };
+    const visit = await call('appointments.book', { patientId: patient.id, slotId: repeat[0]!.slotId, channel: 'doctor' });
+    expect(visit.appointment).toMatchObject({ mode: 'guaranteed', channel: 'doctor' });
+    await serverUp();
+    await desk.sync!.syncOnce();
+    await desk.sync!.syncOnce();
+    expect(desk.env.db.sqlite.prepare('SELECT sync_state AS st FROM appointments WHERE id = ?').get(visit.appointment.id)).toEqual({ st: 'confirmed' });
+    await desk.close();
+  });
 });
