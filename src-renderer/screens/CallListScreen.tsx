@@ -37,7 +37,9 @@ export function CallListScreen({ directory }: { directory: DirectoryView }) {
               <b>{task.patientName ?? task.patientId}</b>
               <span className="phone">{task.phone}</span>
             </div>
-            <div className="error">{task.kind === 'call_patient' ? t('ui.lostBooking') : t('ui.quarantined')}</div>
+            <div className="error" data-testid="task-reason">
+              {task.kind !== 'call_patient' ? t('ui.quarantined') : task.reason === 'slot_leased' ? t('ui.lostSlotLeased') : task.reason === 'lease_lost' ? t('ui.lostLeaseLost') : t('ui.lostBooking')}
+            </div>
             {task.appointment && <div className="muted">{fmtDate(task.appointment.date)} {task.appointment.time} · {task.appointment.doctorName} · {task.appointment.ticketCode}</div>}
             <div className="actions">
               {task.alternatives.map((alt) => (
