@@ -46,9 +46,11 @@ async function logLeases(tx: Tx, orgId: string, now: number, deviceId: string, s
  */
 export async function renewLeases(db: ServerDb, device: { id: string; orgId: string }, now: number): Promise<LeaseResponse> {
   return db.transaction(async (tx) => {
+    // The slots of the window come from the directory alone: worked out before taking the organization's
+    // lock, so pushes of the clinic wait only for the part that must be consistent (who holds what, what is taken).
+    const c = await candidates(tx, device.orgId, now);
     await lockOrg(tx, device.orgId);
     const [me] = await tx.select({ kind: devices.kind, doctorId: devices.doctorId }).from(devices).where(eq(devices.id, device.id));
-    const c = await candidates(tx, device.orgId, now);
     if (!me || !c) return { expiresAt: now, held: 0, granted: 0, released: 0 };
     const slotIds = c.list.map((x) => x.slotId);
     const taken = new Set<string>();
