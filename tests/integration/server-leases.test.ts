@@ -23,6 +23,17 @@ async function leasesSeenBy(s: Awaited<ReturnType<typeof syncFixture>>, token: s
 const byDevice = (m: Map<string, { deviceId: string }>) => [...m.values()].reduce<Record<string, number>>((acc, l) => ({ ...acc, [l.deviceId]: (acc[l.deviceId] ?? 0) + 1 }), {});
 
 describe.each<Backend>(['pglite', 'postgres'])('slot leases on %s (issue 3 item 4; research/sync.md §6.6)', (kind) => {
+  /** Desks A and B of org-a on a server whose clock the test moves; A alone has taken its leases. */
+  const desksAWithLeasesAndB = async () => {
+    let t = NOW;
+    const s = await syncFixture(backends, kind, () => t);
+    const a = await s.enrollDesk('org-a');
+    const b = await s.enrollDesk('org-a');
+    await s.leases(a);
+    const aDevice = ((await (await fetch(`${s.server.url}/sync/whoami`, { headers: { authorization: `Bearer ${a}` } })).json()) as { id: string }).id;
+    return { s, a, b, aDevice, at: (ms: number) => { t = ms; } };
+  };
+
   it('splits half of each doctor-day among the live desks; a returning desk gets its share and the other gives the excess back', async () => {
     const s = await syncFixture(backends, kind);
     const a = await s.enrollDesk('org-a');
@@ -43,12 +54,7 @@ describe.each<Backend>(['pglite', 'postgres'])('slot leases on %s (issue 3 item 
   });
 
   it('a booking inside its own lease is confirmed; another desk booking that slot loses with a call task; a lease honoured even when its op arrives late', async () => {
-    let t = NOW;
-    const s = await syncFixture(backends, kind, () => t);
-    const a = await s.enrollDesk('org-a');
-    const b = await s.enrollDesk('org-a');
-    await s.leases(a);
-    const aDevice = ((await (await fetch(`${s.server.url}/sync/whoami`, { headers: { authorization: `Bearer ${a}` } })).json()) as { id: string }).id;
+    const { s, a, b, aDevice, at } = await desksAWithLeasesAndB();
     const leased = [...(await leasesSeenBy(s, a))].filter(([slot, l]) => l.deviceId === aDevice && slot.startsWith('doc-1@2026-11-24'));
     const [slot1, lease1] = leased[0]!;
     const [slot2, lease2] = leased[1]!;
@@ -59,7 +65,7 @@ describe.each<Backend>(['pglite', 'postgres'])('slot leases on %s (issue 3 item 
     expect((await s.push(a, [{ seq: 1, name: 'appointments.book', args: { appointment: onA, preventive: false, mode: 'guaranteed', leaseEpoch: lease1.epoch } }])).json.results[0])
       .toMatchObject({ status: 'applied', detail: 'confirmed' });
     // A booked slot2 offline just before its lease expired and uploads within the grace period: still confirmed.
-    t = NOW + ttlMs + graceMs - 60_000;
+    at(NOW + ttlMs + graceMs - 60_000);
     const late = { ...appointment('08:20'), slotId: slot2 };
     expect((await s.push(a, [{ seq: 2, name: 'appointments.book', args: { appointment: late, preventive: false, mode: 'guaranteed', leaseEpoch: lease2.epoch } }])).json.results[0])
       .toMatchObject({ status: 'applied' });
@@ -67,18 +73,13 @@ describe.each<Backend>(['pglite', 'postgres'])('slot leases on %s (issue 3 item 
   });
 
   it('after expiry + grace the slots go back to the pool; a lease cited after that is lost loudly (lease_lost task), never silently', async () => {
-    let t = NOW;
-    const s = await syncFixture(backends, kind, () => t);
-    const a = await s.enrollDesk('org-a');
-    const b = await s.enrollDesk('org-a');
-    await s.leases(a);
-    const aDevice = ((await (await fetch(`${s.server.url}/sync/whoami`, { headers: { authorization: `Bearer ${a}` } })).json()) as { id: string }).id;
+    const { s, a, b, aDevice, at } = await desksAWithLeasesAndB();
     const [slot, lease] = [...(await leasesSeenBy(s, a))].find(([x, l]) => l.deviceId === aDevice && x.includes('2026-11-25'))!;
     // Before expiry + grace, B cannot be granted A's slots.
-    t = NOW + ttlMs + graceMs - 60_000;
+    at(NOW + ttlMs + graceMs - 60_000);
     await s.leases(b);
     expect((await leasesSeenBy(s, b)).get(slot)?.deviceId).toBe(aDevice);
-    t = NOW + ttlMs + graceMs + 60_000;
+    at(NOW + ttlMs + graceMs + 60_000);
     await s.leases(b);
     expect((await leasesSeenBy(s, b)).get(slot)?.deviceId).not.toBe(aDevice);
     const lost = { ...appointment('08:00'), slotId: slot, date: '2026-11-25' };
