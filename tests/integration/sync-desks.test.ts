@@ -153,6 +153,18 @@ describe('two desks, one server, an outage', () => {
     expect(online.ticket.tentative).toBe(false);
 
     await server.close();
+    // The desk still believes it is online: the booking goes to the server, gets no answer and falls back to tentative…
+    const fallback = await a.call('appointments.book', { patientId: patients[4]!.id, slotId: pool[3]!.slotId });
+    expect(fallback.appointment).toMatchObject({ mode: 'tentative', syncState: 'local' });
+    expect(fallback.ticket.tentative).toBe(true);
+    // …or, where the clinic allows no tentative bookings, is taken back and refused (the slot is free again).
+    const strictProfile = { ...a.desk.env.profile, leases: { ...a.desk.env.profile.leases, offlineOutsideLease: 'refuse' as const } };
+    const normal = a.desk.env.profile;
+    a.desk.sync!.online = true; // as if the outage began a moment ago
+    a.desk.env.profile = strictProfile;
+    await expect(a.call('appointments.book', { patientId: patients[3]!.id, slotId: pool[4]!.slotId })).rejects.toThrow('offline_not_leased');
+    a.desk.env.profile = normal;
+    expect(s.prepare('SELECT appointment_id AS h FROM slots WHERE id = ?').get(pool[4]!.slotId)).toEqual({ h: null });
     await a.desk.sync!.syncOnce();
     const guaranteed = await a.call('appointments.book', { patientId: patients[1]!.id, slotId: mine[0]!.slotId });
     expect(guaranteed.appointment).toMatchObject({ mode: 'guaranteed', syncState: 'local' });
@@ -172,7 +184,7 @@ describe('two desks, one server, an outage', () => {
     await serverUp();
     await a.desk.sync!.syncOnce();
     await a.desk.sync!.syncOnce();
-    for (const x of [guaranteed, tentative]) expect(s.prepare('SELECT sync_state AS st FROM appointments WHERE id = ?').get(x.appointment.id)).toEqual({ st: 'confirmed' });
+    for (const x of [guaranteed, tentative, fallback]) expect(s.prepare('SELECT sync_state AS st FROM appointments WHERE id = ?').get(x.appointment.id)).toEqual({ st: 'confirmed' });
     // Confirmed now: a reprint no longer says tentative.
     expect((await a.call('tickets.get', { appointmentId: tentative.appointment.id })).tentative).toBe(false);
     await a.desk.close();
