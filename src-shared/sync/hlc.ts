@@ -20,6 +20,12 @@ export class Hlc {
     return Hlc.encode(this.wall, this.counter, this.node);
   }
 
+  /** The wall-clock part of an encoded HLC (ms), or null when it is not one. */
+  static physical(hlc: string): number | null {
+    const m = /^(\d{13})-/.exec(hlc);
+    return m ? Number(m[1]) : null;
+  }
+
   static encode(wall: number, counter: number, node: string): string {
     return `${String(wall).padStart(13, '0')}-${String(counter).padStart(5, '0')}-${node}`;
   }

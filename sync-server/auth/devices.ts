@@ -4,11 +4,11 @@ import { devices } from '../db/schema.js';
 import { lockOrg } from '../sync/context.js';
 import { dropLeases } from '../sync/leases.js';
 
-export interface DeviceInfo { id: string; name: string; createdAt: number; lastSeenAt: number | null; revokedAt: number | null; lastAppliedSeq: number }
+export interface DeviceInfo { id: string; name: string; createdAt: number; lastSeenAt: number | null; revokedAt: number | null; lastAppliedSeq: number; clockSuspect: boolean }
 
 /** An organization's enrolled devices, for the IT installer (`npm run server -- devices <org>`). */
 export async function listDevices(db: ServerDb, orgId: string): Promise<DeviceInfo[]> {
-  return db.select({ id: devices.id, name: devices.name, createdAt: devices.createdAt, lastSeenAt: devices.lastSeenAt, revokedAt: devices.revokedAt, lastAppliedSeq: devices.lastAppliedSeq })
+  return db.select({ id: devices.id, name: devices.name, createdAt: devices.createdAt, lastSeenAt: devices.lastSeenAt, revokedAt: devices.revokedAt, lastAppliedSeq: devices.lastAppliedSeq, clockSuspect: devices.clockSuspect })
     .from(devices).where(eq(devices.orgId, orgId)).orderBy(asc(devices.createdAt));
 }
 

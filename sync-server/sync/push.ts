@@ -4,6 +4,7 @@ import { opArgs, SYNC_SCHEMA_VERSION, type OpResult, type PushOp, type PushRespo
 import type { Database } from '../db/connect.js';
 import { devices, opResults, tasks } from '../db/schema.js';
 import type { Logger } from '../log.js';
+import { Hlc } from '../../src-shared/sync/hlc.js';
 import { logChange, type OpContext, type Tx } from './context.js';
 import { appointmentRow, isKnownOp, MUTATORS, type Outcome } from './mutators.js';
 
@@ -97,8 +98,25 @@ export async function push(database: Database, device: Device, schemaVersion: nu
     }
     results.push(out);
   }
+  await flagClock(database, device, ops, clock(), log);
   const [d] = await db.select({ last: devices.lastAppliedSeq }).from(devices).where(eq(devices.id, device.id));
   return { results, lastAppliedSeq: d!.last, gapAt, serverTime: clock() };
 }
 
 class Quarantine extends Error {}
+
+/** How far ahead of the server a desk's clock may run before the device is flagged (research/sync.md §6.7). */
+const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
+
+/**
+ * A desk whose ops are stamped in the future has a wrong clock: its ops are
+ * accepted all the same (the server's order decides, never the stamp), the
+ * device is flagged for the installer (`devices`) and the fact is logged.
+ * Stamps in the past are normal: ops queued offline upload late.
+ */
+async function flagClock(database: Database, device: Device, ops: PushOp[], now: number, log: Logger): Promise<void> {
+  const ahead = Math.max(...ops.map((o) => (Hlc.physical(o.hlc) ?? now) - now));
+  const suspect = ahead > MAX_CLOCK_AHEAD_MS;
+  const r = await database.db.update(devices).set({ clockSuspect: suspect }).where(and(eq(devices.id, device.id), sql`${devices.clockSuspect} <> ${suspect}`)).returning({ id: devices.id });
+  if (r.length && suspect) log('warn', 'device clock ahead of the server', { deviceId: device.id, aheadMs: ahead });
+}

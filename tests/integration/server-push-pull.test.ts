@@ -109,6 +109,18 @@ describe.each<Backend>(['pglite', 'postgres'])('push and pull on %s', (kind) => 
     await s.close();
   });
 
+  it('a desk whose clock runs ahead (research/sync.md §6.7): its op is accepted all the same, the device is flagged, and unflagged once its clock is right', async () => {
+    const s = await setup();
+    const d = await s.enrollDesk('org-a');
+    const ahead = await fetch(`${s.server.url}/sync/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${d}` },
+      body: JSON.stringify({ schemaVersion: 1, ops: [{ seq: 1, opId: 'clock-1', hlc: `${NOW + 3_600_000}-00000-x`, name: 'appointments.book', args: { appointment: appointment('11:20'), preventive: false } }] }) });
+    expect(((await ahead.json()) as any).results[0]).toMatchObject({ status: 'applied' });
+    expect((await listDevices(s.database.db, 'org-a'))[0]).toMatchObject({ clockSuspect: true });
+    await s.push(d, [{ seq: 2, name: 'appointments.book', args: { appointment: appointment('11:40'), preventive: false } }]);
+    expect((await listDevices(s.database.db, 'org-a'))[0]).toMatchObject({ clockSuspect: false });
+    await s.close();
+  });
+
   it('cancel frees the slot for the next booking; cancelling twice is rejected and stored', async () => {
     const s = await setup();
     const d = await s.enrollDesk('org-a');
