@@ -35,7 +35,8 @@ export interface DeskOptions {
   secrets?: SecretStore;
   /** Start the background sync loop (default true; tests drive `sync.syncOnce()` themselves). */
   autoSync?: boolean;
-  onBootstrapProgress?: (changes: number) => void;
+  /** First download of a clinic: records so far, and in all (null until the server said). */
+  onBootstrapProgress?: (done: number, total: number | null) => void;
   /** The network to the sync server (default: fetch; the simulation passes a faulty one). */
   fetchFn?: FetchFn;
 }

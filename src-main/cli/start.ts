@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDesk } from '../desk.js';
+import { progressLine } from '../sync/progress.js';
 import { createHttpApp, listen } from '../rpc/http.js';
 import { clockFor, enrollmentFor, parseStartOptions } from './options.js';
 
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
     dataDir: opts.dataDir,
     clock: clockFor(opts),
     enroll: enrollmentFor(opts),
-    onBootstrapProgress: (n) => process.stdout.write(`\rDownloading the clinic from the sync server: ${n} records`),
+    onBootstrapProgress: (done, total) => process.stdout.write(`\rDownloading the clinic from the sync server ${progressLine(done, total)}`),
   });
   const server = await listen(createHttpApp(desk.router, join(root, 'dist', 'renderer')), opts.port, opts.host);
   console.log(`Kezek desk (browser mode) — open ${server.url}  [data: ${opts.dataDir}${opts.clockStart ? `, clock from ${opts.clockStart}` : ''}]`);

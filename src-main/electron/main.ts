@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openDesk } from '../desk.js';
 import { enrollmentFor, parseStartOptions } from '../cli/options.js';
 import { safeStorageSecretStore } from './safe-storage-secret.js';
+import { fractionDone } from '../sync/progress.js';
 import { mkdirSync } from 'node:fs';
 import { CSP } from '../rpc/http.js';
 import { APP_ORIGIN, createIpcHandler } from '../rpc/ipc.js';
@@ -23,7 +24,23 @@ async function start(): Promise<void> {
   const explicitDir = args.some((a) => a.startsWith('--data-dir'));
   const dataDir = explicitDir ? opts.dataDir : join(app.getPath('userData'), 'desk');
   mkdirSync(dataDir, { recursive: true });
-  const desk = await openDesk({ dataDir, enroll: enrollmentFor(opts), secrets: await safeStorageSecretStore(dataDir) });
+  const win = new BrowserWindow({
+    width: 1366,
+    height: 768,
+    title: 'Kezek',
+    webPreferences: { preload: join(dirname(fileURLToPath(import.meta.url)), 'preload.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false },
+  });
+  // A first start downloads the clinic before the desk opens: show how far it is (window title and taskbar bar).
+  const desk = await openDesk({
+    dataDir, enroll: enrollmentFor(opts), secrets: await safeStorageSecretStore(dataDir),
+    onBootstrapProgress: (done, total) => {
+      const f = fractionDone(done, total);
+      win.setProgressBar(f ?? 2); // 2 = indeterminate
+      win.setTitle(`Kezek — загрузка клиники с сервера: ${f === null ? done : `${Math.round(f * 100)} %`}`);
+    },
+  });
+  win.setProgressBar(-1);
+  win.setTitle('Kezek');
 
   // Serve the built UI from app://desk/, never from file:// (no ambient file access).
   protocol.handle('app', (req) => {
@@ -40,11 +57,6 @@ async function start(): Promise<void> {
   // One channel; the handler checks the sender, the router everything else.
   ipcMain.handle('kezek:rpc', createIpcHandler(desk.router));
 
-  const win = new BrowserWindow({
-    width: 1366,
-    height: 768,
-    webPreferences: { preload: join(dirname(fileURLToPath(import.meta.url)), 'preload.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false },
-  });
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.webContents.on('will-navigate', (e, url) => {
     if (!url.startsWith(APP_ORIGIN)) e.preventDefault();

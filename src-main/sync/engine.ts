@@ -231,22 +231,25 @@ export async function enroll(db: Db, opts: { serverUrl: string; code: string; de
 }
 
 /**
- * Step 2: pull the organization's whole replica, page by page, reporting progress.
- * Each page commits with its cursor, so an interrupted bootstrap resumes where it
- * stopped on the next start (the code is never needed again).
+ * Step 2: pull the organization's whole replica, page by page, reporting progress
+ * (records so far, and in all when the server said). Each page commits with its
+ * cursor, so an interrupted bootstrap resumes where it stopped on the next start
+ * (the code is never needed again).
  */
-export async function bootstrap(db: Db, token: string, opts: { onProgress?(changes: number): void; fetchFn?: FetchFn } = {}): Promise<void> {
+export async function bootstrap(db: Db, token: string, opts: { onProgress?(done: number, total: number | null): void; fetchFn?: FetchFn } = {}): Promise<void> {
   const client = new ServerClient(meta(db, 'server_url')!, token, 30_000, opts.fetchFn);
-  let total = 0;
+  let done = 0;
+  let total: number | null = null;
   for (;;) {
     const cursor = Number(meta(db, 'pull_cursor') ?? 0);
-    const page = await client.pull(cursor, 5000);
+    const page = await client.pull(cursor, 5000, total === null);
+    if (page.remaining !== undefined) total = done + page.remaining;
     db.sqlite.transaction(() => {
       applyChanges(db, page.changes);
       if (page.cursor > cursor) setMeta(db, 'pull_cursor', String(page.cursor));
     })();
-    total += page.changes.length;
-    opts.onProgress?.(total);
+    done += page.changes.length;
+    opts.onProgress?.(done, total);
     if (!page.hasMore) break;
   }
   setMeta(db, 'org_id', meta(db, 'server_org_id')!);

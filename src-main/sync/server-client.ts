@@ -80,7 +80,7 @@ export class ServerClient {
     }
   }
 
-  pull(cursor: number, limit = 2000): Promise<PullResponse> {
-    return this.request(`/sync/pull?cursor=${cursor}&limit=${limit}`, { method: 'GET' }, pullResponse);
+  pull(cursor: number, limit = 2000, withCount = false): Promise<PullResponse> {
+    return this.request(`/sync/pull?cursor=${cursor}&limit=${limit}${withCount ? '&count=1' : ''}`, { method: 'GET' }, pullResponse);
   }
 }

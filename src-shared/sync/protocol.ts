@@ -72,6 +72,8 @@ export const pullResponse = z.object({
   lastAppliedSeq: z.number().int(),
   results: z.array(opResult),
   serverTime: z.number(),
+  /** Changes after `cursor` in all, when asked (`count=1`): what a first download shows its progress against. */
+  remaining: z.number().int().optional(),
 });
 export type PullResponse = z.infer<typeof pullResponse>;
 

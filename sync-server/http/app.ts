@@ -16,7 +16,7 @@ export interface ServerDeps { database: Database; clock: () => number; log: Logg
 type Device = { id: string; orgId: string; name: string };
 
 const MAX_BODY = 2 * 1024 * 1024;
-const pullQuery = z.object({ cursor: z.coerce.number().int().min(0), limit: z.coerce.number().int().min(1).max(5000) });
+const pullQuery = z.object({ cursor: z.coerce.number().int().min(0), limit: z.coerce.number().int().min(1).max(5000), count: z.enum(['0', '1']) });
 const enrollBody = z.object({ code: z.string().min(4).max(40), deviceName: z.string().trim().min(1).max(100) });
 
 /** Every error the server returns: a machine-readable code, a message for logs and screens. */
@@ -95,9 +95,9 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
   app.get('/sync/events', (c) => eventStream(c, pokes, c.get('device').orgId, clock));
 
   app.get('/sync/pull', async (c) => {
-    const q = pullQuery.safeParse({ cursor: c.req.query('cursor') ?? '0', limit: c.req.query('limit') ?? '1000' });
+    const q = pullQuery.safeParse({ cursor: c.req.query('cursor') ?? '0', limit: c.req.query('limit') ?? '1000', count: c.req.query('count') ?? '0' });
     if (!q.success) return fail(c, 400, 'bad_pull', 'cursor and limit must be non-negative integers');
-    return c.json(await pull(db, c.get('device'), q.data.cursor, q.data.limit, clock));
+    return c.json(await pull(db, c.get('device'), q.data.cursor, q.data.limit, clock, q.data.count === '1'));
   });
 
   app.onError((e, c) => {

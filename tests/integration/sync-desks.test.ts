@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDesk, type Desk } from '../../src-main/desk.js';
 import { listen, type RunningServer } from '../../src-main/rpc/http.js';
 import { exportDirectory } from '../../src-main/sync/export-directory.js';
+import { progressLine } from '../../src-main/sync/progress.js';
 import type { Input, Method, Output } from '../../src-shared/rpc/contract.js';
 import { listDevices, revokeDevice } from '../../sync-server/auth/devices.js';
 import { createEnrollmentCode } from '../../sync-server/auth/enrollment.js';
@@ -27,16 +28,17 @@ async function serverUp(): Promise<void> {
 }
 
 /** A new desk enrolled with the server: its replica comes only from the server. */
-async function enrolledDesk(name: string): Promise<{ desk: Desk; dir: string; call<M extends Method>(m: M, i: Input<M>): Promise<Output<M>> }> {
+async function enrolledDesk(name: string): Promise<{ desk: Desk; dir: string; progress: Array<[number, number | null]>; call<M extends Method>(m: M, i: Input<M>): Promise<Output<M>> }> {
   const dir = mkdtempSync(join(tmpdir(), 'kezek-desk-'));
   dirs.push(dir);
   const code = await createEnrollmentCode(database.db, 'org-bishkek-lenin', MONDAY_9AM);
-  const desk = await openDesk({ dataDir: dir, clock: now, autoSync: false, enroll: { serverUrl: server.url, code, deviceName: name, password: 'desk-pass' } });
+  const progress: Array<[number, number | null]> = [];
+  const desk = await openDesk({ dataDir: dir, clock: now, autoSync: false, enroll: { serverUrl: server.url, code, deviceName: name, password: 'desk-pass' }, onBootstrapProgress: (d, t) => progress.push([d, t]) });
   const signIn = await desk.router.call('auth.signIn', { username: 'registrar', password: 'desk-pass' }, {});
   if (!signIn.ok) throw new Error('sign-in failed');
   const token = (signIn.data as { token: string }).token;
   return {
-    desk, dir,
+    desk, dir, progress,
     async call(m, i) {
       const r = await desk.router.call(m, i, { token });
       if (!r.ok) throw new Error(`${m}: ${r.error.code}`);
@@ -66,6 +68,13 @@ describe('two desks, one server, an outage', () => {
     expect(a.desk.env.db.sqlite.prepare('SELECT count(*) AS n FROM patients').get()).toEqual({ n: 400 });
     expect(a.desk.env.directory.doctors.size).toBe(source.desk.env.directory.doctors.size);
     expect(statSync(join(a.dir, 'device-token')).mode & 0o777).toBe(0o600);
+    // The first download showed its progress against a known total, page by page, ending at 100 %.
+    const total = a.progress[0]![1]!;
+    expect(total).toBeGreaterThan(400);
+    expect(a.progress.every(([, t]) => t === total)).toBe(true);
+    expect(a.progress.map(([d]) => d)).toEqual([...a.progress.map(([d]) => d)].sort((x, y) => x - y));
+    expect(a.progress.at(-1)![0]).toBe(total);
+    expect(progressLine(total / 2, total)).toMatch(/^\[#{15}\.{15}\]  50%/);
 
     // The internet goes down.
     await server.close();
