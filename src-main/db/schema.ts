@@ -242,6 +242,8 @@ export const outbox = sqliteTable('outbox', {
   args: text('args').notNull(),
   createdAt: integer('created_at').notNull(),
   status: text('status').notNull(),
+  /** The op format this app version wrote (SYNC_SCHEMA_VERSION): an upgraded desk still sends its older queued ops as what they are. */
+  schemaVersion: integer('schema_version').notNull().default(1),
 }, (t) => [
   // The outbox keeps every op ever made; the sync engine and the pull's rebase look only at the pending ones.
   index('outbox_pending').on(t.status, t.seq),

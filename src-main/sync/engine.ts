@@ -1,4 +1,4 @@
-import { SYNC_SCHEMA_VERSION, type PushOp } from '../../src-shared/sync/protocol.js';
+import type { PushOp } from '../../src-shared/sync/protocol.js';
 import type { Db } from '../db/open.js';
 import { stmt } from '../db/stmt.js';
 import { applyChanges, type Applied } from './apply.js';
@@ -92,9 +92,14 @@ export class SyncEngine {
 
   private async pushAll(): Promise<void> {
     for (;;) {
-      const ops = stmt(this.db.sqlite, "SELECT seq, op_id AS opId, hlc, name, args FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT 200").all() as Array<Omit<PushOp, 'args'> & { args: string }>;
-      if (ops.length === 0) return;
-      const res = await this.client.push(SYNC_SCHEMA_VERSION, ops.map((o) => ({ ...o, args: JSON.parse(o.args) as unknown })));
+      const queued = stmt(this.db.sqlite, "SELECT seq, op_id AS opId, hlc, name, args, schema_version AS v FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT 200").all() as Array<Omit<PushOp, 'args'> & { args: string; v: number }>;
+      if (queued.length === 0) return;
+      // One request carries one op format: ops queued by an older app version go as what they are (the server
+      // quarantines a format it no longer knows, with a task — never drops it).
+      const version = queued[0]!.v;
+      const cut = queued.findIndex((o) => o.v !== version);
+      const ops = (cut === -1 ? queued : queued.slice(0, cut)).map(({ v: _v, ...o }) => o);
+      const res = await this.client.push(version, ops.map((o) => ({ ...o, args: JSON.parse(o.args) as unknown })));
       this.clockOffsetMs = res.serverTime - this.clock();
       this.db.sqlite.transaction(() => {
         for (const r of res.results) {

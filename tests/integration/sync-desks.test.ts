@@ -255,4 +255,24 @@ describe('two desks, one server, an outage', () => {
     expect(desk.env.db.sqlite.prepare('SELECT sync_state AS st FROM appointments WHERE id = ?').get(visit.appointment.id)).toEqual({ st: 'confirmed' });
     await desk.close();
   });
+
+  it('version skew (DESIGN.md): an op queued by an older app version goes as what it is; the server quarantines it with a task, and the newer ops carry on', async () => {
+    const a = await enrolledDesk('Регистратура 1');
+    await a.desk.sync!.syncOnce();
+    const s = a.desk.env.db.sqlite;
+    const free = s.prepare("SELECT s.id FROM slots s LEFT JOIN leases l ON l.slot_id = s.id WHERE s.date = '2026-11-27' AND s.channel = 'registry' AND s.appointment_id IS NULL AND l.slot_id IS NULL LIMIT 2").all() as Array<{ id: string }>;
+    const patients = s.prepare("SELECT id FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 ORDER BY id LIMIT 2 OFFSET 50").all() as Array<{ id: string }>;
+    a.desk.sync!.online = false; // both queued, as during an outage
+    const old = await a.call('appointments.book', { patientId: patients[0]!.id, slotId: free[0]!.id });
+    s.prepare('UPDATE outbox SET schema_version = 0 WHERE seq = (SELECT max(seq) FROM outbox)').run(); // as the previous app version wrote it
+    const current = await a.call('appointments.book', { patientId: patients[1]!.id, slotId: free[1]!.id });
+    await a.desk.sync!.syncOnce();
+    const statuses = s.prepare("SELECT schema_version AS v, status FROM outbox WHERE name = 'appointments.book' ORDER BY seq DESC LIMIT 2").all();
+    expect(statuses).toEqual([{ v: 1, status: 'applied' }, { v: 0, status: 'quarantined' }]);
+    expect(s.prepare('SELECT sync_state AS st FROM appointments WHERE id = ?').get(current.appointment.id)).toEqual({ st: 'confirmed' });
+    const tasks = await a.call('tasks.list', {});
+    expect(tasks.some((t) => t.kind === 'quarantined_op')).toBe(true);
+    expect(old.appointment.syncState).toBe('local');
+    await a.desk.close();
+  });
 });
