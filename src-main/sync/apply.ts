@@ -59,12 +59,12 @@ function applyPatient(db: Db, p: Patient): void {
 }
 
 /** What a change touched, so the caller refreshes only what it must. */
-export interface Applied { directory: boolean; schedules: boolean; appointments: number; tasks: number; leases: number }
+export interface Applied { directory: boolean; schedules: boolean; appointments: number; tasks: number }
 
 /** Apply one page of server changes (call inside a transaction). */
 export function applyChanges(db: Db, changes: readonly Change[]): Applied {
   const s = db.sqlite;
-  const out: Applied = { directory: false, schedules: false, appointments: 0, tasks: 0, leases: 0 };
+  const out: Applied = { directory: false, schedules: false, appointments: 0, tasks: 0 };
   for (const c of changes) {
     const r = c.row as Record<string, unknown>;
     switch (c.entity) {
@@ -142,14 +142,12 @@ export function applyChanges(db: Db, changes: readonly Change[]): Applied {
         // The grant's own feed position is its epoch: what a guaranteed booking cites.
         if (c.op === 'put') stmt(s, 'INSERT INTO leases (slot_id, device_id, epoch) VALUES (?, ?, ?) ON CONFLICT(slot_id) DO UPDATE SET device_id = excluded.device_id, epoch = excluded.epoch').run(c.id, (r as { deviceId: string }).deviceId, c.seq);
         else stmt(s, 'DELETE FROM leases WHERE slot_id = ?').run(c.id);
-        out.leases++;
         break;
       case 'lease_set':
         if (c.op === 'put') {
           const l = r as { expiresAt: number; reclaimAfter: number };
           stmt(s, 'INSERT INTO lease_sets (device_id, expires_at, reclaim_after) VALUES (?, ?, ?) ON CONFLICT(device_id) DO UPDATE SET expires_at = excluded.expires_at, reclaim_after = excluded.reclaim_after').run(c.id, l.expiresAt, l.reclaimAfter);
         } else stmt(s, 'DELETE FROM lease_sets WHERE device_id = ?').run(c.id);
-        out.leases++;
         break;
       case 'register_stamp':
         stmt(s, "INSERT INTO meta (key, value) VALUES ('register_imported_at', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(String((r as { importedAt: number }).importedAt));

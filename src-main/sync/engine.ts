@@ -152,27 +152,27 @@ export class SyncEngine {
    */
   start(intervalMs = 3000): void {
     this.intervalMs = intervalMs;
-    const tick = async () => {
-      if (this.stopped) return;
-      await this.syncOnce().catch(() => undefined);
-      this.schedule(intervalMs);
-    };
-    this.tick = tick;
-    void tick();
+    void this.tick();
     void this.follow();
   }
 
-  private tick: (() => Promise<void>) | null = null;
+  private async tick(): Promise<void> {
+    if (this.stopped) return;
+    await this.syncOnce().catch(() => undefined);
+    this.schedule();
+  }
+
   private intervalMs = 3000;
   private streaming = false;
   private readonly abort = new AbortController();
 
-  private schedule(intervalMs: number): void {
+  /** The next polling round: soon without a stream, every 30 s with one, backing off while the server is away. */
+  private schedule(): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    const every = this.streaming ? Math.max(intervalMs, 30_000) : intervalMs;
-    const backoff = this.failures === 0 ? every : Math.min(60_000, intervalMs * 2 ** this.failures);
-    this.timer = setTimeout(() => void this.tick?.(), backoff * (0.75 + Math.random() * 0.5));
+    const every = this.streaming ? Math.max(this.intervalMs, 30_000) : this.intervalMs;
+    const backoff = this.failures === 0 ? every : Math.min(60_000, this.intervalMs * 2 ** this.failures);
+    this.timer = setTimeout(() => void this.tick(), backoff * (0.75 + Math.random() * 0.5));
     this.timer.unref();
   }
 
@@ -183,7 +183,7 @@ export class SyncEngine {
         await this.client.events(this.abort.signal, (name) => {
           if (name === 'hello') { this.streaming = true; attempt = 0; }
           // A poke — or a (re)connected stream, which may have missed pokes: sync now, after the round in flight.
-          if (name === 'poke' || name === 'hello') void (this.running ?? Promise.resolve()).then(() => this.syncOnce()).then(() => this.schedule(this.intervalMs)).catch(() => undefined);
+          if (name === 'poke' || name === 'hello') void (this.running ?? Promise.resolve()).then(() => this.syncOnce()).then(() => this.schedule()).catch(() => undefined);
         });
       } catch {
         attempt++;
