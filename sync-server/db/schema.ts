@@ -88,7 +88,11 @@ export const slotLeases = pgTable('slot_leases', {
   epoch: ms('epoch').notNull(),
 }, (t) => [primaryKey({ columns: [t.orgId, t.slotId] }), index('slot_leases_device').on(t.deviceId)]);
 
-/** The server's copy of bookings; a booking that lost its slot stays, as `sync_state = 'conflict'`. */
+/**
+ * The server's index of bookings: what the rules check (slot, status, sync state). A booking
+ * that lost its slot stays, as `sync_state = 'conflict'`. Its full row is stored once, in its
+ * latest change-log entry (`server_seq`): each accepted booking writes its JSON once.
+ */
 export const appointments = pgTable('appointments', {
   id: text('id').primaryKey(),
   orgId: text('org_id').notNull(),
@@ -96,12 +100,10 @@ export const appointments = pgTable('appointments', {
   slotId: text('slot_id').notNull(),
   status: text('status').notNull(),
   syncState: text('sync_state').notNull(),
-  row: jsonb('row').notNull(),
   serverSeq: ms('server_seq').notNull(),
 }, (t) => [
   // The guarantee: two confirmed bookings of one slot cannot both exist, whatever the devices did offline.
   uniqueIndex('appointments_one_per_slot').on(t.orgId, t.slotId).where(sql`status IN ('booked', 'arrived', 'fulfilled') AND sync_state = 'confirmed'`),
-  index('appointments_patient').on(t.orgId, t.patientId),
 ]);
 
 /** Call-the-patient tasks (conflicts, quarantined ops). */
@@ -114,7 +116,10 @@ export const tasks = pgTable('tasks', {
   serverSeq: ms('server_seq').notNull(),
 });
 
-/** Idempotency: the stored result of every op a device pushed. */
+/**
+ * Idempotency: the stored result of every op a device pushed (a repeat gets it back), and
+ * the results a pull hands the device (by `server_seq`, the op's place in the change log's order).
+ */
 export const opResults = pgTable('op_results', {
   deviceId: text('device_id').notNull(),
   deviceSeq: integer('device_seq').notNull(),
@@ -123,15 +128,15 @@ export const opResults = pgTable('op_results', {
   status: text('status').notNull(),
   result: jsonb('result').notNull(),
   serverSeq: ms('server_seq').notNull(),
-}, (t) => [primaryKey({ columns: [t.deviceId, t.deviceSeq] }), uniqueIndex('op_results_op').on(t.opId)]);
+}, (t) => [primaryKey({ columns: [t.deviceId, t.deviceSeq] }), index('op_results_pull').on(t.deviceId, t.serverSeq)]);
 
 /** The pull feed: every change to an organization's data, in one global order. */
 export const changeLog = pgTable('change_log', {
-  seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+  seq: bigserial('seq', { mode: 'number' }).notNull(),
   orgId: text('org_id').notNull(),
   entity: text('entity').notNull(),
   entityId: text('entity_id').notNull(),
   op: text('op').notNull(),
   row: jsonb('row'),
   at: ms('at').notNull(),
-}, (t) => [index('change_log_org').on(t.orgId, t.seq)]);
+}, (t) => [primaryKey({ columns: [t.orgId, t.seq] })]); // one index serves pulls and keys rows

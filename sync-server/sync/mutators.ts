@@ -5,7 +5,7 @@ import type { Doctor, ScheduleException, ScheduleTemplate } from '../../src-shar
 import { getProfile } from '../../src-shared/policy/profiles.js';
 import { suggestAlternatives } from '../../src-shared/slots/alternatives.js';
 import { opArgs, type OpName } from '../../src-shared/sync/protocol.js';
-import { appointments, leaseSets, organizations, orgRows, slotLeases, tasks } from '../db/schema.js';
+import { appointments, changeLog, leaseSets, organizations, orgRows, slotLeases, tasks } from '../db/schema.js';
 import { logChange, orgRowsOf, type OpContext } from './context.js';
 
 export type Outcome = { status: 'applied' | 'conflict' | 'rejected'; detail: string };
@@ -70,13 +70,16 @@ function transition(name: 'appointments.cancel' | 'appointments.checkIn' | 'appo
   return async (ctx: OpContext, args: unknown): Promise<Outcome> => {
     const parsed = opArgs[name].safeParse(args);
     if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
-    const [cur] = await ctx.tx.select().from(appointments).where(and(eq(appointments.id, parsed.data.appointmentId), eq(appointments.orgId, ctx.orgId)));
+    // The booking's full row is its latest change-log entry (see the appointments table).
+    const [cur] = await ctx.tx.select({ id: appointments.id, status: appointments.status, syncState: appointments.syncState, row: changeLog.row }).from(appointments)
+      .innerJoin(changeLog, and(eq(changeLog.orgId, appointments.orgId), eq(changeLog.seq, appointments.serverSeq)))
+      .where(and(eq(appointments.id, parsed.data.appointmentId), eq(appointments.orgId, ctx.orgId)));
     if (!cur) return { status: 'rejected', detail: 'unknown_appointment' };
     if (cur.status !== from) return { status: 'rejected', detail: `bad_status:${cur.status}` };
     // Each change carries only the register row of its own request (a cancellation's; none for the rest).
     const row = { ...(cur.row as Appointment), status: to, updatedAt: ctx.now, ...('liveQueue' in parsed.data ? { liveQueue: parsed.data.liveQueue } : {}), register: 'register' in parsed.data ? parsed.data.register : undefined };
     const seq = await logChange(ctx, 'appointment', cur.id, 'put', { ...row, syncState: cur.syncState });
-    await ctx.tx.update(appointments).set({ status: to, row: { ...row, syncState: cur.syncState }, serverSeq: seq }).where(eq(appointments.id, cur.id));
+    await ctx.tx.update(appointments).set({ status: to, serverSeq: seq }).where(eq(appointments.id, cur.id));
     return { status: 'applied', detail: to };
   };
 }

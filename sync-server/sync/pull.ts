@@ -1,12 +1,18 @@
-import { and, asc, eq, gt, ne } from 'drizzle-orm';
+import { and, asc, eq, gt, lte } from 'drizzle-orm';
 import type { OpResult, PullResponse } from '../../src-shared/sync/protocol.js';
 import type { ServerDb } from '../db/connect.js';
-import { changeLog, devices } from '../db/schema.js';
+import { changeLog, devices, opResults } from '../db/schema.js';
 
 /**
  * A page of the organization's changes after `cursor`, with the device's
  * last-processed sequence and its op results, read in one snapshot (REPEATABLE
  * READ): what the device applies is one consistent state of the server.
+ *
+ * An op's result has a place in the change log's order (after the op's own
+ * changes) without a row there. A page hands over the results placed within it;
+ * the last page hands over every result so far and its cursor moves past them:
+ * every writer of an organization holds its lock while it draws sequence numbers
+ * and until it commits, so nothing below a committed number can still appear.
  */
 export async function pull(db: ServerDb, device: { id: string; orgId: string }, cursor: number, limit: number, clock: () => number, withCount = false): Promise<PullResponse> {
   return db.transaction(async (tx) => {
@@ -14,15 +20,18 @@ export async function pull(db: ServerDb, device: { id: string; orgId: string }, 
       .where(and(eq(changeLog.orgId, device.orgId), gt(changeLog.seq, cursor)))
       .orderBy(asc(changeLog.seq)).limit(limit + 1);
     const page = rows.slice(0, limit);
+    const hasMore = rows.length > limit;
+    const lastChange = page.length ? page[page.length - 1]!.seq : cursor;
+    const stored = await tx.select().from(opResults)
+      .where(and(eq(opResults.deviceId, device.id), gt(opResults.serverSeq, cursor), hasMore ? lte(opResults.serverSeq, lastChange) : undefined))
+      .orderBy(asc(opResults.serverSeq));
     const [d] = await tx.select({ last: devices.lastAppliedSeq }).from(devices).where(eq(devices.id, device.id));
-    const remaining = withCount ? await tx.$count(changeLog, and(eq(changeLog.orgId, device.orgId), gt(changeLog.seq, cursor), ne(changeLog.entity, 'op_result'))) : undefined;
-    const results: OpResult[] = page
-      .filter((c) => c.entity === 'op_result' && (c.row as { deviceId: string }).deviceId === device.id)
-      .map((c) => { const r = c.row as OpResult & { deviceId: string }; return { seq: r.seq, opId: r.opId, status: r.status, detail: r.detail }; });
+    const remaining = withCount ? await tx.$count(changeLog, and(eq(changeLog.orgId, device.orgId), gt(changeLog.seq, cursor))) : undefined;
+    const results: OpResult[] = stored.map((r) => ({ seq: r.deviceSeq, opId: r.opId, status: r.status as OpResult['status'], detail: String((r.result as { detail?: string }).detail ?? '') }));
     return {
-      changes: page.filter((c) => c.entity !== 'op_result').map((c) => ({ seq: c.seq, entity: c.entity, id: c.entityId, op: c.op as 'put' | 'remove', row: c.row })),
-      cursor: page.length ? page[page.length - 1]!.seq : cursor,
-      hasMore: rows.length > limit,
+      changes: page.map((c) => ({ seq: c.seq, entity: c.entity, id: c.entityId, op: c.op as 'put' | 'remove', row: c.row })),
+      cursor: hasMore ? lastChange : Math.max(lastChange, ...stored.map((r) => r.serverSeq)),
+      hasMore,
       lastAppliedSeq: d!.last,
       results,
       serverTime: clock(),

@@ -91,6 +91,29 @@ describe.each<Backend>(['pglite', 'postgres'])('push and pull on %s', (kind) => 
     await s.close();
   });
 
+  it('a pull hands over each op result with the page holding its changes; the last page the rest, once (results of a lost push response)', async () => {
+    const s = await setup();
+    const d = await s.enrollDesk('org-a');
+    const books = ['08:00', '08:20', '08:40'].map((t, i) => ({ seq: i + 1, name: 'appointments.book', args: { appointment: appointment(t), preventive: false } }));
+    await s.push(d, [...books, { seq: 4, name: 'appointments.cancel', args: { appointmentId: 'no-such-booking', channel: 'registry' } }]);
+    const pages: any[] = [];
+    let cursor = 0;
+    for (let more = true; more;) {
+      const page = await s.pull(d, cursor, 1);
+      pages.push(page);
+      ({ cursor, hasMore: more } = page);
+    }
+    const bookingPages = pages.filter((p) => p.changes.some((c: any) => c.entity === 'appointment'));
+    // A booking's result never arrives before the booking itself (the desk would drop its op and lose sight of it).
+    // The rejected cancellation changed nothing: its result comes with the last page.
+    expect(bookingPages.map((p) => p.results.map((r: any) => r.seq))).toEqual([[1], [2], [3, 4]]);
+    expect(pages.at(-1).results[1]).toMatchObject({ seq: 4, status: 'rejected', detail: 'unknown_appointment' });
+    expect(pages.flatMap((p) => p.results).filter((r: any) => r.seq === 4)).toHaveLength(1);
+    const after = await s.pull(d, cursor);
+    expect(after).toMatchObject({ changes: [], results: [], hasMore: false, cursor });
+    await s.close();
+  });
+
   it('a batch of new bookings with a taken slot in the middle: every op its own result, in order (the fast runs and the general path meet)', async () => {
     const s = await setup();
     const other = await s.enrollDesk('org-a');

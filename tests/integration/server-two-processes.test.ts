@@ -1,5 +1,4 @@
 import { sql } from 'drizzle-orm';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Appointment } from '../../src-shared/domain/appointment.js';
 import { SYNC_SCHEMA_VERSION } from '../../src-shared/sync/protocol.js';
@@ -7,29 +6,14 @@ import { createEnrollmentCode } from '../../sync-server/auth/enrollment.js';
 import { connect } from '../../sync-server/db/connect.js';
 import { organizations } from '../../sync-server/db/schema.js';
 import { startPostgres, type Postgres } from '../support/postgres.js';
+import { serverProcess, type ServerProcess } from '../support/server-process.js';
 
 let pgc: Postgres | null = null;
-const children: ChildProcess[] = [];
+const children: ServerProcess[] = [];
 afterAll(() => {
-  for (const c of children) c.kill('SIGTERM');
+  for (const c of children) c.stop();
   pgc?.stop();
 });
-
-/** A real `npm run server` process on a random port; resolves with its URL once it logs "listening". */
-function serverProcess(databaseUrl: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('node_modules/.bin/tsx', ['sync-server/main.ts'], { env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const line = out.split('\n').find((l) => l.includes('"sync server listening"'));
-      if (line) resolve(`http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`);
-    });
-    child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
-    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
-}
 
 describe('two server processes over one PostgreSQL', () => {
   it('devices hammering the same slots through both processes: zero double bookings, nothing lost', async () => {
@@ -38,7 +22,8 @@ describe('two server processes over one PostgreSQL', () => {
     const url = await pgc.createDatabase();
     const setup = await connect({ databaseUrl: url });
     await setup.db.insert(organizations).values({ id: 'org-a', regionId: 'r', name: 'A', address: '', phone: '', profileId: 'KG', timezone: 'Asia/Bishkek' });
-    const [s1, s2] = await Promise.all([serverProcess(url), serverProcess(url)]);
+    children.push(...(await Promise.all([serverProcess(url), serverProcess(url)])));
+    const [s1, s2] = children.map((c) => c.url);
 
     const DEVICES = 8;
     const SLOTS = 12;

@@ -10,7 +10,7 @@ export interface SimDesk { name: string; sqlite: Database.Database; created: Set
 /** DESIGN.md's sync invariants, checked against the server and every desk's replica once the network is quiet. */
 export async function checkInvariants(server: ServerDb, desks: readonly SimDesk[], faults: { longOutages: number } = { longOutages: 0 }): Promise<string[]> {
   const v: string[] = [];
-  const appts = await rowsOf(server, sql`SELECT id, slot_id, status, sync_state, row->>'ticketCode' AS ticket FROM appointments`);
+  const appts = await rowsOf(server, sql`SELECT a.id, a.slot_id, a.status, a.sync_state, c.row->>'ticketCode' AS ticket FROM appointments a JOIN change_log c ON c.org_id = a.org_id AND c.seq = a.server_seq`);
   const onServer = new Map(appts.map((a) => [String(a.id), a]));
 
   // No lost booking: every booking any desk made is on the server.

@@ -47,7 +47,7 @@ export async function syncFixture(backends: Backends, kind: Backend, clock: () =
       body: JSON.stringify({ schemaVersion, ops: ops.map((o) => ({ ...o, opId: `${token.slice(0, 6)}-${o.seq}`, hlc: `${NOW}-00000-x` })) }) });
     return { status: res.status, json: (await res.json()) as any };
   };
-  const pull = async (token: string, cursor = 0) => (await (await fetch(`${server.url}/sync/pull?cursor=${cursor}`, { headers: { authorization: `Bearer ${token}` } })).json()) as any;
+  const pull = async (token: string, cursor = 0, limit = 1000) => (await (await fetch(`${server.url}/sync/pull?cursor=${cursor}&limit=${limit}`, { headers: { authorization: `Bearer ${token}` } })).json()) as any;
   const leases = async (token: string) => (await (await fetch(`${server.url}/sync/leases`, { method: 'POST', headers: auth(token), body: '{}' })).json()) as any;
   return { database, server, enrollDesk, push, pull, leases, close: async () => { await server.close(); await database.close(); } };
 }
