@@ -23,7 +23,7 @@ async function position(tx: Tx, device: Device, op: PushOp): Promise<{ kind: 'ne
   return op.seq === last + 1 ? { kind: 'new' } : { kind: 'gap' };
 }
 
-/** The op's result, its change-log entry and the device's new position: one statement. */
+/** The op's result (placed in the change log's order after the op's own changes) and the device's new position: one statement. */
 async function record(ctx: OpContext, op: PushOp, status: OpResult['status'], detail: string): Promise<OpResult> {
   await ctx.tx.execute(sql`SELECT kezek_record(${ctx.orgId}, ${ctx.deviceId}, ${op.seq}, ${op.opId}, ${status}, ${detail}, ${ctx.now})`);
   return { seq: op.seq, opId: op.opId, status, detail };
