@@ -44,14 +44,16 @@ function fastCandidate(op: PushOp, device: Device, schemaVersion: number): FastO
  * committed on its own, in one round trip. Returns how many of the run were
  * committed; the op after them (if any) needs the general path.
  */
-async function fastBook(database: Database, device: Device, run: FastOp[], now: number): Promise<number> {
+async function fastBook(database: Database, device: Device, run: FastOp[], now: number, log: Logger): Promise<number> {
   try {
     const rows = await database.hot('kezek_push_books', 'CALL kezek_push_books($1, $2, $3, $4, $5, $6, $7, $8::jsonb[], $9, NULL)', [
       device.orgId, device.id, run.map((c) => c.op.seq), run.map((c) => c.op.opId), run.map((c) => c.a.id), run.map((c) => c.a.patientId),
       run.map((c) => c.a.slotId), run.map((c) => c.row), now]);
     return Number(rows[0]!.p_done);
-  } catch {
-    // Ops committed before a fault are repeats to the general path, which returns their stored results and quarantines a real fault.
+  } catch (e) {
+    // Ops committed before a fault are repeats to the general path, which returns their stored results and quarantines
+    // a real fault. Logged: a fast path failing every time would leave bookings correct but the server slow.
+    log('error', 'push fast path failed; the general path takes over', { deviceId: device.id, firstSeq: run[0]!.op.seq, error: String(e).slice(0, 200) });
     return 0;
   }
 }
@@ -74,7 +76,7 @@ export async function push(database: Database, device: Device, schemaVersion: nu
     const run: FastOp[] = [];
     for (let c = candidates[i]; c; c = candidates[i + run.length]) run.push(c);
     if (run.length) {
-      const done = await fastBook(database, device, run, clock());
+      const done = await fastBook(database, device, run, clock(), log);
       for (const c of run.slice(0, done)) results.push({ seq: c.op.seq, opId: c.op.opId, status: 'applied', detail: 'confirmed' });
       i += done;
       if (i >= sorted.length) break;

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { listDevices, revokeDevice } from '../../sync-server/auth/devices.js';
 import { devices, opResults } from '../../sync-server/db/schema.js';
 import { Backends, type Backend } from '../support/server.js';
@@ -129,6 +129,19 @@ describe.each<Backend>(['pglite', 'postgres'])('push and pull on %s', (kind) => 
     const again = await s.push(d, batch);
     expect(again.json.results).toEqual(r.json.results);
     expect(await s.database.db.$count(opResults)).toBe(7);
+    await s.close();
+  });
+
+  it('the push fast path is only a shortcut: when it fails, the general path applies every op all the same and the failure is logged', async () => {
+    const logged: string[] = [];
+    const s = await syncFixture(backends, kind, () => NOW, (_level, msg) => logged.push(msg));
+    await s.database.db.execute(sql`DROP PROCEDURE kezek_push_books`);
+    const d = await s.enrollDesk('org-a');
+    const batch = ['08:00', '08:20'].map((t, i) => ({ seq: i + 1, name: 'appointments.book', args: { appointment: appointment(t), preventive: false } }));
+    const r = await s.push(d, batch);
+    expect(r.json.results.map((x: any) => `${x.seq}:${x.status}:${x.detail}`)).toEqual(['1:applied:confirmed', '2:applied:confirmed']);
+    expect(logged).toContain('push fast path failed; the general path takes over');
+    expect((await s.pull(d)).changes.filter((c: any) => c.entity === 'appointment')).toHaveLength(2);
     await s.close();
   });
 

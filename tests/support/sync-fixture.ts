@@ -2,6 +2,7 @@ import type { Appointment } from '../../src-shared/domain/appointment.js';
 import { SYNC_SCHEMA_VERSION } from '../../src-shared/sync/protocol.js';
 import { createEnrollmentCode, type EnrollAs } from '../../sync-server/auth/enrollment.js';
 import { organizations, orgRows } from '../../sync-server/db/schema.js';
+import type { Logger } from '../../sync-server/log.js';
 import { startServer, type Backend, type Backends } from './server.js';
 
 /** Monday 23 Nov 2026, 09:00 in Bishkek. */
@@ -24,7 +25,7 @@ export const appointment = (slotTime: string, doctorId = 'doc-1', orgId = 'org-a
  * doctors, registry 08:00–12:00 on weekdays, 20-minute slots) and org-b, and
  * raw protocol helpers. `clock` lets a test move the server's time.
  */
-export async function syncFixture(backends: Backends, kind: Backend, clock: () => number = () => NOW) {
+export async function syncFixture(backends: Backends, kind: Backend, clock: () => number = () => NOW, log?: Logger) {
   if (!(await backends.available(kind))) throw new Error(`${kind} unavailable: install PostgreSQL 15 binaries`);
   const database = await backends.database(kind);
   await database.db.insert(organizations).values([
@@ -35,7 +36,7 @@ export async function syncFixture(backends: Backends, kind: Backend, clock: () =
     ...['doc-1', 'doc-2'].map((d) => ({ orgId: 'org-a', entity: 'doctor', id: d, row: doctor(d) })),
     ...['doc-1', 'doc-2'].map((d) => ({ orgId: 'org-a', entity: 'template', id: `t-${d}`, row: template(d) })),
   ]);
-  const server = await startServer(database, { clock });
+  const server = await startServer(database, { clock, ...(log ? { log } : {}) });
   const enrollDesk = async (org: string, as?: EnrollAs) => {
     const code = await createEnrollmentCode(database.db, org, clock(), 72, as);
     const r = await fetch(`${server.url}/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: 'desk' }) });
