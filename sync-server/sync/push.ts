@@ -73,6 +73,7 @@ export async function push(database: Database, device: Device, schemaVersion: nu
   const [before] = await db.select({ last: devices.lastAppliedSeq }).from(devices).where(eq(devices.id, device.id));
   const candidates = sorted.map((op) => (op.seq > (before?.last ?? 0) ? fastCandidate(op, device, schemaVersion) : null));
   for (let i = 0; i < sorted.length; i++) {
+    // The run: the fast-path candidates that follow one another from op i on.
     const run: FastOp[] = [];
     for (let c = candidates[i]; c; c = candidates[i + run.length]) run.push(c);
     if (run.length) {
