@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { importDirectory, parseDirectoryFile } from './directory/import.js';
 import { createEnrollmentCode } from './auth/enrollment.js';
 import { listDevices, revokeDevice } from './auth/devices.js';
-import { connect } from './db/connect.js';
+import { connect, type Database } from './db/connect.js';
+import { isTransient } from './db/faults.js';
 import { createServerApp } from './http/app.js';
 import { Pokes } from './sync/pokes.js';
-import { jsonLogger } from './log.js';
+import { jsonLogger, type Logger } from './log.js';
 
 /**
  * `npm run server [-- serve]`                start the sync server
@@ -17,10 +18,31 @@ import { jsonLogger } from './log.js';
  * `npm run server -- revoke-device <id>`     stop a lost or replaced PC's token working
  * Database: DATABASE_URL=postgres://… for PostgreSQL, else embedded PGlite in KEZEK_SERVER_DATA (default ./server-data).
  */
+/**
+ * The database, with its migrations run. A server starting before its database is up
+ * (a reboot of both, a failover) waits and tries again instead of exiting; the
+ * one-shot commands fail at once with the reason.
+ */
+async function connectPatiently(log: Logger, wait: boolean): Promise<Database> {
+  const opts = {
+    databaseUrl: process.env.DATABASE_URL, dataDir: process.env.KEZEK_SERVER_DATA ?? join(process.cwd(), 'server-data'),
+    onConnectionError: (e: Error) => log('warn', 'database connection lost; a new one is opened for the next request', { err: e.message }),
+  };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connect(opts);
+    } catch (e) {
+      if (!wait || !isTransient(e)) throw e;
+      log('warn', 'database not reachable yet; retrying', { attempt, err: String(e).slice(0, 200) });
+      await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * attempt)));
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const [cmd = 'serve', ...args] = process.argv.slice(2);
   const log = jsonLogger();
-  const database = await connect({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.KEZEK_SERVER_DATA ?? join(process.cwd(), 'server-data') });
+  const database = await connectPatiently(log, cmd === 'serve');
   if (cmd === 'enroll-code') {
     const cabinetAt = args.indexOf('--cabinet');
     const doctorId = cabinetAt >= 0 ? args[cabinetAt + 1] : undefined;

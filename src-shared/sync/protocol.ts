@@ -27,11 +27,14 @@ export const opArgs = {
 export type OpName = keyof typeof opArgs;
 export type OpArgs<N extends OpName> = z.infer<(typeof opArgs)[N]>;
 
+/** The envelope's strings are the desk's own making: printable text only (PostgreSQL text refuses NUL, logs hate the rest). */
+const printable = (max: number) => z.string().min(1).max(max).regex(/^[^\u0000-\u001f\u007f]+$/, 'printable characters only');
+
 export const pushOp = z.object({
-  seq: z.number().int().positive(),
-  opId: id,
-  hlc: z.string().min(1).max(80),
-  name: z.string().min(1).max(60),
+  seq: z.number().int().positive().max(2 ** 31 - 1),
+  opId: printable(80),
+  hlc: printable(80),
+  name: printable(60),
   args: z.unknown(),
 });
 export type PushOp = z.infer<typeof pushOp>;

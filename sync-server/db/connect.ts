@@ -35,11 +35,14 @@ function migrationsDir(): string {
  * machine with no setup. Migrations run on connect; they are idempotent, and
  * PostgreSQL serializes concurrent runs from several server processes.
  */
-export async function connect(opts: { databaseUrl?: string | undefined; dataDir?: string | undefined }): Promise<Database> {
+export async function connect(opts: { databaseUrl?: string | undefined; dataDir?: string | undefined; onConnectionError?: (e: Error) => void }): Promise<Database> {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
-    // An idle connection dropped by the server (restart, failover) must not crash the process; the pool reconnects.
-    pool.on('error', () => undefined);
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, connectionTimeoutMillis: 5000 });
+    // A connection dropped by the database (restart, failover, a terminated backend) must never crash the process:
+    // an idle one is reported on the pool, one checked out by a request on the client itself. The request then
+    // fails as transient (503, the device retries) and the pool opens a new connection for the next one.
+    pool.on('error', (e) => opts.onConnectionError?.(e));
+    pool.on('connect', (client) => client.on('error', (e) => opts.onConnectionError?.(e)));
     const db = drizzlePg(pool, { schema });
     // One migrator at a time across server processes: a session lock held on one connection.
     const lock = await pool.connect();

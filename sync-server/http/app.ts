@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { deviceForToken, enroll, EnrollError } from '../auth/enrollment.js';
 import type { Database } from '../db/connect.js';
+import { isTransient, Unavailable } from '../db/faults.js';
 import type { Logger } from '../log.js';
 import { pushRequest } from '../../src-shared/sync/protocol.js';
 import { push } from '../sync/push.js';
@@ -20,7 +21,7 @@ const pullQuery = z.object({ cursor: z.coerce.number().int().min(0), limit: z.co
 const enrollBody = z.object({ code: z.string().min(4).max(40), deviceName: z.string().trim().min(1).max(100) });
 
 /** Every error the server returns: a machine-readable code, a message for logs and screens. */
-const fail = (c: Context, status: 400 | 401 | 403 | 404 | 409 | 413 | 426 | 500, code: string, message: string) => c.json({ error: { code, message } }, status);
+const fail = (c: Context, status: 400 | 401 | 403 | 404 | 409 | 413 | 426 | 500 | 503, code: string, message: string) => c.json({ error: { code, message } }, status);
 
 /**
  * The sync server's HTTP API. Stateless: everything lives in the database, so
@@ -101,6 +102,12 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
   });
 
   app.onError((e, c) => {
+    // The database is restarting, failing over or contended: the device keeps its ops and tries again shortly.
+    if (e instanceof Unavailable || isTransient(e)) {
+      log('warn', 'database unavailable', { path: c.req.path, err: String(e instanceof Unavailable ? e.underlying : e).slice(0, 300) });
+      c.header('Retry-After', '2');
+      return fail(c, 503, 'unavailable', 'the database is unavailable for a moment; try again');
+    }
     log('error', 'request failed', { path: c.req.path, err: String(e) });
     return fail(c, 500, 'internal', 'internal error');
   });

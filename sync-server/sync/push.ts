@@ -4,6 +4,7 @@ import { opArgs, SYNC_SCHEMA_VERSION, type OpResult, type PushOp, type PushRespo
 import type { Appointment } from '../../src-shared/domain/appointment.js';
 import type { Database } from '../db/connect.js';
 import { devices, opResults, tasks } from '../db/schema.js';
+import { failureCode, isTransient, Unavailable } from '../db/faults.js';
 import type { Logger } from '../log.js';
 import { Hlc } from '../../src-shared/sync/hlc.js';
 import { logChange, type OpContext, type Tx } from './context.js';
@@ -51,6 +52,8 @@ async function fastBook(database: Database, device: Device, run: FastOp[], now: 
       run.map((c) => c.a.slotId), run.map((c) => c.row), now]);
     return Number(rows[0]!.p_done);
   } catch (e) {
+    // The database went away or is contended: the device tries again (ops committed so far are repeats then).
+    if (isTransient(e)) throw new Unavailable(e);
     // Ops committed before a fault are repeats to the general path, which returns their stored results and quarantines
     // a real fault. Logged: a fast path failing every time would leave bookings correct but the server slow.
     log('error', 'push fast path failed; the general path takes over', { deviceId: device.id, firstSeq: run[0]!.op.seq, error: String(e).slice(0, 200) });
@@ -96,19 +99,27 @@ export async function push(database: Database, device: Device, schemaVersion: nu
         return record(ctx, op, outcome.status, outcome.detail);
       });
     } catch (e) {
+      // A lost connection, a restart, a lock timeout: not the op's fault. Answered "retry", never quarantined.
+      if (isTransient(e)) throw new Unavailable(e);
       // The op's own transaction rolled back. Quarantine it in a second one, so nothing is lost and the queue moves on.
-      const reason = e instanceof Quarantine ? e.message : `error:${String(e).slice(0, 200)}`;
-      log(e instanceof Quarantine ? 'warn' : 'error', 'op quarantined', { deviceId: device.id, seq: op.seq, op: op.name, reason });
-      out = await db.transaction(async (tx) => {
-        const pos = await position(tx, device, op);
-        if (pos.kind !== 'new') return pos.kind === 'gap' ? 'gap' : pos.result;
-        const ctx = ctxFor(tx);
-        const id = randomUUID();
-        const row = { id, kind: 'quarantined_op', status: 'open', reason, op, deviceId: device.id, createdAt: ctx.now };
-        const seq = await logChange(ctx, 'task', id, 'put', row);
-        await tx.insert(tasks).values({ id, orgId: device.orgId, kind: 'quarantined_op', status: 'open', row, serverSeq: seq });
-        return record(ctx, op, 'quarantined', reason);
-      });
+      // The device and the clinic see a short code; the message (it can carry SQL and values) goes to the log only.
+      const reason = e instanceof Quarantine ? e.message : `error:${failureCode(e)}`;
+      log(e instanceof Quarantine ? 'warn' : 'error', 'op quarantined', { deviceId: device.id, seq: op.seq, op: op.name, reason, ...(e instanceof Quarantine ? {} : { err: String(e).slice(0, 500) }) });
+      try {
+        out = await db.transaction(async (tx) => {
+          const pos = await position(tx, device, op);
+          if (pos.kind !== 'new') return pos.kind === 'gap' ? 'gap' : pos.result;
+          const ctx = ctxFor(tx);
+          const id = randomUUID();
+          const row = { id, kind: 'quarantined_op', status: 'open', reason, op: quarantineCopy(op), deviceId: device.id, createdAt: ctx.now };
+          const seq = await logChange(ctx, 'task', id, 'put', row);
+          await tx.insert(tasks).values({ id, orgId: device.orgId, kind: 'quarantined_op', status: 'open', row, serverSeq: seq });
+          return record(ctx, op, 'quarantined', reason);
+        });
+      } catch (e2) {
+        if (isTransient(e2)) throw new Unavailable(e2);
+        throw e2;
+      }
     }
     if (out === 'gap') {
       gapAt = op.seq;
@@ -122,6 +133,38 @@ export async function push(database: Database, device: Device, schemaVersion: nu
 }
 
 class Quarantine extends Error {}
+
+/** How much of a quarantined op's arguments the task keeps: enough to read what it was, never enough to hurt. */
+const QUARANTINE_ARGS_CHARS = 4000;
+const QUARANTINE_ARGS_DEPTH = 12;
+
+/** JSON text of `x`, cut at a depth and a length, without deep recursion (JSON.stringify overflows the stack on deep input). */
+function preview(x: unknown, depth = 0): string {
+  if (x === null || typeof x !== 'object') return JSON.stringify(x) ?? 'null';
+  if (depth >= QUARANTINE_ARGS_DEPTH) return '"…"';
+  const parts: string[] = [];
+  let size = 0;
+  const entries = Array.isArray(x) ? x.map((v) => [null, v] as const) : Object.entries(x).map(([k, v]) => [k, v] as const);
+  for (const [k, v] of entries) {
+    if (size > QUARANTINE_ARGS_CHARS) { parts.push('"…"'); break; }
+    const part = `${k === null ? '' : `${JSON.stringify(k)}:`}${preview(v, depth + 1)}`;
+    size += part.length;
+    parts.push(part);
+  }
+  return Array.isArray(x) ? `[${parts.join(',')}]` : `{${parts.join(',')}}`;
+}
+
+/**
+ * A bounded, flat copy of an op for its quarantine task: the arguments as (cut) JSON text,
+ * not as a structure — an op nested thousands of levels deep, or megabytes long, must not
+ * stop its own quarantine (and so the device's queue) by failing to be stored. JSON text
+ * escapes control characters; the envelope's strings are checked at the boundary.
+ */
+export function quarantineCopy(op: PushOp): { seq: number; opId: string; hlc: string; name: string; args: string } {
+  const text = preview(op.args);
+  const args = text.length > QUARANTINE_ARGS_CHARS ? `${text.slice(0, QUARANTINE_ARGS_CHARS)}…` : text;
+  return { seq: op.seq, opId: op.opId, hlc: op.hlc, name: op.name, args };
+}
 
 /** How far ahead of the server a desk's clock may run before the device is flagged (research/sync.md §6.7). */
 const MAX_CLOCK_AHEAD_MS = 5 * 60_000;

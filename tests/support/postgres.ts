@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { closedPort } from './virtual-printer.js';
 
-export interface Postgres { url(db: string): string; createDatabase(): Promise<string>; stop(): void }
+export interface Postgres {
+  url(db: string): string;
+  createDatabase(): Promise<string>;
+  /** Stop the cluster like a crash would look to clients (immediate shutdown), then start it again once `whileDown` is done. */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
+  /** Terminate every backend of a database (as an operator or a failover does); returns how many. */
+  terminateBackends(url: string): Promise<number>;
+  stop(): void;
+}
 
 /** The newest PostgreSQL binaries on this machine, or null. */
 function binDir(): string | null {
@@ -38,7 +46,8 @@ export async function startPostgres(): Promise<Postgres | null> {
   run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
   const port = await closedPort();
   // fsync stays on: the throughput benchmark must measure durable commits.
-  run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200`, 'start']);
+  const start = () => run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200`, 'start']);
+  start();
   const url = (db: string) => `postgres://postgres@127.0.0.1:${port}/${db}`;
   let n = 0;
   return {
@@ -50,6 +59,22 @@ export async function startPostgres(): Promise<Postgres | null> {
       await c.query(`CREATE DATABASE ${name}`);
       await c.end();
       return url(name);
+    },
+    async restart(whileDown) {
+      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      try {
+        await whileDown?.();
+      } finally {
+        start();
+      }
+    },
+    async terminateBackends(dbUrl) {
+      const name = new URL(dbUrl).pathname.slice(1);
+      const c = new pg.Client({ connectionString: url('postgres') });
+      await c.connect();
+      const r = await c.query('SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+      await c.end();
+      return (r.rows[0] as { n: number }).n;
     },
     stop() {
       try {

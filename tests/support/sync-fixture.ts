@@ -2,6 +2,7 @@ import type { Appointment } from '../../src-shared/domain/appointment.js';
 import { SYNC_SCHEMA_VERSION } from '../../src-shared/sync/protocol.js';
 import { createEnrollmentCode, type EnrollAs } from '../../sync-server/auth/enrollment.js';
 import { organizations, orgRows } from '../../sync-server/db/schema.js';
+import type { ServerDb } from '../../sync-server/db/connect.js';
 import type { Logger } from '../../sync-server/log.js';
 import { startServer, type Backend, type Backends } from './server.js';
 
@@ -20,22 +21,26 @@ export const appointment = (slotTime: string, doctorId = 'doc-1', orgId = 'org-a
   createdAt: NOW, createdBy: 'u', deviceId: 'd',
 });
 
+/** Organizations org-a (two doctors, registry 08:00–12:00 on weekdays, 20-minute slots) and org-b. */
+export async function seedOrgs(db: ServerDb): Promise<void> {
+  await db.insert(organizations).values([
+    { id: 'org-a', regionId: 'r', name: 'A', address: '', phone: '', profileId: 'KG', timezone: 'Asia/Bishkek' },
+    { id: 'org-b', regionId: 'r', name: 'B', address: '', phone: '', profileId: 'KG', timezone: 'Asia/Bishkek' },
+  ]);
+  await db.insert(orgRows).values([
+    ...['doc-1', 'doc-2'].map((d) => ({ orgId: 'org-a', entity: 'doctor', id: d, row: doctor(d) })),
+    ...['doc-1', 'doc-2'].map((d) => ({ orgId: 'org-a', entity: 'template', id: `t-${d}`, row: template(d) })),
+  ]);
+}
+
 /**
- * A real sync server over HTTP on a fresh database: organizations org-a (two
- * doctors, registry 08:00–12:00 on weekdays, 20-minute slots) and org-b, and
+ * A real sync server over HTTP on a fresh database seeded with `seedOrgs`, and
  * raw protocol helpers. `clock` lets a test move the server's time.
  */
 export async function syncFixture(backends: Backends, kind: Backend, clock: () => number = () => NOW, log?: Logger) {
   if (!(await backends.available(kind))) throw new Error(`${kind} unavailable: install PostgreSQL 15 binaries`);
   const database = await backends.database(kind);
-  await database.db.insert(organizations).values([
-    { id: 'org-a', regionId: 'r', name: 'A', address: '', phone: '', profileId: 'KG', timezone: 'Asia/Bishkek' },
-    { id: 'org-b', regionId: 'r', name: 'B', address: '', phone: '', profileId: 'KG', timezone: 'Asia/Bishkek' },
-  ]);
-  await database.db.insert(orgRows).values([
-    ...['doc-1', 'doc-2'].map((d) => ({ orgId: 'org-a', entity: 'doctor', id: d, row: doctor(d) })),
-    ...['doc-1', 'doc-2'].map((d) => ({ orgId: 'org-a', entity: 'template', id: `t-${d}`, row: template(d) })),
-  ]);
+  await seedOrgs(database.db);
   const server = await startServer(database, { clock, ...(log ? { log } : {}) });
   const enrollDesk = async (org: string, as?: EnrollAs) => {
     const code = await createEnrollmentCode(database.db, org, clock(), 72, as);
