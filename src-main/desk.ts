@@ -1,9 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Organization } from '../src-shared/domain/directory.js';
 import { getProfile } from '../src-shared/policy/profiles.js';
 import { Hlc } from '../src-shared/sync/hlc.js';
+import { TICKET_PREFIX_COUNT, ticketPrefixAt } from '../src-shared/print/ticket-prefix.js';
 import { localParts } from '../src-shared/time/dates.js';
 import { Sessions } from './auth/sessions.js';
 import { openDb, startIdleCheckpoints, type Db } from './db/open.js';
@@ -15,6 +16,7 @@ import { createLocalAccounts } from './auth/accounts.js';
 import { DirectoryCache } from './services/directory.js';
 import type { Env } from './services/env.js';
 import { ensureSlots } from './services/slots.js';
+import { ticketPrefix } from './services/ticket-codes.js';
 import { PrinterService } from './print/printer-service.js';
 import type { Transport } from './print/transports/index.js';
 import { bootstrap, enroll, SyncEngine } from './sync/engine.js';
@@ -46,19 +48,21 @@ export interface Desk { env: Env; sessions: Sessions; printer: PrinterService; s
 const getMeta = (db: Db, key: string) => (stmt(db.sqlite, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
 const setMeta = (db: Db, key: string, value: string) => stmt(db.sqlite, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
 
-/** This install's identity: a UUID and a short ticket prefix, so offline ticket codes never collide across desks. */
-function ensureDevice(db: Db): { id: string; prefix: string } {
+/**
+ * This install's identity: a UUID and a ticket prefix, so offline ticket codes never collide
+ * across desks. The prefix starts local (a standalone desk keeps it); an enrolled desk takes
+ * the one the server assigns, unique within the organization.
+ */
+function ensureDevice(db: Db): Env['device'] {
   if (!getMeta(db, 'device_id')) {
-    // Crockford-style letters without I, L, O, U: nothing a registrar can misread on a ticket.
-    const alphabet = 'ABCDEFGHJKMNPQRSTVWXYZ';
-    const prefix = [...randomBytes(3)].map((b) => alphabet[b % alphabet.length]).join('');
+    const prefix = ticketPrefixAt(randomInt(TICKET_PREFIX_COUNT));
     db.sqlite.transaction(() => {
       setMeta(db, 'device_id', randomUUID());
       setMeta(db, 'device_prefix', prefix);
       setMeta(db, 'ticket_seq', '0');
     })();
   }
-  return { id: getMeta(db, 'device_id')!, prefix: getMeta(db, 'device_prefix')! };
+  return { id: getMeta(db, 'device_id')!, get prefix() { return ticketPrefix(db); } };
 }
 
 /** Open (and on first start create) a desk's data directory: replica, device identity, services, RPC router. */

@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     if (!args[0]) throw new Error('usage: devices <orgId>');
     for (const d of await listDevices(database.db, args[0])) {
       const at = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
-      console.log([d.id, d.name, `enrolled ${at(d.createdAt)}`, `last seen ${at(d.lastSeenAt)}`, `ops ${d.lastAppliedSeq}`, d.revokedAt ? `REVOKED ${at(d.revokedAt)}` : 'active', d.clockSuspect ? 'CLOCK AHEAD of the server' : ''].join('\t'));
+      console.log([d.id, d.name, `tickets ${d.ticketPrefix ?? '-'}`, `enrolled ${at(d.createdAt)}`, `last seen ${at(d.lastSeenAt)}`, `ops ${d.lastAppliedSeq}`, d.revokedAt ? `REVOKED ${at(d.revokedAt)}` : 'active', d.clockSuspect ? 'CLOCK AHEAD of the server' : ''].join('\t'));
     }
     await database.close();
     return;

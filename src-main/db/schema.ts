@@ -176,7 +176,10 @@ export const appointments = sqliteTable('appointments', {
 }, (t) => [
   index('appointments_patient').on(t.patientId, t.startUtc),
   index('appointments_day').on(t.date, t.doctorId, t.time),
-  uniqueIndex('appointments_ticket').on(t.ticketCode),
+  // Not unique: codes are unique by construction (server-assigned prefixes, a counter that only moves
+  // forward), but a pull must never fail on a clash it cannot undo — e.g. a ticket issued offline by a
+  // desk restored from a backup, before it heard of the codes it issued after that backup.
+  index('appointments_ticket').on(t.ticketCode),
   // Second guard against double booking, independent of the slot row. A booking the server
   // ruled a conflict stays on record but no longer counts as holding the slot.
   uniqueIndex('appointments_one_per_slot').on(t.slotId).where(sql`status IN ('booked', 'arrived', 'fulfilled') AND sync_state != 'conflict'`),

@@ -16,6 +16,7 @@ import { loadPatient, patientHistory } from './patients.js';
 import { appendRegister, recordRefusal } from './register.js';
 import { modeFor } from './leases.js';
 import { ensureSlots } from './slots.js';
+import { nextTicketCode } from './ticket-codes.js';
 import { ticketFor } from './tickets.js';
 
 interface SlotRow { id: string; doctorId: string; specialtyId: string; date: string; time: string; startUtc: number; channel: SlotChannel; blocked: number; appointmentId: string | null }
@@ -31,12 +32,6 @@ function loadSlot(env: Env, slotId: string): SlotRow {
       appointment_id AS appointmentId FROM slots WHERE id = ?`).get(slotId) as SlotRow | undefined;
   if (!slot) throw new AppError('not_found');
   return slot;
-}
-
-/** The next ticket code: device prefix + per-device counter, so offline desks never collide. */
-function nextTicketCode(env: Env): string {
-  const { value } = stmt(env.db.sqlite, "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'ticket_seq' RETURNING value").get() as { value: number };
-  return `${env.device.prefix}${String(value).padStart(6, '0')}`;
 }
 
 /** Decide and write one booking. Runs inside the caller's transaction; throws AppError to roll back. */
@@ -73,7 +68,7 @@ function bookInTx(env: Env, actor: Actor, a: BookArgs, replacesId: string | null
   const { mode, leaseEpoch } = modeFor(env, slot.id);
   const id = newId();
   const { n: queueNumber } = stmt(s, 'SELECT count(*) AS n FROM slots WHERE doctor_id = ? AND date = ? AND time <= ?').get(slot.doctorId, slot.date, slot.time) as { n: number };
-  const ticketCode = nextTicketCode(env);
+  const ticketCode = nextTicketCode(env.db);
   // Only a referral the rules needed is consumed; an exempt booking leaves it for later.
   const usesReferral = referral && kind === 'narrow' ? referral.id : null;
   stmt(s, `INSERT INTO appointments (id, org_id, patient_id, slot_id, doctor_id, specialty_id, date, time, start_utc, status, channel,
@@ -174,7 +169,9 @@ function transition(env: Env, actor: Actor, appointmentId: string, op: string, d
 export function checkInByScan(env: Env, actor: Actor, scan: string): AppointmentView {
   const code = ticketCodeFromScan(scan);
   if (!code) throw new AppError('not_a_ticket');
-  const row = stmt(env.db.sqlite, 'SELECT id FROM appointments WHERE ticket_code = ? AND org_id = ?').get(code, env.org.id) as { id: string } | undefined;
+  // Should two bookings ever share a code (see the ticket index), the scan means today's open one.
+  const row = stmt(env.db.sqlite, `SELECT id FROM appointments WHERE ticket_code = ? AND org_id = ?
+      ORDER BY date = ? DESC, status = 'booked' DESC, created_at DESC LIMIT 1`).get(code, env.org.id, clinicToday(env).today) as { id: string } | undefined;
   if (!row) throw new AppError('ticket_unknown', { code });
   return checkIn(env, actor, row.id);
 }

@@ -9,7 +9,8 @@ import type { DirectoryCache } from './directory.js';
 export interface Env {
   db: Db;
   clock: () => number;
-  device: { id: string; prefix: string };
+  /** This install: its id, and its ticket prefix as it stands (the server may assign a new one). */
+  device: { readonly id: string; readonly prefix: string };
   org: Organization;
   profile: PolicyProfile;
   hlc: Hlc;

@@ -6,6 +6,7 @@ import type { Db } from '../db/open.js';
 import { stmt } from '../db/stmt.js';
 import { nameKey, phoneKey } from '../services/patients.js';
 import { insertRegister, type RegisterRecord } from '../services/register.js';
+import { noteTicketCode } from '../services/ticket-codes.js';
 
 const ACTIVE = "('booked', 'arrived', 'fulfilled')";
 
@@ -36,6 +37,7 @@ function applyAppointment(db: Db, a: ServerAppointment): void {
         ON CONFLICT(id) DO UPDATE SET status = excluded.status, live_queue = excluded.live_queue, sync_state = excluded.sync_state`)
       .run({ ...a, liveQueue: a.liveQueue ? 1 : 0 });
   }
+  noteTicketCode(db, a.ticketCode);
   // The register row of the request behind this change (another desk's booking or cancellation; ours is already here).
   if (a.register) insertRegister(s, a.orgId, a.register);
   const holder = stmt(s, `SELECT id FROM appointments WHERE slot_id = ? AND status IN ${ACTIVE} AND sync_state != 'conflict' LIMIT 1`).get(a.slotId) as { id: string } | undefined;

@@ -1,6 +1,8 @@
 import type { PushOp } from '../../src-shared/sync/protocol.js';
 import type { Db } from '../db/open.js';
 import { stmt } from '../db/stmt.js';
+import { isTicketPrefix } from '../../src-shared/print/ticket-prefix.js';
+import { adoptTicketPrefix } from '../services/ticket-codes.js';
 import { applyChanges, type Applied } from './apply.js';
 import { ServerClient, SyncError, type FetchFn } from './server-client.js';
 
@@ -20,6 +22,23 @@ export interface SyncStatus {
 
 /** How often an online desk renews its leases (they live a day; see the policy profile). */
 const LEASE_RENEW_MS = 10 * 60_000;
+
+/**
+ * A desk restored from a backup numbers its new ops from where the backup stood, but the server
+ * has already used those numbers for the ops this desk made after the backup (it pulls those
+ * back as the server's rows). Its pending ops from `from` on move, in order, past both the
+ * server's position and every number this outbox holds; nothing is dropped.
+ */
+export function renumberPending(db: Db, from: number, serverLast: number): number {
+  const s = db.sqlite;
+  const pending = stmt(s, "SELECT seq FROM outbox WHERE status = 'pending' AND seq >= ? ORDER BY seq").all(from) as Array<{ seq: number }>;
+  const { top } = stmt(s, 'SELECT coalesce(max(seq), 0) AS top FROM outbox').get() as { top: number };
+  let next = Math.max(top, serverLast);
+  for (const { seq } of pending) stmt(s, 'UPDATE outbox SET seq = ? WHERE seq = ?').run(++next, seq);
+  // AUTOINCREMENT remembers the largest number ever used: new ops follow the renumbered ones.
+  stmt(s, "UPDATE sqlite_sequence SET seq = ? WHERE name = 'outbox' AND seq < ?").run(next, next);
+  return pending.length;
+}
 
 const meta = (db: Db, key: string) => (stmt(db.sqlite, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
 const setMeta = (db: Db, key: string, value: string) => stmt(db.sqlite, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
@@ -103,17 +122,20 @@ export class SyncEngine {
       this.clockOffsetMs = res.serverTime - this.clock();
       this.db.sqlite.transaction(() => {
         for (const r of res.results) {
-          stmt(this.db.sqlite, 'UPDATE outbox SET status = ? WHERE seq = ?').run(r.status, r.seq);
+          // By number *and* op id: a result is only ever this op's.
+          stmt(this.db.sqlite, 'UPDATE outbox SET status = ? WHERE seq = ? AND op_id = ?').run(r.status, r.seq, r.opId);
           if (r.status === 'conflict') {
             const op = ops.find((o) => o.seq === r.seq);
             const id = op ? (JSON.parse(op.args) as { appointment?: { id: string } }).appointment?.id : undefined;
             if (id) stmt(this.db.sqlite, "UPDATE appointments SET sync_state = 'conflict' WHERE id = ?").run(id);
           }
         }
-        // The server is behind us (restored from a backup?): send again what it no longer has.
+        // The server is behind us (the server restored from a backup?): send again what it no longer has.
         if (res.gapAt !== null) stmt(this.db.sqlite, "UPDATE outbox SET status = 'pending' WHERE seq > ?").run(res.lastAppliedSeq);
+        // We are behind the server (this desk restored from a backup): our new ops carry numbers it has used. Renumber them after its position.
+        if (res.seqReusedAt !== null) renumberPending(this.db, res.seqReusedAt, res.lastAppliedSeq);
       })();
-      if (res.results.length < ops.length && res.gapAt === null) return;
+      if (res.results.length < ops.length && res.gapAt === null && res.seqReusedAt === null) return;
     }
   }
 
@@ -131,7 +153,8 @@ export class SyncEngine {
       this.clockOffsetMs = page.serverTime - this.clock();
       const applied = this.db.sqlite.transaction(() => {
         const a = applyChanges(this.db, page.changes);
-        for (const r of page.results) stmt(this.db.sqlite, "UPDATE outbox SET status = ? WHERE seq = ? AND status = 'pending'").run(r.status, r.seq);
+        for (const r of page.results) stmt(this.db.sqlite, "UPDATE outbox SET status = ? WHERE seq = ? AND op_id = ? AND status = 'pending'").run(r.status, r.seq, r.opId);
+        if (page.ticketPrefix && isTicketPrefix(page.ticketPrefix)) adoptTicketPrefix(this.db, page.ticketPrefix);
         // Cursors never go back.
         if (page.cursor > cursor) setMeta(this.db, 'pull_cursor', String(page.cursor));
         // What lease validity is judged by while offline: the server's clock as seen from this desk, and when we last heard it.
@@ -231,6 +254,7 @@ export async function enroll(db: Db, opts: { serverUrl: string; code: string; de
     setMeta(db, 'server_device_id', r.deviceId);
     setMeta(db, 'server_org_id', r.orgId);
     setMeta(db, 'device_kind', r.kind);
+    if (r.ticketPrefix && isTicketPrefix(r.ticketPrefix)) adoptTicketPrefix(db, r.ticketPrefix);
   })();
   return { cabinetDoctorId: r.kind === 'cabinet' ? r.doctorId : null };
 }
@@ -252,6 +276,7 @@ export async function bootstrap(db: Db, token: string, opts: { onProgress?(done:
     db.sqlite.transaction(() => {
       applyChanges(db, page.changes);
       if (page.cursor > cursor) setMeta(db, 'pull_cursor', String(page.cursor));
+      if (page.ticketPrefix && isTicketPrefix(page.ticketPrefix)) adoptTicketPrefix(db, page.ticketPrefix);
     })();
     done += page.changes.length;
     opts.onProgress?.(done, total);

@@ -8,7 +8,7 @@ export class SyncError extends Error {
   }
 }
 
-const enrollResponse = z.object({ deviceId: z.string(), token: z.string(), orgId: z.string(), kind: z.enum(['desk', 'cabinet']).default('desk'), doctorId: z.string().nullable().default(null) });
+const enrollResponse = z.object({ deviceId: z.string(), token: z.string(), orgId: z.string(), kind: z.enum(['desk', 'cabinet']).default('desk'), doctorId: z.string().nullable().default(null), ticketPrefix: z.string().optional() });
 
 /** The desk's side of the HTTP protocol; every answer is checked with zod before it is used. */
 /** `fetch` itself, or a stand-in with faults (the sync simulation's network). */

@@ -61,6 +61,12 @@ export const pushResponse = z.object({
   lastAppliedSeq: z.number().int(),
   /** Set when a sequence number was skipped: the device must resend from lastAppliedSeq + 1. */
   gapAt: z.number().int().nullable(),
+  /**
+   * Set when a different op arrived under a sequence number the server has already used (the device
+   * was restored from a backup): the device renumbers its pending ops from this one on to follow
+   * lastAppliedSeq and sends them again. Nothing was applied from that op on.
+   */
+  seqReusedAt: z.number().int().nullable().default(null),
   serverTime: z.number(),
 });
 export type PushResponse = z.infer<typeof pushResponse>;
@@ -77,6 +83,8 @@ export const pullResponse = z.object({
   serverTime: z.number(),
   /** Changes after `cursor` in all, when asked (`count=1`): what a first download shows its progress against. */
   remaining: z.number().int().optional(),
+  /** This device's ticket prefix as the server assigned it (unique within the organization). */
+  ticketPrefix: z.string().optional(),
 });
 export type PullResponse = z.infer<typeof pullResponse>;
 

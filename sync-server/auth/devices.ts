@@ -4,12 +4,12 @@ import { devices } from '../db/schema.js';
 import { lockOrg } from '../sync/context.js';
 import { dropLeases } from '../sync/leases.js';
 
-export interface DeviceInfo { id: string; name: string; createdAt: number; lastSeenAt: number | null; revokedAt: number | null; lastAppliedSeq: number; clockSuspect: boolean }
+export interface DeviceInfo { id: string; name: string; createdAt: number; lastSeenAt: number | null; revokedAt: number | null; lastAppliedSeq: number; clockSuspect: boolean; ticketPrefix: string | null }
 
 /** An organization's enrolled devices, for the IT installer (`npm run server -- devices <org>`). */
 export async function listDevices(db: ServerDb, orgId: string): Promise<DeviceInfo[]> {
-  return db.select({ id: devices.id, name: devices.name, createdAt: devices.createdAt, lastSeenAt: devices.lastSeenAt, revokedAt: devices.revokedAt, lastAppliedSeq: devices.lastAppliedSeq, clockSuspect: devices.clockSuspect })
-    .from(devices).where(eq(devices.orgId, orgId)).orderBy(asc(devices.createdAt));
+  return db.select({ id: devices.id, name: devices.name, createdAt: devices.createdAt, lastSeenAt: devices.lastSeenAt, revokedAt: devices.revokedAt, lastAppliedSeq: devices.lastAppliedSeq, clockSuspect: devices.clockSuspect, ticketPrefix: devices.ticketPrefix })
+    .from(devices).where(eq(devices.orgId, orgId)).orderBy(asc(devices.createdAt), asc(devices.name));
 }
 
 /**

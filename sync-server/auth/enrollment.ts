@@ -2,6 +2,7 @@ import { and, eq, gt, isNull } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { ServerDb } from '../db/connect.js';
 import { devices, enrollmentCodes, organizations, orgRows } from '../db/schema.js';
+import { ticketPrefixFor } from './ticket-prefixes.js';
 import { newDeviceToken, newEnrollmentCode, normalizeCode, sha256 } from './tokens.js';
 
 export class EnrollError extends Error {
@@ -34,7 +35,7 @@ export async function createEnrollmentCode(db: ServerDb, orgId: string, now: num
  * unexpired) and the device is created with the hash of a fresh token. A replayed
  * or expired code fails and creates nothing.
  */
-export async function enroll(db: ServerDb, code: string, deviceName: string, now: number): Promise<{ deviceId: string; token: string; orgId: string; kind: string; doctorId: string | null }> {
+export async function enroll(db: ServerDb, code: string, deviceName: string, now: number): Promise<{ deviceId: string; token: string; orgId: string; kind: string; doctorId: string | null; ticketPrefix: string }> {
   const token = newDeviceToken();
   const deviceId = randomUUID();
   return db.transaction(async (tx) => {
@@ -45,13 +46,14 @@ export async function enroll(db: ServerDb, code: string, deviceName: string, now
     if (used.length !== 1) throw new EnrollError('enrollment_code_invalid');
     const { orgId, kind, doctorId } = used[0]!;
     await tx.insert(devices).values({ id: deviceId, orgId, name: deviceName, tokenHash: sha256(token), createdAt: now, kind, doctorId });
-    return { deviceId, token, orgId, kind, doctorId };
+    const ticketPrefix = await ticketPrefixFor(tx, orgId, deviceId);
+    return { deviceId, token, orgId, kind, doctorId, ticketPrefix };
   });
 }
 
 /** The device a bearer token belongs to, unless revoked. */
-export async function deviceForToken(db: ServerDb, token: string): Promise<{ id: string; orgId: string; name: string } | null> {
-  const rows = await db.select({ id: devices.id, orgId: devices.orgId, name: devices.name })
+export async function deviceForToken(db: ServerDb, token: string): Promise<{ id: string; orgId: string; name: string; ticketPrefix: string | null } | null> {
+  const rows = await db.select({ id: devices.id, orgId: devices.orgId, name: devices.name, ticketPrefix: devices.ticketPrefix })
     .from(devices).where(and(eq(devices.tokenHash, sha256(token)), isNull(devices.revokedAt)));
   return rows[0] ?? null;
 }

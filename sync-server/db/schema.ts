@@ -54,7 +54,12 @@ export const devices = pgTable('devices', {
   /** `desk` (a registry front desk) or `cabinet` (a doctor's PC: leases that doctor's repeat-visit slots). */
   kind: text('kind').notNull().default('desk'),
   doctorId: text('doctor_id'),
-}, (t) => [uniqueIndex('devices_token').on(t.tokenHash)]);
+  /**
+   * The three letters that start this device's ticket codes, assigned by the server and unique within
+   * the organization (null only for a device enrolled before prefixes were assigned, until it next syncs).
+   */
+  ticketPrefix: text('ticket_prefix'),
+}, (t) => [uniqueIndex('devices_token').on(t.tokenHash), uniqueIndex('devices_org_prefix').on(t.orgId, t.ticketPrefix)]);
 
 export const enrollmentCodes = pgTable('enrollment_codes', {
   codeHash: text('code_hash').primaryKey(),
@@ -94,7 +99,7 @@ export const slotLeases = pgTable('slot_leases', {
  * latest change-log entry (`server_seq`): each accepted booking writes its JSON once.
  */
 export const appointments = pgTable('appointments', {
-  id: text('id').primaryKey(),
+  id: text('id').notNull(),
   orgId: text('org_id').notNull(),
   patientId: text('patient_id').notNull(),
   slotId: text('slot_id').notNull(),
@@ -102,6 +107,8 @@ export const appointments = pgTable('appointments', {
   syncState: text('sync_state').notNull(),
   serverSeq: ms('server_seq').notNull(),
 }, (t) => [
+  // Ids are the organization's: an id used in another clinic is no answer about this one (and no oracle across clinics).
+  primaryKey({ columns: [t.orgId, t.id] }),
   // The guarantee: two confirmed bookings of one slot cannot both exist, whatever the devices did offline.
   uniqueIndex('appointments_one_per_slot').on(t.orgId, t.slotId).where(sql`status IN ('booked', 'arrived', 'fulfilled') AND sync_state = 'confirmed'`),
 ]);

@@ -3,6 +3,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { deviceForToken, enroll, EnrollError } from '../auth/enrollment.js';
+import { ticketPrefixFor } from '../auth/ticket-prefixes.js';
 import type { Database } from '../db/connect.js';
 import { isTransient, Unavailable } from '../db/faults.js';
 import type { Logger } from '../log.js';
@@ -14,7 +15,7 @@ import { Pokes } from '../sync/pokes.js';
 import { eventStream } from './events.js';
 
 export interface ServerDeps { database: Database; clock: () => number; log: Logger; pokes?: Pokes }
-type Device = { id: string; orgId: string; name: string };
+type Device = { id: string; orgId: string; name: string; ticketPrefix: string | null };
 
 const MAX_BODY = 2 * 1024 * 1024;
 const pullQuery = z.object({ cursor: z.coerce.number().int().min(0), limit: z.coerce.number().int().min(1).max(5000), count: z.enum(['0', '1']) });
@@ -98,7 +99,10 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
   app.get('/sync/pull', async (c) => {
     const q = pullQuery.safeParse({ cursor: c.req.query('cursor') ?? '0', limit: c.req.query('limit') ?? '1000', count: c.req.query('count') ?? '0' });
     if (!q.success) return fail(c, 400, 'bad_pull', 'cursor and limit must be non-negative integers');
-    return c.json(await pull(db, c.get('device'), q.data.cursor, q.data.limit, clock, q.data.count === '1'));
+    const device = c.get('device');
+    // A device enrolled before the server assigned ticket prefixes gets one now, and switches to it.
+    const ticketPrefix = device.ticketPrefix ?? (await db.transaction((tx) => ticketPrefixFor(tx, device.orgId, device.id)));
+    return c.json({ ...(await pull(db, device, q.data.cursor, q.data.limit, clock, q.data.count === '1')), ticketPrefix });
   });
 
   app.onError((e, c) => {

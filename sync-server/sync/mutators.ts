@@ -79,7 +79,7 @@ function transition(name: 'appointments.cancel' | 'appointments.checkIn' | 'appo
     // Each change carries only the register row of its own request (a cancellation's; none for the rest).
     const row = { ...(cur.row as Appointment), status: to, updatedAt: ctx.now, ...('liveQueue' in parsed.data ? { liveQueue: parsed.data.liveQueue } : {}), register: 'register' in parsed.data ? parsed.data.register : undefined };
     const seq = await logChange(ctx, 'appointment', cur.id, 'put', { ...row, syncState: cur.syncState });
-    await ctx.tx.update(appointments).set({ status: to, serverSeq: seq }).where(eq(appointments.id, cur.id));
+    await ctx.tx.update(appointments).set({ status: to, serverSeq: seq }).where(and(eq(appointments.orgId, ctx.orgId), eq(appointments.id, cur.id)));
     return { status: 'applied', detail: to };
   };
 }

@@ -12,13 +12,18 @@ import { appointmentRow, isKnownOp, MUTATORS, type Outcome } from './mutators.js
 
 interface Device { id: string; orgId: string }
 
-/** Inside the op's transaction: the device's position, the stored result of a repeat, or a gap. */
-async function position(tx: Tx, device: Device, op: PushOp): Promise<{ kind: 'new' } | { kind: 'repeat'; result: OpResult } | { kind: 'gap' }> {
+type Position = { kind: 'new' } | { kind: 'repeat'; result: OpResult } | { kind: 'gap' } | { kind: 'reused' };
+
+/** Inside the op's transaction: the device's position, the stored result of a repeat, a gap, or a used number carrying another op. */
+async function position(tx: Tx, device: Device, op: PushOp): Promise<Position> {
   // The organization's lock (see lockOrg) and the device's row, in one round trip.
   const res = (await tx.execute(sql`SELECT kezek_position(${device.orgId}, ${device.id}) AS last`)) as unknown as { rows: Array<{ last: number }> };
   const last = Number(res.rows[0]!.last);
   if (op.seq <= last) {
     const [r] = await tx.select().from(opResults).where(and(eq(opResults.deviceId, device.id), eq(opResults.deviceSeq, op.seq)));
+    // A repeat is the same number *and* the same op: another op under a used number (a desk restored from a backup)
+    // must not be answered with the first one's result.
+    if (r && r.opId !== op.opId) return { kind: 'reused' };
     return { kind: 'repeat', result: { seq: op.seq, opId: r?.opId ?? op.opId, status: (r?.status ?? 'applied') as OpResult['status'], detail: String((r?.result as { detail?: string } | undefined)?.detail ?? '') } };
   }
   return op.seq === last + 1 ? { kind: 'new' } : { kind: 'gap' };
@@ -71,6 +76,7 @@ export async function push(database: Database, device: Device, schemaVersion: nu
   const db = database.db;
   const results: OpResult[] = [];
   let gapAt: number | null = null;
+  let seqReusedAt: number | null = null;
   const sorted = [...ops].sort((a, b) => a.seq - b.seq);
   // Ops the device's position already covers are repeats: they go to the general path, which returns their stored results.
   const [before] = await db.select({ last: devices.lastAppliedSeq }).from(devices).where(eq(devices.id, device.id));
@@ -87,11 +93,11 @@ export async function push(database: Database, device: Device, schemaVersion: nu
     }
     const op = sorted[i]!;
     const ctxFor = (tx: Tx): OpContext => ({ tx, orgId: device.orgId, deviceId: device.id, now: clock() });
-    let out: OpResult | 'gap';
+    let out: OpResult | 'gap' | 'reused';
     try {
       out = await db.transaction(async (tx) => {
         const pos = await position(tx, device, op);
-        if (pos.kind !== 'new') return pos.kind === 'gap' ? 'gap' : pos.result;
+        if (pos.kind !== 'new') return pos.kind === 'repeat' ? pos.result : pos.kind;
         const ctx = ctxFor(tx);
         if (schemaVersion !== SYNC_SCHEMA_VERSION || !isKnownOp(op.name)) throw new Quarantine(schemaVersion !== SYNC_SCHEMA_VERSION ? `schema_version:${schemaVersion}` : `unknown_op:${op.name}`);
         const outcome: Outcome = await MUTATORS[op.name](ctx, op.args);
@@ -108,7 +114,7 @@ export async function push(database: Database, device: Device, schemaVersion: nu
       try {
         out = await db.transaction(async (tx) => {
           const pos = await position(tx, device, op);
-          if (pos.kind !== 'new') return pos.kind === 'gap' ? 'gap' : pos.result;
+          if (pos.kind !== 'new') return pos.kind === 'repeat' ? pos.result : pos.kind;
           const ctx = ctxFor(tx);
           const id = randomUUID();
           const row = { id, kind: 'quarantined_op', status: 'open', reason, op: quarantineCopy(op), deviceId: device.id, createdAt: ctx.now };
@@ -125,11 +131,16 @@ export async function push(database: Database, device: Device, schemaVersion: nu
       gapAt = op.seq;
       break;
     }
+    if (out === 'reused') {
+      log('warn', 'a different op under a used sequence number (device restored from a backup?)', { deviceId: device.id, seq: op.seq });
+      seqReusedAt = op.seq;
+      break;
+    }
     results.push(out);
   }
   await flagClock(database, device, ops, clock(), log);
   const [d] = await db.select({ last: devices.lastAppliedSeq }).from(devices).where(eq(devices.id, device.id));
-  return { results, lastAppliedSeq: d!.last, gapAt, serverTime: clock() };
+  return { results, lastAppliedSeq: d!.last, gapAt, seqReusedAt, serverTime: clock() };
 }
 
 class Quarantine extends Error {}

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { listDevices, revokeDevice } from '../../sync-server/auth/devices.js';
-import { devices, opResults } from '../../sync-server/db/schema.js';
+import { appointments, devices, opResults } from '../../sync-server/db/schema.js';
 import { Backends, type Backend } from '../support/server.js';
 import { appointment, NOW, syncFixture } from '../support/sync-fixture.js';
 
@@ -59,6 +59,52 @@ describe.each<Backend>(['pglite', 'postgres'])('push and pull on %s', (kind) => 
     await s.close();
   });
 
+  it('a different op under a used sequence number (a desk restored from a backup) is not a repeat: nothing applied, the device is told to renumber (issue 9, finding 2)', async () => {
+    const s = await setup();
+    const d = await s.enrollDesk('org-a');
+    const x = appointment('09:40');
+    await s.push(d, [{ seq: 1, name: 'appointments.book', args: { appointment: x, preventive: false } }, { seq: 2, name: 'appointments.book', args: { appointment: appointment('10:00'), preventive: false } }]);
+    // The restored desk's next op, a cancellation, under number 2 with an op id the server has never seen.
+    const raw = await fetch(`${s.server.url}/sync/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${d}` },
+      body: JSON.stringify({ schemaVersion: 1, ops: [{ seq: 2, opId: 'after-restore', hlc: `${NOW}-00000-x`, name: 'appointments.cancel', args: { appointmentId: x.id, channel: 'registry' } }] }) });
+    const r = (await raw.json()) as any;
+    expect(r).toMatchObject({ results: [], seqReusedAt: 2, lastAppliedSeq: 2, gapAt: null });
+    const [row] = await s.database.db.select({ status: appointments.status }).from(appointments).where(eq(appointments.id, x.id));
+    expect(row!.status).toBe('booked');
+    // Renumbered after the server's position, the same op is applied.
+    const again = await fetch(`${s.server.url}/sync/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${d}` },
+      body: JSON.stringify({ schemaVersion: 1, ops: [{ seq: 3, opId: 'after-restore', hlc: `${NOW}-00000-x`, name: 'appointments.cancel', args: { appointmentId: x.id, channel: 'registry' } }] }) });
+    expect(((await again.json()) as any).results[0]).toMatchObject({ seq: 3, status: 'applied', detail: 'cancelled' });
+    await s.close();
+  });
+
+  it('appointment ids are the organization\'s: an id another clinic already used is a new booking here, not "already known" (issue 9, finding 7)', async () => {
+    const s = await setup();
+    const a = await s.enrollDesk('org-a');
+    const b = await s.enrollDesk('org-b');
+    const mine = appointment('08:00');
+    expect((await s.push(a, [{ seq: 1, name: 'appointments.book', args: { appointment: mine, preventive: false } }])).json.results[0]).toMatchObject({ status: 'applied', detail: 'confirmed' });
+    const theirs = { ...appointment('08:00', 'doc-9', 'org-b'), id: mine.id };
+    expect((await s.push(b, [{ seq: 1, name: 'appointments.book', args: { appointment: theirs, preventive: false } }])).json.results[0]).toMatchObject({ status: 'applied', detail: 'confirmed' });
+    const feed = await s.pull(b);
+    expect(feed.changes.filter((c: any) => c.entity === 'appointment').map((c: any) => [c.id, c.row.orgId, c.row.slotId])).toEqual([[mine.id, 'org-b', theirs.slotId]]);
+    // Each clinic's copy changes on its own.
+    await s.push(b, [{ seq: 2, name: 'appointments.cancel', args: { appointmentId: mine.id, channel: 'registry' } }]);
+    const rows = await s.database.db.select({ org: appointments.orgId, status: appointments.status }).from(appointments).where(eq(appointments.id, mine.id)).orderBy(appointments.orgId);
+    expect(rows).toEqual([{ org: 'org-a', status: 'booked' }, { org: 'org-b', status: 'cancelled' }]);
+    await s.close();
+  });
+
+  it('ticket prefixes are assigned by the server at enrollment, unique within the organization (issue 9, finding 3)', async () => {
+    const s = await setup();
+    for (let i = 0; i < 40; i++) await s.enrollDesk('org-a');
+    const prefixes = (await s.database.db.select({ p: devices.ticketPrefix }).from(devices).where(eq(devices.orgId, 'org-a'))).map((r) => r.p);
+    expect(prefixes).toHaveLength(40);
+    expect(prefixes.every((p) => /^[ABCDEFGHJKMNPQRSTVWXYZ]{3}$/.test(p ?? ''))).toBe(true);
+    expect(new Set(prefixes).size).toBe(40);
+    await s.close();
+  });
+
   it('a device writes and sees only its own organization; malformed pushes are refused whole', async () => {
     const s = await setup();
     const a = await s.enrollDesk('org-a');
@@ -87,7 +133,7 @@ describe.each<Backend>(['pglite', 'postgres'])('push and pull on %s', (kind) => 
     expect(await s.database.db.$count(opResults)).toBe(1);
     const ok = await s.push(other, [{ seq: 1, name: 'appointments.book', args: { appointment: appointment('11:40'), preventive: false } }]);
     expect(ok.json.results[0]).toMatchObject({ status: 'applied' });
-    expect((await listDevices(s.database.db, 'org-a')).map((d) => d.revokedAt !== null)).toEqual([true, false]);
+    expect((await listDevices(s.database.db, 'org-a')).map((d) => [d.id === row!.id, d.revokedAt !== null]).sort()).toEqual([[false, false], [true, true]]);
     await s.close();
   });
 

@@ -1,64 +1,28 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDesk, type Desk } from '../../src-main/desk.js';
-import { listen, type RunningServer } from '../../src-main/rpc/http.js';
-import { exportDirectory } from '../../src-main/sync/export-directory.js';
+import { openDesk } from '../../src-main/desk.js';
 import { progressLine } from '../../src-main/sync/progress.js';
 import type { Input, Method, Output } from '../../src-shared/rpc/contract.js';
 import { listDevices, revokeDevice } from '../../sync-server/auth/devices.js';
 import { createEnrollmentCode } from '../../sync-server/auth/enrollment.js';
-import { connect, type Database } from '../../sync-server/db/connect.js';
-import { importDirectory, parseDirectoryFile } from '../../sync-server/directory/import.js';
-import { createServerApp } from '../../sync-server/http/app.js';
-import { silentLogger } from '../../sync-server/log.js';
-import { MONDAY_9AM, TestDesk } from '../support/desk.js';
+import type { Database } from '../../sync-server/db/connect.js';
+import { ClinicServer } from '../support/clinic-server.js';
+import { MONDAY_9AM, type TestDesk } from '../support/desk.js';
 
+const clinic = new ClinicServer();
 let source: TestDesk;
 let database: Database;
-let server: RunningServer;
-let port = 0;
-const now = () => MONDAY_9AM;
-const dirs: string[] = [];
-
-async function serverUp(): Promise<void> {
-  server = await listen(createServerApp({ database, clock: now, log: silentLogger }) as never, port);
-  port = Number(new URL(server.url).port);
-}
-
-/** A new desk enrolled with the server: its replica comes only from the server. */
-async function enrolledDesk(name: string): Promise<{ desk: Desk; dir: string; progress: Array<[number, number | null]>; call<M extends Method>(m: M, i: Input<M>): Promise<Output<M>> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'kezek-desk-'));
-  dirs.push(dir);
-  const code = await createEnrollmentCode(database.db, 'org-bishkek-lenin', MONDAY_9AM);
-  const progress: Array<[number, number | null]> = [];
-  const desk = await openDesk({ dataDir: dir, clock: now, autoSync: false, enroll: { serverUrl: server.url, code, deviceName: name, password: 'desk-pass' }, onBootstrapProgress: (d, t) => progress.push([d, t]) });
-  const signIn = await desk.router.call('auth.signIn', { username: 'registrar', password: 'desk-pass' }, {});
-  if (!signIn.ok) throw new Error('sign-in failed');
-  const token = (signIn.data as { token: string }).token;
-  return {
-    desk, dir, progress,
-    async call(m, i) {
-      const r = await desk.router.call(m, i, { token });
-      if (!r.ok) throw new Error(`${m}: ${r.error.code}`);
-      return r.data as never;
-    },
-  };
-}
+const now = clinic.now;
+const serverUp = () => clinic.up();
+const server = { close: () => clinic.down(), get url() { return clinic.url; } };
+const enrolledDesk = (name: string) => clinic.enrolledDesk(name);
 
 beforeAll(async () => {
-  source = await TestDesk.start();
-  database = await connect({});
-  await importDirectory(database.db, parseDirectoryFile(JSON.parse(JSON.stringify(exportDirectory(source.desk.env)))), MONDAY_9AM);
-  await serverUp();
+  await clinic.start();
+  ({ source, database } = clinic);
 });
-afterAll(async () => {
-  await server.close();
-  await database.close();
-  await source.close();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+afterAll(() => clinic.stop());
 
 describe('two desks, one server, an outage', () => {
   it('both book the same slot offline; after reconnecting one wins, the other is kept as a conflict on the call list with alternatives', async () => {
@@ -225,8 +189,7 @@ describe('two desks, one server, an outage', () => {
     const src = source.desk.env.db.sqlite;
     const { d: doctorId } = src.prepare("SELECT doctor_id AS d FROM slots WHERE date = '2026-11-25' AND channel = 'doctor' GROUP BY doctor_id ORDER BY count(*) DESC, doctor_id LIMIT 1").get() as { d: string };
     const code = await createEnrollmentCode(database.db, 'org-bishkek-lenin', MONDAY_9AM, 72, { kind: 'cabinet', doctorId });
-    const dir = mkdtempSync(join(tmpdir(), 'kezek-cabinet-'));
-    dirs.push(dir);
+    const dir = clinic.newDir();
     const desk = await openDesk({ dataDir: dir, clock: now, autoSync: false, enroll: { serverUrl: server.url, code, deviceName: 'Кабинет врача', password: 'cab-pass' } });
     const signIn = await desk.router.call('auth.signIn', { username: 'doctor', password: 'cab-pass' }, {});
     if (!signIn.ok) throw new Error('the cabinet PC has no doctor account');
