@@ -31,6 +31,8 @@ export interface DeskOptions {
   demo?: ClinicSize | false;
   /** Send print jobs here instead of the configured printer (tests). */
   printerTransport?: Transport;
+  /** Where device files may be (default /dev; tests add a folder holding a named pipe standing in for a printer). */
+  printerDeviceRoots?: readonly string[];
   /** First start of a desk of a real clinic: enroll with the sync server and pull the clinic instead of building the demo. */
   enroll?: { serverUrl: string; code: string; deviceName: string; password: string };
   /** Where the device token lives (default: a 0600 file in the data directory; Electron passes safeStorage). */
@@ -101,7 +103,7 @@ export async function openDesk(opts: DeskOptions): Promise<Desk> {
   if (freshDemo) seedUpcomingBookings(env, freshDemo.seed);
   const sessions = new Sessions(db, clock);
   const stopCheckpoints = startIdleCheckpoints(db);
-  const printer = new PrinterService(env, opts.printerTransport);
+  const printer = new PrinterService(env, opts.printerTransport, opts.printerDeviceRoots);
   const sync = SyncEngine.enrolled(db)
     ? new SyncEngine(db, new ServerClient(getMeta(db, 'server_url')!, secrets.get(), 5000, opts.fetchFn), clock, (applied) => {
       if (applied.directory || applied.schedules) env.directory.reload();

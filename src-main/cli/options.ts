@@ -1,6 +1,13 @@
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+
+/** A secret from a file (its first line): for silent installs that must not put it on the command line. */
+function readSecretFile(path: string | undefined): string {
+  if (!path) throw new Error('--password-file needs a file name');
+  return readFileSync(path, 'utf8').split(/\r?\n/)[0]!.trim();
+}
 
 const schema = z.object({
   dataDir: z.string().min(1),
@@ -28,7 +35,8 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     server: null,
     enrollCode: null,
     deviceName: env.KEZEK_DEVICE_NAME ?? hostname(),
-    password: null,
+    // Secrets never on the command line (anyone on the PC sees it in `ps` for the desk's lifetime): the environment or a file.
+    password: env.KEZEK_PASSWORD ?? null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -42,8 +50,9 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     else if (flag === '--server') raw.server = value();
     else if (flag === '--enroll-code') raw.enrollCode = value();
     else if (flag === '--device-name') raw.deviceName = value();
-    else if (flag === '--password') raw.password = value();
-    else throw new Error(`unknown option ${a} (known: --data-dir DIR, --port N, --host ADDR, --browser, --clock-start ISO, --server URL --enroll-code CODE --password PASS [--device-name NAME])`);
+    else if (flag === '--password-file') raw.password = readSecretFile(value());
+    else if (flag === '--password') throw new Error('--password is not accepted: a password on the command line is visible to every user of this PC (ps). Set KEZEK_PASSWORD or give --password-file FILE');
+    else throw new Error(`unknown option ${a} (known: --data-dir DIR, --port N, --host ADDR, --browser, --clock-start ISO, --server URL --enroll-code CODE [--password-file FILE] [--device-name NAME]; the password may also come from KEZEK_PASSWORD)`);
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new Error(`bad options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -60,6 +69,6 @@ export function clockFor(opts: StartOptions): () => number {
 /** The enrollment to do on first start, if the options ask for one (all three are needed together). */
 export function enrollmentFor(opts: StartOptions): { serverUrl: string; code: string; deviceName: string; password: string } | undefined {
   if (!opts.server && !opts.enrollCode) return undefined;
-  if (!opts.server || !opts.enrollCode || !opts.password) throw new Error('to enroll this desk give --server URL, --enroll-code CODE and --password PASS (for the desk\'s local accounts)');
+  if (!opts.server || !opts.enrollCode || !opts.password) throw new Error('to enroll this desk give --server URL and --enroll-code CODE, and the password for the desk\'s local accounts in KEZEK_PASSWORD or --password-file FILE');
   return { serverUrl: opts.server, code: opts.enrollCode, deviceName: opts.deviceName, password: opts.password };
 }

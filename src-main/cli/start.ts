@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { hostname, networkInterfaces } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDesk } from '../desk.js';
 import { progressLine } from '../sync/progress.js';
-import { createHttpApp, listen } from '../rpc/http.js';
+import { createHttpApp, listen, LOOPBACK_HOSTS } from '../rpc/http.js';
 import { clockFor, enrollmentFor, parseStartOptions } from './options.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -20,8 +21,20 @@ function electronBinary(): string | null {
   return existsSync(bin) && hasDisplay ? bin : null;
 }
 
+/**
+ * The names this desk answers to (anything else in Host is refused: DNS rebinding). Loopback
+ * always; with `--host 0.0.0.0`, also this PC's name and every address of its network cards,
+ * so other PCs of the clinic's LAN can open it by name or address.
+ */
+function allowedHosts(host: string): string[] {
+  if (host !== '0.0.0.0' && host !== '::') return [...LOOPBACK_HOSTS, host];
+  const addresses = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address));
+  return [...LOOPBACK_HOSTS, hostname(), `${hostname()}.local`, ...addresses];
+}
+
 async function main(): Promise<void> {
   const opts = parseStartOptions(process.argv.slice(2));
+  delete process.env.KEZEK_PASSWORD; // read once; child processes need not inherit it
   const electron = opts.browser ? null : electronBinary();
   if (electron) {
     const child = spawn(electron, [join(root, 'out', 'main', 'src-main', 'electron', 'main.js'), `--data-dir=${opts.dataDir}`], { stdio: 'inherit' });
@@ -34,7 +47,7 @@ async function main(): Promise<void> {
     enroll: enrollmentFor(opts),
     onBootstrapProgress: (done, total) => process.stdout.write(`\rDownloading the clinic from the sync server ${progressLine(done, total)}`),
   });
-  const server = await listen(createHttpApp(desk.router, join(root, 'dist', 'renderer')), opts.port, opts.host);
+  const server = await listen(createHttpApp(desk.router, join(root, 'dist', 'renderer'), allowedHosts(opts.host)), opts.port, opts.host);
   console.log(`Kezek desk (browser mode) — open ${server.url}  [data: ${opts.dataDir}${opts.clockStart ? `, clock from ${opts.clockStart}` : ''}]`);
   const stop = async () => {
     // An open browser tab keeps connections alive: do not let it hold the exit past 5 s.

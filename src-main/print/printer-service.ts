@@ -12,6 +12,7 @@ import { ticketFor } from '../services/tickets.js';
 import { PrintQueue } from './queue.js';
 import { renderTicket } from './render-ticket.js';
 import { renderTestPage } from './test-page.js';
+import { DEVICE_ROOTS, isPrinterPath } from './transports/device-path.js';
 import { transportFor, type Transport } from './transports/index.js';
 
 const KEY = 'printer_settings';
@@ -26,8 +27,8 @@ export function loadPrinterSettings(env: Pick<Env, 'db'>): PrinterSettings {
 export class PrinterService {
   readonly queue: PrintQueue;
 
-  constructor(private readonly env: Env, transportOverride?: Transport) {
-    this.queue = new PrintQueue(env.db, () => transportOverride ?? transportFor(loadPrinterSettings(env).transport), env.clock);
+  constructor(private readonly env: Env, transportOverride?: Transport, private readonly deviceRoots: readonly string[] = DEVICE_ROOTS) {
+    this.queue = new PrintQueue(env.db, () => transportOverride ?? transportFor(loadPrinterSettings(env).transport, deviceRoots), env.clock);
     this.queue.kick();
   }
 
@@ -35,10 +36,16 @@ export class PrinterService {
     return loadPrinterSettings(this.env);
   }
 
-  /** Validate before saving: an unknown model or a device path that is not there changes nothing. */
+  /**
+   * Validate before saving: an unknown model, a path that is not a printer's, or a device that is not
+   * there changes nothing. Only printer paths are looked at on disk (device files are no secret).
+   */
   saveSettings(actor: Actor, next: PrinterSettings): PrinterSettings {
     if (!findPrinterProfile(next.profileId)) throw new AppError('unknown_profile', { profile: next.profileId });
-    if (next.transport.kind === 'file' && !existsSync(next.transport.path)) throw new AppError('printer_path_missing', { target: next.transport.path, detail: 'ENOENT' });
+    if (next.transport.kind === 'file') {
+      if (!isPrinterPath(next.transport.path, this.deviceRoots)) throw new AppError('printer_path_not_allowed', { target: next.transport.path });
+      if (next.transport.path.startsWith('/') && !existsSync(next.transport.path)) throw new AppError('printer_path_missing', { target: next.transport.path, detail: 'ENOENT' });
+    }
     this.env.db.sqlite.transaction(() => {
       stmt(this.env.db.sqlite, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(KEY, JSON.stringify(next));
       auditOnly(this.env, actor, 'printer.settings', { entity: 'printer', entityId: 'desk', detail: JSON.stringify(next) });

@@ -6,7 +6,7 @@ import { stmt } from '../db/stmt.js';
 import { checkIn, checkInByScan, book, cancel, fulfil, move, noShow } from '../services/booking.js';
 import { settleOnline } from '../services/online-booking.js';
 import { dayLists } from '../services/day-lists.js';
-import { listTasks, resolveTask } from '../services/tasks.js';
+import { listTasks, rebookFromTask, resolveTask } from '../services/tasks.js';
 import { listAppointments } from '../services/appointment-views.js';
 import { clinicToday } from '../services/clinic-time.js';
 import { findPatients, patientCard } from '../services/patients.js';
@@ -30,7 +30,7 @@ const who = (c: HandlerCtx): Actor => {
 };
 
 export const handlers: Handlers = {
-  'auth.signIn': (i, c) => c.sessions.signIn(i.username, i.password, i.lang),
+  'auth.signIn': (i, c) => c.sessions.signIn(i.username, i.password, i.lang, c.address),
   'auth.signOut': (_i, c) => {
     if (c.token) c.sessions.signOut(c.token);
     return { ok: true as const };
@@ -88,6 +88,7 @@ export const handlers: Handlers = {
     resolveTask(c.env, who(c), i.taskId, i.outcome);
     return { ok: true as const };
   },
+  'tasks.rebook': (i, c) => settleOnline(c.env, who(c), rebookFromTask(c.env, who(c), i.taskId, i.slotId), c.sync),
   'printer.getSettings': (_i, c) => c.printer.settings(),
   'printer.saveSettings': (i, c) => c.printer.saveSettings(who(c), i),
   'printer.status': (_i, c) => c.printer.status(c.lang),

@@ -9,11 +9,12 @@ import type { SyncEngine } from '../sync/engine.js';
 import type { Actor, Env } from '../services/env.js';
 import { handlers } from './handlers.js';
 
-export interface CallMeta { token?: string | undefined; lang?: Lang | undefined }
+/** Who is calling: the session token, the UI language, and the caller's network address (sign-in throttling). */
+export interface CallMeta { token?: string | undefined; lang?: Lang | undefined; address?: string | undefined }
 export type CallResult = { ok: true; data: unknown } | { ok: false; status: number; error: RpcErrorBody };
 export interface Router { call(method: string, input: unknown, meta: CallMeta): Promise<CallResult> }
 
-export interface HandlerCtx { env: Env; sessions: Sessions; printer: PrinterService; sync: SyncEngine | null; actor: Actor | null; token: string | undefined; lang: Lang }
+export interface HandlerCtx { env: Env; sessions: Sessions; printer: PrinterService; sync: SyncEngine | null; actor: Actor | null; token: string | undefined; lang: Lang; address: string }
 export type Handlers = { [M in Method]: (input: ParsedInput<M>, ctx: HandlerCtx) => Output<M> | Promise<Output<M>> };
 
 function failure(code: ErrorCode, lang: Lang, params?: Record<string, string | number>, issues?: string[]): CallResult {
@@ -46,7 +47,7 @@ export function createRouter(env: Env, sessions: Sessions, printer: PrinterServi
       const actor: Actor | null = session ? { userId: session.user.id, role: session.user.role, doctorId: session.user.doctorId } : null;
       try {
         const handler = handlers[method] as (i: unknown, c: HandlerCtx) => unknown;
-        const out = await handler(parsed.data, { env, sessions, printer, sync, actor, token: meta.token, lang });
+        const out = await handler(parsed.data, { env, sessions, printer, sync, actor, token: meta.token, lang, address: meta.address ?? 'local' });
         const checked = (spec.output as z.ZodType).safeParse(out);
         if (!checked.success) {
           log(`rpc ${method}: output does not match the contract`, checked.error);

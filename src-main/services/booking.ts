@@ -140,14 +140,19 @@ export function cancel(env: Env, actor: Actor, appointmentId: string, channel: R
   return mustFind(env, appointmentId);
 }
 
-/** Move = cancel + new booking pointing at the old one, atomically: either both happen or neither. */
-export function move(env: Env, actor: Actor, appointmentId: string, slotId: string): BookResult {
+/**
+ * Move = cancel + new booking pointing at the old one, atomically: either both happen or neither.
+ * `alongside` runs in the same transaction (the call-list task a rebooking resolves).
+ */
+export function move(env: Env, actor: Actor, appointmentId: string, slotId: string, alongside: () => void = () => undefined): BookResult {
   ensureSlots(env);
   const old = mustFind(env, appointmentId);
-  const args: BookArgs = { patientId: old.patientId, slotId, channel: 'registry', preventive: false };
+  const args: BookArgs = { patientId: old.patientId, slotId, channel: old.channel === 'phone' ? 'phone' : 'registry', preventive: false };
   const id = withRefusalRecord(env, actor, args, () => env.db.sqlite.transaction(() => {
     cancelInTx(env, actor, old, 'registry', null);
-    return bookInTx(env, actor, args, old.id);
+    const moved = bookInTx(env, actor, args, old.id);
+    alongside();
+    return moved;
   })());
   return { appointment: getAppointment(env, id)!, ticket: ticketFor(env, id) };
 }

@@ -15,13 +15,17 @@ export function CallListScreen({ directory }: { directory: DirectoryView }) {
     mutationFn: (v: { taskId: string; outcome: 'reached' | 'unreachable' | 'rebooked' }) => call('tasks.resolve', v),
     onSuccess: refresh,
   });
+  const printer = useQuery({ queryKey: ['printer', 'settings'], queryFn: () => call('printer.getSettings', {}) });
+  // The lost booking moves to the chosen time (one booking, never two), and its new ticket prints like any booking's.
   const rebook = useMutation({
-    mutationFn: async ({ task, slotId }: { task: TaskView; slotId: string }) => {
-      const r = await call('appointments.book', { patientId: task.patientId, slotId });
-      await call('tasks.resolve', { taskId: task.id, outcome: 'rebooked' });
-      return r;
+    mutationFn: ({ task, slotId }: { task: TaskView; slotId: string }) => call('tasks.rebook', { taskId: task.id, slotId }),
+    onSuccess: async (r) => {
+      notify(`${t('ui.booked')}: ${r.appointment.patientName} — ${fmtDate(r.appointment.date)} ${r.appointment.time}`);
+      refresh();
+      if (r.appointment.syncState !== 'conflict' && printer.data?.autoPrint && printer.data.transport.kind !== 'none') {
+        await call('tickets.print', { appointmentId: r.appointment.id }).catch((e: unknown) => notify(e instanceof RpcError ? e.message : String(e), 'error'));
+      }
     },
-    onSuccess: (r) => { notify(`${t('ui.booked')}: ${r.appointment.patientName} — ${fmtDate(r.appointment.date)} ${r.appointment.time}`); refresh(); },
     onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
   });
   const doctor = (id: string) => directory.doctors.find((d) => d.id === id)?.fullName ?? id;

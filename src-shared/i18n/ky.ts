@@ -38,6 +38,11 @@ export const ky: Messages = {
     printer_error: '{{target}} принтеринин катасы: {{detail}}. Жазылуу сакталды',
     not_a_ticket: 'Сканерленгени талон эмес',
     ticket_unknown: '{{code}} талону бул уюмда табылган жок',
+    too_many_attempts: 'Кирүүгө туура эмес аракеттер өтө көп. {{seconds}} секунддан кийин кайра аракет кылыңыз',
+    printer_path_not_allowed: '«{{target}}» принтер эмес: түзмөктү (/dev/usb/lp0) же Windowsтун жалпы принтерин (\\\\localhost\\Talon) көрсөтүңүз',
+    bad_host: 'Каттоо бөлүмүнө бөтөн дарек аркылуу келген суроо четке кагылды',
+    cross_origin: 'Башка барактан келген суроо четке кагылды',
+    unsupported_media_type: 'Суроо JSON форматында болушу керек',
   },
   status: {
     booked: 'жазылган', arrived: 'келди', fulfilled: 'кабыл алынды', noshow: 'келген жок', cancelled: 'жокко чыгарылды', 'entered-in-error': 'ката',

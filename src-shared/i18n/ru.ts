@@ -36,6 +36,11 @@ export const ru = {
     printer_error: 'Ошибка принтера {{target}}: {{detail}}. Запись сохранена',
     not_a_ticket: 'Отсканировано не талон',
     ticket_unknown: 'Талон {{code}} не найден в этой организации',
+    too_many_attempts: 'Слишком много неверных попыток входа. Попробуйте снова через {{seconds}} с',
+    printer_path_not_allowed: '«{{target}}» — не принтер: укажите устройство (/dev/usb/lp0) или общий принтер Windows (\\\\localhost\\Talon)',
+    bad_host: 'Запрос к регистратуре по чужому адресу отклонён',
+    cross_origin: 'Запрос с другой страницы отклонён',
+    unsupported_media_type: 'Запрос должен быть в формате JSON',
   },
   status: {
     booked: 'записан', arrived: 'пришёл', fulfilled: 'принят', noshow: 'неявка', cancelled: 'отменена', 'entered-in-error': 'ошибочная',

@@ -101,6 +101,8 @@ export const contract = {
   /** The call list: bookings the clinic must phone about (lost conflicts, quarantined ops). */
   'tasks.list': { input: z.object({ status: z.enum(['open', 'all']).default('open') }), output: z.array(taskView), roles: desk },
   'tasks.resolve': { input: z.object({ taskId: id, outcome: z.enum(['reached', 'unreachable', 'rebooked']) }), output: ok, roles: desk },
+  /** The patient agreed to another time: the lost booking moves there (never a second booking), and the task is done. */
+  'tasks.rebook': { input: z.object({ taskId: id, slotId: id }), output: bookResult, roles: desk },
 } as const satisfies Record<string, MethodSpec>;
 
 export type Contract = typeof contract;

@@ -5,15 +5,18 @@ export type ErrorCode =
   | 'bad_input' | 'unknown_method' | 'unauthenticated' | 'forbidden' | 'bad_credentials'
   | 'not_found' | 'id_format' | 'id_date' | 'id_check_digit' | 'unknown_reason' | 'internal'
   | 'unknown_profile' | 'printer_not_configured' | 'printer_path_missing' | 'printer_no_access' | 'printer_unreachable' | 'printer_error'
-  | 'not_a_ticket' | 'ticket_unknown';
+  | 'not_a_ticket' | 'ticket_unknown'
+  | 'too_many_attempts' | 'printer_path_not_allowed' | 'bad_host' | 'cross_origin' | 'unsupported_media_type';
 
 /** HTTP status for each error: 4xx with a machine-readable code on the RPC transport. */
 export function httpStatus(code: ErrorCode): number {
   switch (code) {
     case 'bad_input': case 'id_format': case 'id_date': case 'id_check_digit': case 'unknown_reason': case 'unknown_profile':
-    case 'printer_path_missing': case 'not_a_ticket': return 400;
+    case 'printer_path_missing': case 'not_a_ticket': case 'printer_path_not_allowed': return 400;
     case 'unauthenticated': case 'bad_credentials': return 401;
-    case 'forbidden': return 403;
+    case 'forbidden': case 'bad_host': case 'cross_origin': return 403;
+    case 'unsupported_media_type': return 415;
+    case 'too_many_attempts': return 429;
     case 'not_found': case 'unknown_method': case 'ticket_unknown': return 404;
     case 'printer_not_configured': return 409;
     case 'printer_no_access': case 'printer_unreachable': case 'printer_error': return 503;

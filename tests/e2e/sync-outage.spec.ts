@@ -42,7 +42,7 @@ test('two desks lose the server, book the same doctor\'s morning (a leased time 
       const dir = join(root, `desk-${name}`);
       const deskPort = await closedPort();
       const p = tsx('src-main/cli/start.ts', ['--browser', '--data-dir', dir, '--port', String(deskPort), '--clock-start', CLOCK,
-        '--server', `http://127.0.0.1:${port}`, '--enroll-code', codes[i]!, '--password', 'desk-pass', '--device-name', `Регистратура ${name}`]);
+        '--server', `http://127.0.0.1:${port}`, '--enroll-code', codes[i]!, '--device-name', `Регистратура ${name}`], { KEZEK_PASSWORD: 'desk-pass' });
       procs.push(p);
       await p.waitFor(/open (http:\/\/127\.0\.0\.1:\d+)/);
       await expect.poll(() => {
@@ -132,6 +132,20 @@ test('two desks lose the server, book the same doctor\'s morning (a leased time 
       expect(state.get(p1!.pin)).toBe('confirmed');
       expect([state.get(p2!.pin), state.get(p3!.pin)].sort()).toEqual(['confirmed', 'conflict']);
       expect(r.prepare(`SELECT count(*) AS n FROM (SELECT slot_id FROM appointments WHERE status IN ('booked','arrived','fulfilled') AND sync_state != 'conflict' GROUP BY slot_id HAVING count(*) > 1)`).get()).toEqual({ n: 0 });
+      r.close();
+    }
+
+    // F5 (issue 9 finding 10): the patient agrees to another time — the lost booking moves there; the conflict clears on both desks.
+    await pages[1]!.getByTestId('call-list').getByRole('button', { name: /^Записать:/ }).first().click();
+    for (const page of pages) {
+      await expect(page.getByTestId('call-list').locator('li')).toHaveCount(0, { timeout: 30_000 });
+      await expect(page.getByTestId('sync-state')).not.toContainText('конфликты', { timeout: 30_000 });
+    }
+    for (const d of desks) {
+      const r = new Database(join(d.dir, 'kezek.sqlite'), { readonly: true });
+      const open = r.prepare(`SELECT p.national_id AS pin, count(*) AS n FROM appointments a JOIN patients p ON p.id = a.patient_id
+        WHERE p.national_id IN (?, ?) AND a.status = 'booked' GROUP BY p.national_id ORDER BY p.national_id`).all(p2!.pin, p3!.pin) as Array<{ pin: string; n: number }>;
+      expect(open.map((x) => x.n)).toEqual([1, 1]);
       r.close();
     }
   } finally {

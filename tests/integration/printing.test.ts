@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -100,18 +101,22 @@ describe('printing tickets through the queue (TCP 9100 printer on 127.0.0.1)', (
     expect((await t.call('printer.status', {})).uncertain).toEqual([]);
   });
 
-  it('writes to a device file (as /dev/usb/lp0), and refuses a device path that does not exist, changing nothing', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kezek-lp-'));
-    const dev = join(dir, 'lp0');
-    writeFileSync(dev, '');
+  it('writes to a device file (as /dev/usb/lp0; here a named pipe, read by the test as the printer), and refuses a device path that does not exist, changing nothing', async () => {
+    mkdirSync(t.devDir);
+    const dev = join(t.devDir, 'lp0');
+    execFileSync('mkfifo', [dev]);
+    const received = new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      createReadStream(dev).on('data', (c) => chunks.push(c as Buffer)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
+    });
     await t.call('printer.saveSettings', { profileId: 'epson-58', transport: { kind: 'file', path: dev }, ticketLang: 'ru', autoPrint: true });
     await t.call('printer.testPage', {});
     await t.desk.printer.queue.drain();
-    const d = decodeEscPos(readFileSync(dev), findPrinterProfile('epson-58')!);
+    const d = decodeEscPos(await received, findPrinterProfile('epson-58')!);
     expect(d.lines[0]!.text).toBe('Kezek code page test - epson-58');
     expect(d.lines.find((l) => l.text.startsWith('53 rk1048'))!.text).toBe('53 rk1048  АБВ абв Ңң Өө Үү Әә Ққ Іі');
     const before = await t.call('printer.getSettings', {});
-    const f = await t.fail('printer.saveSettings', { profileId: 'epson-58', transport: { kind: 'file', path: join(dir, 'missing-lp9') }, ticketLang: 'ru', autoPrint: true });
+    const f = await t.fail('printer.saveSettings', { profileId: 'epson-58', transport: { kind: 'file', path: join(t.devDir, 'missing-lp9') }, ticketLang: 'ru', autoPrint: true });
     expect(f).toMatchObject({ status: 400, error: { code: 'printer_path_missing' } });
     expect(f.error.message).toContain('missing-lp9');
     expect(await t.call('printer.getSettings', {})).toEqual(before);

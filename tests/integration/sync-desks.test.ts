@@ -69,16 +69,22 @@ describe('two desks, one server, an outage', () => {
     expect(task).toMatchObject({ kind: 'call_patient', patientId: patients[1]!.id, appointment: { id: onB.appointment.id }, phone: expect.any(String) });
     expect(task!.alternatives.length).toBeGreaterThan(0);
 
-    // One click: rebook on the first alternative, confirmed by the server.
-    const re = await b.call('appointments.book', { patientId: patients[1]!.id, slotId: task!.alternatives[0]!.slotId });
-    await b.call('tasks.resolve', { taskId: task!.id, outcome: 'rebooked' });
+    // One click (F5, issue 9 finding 10): the lost booking *moves* to the first alternative, confirmed by the server — never a second booking.
+    const re = await b.call('tasks.rebook', { taskId: task!.id, slotId: task!.alternatives[0]!.slotId });
+    expect(re.appointment).toMatchObject({ syncState: 'confirmed', replacesId: onB.appointment.id, patientId: patients[1]!.id });
     await b.desk.sync!.syncOnce();
-    expect(b.desk.env.db.sqlite.prepare('SELECT sync_state AS st FROM appointments WHERE id = ?').get(re.appointment.id)).toEqual({ st: 'confirmed' });
+    const bs = b.desk.env.db.sqlite;
+    expect(bs.prepare('SELECT sync_state AS st FROM appointments WHERE id = ?').get(re.appointment.id)).toEqual({ st: 'confirmed' });
+    expect(bs.prepare('SELECT status FROM appointments WHERE id = ?').get(onB.appointment.id)).toEqual({ status: 'cancelled' });
+    expect(bs.prepare("SELECT count(*) AS n FROM appointments WHERE patient_id = ? AND status = 'booked' AND date >= '2026-11-23'").get(patients[1]!.id)).toEqual({ n: 1 });
+    expect(b.desk.sync!.status()).toMatchObject({ pending: 0, conflicts: 0, openTasks: 0 });
+    expect((await b.call('register.list', {})).filter((r) => r.appointmentId === re.appointment.id).map((r) => r.result)).toEqual(['moved']);
     // The outcome reaches the other desk: its call list no longer shows the task as open.
     await a.desk.sync!.syncOnce();
     expect(await a.call('tasks.list', {})).toEqual([]);
     expect((await a.call('tasks.list', { status: 'all' }))[0]).toMatchObject({ id: task!.id, status: 'rebooked' });
-    expect(a.desk.sync!.status()).toMatchObject({ openTasks: 0, registerAgeMs: 0 });
+    expect(a.desk.sync!.status()).toMatchObject({ openTasks: 0, conflicts: 0, registerAgeMs: 0 });
+    expect(await a.call('appointments.day', { date: onB.appointment.date })).not.toContainEqual(expect.objectContaining({ id: onB.appointment.id }));
     // One register of requests for the organization (R15): each desk lists the other's bookings and refusals too.
     await a.call('register.refuse', { patientId: patients[0]!.id, applicant: 'x', specialtyId: null, reason: a.desk.env.profile.refusalReasons[0]!, channel: 'registry' });
     await a.desk.sync!.syncOnce();

@@ -34,8 +34,13 @@ export class TestDesk {
     return t;
   }
 
+  /** A folder standing in for /dev: printer "devices" here are named pipes (see printing.test.ts). */
+  get devDir(): string {
+    return join(this.dir, 'dev');
+  }
+
   async open(clinic = SMALL_CLINIC): Promise<void> {
-    this.desk = await openDesk({ dataDir: this.dir, clock: () => this.now, demo: clinic });
+    this.desk = await openDesk({ dataDir: this.dir, clock: () => this.now, demo: clinic, printerDeviceRoots: ['/dev', this.devDir] });
   }
 
   /** Move the clock; sessions expire after a working day, so sign in again as a registrar would. */
