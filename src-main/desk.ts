@@ -64,7 +64,12 @@ function ensureDevice(db: Db): Env['device'] {
       setMeta(db, 'ticket_seq', '0');
     })();
   }
-  return { id: getMeta(db, 'device_id')!, get prefix() { return ticketPrefix(db); } };
+  return {
+    id: getMeta(db, 'device_id')!,
+    get prefix() { return ticketPrefix(db); },
+    // Set at enrollment; a desk with no server is standalone (every role of the clinic works at it).
+    get kind() { const k = getMeta(db, 'device_kind'); return k === 'desk' || k === 'cabinet' ? k : 'standalone'; },
+  };
 }
 
 /** Open (and on first start create) a desk's data directory: replica, device identity, services, RPC router. */

@@ -5,8 +5,9 @@ import type { OpArgs } from '../../src-shared/sync/protocol.js';
 import { ticketCodeFromScan } from '../../src-shared/print/ticket-layout.js';
 import type { AppointmentView, BookResult } from '../../src-shared/rpc/views.js';
 import { decideBooking } from '../../src-shared/rules/booking.js';
+import { allowedChannels } from '../../src-shared/rules/channels.js';
 import { REFUSALS, type Decision } from '../../src-shared/rules/decision.js';
-import { decideCancel, decideCheckIn, decideFulfil, decideNoShow } from '../../src-shared/rules/transitions.js';
+import { decideCancel, decideStatusChange, STATUS_CHANGES, type StatusOp } from '../../src-shared/rules/transitions.js';
 import { stmt } from '../db/stmt.js';
 import { getAppointment } from './appointment-views.js';
 import { clinicToday } from './clinic-time.js';
@@ -57,6 +58,7 @@ function bookInTx(env: Env, actor: Actor, a: BookArgs, replacesId: string | null
     slot: { date: slot.date, startUtc: slot.startUtc, channel: slot.channel, blocked: slot.blocked === 1, taken: slot.appointmentId !== null, specialtyId: slot.specialtyId },
     specialtyKind: kind,
     channel: a.channel,
+    allowedChannels: allowedChannels(env.device.kind, actor.role),
     actor: { role: actor.role, doctorSpecialtyId: actorDoctor?.specialtyId ?? null },
     hasReferral: referral !== undefined,
     preventive: a.preventive,
@@ -122,7 +124,8 @@ function mustFind(env: Env, appointmentId: string): AppointmentView {
 function cancelInTx(env: Env, actor: Actor, a: AppointmentView, channel: RequestChannel, registerResult: 'cancelled' | null): void {
   const s = env.db.sqlite;
   must(decideCancel(env.profile, a, channel, env.clock()));
-  stmt(s, "UPDATE appointments SET status = 'cancelled', updated_at = ? WHERE id = ? AND status = 'booked'").run(env.clock(), a.id);
+  const { from, to } = STATUS_CHANGES['appointments.cancel'];
+  stmt(s, 'UPDATE appointments SET status = ?, updated_at = ? WHERE id = ? AND status = ?').run(to, env.clock(), a.id, from);
   // Frees the slot exactly once: only if this appointment still holds it.
   stmt(s, 'UPDATE slots SET appointment_id = NULL WHERE id = ? AND appointment_id = ?').run(a.slotId, a.id);
   if (a.referralId) stmt(s, 'UPDATE referrals SET used_by_appointment_id = NULL WHERE id = ? AND used_by_appointment_id = ?').run(a.referralId, a.id);
@@ -157,15 +160,18 @@ export function move(env: Env, actor: Actor, appointmentId: string, slotId: stri
   return { appointment: getAppointment(env, id)!, ticket: ticketFor(env, id) };
 }
 
-function transition(env: Env, actor: Actor, appointmentId: string, op: string, decide: (a: AppointmentView) => Decision<{ liveQueue?: boolean }>, status: string): AppointmentView {
+/** A status change by the shared status machine (STATUS_CHANGES): decided, written with its outbox op, or refused with nothing written. */
+function transition(env: Env, actor: Actor, appointmentId: string, op: Exclude<StatusOp, 'appointments.cancel'>): AppointmentView {
   const a = mustFind(env, appointmentId);
-  const d = decide(a);
+  const { today, now } = clinicToday(env);
+  const d = decideStatusChange(op, env.profile, a, { now, today, channel: 'registry' });
   must(d);
+  const { from, to } = STATUS_CHANGES[op];
   env.db.sqlite.transaction(() => {
     const r = stmt(env.db.sqlite, 'UPDATE appointments SET status = ?, live_queue = COALESCE(?, live_queue), updated_at = ? WHERE id = ? AND status = ?')
-      .run(status, d.liveQueue === undefined ? null : Number(d.liveQueue), env.clock(), a.id, a.status);
+      .run(to, d.liveQueue === undefined ? null : Number(d.liveQueue), env.clock(), a.id, from);
     if (r.changes !== 1) throw new AppError('bad_status', { status: a.status });
-    journal(env, actor, { name: op, args: op === 'appointments.checkIn' ? { appointmentId: a.id, liveQueue: Boolean(d.liveQueue) } : { appointmentId: a.id } }, { entity: 'appointment', entityId: a.id, detail: status });
+    journal(env, actor, { name: op, args: op === 'appointments.checkIn' ? { appointmentId: a.id, liveQueue: Boolean(d.liveQueue) } : { appointmentId: a.id } }, { entity: 'appointment', entityId: a.id, detail: to });
   })();
   return mustFind(env, appointmentId);
 }
@@ -182,9 +188,6 @@ export function checkInByScan(env: Env, actor: Actor, scan: string): Appointment
 }
 
 /** R18 arrival; R12: more than 15 minutes late → live queue. */
-export const checkIn = (env: Env, actor: Actor, id: string) =>
-  transition(env, actor, id, 'appointments.checkIn', (a) => decideCheckIn(env.profile, a, clinicToday(env).today, env.clock()), 'arrived');
-export const noShow = (env: Env, actor: Actor, id: string) =>
-  transition(env, actor, id, 'appointments.noShow', (a) => decideNoShow(a, env.clock()), 'noshow');
-export const fulfil = (env: Env, actor: Actor, id: string) =>
-  transition(env, actor, id, 'appointments.fulfil', (a) => decideFulfil(a), 'fulfilled');
+export const checkIn = (env: Env, actor: Actor, id: string) => transition(env, actor, id, 'appointments.checkIn');
+export const noShow = (env: Env, actor: Actor, id: string) => transition(env, actor, id, 'appointments.noShow');
+export const fulfil = (env: Env, actor: Actor, id: string) => transition(env, actor, id, 'appointments.fulfil');

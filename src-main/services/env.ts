@@ -1,5 +1,6 @@
 import type { Organization } from '../../src-shared/domain/directory.js';
 import type { Role } from '../../src-shared/domain/enums.js';
+import type { DeviceKind } from '../../src-shared/rules/channels.js';
 import type { PolicyProfile } from '../../src-shared/policy/types.js';
 import type { Hlc } from '../../src-shared/sync/hlc.js';
 import type { Db } from '../db/open.js';
@@ -10,7 +11,7 @@ export interface Env {
   db: Db;
   clock: () => number;
   /** This install: its id, and its ticket prefix as it stands (the server may assign a new one). */
-  device: { readonly id: string; readonly prefix: string };
+  device: { readonly id: string; readonly prefix: string; readonly kind: DeviceKind };
   org: Organization;
   profile: PolicyProfile;
   hlc: Hlc;

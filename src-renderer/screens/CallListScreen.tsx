@@ -28,6 +28,12 @@ export function CallListScreen({ directory }: { directory: DirectoryView }) {
     },
     onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
   });
+  // Why the booking was lost: another desk was first, a lease did not hold, or the server's rules refused it (R2, R5, R1…).
+  const reasonText = (task: TaskView): string => {
+    if (task.kind !== 'call_patient') return t('ui.quarantined');
+    if (task.reason.startsWith('refused:')) return t('ui.serverRefused', { reason: t(`errors.${task.reason.slice('refused:'.length)}`) });
+    return task.reason === 'slot_leased' ? t('ui.lostSlotLeased') : task.reason === 'lease_lost' ? t('ui.lostLeaseLost') : t('ui.lostBooking');
+  };
   const doctor = (id: string) => directory.doctors.find((d) => d.id === id)?.fullName ?? id;
 
   return (
@@ -42,7 +48,7 @@ export function CallListScreen({ directory }: { directory: DirectoryView }) {
               <span className="phone">{task.phone}</span>
             </div>
             <div className="error" data-testid="task-reason">
-              {task.kind !== 'call_patient' ? t('ui.quarantined') : task.reason === 'slot_leased' ? t('ui.lostSlotLeased') : task.reason === 'lease_lost' ? t('ui.lostLeaseLost') : t('ui.lostBooking')}
+              {reasonText(task)}
             </div>
             {task.appointment && <div className="muted">{fmtDate(task.appointment.date)} {task.appointment.time} · {task.appointment.doctorName} · {task.appointment.ticketCode}</div>}
             <div className="actions">

@@ -14,7 +14,7 @@ export function httpStatus(code: ErrorCode): number {
     case 'bad_input': case 'id_format': case 'id_date': case 'id_check_digit': case 'unknown_reason': case 'unknown_profile':
     case 'printer_path_missing': case 'not_a_ticket': case 'printer_path_not_allowed': return 400;
     case 'unauthenticated': case 'bad_credentials': return 401;
-    case 'forbidden': case 'bad_host': case 'cross_origin': return 403;
+    case 'forbidden': case 'bad_host': case 'cross_origin': case 'channel_not_allowed': return 403;
     case 'unsupported_media_type': return 415;
     case 'too_many_attempts': return 429;
     case 'not_found': case 'unknown_method': case 'ticket_unknown': return 404;

@@ -14,6 +14,8 @@ export interface BookingFacts {
   slot: { date: string; startUtc: number; channel: SlotChannel; blocked: boolean; taken: boolean; specialtyId: string };
   specialtyKind: SpecialtyKind;
   channel: RequestChannel;
+  /** The channels this booking may claim, from the role and the PC (see channels.ts) — never the request's word. */
+  allowedChannels: readonly RequestChannel[];
   actor: { role: Role; doctorSpecialtyId: string | null };
   /** A usable referral to the slot's specialty, if the patient has one. */
   hasReferral: boolean;
@@ -55,6 +57,7 @@ export function needsReferral(f: BookingFacts): boolean {
 
 /** Decide a booking. Slot facts first (they are input errors), then the clinic's rules. */
 export function decideBooking(f: BookingFacts): Decision {
+  if (!f.allowedChannels.includes(f.channel)) return refuse('channel_not_allowed', { channel: f.channel });
   if (f.slot.startUtc <= f.now) return refuse('slot_in_past');
   if (f.slot.date > f.horizonEnd) return refuse('beyond_horizon', { horizonEnd: f.horizonEnd });
   if (f.slot.blocked) return refuse('slot_blocked');

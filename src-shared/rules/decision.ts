@@ -18,6 +18,9 @@ export const REFUSALS = {
   slot_reserved: { kind: 'input', rule: 'slot lease of another device' },
   offline_not_leased: { kind: 'input', rule: 'clinic setting: no tentative bookings offline' },
   bad_status: { kind: 'input', rule: 'status machine' },
+  channel_not_allowed: { kind: 'input', rule: 'R21: channel by role and PC' },
+  unknown_slot: { kind: 'input', rule: 'the doctor has no such time in this organization' },
+  unknown_patient: { kind: 'input', rule: 'no such patient in this organization' },
   not_today: { kind: 'input', rule: 'R18' },
   not_started: { kind: 'input', rule: 'status machine' },
 } as const;

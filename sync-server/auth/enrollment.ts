@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { ServerDb } from '../db/connect.js';
 import { devices, enrollmentCodes, organizations, orgRows } from '../db/schema.js';
@@ -52,8 +52,8 @@ export async function enroll(db: ServerDb, code: string, deviceName: string, now
 }
 
 /** The device a bearer token belongs to, unless revoked. */
-export async function deviceForToken(db: ServerDb, token: string): Promise<{ id: string; orgId: string; name: string; ticketPrefix: string | null } | null> {
-  const rows = await db.select({ id: devices.id, orgId: devices.orgId, name: devices.name, ticketPrefix: devices.ticketPrefix })
+export async function deviceForToken(db: ServerDb, token: string): Promise<{ id: string; orgId: string; name: string; ticketPrefix: string | null; kind: 'desk' | 'cabinet'; doctorId: string | null } | null> {
+  const rows = await db.select({ id: devices.id, orgId: devices.orgId, name: devices.name, ticketPrefix: devices.ticketPrefix, kind: sql<'desk' | 'cabinet'>`${devices.kind}`, doctorId: devices.doctorId })
     .from(devices).where(and(eq(devices.tokenHash, sha256(token)), isNull(devices.revokedAt)));
   return rows[0] ?? null;
 }

@@ -18,6 +18,8 @@ export const organizations = pgTable('organizations', {
   phone: text('phone').notNull(),
   profileId: text('profile_id').notNull(),
   timezone: text('timezone').notNull(),
+  /** Bumped by every import that changed the directory: server processes reload their copy of the rules' facts when it moves. */
+  directoryVersion: bigint('directory_version', { mode: 'number' }).notNull().default(0),
 });
 
 export const specialties = pgTable('specialties', {

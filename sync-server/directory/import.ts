@@ -44,6 +44,7 @@ export async function importDirectory(db: ServerDb, file: DirectoryFile, now: nu
         ['specialty', file.specialties],
         ...Object.entries(ORG_ENTITIES).map(([entity, key]) => [entity, o[key] as Array<{ id: string }>] as [string, Array<{ id: string }>]),
       ];
+      const changedBefore = report.changed;
       for (const [entity, rows] of lists) {
         const existing = new Map((await tx.select({ id: orgRows.id, row: orgRows.row }).from(orgRows).where(and(eq(orgRows.orgId, orgId), eq(orgRows.entity, entity))))
           .map((x) => [x.id, canonical(x.row)]));
@@ -57,6 +58,8 @@ export async function importDirectory(db: ServerDb, file: DirectoryFile, now: nu
           await tx.insert(changeLog).values(batch.map((row) => ({ orgId, entity, entityId: row.id, op: 'put', row, at: now })));
         }
       }
+      // The server's rules read the directory through a per-process copy, reloaded when this moves.
+      if (report.changed > changedBefore) await tx.update(organizations).set({ directoryVersion: sql`${organizations.directoryVersion} + 1` }).where(eq(organizations.id, orgId));
       // Desks show how old their attached-patient register is: the time of the last import, changed or not.
       await tx.insert(changeLog).values({ orgId, entity: 'register_stamp', entityId: orgId, op: 'put', row: { importedAt: now, patients: o.patients.length }, at: now });
     });

@@ -4,6 +4,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { deviceForToken, enroll, EnrollError } from '../auth/enrollment.js';
 import { ticketPrefixFor } from '../auth/ticket-prefixes.js';
+import { DirectoryCache } from '../rules/directory-cache.js';
+import type { ServerDevice } from '../rules/judge.js';
 import type { Database } from '../db/connect.js';
 import { isTransient, Unavailable } from '../db/faults.js';
 import type { Logger } from '../log.js';
@@ -15,7 +17,7 @@ import { Pokes } from '../sync/pokes.js';
 import { eventStream } from './events.js';
 
 export interface ServerDeps { database: Database; clock: () => number; log: Logger; pokes?: Pokes }
-type Device = { id: string; orgId: string; name: string; ticketPrefix: string | null };
+type Device = ServerDevice & { name: string; ticketPrefix: string | null };
 
 const MAX_BODY = 2 * 1024 * 1024;
 const pullQuery = z.object({ cursor: z.coerce.number().int().min(0), limit: z.coerce.number().int().min(1).max(5000), count: z.enum(['0', '1']) });
@@ -32,6 +34,8 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
   const { database, clock, log } = deps;
   const db = database.db;
   const pokes = deps.pokes ?? new Pokes(db);
+  // This process's copy of each organization's directory for the rules (reloaded when an import moves its version).
+  const directories = new DirectoryCache();
   const app = new Hono<{ Variables: { device: Device } }>();
 
   app.use('*', bodyLimit({ maxSize: MAX_BODY, onError: (c) => fail(c, 413, 'too_large', `body over ${MAX_BODY} bytes`) }));
@@ -83,7 +87,7 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
       log('warn', 'malformed push', { deviceId: device.id, issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`) });
       return fail(c, 400, 'bad_push', 'expected {schemaVersion, ops: [{seq, opId, hlc, name, args}]} with 1–500 ops');
     }
-    const res = await push(database, device, parsed.data.schemaVersion, parsed.data.ops, clock, log);
+    const res = await push(database, directories, device, parsed.data.schemaVersion, parsed.data.ops, clock, log);
     if (res.results.length > 0) pokes.notify(device.orgId);
     return c.json(res);
   });

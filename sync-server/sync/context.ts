@@ -2,11 +2,18 @@ import { sql } from 'drizzle-orm';
 import type { ServerDb } from '../db/connect.js';
 import { and, eq } from 'drizzle-orm';
 import { changeLog, orgRows } from '../db/schema.js';
+import type { RulesDirectory } from '../rules/directory-cache.js';
+import type { ServerDevice } from '../rules/judge.js';
 
 /** A transaction of the server's drizzle database (either driver). */
 export type Tx = Parameters<Parameters<ServerDb['transaction']>[0]>[0];
 
-export interface OpContext { tx: Tx; orgId: string; deviceId: string; now: number }
+/**
+ * What an op runs with: its transaction, the pushing device (as enrolled), the server's now,
+ * the instant its rules are judged at (when the desk acted, never after now), and the
+ * organization's directory as the rules read it.
+ */
+export interface OpContext { tx: Tx; orgId: string; deviceId: string; now: number; at: number; device: ServerDevice; dir: RulesDirectory }
 
 /**
  * Serialize this organization's writers, across every server process: the change

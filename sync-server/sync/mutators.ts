@@ -1,6 +1,9 @@
 import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { Appointment } from '../../src-shared/domain/appointment.js';
+import { ACTIVE_STATUSES, type AppointmentStatus, type RequestChannel } from '../../src-shared/domain/enums.js';
+import { STATUS_CHANGES, type StatusOp } from '../../src-shared/rules/transitions.js';
+import { judgeBooking, judgeStatusChange, loadPatients } from '../rules/judge.js';
 import type { Doctor, ScheduleException, ScheduleTemplate } from '../../src-shared/domain/directory.js';
 import { getProfile } from '../../src-shared/policy/profiles.js';
 import { suggestAlternatives } from '../../src-shared/slots/alternatives.js';
@@ -10,7 +13,6 @@ import { logChange, orgRowsOf, type OpContext } from './context.js';
 
 export type Outcome = { status: 'applied' | 'conflict' | 'rejected'; detail: string };
 
-const ACTIVE = ['booked', 'arrived', 'fulfilled'];
 
 /** The stored and published form of a booking: its sync state, and the register row of the request that made this change. */
 export const appointmentRow = (a: Appointment, syncState: 'confirmed' | 'conflict', register: unknown): string => JSON.stringify({ ...a, syncState, register });
@@ -25,7 +27,7 @@ async function putAppointment(ctx: OpContext, a: Appointment, syncState: 'confir
 async function conflictTask(ctx: OpContext, a: Appointment, reason: string): Promise<void> {
   const [org] = await ctx.tx.select().from(organizations).where(eq(organizations.id, ctx.orgId));
   const taken = await ctx.tx.select({ slotId: appointments.slotId }).from(appointments)
-    .where(and(eq(appointments.orgId, ctx.orgId), eq(appointments.syncState, 'confirmed'), inArray(appointments.status, ACTIVE)));
+    .where(and(eq(appointments.orgId, ctx.orgId), eq(appointments.syncState, 'confirmed'), inArray(appointments.status, [...ACTIVE_STATUSES])));
   // Slots another device may still use offline are not free to offer: only the common pool is.
   const leased = await ctx.tx.select({ slotId: slotLeases.slotId }).from(slotLeases).innerJoin(leaseSets, eq(leaseSets.deviceId, slotLeases.deviceId))
     .where(and(eq(slotLeases.orgId, ctx.orgId), gt(leaseSets.reclaimAfter, ctx.now)));
@@ -54,6 +56,17 @@ async function book(ctx: OpContext, args: unknown): Promise<Outcome> {
   // is locked (kezek_position), so this check and the insert cannot race; the partial unique index stands behind it all the same.
   const state = ((await ctx.tx.execute(sql`SELECT kezek_slot_state(${ctx.orgId}, ${a.id}, ${a.slotId}, ${ctx.deviceId}, ${ctx.now}) AS s`)) as unknown as { rows: Array<{ s: string }> }).rows[0]!.s;
   if (state === 'known') return { status: 'applied', detail: 'already_known' };
+  // The server decides: the desk's decision was a prediction. A refused booking stays visible as lost, with a call
+  // task and a register row naming the rule — never silently dropped, never holding the slot.
+  const patients = await loadPatients(ctx.tx, ctx.orgId, [a.patientId]);
+  const decision = judgeBooking(ctx.dir, ctx.device, a, parsed.data.preventive, ctx.at, patients.get(a.patientId));
+  if (!decision.ok) {
+    const reason = `refused:${decision.code}`;
+    await putAppointment(ctx, a, 'conflict', parsed.data.register);
+    await conflictTask(ctx, a, reason);
+    await serverRefusal(ctx, a, decision.code, parsed.data.register?.applicant ?? '');
+    return { status: 'conflict', detail: reason };
+  }
   if (state === 'taken' || state === 'leased') {
     // A booking made under a lease that did not hold is a lease_lost conflict: never a silent loss.
     const reason = parsed.data.leaseEpoch != null ? 'lease_lost' : state === 'taken' ? 'slot_taken' : 'slot_leased';
@@ -65,8 +78,18 @@ async function book(ctx: OpContext, args: unknown): Promise<Outcome> {
   return { status: 'applied', detail: 'confirmed' };
 }
 
-/** Status changes: the same transitions the desk's rules allow. */
-function transition(name: 'appointments.cancel' | 'appointments.checkIn' | 'appointments.noShow' | 'appointments.fulfil', from: string, to: string) {
+/** R15: the server's refusal of a booking is a row of the organization's register too. */
+async function serverRefusal(ctx: OpContext, a: Appointment, code: string, applicant: string): Promise<void> {
+  const row = {
+    id: randomUUID(), at: ctx.now, patientId: a.patientId, applicant, specialtyId: a.specialtyId, doctorId: a.doctorId, channel: a.channel,
+    result: 'refused', reason: code, appointmentId: a.id, appointedAt: a.startUtc, userId: a.createdBy, deviceId: ctx.deviceId,
+  };
+  await ctx.tx.insert(orgRows).values({ orgId: ctx.orgId, entity: 'register_entry', id: row.id, row });
+  await logChange(ctx, 'register_entry', row.id, 'put', row);
+}
+
+/** Status changes by the shared status machine (STATUS_CHANGES), judged by the server at the op's time. */
+function transition(name: StatusOp) {
   return async (ctx: OpContext, args: unknown): Promise<Outcome> => {
     const parsed = opArgs[name].safeParse(args);
     if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
@@ -75,9 +98,16 @@ function transition(name: 'appointments.cancel' | 'appointments.checkIn' | 'appo
       .innerJoin(changeLog, and(eq(changeLog.orgId, appointments.orgId), eq(changeLog.seq, appointments.serverSeq)))
       .where(and(eq(appointments.id, parsed.data.appointmentId), eq(appointments.orgId, ctx.orgId)));
     if (!cur) return { status: 'rejected', detail: 'unknown_appointment' };
-    if (cur.status !== from) return { status: 'rejected', detail: `bad_status:${cur.status}` };
+    const current = cur.row as Appointment & { syncState: string };
+    const decision = judgeStatusChange(name, ctx.dir, { ...current, status: cur.status as AppointmentStatus }, ctx.at, (parsed.data as { channel?: RequestChannel }).channel ?? 'registry');
+    if (!decision.ok) {
+      // The desk already shows the change: publishing the booking as the server holds it again brings every desk back to it.
+      await logChange(ctx, 'appointment', cur.id, 'put', { ...current, register: undefined });
+      return { status: 'rejected', detail: decision.code === 'bad_status' ? `bad_status:${cur.status}` : decision.code };
+    }
+    const to = STATUS_CHANGES[name].to;
     // Each change carries only the register row of its own request (a cancellation's; none for the rest).
-    const row = { ...(cur.row as Appointment), status: to, updatedAt: ctx.now, ...('liveQueue' in parsed.data ? { liveQueue: parsed.data.liveQueue } : {}), register: 'register' in parsed.data ? parsed.data.register : undefined };
+    const row = { ...current, status: to, updatedAt: ctx.now, ...('liveQueue' in parsed.data ? { liveQueue: parsed.data.liveQueue } : {}), register: 'register' in parsed.data ? parsed.data.register : undefined };
     const seq = await logChange(ctx, 'appointment', cur.id, 'put', { ...row, syncState: cur.syncState });
     await ctx.tx.update(appointments).set({ status: to, serverSeq: seq }).where(and(eq(appointments.orgId, ctx.orgId), eq(appointments.id, cur.id)));
     return { status: 'applied', detail: to };
@@ -115,10 +145,10 @@ export const MUTATORS: Record<OpName, (ctx: OpContext, args: unknown) => Promise
   'register.refuse': refuse,
   'tasks.resolve': resolveTask,
   'appointments.book': book,
-  'appointments.cancel': transition('appointments.cancel', 'booked', 'cancelled'),
-  'appointments.checkIn': transition('appointments.checkIn', 'booked', 'arrived'),
-  'appointments.noShow': transition('appointments.noShow', 'booked', 'noshow'),
-  'appointments.fulfil': transition('appointments.fulfil', 'arrived', 'fulfilled'),
+  'appointments.cancel': transition('appointments.cancel'),
+  'appointments.checkIn': transition('appointments.checkIn'),
+  'appointments.noShow': transition('appointments.noShow'),
+  'appointments.fulfil': transition('appointments.fulfil'),
 };
 
 export const isKnownOp = (name: string): name is OpName => Object.prototype.hasOwnProperty.call(MUTATORS, name);

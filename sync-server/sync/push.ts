@@ -2,15 +2,18 @@ import { and, eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { opArgs, SYNC_SCHEMA_VERSION, type OpResult, type PushOp, type PushResponse } from '../../src-shared/sync/protocol.js';
 import type { Appointment } from '../../src-shared/domain/appointment.js';
+import type { Patient } from '../../src-shared/domain/patient.js';
 import type { Database } from '../db/connect.js';
 import { devices, opResults, tasks } from '../db/schema.js';
 import { failureCode, isTransient, Unavailable } from '../db/faults.js';
 import type { Logger } from '../log.js';
 import { Hlc } from '../../src-shared/sync/hlc.js';
 import { logChange, type OpContext, type Tx } from './context.js';
+import type { DirectoryCache, RulesDirectory } from '../rules/directory-cache.js';
+import { decisionTime, judgeBooking, loadPatients, type ServerDevice } from '../rules/judge.js';
 import { appointmentRow, isKnownOp, MUTATORS, type Outcome } from './mutators.js';
 
-interface Device { id: string; orgId: string }
+type Device = ServerDevice;
 
 type Position = { kind: 'new' } | { kind: 'repeat'; result: OpResult } | { kind: 'gap' } | { kind: 'reused' };
 
@@ -37,12 +40,18 @@ async function record(ctx: OpContext, op: PushOp, status: OpResult['status'], de
 
 interface FastOp { op: PushOp; a: Appointment; row: string }
 
-/** A booking op the fast path may take: a new booking of this organization, as the current app version writes it. */
-function fastCandidate(op: PushOp, device: Device, schemaVersion: number): FastOp | null {
+/**
+ * A booking op the fast path may take: a new booking of this organization, as the current app version
+ * writes it, that the server's rules accept (judged here, before the procedure; a refusal takes the
+ * general path, which records it). Whether its slot is free is the procedure's to find out.
+ */
+function fastCandidate(op: PushOp, device: Device, schemaVersion: number, dir: RulesDirectory, patients: Map<string, Patient>, now: number): FastOp | null {
   if (op.name !== 'appointments.book' || schemaVersion !== SYNC_SCHEMA_VERSION) return null;
   const parsed = opArgs['appointments.book'].safeParse(op.args);
   if (!parsed.success || parsed.data.appointment.orgId !== device.orgId || parsed.data.appointment.status !== 'booked') return null;
-  return { op, a: parsed.data.appointment, row: appointmentRow(parsed.data.appointment, 'confirmed', parsed.data.register) };
+  const a = parsed.data.appointment;
+  if (!judgeBooking(dir, device, a, parsed.data.preventive, decisionTime(Hlc.physical(op.hlc), now), patients.get(a.patientId)).ok) return null;
+  return { op, a, row: appointmentRow(a, 'confirmed', parsed.data.register) };
 }
 
 /**
@@ -72,15 +81,19 @@ async function fastBook(database: Database, device: Device, run: FastOp[], now: 
  * returns the stored result; a gap stops the batch; an op the server cannot
  * process is quarantined (with a task) so it never blocks the queue.
  */
-export async function push(database: Database, device: Device, schemaVersion: number, ops: PushOp[], clock: () => number, log: Logger): Promise<PushResponse> {
+export async function push(database: Database, directories: DirectoryCache, device: Device, schemaVersion: number, ops: PushOp[], clock: () => number, log: Logger): Promise<PushResponse> {
   const db = database.db;
+  const dir = await directories.get(db, device.orgId);
+  if (!dir) throw new Error(`organization ${device.orgId} is not on this server`);
   const results: OpResult[] = [];
   let gapAt: number | null = null;
   let seqReusedAt: number | null = null;
   const sorted = [...ops].sort((a, b) => a.seq - b.seq);
   // Ops the device's position already covers are repeats: they go to the general path, which returns their stored results.
   const [before] = await db.select({ last: devices.lastAppliedSeq }).from(devices).where(eq(devices.id, device.id));
-  const candidates = sorted.map((op) => (op.seq > (before?.last ?? 0) ? fastCandidate(op, device, schemaVersion) : null));
+  const booked = sorted.flatMap((op) => (op.name === 'appointments.book' ? [String((op.args as { appointment?: { patientId?: unknown } } | null)?.appointment?.patientId ?? '')] : []));
+  const patients = await loadPatients(db, device.orgId, booked.filter(Boolean));
+  const candidates = sorted.map((op) => (op.seq > (before?.last ?? 0) ? fastCandidate(op, device, schemaVersion, dir, patients, clock()) : null));
   for (let i = 0; i < sorted.length; i++) {
     // The run: the fast-path candidates that follow one another from op i on.
     const run: FastOp[] = [];
@@ -92,7 +105,10 @@ export async function push(database: Database, device: Device, schemaVersion: nu
       if (i >= sorted.length) break;
     }
     const op = sorted[i]!;
-    const ctxFor = (tx: Tx): OpContext => ({ tx, orgId: device.orgId, deviceId: device.id, now: clock() });
+    const ctxFor = (tx: Tx): OpContext => {
+      const now = clock();
+      return { tx, orgId: device.orgId, deviceId: device.id, now, at: decisionTime(Hlc.physical(op.hlc), now), device, dir };
+    };
     let out: OpResult | 'gap' | 'reused';
     try {
       out = await db.transaction(async (tx) => {

@@ -138,12 +138,15 @@ describe('booking on a real SQLite replica', () => {
     expect((await t.call('appointments.noShow', { appointmentId: appointment.id })).status).toBe('noshow');
   });
 
-  it('R11 (004 §3.4.1): the internet channel gets one booking per specialty per day', async () => {
+  it('R21 (issue 9, finding 1): a registrar’s booking claiming the internet or the doctor’s channel is refused, nothing written (R11 belongs to the electronic channels: rules.test.ts)', async () => {
     const p = attachedPatient();
-    const slots = db().prepare("SELECT id FROM slots WHERE channel = 'internet' AND specialty_id = 'family' AND appointment_id IS NULL AND date = '2026-11-25' ORDER BY start_utc LIMIT 2").all() as Array<{ id: string }>;
-    await t.call('appointments.book', { patientId: p.id, slotId: slots[0]!.id, channel: 'internet' });
-    const f = await t.fail('appointments.book', { patientId: p.id, slotId: slots[1]!.id, channel: 'internet' });
-    expect(f).toMatchObject({ status: 422, error: { code: 'electronic_daily_limit' } });
+    const before = t.snapshot();
+    for (const channel of ['internet', 'doctor'] as const) {
+      const slot = db().prepare(`SELECT id FROM slots WHERE channel = ? AND appointment_id IS NULL AND date = '2026-11-25' ORDER BY start_utc LIMIT 1`).get(channel === 'internet' ? 'internet' : 'doctor') as { id: string };
+      const f = await t.fail('appointments.book', { patientId: p.id, slotId: slot.id, channel });
+      expect(f).toMatchObject({ status: 403, error: { code: 'channel_not_allowed' } });
+    }
+    expect(t.snapshot()).toEqual(before);
   });
 });
 

@@ -4,7 +4,7 @@ import { getProfile } from '../../src-shared/policy/profiles.js';
 import { revokeDevice } from '../../sync-server/auth/devices.js';
 import { devices, slotLeases } from '../../sync-server/db/schema.js';
 import { Backends, type Backend } from '../support/server.js';
-import { appointment, NOW, syncFixture } from '../support/sync-fixture.js';
+import { appointmentOf, NOW, syncFixture } from '../support/sync-fixture.js';
 
 const backends = new Backends();
 afterAll(() => backends.stop());
@@ -58,15 +58,15 @@ describe.each<Backend>(['pglite', 'postgres'])('slot leases on %s (issue 3 item 
     const leased = [...(await leasesSeenBy(s, a))].filter(([slot, l]) => l.deviceId === aDevice && slot.startsWith('doc-1@2026-11-24'));
     const [slot1, lease1] = leased[0]!;
     const [slot2, lease2] = leased[1]!;
-    const onB = { ...appointment('08:00'), slotId: slot1 };
+    const onB = appointmentOf(slot1);
     expect((await s.push(b, [{ seq: 1, name: 'appointments.book', args: { appointment: onB, preventive: false, mode: 'tentative', leaseEpoch: null } }])).json.results[0])
       .toMatchObject({ status: 'conflict', detail: 'slot_leased' });
-    const onA = { ...appointment('08:00'), slotId: slot1 };
+    const onA = { ...appointmentOf(slot1), patientId: 'pat-7' };
     expect((await s.push(a, [{ seq: 1, name: 'appointments.book', args: { appointment: onA, preventive: false, mode: 'guaranteed', leaseEpoch: lease1.epoch } }])).json.results[0])
       .toMatchObject({ status: 'applied', detail: 'confirmed' });
     // A booked slot2 offline just before its lease expired and uploads within the grace period: still confirmed.
     at(NOW + ttlMs + graceMs - 60_000);
-    const late = { ...appointment('08:20'), slotId: slot2 };
+    const late = appointmentOf(slot2);
     expect((await s.push(a, [{ seq: 2, name: 'appointments.book', args: { appointment: late, preventive: false, mode: 'guaranteed', leaseEpoch: lease2.epoch } }])).json.results[0])
       .toMatchObject({ status: 'applied' });
     await s.close();
@@ -82,7 +82,7 @@ describe.each<Backend>(['pglite', 'postgres'])('slot leases on %s (issue 3 item 
     at(NOW + ttlMs + graceMs + 60_000);
     await s.leases(b);
     expect((await leasesSeenBy(s, b)).get(slot)?.deviceId).not.toBe(aDevice);
-    const lost = { ...appointment('08:00'), slotId: slot, date: '2026-11-25' };
+    const lost = appointmentOf(slot);
     expect((await s.push(a, [{ seq: 1, name: 'appointments.book', args: { appointment: lost, preventive: false, mode: 'guaranteed', leaseEpoch: lease.epoch } }])).json.results[0])
       .toMatchObject({ status: 'conflict', detail: 'lease_lost' });
     const tasks = (await s.pull(a)).changes.filter((c: any) => c.entity === 'task');

@@ -4,8 +4,8 @@ import type { Appointment } from '../../src-shared/domain/appointment.js';
 import { SYNC_SCHEMA_VERSION } from '../../src-shared/sync/protocol.js';
 import { createEnrollmentCode } from '../../sync-server/auth/enrollment.js';
 import { connect } from '../../sync-server/db/connect.js';
-import { organizations } from '../../sync-server/db/schema.js';
 import { startPostgres, type Postgres } from '../support/postgres.js';
+import { NOW, seedOrgs } from '../support/sync-fixture.js';
 import { serverProcess, type ServerProcess } from '../support/server-process.js';
 
 let pgc: Postgres | null = null;
@@ -21,8 +21,9 @@ describe('two server processes over one PostgreSQL', () => {
     if (!pgc) throw new Error('PostgreSQL binaries not found (/usr/lib/postgresql/*/bin): install postgresql-15');
     const url = await pgc.createDatabase();
     const setup = await connect({ databaseUrl: url });
-    await setup.db.insert(organizations).values({ id: 'org-a', regionId: 'r', name: 'A', address: '', phone: '', profileId: 'KG', timezone: 'Asia/Bishkek' });
-    children.push(...(await Promise.all([serverProcess(url), serverProcess(url)])));
+    await seedOrgs(setup.db);
+    const clock = { KEZEK_CLOCK_START: new Date(NOW).toISOString() };
+    children.push(...(await Promise.all([serverProcess(url, clock), serverProcess(url, clock)])));
     const [s1, s2] = children.map((c) => c.url);
 
     const DEVICES = 8;
@@ -39,14 +40,14 @@ describe('two server processes over one PostgreSQL', () => {
       for (let k = 0; k < SLOTS; k++) {
         const time = `${String(8 + Math.floor(k / 3)).padStart(2, '0')}:${String((k % 3) * 20).padStart(2, '0')}`;
         const a: Appointment = {
-          id: `d${d}-s${k}`, orgId: 'org-a', patientId: `p${d}-${k}`, slotId: `doc-1@2026-11-24T${time}`, doctorId: 'doc-1', specialtyId: 'family',
+          id: `d${d}-s${k}`, orgId: 'org-a', patientId: `pat-${d * SLOTS + k + 1}`, slotId: `doc-1@2026-11-24T${time}`, doctorId: 'doc-1', specialtyId: 'family',
           date: '2026-11-24', time, startUtc: Date.parse(`2026-11-24T${time}:00+06:00`), status: 'booked', channel: 'registry', referralId: null,
           replacesId: null, ticketCode: `D${d}${String(k).padStart(6, '0')}`, queueNumber: k + 1, liveQueue: false, createdAt: 0, createdBy: 'u', deviceId: `d${d}`,
         };
         all.push(a);
         const res = await fetch(`${(d + k) % 2 ? s2 : s1}/sync/push`, {
           method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify({ schemaVersion: SYNC_SCHEMA_VERSION, ops: [{ seq: k + 1, opId: `${a.id}-op`, hlc: '0', name: 'appointments.book', args: { appointment: a, preventive: false } }] }),
+          body: JSON.stringify({ schemaVersion: SYNC_SCHEMA_VERSION, ops: [{ seq: k + 1, opId: `${a.id}-op`, hlc: `${NOW}-00000-x`, name: 'appointments.book', args: { appointment: a, preventive: false } }] }),
         });
         expect(res.status).toBe(200);
       }

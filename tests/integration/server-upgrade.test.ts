@@ -10,7 +10,7 @@ import { sha256 } from '../../sync-server/auth/tokens.js';
 import { connect } from '../../sync-server/db/connect.js';
 import { appointmentRow } from '../../sync-server/sync/mutators.js';
 import { startServer } from '../support/server.js';
-import { appointment, NOW } from '../support/sync-fixture.js';
+import { appointment, NOW, seedOrgs } from '../support/sync-fixture.js';
 
 const dirs: string[] = [];
 afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
@@ -45,6 +45,7 @@ describe('upgrading a server database in place (nothing lost)', () => {
 
     // This release opens it: migrations run on connect.
     const database = await connect({ dataDir });
+    await seedOrgs(database.db); // the directory the server's rules judge by
     const server = await startServer(database, { clock: () => NOW });
     const auth = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
     const pull = async () => (await (await fetch(`${server.url}/sync/pull?cursor=0`, { headers: auth })).json()) as any;
@@ -56,8 +57,8 @@ describe('upgrading a server database in place (nothing lost)', () => {
       // The old booking's full row is found in the change log: a cancellation builds on it.
       const next = appointment('08:20');
       const res = await push([
-        { seq: 2, opId: 'op-2', hlc: '0', name: 'appointments.cancel', args: { appointmentId: booked.id, channel: 'registry' } },
-        { seq: 3, opId: 'op-3', hlc: '0', name: 'appointments.book', args: { appointment: next, preventive: false } },
+        { seq: 2, opId: 'op-2', hlc: `${NOW}-00000-x`, name: 'appointments.cancel', args: { appointmentId: booked.id, channel: 'registry' } },
+        { seq: 3, opId: 'op-3', hlc: `${NOW}-00000-x`, name: 'appointments.book', args: { appointment: next, preventive: false } },
       ]);
       expect(res.results.map((x: any) => `${x.seq}:${x.status}:${x.detail}`)).toEqual(['2:applied:cancelled', '3:applied:confirmed']);
       const after = await pull();

@@ -13,24 +13,41 @@ const doctor = (id: string) => ({ id, orgId: 'org-a', departmentId: 'gsv', speci
 const template = (doctorId: string) => ({ id: `t-${doctorId}`, doctorId, validFrom: '2026-01-01', validTo: null, slotMinutes: 20, week: { '1': week, '2': week, '3': week, '4': week, '5': week } });
 
 let apptN = 0;
+/** Patients pat-1 … pat-300 are attached to each organization of the fixture. */
+const PATIENTS = 300;
+const patient = (id: string, orgId: string) => ({
+  id, nationalId: `2${String(apptN).padStart(13, '0')}`, nationalIdKind: 'KG_PIN', fullName: id, birthDate: '1990-01-01', sex: 'male', address: '', phone: '',
+  attachment: { orgId, departmentId: 'gsv', doctorId: null, since: '2020-01-01' }, dispensarySpecialtyIds: [], priority: false,
+});
 /** A booking of doc-1 (by default) on Tuesday 24 Nov at `slotTime`, as a desk would push it. */
 export const appointment = (slotTime: string, doctorId = 'doc-1', orgId = 'org-a'): Appointment => ({
-  id: `appt-${++apptN}`, orgId, patientId: `pat-${apptN}`, slotId: `${doctorId}@2026-11-24T${slotTime}`, doctorId, specialtyId: 'family',
+  id: `appt-${++apptN}`, orgId, patientId: `pat-${(apptN % PATIENTS) + 1}`, slotId: `${doctorId}@2026-11-24T${slotTime}`, doctorId, specialtyId: 'family',
   date: '2026-11-24', time: slotTime, startUtc: Date.parse(`2026-11-24T${slotTime}:00+06:00`), status: 'booked', channel: 'registry',
   referralId: null, replacesId: null, ticketCode: `T${String(apptN).padStart(6, '0')}`, queueNumber: 1, liveQueue: false,
   createdAt: NOW, createdBy: 'u', deviceId: 'd',
 });
 
-/** Organizations org-a (two doctors, registry 08:00–12:00 on weekdays, 20-minute slots) and org-b. */
+/** A booking of the time a slot id names (`doc-1@2026-11-25T08:20`), consistent in doctor, date, time and start. */
+export const appointmentOf = (slotId: string, orgId = 'org-a'): Appointment => {
+  const [, doctorId, date, time] = /^(.+)@(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})$/.exec(slotId)!;
+  return { ...appointment(time!, doctorId!, orgId), slotId, date: date!, startUtc: Date.parse(`${date}T${time}:00+06:00`) };
+};
+
+/** Organizations org-a (doctors doc-1, doc-2) and org-b (doc-9): registry 08:00–12:00 on weekdays, 20-minute slots; patients pat-1…pat-300 attached to each. */
 export async function seedOrgs(db: ServerDb): Promise<void> {
   await db.insert(organizations).values([
     { id: 'org-a', regionId: 'r', name: 'A', address: '', phone: '', profileId: 'KG', timezone: 'Asia/Bishkek' },
     { id: 'org-b', regionId: 'r', name: 'B', address: '', phone: '', profileId: 'KG', timezone: 'Asia/Bishkek' },
-  ]);
+  ]).onConflictDoNothing();
+  const staff: Array<[string, string]> = [['org-a', 'doc-1'], ['org-a', 'doc-2'], ['org-b', 'doc-9']];
   await db.insert(orgRows).values([
-    ...['doc-1', 'doc-2'].map((d) => ({ orgId: 'org-a', entity: 'doctor', id: d, row: doctor(d) })),
-    ...['doc-1', 'doc-2'].map((d) => ({ orgId: 'org-a', entity: 'template', id: `t-${d}`, row: template(d) })),
+    ...staff.map(([org, d]) => ({ orgId: org, entity: 'doctor', id: d, row: { ...doctor(d), orgId: org } })),
+    ...staff.map(([org, d]) => ({ orgId: org, entity: 'template', id: `t-${d}`, row: template(d) })),
+    ...['org-a', 'org-b'].map((org) => ({ orgId: org, entity: 'specialty', id: 'family', row: { id: 'family', kind: 'family', name: { ru: 'Семейный врач', ky: 'Үй-бүлөлүк дарыгер' } } })),
   ]);
+  for (const org of ['org-a', 'org-b']) {
+    await db.insert(orgRows).values(Array.from({ length: PATIENTS }, (_, i) => ({ orgId: org, entity: 'patient', id: `pat-${i + 1}`, row: patient(`pat-${i + 1}`, org) })));
+  }
 }
 
 /**

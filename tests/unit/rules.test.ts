@@ -4,6 +4,8 @@ import { decideCancel, decideCheckIn, decideFulfil, decideNoShow } from '../../s
 import { orderFamilyDoctors } from '../../src-shared/rules/family.js';
 import { PROFILES } from '../../src-shared/policy/profiles.js';
 import { REFUSALS } from '../../src-shared/rules/decision.js';
+import { requestChannel } from '../../src-shared/domain/enums.js';
+import { allowedChannels } from '../../src-shared/rules/channels.js';
 
 const NOW = Date.parse('2026-11-23T03:00:00Z'); // 09:00 in Bishkek
 const H = 3_600_000;
@@ -17,6 +19,8 @@ const base = (): BookingFacts => ({
   slot: { date: '2026-11-24', startUtc: NOW + DAY, channel: 'registry', blocked: false, taken: false, specialtyId: 'cardio' },
   specialtyKind: 'family',
   channel: 'registry',
+  // The other rules are tested on their own: any channel may be claimed here (channels.ts has its own tests below).
+  allowedChannels: requestChannel.options,
   actor: { role: 'registrar', doctorSpecialtyId: null },
   hasReferral: false,
   preventive: false,
@@ -165,5 +169,21 @@ describe('slot guards', () => {
   it('refuses a taken or blocked slot', () => {
     expect(withFacts((f) => { f.slot.taken = true; })).toMatchObject({ ok: false, code: 'slot_taken' });
     expect(withFacts((f) => { f.slot.blocked = true; })).toMatchObject({ ok: false, code: 'slot_blocked' });
+  });
+});
+
+describe('R21 channels by role and PC, never the request’s word (issue 9, finding 1)', () => {
+  it('a registrar books in person or by phone; a doctor books repeat visits; nobody at a desk books as the internet', () => {
+    expect(allowedChannels('desk', 'registrar')).toEqual(['registry', 'phone']);
+    expect(allowedChannels('cabinet', 'doctor')).toEqual(['doctor']);
+    expect(allowedChannels('desk', 'admin')).toEqual([]);
+    // The server knows the PC, not who signed in: a front desk has no doctor, so it can never claim doctor time.
+    expect(allowedChannels('desk')).toEqual(['registry', 'phone']);
+    expect(allowedChannels('cabinet')).toEqual(['registry', 'phone', 'doctor']);
+    for (const kind of ['desk', 'cabinet', 'standalone'] as const) expect(allowedChannels(kind)).not.toContain('internet');
+  });
+  it('a booking claiming a channel it may not use is refused before anything else is looked at', () => {
+    expect(withFacts((f) => { f.channel = 'doctor'; f.allowedChannels = allowedChannels('desk'); f.slot.channel = 'doctor'; }))
+      .toEqual({ ok: false, code: 'channel_not_allowed', params: { channel: 'doctor' } });
   });
 });

@@ -1,0 +1,62 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Doctor, ScheduleException, ScheduleTemplate, Specialty } from '../../src-shared/domain/directory.js';
+import type { SpecialtyKind } from '../../src-shared/domain/enums.js';
+import type { Referral } from '../../src-shared/domain/patient.js';
+import { getProfile } from '../../src-shared/policy/profiles.js';
+import type { PolicyProfile } from '../../src-shared/policy/types.js';
+import { organizations, orgRows } from '../db/schema.js';
+import type { ServerDb } from '../db/connect.js';
+
+/** What the booking rules need of an organization's directory, indexed for one op at a time. */
+export interface RulesDirectory {
+  version: number;
+  orgId: string;
+  profile: PolicyProfile;
+  timezone: string;
+  doctors: Map<string, Doctor>;
+  templates: Map<string, ScheduleTemplate[]>;
+  exceptions: Map<string, ScheduleException[]>;
+  specialtyKinds: Map<string, SpecialtyKind>;
+  referrals: Map<string, Referral[]>;
+}
+
+const group = <T, K>(rows: T[], key: (t: T) => K): Map<K, T[]> => {
+  const m = new Map<K, T[]>();
+  for (const r of rows) m.set(key(r), [...(m.get(key(r)) ?? []), r]);
+  return m;
+};
+
+/**
+ * Each server process keeps one copy of every organization's directory it serves (doctors,
+ * schedules, specialties, referrals — not the patients, read per op by key) and reloads it
+ * when an import moved the organization's `directory_version`: one indexed read per push
+ * instead of the whole directory per op, and still nothing in memory that another process
+ * could make wrong.
+ */
+export class DirectoryCache {
+  private readonly byOrg = new Map<string, RulesDirectory>();
+
+  async get(tx: Pick<ServerDb, 'select'>, orgId: string): Promise<RulesDirectory | null> {
+    const [org] = await tx.select({ version: organizations.directoryVersion, profileId: organizations.profileId, timezone: organizations.timezone })
+      .from(organizations).where(eq(organizations.id, orgId));
+    if (!org) return null;
+    const cached = this.byOrg.get(orgId);
+    if (cached && cached.version === org.version && cached.profile.id === org.profileId && cached.timezone === org.timezone) return cached;
+    const rows = await tx.select({ entity: orgRows.entity, row: orgRows.row }).from(orgRows)
+      .where(and(eq(orgRows.orgId, orgId), inArray(orgRows.entity, ['doctor', 'template', 'exception', 'specialty', 'referral'])));
+    const of = <T>(entity: string) => rows.filter((r) => r.entity === entity).map((r) => r.row as T);
+    const dir: RulesDirectory = {
+      version: org.version,
+      orgId,
+      profile: getProfile(org.profileId),
+      timezone: org.timezone,
+      doctors: new Map(of<Doctor>('doctor').map((d) => [d.id, d])),
+      templates: group(of<ScheduleTemplate>('template'), (t) => t.doctorId),
+      exceptions: group(of<ScheduleException>('exception'), (e) => e.doctorId),
+      specialtyKinds: new Map(of<Specialty>('specialty').map((s) => [s.id, s.kind])),
+      referrals: group(of<Referral>('referral'), (r) => r.patientId),
+    };
+    this.byOrg.set(orgId, dir);
+    return dir;
+  }
+}

@@ -1,0 +1,91 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { appointments, orgRows } from '../../sync-server/db/schema.js';
+import { Backends, type Backend } from '../support/server.js';
+import { appointment, appointmentOf, syncFixture } from '../support/sync-fixture.js';
+
+const backends = new Backends();
+afterAll(() => backends.stop());
+
+const book = (seq: number, a: unknown, extra: object = {}) => ({ seq, name: 'appointments.book', args: { appointment: a, preventive: false, ...extra } });
+
+describe.each<Backend>(['pglite', 'postgres'])('the server decides by the same rules (issue 9, finding 1) on %s', (kind) => {
+  /** org-a with a cardiologist (narrow, R5) whose mornings end with doctor-only repeat-visit time (R21). */
+  const setup = async () => {
+    const s = await syncFixture(backends, kind);
+    const week = [{ from: '08:00', to: '10:00', channel: 'registry' }, { from: '10:00', to: '11:00', channel: 'doctor' }];
+    await s.database.db.insert(orgRows).values([
+      { orgId: 'org-a', entity: 'specialty', id: 'cardio', row: { id: 'cardio', kind: 'narrow', name: { ru: 'Кардиолог', ky: 'Кардиолог' } } },
+      { orgId: 'org-a', entity: 'doctor', id: 'doc-3', row: { id: 'doc-3', orgId: 'org-a', departmentId: 'gsv', specialtyId: 'cardio', cabinetId: 'c1', fullName: 'doc-3', active: true } },
+      { orgId: 'org-a', entity: 'template', id: 't-doc-3', row: { id: 't-doc-3', doctorId: 'doc-3', validFrom: '2026-01-01', validTo: null, slotMinutes: 20, week: { '1': week, '2': week, '3': week, '4': week, '5': week } } },
+      { orgId: 'org-a', entity: 'referral', id: 'ref-1', row: { id: 'ref-1', patientId: 'pat-200', specialtyId: 'cardio', issuedByDoctorId: 'doc-1', issuedAt: 0, validUntil: '2026-12-31', usedByAppointmentId: null } },
+    ]);
+    return s;
+  };
+  const cardio = (time: string, patientId: string) => ({ ...appointmentOf(`doc-3@2026-11-24T${time}`), specialtyId: 'cardio', patientId });
+
+  it('refuses what the desk should not have booked — each kept visible as lost, with a call task and a register row, the slot left free', async () => {
+    const s = await setup();
+    const d = await s.enrollDesk('org-a');
+    const cases: Array<[string, unknown]> = [
+      // R2: a patient attached to another clinic (pat-5 exists only in org-b's register here).
+      ['not_attached', { ...appointment('08:00'), patientId: 'pat-5' }],
+      // R5: a narrow specialist without a referral.
+      ['referral_required', cardio('08:00', 'pat-201')],
+      // R1: beyond the horizon (14 working days).
+      ['beyond_horizon', appointmentOf('doc-1@2027-01-20T08:00')],
+      // A time the doctor does not have, and a slot id that does not match its doctor's time.
+      ['unknown_slot', appointmentOf('doc-1@2026-11-24T13:00')],
+      ['unknown_slot', { ...appointment('08:20'), time: '08:40' }],
+      // A patient the organization has never heard of.
+      ['unknown_patient', { ...appointment('08:40'), patientId: 'nobody' }],
+      // R21: a front desk claiming the doctor's repeat-visit channel.
+      ['channel_not_allowed', { ...cardio('10:00', 'pat-200'), channel: 'doctor' }],
+    ];
+    // pat-5 must not be attached to org-a for the first case: move it to org-b's register only.
+    await s.database.db.delete(orgRows).where(sql`${orgRows.orgId} = 'org-a' AND ${orgRows.entity} = 'patient' AND ${orgRows.id} = 'pat-5'`);
+    await s.database.db.insert(orgRows).values({ orgId: 'org-a', entity: 'patient', id: 'pat-5', row: { id: 'pat-5', nationalId: '1', nationalIdKind: 'KG_PIN', fullName: 'x', birthDate: '1990-01-01', sex: 'male', address: '', phone: '', attachment: { orgId: 'org-b', departmentId: 'g', doctorId: null, since: '2020-01-01' }, dispensarySpecialtyIds: [], priority: false } });
+    const r = await s.push(d, cases.map(([, a], i) => book(i + 1, a)));
+    expect(r.json.results.map((x: any) => x.detail)).toEqual(cases.map(([code]) => `refused:${code}`));
+    expect(r.json.results.every((x: any) => x.status === 'conflict')).toBe(true);
+    const feed = await s.pull(d);
+    const lost = feed.changes.filter((c: any) => c.entity === 'appointment');
+    expect(lost.every((c: any) => c.row.syncState === 'conflict')).toBe(true);
+    const tasks = feed.changes.filter((c: any) => c.entity === 'task').map((c: any) => c.row.reason);
+    expect(tasks).toEqual(cases.map(([code]) => `refused:${code}`));
+    const register = feed.changes.filter((c: any) => c.entity === 'register_entry').map((c: any) => [c.row.result, c.row.reason]);
+    expect(register).toEqual(cases.map(([code]) => ['refused', code]));
+    // Nothing refused holds a slot: the same times are booked by the rules' book.
+    const ok = await s.push(d, [book(8, appointment('08:00')), book(9, cardio('08:00', 'pat-200'))]);
+    expect(ok.json.results.map((x: any) => x.detail)).toEqual(['confirmed', 'confirmed']);
+    // A repeat of the push gets the same answers.
+    expect((await s.push(d, cases.map(([, a], i) => book(i + 1, a)))).json.results).toEqual(r.json.results);
+    await s.close();
+  });
+
+  it('channels by the PC, not by the request: a cabinet PC books its doctor’s repeat-visit time, a front desk cannot', async () => {
+    const s = await setup();
+    const desk = await s.enrollDesk('org-a');
+    const cab = await s.enrollDesk('org-a', { kind: 'cabinet', doctorId: 'doc-3' });
+    const repeat = { ...cardio('10:20', 'pat-202'), channel: 'doctor' };
+    expect((await s.push(desk, [book(1, repeat)])).json.results[0].detail).toBe('refused:channel_not_allowed');
+    // From the cabinet: the doctor's own repeat visit needs no referral (R5 exemption) and is confirmed.
+    const again = { ...repeat, id: 'repeat-2' };
+    expect((await s.push(cab, [book(1, again)])).json.results[0]).toMatchObject({ status: 'applied', detail: 'confirmed' });
+    await s.close();
+  });
+
+  it('status changes by the shared status machine: a no-show before the visit is rejected, and the booking is published again as the server holds it', async () => {
+    const s = await setup();
+    const d = await s.enrollDesk('org-a');
+    const a = appointment('11:00');
+    await s.push(d, [book(1, a)]);
+    const r = await s.push(d, [{ seq: 2, name: 'appointments.noShow', args: { appointmentId: a.id } }, { seq: 3, name: 'appointments.fulfil', args: { appointmentId: a.id } }]);
+    expect(r.json.results.map((x: any) => `${x.status}:${x.detail}`)).toEqual(['rejected:not_started', 'rejected:bad_status:booked']);
+    const [row] = await s.database.db.select({ status: appointments.status }).from(appointments).where(eq(appointments.id, a.id));
+    expect(row!.status).toBe('booked');
+    const rows = (await s.pull(d)).changes.filter((c: any) => c.entity === 'appointment' && c.id === a.id).map((c: any) => c.row.status);
+    expect(rows).toEqual(['booked', 'booked', 'booked']);
+    await s.close();
+  });
+});
