@@ -93,8 +93,14 @@ export class SyncEngine {
       await this.pushAll();
       // Leases are renewed only with nothing left to upload: a lease given back must never be one a queued booking relies on.
       if (this.leasesDue()) {
+        // From the moment the renewal leaves, the server may take back part of this desk's leases (its excess),
+        // and the desk learns which only from the pull: until a pull after the renewal completes, no lease of ours
+        // is trusted (a lost answer or a failed pull must not leave the desk booking "guaranteed" on a given-back slot).
+        setMeta(this.db, 'lease_renewal_in_doubt', '1');
         await this.client.leases();
         setMeta(this.db, 'lease_renewed_at', String(this.clock()));
+        await this.pullAll();
+        setMeta(this.db, 'lease_renewal_in_doubt', '0');
       }
       await this.pullAll();
       this.online = true;

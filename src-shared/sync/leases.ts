@@ -113,12 +113,17 @@ export function bookingMode(i: {
   holder: { expiresAt: number; reclaimAfter: number } | null;
   serverNow: number;
   clockWentBack: boolean;
+  /**
+   * A renewal was sent whose effect this desk has not pulled yet: the server may have taken back
+   * some of its leases (a desk gives back its excess at renewal), so none of them is trusted until then.
+   */
+  renewalInDoubt: boolean;
   online: boolean;
   profile: PolicyProfile;
 }): { ok: true; mode: BookingMode; leaseEpoch: number | null } | { ok: false; code: 'slot_reserved' | 'offline_not_leased' } {
   const { lease, holder, serverNow } = i;
   if (lease && lease.deviceId === i.me) {
-    if (!i.clockWentBack && holder && serverNow < holder.expiresAt - LEASE_SAFETY_MS) return { ok: true, mode: 'guaranteed', leaseEpoch: lease.epoch };
+    if (!i.clockWentBack && !i.renewalInDoubt && holder && serverNow < holder.expiresAt - LEASE_SAFETY_MS) return { ok: true, mode: 'guaranteed', leaseEpoch: lease.epoch };
   } else if (lease && (!holder || serverNow < holder.reclaimAfter)) {
     return { ok: false, code: 'slot_reserved' };
   }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { openDesk, type Desk } from '../../src-main/desk.js';
 import { listen, type RunningServer } from '../../src-main/rpc/http.js';
 import { exportDirectory } from '../../src-main/sync/export-directory.js';
+import type { FetchFn } from '../../src-main/sync/server-client.js';
 import type { Input, Method, Output } from '../../src-shared/rpc/contract.js';
 import { createEnrollmentCode } from '../../sync-server/auth/enrollment.js';
 import { connect, type Database } from '../../sync-server/db/connect.js';
@@ -64,11 +65,11 @@ export class ClinicServer {
   }
 
   /** A new desk enrolled with the server (registrar signed in with `desk-pass`). */
-  async enrolledDesk(name: string): Promise<EnrolledDesk> {
+  async enrolledDesk(name: string, fetchFn?: FetchFn): Promise<EnrolledDesk> {
     const dir = this.newDir();
     const code = await createEnrollmentCode(this.database.db, ORG, MONDAY_9AM);
     const progress: Array<[number, number | null]> = [];
-    const desk = await openDesk({ dataDir: dir, clock: this.now, autoSync: false, enroll: { serverUrl: this.url, code, deviceName: name, password: 'desk-pass' }, onBootstrapProgress: (d, t) => progress.push([d, t]) });
+    const desk = await openDesk({ dataDir: dir, clock: this.now, autoSync: false, fetchFn, enroll: { serverUrl: this.url, code, deviceName: name, password: 'desk-pass' }, onBootstrapProgress: (d, t) => progress.push([d, t]) });
     return { ...(await signedIn(desk)), dir, progress };
   }
 

@@ -63,12 +63,15 @@ describe('lease planning (research/sync.md §6.6 grant, return/rebalance)', () =
 });
 
 describe('booking mode on an enrolled desk (research/sync.md §6.3, §6.6 validity)', () => {
-  const base = { me: 'a', serverNow: 1_000_000, clockWentBack: false, online: false, profile: KG };
+  const base = { me: 'a', serverNow: 1_000_000, clockWentBack: false, renewalInDoubt: false, online: false, profile: KG };
   const mine = { lease: { deviceId: 'a', epoch: 7 }, holder: { expiresAt: 1_000_000 + LEASE_SAFETY_MS + 1, reclaimAfter: 9e12 } };
   it('own valid lease → guaranteed, citing the epoch; too close to expiry or a clock that went back → not guaranteed', () => {
     expect(bookingMode({ ...base, ...mine })).toEqual({ ok: true, mode: 'guaranteed', leaseEpoch: 7 });
     expect(bookingMode({ ...base, ...mine, serverNow: base.serverNow + 2 })).toMatchObject({ mode: 'tentative' });
     expect(bookingMode({ ...base, ...mine, clockWentBack: true })).toMatchObject({ mode: 'tentative' });
+  });
+  it('issue 9 finding 8: after sending a renewal and before pulling its outcome, no own lease is trusted (the renewal may have given it back)', () => {
+    expect(bookingMode({ ...base, ...mine, renewalInDoubt: true })).toMatchObject({ ok: true, mode: 'tentative', leaseEpoch: null });
   });
   it('another device’s lease → refused until its reclaim time; the pool → online, or offline tentative / refused by clinic setting', () => {
     const other = { lease: { deviceId: 'b', epoch: 3 }, holder: { expiresAt: 0, reclaimAfter: base.serverNow + 1 } };

@@ -1,0 +1,63 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FetchFn } from '../../src-main/sync/server-client.js';
+import { slotLeases } from '../../sync-server/db/schema.js';
+import { ClinicServer, ORG } from '../support/clinic-server.js';
+
+const clinic = new ClinicServer();
+beforeAll(() => clinic.start());
+afterAll(() => clinic.stop());
+
+/** The real network, with switches: lose the answer to the next lease renewal (the server acted), or be cut off. */
+function faultyNetwork() {
+  const net = { loseNextRenewalAnswer: false, cut: false };
+  const fetchFn: FetchFn = async (url, init) => {
+    if (net.cut) throw new TypeError('network cut');
+    const res = await fetch(url, init);
+    if (url.pathname === '/sync/leases' && net.loseNextRenewalAnswer) {
+      net.loseNextRenewalAnswer = false;
+      throw new TypeError('answer lost');
+    }
+    return res;
+  };
+  return { net, fetchFn };
+}
+
+describe('leases keep their promise (issue 9, finding 8: the lease_lost the simulation found with no long outage)', () => {
+  it('a desk whose renewal answer was lost trusts none of its leases until it has pulled the renewal’s outcome: a time the server took back is booked tentative, never "guaranteed"', async () => {
+    const { net, fetchFn } = faultyNetwork();
+    const a = await clinic.enrolledDesk('Регистратура A', fetchFn);
+    await a.desk.sync!.syncOnce(); // alone: A takes the whole desk share
+    const b = await clinic.enrolledDesk('Регистратура B');
+    await b.desk.sync!.syncOnce(); // B waits for A to give back its excess
+    const me = (a.desk.env.db.sqlite.prepare("SELECT value FROM meta WHERE key = 'server_device_id'").get() as { value: string }).value;
+    const before = new Set((a.desk.env.db.sqlite.prepare('SELECT slot_id AS s FROM leases WHERE device_id = ?').all(me) as Array<{ s: string }>).map((r) => r.s));
+
+    // A's next renewal gives back half on the server, but its answer never arrives; then A is cut off.
+    a.desk.env.db.sqlite.prepare("DELETE FROM meta WHERE key = 'lease_renewed_at'").run();
+    net.loseNextRenewalAnswer = true;
+    await a.desk.sync!.syncOnce();
+    net.cut = true;
+    const held = new Set((await clinic.database.db.select({ slotId: slotLeases.slotId }).from(slotLeases).where(eq(slotLeases.deviceId, me))).map((r) => r.slotId));
+    const givenBack = [...before].filter((s) => !held.has(s));
+    expect(givenBack.length).toBeGreaterThan(0);
+
+    const s = a.desk.env.db.sqlite;
+    const slot = s.prepare(`SELECT id FROM slots WHERE id IN (SELECT value FROM json_each(?)) AND appointment_id IS NULL AND start_utc > ?
+      AND specialty_id IN (SELECT id FROM specialties WHERE kind = 'family') ORDER BY start_utc LIMIT 1`).get(JSON.stringify(givenBack), clinic.now()) as { id: string };
+    const patient = s.prepare('SELECT id FROM patients WHERE attached_org_id = ? AND priority = 0 ORDER BY id LIMIT 1 OFFSET 77').get(ORG) as { id: string };
+    const booked = await a.call('appointments.book', { patientId: patient.id, slotId: slot.id });
+    expect(booked.appointment.mode).toBe('tentative');
+    expect(booked.ticket.tentative).toBe(true);
+
+    // Once A is back and has pulled, its remaining leases are trusted again.
+    net.cut = false;
+    await a.desk.sync!.syncOnce();
+    expect(s.prepare("SELECT value FROM meta WHERE key = 'lease_renewal_in_doubt'").get()).toEqual({ value: '0' });
+    const stillMine = [...held].find((x) => (s.prepare('SELECT appointment_id AS h, start_utc AS t FROM slots WHERE id = ?').get(x) as { h: string | null; t: number } | undefined)?.h === null);
+    const day = await a.call('slots.day', { doctorId: stillMine!.split('@')[0]!, date: stillMine!.split('@')[1]!.slice(0, 10) });
+    expect(day.find((x) => x.slotId === stillMine)?.lease).toBe('mine');
+    await a.desk.close();
+    await b.desk.close();
+  });
+});
