@@ -44,7 +44,11 @@ export function openDb(file: string, migrationsDir = defaultMigrationsDir()): Db
 
 /** Fold the WAL back into the database every few seconds, off the booking path. */
 export function startIdleCheckpoints(db: Db, everyMs = 5_000): () => void {
-  const timer = setInterval(() => db.sqlite.pragma('wal_checkpoint(PASSIVE)'), everyMs);
+  const timer = setInterval(() => {
+    // A connection closed under us (the desk is going away) ends the timer instead of throwing in it.
+    if (db.sqlite.open) db.sqlite.pragma('wal_checkpoint(PASSIVE)');
+    else clearInterval(timer);
+  }, everyMs);
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -1,4 +1,4 @@
-import type { PushOp } from '../../src-shared/sync/protocol.js';
+import type { OpResult, PushOp } from '../../src-shared/sync/protocol.js';
 import type { Db } from '../db/open.js';
 import { stmt } from '../db/stmt.js';
 import { isTicketPrefix } from '../../src-shared/print/ticket-prefix.js';
@@ -38,6 +38,18 @@ export function renumberPending(db: Db, from: number, serverLast: number): numbe
   // AUTOINCREMENT remembers the largest number ever used: new ops follow the renumbered ones.
   stmt(s, "UPDATE sqlite_sequence SET seq = ? WHERE name = 'outbox' AND seq < ?").run(next, next);
   return pending.length;
+}
+
+/**
+ * The server's answer to one of our ops (by number and op id: a result is only ever this op's). A rejected
+ * op did not happen: its register-of-requests row (a cancellation the server refused, say) goes too, so this
+ * desk's register says what the organization's says.
+ */
+function settle(db: Db, r: OpResult): void {
+  const op = stmt(db.sqlite, "UPDATE outbox SET status = ? WHERE seq = ? AND op_id = ? AND status = 'pending' RETURNING args").get(r.status, r.seq, r.opId) as { args: string } | undefined;
+  if (!op || r.status !== 'rejected') return;
+  const registerId = (JSON.parse(op.args) as { register?: { id?: unknown } }).register?.id;
+  if (typeof registerId === 'string') stmt(db.sqlite, 'DELETE FROM register_entries WHERE id = ?').run(registerId);
 }
 
 const meta = (db: Db, key: string) => (stmt(db.sqlite, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
@@ -129,7 +141,7 @@ export class SyncEngine {
       this.db.sqlite.transaction(() => {
         for (const r of res.results) {
           // By number *and* op id: a result is only ever this op's.
-          stmt(this.db.sqlite, 'UPDATE outbox SET status = ? WHERE seq = ? AND op_id = ?').run(r.status, r.seq, r.opId);
+          settle(this.db, r);
           if (r.status === 'conflict') {
             const op = ops.find((o) => o.seq === r.seq);
             const id = op ? (JSON.parse(op.args) as { appointment?: { id: string } }).appointment?.id : undefined;
@@ -158,8 +170,9 @@ export class SyncEngine {
       const page = await this.client.pull(cursor);
       this.clockOffsetMs = page.serverTime - this.clock();
       const applied = this.db.sqlite.transaction(() => {
+        // Results first: a row the server republished after rejecting our op must not be held back as "ours, pending".
+        for (const r of page.results) settle(this.db, r);
         const a = applyChanges(this.db, page.changes);
-        for (const r of page.results) stmt(this.db.sqlite, "UPDATE outbox SET status = ? WHERE seq = ? AND op_id = ? AND status = 'pending'").run(r.status, r.seq, r.opId);
         if (page.ticketPrefix && isTicketPrefix(page.ticketPrefix)) adoptTicketPrefix(this.db, page.ticketPrefix);
         // Cursors never go back.
         if (page.cursor > cursor) setMeta(this.db, 'pull_cursor', String(page.cursor));

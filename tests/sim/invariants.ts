@@ -42,8 +42,18 @@ export async function checkInvariants(server: ServerDb, desks: readonly SimDesk[
     const seqs = (r.seqs as number[]).map(Number);
     if (seqs.some((s, i) => s !== i + 1)) v.push(`device ${String(r.device_id)} results not 1..n: ${seqs.slice(0, 10).join(',')}`);
   }
+  // The call list and the register of requests converge too: every task with the server's status, every register row.
+  const serverTasks = new Map((await rowsOf(server, sql`SELECT id, status FROM tasks`)).map((t) => [String(t.id), String(t.status)]));
+  const serverRegister = new Set((await rowsOf(server, sql`SELECT id FROM org_rows WHERE entity = 'register_entry'
+      UNION SELECT row->'register'->>'id' FROM change_log WHERE entity = 'appointment' AND row->'register'->>'id' IS NOT NULL`)).map((r) => String(r.id)));
   for (const d of desks) {
     const s = d.sqlite;
+    const tasksHere = new Map((s.prepare('SELECT id, status FROM tasks').all() as Array<{ id: string; status: string }>).map((t) => [t.id, t.status]));
+    for (const [id, status] of serverTasks) if (tasksHere.get(id) !== status) v.push(`${d.name}: task ${id} is ${tasksHere.get(id) ?? 'missing'}, server says ${status}`);
+    for (const id of tasksHere.keys()) if (!serverTasks.has(id)) v.push(`${d.name}: task ${id} unknown to the server`);
+    const registerHere = new Map((s.prepare('SELECT id, result, reason, appointment_id AS a FROM register_entries').all() as Array<{ id: string; result: string; reason: string | null; a: string | null }>).map((r) => [r.id, r]));
+    for (const id of serverRegister) if (!registerHere.has(id)) v.push(`${d.name}: register row ${id} missing`);
+    for (const [id, r] of registerHere) if (!serverRegister.has(id)) v.push(`${d.name}: register row ${id} (${r.result}${r.reason ? ` ${r.reason}` : ''}, booking ${r.a ?? '-'}) unknown to the server`);
     // Convergence: nothing waiting, and the replica's bookings equal the server's.
     const pending = (s.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get() as { n: number }).n;
     if (pending > 0) v.push(`${d.name}: ${pending} ops still pending once quiet (a poison op blocking?)`);

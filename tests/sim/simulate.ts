@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,7 +39,7 @@ export async function simulate(seed: number, opts: SimOptions): Promise<SimResul
   const net = new SimNetwork(app, rng, { dropRequest: 0.1, loseResponse: 0.1, duplicate: 0.1, replayOld: 0.05 });
   const orgId = opts.directory.organizations[0]!.organization.id;
   const desks: Live[] = [];
-  const stats = { books: 0, refused: 0, cancels: 0, checkIns: 0, crashes: 0, poison: 0, syncs: 0, longOutages: 0 };
+  const stats = { books: 0, refused: 0, cancels: 0, checkIns: 0, crashes: 0, poison: 0, syncs: 0, concurrentRounds: 0, longOutages: 0 };
 
   const open = async (d: Omit<Live, 'desk' | 'token'> & { code?: string }): Promise<Live> => {
     const desk = await openDesk({
@@ -93,12 +94,24 @@ export async function simulate(seed: number, opts: SimOptions): Promise<SimResul
         const today = d.sqlite.prepare("SELECT id FROM appointments WHERE status = 'booked' AND date = '2026-11-23'").all() as Array<{ id: string }>;
         if (today.length && (await call(d, 'appointments.checkIn', { appointmentId: rng.pick(today).id })).ok) stats.checkIns++;
       } else if (r < 0.8) {
-        await sync(d);
+        // Sometimes every desk syncs at once: their pushes and pulls interleave at the server.
+        if (rng.chance(0.3)) {
+          stats.concurrentRounds++;
+          await Promise.all(desks.map((x) => sync(x)));
+        } else await sync(d);
       } else if (r < 0.85) {
-        // Crash and restart: the process dies between actions; its database is all that survives.
+        // A crash, not a close: the desk dies at an arbitrary point — half the time in the middle of a sync round —
+        // with nothing stopped, flushed or checkpointed; only what SQLite committed survives. Its connection is
+        // pulled out from under the work in flight (which then fails at its next step), while a bystander
+        // connection keeps that close from being the file's last (a last close would checkpoint the WAL).
         stats.crashes++;
-        await d.desk.close();
+        const inFlight = rng.chance(0.5) ? d.desk.sync!.syncOnce().catch(() => undefined) : null;
+        for (let turns = inFlight ? rng.int(0, 8) : 0; turns > 0; turns--) await new Promise((res) => setImmediate(res));
+        const bystander = new Database(join(d.dir, 'kezek.sqlite'));
+        d.desk.env.db.sqlite.close();
+        await inFlight;
         const again = await open({ ...d });
+        bystander.close();
         desks[desks.indexOf(d)] = again;
       } else if (r < 0.9) {
         if (net.partitioned.has(d.name)) net.partitioned.delete(d.name); else net.partitioned.add(d.name);
@@ -126,7 +139,7 @@ export async function simulate(seed: number, opts: SimOptions): Promise<SimResul
     return { seed, violations, stats: { ...stats, conflicts, ...modes, ...net.stats } };
   } finally {
     for (const d of desks) {
-      await d.desk.close();
+      await d.desk.close().catch(() => undefined);
       rmSync(d.dir, { recursive: true, force: true });
     }
     await database.close();
