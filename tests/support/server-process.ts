@@ -1,17 +1,38 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 
 /** A real `npm run server` process on a random port, as production runs it. */
-export interface ServerProcess { url: string; stop: () => void }
+export interface ServerProcess {
+  url: string;
+  /** Graceful stop (SIGTERM). */
+  stop: () => void;
+  /** A crash: SIGKILL; resolves once the process is gone. */
+  kill: () => Promise<void>;
+}
 
-/** Starts one over `databaseUrl`; resolves once it logs "listening". Extra environment (KEZEK_CLOCK_START…) in `env`. */
-export function serverProcess(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+/**
+ * Starts one over `databaseUrl` (PostgreSQL) or, when it is not a URL, the PGlite data directory it names;
+ * resolves once it logs "listening". Node itself runs the server (tsx as a loader, not its wrapper process),
+ * so a signal reaches the process that holds the database. Extra environment (KEZEK_CLOCK_START, PORT…) in `env`.
+ */
+export function serverProcess(database: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const db = /^postgres(ql)?:\/\//.test(database) ? { DATABASE_URL: database } : { KEZEK_SERVER_DATA: database };
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn('node_modules/.bin/tsx', ['sync-server/main.ts'], { env: { ...process.env, ...env, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'sync-server/main.ts'], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...db, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const line = out.split('\n').find((l) => l.includes('"sync server listening"'));
-      if (line) resolve({ url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`, stop: () => child.kill('SIGTERM') });
+      if (line) {
+        resolve({
+          url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`,
+          stop: () => child.kill('SIGTERM'),
+          kill: () => new Promise((r) => {
+            if (child.exitCode !== null || child.signalCode !== null) return r();
+            child.once('exit', () => r());
+            child.kill('SIGKILL');
+          }),
+        });
+      }
     });
     child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
     child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
