@@ -2,8 +2,9 @@ import { serve } from '@hono/node-server';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importDirectory, parseDirectoryFile } from './directory/import.js';
-import { createEnrollmentCode } from './auth/enrollment.js';
-import { listDevices, revokeDevice } from './auth/devices.js';
+import { randomBytes } from 'node:crypto';
+import { adminInput, askRunningServer, runAdmin, type AdminCommand, type AdminOutput } from './admin/commands.js';
+import { announce, runningServer } from './admin/running-server.js';
 import { connect, type Database } from './db/connect.js';
 import { isTransient } from './db/faults.js';
 import { createServerApp } from './http/app.js';
@@ -25,7 +26,7 @@ import { jsonLogger, type Logger } from './log.js';
  */
 async function connectPatiently(log: Logger, wait: boolean): Promise<Database> {
   const opts = {
-    databaseUrl: process.env.DATABASE_URL, dataDir: process.env.KEZEK_SERVER_DATA ?? join(process.cwd(), 'server-data'),
+    databaseUrl: process.env.DATABASE_URL, dataDir: dataDir(),
     onConnectionError: (e: Error) => log('warn', 'database connection lost; a new one is opened for the next request', { err: e.message }),
   };
   for (let attempt = 1; ; attempt++) {
@@ -39,56 +40,77 @@ async function connectPatiently(log: Logger, wait: boolean): Promise<Database> {
   }
 }
 
+const dataDir = () => process.env.KEZEK_SERVER_DATA ?? join(process.cwd(), 'server-data');
+
+/** An installer's command: through the server running on this PC's embedded database if there is one, else on the database itself. */
+async function admin<C extends AdminCommand>(log: Logger, command: C, input: unknown): Promise<AdminOutput[C]> {
+  const running = process.env.DATABASE_URL ? null : runningServer(dataDir());
+  if (running) return askRunningServer(running, command, input);
+  const parsed = adminInput[command].safeParse(input);
+  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  const database = await connectPatiently(log, false);
+  try {
+    return await runAdmin(database.db, command, parsed.data as never, Date.now());
+  } finally {
+    await database.close();
+  }
+}
+
 async function main(): Promise<void> {
   const [cmd = 'serve', ...args] = process.argv.slice(2);
   const log = jsonLogger();
-  const database = await connectPatiently(log, cmd === 'serve');
   if (cmd === 'enroll-code') {
     const cabinetAt = args.indexOf('--cabinet');
     const doctorId = cabinetAt >= 0 ? args[cabinetAt + 1] : undefined;
     const [orgId, hours] = args.filter((_, i) => cabinetAt < 0 || (i !== cabinetAt && i !== cabinetAt + 1));
     if (!orgId || (cabinetAt >= 0 && !doctorId)) throw new Error('usage: enroll-code <orgId> [hours] [--cabinet <doctorId>]');
-    const code = await createEnrollmentCode(database.db, orgId, Date.now(), Number(hours ?? 72), doctorId ? { kind: 'cabinet', doctorId } : { kind: 'desk' });
-    console.log(code);
-    await database.close();
+    console.log((await admin(log, 'enroll-code', { orgId, hours: Number(hours ?? 72), cabinet: doctorId ?? null })).code);
+    return;
+  }
+  if (cmd === 'devices') {
+    if (!args[0]) throw new Error('usage: devices <orgId>');
+    for (const d of (await admin(log, 'devices', { orgId: args[0] })).devices) {
+      const at = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
+      console.log([d.id, d.name, `tickets ${d.ticketPrefix ?? '-'}`, `enrolled ${at(d.createdAt)}`, `last seen ${at(d.lastSeenAt)}`, `ops ${d.lastAppliedSeq}`, d.revokedAt ? `REVOKED ${at(d.revokedAt)}` : 'active', d.clockSuspect ? 'CLOCK AHEAD of the server' : ''].join('\t'));
+    }
+    return;
+  }
+  if (cmd === 'revoke-device') {
+    if (!args[0]) throw new Error('usage: revoke-device <deviceId>');
+    const { revoked } = await admin(log, 'revoke-device', { deviceId: args[0] });
+    log(revoked ? 'info' : 'warn', revoked ? 'device revoked' : 'no such active device', { deviceId: args[0] });
+    if (!revoked) process.exitCode = 1;
     return;
   }
   if (cmd === 'import') {
     const file = args[0];
     if (!file) throw new Error('usage: import <directory.json>');
+    if (!process.env.DATABASE_URL && runningServer(dataDir())) throw new Error('the sync server is running on this embedded database: stop it for the import (or run on PostgreSQL, where imports run beside it)');
+    const database = await connectPatiently(log, false);
     const report = await importDirectory(database.db, parseDirectoryFile(JSON.parse(readFileSync(file, 'utf8'))), Date.now());
     log('info', 'directory imported', { file, ...report });
     await database.close();
     return;
   }
-  if (cmd === 'devices') {
-    if (!args[0]) throw new Error('usage: devices <orgId>');
-    for (const d of await listDevices(database.db, args[0])) {
-      const at = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
-      console.log([d.id, d.name, `tickets ${d.ticketPrefix ?? '-'}`, `enrolled ${at(d.createdAt)}`, `last seen ${at(d.lastSeenAt)}`, `ops ${d.lastAppliedSeq}`, d.revokedAt ? `REVOKED ${at(d.revokedAt)}` : 'active', d.clockSuspect ? 'CLOCK AHEAD of the server' : ''].join('\t'));
-    }
-    await database.close();
-    return;
-  }
-  if (cmd === 'revoke-device') {
-    if (!args[0]) throw new Error('usage: revoke-device <deviceId>');
-    const done = await revokeDevice(database.db, args[0], Date.now());
-    log(done ? 'info' : 'warn', done ? 'device revoked' : 'no such active device', { deviceId: args[0] });
-    await database.close();
-    if (!done) process.exitCode = 1;
-    return;
-  }
   if (cmd !== 'serve') throw new Error(`unknown command ${cmd} (serve | enroll-code | import | devices | revoke-device)`);
+  const database = await connectPatiently(log, true);
   const port = Number(process.env.PORT ?? 5790);
   const host = process.env.HOST ?? '0.0.0.0';
   // KEZEK_CLOCK_START: run the server's clock from this instant (training and end-to-end tests, like the desk's --clock-start).
   const offset = process.env.KEZEK_CLOCK_START ? Date.parse(process.env.KEZEK_CLOCK_START) - Date.now() : 0;
   const pokes = new Pokes(database.db);
-  const app = createServerApp({ database, clock: () => Date.now() + offset, log, pokes });
-  const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => log('info', 'sync server listening', { port: info.port, host, db: database.kind }));
+  // On the embedded database the admin commands come to this process (see admin/running-server.ts).
+  const adminSecret = database.kind === 'pglite' ? randomBytes(24).toString('base64url') : undefined;
+  const app = createServerApp({ database, clock: () => Date.now() + offset, log, pokes, ...(adminSecret ? { adminSecret } : {}) });
+  let note: { remove: () => void } | null = null;
+  const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
+    if (adminSecret) note = announce(dataDir(), info.port, adminSecret);
+    log('info', 'sync server listening', { port: info.port, host, db: database.kind });
+  });
   // Graceful shutdown: stop accepting, let requests in flight finish, then close the database.
   const stop = (signal: string) => {
     log('info', 'shutting down', { signal });
+    note?.remove();
     // Requests in flight get 5 s to finish; desks' idle keep-alive connections must not hold the exit.
     setTimeout(() => process.exit(0), 5000).unref();
     pokes.close(); // desks' event streams end; they reconnect to another server process or poll

@@ -1,4 +1,6 @@
 import { sql } from 'drizzle-orm';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
@@ -6,6 +8,7 @@ import { deviceForToken, enroll, EnrollError } from '../auth/enrollment.js';
 import { ticketPrefixFor } from '../auth/ticket-prefixes.js';
 import { DirectoryCache } from '../rules/directory-cache.js';
 import type { ServerDevice } from '../rules/judge.js';
+import { adminInput, runAdmin, type AdminCommand } from '../admin/commands.js';
 import type { Database } from '../db/connect.js';
 import { isTransient, Unavailable } from '../db/faults.js';
 import type { Logger } from '../log.js';
@@ -16,7 +19,14 @@ import { renewLeases } from '../sync/leases.js';
 import { Pokes } from '../sync/pokes.js';
 import { eventStream } from './events.js';
 
-export interface ServerDeps { database: Database; clock: () => number; log: Logger; pokes?: Pokes }
+export interface ServerDeps {
+  database: Database;
+  clock: () => number;
+  log: Logger;
+  pokes?: Pokes;
+  /** Enables /admin/* for this PC's administrator (the CLI, when the server holds the embedded database). */
+  adminSecret?: string;
+}
 type Device = ServerDevice & { name: string; ticketPrefix: string | null };
 
 const MAX_BODY = 2 * 1024 * 1024;
@@ -107,6 +117,26 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
     // A device enrolled before the server assigned ticket prefixes gets one now, and switches to it.
     const ticketPrefix = device.ticketPrefix ?? (await db.transaction((tx) => ticketPrefixFor(tx, device.orgId, device.id)));
     return c.json({ ...(await pull(db, device, q.data.cursor, q.data.limit, clock, q.data.count === '1')), ticketPrefix });
+  });
+
+  // The installer's commands, for the CLI on this same PC only (see admin/running-server.ts).
+  app.post('/admin/:command', async (c) => {
+    const secret = c.req.header('x-kezek-admin') ?? '';
+    const address = getConnInfo(c).remote.address ?? '';
+    const loopback = address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+    if (!deps.adminSecret || !loopback || secret.length !== deps.adminSecret.length || !timingSafeEqual(Buffer.from(secret), Buffer.from(deps.adminSecret))) {
+      return fail(c, 403, 'forbidden', 'admin commands are for this PC\'s administrator');
+    }
+    const command = c.req.param('command');
+    if (!(command in adminInput)) return fail(c, 404, 'unknown_command', `unknown command ${command}`);
+    const input = adminInput[command as AdminCommand].safeParse(await c.req.json().catch(() => null));
+    if (!input.success) return fail(c, 400, 'bad_input', input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    try {
+      return c.json(await runAdmin(db, command as AdminCommand, input.data as never, clock()));
+    } catch (e) {
+      if (e instanceof EnrollError) return fail(c, 404, e.code, e.code);
+      throw e;
+    }
   });
 
   app.onError((e, c) => {
