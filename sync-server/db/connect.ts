@@ -37,7 +37,7 @@ function migrationsDir(): string {
  */
 export async function connect(opts: { databaseUrl?: string | undefined; dataDir?: string | undefined; onConnectionError?: (e: Error) => void }): Promise<Database> {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, connectionTimeoutMillis: 5000 });
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: Number(process.env.KEZEK_DB_POOL ?? 10), connectionTimeoutMillis: 5000 });
     // A connection dropped by the database (restart, failover, a terminated backend) must never crash the process:
     // an idle one is reported on the pool, one checked out by a request on the client itself. The request then
     // fails as transient (503, the device retries) and the pool opens a new connection for the next one.

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { deviceForToken, enroll, EnrollError } from '../auth/enrollment.js';
 import { ticketPrefixFor } from '../auth/ticket-prefixes.js';
 import { DirectoryCache } from '../rules/directory-cache.js';
+import { OrgQueue } from '../sync/org-queue.js';
 import type { ServerDevice } from '../rules/judge.js';
 import { adminInput, runAdmin, type AdminCommand } from '../admin/commands.js';
 import type { Database } from '../db/connect.js';
@@ -46,6 +47,7 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
   const pokes = deps.pokes ?? new Pokes(db);
   // This process's copy of each organization's directory for the rules (reloaded when an import moves its version).
   const directories = new DirectoryCache();
+  const pushes = new OrgQueue();
   const app = new Hono<{ Variables: { device: Device } }>();
 
   app.use('*', bodyLimit({ maxSize: MAX_BODY, onError: (c) => fail(c, 413, 'too_large', `body over ${MAX_BODY} bytes`) }));
@@ -97,7 +99,7 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
       log('warn', 'malformed push', { deviceId: device.id, issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`) });
       return fail(c, 400, 'bad_push', 'expected {schemaVersion, ops: [{seq, opId, hlc, name, args}]} with 1–500 ops');
     }
-    const res = await push(database, directories, device, parsed.data.schemaVersion, parsed.data.ops, clock, log);
+    const res = await pushes.run(device.orgId, () => push(database, directories, device, parsed.data.schemaVersion, parsed.data.ops, clock, log));
     if (res.results.length > 0) pokes.notify(device.orgId);
     return c.json(res);
   });

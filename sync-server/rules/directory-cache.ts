@@ -1,4 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
+import type { Slot } from '../../src-shared/domain/appointment.js';
 import type { Doctor, ScheduleException, ScheduleTemplate, Specialty } from '../../src-shared/domain/directory.js';
 import type { SpecialtyKind } from '../../src-shared/domain/enums.js';
 import type { Referral } from '../../src-shared/domain/patient.js';
@@ -18,6 +19,10 @@ export interface RulesDirectory {
   exceptions: Map<string, ScheduleException[]>;
   specialtyKinds: Map<string, SpecialtyKind>;
   referrals: Map<string, Referral[]>;
+  /** Each doctor-day's slots as generated from this version of the schedules (`doctorId@date` → slot id → slot); filled as ops ask. */
+  slots: Map<string, Map<string, Slot>>;
+  /** R1's last bookable date, by the day it is counted from. */
+  horizons: Map<string, string>;
 }
 
 const group = <T, K>(rows: T[], key: (t: T) => K): Map<K, T[]> => {
@@ -55,6 +60,8 @@ export class DirectoryCache {
       exceptions: group(of<ScheduleException>('exception'), (e) => e.doctorId),
       specialtyKinds: new Map(of<Specialty>('specialty').map((s) => [s.id, s.kind])),
       referrals: group(of<Referral>('referral'), (r) => r.patientId),
+      slots: new Map(),
+      horizons: new Map(),
     };
     this.byOrg.set(orgId, dir);
     return dir;

@@ -1,11 +1,12 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import type { Appointment } from '../../src-shared/domain/appointment.js';
+import type { Appointment, Slot } from '../../src-shared/domain/appointment.js';
 import type { Patient } from '../../src-shared/domain/patient.js';
 import { decideBooking } from '../../src-shared/rules/booking.js';
 import { allowedChannels, type DeviceKind } from '../../src-shared/rules/channels.js';
 import { refuse, type Decision } from '../../src-shared/rules/decision.js';
 import { decideStatusChange, type StatusOp } from '../../src-shared/rules/transitions.js';
-import { findSlot } from '../../src-shared/slots/lookup.js';
+import { generateDoctorSlots } from '../../src-shared/slots/generate.js';
+import { parseSlotId } from '../../src-shared/slots/lookup.js';
 import { localParts } from '../../src-shared/time/dates.js';
 import { horizonEnd } from '../../src-shared/time/working-days.js';
 import { orgRows } from '../db/schema.js';
@@ -30,18 +31,16 @@ export const decisionTime = (opAt: number | null, now: number): number => Math.m
  * decided after this, by the unique index and the leases.
  */
 export function judgeBooking(dir: RulesDirectory, device: ServerDevice, a: Appointment, preventive: boolean, at: number, patient: Patient | undefined): Decision {
-  const doctor = dir.doctors.get(a.doctorId);
-  const slot = doctor?.active ? findSlot(a.slotId, { doctorSpecialtyId: doctor.specialtyId, templates: dir.templates.get(doctor.id) ?? [], exceptions: dir.exceptions.get(doctor.id) ?? [], profile: dir.profile, timezone: dir.timezone }) : null;
+  const slot = slotOf(dir, a.slotId);
   if (!slot || slot.doctorId !== a.doctorId || slot.date !== a.date || slot.time !== a.time || slot.startUtc !== a.startUtc || slot.specialtyId !== a.specialtyId) return refuse('unknown_slot');
   if (!patient) return refuse('unknown_patient');
   const kind = dir.specialtyKinds.get(slot.specialtyId);
   if (!kind) return refuse('specialty_not_offered');
-  const today = localParts(at, dir.timezone).date;
   const cabinetDoctor = device.kind === 'cabinet' && device.doctorId ? dir.doctors.get(device.doctorId) : undefined;
   return decideBooking({
     profile: dir.profile,
     now: at,
-    horizonEnd: horizonEnd(dir.profile, today),
+    horizonEnd: horizonOf(dir, localParts(at, dir.timezone).date),
     orgId: dir.orgId,
     patient: { attachedOrgId: patient.attachment?.orgId ?? null, dispensarySpecialtyIds: patient.dispensarySpecialtyIds, priority: patient.priority },
     slot: { date: slot.date, startUtc: slot.startUtc, channel: slot.channel, blocked: slot.blocked, taken: false, specialtyId: slot.specialtyId },
@@ -57,6 +56,32 @@ export function judgeBooking(dir: RulesDirectory, device: ServerDevice, a: Appoi
     history: [],
     sameSpecialtySameDay: 0,
   });
+}
+
+/**
+ * The doctor's slot by id, from the doctor-day generated once per directory version (a push names
+ * many times of few doctor-days). The doctor is the one the id names, never the request's word.
+ */
+function slotOf(dir: RulesDirectory, slotId: string): Slot | null {
+  const parts = parseSlotId(slotId);
+  if (!parts) return null;
+  const key = `${parts.doctorId}@${parts.date}`;
+  let day = dir.slots.get(key);
+  if (!day) {
+    const doctor = dir.doctors.get(parts.doctorId);
+    const generated = doctor?.active ? (dir.templates.get(doctor.id) ?? []).flatMap((template) => generateDoctorSlots({
+      template, exceptions: dir.exceptions.get(doctor.id) ?? [], specialtyId: doctor.specialtyId, dates: [parts.date], profile: dir.profile, timezone: dir.timezone,
+    })) : [];
+    if (dir.slots.size > 50_000) dir.slots.clear(); // bounded, whatever ids are sent
+    dir.slots.set(key, (day = new Map(generated.map((x) => [x.id, x]))));
+  }
+  return day.get(slotId) ?? null;
+}
+
+function horizonOf(dir: RulesDirectory, today: string): string {
+  let end = dir.horizons.get(today);
+  if (!end) dir.horizons.set(today, (end = horizonEnd(dir.profile, today)));
+  return end;
 }
 
 /** The organization's register rows of these patients (one indexed read for a whole push). */

@@ -78,10 +78,8 @@ async function main(): Promise<void> {
 
   await desk.close();
   rmSync(dir, { recursive: true, force: true });
-  const throughput = (name: string) => results.find((r) => r.name === name)?.ops_per_s;
-  const push = throughput('sync_push_bookings_8_devices');
-  const base = throughput('baseline_pg_insert_commit_8_clients');
-  if (push && base) log(`sync push = ${(push / base).toFixed(2)}× the same-run one-row INSERT commit baseline (8 clients)`);
+  const push = results.find((r) => r.name === 'sync_push_8_clinics_64_desks');
+  if (push?.ratio_to_baseline) log(`sync push (8 clinics, 64 desks) = ${push.ratio_to_baseline.toFixed(2)}× the same-run one-row INSERT commit baseline (8 clients)`);
   const ratio = (a: string, b: string) => {
     const x = results.find((r) => r.name === a)!;
     const y = results.find((r) => r.name === b)!;
@@ -91,7 +89,7 @@ async function main(): Promise<void> {
   const json = JSON.stringify({ results });
   mkdirSync('bench-results', { recursive: true });
   writeFileSync('bench-results/bench.json', `${json}\n`);
-  for (const r of results) log(`${r.name.padEnd(26)} p50 ${r.p50_ms.toFixed(3)} ms   p99 ${r.p99_ms.toFixed(3)} ms   n=${r.n}`);
+  for (const r of results) log(`${r.name.padEnd(36)} p50 ${r.p50_ms.toFixed(3)} ms   p99 ${r.p99_ms.toFixed(3)} ms   n=${r.n}${r.ops_per_s ? `   ${r.ops_per_s}/s` : ''}`);
   console.log(json);
 }
 

@@ -1,47 +1,36 @@
 /**
- * Sync benchmarks (issue 3), on a real PostgreSQL cluster started here:
- * - push throughput of accepted bookings from 8 desks, beside a same-run baseline of
- *   one-row INSERT commits from 8 connections on the same database;
- * - catch-up of 2,000 ops a desk queued while offline;
- * - bootstrap of a new desk of the 70,000-patient clinic.
+ * Sync benchmarks on a real PostgreSQL cluster started here, the sync server as its own process
+ * (as `npm run server` runs it), the server's booking rules on:
+ * - sync_push_8_clinics_64_desks: 8 clinics of 8 desks each pushing batches of 50 new bookings,
+ *   beside a same-run baseline of one-row INSERT commits from 8 connections, in alternating rounds;
+ * - sync_push_one_clinic_8_desks: 8 desks of the 150-doctor clinic, holding their leases, pushing
+ *   bookings of their leased times and of the common pool (accepted/s, measured push latency);
+ * - sync_catch_up_desk_engine_2000_ops: one desk's sync engine end to end after 2,000 offline bookings;
+ * - sync_bootstrap_70k_patients and sync_lease_renewal_150_doctors.
  */
 import { sql } from 'drizzle-orm';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { Appointment } from '../../src-shared/domain/appointment.js';
 import type { DirectoryFile } from '../../src-shared/sync/directory-file.js';
 import { SYNC_SCHEMA_VERSION } from '../../src-shared/sync/protocol.js';
-import { openDesk } from '../../src-main/desk.js';
+import { openDesk, type Desk } from '../../src-main/desk.js';
 import { createEnrollmentCode } from '../../sync-server/auth/enrollment.js';
-import { connect } from '../../sync-server/db/connect.js';
-import { organizations } from '../../sync-server/db/schema.js';
-import { importDirectory } from '../../sync-server/directory/import.js';
+import { connect, type Database } from '../../sync-server/db/connect.js';
+import { importDirectory, parseDirectoryFile } from '../../sync-server/directory/import.js';
+import { renewLeases } from '../../sync-server/sync/leases.js';
 import { startPostgres } from '../support/postgres.js';
 import { serverProcess } from '../support/server-process.js';
+import { bookingArgs, registrySlots, smallClinic } from './clinic-file.js';
 import { summarize, type BenchResult } from './stats.js';
-import { renewLeases } from '../../sync-server/sync/leases.js';
 
-const NOW = Date.parse('2026-11-23T03:00:00Z');
+const NOW = Date.parse('2026-11-23T03:00:00Z'); // Monday 09:00 in Bishkek
+const HLC = `${NOW}-00000-bench`;
+const DAYS = ['2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27', '2026-11-30', '2026-12-01', '2026-12-02', '2026-12-03'];
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const appt = (org: string, device: number, k: number): Appointment => {
-  const day = 24 + Math.floor(k / 500);
-  const minute = k % 500;
-  const time = `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
-  return {
-    id: `${org}-d${device}-${k}`, orgId: org, patientId: `p${k}`, slotId: `doc-${device}@2026-11-${day}T${time}`, doctorId: `doc-${device}`, specialtyId: 'family',
-    date: `2026-11-${day}`, time, startUtc: NOW + k * 60_000, status: 'booked', channel: 'registry', referralId: null, replacesId: null,
-    ticketCode: `B${device}${String(k).padStart(6, '0')}`, queueNumber: 1, liveQueue: false, createdAt: NOW, createdBy: 'u', deviceId: `d${device}`,
-  };
-};
-
-/** A booking op as a desk sends it: the appointment and its register-of-requests row. */
-const bookArgs = (a: Appointment) => ({
-  appointment: a, preventive: false, mode: 'tentative',
-  register: { id: `r-${a.id}`, at: NOW, patientId: a.patientId, applicant: 'Абдыкадырова Чолпон Эрлановна', specialtyId: a.specialtyId, doctorId: a.doctorId,
-    channel: 'registry', result: 'booked', reason: null, appointmentId: a.id, appointedAt: a.startUtc, userId: 'u', deviceId: a.deviceId },
-});
+interface Device { token: string; deviceId: string }
 
 export async function syncBenchmarks(largeDirectory: () => DirectoryFile, log: (m: string) => void): Promise<BenchResult[]> {
   const cluster = await startPostgres();
@@ -54,120 +43,209 @@ export async function syncBenchmarks(largeDirectory: () => DirectoryFile, log: (
   try {
     const url = await cluster.createDatabase();
     const database = await connect({ databaseUrl: url });
-    // The server as production runs it: its own process (`npm run server`), its clock set to the bench's instant.
-    const server = await serverProcess(url, { KEZEK_CLOCK_START: new Date(NOW).toISOString() });
+    const server = await serverProcess(url, { KEZEK_CLOCK_START: new Date(NOW).toISOString(), KEZEK_DB_POOL: process.env.KEZEK_DB_POOL ?? '10' });
     stopServer = server.stop;
-    const DEVICES = 8;
-    const ROUNDS = 5;
-    const BASE_PER_CLIENT = 1000;
-    const PUSH_PER_DEVICE = 400;
-    const BATCH = 50;
-
-    // Push throughput beside its baseline, in alternating rounds (this machine is noisy; medians of rounds):
-    // the baseline is 8 connections each committing one-row INSERTs (the ceiling for durable commits here);
-    // the push is 8 desks, each in its own clinic (a regional server), pushing batches of 50 bookings.
-    const pool = new pg.Pool({ connectionString: url, max: DEVICES });
-    await pool.query('CREATE TABLE bench_baseline (id bigserial PRIMARY KEY, v text NOT NULL)');
-    const baselineRound = async (): Promise<number> => {
-      const t0 = performance.now();
-      await Promise.all(Array.from({ length: DEVICES }, async () => {
-        const c = await pool.connect();
-        for (let i = 0; i < BASE_PER_CLIENT; i++) await c.query('INSERT INTO bench_baseline (v) VALUES ($1)', [`row ${i}`]);
-        c.release();
-      }));
-      return (DEVICES * BASE_PER_CLIENT) / ((performance.now() - t0) / 1000);
+    const enroll = async (orgId: string, name: string): Promise<Device> => {
+      const code = await createEnrollmentCode(database.db, orgId, NOW);
+      const r = (await (await fetch(`${server.url}/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: name }) })).json()) as { token: string; deviceId: string };
+      return { token: r.token, deviceId: r.deviceId };
     };
-    const push = async (token: string, ops: unknown[]) => {
+    /** One push over HTTP; its measured time, and how many of its ops the server confirmed. */
+    const push = async (token: string, ops: unknown[]): Promise<{ ms: number; confirmed: number }> => {
+      const t0 = performance.now();
       const r = await fetch(`${server.url}/sync/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ schemaVersion: SYNC_SCHEMA_VERSION, ops }) });
-      const body = (await r.json()) as { results: Array<{ status: string }> };
-      if (body.results.some((x) => x.status !== 'applied')) throw new Error('a benchmark booking was not applied');
+      const body = (await r.json()) as { results: Array<{ status: string; detail: string }> };
+      const ms = performance.now() - t0;
+      return { ms, confirmed: body.results.filter((x) => x.detail === 'confirmed').length };
     };
-    const pushRound = async (round: number): Promise<number> => {
-      const tokens: string[] = [];
-      for (let d = 0; d < DEVICES; d++) {
-        const org = `org-${round}-${d}`;
-        await database.db.insert(organizations).values({ id: org, regionId: 'r', name: org, address: '', phone: '', profileId: 'KG', timezone: 'Asia/Bishkek' });
-        const code = await createEnrollmentCode(database.db, org, NOW);
-        tokens.push(((await (await fetch(`${server.url}/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: `d${d}` }) })).json()) as { token: string }).token);
-      }
-      const t0 = performance.now();
-      await Promise.all(tokens.map(async (token, d) => {
-        for (let k = 0; k < PUSH_PER_DEVICE; k += BATCH) {
-          await push(token, Array.from({ length: BATCH }, (_, j) => ({ seq: k + j + 1, opId: `o-${round}-${d}-${k + j}`, hlc: '0', name: 'appointments.book', args: bookArgs(appt(`org-${round}-${d}`, d, k + j)) })));
-        }
-      }));
-      return (DEVICES * PUSH_PER_DEVICE) / ((performance.now() - t0) / 1000);
-    };
-    const baseRates: number[] = [];
-    const pushRates: number[] = [];
-    // Round 0 warms up (JIT, prepared statements, caches), as measure()'s untimed runs do; it is not counted.
-    for (let round = 0; round <= ROUNDS; round++) {
-      const [b, p] = [await baselineRound(), await pushRound(round)];
-      if (round > 0) {
-        baseRates.push(b);
-        pushRates.push(p);
-      }
-    }
-    await pool.end();
-    log(`push rounds (ops/s): baseline ${baseRates.map(Math.round).join(', ')}; push ${pushRates.map(Math.round).join(', ')}`);
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    // ops_per_s: the median round; p50_ms: time per op at that rate; p99_ms: time per op in the slowest round.
-    const rate = (name: string, rates: number[], n: number): BenchResult => {
-      const mid = median(rates);
-      return { name, p50_ms: 1000 / mid, p99_ms: 1000 / Math.min(...rates), n, ops_per_s: Math.round(mid) };
-    };
-    out.push(rate('baseline_pg_insert_commit_8_clients', baseRates, ROUNDS * DEVICES * BASE_PER_CLIENT));
-    out.push(rate('sync_push_bookings_8_devices', pushRates, ROUNDS * DEVICES * PUSH_PER_DEVICE));
 
-    // Catch-up: one desk comes back with 2,000 bookings made offline.
-    await database.db.insert(organizations).values({ id: 'org-offline', regionId: 'r', name: 'Off', address: '', phone: '', profileId: 'KG', timezone: 'Asia/Bishkek' });
-    const code = await createEnrollmentCode(database.db, 'org-offline', NOW);
-    const token = ((await (await fetch(`${server.url}/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: 'offline' }) })).json()) as { token: string }).token;
-    let t0 = performance.now();
-    for (let k = 0; k < 2000; k += 200) {
-      await push(token, Array.from({ length: 200 }, (_, j) => ({ seq: k + j + 1, opId: `off-${k + j}`, hlc: '0', name: 'appointments.book', args: bookArgs(appt('org-offline', 99, k + j)) })));
-    }
-    const catchUp = performance.now() - t0;
-    out.push({ name: 'sync_catch_up_2000_ops', p50_ms: catchUp, p99_ms: catchUp, n: 1, ops_per_s: Math.round(2000 / (catchUp / 1000)) });
+    out.push(...(await pushManyClinics(database, url, enroll, push, log)));
+    out.push(await catchUp(database, server.url, log));
 
     // Bootstrap: a new desk of the 70,000-patient clinic downloads its replica.
-    await importDirectory(database.db, largeDirectory(), NOW);
-    const orgId = 'org-bishkek-lenin';
+    const large = largeDirectory();
+    await importDirectory(database.db, large, NOW);
+    const orgId = large.organizations[0]!.organization.id;
     const dir = mkdtempSync(join(tmpdir(), 'kezek-bench-boot-'));
     const bootCode = await createEnrollmentCode(database.db, orgId, NOW);
-    t0 = performance.now();
+    let t0 = performance.now();
     const desk = await openDesk({ dataDir: dir, clock: () => NOW, autoSync: false, enroll: { serverUrl: server.url, code: bootCode, deviceName: 'new desk', password: 'bench-pass' } });
     const boot = performance.now() - t0;
-    const patients = (desk.env.db.sqlite.prepare('SELECT count(*) AS n FROM patients').get() as { n: number }).n;
-    log(`bootstrap pulled ${patients} patients in ${(boot / 1000).toFixed(1)} s`);
+    log(`bootstrap pulled ${(desk.env.db.sqlite.prepare('SELECT count(*) AS n FROM patients').get() as { n: number }).n} patients in ${(boot / 1000).toFixed(1)} s`);
     out.push({ name: 'sync_bootstrap_70k_patients', p50_ms: boot, p99_ms: boot, n: 1 });
     await desk.close();
     rmSync(dir, { recursive: true, force: true });
 
-    // Lease renewal for the large clinic: 8 desks in turn (it holds the organization's lock while it plans).
+    // Lease renewal for the large clinic: 8 desks in turn (each holds the organization's lock while it plans).
+    const desks: Device[] = [];
+    for (let d = 0; d < 8; d++) desks.push(await enroll(orgId, `desk ${d}`));
     const renewals: number[] = [];
-    const leaseDevices: Array<{ id: string; orgId: string }> = [];
-    for (let d = 0; d < 8; d++) {
-      const c2 = await createEnrollmentCode(database.db, orgId, NOW);
-      const r = (await (await fetch(`${server.url}/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: c2, deviceName: `lease ${d}` }) })).json()) as { deviceId: string };
-      leaseDevices.push({ id: r.deviceId, orgId });
-    }
     for (let round = 0; round < 3; round++) {
-      for (const dev of leaseDevices) {
-        const t1 = performance.now();
-        await renewLeases(database.db, dev, NOW);
-        renewals.push(performance.now() - t1);
+      for (const dev of desks) {
+        t0 = performance.now();
+        await renewLeases(database.db, { id: dev.deviceId, orgId }, NOW);
+        renewals.push(performance.now() - t0);
       }
     }
-    const held = (await database.db.execute(sql`SELECT count(*)::int AS n FROM slot_leases`)) as unknown as { rows: Array<{ n: number }> };
-    log(`8 desks of the large clinic hold ${held.rows[0]!.n} slot leases`);
     out.push(summarize('sync_lease_renewal_150_doctors', renewals));
-    const c = (await database.db.execute(sql`SELECT count(*)::int AS n FROM appointments`)) as unknown as { rows: Array<{ n: number }> };
-    log(`server holds ${c.rows[0]!.n} bookings`);
+
+    out.push(await pushOneClinic(database, large, desks, push, log));
     await database.close();
   } finally {
     stopServer();
     cluster.stop();
   }
   return out;
+}
+
+type Push = (token: string, ops: unknown[]) => Promise<{ ms: number; confirmed: number }>;
+
+/**
+ * Push throughput where clinics do not wait on each other: 8 clinics × 8 desks, each desk two
+ * batches of 50 bookings of its own times (so every one is accepted), in 5 rounds alternating with
+ * the baseline (this box is noisy: medians of rounds), after an uncounted warm-up round.
+ */
+async function pushManyClinics(database: Database, url: string, enroll: (org: string, name: string) => Promise<Device>, push: Push, log: (m: string) => void): Promise<BenchResult[]> {
+  const CLINICS = Number(process.env.BENCH_CLINICS ?? 8);
+  const DESKS = Number(process.env.BENCH_DESKS ?? 8);
+  const PER_DESK = 100;
+  const BATCH = 50;
+  const ROUNDS = 5;
+  const BASE_CLIENTS = 8;
+  const BASE_PER_CLIENT = 1000;
+  const pool = new pg.Pool({ connectionString: url, max: BASE_CLIENTS });
+  await pool.query('CREATE TABLE bench_baseline (id bigserial PRIMARY KEY, v text NOT NULL)');
+  const baseLatency: number[] = [];
+  const baselineRound = async (): Promise<number> => {
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: BASE_CLIENTS }, async () => {
+      const c = await pool.connect();
+      for (let i = 0; i < BASE_PER_CLIENT; i++) {
+        const t1 = performance.now();
+        await c.query('INSERT INTO bench_baseline (v) VALUES ($1)', [`row ${i}`]);
+        baseLatency.push(performance.now() - t1);
+      }
+      c.release();
+    }));
+    return (BASE_CLIENTS * BASE_PER_CLIENT) / ((performance.now() - t0) / 1000);
+  };
+  const pushLatency: number[] = [];
+  const pushRound = async (round: number): Promise<number> => {
+    const work: Array<{ device: Device; batches: unknown[][] }> = [];
+    for (let c = 0; c < CLINICS; c++) {
+      const orgId = `bench-${round}-${c}`;
+      const file = smallClinic(orgId, 20, 300);
+      await importDirectory(database.db, parseDirectoryFile(file), NOW);
+      const slots = registrySlots(file, DAYS);
+      for (let d = 0; d < DESKS; d++) {
+        const device = await enroll(orgId, `desk ${d}`);
+        const ops = Array.from({ length: PER_DESK }, (_, k) => {
+          const slot = slots[d * PER_DESK + k]!;
+          return { seq: k + 1, opId: `${orgId}-${d}-${k}`, hlc: HLC, name: 'appointments.book', args: bookingArgs(orgId, slot, `${orgId}-p-${(d * PER_DESK + k) % 300}`, `${orgId}-a-${d}-${k}`, `D${d}`, NOW) };
+        });
+        work.push({ device, batches: Array.from({ length: PER_DESK / BATCH }, (_, b) => ops.slice(b * BATCH, (b + 1) * BATCH)) });
+      }
+    }
+    let confirmed = 0;
+    const t0 = performance.now();
+    await Promise.all(work.map(async ({ device, batches }) => {
+      for (const batch of batches) {
+        const r = await push(device.token, batch);
+        if (round > 0) pushLatency.push(r.ms);
+        confirmed += r.confirmed;
+      }
+    }));
+    const rate = (CLINICS * DESKS * PER_DESK) / ((performance.now() - t0) / 1000);
+    if (confirmed !== CLINICS * DESKS * PER_DESK) throw new Error(`only ${confirmed} of ${CLINICS * DESKS * PER_DESK} benchmark bookings were confirmed`);
+    return rate;
+  };
+  const baseRates: number[] = [];
+  const pushRates: number[] = [];
+  for (let round = 0; round <= ROUNDS; round++) {
+    const [b, p] = [await baselineRound(), await pushRound(round)];
+    if (round === 0) baseLatency.length = 0;
+    else { baseRates.push(b); pushRates.push(p); }
+  }
+  await pool.end();
+  log(`push rounds (ops/s): baseline ${baseRates.map(Math.round).join(', ')}; 64 desks of 8 clinics ${pushRates.map(Math.round).join(', ')}`);
+  const base = median(baseRates);
+  const rate = median(pushRates);
+  // p50/p99: measured times of single INSERTs and of single 50-op pushes; ops_per_s: the median round.
+  return [
+    { ...summarize('baseline_pg_insert_commit_8_clients', baseLatency), ops_per_s: Math.round(base) },
+    { ...summarize('sync_push_8_clinics_64_desks', pushLatency), ops_per_s: Math.round(rate), ratio_to_baseline: Math.round((rate / base) * 100) / 100 },
+  ];
+}
+
+/**
+ * One desk's sync engine end to end: 2,000 bookings made while offline (real desk, real SQLite),
+ * then the timed part — outbox read, pushes, results, pull of the changes, apply — until nothing waits.
+ */
+async function catchUp(database: Database, serverUrl: string, log: (m: string) => void): Promise<BenchResult> {
+  const orgId = 'bench-offline';
+  const file = smallClinic(orgId, 40, 300);
+  await importDirectory(database.db, parseDirectoryFile(file), NOW);
+  const dir = mkdtempSync(join(tmpdir(), 'kezek-bench-catchup-'));
+  const code = await createEnrollmentCode(database.db, orgId, NOW);
+  const desk: Desk = await openDesk({ dataDir: dir, clock: () => NOW, autoSync: false, enroll: { serverUrl, code, deviceName: 'offline desk', password: 'bench-pass' } });
+  const signIn = await desk.router.call('auth.signIn', { username: 'registrar', password: 'bench-pass' }, {});
+  if (!signIn.ok) throw new Error('sign-in failed');
+  const token = (signIn.data as { token: string }).token;
+  const slots = registrySlots(file, DAYS).filter((s) => s.startUtc > NOW).slice(0, 2000);
+  desk.sync!.online = false; // the outage: every booking waits in the outbox
+  for (const [k, slot] of slots.entries()) {
+    const r = await desk.router.call('appointments.book', { patientId: `${orgId}-p-${k % 300}`, slotId: slot.id }, { token });
+    if (!r.ok) throw new Error(`offline booking: ${r.error.code}`);
+  }
+  const pending = () => (desk.env.db.sqlite.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get() as { n: number }).n;
+  const queued = pending();
+  const t0 = performance.now();
+  while (pending() > 0) await desk.sync!.syncOnce();
+  const ms = performance.now() - t0;
+  const confirmed = (desk.env.db.sqlite.prepare("SELECT count(*) AS n FROM appointments WHERE sync_state = 'confirmed'").get() as { n: number }).n;
+  log(`catch-up: ${queued} queued ops uploaded and confirmed (${confirmed} confirmed bookings) in ${(ms / 1000).toFixed(2)} s`);
+  await desk.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { name: 'sync_catch_up_desk_engine_2000_ops', p50_ms: ms, p99_ms: ms, n: 1, ops_per_s: Math.round(queued / (ms / 1000)) };
+}
+
+/**
+ * The case production has: one clinic's 8 desks contending for its lock, leases active, rules on.
+ * Each desk books its own leased times and its share of the common pool (none of another desk's
+ * leased times), 4 batches of 50.
+ */
+async function pushOneClinic(database: Database, large: DirectoryFile, desks: Device[], push: Push, log: (m: string) => void): Promise<BenchResult> {
+  const org = large.organizations[0]!;
+  const orgId = org.organization.id;
+  const leases = (await database.db.execute(sql`SELECT slot_id, device_id FROM slot_leases WHERE org_id = ${orgId}`)) as unknown as { rows: Array<{ slot_id: string; device_id: string }> };
+  const holder = new Map(leases.rows.map((r) => [r.slot_id, r.device_id]));
+  const patients = org.patients.filter((p) => p.attachment?.orgId === orgId && !p.priority).map((p) => p.id);
+  const slots = registrySlots(large, DAYS.slice(0, 6)).filter((s) => s.startUtc > NOW);
+  const PER_DESK = 200;
+  const BATCH = 50;
+  let pool = 0;
+  const plans = desks.map((dev, d) => {
+    const mine = slots.filter((s) => holder.get(s.id) === dev.deviceId);
+    const shared = slots.filter((s) => !holder.has(s.id) && pool++ % desks.length === d);
+    return { dev, slots: [...mine, ...shared].slice(0, PER_DESK), leased: Math.min(PER_DESK, mine.length) };
+  });
+  const latency: number[] = [];
+  let confirmed = 0;
+  const t0 = performance.now();
+  await Promise.all(plans.map(async ({ dev, slots: mineToBook }, d) => {
+    for (let b = 0; b < mineToBook.length; b += BATCH) {
+      const ops = mineToBook.slice(b, b + BATCH).map((slot, j) => ({
+        seq: b + j + 1, opId: `one-${d}-${b + j}`, hlc: HLC, name: 'appointments.book',
+        args: { ...bookingArgs(orgId, slot, patients[(d * PER_DESK + b + j) % patients.length]!, `one-${d}-${b + j}`, `L${d}`, NOW), mode: 'guaranteed' },
+      }));
+      const r = await push(dev.token, ops);
+      latency.push(r.ms);
+      confirmed += r.confirmed;
+    }
+  }));
+  const seconds = (performance.now() - t0) / 1000;
+  const total = plans.reduce((n, p) => n + p.slots.length, 0);
+  log(`one clinic, 8 desks: ${confirmed} of ${total} bookings confirmed (${plans.reduce((n, p) => n + p.leased, 0)} on leased times) in ${seconds.toFixed(2)} s`);
+  if (confirmed !== total) throw new Error(`only ${confirmed} of ${total} one-clinic bookings were confirmed`);
+  return { ...summarize('sync_push_one_clinic_8_desks', latency), ops_per_s: Math.round(confirmed / seconds) };
 }
