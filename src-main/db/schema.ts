@@ -247,9 +247,12 @@ export const outbox = sqliteTable('outbox', {
   status: text('status').notNull(),
   /** The op format this app version wrote (SYNC_SCHEMA_VERSION): an upgraded desk still sends its older queued ops as what they are. */
   schemaVersion: integer('schema_version').notNull().default(1),
+  /** The row the op changes (a booking, a task, a register row): "is one of ours still pending on this row?" by key, not by searching JSON. */
+  entityId: text('entity_id'),
 }, (t) => [
   // The outbox keeps every op ever made; the sync engine and the pull's rebase look only at the pending ones.
   index('outbox_pending').on(t.status, t.seq),
+  index('outbox_entity').on(t.entityId, t.status),
 ]);
 
 /**

@@ -14,8 +14,8 @@ export const newId = (): string => uuidv7();
 export function journal(env: Env, actor: Actor, op: { name: string; args: unknown }, audit: { entity: string; entityId: string; detail?: string }): void {
   auditOnly(env, actor, op.name, audit);
   stmt(env.db.sqlite,
-    "INSERT INTO outbox (op_id, hlc, name, args, created_at, status, schema_version) VALUES (?, ?, ?, ?, ?, 'pending', ?)")
-    .run(newId(), env.hlc.now(), op.name, JSON.stringify(op.args), env.clock(), SYNC_SCHEMA_VERSION);
+    "INSERT INTO outbox (op_id, hlc, name, args, created_at, status, schema_version, entity_id) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)")
+    .run(newId(), env.hlc.now(), op.name, JSON.stringify(op.args), env.clock(), SYNC_SCHEMA_VERSION, audit.entityId);
 }
 
 /** An audit row for a local-only action (printing, settings) that the server does not need. */

@@ -1,4 +1,5 @@
 import type { RegisterEntry } from '../../src-shared/domain/appointment.js';
+import type { RegisterRecord } from '../../src-shared/sync/change-rows.js';
 import type { RequestChannel } from '../../src-shared/domain/enums.js';
 import { AppError } from '../../src-shared/rpc/errors.js';
 import type { RegisterView } from '../../src-shared/rpc/views.js';
@@ -13,7 +14,7 @@ import { wallToUtc, addDays } from '../../src-shared/time/dates.js';
 export type RegisterInput = Omit<RegisterEntry, 'id' | 'at' | 'userId' | 'deviceId' | 'tookPlace'>;
 
 /** One register row as it travels to the server and the other desks (tookPlace is derived, never stored). */
-export type RegisterRecord = Omit<RegisterEntry, 'tookPlace'>;
+export type { RegisterRecord } from '../../src-shared/sync/change-rows.js';
 
 /** R15: append one row to the register of requests (call inside the caller's transaction). */
 export function appendRegister(env: Env, actor: Actor, e: RegisterInput): RegisterRecord {

@@ -1,19 +1,18 @@
-import type { Appointment, CallTask } from '../../src-shared/domain/appointment.js';
-import type { Cabinet, Department, Doctor, Organization, ScheduleException, ScheduleTemplate, Specialty } from '../../src-shared/domain/directory.js';
-import type { Patient, Referral } from '../../src-shared/domain/patient.js';
+import type { Patient } from '../../src-shared/domain/patient.js';
+import { checkChange, type ChangeRow } from '../../src-shared/sync/change-rows.js';
 import type { Change } from '../../src-shared/sync/protocol.js';
 import type { Db } from '../db/open.js';
 import { stmt } from '../db/stmt.js';
 import { nameKey, phoneKey } from '../services/patients.js';
-import { insertRegister, type RegisterRecord } from '../services/register.js';
+import { insertRegister } from '../services/register.js';
 import { noteTicketCode } from '../services/ticket-codes.js';
 
 const ACTIVE = "('booked', 'arrived', 'fulfilled')";
 
-type ServerAppointment = Appointment & { syncState: 'confirmed' | 'conflict'; register?: RegisterRecord };
+type ServerAppointment = ChangeRow<'appointment'>;
 
 /** Does an op of ours that the server has not processed yet touch this row? Then the local state wins until it does. */
-const pendingHere = (db: Db, id: string): boolean => stmt(db.sqlite, "SELECT 1 FROM outbox WHERE status = 'pending' AND args LIKE ? LIMIT 1").get(`%${id}%`) !== undefined;
+const pendingHere = (db: Db, id: string): boolean => stmt(db.sqlite, "SELECT 1 FROM outbox WHERE entity_id = ? AND status = 'pending' LIMIT 1").get(id) !== undefined;
 
 /** Upsert one server appointment; the slot goes to whoever the server says holds it. */
 function applyAppointment(db: Db, a: ServerAppointment): void {
@@ -61,26 +60,33 @@ function applyPatient(db: Db, p: Patient): void {
 }
 
 /** What a change touched, so the caller refreshes only what it must. */
-export interface Applied { directory: boolean; schedules: boolean; appointments: number; tasks: number }
+export interface Applied { directory: boolean; schedules: boolean; appointments: number; tasks: number; skipped: number }
 
-/** Apply one page of server changes (call inside a transaction). */
+/** Apply one page of server changes (call inside a transaction). Each row is checked against its entity's schema first. */
 export function applyChanges(db: Db, changes: readonly Change[]): Applied {
   const s = db.sqlite;
-  const out: Applied = { directory: false, schedules: false, appointments: 0, tasks: 0 };
-  for (const c of changes) {
-    const r = c.row as Record<string, unknown>;
+  const out: Applied = { directory: false, schedules: false, appointments: 0, tasks: 0, skipped: 0 };
+  for (const raw of changes) {
+    const c = checkChange(raw);
+    // A newer server's entity, or a row this version cannot read: left alone (and counted), never half-applied.
+    if (!c) { out.skipped++; continue; }
+    if (c.op === 'remove' || c.row === null) {
+      if (c.entity === 'lease') stmt(s, 'DELETE FROM leases WHERE slot_id = ?').run(c.id);
+      else if (c.entity === 'lease_set') stmt(s, 'DELETE FROM lease_sets WHERE device_id = ?').run(c.id);
+      continue;
+    }
     switch (c.entity) {
-      case 'appointment': applyAppointment(db, r as unknown as ServerAppointment); out.appointments++; break;
+      case 'appointment': applyAppointment(db, c.row); out.appointments++; break;
       case 'task': {
-        const t = r as unknown as CallTask & { kind: string };
+        const t = c.row;
         stmt(s, `INSERT INTO tasks (id, org_id, kind, patient_id, appointment_id, reason, status, created_at, row_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET status = CASE WHEN ? THEN tasks.status ELSE excluded.status END, row_json = excluded.row_json`)
-          .run(t.id, '', t.kind, t.patientId ?? '', t.appointmentId ?? null, t.reason ?? '', t.status, t.createdAt, JSON.stringify(r), pendingHere(db, t.id) ? 1 : 0);
+          .run(t.id, '', t.kind, t.patientId ?? '', t.appointmentId ?? null, t.reason ?? '', t.status, t.createdAt, JSON.stringify(t), pendingHere(db, t.id) ? 1 : 0);
         out.tasks++;
         break;
       }
       case 'organization': {
-        const o = r as unknown as Organization;
+        const o = c.row;
         stmt(s, `INSERT INTO organizations (id, region_id, name, address, phone, profile_id, timezone) VALUES (@id, @regionId, @name, @address, @phone, @profileId, @timezone)
             ON CONFLICT(id) DO UPDATE SET name = excluded.name, address = excluded.address, phone = excluded.phone, profile_id = excluded.profile_id, timezone = excluded.timezone`).run(o);
         stmt(s, 'INSERT OR IGNORE INTO regions (id, name) VALUES (?, ?)').run(o.regionId, o.regionId);
@@ -88,27 +94,27 @@ export function applyChanges(db: Db, changes: readonly Change[]): Applied {
         break;
       }
       case 'specialty': {
-        const x = r as unknown as Specialty;
+        const x = c.row;
         stmt(s, 'INSERT INTO specialties (id, kind, name_ru, name_ky) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name_ru = excluded.name_ru, name_ky = excluded.name_ky')
           .run(x.id, x.kind, x.name.ru, x.name.ky);
         out.directory = true;
         break;
       }
       case 'department': {
-        const d = r as unknown as Department;
+        const d = c.row;
         stmt(s, 'INSERT INTO departments (id, org_id, name, is_family_group) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, is_family_group = excluded.is_family_group')
           .run(d.id, d.orgId, d.name, d.isFamilyGroup ? 1 : 0);
         out.directory = true;
         break;
       }
       case 'cabinet': {
-        const x = r as unknown as Cabinet;
+        const x = c.row;
         stmt(s, 'INSERT INTO cabinets (id, org_id, number, floor) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET number = excluded.number, floor = excluded.floor').run(x.id, x.orgId, x.number, x.floor);
         out.directory = true;
         break;
       }
       case 'doctor': {
-        const d = r as unknown as Doctor;
+        const d = c.row;
         stmt(s, `INSERT INTO doctors (id, org_id, department_id, specialty_id, cabinet_id, full_name, active) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET department_id = excluded.department_id, specialty_id = excluded.specialty_id, cabinet_id = excluded.cabinet_id, full_name = excluded.full_name, active = excluded.active`)
           .run(d.id, d.orgId, d.departmentId, d.specialtyId, d.cabinetId, d.fullName, d.active ? 1 : 0);
@@ -116,54 +122,47 @@ export function applyChanges(db: Db, changes: readonly Change[]): Applied {
         break;
       }
       case 'template': {
-        const t = r as unknown as ScheduleTemplate;
-        const orgId = (stmt(s, 'SELECT org_id AS o FROM doctors WHERE id = ?').get(t.doctorId) as { o: string } | undefined)?.o ?? '';
+        const t = c.row;
         stmt(s, `INSERT INTO schedule_templates (id, org_id, doctor_id, valid_from, valid_to, slot_minutes, week_json) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET valid_from = excluded.valid_from, valid_to = excluded.valid_to, slot_minutes = excluded.slot_minutes, week_json = excluded.week_json`)
-          .run(t.id, orgId, t.doctorId, t.validFrom, t.validTo, t.slotMinutes, JSON.stringify(t.week));
+          .run(t.id, orgOfDoctor(db, t.doctorId), t.doctorId, t.validFrom, t.validTo, t.slotMinutes, JSON.stringify(t.week));
         out.schedules = true;
         break;
       }
       case 'exception': {
-        const e = r as unknown as ScheduleException;
-        const orgId = (stmt(s, 'SELECT org_id AS o FROM doctors WHERE id = ?').get(e.doctorId) as { o: string } | undefined)?.o ?? '';
+        const e = c.row;
         stmt(s, `INSERT INTO schedule_exceptions (id, org_id, doctor_id, kind, from_date, to_date, intervals_json, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, from_date = excluded.from_date, to_date = excluded.to_date, intervals_json = excluded.intervals_json, note = excluded.note`)
-          .run(e.id, orgId, e.doctorId, e.kind, e.fromDate, e.toDate, e.intervals ? JSON.stringify(e.intervals) : null, e.note);
+          .run(e.id, orgOfDoctor(db, e.doctorId), e.doctorId, e.kind, e.fromDate, e.toDate, e.intervals ? JSON.stringify(e.intervals) : null, e.note);
         out.schedules = true;
         break;
       }
-      case 'patient': applyPatient(db, r as unknown as Patient); break;
+      case 'patient': applyPatient(db, c.row); break;
       case 'referral': {
-        const x = r as unknown as Referral;
+        const x = c.row;
         stmt(s, `INSERT INTO referrals (id, org_id, patient_id, specialty_id, issued_by_doctor_id, issued_at, valid_until, used_by_appointment_id) VALUES (?, '', ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET valid_until = excluded.valid_until`).run(x.id, x.patientId, x.specialtyId, x.issuedByDoctorId, x.issuedAt, x.validUntil, x.usedByAppointmentId);
         break;
       }
       case 'lease':
         // The grant's own feed position is its epoch: what a guaranteed booking cites.
-        if (c.op === 'put') stmt(s, 'INSERT INTO leases (slot_id, device_id, epoch) VALUES (?, ?, ?) ON CONFLICT(slot_id) DO UPDATE SET device_id = excluded.device_id, epoch = excluded.epoch').run(c.id, (r as { deviceId: string }).deviceId, c.seq);
-        else stmt(s, 'DELETE FROM leases WHERE slot_id = ?').run(c.id);
+        stmt(s, 'INSERT INTO leases (slot_id, device_id, epoch) VALUES (?, ?, ?) ON CONFLICT(slot_id) DO UPDATE SET device_id = excluded.device_id, epoch = excluded.epoch').run(c.id, c.row.deviceId, c.seq);
         break;
       case 'lease_set':
-        if (c.op === 'put') {
-          const l = r as { expiresAt: number; reclaimAfter: number };
-          stmt(s, 'INSERT INTO lease_sets (device_id, expires_at, reclaim_after) VALUES (?, ?, ?) ON CONFLICT(device_id) DO UPDATE SET expires_at = excluded.expires_at, reclaim_after = excluded.reclaim_after').run(c.id, l.expiresAt, l.reclaimAfter);
-        } else stmt(s, 'DELETE FROM lease_sets WHERE device_id = ?').run(c.id);
+        stmt(s, 'INSERT INTO lease_sets (device_id, expires_at, reclaim_after) VALUES (?, ?, ?) ON CONFLICT(device_id) DO UPDATE SET expires_at = excluded.expires_at, reclaim_after = excluded.reclaim_after').run(c.id, c.row.expiresAt, c.row.reclaimAfter);
         break;
       case 'register_stamp':
-        stmt(s, "INSERT INTO meta (key, value) VALUES ('register_imported_at', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(String((r as { importedAt: number }).importedAt));
+        stmt(s, "INSERT INTO meta (key, value) VALUES ('register_imported_at', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(String(c.row.importedAt));
         break;
       case 'register_entry': {
         // A refusal recorded at another desk (R15): one register for the organization.
-        const e = r as Partial<RegisterRecord> & { id: string; at: number; applicant: string; channel: RegisterRecord['channel']; result: RegisterRecord['result'] };
         const orgId = (stmt(s, "SELECT value FROM meta WHERE key = 'server_org_id'").get() as { value: string } | undefined)?.value ?? '';
-        insertRegister(s, orgId, { patientId: null, specialtyId: null, doctorId: null, reason: null, appointmentId: null, appointedAt: null, userId: 'unknown', deviceId: 'unknown', ...e });
+        insertRegister(s, orgId, { patientId: null, specialtyId: null, doctorId: null, reason: null, appointmentId: null, appointedAt: null, userId: 'unknown', deviceId: 'unknown', ...c.row });
         break;
       }
-      default: break; // future entities: ignored by this version
     }
   }
   return out;
 }
 
+const orgOfDoctor = (db: Db, doctorId: string): string => (stmt(db.sqlite, 'SELECT org_id AS o FROM doctors WHERE id = ?').get(doctorId) as { o: string } | undefined)?.o ?? '';

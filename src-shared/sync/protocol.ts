@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { appointment, registerEntry } from '../domain/appointment.js';
+import { registerRecord } from './change-rows.js';
 import { id } from '../domain/primitives.js';
 import { requestChannel } from '../domain/enums.js';
 
@@ -7,8 +8,6 @@ import { requestChannel } from '../domain/enums.js';
 export const SYNC_SCHEMA_VERSION = 1;
 export const MAX_PUSH_OPS = 500;
 
-/** A register-of-requests row (R15) riding on the op that made it, so every desk's register is the organization's. */
-const registerRecord = registerEntry.omit({ tookPlace: true });
 
 /** The arguments of each op a desk can push, as the server will check them. */
 export const opArgs = {
