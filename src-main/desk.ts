@@ -45,7 +45,14 @@ export interface DeskOptions {
   fetchFn?: FetchFn;
 }
 
-export interface Desk { env: Env; sessions: Sessions; printer: PrinterService; sync: SyncEngine | null; router: Router; close(): Promise<void> }
+export interface Desk {
+  env: Env;
+  sessions: Sessions;
+  printer: PrinterService;
+  sync: SyncEngine | null;
+  router: Router;
+  close(): Promise<void>;
+}
 
 const getMeta = (db: Db, key: string) => (stmt(db.sqlite, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
 const setMeta = (db: Db, key: string, value: string) => stmt(db.sqlite, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
@@ -66,9 +73,14 @@ function ensureDevice(db: Db): Env['device'] {
   }
   return {
     id: getMeta(db, 'device_id')!,
-    get prefix() { return ticketPrefix(db); },
+    get prefix() {
+      return ticketPrefix(db);
+    },
     // Set at enrollment; a desk with no server is standalone (every role of the clinic works at it).
-    get kind() { const k = getMeta(db, 'device_kind'); return k === 'desk' || k === 'cabinet' ? k : 'standalone'; },
+    get kind() {
+      const k = getMeta(db, 'device_kind');
+      return k === 'desk' || k === 'cabinet' ? k : 'standalone';
+    },
   };
 }
 
@@ -95,11 +107,16 @@ export async function openDesk(opts: DeskOptions): Promise<Desk> {
     setMeta(db, 'org_id', DEMO_ORG_ID);
     freshDemo = demo;
   }
-  const orgRow = stmt(db.sqlite, 'SELECT id, region_id AS regionId, name, address, phone, profile_id AS profileId, timezone FROM organizations WHERE id = ?')
-    .get(getMeta(db, 'org_id')) as Organization;
+  const orgRow = stmt(db.sqlite, 'SELECT id, region_id AS regionId, name, address, phone, profile_id AS profileId, timezone FROM organizations WHERE id = ?').get(
+    getMeta(db, 'org_id'),
+  ) as Organization;
   const profile = getProfile(orgRow.profileId);
   const env: Env = {
-    db, clock, device, org: orgRow, profile,
+    db,
+    clock,
+    device,
+    org: orgRow,
+    profile,
     hlc: new Hlc(device.id, clock),
     directory: new DirectoryCache(db, orgRow.id),
     online: () => false,
@@ -111,14 +128,18 @@ export async function openDesk(opts: DeskOptions): Promise<Desk> {
   const printer = new PrinterService(env, opts.printerTransport, opts.printerDeviceRoots);
   const sync = SyncEngine.enrolled(db)
     ? new SyncEngine(db, new ServerClient(getMeta(db, 'server_url')!, secrets.get(), 5000, opts.fetchFn), clock, (applied) => {
-      if (applied.directory || applied.schedules) env.directory.reload();
-      if (applied.schedules) ensureSlots(env, true);
-    })
+        if (applied.directory || applied.schedules) env.directory.reload();
+        if (applied.schedules) ensureSlots(env, true);
+      })
     : null;
   if (sync) env.online = () => sync.online;
   if (sync && opts.autoSync !== false) sync.start();
   return {
-    env, sessions, printer, sync, router: createRouter(env, sessions, printer, sync),
+    env,
+    sessions,
+    printer,
+    sync,
+    router: createRouter(env, sessions, printer, sync),
     close: async () => {
       await sync?.stop();
       stopCheckpoints();

@@ -36,7 +36,15 @@ export function App() {
 
   useScanCheckIn(session !== null);
 
-  if (!session) return <SignInScreen onSignedIn={(s) => { setToken(s.token); setSession(s); }} />;
+  if (!session)
+    return (
+      <SignInScreen
+        onSignedIn={(s) => {
+          setToken(s.token);
+          setSession(s);
+        }}
+      />
+    );
 
   const signOut = async () => {
     await call('auth.signOut', {}).catch(() => undefined);
@@ -51,21 +59,40 @@ export function App() {
       <header className="topbar">
         <span className="brand">Кезек</span>
         <nav>
-          <button className={tab === 'desk' ? 'tab active' : 'tab'} onClick={() => setTab('desk')}>F1 · {t('ui.desk')}</button>
-          <button className={tab === 'today' ? 'tab active' : 'tab'} onClick={() => setTab('today')}>F2 · {t('ui.todayList')}</button>
-          {canSeeRegister && <button className={tab === 'register' ? 'tab active' : 'tab'} onClick={() => setTab('register')}>F3 · {t('ui.register')}</button>}
-          <button className={tab === 'settings' ? 'tab active' : 'tab'} onClick={() => setTab('settings')}>F4 · {t('ui.printer')}</button>
-          <button className={tab === 'calls' ? 'tab active' : 'tab'} onClick={() => setTab('calls')}>F5 · {t('ui.callList')}</button>
+          <button type="button" className={tab === 'desk' ? 'tab active' : 'tab'} onClick={() => setTab('desk')}>
+            F1 · {t('ui.desk')}
+          </button>
+          <button type="button" className={tab === 'today' ? 'tab active' : 'tab'} onClick={() => setTab('today')}>
+            F2 · {t('ui.todayList')}
+          </button>
+          {canSeeRegister && (
+            <button type="button" className={tab === 'register' ? 'tab active' : 'tab'} onClick={() => setTab('register')}>
+              F3 · {t('ui.register')}
+            </button>
+          )}
+          <button type="button" className={tab === 'settings' ? 'tab active' : 'tab'} onClick={() => setTab('settings')}>
+            F4 · {t('ui.printer')}
+          </button>
+          <button type="button" className={tab === 'calls' ? 'tab active' : 'tab'} onClick={() => setTab('calls')}>
+            F5 · {t('ui.callList')}
+          </button>
         </nav>
         <span className="org">{directory.data?.organization.name}</span>
       </header>
       <main className="content">
-        {!directory.data ? <p className="muted pad">{t('ui.loading')}</p>
-          : tab === 'desk' ? <DeskScreen directory={directory.data} channel={session.user.role === 'doctor' ? 'doctor' : 'registry'} />
-          : tab === 'today' ? <TodayScreen directory={directory.data} defaultDoctorId={session.user.doctorId} />
-          : tab === 'register' ? <RegisterScreen directory={directory.data} />
-          : tab === 'calls' ? <CallListScreen directory={directory.data} />
-          : <SettingsScreen />}
+        {!directory.data ? (
+          <p className="muted pad">{t('ui.loading')}</p>
+        ) : tab === 'desk' ? (
+          <DeskScreen directory={directory.data} channel={session.user.role === 'doctor' ? 'doctor' : 'registry'} />
+        ) : tab === 'today' ? (
+          <TodayScreen directory={directory.data} defaultDoctorId={session.user.doctorId} />
+        ) : tab === 'register' ? (
+          <RegisterScreen directory={directory.data} />
+        ) : tab === 'calls' ? (
+          <CallListScreen directory={directory.data} />
+        ) : (
+          <SettingsScreen />
+        )}
       </main>
       <StatusBar user={session.user.fullName} devicePrefix={directory.data?.device.prefix ?? ''} timezone={directory.data?.organization.timezone ?? 'Asia/Bishkek'} onSignOut={signOut} />
     </div>

@@ -26,7 +26,8 @@ import { jsonLogger, type Logger } from './log.js';
  */
 async function connectPatiently(log: Logger, wait: boolean): Promise<Database> {
   const opts = {
-    databaseUrl: process.env.DATABASE_URL, dataDir: dataDir(),
+    databaseUrl: process.env.DATABASE_URL,
+    dataDir: dataDir(),
     onConnectionError: (e: Error) => log('warn', 'database connection lost; a new one is opened for the next request', { err: e.message }),
   };
   for (let attempt = 1; ; attempt++) {
@@ -71,7 +72,18 @@ async function main(): Promise<void> {
     if (!args[0]) throw new Error('usage: devices <orgId>');
     for (const d of (await admin(log, 'devices', { orgId: args[0] })).devices) {
       const at = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
-      console.log([d.id, d.name, `tickets ${d.ticketPrefix ?? '-'}`, `enrolled ${at(d.createdAt)}`, `last seen ${at(d.lastSeenAt)}`, `ops ${d.lastAppliedSeq}`, d.revokedAt ? `REVOKED ${at(d.revokedAt)}` : 'active', d.clockSuspect ? 'CLOCK AHEAD of the server' : ''].join('\t'));
+      console.log(
+        [
+          d.id,
+          d.name,
+          `tickets ${d.ticketPrefix ?? '-'}`,
+          `enrolled ${at(d.createdAt)}`,
+          `last seen ${at(d.lastSeenAt)}`,
+          `ops ${d.lastAppliedSeq}`,
+          d.revokedAt ? `REVOKED ${at(d.revokedAt)}` : 'active',
+          d.clockSuspect ? 'CLOCK AHEAD of the server' : '',
+        ].join('\t'),
+      );
     }
     return;
   }
@@ -85,7 +97,8 @@ async function main(): Promise<void> {
   if (cmd === 'import') {
     const file = args[0];
     if (!file) throw new Error('usage: import <directory.json>');
-    if (!process.env.DATABASE_URL && runningServer(dataDir())) throw new Error('the sync server is running on this embedded database: stop it for the import (or run on PostgreSQL, where imports run beside it)');
+    if (!process.env.DATABASE_URL && runningServer(dataDir()))
+      throw new Error('the sync server is running on this embedded database: stop it for the import (or run on PostgreSQL, where imports run beside it)');
     const database = await connectPatiently(log, false);
     const report = await importDirectory(database.db, parseDirectoryFile(JSON.parse(readFileSync(file, 'utf8'))), Date.now());
     log('info', 'directory imported', { file, ...report });

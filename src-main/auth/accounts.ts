@@ -16,5 +16,7 @@ export async function createLocalAccounts(db: Db, password: string, cabinetDocto
   ];
   const hashes = await Promise.all(accounts.map(() => hashPassword(password)));
   const ins = db.sqlite.prepare('INSERT OR IGNORE INTO users (id, username, full_name, role, doctor_id, password_hash) VALUES (?, ?, ?, ?, ?, ?)');
-  db.sqlite.transaction(() => accounts.forEach((a, i) => ins.run(a.id, a.username, a.fullName, a.role, a.doctorId, hashes[i])))();
+  db.sqlite.transaction(() => {
+    for (const [i, a] of accounts.entries()) ins.run(a.id, a.username, a.fullName, a.role, a.doctorId, hashes[i]);
+  })();
 }

@@ -6,7 +6,11 @@ import type { Db } from '../db/open.js';
 import { stmt } from '../db/stmt.js';
 import { verifyPassword } from './passwords.js';
 
-export interface SessionInfo { user: User; lang: Lang; expiresAt: number }
+export interface SessionInfo {
+  user: User;
+  lang: Lang;
+  expiresAt: number;
+}
 
 const TTL = 12 * 3_600_000; // one working day, then sign in again
 
@@ -19,22 +23,32 @@ const FREE_FAILURES = { account: 5, address: 20 } as const;
 const FIRST_WAIT_MS = 30_000;
 const MAX_WAIT_MS = 15 * 60_000;
 
-interface Failures { count: number; until: number }
+interface Failures {
+  count: number;
+  until: number;
+}
 
 /** Local accounts and the desk's signed-in sessions (in memory: a restart signs everyone out). */
 export class Sessions {
   private readonly byToken = new Map<string, SessionInfo>();
   private readonly failures = new Map<string, Failures>();
 
-  constructor(private readonly db: Db, private readonly clock: () => number) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: () => number,
+  ) {}
 
   async signIn(username: string, password: string, lang: Lang, address = 'local'): Promise<{ token: string; user: User; lang: Lang }> {
-    const keys = [['account', `u:${username.toLowerCase()}`], ['address', `a:${address}`]] as const;
+    const keys = [
+      ['account', `u:${username.toLowerCase()}`],
+      ['address', `a:${address}`],
+    ] as const;
     const now = this.clock();
     const wait = Math.max(0, ...keys.map(([, k]) => (this.failures.get(k)?.until ?? 0) - now));
     if (wait > 0) throw new AppError('too_many_attempts', { seconds: Math.ceil(wait / 1000) });
-    const row = stmt(this.db.sqlite, 'SELECT id, username, full_name AS fullName, role, doctor_id AS doctorId, password_hash AS hash FROM users WHERE username = ?')
-      .get(username) as (User & { hash: string }) | undefined;
+    const row = stmt(this.db.sqlite, 'SELECT id, username, full_name AS fullName, role, doctor_id AS doctorId, password_hash AS hash FROM users WHERE username = ?').get(username) as
+      | (User & { hash: string })
+      | undefined;
     // Verify against a dummy hash when the user is unknown, so timing does not reveal which usernames exist.
     const ok = await verifyPassword(password, row?.hash ?? 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
     if (!row || !ok) {

@@ -51,8 +51,12 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     else if (flag === '--enroll-code') raw.enrollCode = value();
     else if (flag === '--device-name') raw.deviceName = value();
     else if (flag === '--password-file') raw.password = readSecretFile(value());
-    else if (flag === '--password') throw new Error('--password is not accepted: a password on the command line is visible to every user of this PC (ps). Set KEZEK_PASSWORD or give --password-file FILE');
-    else throw new Error(`unknown option ${a} (known: --data-dir DIR, --port N, --host ADDR, --browser, --clock-start ISO, --server URL --enroll-code CODE [--password-file FILE] [--device-name NAME]; the password may also come from KEZEK_PASSWORD)`);
+    else if (flag === '--password')
+      throw new Error('--password is not accepted: a password on the command line is visible to every user of this PC (ps). Set KEZEK_PASSWORD or give --password-file FILE');
+    else
+      throw new Error(
+        `unknown option ${a} (known: --data-dir DIR, --port N, --host ADDR, --browser, --clock-start ISO, --server URL --enroll-code CODE [--password-file FILE] [--device-name NAME]; the password may also come from KEZEK_PASSWORD)`,
+      );
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new Error(`bad options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -69,6 +73,7 @@ export function clockFor(opts: StartOptions): () => number {
 /** The enrollment to do on first start, if the options ask for one (all three are needed together). */
 export function enrollmentFor(opts: StartOptions): { serverUrl: string; code: string; deviceName: string; password: string } | undefined {
   if (!opts.server && !opts.enrollCode) return undefined;
-  if (!opts.server || !opts.enrollCode || !opts.password) throw new Error('to enroll this desk give --server URL and --enroll-code CODE, and the password for the desk\'s local accounts in KEZEK_PASSWORD or --password-file FILE');
+  if (!opts.server || !opts.enrollCode || !opts.password)
+    throw new Error("to enroll this desk give --server URL and --enroll-code CODE, and the password for the desk's local accounts in KEZEK_PASSWORD or --password-file FILE");
   return { serverUrl: opts.server, code: opts.enrollCode, deviceName: opts.deviceName, password: opts.password };
 }

@@ -7,7 +7,11 @@ import { fileURLToPath } from 'node:url';
 import * as schema from './schema.js';
 
 export type Drizzle = BetterSQLite3Database<typeof schema>;
-export interface Db { sqlite: Database.Database; orm: Drizzle; file: string }
+export interface Db {
+  sqlite: Database.Database;
+  orm: Drizzle;
+  file: string;
+}
 
 /** `migrations/client` found by walking up from this file (source tree and build output alike). */
 export function defaultMigrationsDir(): string {

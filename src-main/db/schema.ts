@@ -51,9 +51,15 @@ export const cabinets = sqliteTable('cabinets', {
 export const doctors = sqliteTable('doctors', {
   id: text('id').primaryKey(),
   ...serverOwned,
-  departmentId: text('department_id').notNull().references(() => departments.id),
-  specialtyId: text('specialty_id').notNull().references(() => specialties.id),
-  cabinetId: text('cabinet_id').notNull().references(() => cabinets.id),
+  departmentId: text('department_id')
+    .notNull()
+    .references(() => departments.id),
+  specialtyId: text('specialty_id')
+    .notNull()
+    .references(() => specialties.id),
+  cabinetId: text('cabinet_id')
+    .notNull()
+    .references(() => cabinets.id),
   fullName: text('full_name').notNull(),
   active: integer('active', { mode: 'boolean' }).notNull(),
 });
@@ -61,146 +67,182 @@ export const doctors = sqliteTable('doctors', {
 export const scheduleTemplates = sqliteTable('schedule_templates', {
   id: text('id').primaryKey(),
   ...serverOwned,
-  doctorId: text('doctor_id').notNull().references(() => doctors.id),
+  doctorId: text('doctor_id')
+    .notNull()
+    .references(() => doctors.id),
   validFrom: text('valid_from').notNull(),
   validTo: text('valid_to'),
   slotMinutes: integer('slot_minutes').notNull(),
   weekJson: text('week_json').notNull(),
 });
 
-export const scheduleExceptions = sqliteTable('schedule_exceptions', {
-  id: text('id').primaryKey(),
-  ...serverOwned,
-  doctorId: text('doctor_id').notNull().references(() => doctors.id),
-  kind: text('kind').notNull(),
-  fromDate: text('from_date').notNull(),
-  toDate: text('to_date').notNull(),
-  intervalsJson: text('intervals_json'),
-  note: text('note').notNull(),
-}, (t) => [index('exceptions_doctor').on(t.doctorId, t.fromDate)]);
+export const scheduleExceptions = sqliteTable(
+  'schedule_exceptions',
+  {
+    id: text('id').primaryKey(),
+    ...serverOwned,
+    doctorId: text('doctor_id')
+      .notNull()
+      .references(() => doctors.id),
+    kind: text('kind').notNull(),
+    fromDate: text('from_date').notNull(),
+    toDate: text('to_date').notNull(),
+    intervalsJson: text('intervals_json'),
+    note: text('note').notNull(),
+  },
+  (t) => [index('exceptions_doctor').on(t.doctorId, t.fromDate)],
+);
 
 /**
  * Materialized slots over the horizon. `appointment_id` is the slot's holder: a
  * booking is a compare-and-set on it (`… WHERE appointment_id IS NULL`), and the
  * unique index makes one appointment hold at most one slot.
  */
-export const slots = sqliteTable('slots', {
-  id: text('id').primaryKey(),
-  ...serverOwned,
-  doctorId: text('doctor_id').notNull().references(() => doctors.id),
-  specialtyId: text('specialty_id').notNull(),
-  date: text('date').notNull(),
-  time: text('time').notNull(),
-  startUtc: integer('start_utc').notNull(),
-  endUtc: integer('end_utc').notNull(),
-  channel: text('channel').notNull(),
-  blocked: integer('blocked', { mode: 'boolean' }).notNull(),
-  appointmentId: text('appointment_id'),
-}, (t) => [
-  // Covers the free-slot search (R25 counts) without touching the table rows.
-  index('slots_search').on(t.specialtyId, t.startUtc, t.appointmentId, t.blocked, t.channel, t.doctorId, t.date, t.time),
-  index('slots_doctor_day').on(t.doctorId, t.date, t.time),
-  uniqueIndex('slots_holder').on(t.appointmentId),
-]);
+export const slots = sqliteTable(
+  'slots',
+  {
+    id: text('id').primaryKey(),
+    ...serverOwned,
+    doctorId: text('doctor_id')
+      .notNull()
+      .references(() => doctors.id),
+    specialtyId: text('specialty_id').notNull(),
+    date: text('date').notNull(),
+    time: text('time').notNull(),
+    startUtc: integer('start_utc').notNull(),
+    endUtc: integer('end_utc').notNull(),
+    channel: text('channel').notNull(),
+    blocked: integer('blocked', { mode: 'boolean' }).notNull(),
+    appointmentId: text('appointment_id'),
+  },
+  (t) => [
+    // Covers the free-slot search (R25 counts) without touching the table rows.
+    index('slots_search').on(t.specialtyId, t.startUtc, t.appointmentId, t.blocked, t.channel, t.doctorId, t.date, t.time),
+    index('slots_doctor_day').on(t.doctorId, t.date, t.time),
+    uniqueIndex('slots_holder').on(t.appointmentId),
+  ],
+);
 
-export const patients = sqliteTable('patients', {
-  id: text('id').primaryKey(),
-  ...serverOwned,
-  nationalId: text('national_id').notNull(),
-  nationalIdKind: text('national_id_kind').notNull(),
-  fullName: text('full_name').notNull(),
-  /** Lower-cased, ё→е: the key the name-prefix search runs on. */
-  nameKey: text('name_key').notNull(),
-  birthDate: text('birth_date').notNull(),
-  sex: text('sex').notNull(),
-  address: text('address').notNull(),
-  phone: text('phone').notNull(),
-  /** Last 9 digits of the phone, for lookup whatever the prefix typed. */
-  phoneKey: text('phone_key').notNull(),
-  attachedOrgId: text('attached_org_id'),
-  attachedDepartmentId: text('attached_department_id'),
-  attachedDoctorId: text('attached_doctor_id'),
-  attachedSince: text('attached_since'),
-  priority: integer('priority', { mode: 'boolean' }).notNull(),
-}, (t) => [
-  uniqueIndex('patients_national_id').on(t.nationalId),
-  index('patients_name').on(t.nameKey),
-  index('patients_phone').on(t.phoneKey),
-]);
+export const patients = sqliteTable(
+  'patients',
+  {
+    id: text('id').primaryKey(),
+    ...serverOwned,
+    nationalId: text('national_id').notNull(),
+    nationalIdKind: text('national_id_kind').notNull(),
+    fullName: text('full_name').notNull(),
+    /** Lower-cased, ё→е: the key the name-prefix search runs on. */
+    nameKey: text('name_key').notNull(),
+    birthDate: text('birth_date').notNull(),
+    sex: text('sex').notNull(),
+    address: text('address').notNull(),
+    phone: text('phone').notNull(),
+    /** Last 9 digits of the phone, for lookup whatever the prefix typed. */
+    phoneKey: text('phone_key').notNull(),
+    attachedOrgId: text('attached_org_id'),
+    attachedDepartmentId: text('attached_department_id'),
+    attachedDoctorId: text('attached_doctor_id'),
+    attachedSince: text('attached_since'),
+    priority: integer('priority', { mode: 'boolean' }).notNull(),
+  },
+  (t) => [uniqueIndex('patients_national_id').on(t.nationalId), index('patients_name').on(t.nameKey), index('patients_phone').on(t.phoneKey)],
+);
 
-export const dispensary = sqliteTable('dispensary', {
-  patientId: text('patient_id').notNull().references(() => patients.id),
-  specialtyId: text('specialty_id').notNull(),
-  since: text('since').notNull(),
-}, (t) => [primaryKey({ columns: [t.patientId, t.specialtyId] })]);
+export const dispensary = sqliteTable(
+  'dispensary',
+  {
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    specialtyId: text('specialty_id').notNull(),
+    since: text('since').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.patientId, t.specialtyId] })],
+);
 
-export const referrals = sqliteTable('referrals', {
-  id: text('id').primaryKey(),
-  ...serverOwned,
-  patientId: text('patient_id').notNull().references(() => patients.id),
-  specialtyId: text('specialty_id').notNull(),
-  issuedByDoctorId: text('issued_by_doctor_id').notNull(),
-  issuedAt: integer('issued_at').notNull(),
-  validUntil: text('valid_until').notNull(),
-  usedByAppointmentId: text('used_by_appointment_id'),
-}, (t) => [index('referrals_patient').on(t.patientId, t.specialtyId)]);
+export const referrals = sqliteTable(
+  'referrals',
+  {
+    id: text('id').primaryKey(),
+    ...serverOwned,
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    specialtyId: text('specialty_id').notNull(),
+    issuedByDoctorId: text('issued_by_doctor_id').notNull(),
+    issuedAt: integer('issued_at').notNull(),
+    validUntil: text('valid_until').notNull(),
+    usedByAppointmentId: text('used_by_appointment_id'),
+  },
+  (t) => [index('referrals_patient').on(t.patientId, t.specialtyId)],
+);
 
-export const appointments = sqliteTable('appointments', {
-  id: text('id').primaryKey(),
-  ...serverOwned,
-  patientId: text('patient_id').notNull().references(() => patients.id),
-  slotId: text('slot_id').notNull(),
-  doctorId: text('doctor_id').notNull(),
-  specialtyId: text('specialty_id').notNull(),
-  date: text('date').notNull(),
-  time: text('time').notNull(),
-  startUtc: integer('start_utc').notNull(),
-  status: text('status').notNull(),
-  channel: text('channel').notNull(),
-  referralId: text('referral_id'),
-  replacesId: text('replaces_id'),
-  ticketCode: text('ticket_code').notNull(),
-  queueNumber: integer('queue_number').notNull(),
-  liveQueue: integer('live_queue', { mode: 'boolean' }).notNull(),
-  createdAt: integer('created_at').notNull(),
-  createdBy: text('created_by').notNull(),
-  deviceId: text('device_id').notNull(),
-  updatedAt: integer('updated_at').notNull(),
-  /** `local` until the server has answered; then `confirmed`, or `conflict` when another desk got the slot first. */
-  syncState: text('sync_state').notNull().default('local'),
-  /**
-   * How it was booked: `local` (a desk not enrolled with a server), `online` (sent to the server at once),
-   * `guaranteed` (offline inside this desk's lease) or `tentative` (offline outside it: marked on the ticket).
-   */
-  mode: text('mode').notNull().default('local'),
-}, (t) => [
-  index('appointments_patient').on(t.patientId, t.startUtc),
-  index('appointments_day').on(t.date, t.doctorId, t.time),
-  // Not unique: codes are unique by construction (server-assigned prefixes, a counter that only moves
-  // forward), but a pull must never fail on a clash it cannot undo — e.g. a ticket issued offline by a
-  // desk restored from a backup, before it heard of the codes it issued after that backup.
-  index('appointments_ticket').on(t.ticketCode),
-  // Second guard against double booking, independent of the slot row. A booking the server
-  // ruled a conflict stays on record but no longer counts as holding the slot.
-  uniqueIndex('appointments_one_per_slot').on(t.slotId).where(sql`status IN ('booked', 'arrived', 'fulfilled') AND sync_state != 'conflict'`),
-]);
+export const appointments = sqliteTable(
+  'appointments',
+  {
+    id: text('id').primaryKey(),
+    ...serverOwned,
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    slotId: text('slot_id').notNull(),
+    doctorId: text('doctor_id').notNull(),
+    specialtyId: text('specialty_id').notNull(),
+    date: text('date').notNull(),
+    time: text('time').notNull(),
+    startUtc: integer('start_utc').notNull(),
+    status: text('status').notNull(),
+    channel: text('channel').notNull(),
+    referralId: text('referral_id'),
+    replacesId: text('replaces_id'),
+    ticketCode: text('ticket_code').notNull(),
+    queueNumber: integer('queue_number').notNull(),
+    liveQueue: integer('live_queue', { mode: 'boolean' }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    createdBy: text('created_by').notNull(),
+    deviceId: text('device_id').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    /** `local` until the server has answered; then `confirmed`, or `conflict` when another desk got the slot first. */
+    syncState: text('sync_state').notNull().default('local'),
+    /**
+     * How it was booked: `local` (a desk not enrolled with a server), `online` (sent to the server at once),
+     * `guaranteed` (offline inside this desk's lease) or `tentative` (offline outside it: marked on the ticket).
+     */
+    mode: text('mode').notNull().default('local'),
+  },
+  (t) => [
+    index('appointments_patient').on(t.patientId, t.startUtc),
+    index('appointments_day').on(t.date, t.doctorId, t.time),
+    // Not unique: codes are unique by construction (server-assigned prefixes, a counter that only moves
+    // forward), but a pull must never fail on a clash it cannot undo — e.g. a ticket issued offline by a
+    // desk restored from a backup, before it heard of the codes it issued after that backup.
+    index('appointments_ticket').on(t.ticketCode),
+    // Second guard against double booking, independent of the slot row. A booking the server
+    // ruled a conflict stays on record but no longer counts as holding the slot.
+    uniqueIndex('appointments_one_per_slot').on(t.slotId).where(sql`status IN ('booked', 'arrived', 'fulfilled') AND sync_state != 'conflict'`),
+  ],
+);
 
-export const registerEntries = sqliteTable('register_entries', {
-  id: text('id').primaryKey(),
-  ...serverOwned,
-  at: integer('at').notNull(),
-  patientId: text('patient_id'),
-  applicant: text('applicant').notNull(),
-  specialtyId: text('specialty_id'),
-  doctorId: text('doctor_id'),
-  channel: text('channel').notNull(),
-  result: text('result').notNull(),
-  reason: text('reason'),
-  appointmentId: text('appointment_id'),
-  appointedAt: integer('appointed_at'),
-  userId: text('user_id').notNull(),
-  deviceId: text('device_id').notNull(),
-}, (t) => [index('register_at').on(t.at)]);
+export const registerEntries = sqliteTable(
+  'register_entries',
+  {
+    id: text('id').primaryKey(),
+    ...serverOwned,
+    at: integer('at').notNull(),
+    patientId: text('patient_id'),
+    applicant: text('applicant').notNull(),
+    specialtyId: text('specialty_id'),
+    doctorId: text('doctor_id'),
+    channel: text('channel').notNull(),
+    result: text('result').notNull(),
+    reason: text('reason'),
+    appointmentId: text('appointment_id'),
+    appointedAt: integer('appointed_at'),
+    userId: text('user_id').notNull(),
+    deviceId: text('device_id').notNull(),
+  },
+  (t) => [index('register_at').on(t.at)],
+);
 
 export const tasks = sqliteTable('tasks', {
   id: text('id').primaryKey(),
@@ -237,23 +279,27 @@ export const audit = sqliteTable('audit', {
 });
 
 /** Operations waiting for the sync server, in device-sequence order (`seq`). */
-export const outbox = sqliteTable('outbox', {
-  seq: integer('seq').primaryKey({ autoIncrement: true }),
-  opId: text('op_id').notNull().unique(),
-  hlc: text('hlc').notNull(),
-  name: text('name').notNull(),
-  args: text('args').notNull(),
-  createdAt: integer('created_at').notNull(),
-  status: text('status').notNull(),
-  /** The op format this app version wrote (SYNC_SCHEMA_VERSION): an upgraded desk still sends its older queued ops as what they are. */
-  schemaVersion: integer('schema_version').notNull().default(1),
-  /** The row the op changes (a booking, a task, a register row): "is one of ours still pending on this row?" by key, not by searching JSON. */
-  entityId: text('entity_id'),
-}, (t) => [
-  // The outbox keeps every op ever made; the sync engine and the pull's rebase look only at the pending ones.
-  index('outbox_pending').on(t.status, t.seq),
-  index('outbox_entity').on(t.entityId, t.status),
-]);
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    opId: text('op_id').notNull().unique(),
+    hlc: text('hlc').notNull(),
+    name: text('name').notNull(),
+    args: text('args').notNull(),
+    createdAt: integer('created_at').notNull(),
+    status: text('status').notNull(),
+    /** The op format this app version wrote (SYNC_SCHEMA_VERSION): an upgraded desk still sends its older queued ops as what they are. */
+    schemaVersion: integer('schema_version').notNull().default(1),
+    /** The row the op changes (a booking, a task, a register row): "is one of ours still pending on this row?" by key, not by searching JSON. */
+    entityId: text('entity_id'),
+  },
+  (t) => [
+    // The outbox keeps every op ever made; the sync engine and the pull's rebase look only at the pending ones.
+    index('outbox_pending').on(t.status, t.seq),
+    index('outbox_entity').on(t.entityId, t.status),
+  ],
+);
 
 /**
  * Free slots per doctor-day and slot channel, kept by triggers on `slots` (migration
@@ -261,16 +307,17 @@ export const outbox = sqliteTable('outbox', {
  * thousands of slots. Triggers keep it right on every path that touches a slot —
  * booking, cancelling, materializing, and later sync — without services knowing.
  */
-export const slotCounts = sqliteTable('slot_counts', {
-  doctorId: text('doctor_id').notNull(),
-  date: text('date').notNull(),
-  channel: text('channel').notNull(),
-  specialtyId: text('specialty_id').notNull(),
-  free: integer('free').notNull(),
-}, (t) => [
-  primaryKey({ columns: [t.doctorId, t.date, t.channel] }),
-  index('slot_counts_specialty').on(t.specialtyId, t.date, t.doctorId, t.channel, t.free),
-]);
+export const slotCounts = sqliteTable(
+  'slot_counts',
+  {
+    doctorId: text('doctor_id').notNull(),
+    date: text('date').notNull(),
+    channel: text('channel').notNull(),
+    specialtyId: text('specialty_id').notNull(),
+    free: integer('free').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.doctorId, t.date, t.channel] }), index('slot_counts_specialty').on(t.specialtyId, t.date, t.doctorId, t.channel, t.free)],
+);
 
 /**
  * The desk's print queue. A job is rendered once, then sent; it is marked
@@ -278,20 +325,24 @@ export const slotCounts = sqliteTable('slot_counts', {
  * it `uncertain` — shown to the registrar, never resent on its own (a ticket
  * prints once; a deliberate reprint is a new job marked COPY).
  */
-export const printJobs = sqliteTable('print_jobs', {
-  id: text('id').primaryKey(),
-  kind: text('kind').notNull(),
-  appointmentId: text('appointment_id'),
-  copy: integer('copy', { mode: 'boolean' }).notNull(),
-  status: text('status').notNull(),
-  bytes: blob('bytes', { mode: 'buffer' }).notNull(),
-  attempts: integer('attempts').notNull(),
-  nextAttemptAt: integer('next_attempt_at').notNull(),
-  lastError: text('last_error'),
-  createdAt: integer('created_at').notNull(),
-  printedAt: integer('printed_at'),
-  userId: text('user_id').notNull(),
-}, (t) => [index('print_jobs_status').on(t.status, t.nextAttemptAt), index('print_jobs_appointment').on(t.appointmentId)]);
+export const printJobs = sqliteTable(
+  'print_jobs',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind').notNull(),
+    appointmentId: text('appointment_id'),
+    copy: integer('copy', { mode: 'boolean' }).notNull(),
+    status: text('status').notNull(),
+    bytes: blob('bytes', { mode: 'buffer' }).notNull(),
+    attempts: integer('attempts').notNull(),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    createdAt: integer('created_at').notNull(),
+    printedAt: integer('printed_at'),
+    userId: text('user_id').notNull(),
+  },
+  (t) => [index('print_jobs_status').on(t.status, t.nextAttemptAt), index('print_jobs_appointment').on(t.appointmentId)],
+);
 
 /** Slot leases as the server granted them (to this desk and to others): see src-shared/sync/leases.ts. */
 export const leases = sqliteTable('leases', {

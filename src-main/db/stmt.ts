@@ -9,8 +9,14 @@ const caches = new WeakMap<Database.Database, Map<string, Database.Statement>>()
  */
 export function stmt(db: Database.Database, sql: string): Database.Statement {
   let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    caches.set(db, cache);
+  }
   let s = cache.get(sql);
-  if (!s) cache.set(sql, (s = db.prepare(sql)));
+  if (!s) {
+    s = db.prepare(sql);
+    cache.set(sql, s);
+  }
   return s;
 }

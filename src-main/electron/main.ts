@@ -32,7 +32,9 @@ async function start(): Promise<void> {
   });
   // A first start downloads the clinic before the desk opens: show how far it is (window title and taskbar bar).
   const desk = await openDesk({
-    dataDir, enroll: enrollmentFor(opts), secrets: await safeStorageSecretStore(dataDir),
+    dataDir,
+    enroll: enrollmentFor(opts),
+    secrets: await safeStorageSecretStore(dataDir),
     onBootstrapProgress: (done, total) => {
       const f = fractionDone(done, total);
       win.setProgressBar(f ?? 2); // 2 = indeterminate
@@ -65,8 +67,11 @@ async function start(): Promise<void> {
   app.on('before-quit', () => void desk.close());
 }
 
-app.whenReady().then(start).catch((e: unknown) => {
-  console.error(e);
-  app.exit(1);
-});
+app
+  .whenReady()
+  .then(start)
+  .catch((e: unknown) => {
+    console.error(e);
+    app.exit(1);
+  });
 app.on('window-all-closed', () => app.quit());

@@ -1,5 +1,9 @@
 /** A 1-bit image, row-major, one byte per pixel (1 = black) — simple to slice, stitch and test. */
-export interface Bitmap { width: number; height: number; bits: Uint8Array }
+export interface Bitmap {
+  width: number;
+  height: number;
+  bits: Uint8Array;
+}
 
 /** Black where the pixel is dark and opaque enough (no dithering: tickets are text and bars). */
 export function thresholdRgba(rgba: Uint8Array | Buffer, width: number, height: number): Bitmap {

@@ -4,9 +4,7 @@ import { svgToBitmap } from './svg-raster.js';
 
 /** bwip-js SVG for a Code128 or QR symbol (ASCII payloads only). */
 export function symbolSvg(kind: 'code128' | 'qrcode', text: string): string {
-  return kind === 'code128'
-    ? bwipjs.toSVG({ bcid: 'code128', text, scale: 2, height: 12, includetext: true, textxalign: 'center' })
-    : bwipjs.toSVG({ bcid: 'qrcode', text, scale: 4 });
+  return kind === 'code128' ? bwipjs.toSVG({ bcid: 'code128', text, scale: 2, height: 12, includetext: true, textxalign: 'center' }) : bwipjs.toSVG({ bcid: 'qrcode', text, scale: 4 });
 }
 
 /** A symbol as a 1-bit bitmap no wider than `maxWidth`, with whole-pixel modules so scanners read it. */

@@ -27,7 +27,11 @@ export function loadPrinterSettings(env: Pick<Env, 'db'>): PrinterSettings {
 export class PrinterService {
   readonly queue: PrintQueue;
 
-  constructor(private readonly env: Env, transportOverride?: Transport, private readonly deviceRoots: readonly string[] = DEVICE_ROOTS) {
+  constructor(
+    private readonly env: Env,
+    transportOverride?: Transport,
+    private readonly deviceRoots: readonly string[] = DEVICE_ROOTS,
+  ) {
     this.queue = new PrintQueue(env.db, () => transportOverride ?? transportFor(loadPrinterSettings(env).transport, deviceRoots), env.clock);
     this.queue.kick();
   }

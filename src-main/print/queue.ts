@@ -7,7 +7,11 @@ import type { Transport } from './transports/index.js';
 
 const BACKOFF_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 
-export interface QueueError { code: string; params: Record<string, string | number>; at: number }
+export interface QueueError {
+  code: string;
+  params: Record<string, string | number>;
+  at: number;
+}
 
 /**
  * Prints jobs one after another, in the background: a printer that is off or out
@@ -22,15 +26,21 @@ export class PrintQueue {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
 
-  constructor(private readonly db: Db, private readonly transport: () => Transport | null, private readonly clock: () => number) {
+  constructor(
+    private readonly db: Db,
+    private readonly transport: () => Transport | null,
+    private readonly clock: () => number,
+  ) {
     stmt(db.sqlite, "UPDATE print_jobs SET status = 'uncertain' WHERE status = 'printing'").run();
   }
 
   enqueue(job: { kind: string; bytes: Buffer; appointmentId: string | null; copy: boolean; userId: string }): string {
     const id = newId();
-    stmt(this.db.sqlite, `INSERT INTO print_jobs (id, kind, appointment_id, copy, status, bytes, attempts, next_attempt_at, last_error, created_at, printed_at, user_id)
-        VALUES (?, ?, ?, ?, 'queued', ?, 0, 0, NULL, ?, NULL, ?)`)
-      .run(id, job.kind, job.appointmentId, job.copy ? 1 : 0, job.bytes, this.clock(), job.userId);
+    stmt(
+      this.db.sqlite,
+      `INSERT INTO print_jobs (id, kind, appointment_id, copy, status, bytes, attempts, next_attempt_at, last_error, created_at, printed_at, user_id)
+        VALUES (?, ?, ?, ?, 'queued', ?, 0, 0, NULL, ?, NULL, ?)`,
+    ).run(id, job.kind, job.appointmentId, job.copy ? 1 : 0, job.bytes, this.clock(), job.userId);
     return id;
   }
 
@@ -41,7 +51,9 @@ export class PrintQueue {
 
   /** Send every due job; resolves when the queue is empty or the printer failed. */
   drain(): Promise<void> {
-    this.busy ??= this.run().finally(() => { this.busy = null; });
+    this.busy ??= this.run().finally(() => {
+      this.busy = null;
+    });
     return this.busy;
   }
 
@@ -51,8 +63,9 @@ export class PrintQueue {
       if (this.stopped) return;
       const t = this.transport();
       if (!t) return;
-      const job = stmt(s, "SELECT id, bytes, attempts FROM print_jobs WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY created_at LIMIT 1")
-        .get(this.clock()) as { id: string; bytes: Buffer; attempts: number } | undefined;
+      const job = stmt(s, "SELECT id, bytes, attempts FROM print_jobs WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY created_at LIMIT 1").get(this.clock()) as
+        | { id: string; bytes: Buffer; attempts: number }
+        | undefined;
       if (!job) return;
       stmt(s, "UPDATE print_jobs SET status = 'printing' WHERE id = ?").run(job.id);
       try {
@@ -64,8 +77,7 @@ export class PrintQueue {
         if (this.stopped) return;
         const err = e instanceof AppError ? e : new AppError('printer_error', { target: t.target, detail: String(e) });
         const delay = BACKOFF_MS[Math.min(job.attempts, BACKOFF_MS.length - 1)]!;
-        stmt(s, "UPDATE print_jobs SET status = 'queued', attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?")
-          .run(this.clock() + delay, err.code, job.id);
+        stmt(s, "UPDATE print_jobs SET status = 'queued', attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?").run(this.clock() + delay, err.code, job.id);
         this.lastError = { code: err.code, params: err.params ?? {}, at: this.clock() };
         this.schedule(delay);
         return;
@@ -75,7 +87,10 @@ export class PrintQueue {
 
   private schedule(ms: number): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => { this.timer = null; this.kick(); }, ms);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.kick();
+    }, ms);
     this.timer.unref();
   }
 

@@ -9,7 +9,12 @@ import { escapeXml, svgToBitmap } from './svg-raster.js';
 import { FONT_FAMILY } from './fonts.js';
 
 export type RenderMode = 'text' | 'raster';
-export interface RenderedJob { bytes: Buffer; mode: RenderMode; encoding: EncodingName | null; lines: TicketLine[] }
+export interface RenderedJob {
+  bytes: Buffer;
+  mode: RenderMode;
+  encoding: EncodingName | null;
+  lines: TicketLine[];
+}
 
 const FS_CANCEL_KANJI = Buffer.from([0x1c, 0x2e]);
 const selectCodePage = (n: number) => Buffer.from([0x1b, 0x74, n]);

@@ -19,9 +19,15 @@ import type { HandlerCtx, Handlers } from './router.js';
 /** The router checked the session for every non-public method; this narrows the type. */
 /** A desk that is not enrolled: standalone, its replica is the authority. */
 const NOT_ENROLLED = (c: HandlerCtx) => ({
-  enrolled: false, online: false, pending: 0, conflicts: 0,
+  enrolled: false,
+  online: false,
+  pending: 0,
+  conflicts: 0,
   openTasks: (stmt(c.env.db.sqlite, "SELECT count(*) AS n FROM tasks WHERE status = 'open'").get() as { n: number }).n,
-  lastSyncAt: null, lastError: null, clockOffsetMs: null, registerAgeMs: null,
+  lastSyncAt: null,
+  lastError: null,
+  clockOffsetMs: null,
+  registerAgeMs: null,
 });
 
 const who = (c: HandlerCtx): Actor => {

@@ -34,7 +34,10 @@ export function createHttpApp(router: Router, staticDir: string | null, allowedH
   const hosts = new Set(allowedHosts.map((h) => h.toLowerCase()));
   const langOf = (h: string | undefined): Lang => langSchema.safeParse(h).data ?? 'ru';
   const fail = (code: 'bad_input' | 'bad_host' | 'cross_origin' | 'unsupported_media_type', lang: Lang, status: 400 | 403 | 413 | 415, issue: string) =>
-    new Response(JSON.stringify({ error: { code, message: translate(lang, `errors.${code}`), issues: [issue] } }), { status, headers: { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' } });
+    new Response(JSON.stringify({ error: { code, message: translate(lang, `errors.${code}`), issues: [issue] } }), {
+      status,
+      headers: { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' },
+    });
 
   // DNS rebinding: a web page whose name resolves to 127.0.0.1 reaches this port, but its requests carry its own name in Host.
   // Only this PC's own names are served; a page of another origin may not call the desk either (Origin, Sec-Fetch-Site).
@@ -83,7 +86,10 @@ export function createHttpApp(router: Router, staticDir: string | null, allowedH
   return app;
 }
 
-export interface RunningServer { url: string; close(): Promise<void> }
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
 
 export function listen(app: Hono, port: number, host = '127.0.0.1'): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
@@ -93,10 +99,11 @@ export function listen(app: Hono, port: number, host = '127.0.0.1'): Promise<Run
         resolve({
           url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${info.port}`,
           // Idle keep-alive connections (an open browser tab) would hold close() forever: drop them.
-          close: () => new Promise((r) => {
-            server.close(() => r());
-            (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-          }),
+          close: () =>
+            new Promise((r) => {
+              server.close(() => r());
+              (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+            }),
         });
       });
       server.on('error', reject);

@@ -6,7 +6,9 @@ import type { CallResult, Router } from './router.js';
 export const APP_ORIGIN = 'app://desk/';
 
 /** What the handler needs from Electron's IpcMainInvokeEvent: which frame sent the call. */
-export interface IpcSender { senderFrame: { url: string } | null }
+export interface IpcSender {
+  senderFrame: { url: string } | null;
+}
 
 /**
  * The Electron IPC transport, free of Electron imports so tests can drive it:

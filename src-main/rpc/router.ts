@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Lang } from '../../src-shared/domain/enums.js';
 import { translate } from '../../src-shared/i18n/index.js';
 import { contract, isMethod, type Method, type Output, type ParsedInput } from '../../src-shared/rpc/contract.js';
@@ -10,11 +10,26 @@ import type { Actor, Env } from '../services/env.js';
 import { handlers } from './handlers.js';
 
 /** Who is calling: the session token, the UI language, and the caller's network address (sign-in throttling). */
-export interface CallMeta { token?: string | undefined; lang?: Lang | undefined; address?: string | undefined }
+export interface CallMeta {
+  token?: string | undefined;
+  lang?: Lang | undefined;
+  address?: string | undefined;
+}
 export type CallResult = { ok: true; data: unknown } | { ok: false; status: number; error: RpcErrorBody };
-export interface Router { call(method: string, input: unknown, meta: CallMeta): Promise<CallResult> }
+export interface Router {
+  call(method: string, input: unknown, meta: CallMeta): Promise<CallResult>;
+}
 
-export interface HandlerCtx { env: Env; sessions: Sessions; printer: PrinterService; sync: SyncEngine | null; actor: Actor | null; token: string | undefined; lang: Lang; address: string }
+export interface HandlerCtx {
+  env: Env;
+  sessions: Sessions;
+  printer: PrinterService;
+  sync: SyncEngine | null;
+  actor: Actor | null;
+  token: string | undefined;
+  lang: Lang;
+  address: string;
+}
 export type Handlers = { [M in Method]: (input: ParsedInput<M>, ctx: HandlerCtx) => Output<M> | Promise<Output<M>> };
 
 function failure(code: ErrorCode, lang: Lang, params?: Record<string, string | number>, issues?: string[]): CallResult {
@@ -42,7 +57,12 @@ export function createRouter(env: Env, sessions: Sessions, printer: PrinterServi
       }
       const parsed = spec.input.safeParse(input ?? {});
       if (!parsed.success) {
-        return failure('bad_input', lang, undefined, parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`));
+        return failure(
+          'bad_input',
+          lang,
+          undefined,
+          parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`),
+        );
       }
       const actor: Actor | null = session ? { userId: session.user.id, role: session.user.role, doctorId: session.user.doctorId } : null;
       try {

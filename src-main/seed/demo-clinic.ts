@@ -43,7 +43,14 @@ const SPECIALTIES: Array<{ id: string; kind: SpecialtyKind; ru: string; ky: stri
 
 const iv = (from: string, to: string, channel: TemplateInterval['channel']): TemplateInterval => ({ from, to, channel });
 /** Family doctors: 20-minute slots, an internet window (14 % of time, under R7's 30 %), a priority window (R13), repeat-visit slots. */
-const FAMILY_DAY = [iv('08:00', '10:00', 'registry'), iv('10:00', '11:00', 'internet'), iv('11:00', '11:20', 'priority'), iv('11:20', '12:00', 'registry'), iv('13:00', '15:20', 'registry'), iv('15:20', '16:00', 'doctor')];
+const FAMILY_DAY = [
+  iv('08:00', '10:00', 'registry'),
+  iv('10:00', '11:00', 'internet'),
+  iv('11:00', '11:20', 'priority'),
+  iv('11:20', '12:00', 'registry'),
+  iv('13:00', '15:20', 'registry'),
+  iv('15:20', '16:00', 'doctor'),
+];
 const NARROW_DAY = [iv('09:00', '12:00', 'registry'), iv('13:00', '14:00', 'internet'), iv('14:00', '15:00', 'doctor')];
 const week = (day: TemplateInterval[]) => ({ '1': day, '2': day, '3': day, '4': day, '5': day });
 
@@ -59,8 +66,15 @@ export async function seedClinic(db: Db, size: ClinicSize, today: string): Promi
 
   s.transaction(() => {
     ins('INSERT INTO regions (id, name) VALUES (?, ?)').run('kg-bishkek', 'г. Бишкек');
-    ins('INSERT INTO organizations (id, region_id, name, address, phone, profile_id, timezone) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(DEMO_ORG_ID, 'kg-bishkek', 'ОЦСМ Ленинского района г. Бишкек', 'Фучика, 15', '+996 312 54 12 27', 'KG', tz);
+    ins('INSERT INTO organizations (id, region_id, name, address, phone, profile_id, timezone) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      DEMO_ORG_ID,
+      'kg-bishkek',
+      'ОЦСМ Ленинского района г. Бишкек',
+      'Фучика, 15',
+      '+996 312 54 12 27',
+      'KG',
+      tz,
+    );
     const spec = ins('INSERT INTO specialties (id, kind, name_ru, name_ky) VALUES (?, ?, ?, ?)');
     for (const x of SPECIALTIES) spec.run(x.id, x.kind, x.ru, x.ky);
 
@@ -88,17 +102,22 @@ export async function seedClinic(db: Db, size: ClinicSize, today: string): Promi
         cab.run(`cab-${n}`, DEMO_ORG_ID, `${floor}${String(n).padStart(2, '0')}`, floor);
         const department = x.kind === 'family' ? `gsv-${27 + (familyIndex++ % groups)}` : 'dep-specialists';
         doc.run(id, DEMO_ORG_ID, department, x.id, `cab-${n}`, personName(rng, rng.chance(0.7) ? 'female' : 'male'));
-        const t: Omit<ScheduleTemplate, 'id' | 'doctorId'> = x.kind === 'narrow'
-          ? { validFrom: '2019-09-01', validTo: null, slotMinutes: 30, week: week(NARROW_DAY) }
-          : { validFrom: '2019-09-01', validTo: null, slotMinutes: 20, week: week(FAMILY_DAY) };
+        const t: Omit<ScheduleTemplate, 'id' | 'doctorId'> =
+          x.kind === 'narrow'
+            ? { validFrom: '2019-09-01', validTo: null, slotMinutes: 30, week: week(NARROW_DAY) }
+            : { validFrom: '2019-09-01', validTo: null, slotMinutes: 20, week: week(FAMILY_DAY) };
         tpl.run(`tpl-${id}`, DEMO_ORG_ID, id, t.validFrom, t.slotMinutes, JSON.stringify(t.week));
       }
     }
     // One family doctor on vacation next week and one with shorter hours, so the grid shows exceptions.
-    ins("INSERT INTO schedule_exceptions (id, org_id, doctor_id, kind, from_date, to_date, intervals_json, note) VALUES ('exc-vac', ?, 'doc-002', 'vacation', ?, ?, NULL, 'Отпуск')")
-      .run(DEMO_ORG_ID, addDays(today, 7), addDays(today, 11));
-    ins("INSERT INTO schedule_exceptions (id, org_id, doctor_id, kind, from_date, to_date, intervals_json, note) VALUES ('exc-hours', ?, 'doc-003', 'changed_hours', ?, ?, ?, 'Учёба после обеда')")
-      .run(DEMO_ORG_ID, addDays(today, 2), addDays(today, 2), JSON.stringify([iv('08:00', '12:00', 'registry')]));
+    ins("INSERT INTO schedule_exceptions (id, org_id, doctor_id, kind, from_date, to_date, intervals_json, note) VALUES ('exc-vac', ?, 'doc-002', 'vacation', ?, ?, NULL, 'Отпуск')").run(
+      DEMO_ORG_ID,
+      addDays(today, 7),
+      addDays(today, 11),
+    );
+    ins(
+      "INSERT INTO schedule_exceptions (id, org_id, doctor_id, kind, from_date, to_date, intervals_json, note) VALUES ('exc-hours', ?, 'doc-003', 'changed_hours', ?, ?, ?, 'Учёба после обеда')",
+    ).run(DEMO_ORG_ID, addDays(today, 2), addDays(today, 2), JSON.stringify([iv('08:00', '12:00', 'registry')]));
 
     const user = ins('INSERT INTO users (id, username, full_name, role, doctor_id, password_hash) VALUES (?, ?, ?, ?, ?, ?)');
     user.run('user-registrar', 'registrar', 'Регистратор Айгүл Асановна', 'registrar', null, hashes[0]);
@@ -128,9 +147,23 @@ export async function seedClinic(db: Db, size: ClinicSize, today: string): Promi
       // ~4 % are not attached to this clinic (attached elsewhere or nowhere): R2 refusals.
       const attached = !rng.chance(0.04);
       const fam = rng.pick(familyDocs);
-      pat.run(id, DEMO_ORG_ID, pin, name, nameKey(name), birth, sex, address(rng), tel, phoneKey(tel),
-        attached ? DEMO_ORG_ID : rng.chance(0.5) ? 'org-other' : null, attached ? fam.dep : null, attached ? fam.id : null,
-        attached ? '2019-09-01' : null, rng.chance(0.03) ? 1 : 0);
+      pat.run(
+        id,
+        DEMO_ORG_ID,
+        pin,
+        name,
+        nameKey(name),
+        birth,
+        sex,
+        address(rng),
+        tel,
+        phoneKey(tel),
+        attached ? DEMO_ORG_ID : rng.chance(0.5) ? 'org-other' : null,
+        attached ? fam.dep : null,
+        attached ? fam.id : null,
+        attached ? '2019-09-01' : null,
+        rng.chance(0.03) ? 1 : 0,
+      );
       if (attached && rng.chance(0.08)) disp.run(id, rng.pick(narrow), '2024-01-15');
       if (attached && rng.chance(0.06)) ref.run(`ref-${i}`, DEMO_ORG_ID, id, rng.pick(narrow), fam.id, wallToUtc(addDays(today, -3), '10:00', tz), addDays(today, 30));
     }
@@ -145,9 +178,11 @@ function seedHistory(db: Db, rng: Rng, size: ClinicSize, today: string): void {
   const profile = PROFILES.KG;
   const tz = profile.defaultTimezone;
   const dates = datesBetween(addDays(today, -size.historyDays), addDays(today, -1)).filter((d) => isWorkingDay(profile, d));
-  const doctors = s.prepare(`SELECT d.id, d.specialty_id AS specialtyId, t.slot_minutes AS slotMinutes, t.week_json AS week, t.valid_from AS validFrom
-    FROM doctors d JOIN schedule_templates t ON t.doctor_id = d.id`).all() as Array<{ id: string; specialtyId: string; slotMinutes: number; week: string; validFrom: string }>;
-  const patientCount = (s.prepare("SELECT count(*) AS n FROM patients WHERE attached_org_id = ?").get(DEMO_ORG_ID) as { n: number }).n;
+  const doctors = s
+    .prepare(`SELECT d.id, d.specialty_id AS specialtyId, t.slot_minutes AS slotMinutes, t.week_json AS week, t.valid_from AS validFrom
+    FROM doctors d JOIN schedule_templates t ON t.doctor_id = d.id`)
+    .all() as Array<{ id: string; specialtyId: string; slotMinutes: number; week: string; validFrom: string }>;
+  const patientCount = (s.prepare('SELECT count(*) AS n FROM patients WHERE attached_org_id = ?').get(DEMO_ORG_ID) as { n: number }).n;
   const attachedIds = (s.prepare('SELECT id FROM patients WHERE attached_org_id = ?').all(DEMO_ORG_ID) as Array<{ id: string }>).map((r) => r.id);
   const ins = s.prepare(`INSERT INTO appointments (id, org_id, patient_id, slot_id, doctor_id, specialty_id, date, time, start_utc, status, channel,
     referral_id, replaces_id, ticket_code, queue_number, live_queue, created_at, created_by, device_id, updated_at)
@@ -155,12 +190,34 @@ function seedHistory(db: Db, rng: Rng, size: ClinicSize, today: string): void {
   let n = 0;
   const add = (patientId: string, slot: { id: string; doctorId: string; specialtyId: string; date: string; time: string; startUtc: number }, status: string, queue: number) => {
     n++;
-    ins.run(`hist-${n}`, DEMO_ORG_ID, patientId, slot.id, slot.doctorId, slot.specialtyId, slot.date, slot.time, slot.startUtc, status,
-      rng.chance(0.25) ? 'internet' : 'registry', `H${String(n).padStart(7, '0')}`, queue, slot.startUtc - 86_400_000, slot.startUtc);
+    ins.run(
+      `hist-${n}`,
+      DEMO_ORG_ID,
+      patientId,
+      slot.id,
+      slot.doctorId,
+      slot.specialtyId,
+      slot.date,
+      slot.time,
+      slot.startUtc,
+      status,
+      rng.chance(0.25) ? 'internet' : 'registry',
+      `H${String(n).padStart(7, '0')}`,
+      queue,
+      slot.startUtc - 86_400_000,
+      slot.startUtc,
+    );
   };
   s.transaction(() => {
     for (const d of doctors) {
-      const slots = generateDoctorSlots({ template: { id: 't', doctorId: d.id, validFrom: d.validFrom, validTo: null, slotMinutes: d.slotMinutes, week: JSON.parse(d.week) }, exceptions: [], specialtyId: d.specialtyId, dates, profile, timezone: tz });
+      const slots = generateDoctorSlots({
+        template: { id: 't', doctorId: d.id, validFrom: d.validFrom, validTo: null, slotMinutes: d.slotMinutes, week: JSON.parse(d.week) },
+        exceptions: [],
+        specialtyId: d.specialtyId,
+        dates,
+        profile,
+        timezone: tz,
+      });
       let queue = 0;
       let lastDate = '';
       for (const slot of slots) {
@@ -172,7 +229,9 @@ function seedHistory(db: Db, rng: Rng, size: ClinicSize, today: string): void {
       }
     }
     // R10 demo: every 200th attached patient missed the last three visits this month.
-    const recent = datesBetween(addDays(today, -25), addDays(today, -1)).filter((d) => isWorkingDay(profile, d)).slice(-9);
+    const recent = datesBetween(addDays(today, -25), addDays(today, -1))
+      .filter((d) => isWorkingDay(profile, d))
+      .slice(-9);
     for (let i = 0; i < attachedIds.length; i += 200) {
       for (let k = 0; k < 3; k++) {
         const date = recent[k * 3]!;

@@ -7,7 +7,10 @@ export function seedUpcomingBookings(env: Env, seed: number): void {
   const s = env.db.sqlite;
   const rng = new Rng(seed + 1);
   const now = env.clock();
-  const slots = s.prepare("SELECT id, doctor_id AS doctorId, specialty_id AS specialtyId, date, time, start_utc AS startUtc FROM slots WHERE start_utc > ? AND blocked = 0 AND channel IN ('registry', 'internet') ORDER BY start_utc")
+  const slots = s
+    .prepare(
+      "SELECT id, doctor_id AS doctorId, specialty_id AS specialtyId, date, time, start_utc AS startUtc FROM slots WHERE start_utc > ? AND blocked = 0 AND channel IN ('registry', 'internet') ORDER BY start_utc",
+    )
     .all(now) as Array<{ id: string; doctorId: string; specialtyId: string; date: string; time: string; startUtc: number }>;
   const patients = (s.prepare('SELECT id FROM patients WHERE attached_org_id = ? ORDER BY id').all(env.org.id) as Array<{ id: string }>).map((p) => p.id);
   if (slots.length === 0 || patients.length === 0) return;

@@ -20,17 +20,35 @@ import { ensureSlots } from './slots.js';
 import { nextTicketCode } from './ticket-codes.js';
 import { ticketFor } from './tickets.js';
 
-interface SlotRow { id: string; doctorId: string; specialtyId: string; date: string; time: string; startUtc: number; channel: SlotChannel; blocked: number; appointmentId: string | null }
+interface SlotRow {
+  id: string;
+  doctorId: string;
+  specialtyId: string;
+  date: string;
+  time: string;
+  startUtc: number;
+  channel: SlotChannel;
+  blocked: number;
+  appointmentId: string | null;
+}
 
-export interface BookArgs { patientId: string; slotId: string; channel: RequestChannel; preventive: boolean }
+export interface BookArgs {
+  patientId: string;
+  slotId: string;
+  channel: RequestChannel;
+  preventive: boolean;
+}
 
 function must<T>(d: Decision<T>): asserts d is Extract<Decision<T>, { ok: true }> {
   if (!d.ok) throw new AppError(d.code, d.params);
 }
 
 function loadSlot(env: Env, slotId: string): SlotRow {
-  const slot = stmt(env.db.sqlite, `SELECT id, doctor_id AS doctorId, specialty_id AS specialtyId, date, time, start_utc AS startUtc, channel, blocked,
-      appointment_id AS appointmentId FROM slots WHERE id = ?`).get(slotId) as SlotRow | undefined;
+  const slot = stmt(
+    env.db.sqlite,
+    `SELECT id, doctor_id AS doctorId, specialty_id AS specialtyId, date, time, start_utc AS startUtc, channel, blocked,
+      appointment_id AS appointmentId FROM slots WHERE id = ?`,
+  ).get(slotId) as SlotRow | undefined;
   if (!slot) throw new AppError('not_found');
   return slot;
 }
@@ -45,26 +63,34 @@ function bookInTx(env: Env, actor: Actor, a: BookArgs, replacesId: string | null
   const kind = env.directory.specialtyKind(slot.specialtyId);
   if (!kind) throw new AppError('specialty_not_offered');
   const actorDoctor = actor.doctorId ? env.directory.doctor(actor.doctorId) : undefined;
-  const referral = stmt(s, `SELECT id FROM referrals WHERE patient_id = ? AND specialty_id = ? AND used_by_appointment_id IS NULL
-      AND valid_until >= ? ORDER BY valid_until LIMIT 1`).get(a.patientId, slot.specialtyId, slot.date) as { id: string } | undefined;
-  const sameDay = stmt(s, `SELECT count(*) AS n FROM appointments WHERE patient_id = ? AND specialty_id = ? AND date = ?
-      AND status IN ('booked', 'arrived', 'fulfilled')`).get(a.patientId, slot.specialtyId, slot.date) as { n: number };
-  must(decideBooking({
-    profile: env.profile,
-    now,
-    horizonEnd,
-    orgId: env.org.id,
-    patient: { attachedOrgId: patient.attachment?.orgId ?? null, dispensarySpecialtyIds: patient.dispensarySpecialtyIds, priority: patient.priority },
-    slot: { date: slot.date, startUtc: slot.startUtc, channel: slot.channel, blocked: slot.blocked === 1, taken: slot.appointmentId !== null, specialtyId: slot.specialtyId },
-    specialtyKind: kind,
-    channel: a.channel,
-    allowedChannels: allowedChannels(env.device.kind, actor.role),
-    actor: { role: actor.role, doctorSpecialtyId: actorDoctor?.specialtyId ?? null },
-    hasReferral: referral !== undefined,
-    preventive: a.preventive,
-    history: patientHistory(env, a.patientId),
-    sameSpecialtySameDay: sameDay.n,
-  }));
+  const referral = stmt(
+    s,
+    `SELECT id FROM referrals WHERE patient_id = ? AND specialty_id = ? AND used_by_appointment_id IS NULL
+      AND valid_until >= ? ORDER BY valid_until LIMIT 1`,
+  ).get(a.patientId, slot.specialtyId, slot.date) as { id: string } | undefined;
+  const sameDay = stmt(
+    s,
+    `SELECT count(*) AS n FROM appointments WHERE patient_id = ? AND specialty_id = ? AND date = ?
+      AND status IN ('booked', 'arrived', 'fulfilled')`,
+  ).get(a.patientId, slot.specialtyId, slot.date) as { n: number };
+  must(
+    decideBooking({
+      profile: env.profile,
+      now,
+      horizonEnd,
+      orgId: env.org.id,
+      patient: { attachedOrgId: patient.attachment?.orgId ?? null, dispensarySpecialtyIds: patient.dispensarySpecialtyIds, priority: patient.priority },
+      slot: { date: slot.date, startUtc: slot.startUtc, channel: slot.channel, blocked: slot.blocked === 1, taken: slot.appointmentId !== null, specialtyId: slot.specialtyId },
+      specialtyKind: kind,
+      channel: a.channel,
+      allowedChannels: allowedChannels(env.device.kind, actor.role),
+      actor: { role: actor.role, doctorSpecialtyId: actorDoctor?.specialtyId ?? null },
+      hasReferral: referral !== undefined,
+      preventive: a.preventive,
+      history: patientHistory(env, a.patientId),
+      sameSpecialtySameDay: sameDay.n,
+    }),
+  );
 
   // Offline guarantees come only from leases; outside them a booking is online, tentative or refused.
   const { mode, leaseEpoch } = modeFor(env, slot.id);
@@ -73,25 +99,74 @@ function bookInTx(env: Env, actor: Actor, a: BookArgs, replacesId: string | null
   const ticketCode = nextTicketCode(env.db);
   // Only a referral the rules needed is consumed; an exempt booking leaves it for later.
   const usesReferral = referral && kind === 'narrow' ? referral.id : null;
-  stmt(s, `INSERT INTO appointments (id, org_id, patient_id, slot_id, doctor_id, specialty_id, date, time, start_utc, status, channel,
+  stmt(
+    s,
+    `INSERT INTO appointments (id, org_id, patient_id, slot_id, doctor_id, specialty_id, date, time, start_utc, status, channel,
       referral_id, replaces_id, ticket_code, queue_number, live_queue, created_at, created_by, device_id, updated_at, mode)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`)
-    .run(id, env.org.id, a.patientId, slot.id, slot.doctorId, slot.specialtyId, slot.date, slot.time, slot.startUtc, a.channel,
-      usesReferral, replacesId, ticketCode, queueNumber, now, actor.userId, env.device.id, now, mode);
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`,
+  ).run(
+    id,
+    env.org.id,
+    a.patientId,
+    slot.id,
+    slot.doctorId,
+    slot.specialtyId,
+    slot.date,
+    slot.time,
+    slot.startUtc,
+    a.channel,
+    usesReferral,
+    replacesId,
+    ticketCode,
+    queueNumber,
+    now,
+    actor.userId,
+    env.device.id,
+    now,
+    mode,
+  );
   // Compare-and-set on the slot holder: the guard that makes double booking impossible locally.
   const held = stmt(s, 'UPDATE slots SET appointment_id = ? WHERE id = ? AND appointment_id IS NULL AND blocked = 0').run(id, slot.id);
   if (held.changes !== 1) throw new AppError('slot_taken');
   if (usesReferral) stmt(s, 'UPDATE referrals SET used_by_appointment_id = ? WHERE id = ?').run(id, usesReferral);
   const register = appendRegister(env, actor, {
-    patientId: a.patientId, applicant: patient.fullName, specialtyId: slot.specialtyId, doctorId: slot.doctorId, channel: a.channel,
-    result: replacesId ? 'moved' : 'booked', reason: null, appointmentId: id, appointedAt: slot.startUtc,
+    patientId: a.patientId,
+    applicant: patient.fullName,
+    specialtyId: slot.specialtyId,
+    doctorId: slot.doctorId,
+    channel: a.channel,
+    result: replacesId ? 'moved' : 'booked',
+    reason: null,
+    appointmentId: id,
+    appointedAt: slot.startUtc,
   });
   const appointment: Appointment = {
-    id, orgId: env.org.id, patientId: a.patientId, slotId: slot.id, doctorId: slot.doctorId, specialtyId: slot.specialtyId, date: slot.date, time: slot.time,
-    startUtc: slot.startUtc, status: 'booked', channel: a.channel, referralId: usesReferral, replacesId, ticketCode, queueNumber, liveQueue: false,
-    createdAt: now, createdBy: actor.userId, deviceId: env.device.id,
+    id,
+    orgId: env.org.id,
+    patientId: a.patientId,
+    slotId: slot.id,
+    doctorId: slot.doctorId,
+    specialtyId: slot.specialtyId,
+    date: slot.date,
+    time: slot.time,
+    startUtc: slot.startUtc,
+    status: 'booked',
+    channel: a.channel,
+    referralId: usesReferral,
+    replacesId,
+    ticketCode,
+    queueNumber,
+    liveQueue: false,
+    createdAt: now,
+    createdBy: actor.userId,
+    deviceId: env.device.id,
   };
-  journal(env, actor, { name: 'appointments.book', args: { appointment, preventive: a.preventive, mode, leaseEpoch, register } satisfies OpArgs<'appointments.book'> }, { entity: 'appointment', entityId: id, detail: slot.id });
+  journal(
+    env,
+    actor,
+    { name: 'appointments.book', args: { appointment, preventive: a.preventive, mode, leaseEpoch, register } satisfies OpArgs<'appointments.book'> },
+    { entity: 'appointment', entityId: id, detail: slot.id },
+  );
   return id;
 }
 
@@ -129,11 +204,25 @@ function cancelInTx(env: Env, actor: Actor, a: AppointmentView, channel: Request
   // Frees the slot exactly once: only if this appointment still holds it.
   stmt(s, 'UPDATE slots SET appointment_id = NULL WHERE id = ? AND appointment_id = ?').run(a.slotId, a.id);
   if (a.referralId) stmt(s, 'UPDATE referrals SET used_by_appointment_id = NULL WHERE id = ? AND used_by_appointment_id = ?').run(a.referralId, a.id);
-  const register = registerResult ? appendRegister(env, actor, {
-    patientId: a.patientId, applicant: a.patientName, specialtyId: a.specialtyId, doctorId: a.doctorId, channel,
-    result: registerResult, reason: null, appointmentId: a.id, appointedAt: a.startUtc,
-  }) : undefined;
-  journal(env, actor, { name: 'appointments.cancel', args: { appointmentId: a.id, channel, ...(register ? { register } : {}) } satisfies OpArgs<'appointments.cancel'> }, { entity: 'appointment', entityId: a.id });
+  const register = registerResult
+    ? appendRegister(env, actor, {
+        patientId: a.patientId,
+        applicant: a.patientName,
+        specialtyId: a.specialtyId,
+        doctorId: a.doctorId,
+        channel,
+        result: registerResult,
+        reason: null,
+        appointmentId: a.id,
+        appointedAt: a.startUtc,
+      })
+    : undefined;
+  journal(
+    env,
+    actor,
+    { name: 'appointments.cancel', args: { appointmentId: a.id, channel, ...(register ? { register } : {}) } satisfies OpArgs<'appointments.cancel'> },
+    { entity: 'appointment', entityId: a.id },
+  );
 }
 
 /** R9: cancel; the slot is free again at once. */
@@ -151,12 +240,14 @@ export function move(env: Env, actor: Actor, appointmentId: string, slotId: stri
   ensureSlots(env);
   const old = mustFind(env, appointmentId);
   const args: BookArgs = { patientId: old.patientId, slotId, channel: old.channel === 'phone' ? 'phone' : 'registry', preventive: false };
-  const id = withRefusalRecord(env, actor, args, () => env.db.sqlite.transaction(() => {
-    cancelInTx(env, actor, old, 'registry', null);
-    const moved = bookInTx(env, actor, args, old.id);
-    alongside();
-    return moved;
-  })());
+  const id = withRefusalRecord(env, actor, args, () =>
+    env.db.sqlite.transaction(() => {
+      cancelInTx(env, actor, old, 'registry', null);
+      const moved = bookInTx(env, actor, args, old.id);
+      alongside();
+      return moved;
+    })(),
+  );
   return { appointment: getAppointment(env, id)!, ticket: ticketFor(env, id) };
 }
 
@@ -168,10 +259,20 @@ function transition(env: Env, actor: Actor, appointmentId: string, op: Exclude<S
   must(d);
   const { from, to } = STATUS_CHANGES[op];
   env.db.sqlite.transaction(() => {
-    const r = stmt(env.db.sqlite, 'UPDATE appointments SET status = ?, live_queue = COALESCE(?, live_queue), updated_at = ? WHERE id = ? AND status = ?')
-      .run(to, d.liveQueue === undefined ? null : Number(d.liveQueue), env.clock(), a.id, from);
+    const r = stmt(env.db.sqlite, 'UPDATE appointments SET status = ?, live_queue = COALESCE(?, live_queue), updated_at = ? WHERE id = ? AND status = ?').run(
+      to,
+      d.liveQueue === undefined ? null : Number(d.liveQueue),
+      env.clock(),
+      a.id,
+      from,
+    );
     if (r.changes !== 1) throw new AppError('bad_status', { status: a.status });
-    journal(env, actor, { name: op, args: op === 'appointments.checkIn' ? { appointmentId: a.id, liveQueue: Boolean(d.liveQueue) } : { appointmentId: a.id } }, { entity: 'appointment', entityId: a.id, detail: to });
+    journal(
+      env,
+      actor,
+      { name: op, args: op === 'appointments.checkIn' ? { appointmentId: a.id, liveQueue: Boolean(d.liveQueue) } : { appointmentId: a.id } },
+      { entity: 'appointment', entityId: a.id, detail: to },
+    );
   })();
   return mustFind(env, appointmentId);
 }
@@ -181,8 +282,11 @@ export function checkInByScan(env: Env, actor: Actor, scan: string): Appointment
   const code = ticketCodeFromScan(scan);
   if (!code) throw new AppError('not_a_ticket');
   // Should two bookings ever share a code (see the ticket index), the scan means today's open one.
-  const row = stmt(env.db.sqlite, `SELECT id FROM appointments WHERE ticket_code = ? AND org_id = ?
-      ORDER BY date = ? DESC, status = 'booked' DESC, created_at DESC LIMIT 1`).get(code, env.org.id, clinicToday(env).today) as { id: string } | undefined;
+  const row = stmt(
+    env.db.sqlite,
+    `SELECT id FROM appointments WHERE ticket_code = ? AND org_id = ?
+      ORDER BY date = ? DESC, status = 'booked' DESC, created_at DESC LIMIT 1`,
+  ).get(code, env.org.id, clinicToday(env).today) as { id: string } | undefined;
   if (!row) throw new AppError('ticket_unknown', { code });
   return checkIn(env, actor, row.id);
 }

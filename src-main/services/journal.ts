@@ -13,14 +13,27 @@ export const newId = (): string => uuidv7();
  */
 export function journal(env: Env, actor: Actor, op: { name: string; args: unknown }, audit: { entity: string; entityId: string; detail?: string }): void {
   auditOnly(env, actor, op.name, audit);
-  stmt(env.db.sqlite,
-    "INSERT INTO outbox (op_id, hlc, name, args, created_at, status, schema_version, entity_id) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)")
-    .run(newId(), env.hlc.now(), op.name, JSON.stringify(op.args), env.clock(), SYNC_SCHEMA_VERSION, audit.entityId);
+  stmt(env.db.sqlite, "INSERT INTO outbox (op_id, hlc, name, args, created_at, status, schema_version, entity_id) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)").run(
+    newId(),
+    env.hlc.now(),
+    op.name,
+    JSON.stringify(op.args),
+    env.clock(),
+    SYNC_SCHEMA_VERSION,
+    audit.entityId,
+  );
 }
 
 /** An audit row for a local-only action (printing, settings) that the server does not need. */
 export function auditOnly(env: Env, actor: Actor, action: string, audit: { entity: string; entityId: string; detail?: string }): void {
-  stmt(env.db.sqlite,
-    'INSERT INTO audit (id, at, user_id, device_id, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-    .run(newId(), env.clock(), actor.userId, env.device.id, action, audit.entity, audit.entityId, audit.detail ?? '');
+  stmt(env.db.sqlite, 'INSERT INTO audit (id, at, user_id, device_id, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+    newId(),
+    env.clock(),
+    actor.userId,
+    env.device.id,
+    action,
+    audit.entity,
+    audit.entityId,
+    audit.detail ?? '',
+  );
 }

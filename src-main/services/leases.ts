@@ -9,7 +9,12 @@ const meta = (env: Env, key: string) => (stmt(env.db.sqlite, 'SELECT value FROM 
 function serverClock(env: Env): { me: string | undefined; serverNow: number; clockWentBack: boolean; renewalInDoubt: boolean } {
   const now = env.clock();
   const lastContact = Number(meta(env, 'last_contact_at') ?? 0);
-  return { me: meta(env, 'server_device_id'), serverNow: now + Number(meta(env, 'server_offset_ms') ?? 0), clockWentBack: now < lastContact, renewalInDoubt: meta(env, 'lease_renewal_in_doubt') === '1' };
+  return {
+    me: meta(env, 'server_device_id'),
+    serverNow: now + Number(meta(env, 'server_offset_ms') ?? 0),
+    clockWentBack: now < lastContact,
+    renewalInDoubt: meta(env, 'lease_renewal_in_doubt') === '1',
+  };
 }
 
 /**
@@ -21,8 +26,21 @@ export function modeFor(env: Env, slotId: string): { mode: BookingMode; leaseEpo
   const clock = serverClock(env);
   if (!clock.me) return { mode: 'local', leaseEpoch: null };
   const lease = stmt(env.db.sqlite, 'SELECT device_id AS deviceId, epoch FROM leases WHERE slot_id = ?').get(slotId) as { deviceId: string; epoch: number } | undefined;
-  const holder = lease ? stmt(env.db.sqlite, 'SELECT expires_at AS expiresAt, reclaim_after AS reclaimAfter FROM lease_sets WHERE device_id = ?').get(lease.deviceId) as { expiresAt: number; reclaimAfter: number } | undefined : undefined;
-  const d = bookingMode({ me: clock.me, lease: lease ?? null, holder: holder ?? null, serverNow: clock.serverNow, clockWentBack: clock.clockWentBack, renewalInDoubt: clock.renewalInDoubt, online: env.online(), profile: env.profile });
+  const holder = lease
+    ? (stmt(env.db.sqlite, 'SELECT expires_at AS expiresAt, reclaim_after AS reclaimAfter FROM lease_sets WHERE device_id = ?').get(lease.deviceId) as
+        | { expiresAt: number; reclaimAfter: number }
+        | undefined)
+    : undefined;
+  const d = bookingMode({
+    me: clock.me,
+    lease: lease ?? null,
+    holder: holder ?? null,
+    serverNow: clock.serverNow,
+    clockWentBack: clock.clockWentBack,
+    renewalInDoubt: clock.renewalInDoubt,
+    online: env.online(),
+    profile: env.profile,
+  });
   if (!d.ok) throw new AppError(d.code);
   return { mode: d.mode, leaseEpoch: d.leaseEpoch };
 }
@@ -35,12 +53,23 @@ export function leaseMarks(env: Env, slotIds: readonly string[]): Map<string, 'm
   const out = new Map<string, 'mine' | 'other'>();
   const clock = serverClock(env);
   if (!clock.me || slotIds.length === 0) return out;
-  const rows = stmt(env.db.sqlite, `SELECT l.slot_id AS slotId, l.device_id AS deviceId, s.expires_at AS expiresAt, s.reclaim_after AS reclaimAfter
-      FROM leases l LEFT JOIN lease_sets s ON s.device_id = l.device_id WHERE l.slot_id IN (SELECT value FROM json_each(?))`)
-    .all(JSON.stringify(slotIds)) as Array<{ slotId: string; deviceId: string; expiresAt: number | null; reclaimAfter: number | null }>;
+  const rows = stmt(
+    env.db.sqlite,
+    `SELECT l.slot_id AS slotId, l.device_id AS deviceId, s.expires_at AS expiresAt, s.reclaim_after AS reclaimAfter
+      FROM leases l LEFT JOIN lease_sets s ON s.device_id = l.device_id WHERE l.slot_id IN (SELECT value FROM json_each(?))`,
+  ).all(JSON.stringify(slotIds)) as Array<{ slotId: string; deviceId: string; expiresAt: number | null; reclaimAfter: number | null }>;
   for (const r of rows) {
     const holder = r.expiresAt === null || r.reclaimAfter === null ? null : { expiresAt: r.expiresAt, reclaimAfter: r.reclaimAfter };
-    const d = bookingMode({ me: clock.me, lease: { deviceId: r.deviceId, epoch: 0 }, holder, serverNow: clock.serverNow, clockWentBack: clock.clockWentBack, renewalInDoubt: clock.renewalInDoubt, online: false, profile: env.profile });
+    const d = bookingMode({
+      me: clock.me,
+      lease: { deviceId: r.deviceId, epoch: 0 },
+      holder,
+      serverNow: clock.serverNow,
+      clockWentBack: clock.clockWentBack,
+      renewalInDoubt: clock.renewalInDoubt,
+      online: false,
+      profile: env.profile,
+    });
     if (d.ok && d.mode === 'guaranteed') out.set(r.slotId, 'mine');
     else if (!d.ok && d.code === 'slot_reserved') out.set(r.slotId, 'other');
   }

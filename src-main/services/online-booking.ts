@@ -9,7 +9,9 @@ import { ticketFor } from './tickets.js';
 /** How long the registrar waits for the server before the desk takes the offline path. */
 export const ONLINE_BOOKING_TIMEOUT_MS = 2000;
 
-export interface Pusher { pushNow(timeoutMs: number): Promise<boolean> }
+export interface Pusher {
+  pushNow(timeoutMs: number): Promise<boolean>;
+}
 
 /**
  * An online booking (committed locally, queued) goes to the server at once, so

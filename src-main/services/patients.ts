@@ -39,22 +39,27 @@ export function findPatients(env: Env, query: string): PatientSummary[] {
 }
 
 type PatientRow = Omit<Patient, 'attachment' | 'dispensarySpecialtyIds' | 'priority'> & {
-  attachedOrgId: string | null; attachedDepartmentId: string | null; attachedDoctorId: string | null; attachedSince: string | null; priority: number;
+  attachedOrgId: string | null;
+  attachedDepartmentId: string | null;
+  attachedDoctorId: string | null;
+  attachedSince: string | null;
+  priority: number;
 };
 
 export function loadPatient(env: Env, patientId: string): Patient | undefined {
   const s = env.db.sqlite;
-  const r = stmt(s, `SELECT id, national_id AS nationalId, national_id_kind AS nationalIdKind, full_name AS fullName, birth_date AS birthDate,
+  const r = stmt(
+    s,
+    `SELECT id, national_id AS nationalId, national_id_kind AS nationalIdKind, full_name AS fullName, birth_date AS birthDate,
       sex, address, phone, attached_org_id AS attachedOrgId, attached_department_id AS attachedDepartmentId,
-      attached_doctor_id AS attachedDoctorId, attached_since AS attachedSince, priority FROM patients WHERE id = ?`).get(patientId) as PatientRow | undefined;
+      attached_doctor_id AS attachedDoctorId, attached_since AS attachedSince, priority FROM patients WHERE id = ?`,
+  ).get(patientId) as PatientRow | undefined;
   if (!r) return undefined;
   const { attachedOrgId, attachedDepartmentId, attachedDoctorId, attachedSince, priority, ...rest } = r;
   const dispensary = stmt(s, 'SELECT specialty_id AS id FROM dispensary WHERE patient_id = ?').all(patientId) as Array<{ id: string }>;
   return {
     ...rest,
-    attachment: attachedOrgId && attachedDepartmentId && attachedSince
-      ? { orgId: attachedOrgId, departmentId: attachedDepartmentId, doctorId: attachedDoctorId, since: attachedSince }
-      : null,
+    attachment: attachedOrgId && attachedDepartmentId && attachedSince ? { orgId: attachedOrgId, departmentId: attachedDepartmentId, doctorId: attachedDoctorId, since: attachedSince } : null,
     dispensarySpecialtyIds: dispensary.map((d) => d.id),
     priority: priority === 1,
   };
@@ -62,8 +67,10 @@ export function loadPatient(env: Env, patientId: string): Patient | undefined {
 
 /** The patient's visits before now, newest first — what R10 looks at. */
 export function patientHistory(env: Env, patientId: string): PastVisit[] {
-  return stmt(env.db.sqlite, 'SELECT start_utc AS startUtc, status FROM appointments WHERE patient_id = ? AND start_utc < ? ORDER BY start_utc DESC LIMIT 20')
-    .all(patientId, env.clock()) as PastVisit[];
+  return stmt(env.db.sqlite, 'SELECT start_utc AS startUtc, status FROM appointments WHERE patient_id = ? AND start_utc < ? ORDER BY start_utc DESC LIMIT 20').all(
+    patientId,
+    env.clock(),
+  ) as PastVisit[];
 }
 
 export function patientCard(env: Env, patientId: string): PatientCard {
@@ -73,9 +80,12 @@ export function patientCard(env: Env, patientId: string): PatientCard {
   const attached = patient.attachment?.orgId === env.org.id;
   const dep = patient.attachment ? env.directory.departments.get(patient.attachment.departmentId) : undefined;
   const famDoc = patient.attachment?.doctorId ? env.directory.doctor(patient.attachment.doctorId) : undefined;
-  const referrals = (stmt(env.db.sqlite, `SELECT id, patient_id AS patientId, specialty_id AS specialtyId, issued_by_doctor_id AS issuedByDoctorId,
+  const referrals = stmt(
+    env.db.sqlite,
+    `SELECT id, patient_id AS patientId, specialty_id AS specialtyId, issued_by_doctor_id AS issuedByDoctorId,
       issued_at AS issuedAt, valid_until AS validUntil, used_by_appointment_id AS usedByAppointmentId
-      FROM referrals WHERE patient_id = ? AND used_by_appointment_id IS NULL AND valid_until >= ?`).all(patientId, today)) as PatientCard['referrals'];
+      FROM referrals WHERE patient_id = ? AND used_by_appointment_id IS NULL AND valid_until >= ?`,
+  ).all(patientId, today) as PatientCard['referrals'];
   return {
     patient,
     age: ageOn(patient.birthDate, today),

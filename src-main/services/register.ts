@@ -14,7 +14,7 @@ import { wallToUtc, addDays } from '../../src-shared/time/dates.js';
 export type RegisterInput = Omit<RegisterEntry, 'id' | 'at' | 'userId' | 'deviceId' | 'tookPlace'>;
 
 /** One register row as it travels to the server and the other desks (tookPlace is derived, never stored). */
-export type { RegisterRecord } from '../../src-shared/sync/change-rows.js';
+export type { RegisterRecord };
 
 /** R15: append one row to the register of requests (call inside the caller's transaction). */
 export function appendRegister(env: Env, actor: Actor, e: RegisterInput): RegisterRecord {
@@ -25,14 +25,19 @@ export function appendRegister(env: Env, actor: Actor, e: RegisterInput): Regist
 
 /** Store a register row; a row already here (our own, coming back from the server) is left as it is. */
 export function insertRegister(sqlite: Db['sqlite'], orgId: string, e: RegisterRecord): void {
-  stmt(sqlite, `INSERT INTO register_entries (id, org_id, at, patient_id, applicant, specialty_id, doctor_id, channel, result, reason,
-      appointment_id, appointed_at, user_id, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`)
-    .run(e.id, orgId, e.at, e.patientId, e.applicant, e.specialtyId, e.doctorId, e.channel, e.result, e.reason,
-      e.appointmentId, e.appointedAt, e.userId, e.deviceId);
+  stmt(
+    sqlite,
+    `INSERT INTO register_entries (id, org_id, at, patient_id, applicant, specialty_id, doctor_id, channel, result, reason,
+      appointment_id, appointed_at, user_id, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
+  ).run(e.id, orgId, e.at, e.patientId, e.applicant, e.specialtyId, e.doctorId, e.channel, e.result, e.reason, e.appointmentId, e.appointedAt, e.userId, e.deviceId);
 }
 
 /** A refusal with its reason, recorded on its own (R2, R3, R15): register row + audit + outbox in one transaction. */
-export function recordRefusal(env: Env, actor: Actor, e: { patientId: string | null; applicant: string; specialtyId: string | null; doctorId: string | null; channel: RequestChannel; reason: string }): string {
+export function recordRefusal(
+  env: Env,
+  actor: Actor,
+  e: { patientId: string | null; applicant: string; specialtyId: string | null; doctorId: string | null; channel: RequestChannel; reason: string },
+): string {
   return env.db.sqlite.transaction(() => {
     const { id } = appendRegister(env, actor, { ...e, result: 'refused', appointmentId: null, appointedAt: null });
     journal(env, actor, { name: 'register.refuse', args: { id, ...e, userId: actor.userId } satisfies OpArgs<'register.refuse'> }, { entity: 'register', entityId: id, detail: e.reason });
@@ -58,12 +63,16 @@ export function listRegister(env: Env, f: { id?: string; from?: string; to?: str
   const tz = env.org.timezone;
   const from = wallToUtc(f.from ?? today, '00:00', tz);
   const to = wallToUtc(addDays(f.to ?? today, 1), '00:00', tz);
-  const rows = stmt(env.db.sqlite, `SELECT ${COLUMNS} FROM register_entries r
+  const rows = stmt(
+    env.db.sqlite,
+    `SELECT ${COLUMNS} FROM register_entries r
       LEFT JOIN patients p ON p.id = r.patient_id LEFT JOIN appointments a ON a.id = r.appointment_id
       WHERE (@id IS NULL OR r.id = @id) AND (@id IS NOT NULL OR (r.at >= @from AND r.at < @to))
         AND (@result IS NULL OR r.result = @result) AND (@specialtyId IS NULL OR r.specialty_id = @specialtyId)
-      ORDER BY r.at DESC LIMIT @limit`)
-    .all({ id: f.id ?? null, from, to, result: f.result ?? null, specialtyId: f.specialtyId ?? null, limit: f.limit ?? 200 }) as Array<Omit<RegisterView, 'tookPlace'> & { appointmentStatus: string | null }>;
+      ORDER BY r.at DESC LIMIT @limit`,
+  ).all({ id: f.id ?? null, from, to, result: f.result ?? null, specialtyId: f.specialtyId ?? null, limit: f.limit ?? 200 }) as Array<
+    Omit<RegisterView, 'tookPlace'> & { appointmentStatus: string | null }
+  >;
   return rows.map(({ appointmentStatus, ...r }) => ({
     ...r,
     tookPlace: appointmentStatus === null ? null : appointmentStatus === 'arrived' || appointmentStatus === 'fulfilled' ? true : appointmentStatus === 'noshow' ? false : null,

@@ -21,12 +21,20 @@ export function ensureSlots(env: Env, force = false): void {
   if (!force && through && through >= horizonEnd) return;
   const from = !force && through && through >= today ? addDays(through, 1) : today;
   const dates = datesBetween(from, horizonEnd);
-  const templates = s.prepare('SELECT id, doctor_id AS doctorId, valid_from AS validFrom, valid_to AS validTo, slot_minutes AS slotMinutes, week_json AS week FROM schedule_templates WHERE org_id = ?').all(env.org.id) as Array<Omit<ScheduleTemplate, 'week'> & { week: string }>;
-  const exceptions = (s.prepare('SELECT id, doctor_id AS doctorId, kind, from_date AS fromDate, to_date AS toDate, intervals_json AS intervals, note FROM schedule_exceptions WHERE org_id = ? AND to_date >= ?').all(env.org.id, from) as Array<Omit<ScheduleException, 'intervals'> & { intervals: string | null }>)
-    .map((e) => ({ ...e, intervals: e.intervals ? JSON.parse(e.intervals) : null }) as ScheduleException);
-  const insert = stmt(s, `INSERT INTO slots (id, org_id, doctor_id, specialty_id, date, time, start_utc, end_utc, channel, blocked, appointment_id)
+  const templates = s
+    .prepare('SELECT id, doctor_id AS doctorId, valid_from AS validFrom, valid_to AS validTo, slot_minutes AS slotMinutes, week_json AS week FROM schedule_templates WHERE org_id = ?')
+    .all(env.org.id) as Array<Omit<ScheduleTemplate, 'week'> & { week: string }>;
+  const exceptions = (
+    s
+      .prepare('SELECT id, doctor_id AS doctorId, kind, from_date AS fromDate, to_date AS toDate, intervals_json AS intervals, note FROM schedule_exceptions WHERE org_id = ? AND to_date >= ?')
+      .all(env.org.id, from) as Array<Omit<ScheduleException, 'intervals'> & { intervals: string | null }>
+  ).map((e) => ({ ...e, intervals: e.intervals ? JSON.parse(e.intervals) : null }) as ScheduleException);
+  const insert = stmt(
+    s,
+    `INSERT INTO slots (id, org_id, doctor_id, specialty_id, date, time, start_utc, end_utc, channel, blocked, appointment_id)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
-    ON CONFLICT(id) DO UPDATE SET blocked = excluded.blocked, channel = excluded.channel`);
+    ON CONFLICT(id) DO UPDATE SET blocked = excluded.blocked, channel = excluded.channel`,
+  );
   s.transaction(() => {
     for (const t of templates) {
       const doctor = env.directory.doctor(t.doctorId);
@@ -42,8 +50,11 @@ export function ensureSlots(env: Env, force = false): void {
       for (const x of slots) insert.run(x.id, env.org.id, x.doctorId, x.specialtyId, x.date, x.time, x.startUtc, x.endUtc, x.channel, x.blocked ? 1 : 0);
     }
     // Bookings that arrived before their slots existed (bootstrap, sync) take their slots now.
-    stmt(s, `UPDATE slots SET appointment_id = (SELECT a.id FROM appointments a WHERE a.slot_id = slots.id AND a.status IN ('booked', 'arrived', 'fulfilled')
-        AND a.sync_state != 'conflict' LIMIT 1) WHERE date >= ? AND date <= ? AND appointment_id IS NULL`).run(from, horizonEnd);
+    stmt(
+      s,
+      `UPDATE slots SET appointment_id = (SELECT a.id FROM appointments a WHERE a.slot_id = slots.id AND a.status IN ('booked', 'arrived', 'fulfilled')
+        AND a.sync_state != 'conflict' LIMIT 1) WHERE date >= ? AND date <= ? AND appointment_id IS NULL`,
+    ).run(from, horizonEnd);
     stmt(s, "INSERT INTO meta (key, value) VALUES ('slots_through', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(horizonEnd);
   })();
 }
@@ -70,12 +81,19 @@ export function searchSlots(env: Env, q: { specialtyId?: string; doctorId?: stri
 
   // Later days come from the trigger-kept counters; today is counted exactly, because slots
   // whose time has passed are no longer bookable.
-  const todayFree = (filter: string, ...args: unknown[]) => stmt(s, `SELECT doctor_id AS doctorId, specialty_id AS specialtyId, count(*) AS free
+  const todayFree = (filter: string, ...args: unknown[]) =>
+    stmt(
+      s,
+      `SELECT doctor_id AS doctorId, specialty_id AS specialtyId, count(*) AS free
       FROM slots INDEXED BY slots_doctor_day WHERE ${filter} AND date = ? AND start_utc > ? AND appointment_id IS NULL AND blocked = 0 AND channel IN (${chs})
-      GROUP BY doctor_id`).all(...args, today, now) as Array<{ doctorId: string; specialtyId: string; free: number }>;
-  const laterFree = (filter: string, ...args: unknown[]) => stmt(s, `SELECT doctor_id AS doctorId, specialty_id AS specialtyId, date, sum(free) AS free
-      FROM slot_counts WHERE ${filter} AND date > ? AND date <= ? AND channel IN (${chs}) GROUP BY doctor_id, date HAVING sum(free) > 0`)
-    .all(...args, today, horizonEnd) as Array<{ doctorId: string; specialtyId: string; date: string; free: number }>;
+      GROUP BY doctor_id`,
+    ).all(...args, today, now) as Array<{ doctorId: string; specialtyId: string; free: number }>;
+  const laterFree = (filter: string, ...args: unknown[]) =>
+    stmt(
+      s,
+      `SELECT doctor_id AS doctorId, specialty_id AS specialtyId, date, sum(free) AS free
+      FROM slot_counts WHERE ${filter} AND date > ? AND date <= ? AND channel IN (${chs}) GROUP BY doctor_id, date HAVING sum(free) > 0`,
+    ).all(...args, today, horizonEnd) as Array<{ doctorId: string; specialtyId: string; date: string; free: number }>;
   const doctorIdsOf = (specialtyId: string) => [...env.directory.doctors.values()].filter((d) => d.specialtyId === specialtyId && d.active).map((d) => d.id);
 
   if (!q.specialtyId && !q.doctorId) {
@@ -83,8 +101,11 @@ export function searchSlots(env: Env, q: { specialtyId?: string; doctorId?: stri
     const free = new Map<string, number>();
     const all = [...env.directory.doctors.values()].filter((d) => d.active).map((d) => d.id);
     const allIn = `doctor_id IN (${all.map(() => '?').join(', ') || "''"})`;
-    const later = stmt(s, `SELECT specialty_id AS specialtyId, sum(free) AS free FROM slot_counts
-        WHERE date > ? AND date <= ? AND channel IN (${chs}) GROUP BY specialty_id`).all(today, horizonEnd) as Array<{ specialtyId: string; free: number }>;
+    const later = stmt(
+      s,
+      `SELECT specialty_id AS specialtyId, sum(free) AS free FROM slot_counts
+        WHERE date > ? AND date <= ? AND channel IN (${chs}) GROUP BY specialty_id`,
+    ).all(today, horizonEnd) as Array<{ specialtyId: string; free: number }>;
     for (const r of [...todayFree(allIn, ...all), ...later]) free.set(r.specialtyId, (free.get(r.specialtyId) ?? 0) + r.free);
     // The patient's own family doctor's specialty first, then family medicine, preventive, narrow (the order of 000 §2).
     const own = patient?.familyDoctorId ? env.directory.doctor(patient.familyDoctorId)?.specialtyId : undefined;
@@ -113,9 +134,14 @@ export function daySlots(env: Env, q: { doctorId: string; date: string; patientI
   const { now } = clinicToday(env);
   const priority = q.patientId ? (stmt(env.db.sqlite, 'SELECT priority FROM patients WHERE id = ?').get(q.patientId) as { priority: number } | undefined)?.priority === 1 : false;
   const open = new Set(accessibleSlotChannels(env, q.channel, priority));
-  const rows = stmt(env.db.sqlite, 'SELECT id, time, channel, start_utc AS startUtc, blocked, appointment_id AS appointmentId FROM slots WHERE doctor_id = ? AND date = ? ORDER BY time')
-    .all(q.doctorId, q.date) as Array<{ id: string; time: string; channel: SlotChannel; startUtc: number; blocked: number; appointmentId: string | null }>;
-  const marks = leaseMarks(env, rows.map((r) => r.id));
+  const rows = stmt(env.db.sqlite, 'SELECT id, time, channel, start_utc AS startUtc, blocked, appointment_id AS appointmentId FROM slots WHERE doctor_id = ? AND date = ? ORDER BY time').all(
+    q.doctorId,
+    q.date,
+  ) as Array<{ id: string; time: string; channel: SlotChannel; startUtc: number; blocked: number; appointmentId: string | null }>;
+  const marks = leaseMarks(
+    env,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => ({
     slotId: r.id,
     time: r.time,

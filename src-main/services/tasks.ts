@@ -1,22 +1,38 @@
 import { AppError } from '../../src-shared/rpc/errors.js';
-import type { TaskView } from '../../src-shared/rpc/views.js';
 import { stmt } from '../db/stmt.js';
 import { getAppointment } from './appointment-views.js';
 import type { Actor, Env } from './env.js';
 import type { OpArgs } from '../../src-shared/sync/protocol.js';
-import type { BookResult } from '../../src-shared/rpc/views.js';
+import type { BookResult, TaskView } from '../../src-shared/rpc/views.js';
 import { book, move } from './booking.js';
 import { journal } from './journal.js';
 
 /** The call list: open tasks first, newest first, with the patient's phone and the alternatives to offer. */
 export function listTasks(env: Env, status: 'open' | 'all'): TaskView[] {
-  const rows = stmt(env.db.sqlite, `SELECT t.id, t.kind, t.status, t.reason, t.created_at AS createdAt, t.patient_id AS patientId, t.appointment_id AS appointmentId,
+  const rows = stmt(
+    env.db.sqlite,
+    `SELECT t.id, t.kind, t.status, t.reason, t.created_at AS createdAt, t.patient_id AS patientId, t.appointment_id AS appointmentId,
       t.row_json AS rowJson, p.full_name AS patientName, p.phone FROM tasks t LEFT JOIN patients p ON p.id = t.patient_id
-      WHERE (? = 'all' OR t.status = 'open') ORDER BY t.status = 'open' DESC, t.created_at DESC LIMIT 200`)
-    .all(status) as Array<{ id: string; kind: string; status: string; reason: string; createdAt: number; patientId: string; appointmentId: string | null; rowJson: string; patientName: string | null; phone: string | null }>;
+      WHERE (? = 'all' OR t.status = 'open') ORDER BY t.status = 'open' DESC, t.created_at DESC LIMIT 200`,
+  ).all(status) as Array<{
+    id: string;
+    kind: string;
+    status: string;
+    reason: string;
+    createdAt: number;
+    patientId: string;
+    appointmentId: string | null;
+    rowJson: string;
+    patientName: string | null;
+    phone: string | null;
+  }>;
   return rows.map(({ rowJson, appointmentId, ...t }) => {
     const row = JSON.parse(rowJson) as { alternatives?: TaskView['alternatives'] };
-    return { ...t, appointment: appointmentId ? (getAppointment(env, appointmentId) ?? null) : null, alternatives: (row.alternatives ?? []).map(({ slotId, doctorId, date, time, sameDoctor }) => ({ slotId, doctorId, date, time, sameDoctor })) };
+    return {
+      ...t,
+      appointment: appointmentId ? (getAppointment(env, appointmentId) ?? null) : null,
+      alternatives: (row.alternatives ?? []).map(({ slotId, doctorId, date, time, sameDoctor }) => ({ slotId, doctorId, date, time, sameDoctor })),
+    };
   });
 }
 
@@ -40,7 +56,9 @@ export function resolveTask(env: Env, actor: Actor, taskId: string, outcome: Out
  * and the register shows a move. Anything else (a task without an open booking) is a new booking.
  */
 export function rebookFromTask(env: Env, actor: Actor, taskId: string, slotId: string): BookResult {
-  const task = stmt(env.db.sqlite, 'SELECT patient_id AS patientId, appointment_id AS appointmentId FROM tasks WHERE id = ?').get(taskId) as { patientId: string; appointmentId: string | null } | undefined;
+  const task = stmt(env.db.sqlite, 'SELECT patient_id AS patientId, appointment_id AS appointmentId FROM tasks WHERE id = ?').get(taskId) as
+    | { patientId: string; appointmentId: string | null }
+    | undefined;
   if (!task) throw new AppError('not_found');
   const lost = task.appointmentId ? getAppointment(env, task.appointmentId) : undefined;
   if (lost?.status === 'booked') return move(env, actor, lost.id, slotId, () => resolveInTx(env, actor, taskId, 'rebooked'));

@@ -29,12 +29,14 @@ function applyAppointment(db: Db, a: ServerAppointment): void {
   if (exists && pending) {
     stmt(s, 'UPDATE appointments SET sync_state = ? WHERE id = ?').run(a.syncState, a.id);
   } else {
-    stmt(s, `INSERT INTO appointments (id, org_id, patient_id, slot_id, doctor_id, specialty_id, date, time, start_utc, status, channel, referral_id, replaces_id,
+    stmt(
+      s,
+      `INSERT INTO appointments (id, org_id, patient_id, slot_id, doctor_id, specialty_id, date, time, start_utc, status, channel, referral_id, replaces_id,
         ticket_code, queue_number, live_queue, created_at, created_by, device_id, updated_at, sync_state)
         VALUES (@id, @orgId, @patientId, @slotId, @doctorId, @specialtyId, @date, @time, @startUtc, @status, @channel, @referralId, @replacesId,
         @ticketCode, @queueNumber, @liveQueue, @createdAt, @createdBy, @deviceId, @createdAt, @syncState)
-        ON CONFLICT(id) DO UPDATE SET status = excluded.status, live_queue = excluded.live_queue, sync_state = excluded.sync_state`)
-      .run({ ...a, liveQueue: a.liveQueue ? 1 : 0 });
+        ON CONFLICT(id) DO UPDATE SET status = excluded.status, live_queue = excluded.live_queue, sync_state = excluded.sync_state`,
+    ).run({ ...a, liveQueue: a.liveQueue ? 1 : 0 });
   }
   noteTicketCode(db, a.ticketCode);
   // The register row of the request behind this change (another desk's booking or cancellation; ours is already here).
@@ -45,22 +47,37 @@ function applyAppointment(db: Db, a: ServerAppointment): void {
 
 function applyPatient(db: Db, p: Patient): void {
   const s = db.sqlite;
-  stmt(s, `INSERT INTO patients (id, org_id, national_id, national_id_kind, full_name, name_key, birth_date, sex, address, phone, phone_key,
+  stmt(
+    s,
+    `INSERT INTO patients (id, org_id, national_id, national_id_kind, full_name, name_key, birth_date, sex, address, phone, phone_key,
       attached_org_id, attached_department_id, attached_doctor_id, attached_since, priority)
       VALUES (@id, @orgId, @nationalId, @nationalIdKind, @fullName, @nameKey, @birthDate, @sex, @address, @phone, @phoneKey, @aOrg, @aDep, @aDoc, @aSince, @priority)
       ON CONFLICT(id) DO UPDATE SET national_id = excluded.national_id, full_name = excluded.full_name, name_key = excluded.name_key, birth_date = excluded.birth_date,
       sex = excluded.sex, address = excluded.address, phone = excluded.phone, phone_key = excluded.phone_key, attached_org_id = excluded.attached_org_id,
-      attached_department_id = excluded.attached_department_id, attached_doctor_id = excluded.attached_doctor_id, attached_since = excluded.attached_since, priority = excluded.priority`)
-    .run({
-      ...p, orgId: p.attachment?.orgId ?? '', nameKey: nameKey(p.fullName), phoneKey: phoneKey(p.phone), priority: p.priority ? 1 : 0,
-      aOrg: p.attachment?.orgId ?? null, aDep: p.attachment?.departmentId ?? null, aDoc: p.attachment?.doctorId ?? null, aSince: p.attachment?.since ?? null,
-    });
+      attached_department_id = excluded.attached_department_id, attached_doctor_id = excluded.attached_doctor_id, attached_since = excluded.attached_since, priority = excluded.priority`,
+  ).run({
+    ...p,
+    orgId: p.attachment?.orgId ?? '',
+    nameKey: nameKey(p.fullName),
+    phoneKey: phoneKey(p.phone),
+    priority: p.priority ? 1 : 0,
+    aOrg: p.attachment?.orgId ?? null,
+    aDep: p.attachment?.departmentId ?? null,
+    aDoc: p.attachment?.doctorId ?? null,
+    aSince: p.attachment?.since ?? null,
+  });
   stmt(s, 'DELETE FROM dispensary WHERE patient_id = ?').run(p.id);
   for (const sp of p.dispensarySpecialtyIds) stmt(s, 'INSERT INTO dispensary (patient_id, specialty_id, since) VALUES (?, ?, ?)').run(p.id, sp, p.attachment?.since ?? '');
 }
 
 /** What a change touched, so the caller refreshes only what it must. */
-export interface Applied { directory: boolean; schedules: boolean; appointments: number; tasks: number; skipped: number }
+export interface Applied {
+  directory: boolean;
+  schedules: boolean;
+  appointments: number;
+  tasks: number;
+  skipped: number;
+}
 
 /** Apply one page of server changes (call inside a transaction). Each row is checked against its entity's schema first. */
 export function applyChanges(db: Db, changes: readonly Change[]): Applied {
@@ -69,87 +86,127 @@ export function applyChanges(db: Db, changes: readonly Change[]): Applied {
   for (const raw of changes) {
     const c = checkChange(raw);
     // A newer server's entity, or a row this version cannot read: left alone (and counted), never half-applied.
-    if (!c) { out.skipped++; continue; }
+    if (!c) {
+      out.skipped++;
+      continue;
+    }
     if (c.op === 'remove' || c.row === null) {
       if (c.entity === 'lease') stmt(s, 'DELETE FROM leases WHERE slot_id = ?').run(c.id);
       else if (c.entity === 'lease_set') stmt(s, 'DELETE FROM lease_sets WHERE device_id = ?').run(c.id);
       continue;
     }
     switch (c.entity) {
-      case 'appointment': applyAppointment(db, c.row); out.appointments++; break;
+      case 'appointment':
+        applyAppointment(db, c.row);
+        out.appointments++;
+        break;
       case 'task': {
         const t = c.row;
-        stmt(s, `INSERT INTO tasks (id, org_id, kind, patient_id, appointment_id, reason, status, created_at, row_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET status = CASE WHEN ? THEN tasks.status ELSE excluded.status END, row_json = excluded.row_json`)
-          .run(t.id, '', t.kind, t.patientId ?? '', t.appointmentId ?? null, t.reason ?? '', t.status, t.createdAt, JSON.stringify(t), pendingHere(db, t.id) ? 1 : 0);
+        stmt(
+          s,
+          `INSERT INTO tasks (id, org_id, kind, patient_id, appointment_id, reason, status, created_at, row_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET status = CASE WHEN ? THEN tasks.status ELSE excluded.status END, row_json = excluded.row_json`,
+        ).run(t.id, '', t.kind, t.patientId ?? '', t.appointmentId ?? null, t.reason ?? '', t.status, t.createdAt, JSON.stringify(t), pendingHere(db, t.id) ? 1 : 0);
         out.tasks++;
         break;
       }
       case 'organization': {
         const o = c.row;
-        stmt(s, `INSERT INTO organizations (id, region_id, name, address, phone, profile_id, timezone) VALUES (@id, @regionId, @name, @address, @phone, @profileId, @timezone)
-            ON CONFLICT(id) DO UPDATE SET name = excluded.name, address = excluded.address, phone = excluded.phone, profile_id = excluded.profile_id, timezone = excluded.timezone`).run(o);
+        stmt(
+          s,
+          `INSERT INTO organizations (id, region_id, name, address, phone, profile_id, timezone) VALUES (@id, @regionId, @name, @address, @phone, @profileId, @timezone)
+            ON CONFLICT(id) DO UPDATE SET name = excluded.name, address = excluded.address, phone = excluded.phone, profile_id = excluded.profile_id, timezone = excluded.timezone`,
+        ).run(o);
         stmt(s, 'INSERT OR IGNORE INTO regions (id, name) VALUES (?, ?)').run(o.regionId, o.regionId);
         out.directory = true;
         break;
       }
       case 'specialty': {
         const x = c.row;
-        stmt(s, 'INSERT INTO specialties (id, kind, name_ru, name_ky) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name_ru = excluded.name_ru, name_ky = excluded.name_ky')
-          .run(x.id, x.kind, x.name.ru, x.name.ky);
+        stmt(
+          s,
+          'INSERT INTO specialties (id, kind, name_ru, name_ky) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name_ru = excluded.name_ru, name_ky = excluded.name_ky',
+        ).run(x.id, x.kind, x.name.ru, x.name.ky);
         out.directory = true;
         break;
       }
       case 'department': {
         const d = c.row;
-        stmt(s, 'INSERT INTO departments (id, org_id, name, is_family_group) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, is_family_group = excluded.is_family_group')
-          .run(d.id, d.orgId, d.name, d.isFamilyGroup ? 1 : 0);
+        stmt(s, 'INSERT INTO departments (id, org_id, name, is_family_group) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, is_family_group = excluded.is_family_group').run(
+          d.id,
+          d.orgId,
+          d.name,
+          d.isFamilyGroup ? 1 : 0,
+        );
         out.directory = true;
         break;
       }
       case 'cabinet': {
         const x = c.row;
-        stmt(s, 'INSERT INTO cabinets (id, org_id, number, floor) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET number = excluded.number, floor = excluded.floor').run(x.id, x.orgId, x.number, x.floor);
+        stmt(s, 'INSERT INTO cabinets (id, org_id, number, floor) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET number = excluded.number, floor = excluded.floor').run(
+          x.id,
+          x.orgId,
+          x.number,
+          x.floor,
+        );
         out.directory = true;
         break;
       }
       case 'doctor': {
         const d = c.row;
-        stmt(s, `INSERT INTO doctors (id, org_id, department_id, specialty_id, cabinet_id, full_name, active) VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET department_id = excluded.department_id, specialty_id = excluded.specialty_id, cabinet_id = excluded.cabinet_id, full_name = excluded.full_name, active = excluded.active`)
-          .run(d.id, d.orgId, d.departmentId, d.specialtyId, d.cabinetId, d.fullName, d.active ? 1 : 0);
+        stmt(
+          s,
+          `INSERT INTO doctors (id, org_id, department_id, specialty_id, cabinet_id, full_name, active) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET department_id = excluded.department_id, specialty_id = excluded.specialty_id, cabinet_id = excluded.cabinet_id, full_name = excluded.full_name, active = excluded.active`,
+        ).run(d.id, d.orgId, d.departmentId, d.specialtyId, d.cabinetId, d.fullName, d.active ? 1 : 0);
         out.directory = true;
         break;
       }
       case 'template': {
         const t = c.row;
-        stmt(s, `INSERT INTO schedule_templates (id, org_id, doctor_id, valid_from, valid_to, slot_minutes, week_json) VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET valid_from = excluded.valid_from, valid_to = excluded.valid_to, slot_minutes = excluded.slot_minutes, week_json = excluded.week_json`)
-          .run(t.id, orgOfDoctor(db, t.doctorId), t.doctorId, t.validFrom, t.validTo, t.slotMinutes, JSON.stringify(t.week));
+        stmt(
+          s,
+          `INSERT INTO schedule_templates (id, org_id, doctor_id, valid_from, valid_to, slot_minutes, week_json) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET valid_from = excluded.valid_from, valid_to = excluded.valid_to, slot_minutes = excluded.slot_minutes, week_json = excluded.week_json`,
+        ).run(t.id, orgOfDoctor(db, t.doctorId), t.doctorId, t.validFrom, t.validTo, t.slotMinutes, JSON.stringify(t.week));
         out.schedules = true;
         break;
       }
       case 'exception': {
         const e = c.row;
-        stmt(s, `INSERT INTO schedule_exceptions (id, org_id, doctor_id, kind, from_date, to_date, intervals_json, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, from_date = excluded.from_date, to_date = excluded.to_date, intervals_json = excluded.intervals_json, note = excluded.note`)
-          .run(e.id, orgOfDoctor(db, e.doctorId), e.doctorId, e.kind, e.fromDate, e.toDate, e.intervals ? JSON.stringify(e.intervals) : null, e.note);
+        stmt(
+          s,
+          `INSERT INTO schedule_exceptions (id, org_id, doctor_id, kind, from_date, to_date, intervals_json, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, from_date = excluded.from_date, to_date = excluded.to_date, intervals_json = excluded.intervals_json, note = excluded.note`,
+        ).run(e.id, orgOfDoctor(db, e.doctorId), e.doctorId, e.kind, e.fromDate, e.toDate, e.intervals ? JSON.stringify(e.intervals) : null, e.note);
         out.schedules = true;
         break;
       }
-      case 'patient': applyPatient(db, c.row); break;
+      case 'patient':
+        applyPatient(db, c.row);
+        break;
       case 'referral': {
         const x = c.row;
-        stmt(s, `INSERT INTO referrals (id, org_id, patient_id, specialty_id, issued_by_doctor_id, issued_at, valid_until, used_by_appointment_id) VALUES (?, '', ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET valid_until = excluded.valid_until`).run(x.id, x.patientId, x.specialtyId, x.issuedByDoctorId, x.issuedAt, x.validUntil, x.usedByAppointmentId);
+        stmt(
+          s,
+          `INSERT INTO referrals (id, org_id, patient_id, specialty_id, issued_by_doctor_id, issued_at, valid_until, used_by_appointment_id) VALUES (?, '', ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET valid_until = excluded.valid_until`,
+        ).run(x.id, x.patientId, x.specialtyId, x.issuedByDoctorId, x.issuedAt, x.validUntil, x.usedByAppointmentId);
         break;
       }
       case 'lease':
         // The grant's own feed position is its epoch: what a guaranteed booking cites.
-        stmt(s, 'INSERT INTO leases (slot_id, device_id, epoch) VALUES (?, ?, ?) ON CONFLICT(slot_id) DO UPDATE SET device_id = excluded.device_id, epoch = excluded.epoch').run(c.id, c.row.deviceId, c.seq);
+        stmt(s, 'INSERT INTO leases (slot_id, device_id, epoch) VALUES (?, ?, ?) ON CONFLICT(slot_id) DO UPDATE SET device_id = excluded.device_id, epoch = excluded.epoch').run(
+          c.id,
+          c.row.deviceId,
+          c.seq,
+        );
         break;
       case 'lease_set':
-        stmt(s, 'INSERT INTO lease_sets (device_id, expires_at, reclaim_after) VALUES (?, ?, ?) ON CONFLICT(device_id) DO UPDATE SET expires_at = excluded.expires_at, reclaim_after = excluded.reclaim_after').run(c.id, c.row.expiresAt, c.row.reclaimAfter);
+        stmt(
+          s,
+          'INSERT INTO lease_sets (device_id, expires_at, reclaim_after) VALUES (?, ?, ?) ON CONFLICT(device_id) DO UPDATE SET expires_at = excluded.expires_at, reclaim_after = excluded.reclaim_after',
+        ).run(c.id, c.row.expiresAt, c.row.reclaimAfter);
         break;
       case 'register_stamp':
         stmt(s, "INSERT INTO meta (key, value) VALUES ('register_imported_at', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(String(c.row.importedAt));

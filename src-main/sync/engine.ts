@@ -83,7 +83,9 @@ export class SyncEngine {
 
   /** One push + pull round; concurrent callers share it. */
   syncOnce(): Promise<void> {
-    this.running ??= this.round().finally(() => { this.running = null; });
+    this.running ??= this.round().finally(() => {
+      this.running = null;
+    });
     return this.running;
   }
 
@@ -129,14 +131,19 @@ export class SyncEngine {
 
   private async pushAll(): Promise<void> {
     for (;;) {
-      const queued = stmt(this.db.sqlite, "SELECT seq, op_id AS opId, hlc, name, args, schema_version AS v FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT 200").all() as Array<Omit<PushOp, 'args'> & { args: string; v: number }>;
+      const queued = stmt(this.db.sqlite, "SELECT seq, op_id AS opId, hlc, name, args, schema_version AS v FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT 200").all() as Array<
+        Omit<PushOp, 'args'> & { args: string; v: number }
+      >;
       if (queued.length === 0) return;
       // One request carries one op format: ops queued by an older app version go as what they are (the server
       // quarantines a format it no longer knows, with a task — never drops it).
       const version = queued[0]!.v;
       const cut = queued.findIndex((o) => o.v !== version);
       const ops = (cut === -1 ? queued : queued.slice(0, cut)).map(({ v: _v, ...o }) => o);
-      const res = await this.client.push(version, ops.map((o) => ({ ...o, args: JSON.parse(o.args) as unknown })));
+      const res = await this.client.push(
+        version,
+        ops.map((o) => ({ ...o, args: JSON.parse(o.args) as unknown })),
+      );
       this.clockOffsetMs = res.serverTime - this.clock();
       this.db.sqlite.transaction(() => {
         for (const r of res.results) {
@@ -220,12 +227,19 @@ export class SyncEngine {
 
   /** Follow the event stream; reconnect with backoff and jitter when it breaks. */
   private async follow(): Promise<void> {
-    for (let attempt = 0; !this.stopped;) {
+    for (let attempt = 0; !this.stopped; ) {
       try {
         await this.client.events(this.abort.signal, (name) => {
-          if (name === 'hello') { this.streaming = true; attempt = 0; }
+          if (name === 'hello') {
+            this.streaming = true;
+            attempt = 0;
+          }
           // A poke — or a (re)connected stream, which may have missed pokes: sync now, after the round in flight.
-          if (name === 'poke' || name === 'hello') void (this.running ?? Promise.resolve()).then(() => this.syncOnce()).then(() => this.schedule()).catch(() => undefined);
+          if (name === 'poke' || name === 'hello')
+            void (this.running ?? Promise.resolve())
+              .then(() => this.syncOnce())
+              .then(() => this.schedule())
+              .catch(() => undefined);
         });
       } catch {
         attempt++;

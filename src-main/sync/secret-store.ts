@@ -2,7 +2,10 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Where the desk keeps its device token. Electron uses the OS keychain (safeStorage) through the same interface. */
-export interface SecretStore { get(): string | null; set(value: string): void }
+export interface SecretStore {
+  get(): string | null;
+  set(value: string): void;
+}
 
 /** A file only this user can read (0600), beside the database. */
 export function fileSecretStore(dataDir: string): SecretStore {

@@ -3,19 +3,34 @@ import { leaseResponse, pullResponse, pushResponse, type LeaseResponse, type Pul
 
 /** Why talking to the server failed: the desk shows "offline" for the first, asks for re-enrollment for the second. */
 export class SyncError extends Error {
-  constructor(readonly kind: 'offline' | 'unauthorized' | 'refused' | 'bad_response', message: string) {
+  constructor(
+    readonly kind: 'offline' | 'unauthorized' | 'refused' | 'bad_response',
+    message: string,
+  ) {
     super(message);
   }
 }
 
-const enrollResponse = z.object({ deviceId: z.string(), token: z.string(), orgId: z.string(), kind: z.enum(['desk', 'cabinet']).default('desk'), doctorId: z.string().nullable().default(null), ticketPrefix: z.string().optional() });
+const enrollResponse = z.object({
+  deviceId: z.string(),
+  token: z.string(),
+  orgId: z.string(),
+  kind: z.enum(['desk', 'cabinet']).default('desk'),
+  doctorId: z.string().nullable().default(null),
+  ticketPrefix: z.string().optional(),
+});
 
 /** The desk's side of the HTTP protocol; every answer is checked with zod before it is used. */
 /** `fetch` itself, or a stand-in with faults (the sync simulation's network). */
 export type FetchFn = (url: URL, init: RequestInit) => Promise<Response>;
 
 export class ServerClient {
-  constructor(readonly baseUrl: string, private readonly token: string | null, private readonly timeoutMs = 5000, private readonly fetchFn: FetchFn = fetch) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly token: string | null,
+    private readonly timeoutMs = 5000,
+    private readonly fetchFn: FetchFn = fetch,
+  ) {}
 
   private async request<T>(path: string, init: RequestInit, schema: z.ZodType<T>): Promise<T> {
     let res: Response;
@@ -67,8 +82,7 @@ export class ServerClient {
     try {
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
         buffer += decoder.decode(chunk, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
           const name = /^event: (.+)$/m.exec(block)?.[1];

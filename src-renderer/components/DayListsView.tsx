@@ -22,22 +22,59 @@ export function DayListsView({ directory }: { directory: DirectoryView }) {
     <div className="day-lists">
       <div className="row">
         <input type="date" value={d?.date ?? ''} onChange={(e) => setDate(e.target.value)} data-testid="lists-date" />
-        <button onClick={() => print.mutate('doctors')}>{t('ui.printThermal')}: {t('ui.doctorLists')}</button>
-        <button onClick={() => print.mutate('cards')}>{t('ui.printThermal')}: {t('ui.cardsToPull')}</button>
-        <button onClick={() => window.print()}>{t('ui.printA4')}</button>
+        <button type="button" onClick={() => print.mutate('doctors')}>
+          {t('ui.printThermal')}: {t('ui.doctorLists')}
+        </button>
+        <button type="button" onClick={() => print.mutate('cards')}>
+          {t('ui.printThermal')}: {t('ui.cardsToPull')}
+        </button>
+        <button type="button" onClick={() => window.print()}>
+          {t('ui.printA4')}
+        </button>
       </div>
       {d && (
         <div className="table-wrap print-area lists-print" data-testid="day-lists">
-          <h3>{t('ui.cardsToPull')} — {fmtDate(d.date)}</h3>
+          <h3>
+            {t('ui.cardsToPull')} — {fmtDate(d.date)}
+          </h3>
           <table className="list">
-            <thead><tr><th>{t('ui.patient')}</th><th>{t('ui.birthYear')}</th><th>{t('ui.doctor')}</th><th>{t('ui.cabinet')}</th><th>{t('ui.time')}</th></tr></thead>
-            <tbody>{d.cards.map((c) => <tr key={c.patientId}><td>{c.patientName}</td><td>{c.birthDate.slice(0, 4)}</td><td>{c.doctorName}</td><td>{c.cabinet}</td><td>{c.time}</td></tr>)}</tbody>
+            <thead>
+              <tr>
+                <th>{t('ui.patient')}</th>
+                <th>{t('ui.birthYear')}</th>
+                <th>{t('ui.doctor')}</th>
+                <th>{t('ui.cabinet')}</th>
+                <th>{t('ui.time')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.cards.map((c) => (
+                <tr key={c.patientId}>
+                  <td>{c.patientName}</td>
+                  <td>{c.birthDate.slice(0, 4)}</td>
+                  <td>{c.doctorName}</td>
+                  <td>{c.cabinet}</td>
+                  <td>{c.time}</td>
+                </tr>
+              ))}
+            </tbody>
           </table>
           {d.doctors.map((doc) => (
             <section key={doc.doctorId} className="doctor-list">
-              <h3>{doc.doctorName} · {spec(doc.specialtyId)} · {t('ui.cabinet')} {doc.cabinet} — {fmtDate(d.date)}</h3>
+              <h3>
+                {doc.doctorName} · {spec(doc.specialtyId)} · {t('ui.cabinet')} {doc.cabinet} — {fmtDate(d.date)}
+              </h3>
               <table className="list">
-                <tbody>{doc.appointments.map((a) => <tr key={a.id}><td>{a.time}</td><td>{a.queueNumber}</td><td>{a.patientName}</td><td>{a.patientNationalId}</td></tr>)}</tbody>
+                <tbody>
+                  {doc.appointments.map((a) => (
+                    <tr key={a.id}>
+                      <td>{a.time}</td>
+                      <td>{a.queueNumber}</td>
+                      <td>{a.patientName}</td>
+                      <td>{a.patientNationalId}</td>
+                    </tr>
+                  ))}
+                </tbody>
               </table>
             </section>
           ))}

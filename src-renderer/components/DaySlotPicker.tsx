@@ -20,21 +20,39 @@ export function DaySlotPicker({ slots, title, onPick }: { slots: DaySlot[]; titl
   }, [slots]);
 
   const onKey = (e: KeyboardEvent) => {
-    if (e.key === 'ArrowRight' || e.key === 'ArrowDown') { e.preventDefault(); setActive((a) => Math.min(free.length - 1, a + 1)); }
-    else if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') { e.preventDefault(); setActive((a) => Math.max(0, a - 1)); }
-    else if (e.key === 'Enter' && free[active]) { e.preventDefault(); onPick(free[active]!); }
+    if (e.key === 'ArrowRight' || e.key === 'ArrowDown') {
+      e.preventDefault();
+      setActive((a) => Math.min(free.length - 1, a + 1));
+    } else if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      setActive((a) => Math.max(0, a - 1));
+    } else if (e.key === 'Enter' && free[active]) {
+      e.preventDefault();
+      onPick(free[active]!);
+    }
   };
 
   return (
     <section className="day">
-      <h3>{t('ui.chooseTime')}: {title}</h3>
+      <h3>
+        {t('ui.chooseTime')}: {title}
+      </h3>
       <div ref={box} tabIndex={0} className="times" data-testid="day-slots" onKeyDown={onKey}>
         {slots.map((s) => {
           const i = free.indexOf(s);
           return (
-            <button key={s.slotId} tabIndex={-1} className={`time ${s.state} ${s.lease ? `lease-${s.lease}` : ''} ${i === active && i >= 0 ? 'focus' : ''}`} disabled={i < 0}
-              title={s.lease === 'other' ? t('ui.leaseOther') : s.lease === 'mine' ? t('ui.leaseMine') : t(`channel.${s.channel}`)} onClick={() => onPick(s)} data-lease={s.lease ?? ''}>
-              {s.time}{s.lease === 'mine' && s.state === 'free' ? ' ●' : ''}
+            <button
+              type="button"
+              key={s.slotId}
+              tabIndex={-1}
+              className={`time ${s.state} ${s.lease ? `lease-${s.lease}` : ''} ${i === active && i >= 0 ? 'focus' : ''}`}
+              disabled={i < 0}
+              title={s.lease === 'other' ? t('ui.leaseOther') : s.lease === 'mine' ? t('ui.leaseMine') : t(`channel.${s.channel}`)}
+              onClick={() => onPick(s)}
+              data-lease={s.lease ?? ''}
+            >
+              {s.time}
+              {s.lease === 'mine' && s.state === 'free' ? ' ●' : ''}
             </button>
           );
         })}
@@ -42,7 +60,11 @@ export function DaySlotPicker({ slots, title, onPick }: { slots: DaySlot[]; titl
       {(hasMine || hasOther) && (
         <p className="muted small lease-legend">
           {hasMine && <span>● {t('ui.leaseMine')}</span>}
-          {hasOther && <span><span className="time lease-other swatch" /> {t('ui.leaseOther')}</span>}
+          {hasOther && (
+            <span>
+              <span className="time lease-other swatch" /> {t('ui.leaseOther')}
+            </span>
+          )}
         </p>
       )}
     </section>

@@ -4,9 +4,19 @@ import { useI18n, weekday } from '../lib/i18n.js';
 
 const isWeekend = (iso: string) => [0, 6].includes(new Date(`${iso}T00:00:00Z`).getUTCDay());
 
-export interface Cell { doctorId: string; date: string; needsConsent: boolean }
+export interface Cell {
+  doctorId: string;
+  date: string;
+  needsConsent: boolean;
+}
 
-interface Props { directory: DirectoryView; result: SlotSearchResult; specialtyId: string; autoFocus: boolean; onPick(c: Cell): void }
+interface Props {
+  directory: DirectoryView;
+  result: SlotSearchResult;
+  specialtyId: string;
+  autoFocus: boolean;
+  onPick(c: Cell): void;
+}
 
 /** R25: doctors × days over the horizon with free counts; arrows move, Enter opens the day. */
 export function DoctorDayGrid({ directory, result, specialtyId, autoFocus, onPick }: Props) {
@@ -55,7 +65,12 @@ export function DoctorDayGrid({ directory, result, specialtyId, autoFocus, onPic
           <tr>
             <th className="doc">{t('ui.doctor')}</th>
             {dates.map((d) => (
-              <th key={d} className={d === result.today ? 'today' : ''}><div>{weekday(d, lang)}</div><div>{d.slice(8, 10)}.{d.slice(5, 7)}</div></th>
+              <th key={d} className={d === result.today ? 'today' : ''}>
+                <div>{weekday(d, lang)}</div>
+                <div>
+                  {d.slice(8, 10)}.{d.slice(5, 7)}
+                </div>
+              </th>
             ))}
           </tr>
         </thead>
@@ -66,13 +81,23 @@ export function DoctorDayGrid({ directory, result, specialtyId, autoFocus, onPic
               <tr key={docId}>
                 <th className="doc" title={doc?.fullName}>
                   <div className="docname">{doc?.fullName}</div>
-                  <div className="muted small">{t('ui.cabinet')} {doc?.cabinet.number}</div>
+                  <div className="muted small">
+                    {t('ui.cabinet')} {doc?.cabinet.number}
+                  </div>
                 </th>
                 {dates.map((date, c) => {
                   const d = byKey.get(`${docId}|${date}`);
                   const cls = ['cell', d && d.free > 0 ? 'free' : 'none', pos.r === r && pos.c === c ? 'focus' : '', d?.needsConsent ? 'consent' : ''].join(' ');
                   return (
-                    <td key={date} className={cls} onClick={() => { setPos({ r, c }); pick(r, c); }} title={d && d.free > 0 ? `${d.free} ${t('ui.freeTickets')}` : t('ui.noFree')}>
+                    <td
+                      key={date}
+                      className={cls}
+                      onClick={() => {
+                        setPos({ r, c });
+                        pick(r, c);
+                      }}
+                      title={d && d.free > 0 ? `${d.free} ${t('ui.freeTickets')}` : t('ui.noFree')}
+                    >
                       {d && d.free > 0 ? d.free : '—'}
                     </td>
                   );

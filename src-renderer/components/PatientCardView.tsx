@@ -17,34 +17,70 @@ export function PatientCardView({ card, directory, onCancel, onMove, onCheckIn }
   return (
     <section className="card patient" data-testid="patient-card">
       <h2>{p.fullName}</h2>
-      <div className="muted">{p.nationalId} · {fmtDate(p.birthDate)} ({card.age} {t('ui.years')}) · {p.sex === 'male' ? 'М' : 'Ж'}</div>
-      <div className="muted">{p.phone} · {p.address}</div>
+      <div className="muted">
+        {p.nationalId} · {fmtDate(p.birthDate)} ({card.age} {t('ui.years')}) · {p.sex === 'male' ? 'М' : 'Ж'}
+      </div>
+      <div className="muted">
+        {p.phone} · {p.address}
+      </div>
       {card.attached ? (
         <div className="attach ok" data-testid="attachment">
-          ✔ {t('ui.attached')}: {card.departmentName}{card.familyDoctorName ? ` · ${card.familyDoctorName}` : ''}
+          ✔ {t('ui.attached')}: {card.departmentName}
+          {card.familyDoctorName ? ` · ${card.familyDoctorName}` : ''}
         </div>
       ) : (
-        <div className="attach bad" data-testid="attachment">✖ {t('ui.notAttached')}</div>
+        <div className="attach bad" data-testid="attachment">
+          ✖ {t('ui.notAttached')}
+        </div>
       )}
       <div className="tags">
         {p.priority && <span className="badge">{t('ui.priority')}</span>}
-        {p.dispensarySpecialtyIds.map((s) => <span key={s} className="badge">{t('ui.dispensary')}: {specName(s)}</span>)}
-        {card.referrals.map((r) => <span key={r.id} className="badge good">{t('ui.referrals')}: {specName(r.specialtyId)}</span>)}
+        {p.dispensarySpecialtyIds.map((s) => (
+          <span key={s} className="badge">
+            {t('ui.dispensary')}: {specName(s)}
+          </span>
+        ))}
+        {card.referrals.map((r) => (
+          <span key={r.id} className="badge good">
+            {t('ui.referrals')}: {specName(r.specialtyId)}
+          </span>
+        ))}
         {card.noShowBlockedUntil && <span className="badge bad">{t('errors.noshow_blocked', { until: new Date(card.noShowBlockedUntil).toISOString().slice(0, 10) })}</span>}
       </div>
       <h3>{t('ui.upcoming')}</h3>
-      {card.upcoming.length === 0 ? <p className="muted">{t('ui.none')}</p> : (
+      {card.upcoming.length === 0 ? (
+        <p className="muted">{t('ui.none')}</p>
+      ) : (
         <ul className="upcoming" data-testid="upcoming">
           {card.upcoming.map((a) => (
             <li key={a.id}>
-              <div><b>{fmtDate(a.date)} {a.time}</b> · {specName(a.specialtyId)}</div>
-              <div className="muted">{a.doctorName} · {t('ui.cabinet')} {a.cabinet} · {t(`status.${a.status}`)}</div>
-              {a.syncState === 'conflict' && <span className="badge bad" data-testid="conflict-badge">{t('ui.conflictBadge')}</span>}
+              <div>
+                <b>
+                  {fmtDate(a.date)} {a.time}
+                </b>{' '}
+                · {specName(a.specialtyId)}
+              </div>
+              <div className="muted">
+                {a.doctorName} · {t('ui.cabinet')} {a.cabinet} · {t(`status.${a.status}`)}
+              </div>
+              {a.syncState === 'conflict' && (
+                <span className="badge bad" data-testid="conflict-badge">
+                  {t('ui.conflictBadge')}
+                </span>
+              )}
               {a.status === 'booked' && (
                 <div className="actions">
-                  {a.date === directory.today && <button onClick={() => onCheckIn(a)}>{t('ui.checkIn')}</button>}
-                  <button onClick={() => onMove(a)}>{t('ui.moveBooking')}</button>
-                  <button className="danger" onClick={() => onCancel(a)}>{t('ui.cancelBooking')}</button>
+                  {a.date === directory.today && (
+                    <button type="button" onClick={() => onCheckIn(a)}>
+                      {t('ui.checkIn')}
+                    </button>
+                  )}
+                  <button type="button" onClick={() => onMove(a)}>
+                    {t('ui.moveBooking')}
+                  </button>
+                  <button type="button" className="danger" onClick={() => onCancel(a)}>
+                    {t('ui.cancelBooking')}
+                  </button>
                 </div>
               )}
             </li>

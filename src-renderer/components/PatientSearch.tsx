@@ -59,17 +59,27 @@ export function PatientSearch({ onPick, onScan, focusKey }: { onPick(p: PatientS
         data-testid="patient-search"
         placeholder={t('ui.searchPlaceholder')}
         value={query}
-        onChange={(e) => { setQuery(e.target.value); setResults(null); }}
+        onChange={(e) => {
+          setQuery(e.target.value);
+          setResults(null);
+        }}
         onKeyDown={onKey}
         inputMode="search"
         autoComplete="off"
       />
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       {results && results.length > 1 && (
         <ul className="results" role="listbox">
           {results.map((p, i) => (
             <li key={p.id} role="option" aria-selected={i === active} className={i === active ? 'active' : ''} onClick={() => onPick(p)}>
-              <b>{p.fullName}</b> <span className="muted">{fmtDate(p.birthDate)} · {p.nationalId}</span>
+              <b>{p.fullName}</b>{' '}
+              <span className="muted">
+                {fmtDate(p.birthDate)} · {p.nationalId}
+              </span>
               {!p.attached && <span className="badge bad">{t('ui.notAttached')}</span>}
             </li>
           ))}

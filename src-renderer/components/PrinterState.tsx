@@ -12,14 +12,26 @@ export function PrinterState() {
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['printer'] }),
   });
   const s = status.data;
-  if (!s || !s.configured) return <span data-testid="printer-state">{t('ui.printerNone')}</span>;
+  if (!s?.configured) return <span data-testid="printer-state">{t('ui.printerNone')}</span>;
   return (
     <span data-testid="printer-state" className="printer-state">
       <span className={`dot ${s.lastError ? 'bad' : 'on'}`} /> {t('ui.printer')}: {s.profileName} ({s.target}) —{' '}
-      {s.lastError ? <span className="error" title={s.lastError.message}>{s.lastError.message}</span> : s.queued > 0 ? t('ui.printerQueued', { n: s.queued }) : t('ui.printerReady')}
+      {s.lastError ? (
+        <span className="error" title={s.lastError.message}>
+          {s.lastError.message}
+        </span>
+      ) : s.queued > 0 ? (
+        t('ui.printerQueued', { n: s.queued })
+      ) : (
+        t('ui.printerReady')
+      )}
       {s.uncertain.length > 0 && (
-        <span className="warn"> · {t('ui.printerUncertain', { n: s.uncertain.length })}{' '}
-          <button className="link" onClick={() => dismiss.mutate(s.uncertain[0]!.jobId)}>{t('ui.dismiss')}</button>
+        <span className="warn">
+          {' '}
+          · {t('ui.printerUncertain', { n: s.uncertain.length })}{' '}
+          <button type="button" className="link" onClick={() => dismiss.mutate(s.uncertain[0]!.jobId)}>
+            {t('ui.dismiss')}
+          </button>
         </span>
       )}
     </span>

@@ -14,7 +14,10 @@ interface Props {
 export function SpecialtyPicker({ directory, free, selected, autoFocus, onPick }: Props) {
   const { t, lang } = useI18n();
   const list = useRef<HTMLUListElement>(null);
-  const firstFree = Math.max(0, free.findIndex((f) => f.free > 0));
+  const firstFree = Math.max(
+    0,
+    free.findIndex((f) => f.free > 0),
+  );
   const [active, setActive] = useState(firstFree);
 
   useEffect(() => setActive(firstFree), [firstFree]);
@@ -39,7 +42,9 @@ export function SpecialtyPicker({ directory, free, selected, autoFocus, onPick }
 
   return (
     <section className="specialties">
-      <h3>{t('ui.specialties')} <span className="muted small">{t('ui.chooseSpecialty')}</span></h3>
+      <h3>
+        {t('ui.specialties')} <span className="muted small">{t('ui.chooseSpecialty')}</span>
+      </h3>
       <ul ref={list} tabIndex={0} role="listbox" className="spec-list" data-testid="specialties" onKeyDown={onKey}>
         {free.map((f, i) => {
           const s = directory.specialties.find((x) => x.id === f.specialtyId);
@@ -48,7 +53,9 @@ export function SpecialtyPicker({ directory, free, selected, autoFocus, onPick }
             <li key={f.specialtyId} role="option" aria-selected={f.specialtyId === selected} className={cls} onClick={() => onPick(f.specialtyId)}>
               <span className="key">{i < 9 ? i + 1 : ''}</span>
               <span className="name">{s?.name[lang] ?? f.specialtyId}</span>
-              <span className="count" title={t('ui.freeTickets')}>{f.free}</span>
+              <span className="count" title={t('ui.freeTickets')}>
+                {f.free}
+              </span>
             </li>
           );
         })}

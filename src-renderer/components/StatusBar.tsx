@@ -16,7 +16,9 @@ export function StatusBar({ user, devicePrefix, timezone, onSignOut }: { user: s
       <span className="sep">|</span>
       <span>{user}</span>
       <LangSwitch />
-      <button className="link" onClick={onSignOut}>{t('ui.signOut')}</button>
+      <button type="button" className="link" onClick={onSignOut}>
+        {t('ui.signOut')}
+      </button>
     </footer>
   );
 }

@@ -7,18 +7,35 @@ export function SyncState({ timezone }: { timezone: string }) {
   const { t, lang } = useI18n();
   const status = useQuery({ queryKey: ['sync', 'status'], queryFn: () => call('sync.status', {}), refetchInterval: 3000 });
   const s = status.data;
-  if (!s || !s.enrolled) return <><span className="dot off" /> <span data-testid="sync-state">{t('ui.syncOffline')}</span></>;
+  if (!s?.enrolled)
+    return (
+      <>
+        <span className="dot off" /> <span data-testid="sync-state">{t('ui.syncOffline')}</span>
+      </>
+    );
   const time = s.lastSyncAt ? new Date(s.lastSyncAt).toLocaleTimeString(lang === 'ky' ? 'ky-KG' : 'ru-RU', { timeZone: timezone, hour: '2-digit', minute: '2-digit' }) : null;
   const registerDays = s.registerAgeMs === null ? null : Math.floor(s.registerAgeMs / 86_400_000);
   const skewMin = s.clockOffsetMs === null ? 0 : Math.round(Math.abs(s.clockOffsetMs) / 60_000);
   return (
     <span data-testid="sync-state" className="sync-state">
       <span className={`dot ${s.online ? 'on' : 'bad'}`} /> {s.online ? t('ui.syncOnline') : t('ui.syncOffline2')}
-      {' · '}{t('ui.syncPending', { n: s.pending })}
+      {' · '}
+      {t('ui.syncPending', { n: s.pending })}
       {s.conflicts > 0 && <span className="error"> · {t('ui.syncConflicts', { n: s.conflicts })}</span>}
-      {' · '}{time ? t('ui.syncLast', { time }) : t('ui.syncNever')}
-      {registerDays !== null && <span className={registerDays > 7 ? 'warn' : undefined} data-testid="register-age"> · {registerDays <= 0 ? t('ui.registerAgeToday') : t('ui.registerAge', { days: registerDays })}</span>}
-      {s.lastError === 'unauthorized' && <span className="error" data-testid="sync-revoked"> · {t('ui.syncRevoked')}</span>}
+      {' · '}
+      {time ? t('ui.syncLast', { time }) : t('ui.syncNever')}
+      {registerDays !== null && (
+        <span className={registerDays > 7 ? 'warn' : undefined} data-testid="register-age">
+          {' '}
+          · {registerDays <= 0 ? t('ui.registerAgeToday') : t('ui.registerAge', { days: registerDays })}
+        </span>
+      )}
+      {s.lastError === 'unauthorized' && (
+        <span className="error" data-testid="sync-revoked">
+          {' '}
+          · {t('ui.syncRevoked')}
+        </span>
+      )}
       {skewMin >= 2 && <span className="warn"> · {t('ui.clockSkew', { min: skewMin })}</span>}
     </span>
   );

@@ -13,20 +13,40 @@ export function TicketView({ ticket, timezone }: { ticket: Ticket; timezone: str
   return (
     <section className="ticket" data-testid="ticket">
       <div className="t-head">{t('ui.ticket')}</div>
-      {ticket.tentative && <div className="t-tentative" data-testid="ticket-tentative">{t('ui.tentative')}<div className="small">{t('ui.tentativeNote')}</div></div>}
+      {ticket.tentative && (
+        <div className="t-tentative" data-testid="ticket-tentative">
+          {t('ui.tentative')}
+          <div className="small">{t('ui.tentativeNote')}</div>
+        </div>
+      )}
       <div className="t-org">{ticket.organization}</div>
       <div>{ticket.department}</div>
       <div className="muted">{ticket.address}</div>
-      <div className="t-queue"><span className="muted">{t('ui.queueNumber')}</span> <b data-testid="queue-number">{ticket.queueNumber}</b></div>
+      <div className="t-queue">
+        <span className="muted">{t('ui.queueNumber')}</span> <b data-testid="queue-number">{ticket.queueNumber}</b>
+      </div>
       <dl>
-        <dt>{t('ui.specialty')}</dt><dd>{ticket.specialty[lang]}</dd>
-        <dt>{t('ui.doctor')}</dt><dd>{ticket.doctorName}</dd>
-        <dt>{t('ui.cabinet')}</dt><dd>{ticket.cabinet}, {ticket.floor} {t('ui.floor')}</dd>
-        <dt>{t('ui.date')} / {t('ui.time')}</dt><dd className="t-when">{fmtDate(ticket.date)} {ticket.time}</dd>
-        <dt>{t('ui.patientId')}</dt><dd>{ticket.patientIdMasked}</dd>
+        <dt>{t('ui.specialty')}</dt>
+        <dd>{ticket.specialty[lang]}</dd>
+        <dt>{t('ui.doctor')}</dt>
+        <dd>{ticket.doctorName}</dd>
+        <dt>{t('ui.cabinet')}</dt>
+        <dd>
+          {ticket.cabinet}, {ticket.floor} {t('ui.floor')}
+        </dd>
+        <dt>
+          {t('ui.date')} / {t('ui.time')}
+        </dt>
+        <dd className="t-when">
+          {fmtDate(ticket.date)} {ticket.time}
+        </dd>
+        <dt>{t('ui.patientId')}</dt>
+        <dd>{ticket.patientIdMasked}</dd>
       </dl>
       <img className="barcode" alt={ticket.code} src={barcode} data-testid="ticket-barcode" data-code={ticket.code} />
-      <div className="muted small">{t('ui.issued')}: {new Date(ticket.issuedAt).toLocaleString(lang === 'ky' ? 'ky-KG' : 'ru-RU', { timeZone: timezone })}</div>
+      <div className="muted small">
+        {t('ui.issued')}: {new Date(ticket.issuedAt).toLocaleString(lang === 'ky' ? 'ky-KG' : 'ru-RU', { timeZone: timezone })}
+      </div>
     </section>
   );
 }

@@ -15,7 +15,11 @@ export function NoticeProvider({ children }: { children: ReactNode }) {
   return (
     <Ctx.Provider value={notify}>
       {children}
-      {notice && <div className={`notice ${notice.kind}`} role="status" data-testid="notice">{notice.text}</div>}
+      {notice && (
+        <div className={`notice ${notice.kind}`} role="status" data-testid="notice">
+          {notice.text}
+        </div>
+      )}
     </Ctx.Provider>
   );
 }

@@ -12,7 +12,10 @@ declare global {
 }
 
 export class RpcError extends Error {
-  constructor(readonly status: number, readonly body: RpcErrorBody) {
+  constructor(
+    readonly status: number,
+    readonly body: RpcErrorBody,
+  ) {
     super(body.message);
   }
   get code() {
@@ -22,8 +25,12 @@ export class RpcError extends Error {
 
 /** The session token lives in memory only: a reload signs the user out, nothing sits in storage. */
 const state: { token: string | null; lang: Lang } = { token: null, lang: 'ru' };
-export const setToken = (t: string | null) => { state.token = t; };
-export const setRpcLang = (l: Lang) => { state.lang = l; };
+export const setToken = (t: string | null) => {
+  state.token = t;
+};
+export const setRpcLang = (l: Lang) => {
+  state.lang = l;
+};
 
 async function overHttp(method: string, input: unknown): Promise<CallResult> {
   const res = await fetch(`./rpc/${method}`, {

@@ -10,18 +10,23 @@ export function useCheckInByScan(): (scan: string) => Promise<void> {
   const { t } = useI18n();
   const notify = useNotify();
   const qc = useQueryClient();
-  return useCallback(async (scan: string) => {
-    try {
-      const a = await call('appointments.checkInByScan', { scan });
-      notify(`${t('ui.scanned', { name: a.patientName, time: a.time })}${a.liveQueue ? ` — ${t('ui.scannedLate')}` : ''}`, a.liveQueue ? 'warn' : 'ok');
-      for (const key of ['today', 'patient', 'register']) void qc.invalidateQueries({ queryKey: [key] });
-    } catch (e) {
-      notify(e instanceof RpcError ? e.message : String(e), 'error');
-    }
-  }, [t, notify, qc]);
+  return useCallback(
+    async (scan: string) => {
+      try {
+        const a = await call('appointments.checkInByScan', { scan });
+        notify(`${t('ui.scanned', { name: a.patientName, time: a.time })}${a.liveQueue ? ` — ${t('ui.scannedLate')}` : ''}`, a.liveQueue ? 'warn' : 'ok');
+        for (const key of ['today', 'patient', 'register']) void qc.invalidateQueries({ queryKey: [key] });
+      } catch (e) {
+        notify(e instanceof RpcError ? e.message : String(e), 'error');
+      }
+    },
+    [t, notify, qc],
+  );
 }
 
 export function useScanCheckIn(enabled: boolean): void {
   const checkIn = useCheckInByScan();
-  useScanner((scan) => { if (enabled) void checkIn(scan); });
+  useScanner((scan) => {
+    if (enabled) void checkIn(scan);
+  });
 }

@@ -10,7 +10,9 @@ export function CallListScreen({ directory }: { directory: DirectoryView }) {
   const notify = useNotify();
   const qc = useQueryClient();
   const tasks = useQuery({ queryKey: ['tasks'], queryFn: () => call('tasks.list', {}), refetchInterval: 5000 });
-  const refresh = () => { for (const k of ['tasks', 'patient', 'slots', 'day', 'today', 'sync']) void qc.invalidateQueries({ queryKey: [k] }); };
+  const refresh = () => {
+    for (const k of ['tasks', 'patient', 'slots', 'day', 'today', 'sync']) void qc.invalidateQueries({ queryKey: [k] });
+  };
   const resolve = useMutation({
     mutationFn: (v: { taskId: string; outcome: 'reached' | 'unreachable' | 'rebooked' }) => call('tasks.resolve', v),
     onSuccess: refresh,
@@ -50,18 +52,26 @@ export function CallListScreen({ directory }: { directory: DirectoryView }) {
             <div className="error" data-testid="task-reason">
               {reasonText(task)}
             </div>
-            {task.appointment && <div className="muted">{fmtDate(task.appointment.date)} {task.appointment.time} · {task.appointment.doctorName} · {task.appointment.ticketCode}</div>}
+            {task.appointment && (
+              <div className="muted">
+                {fmtDate(task.appointment.date)} {task.appointment.time} · {task.appointment.doctorName} · {task.appointment.ticketCode}
+              </div>
+            )}
             <div className="actions">
               {task.alternatives.map((alt) => (
-                <button key={alt.slotId} className="alt" onClick={() => rebook.mutate({ task, slotId: alt.slotId })}>
+                <button type="button" key={alt.slotId} className="alt" onClick={() => rebook.mutate({ task, slotId: alt.slotId })}>
                   {t('ui.rebookAt', { when: `${fmtDate(alt.date)} ${alt.time}, ${doctor(alt.doctorId)}` })}
                 </button>
               ))}
             </div>
             <div className="actions">
               <span className="muted">{t('ui.taskOutcome')}:</span>
-              <button onClick={() => resolve.mutate({ taskId: task.id, outcome: 'reached' })}>{t('ui.reached')}</button>
-              <button onClick={() => resolve.mutate({ taskId: task.id, outcome: 'unreachable' })}>{t('ui.unreachable')}</button>
+              <button type="button" onClick={() => resolve.mutate({ taskId: task.id, outcome: 'reached' })}>
+                {t('ui.reached')}
+              </button>
+              <button type="button" onClick={() => resolve.mutate({ taskId: task.id, outcome: 'unreachable' })}>
+                {t('ui.unreachable')}
+              </button>
             </div>
           </li>
         ))}

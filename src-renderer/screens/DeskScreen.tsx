@@ -36,9 +36,24 @@ export function DeskScreen({ directory, channel }: { directory: DirectoryView; c
   // cached grid or day, always the replica's current state — it answers in a few milliseconds.
   const fresh = { staleTime: 0, gcTime: 0 } as const;
   const card = useQuery({ queryKey: ['patient', patientId], queryFn: () => call('patients.get', { patientId: patientId! }), enabled: patientId !== null });
-  const counts = useQuery({ queryKey: ['slots', 'counts', patientId, channel], queryFn: () => call('slots.search', { patientId: patientId ?? undefined, channel }), enabled: patientId !== null, ...fresh });
-  const search = useQuery({ queryKey: ['slots', specialtyId, patientId, channel], queryFn: () => call('slots.search', { specialtyId: specialtyId!, patientId: patientId ?? undefined, channel }), enabled: specialtyId !== null, ...fresh });
-  const day = useQuery({ queryKey: ['day', cell?.doctorId, cell?.date, patientId, channel], queryFn: () => call('slots.day', { doctorId: cell!.doctorId, date: cell!.date, patientId: patientId ?? undefined, channel }), enabled: cell !== null, ...fresh });
+  const counts = useQuery({
+    queryKey: ['slots', 'counts', patientId, channel],
+    queryFn: () => call('slots.search', { patientId: patientId ?? undefined, channel }),
+    enabled: patientId !== null,
+    ...fresh,
+  });
+  const search = useQuery({
+    queryKey: ['slots', specialtyId, patientId, channel],
+    queryFn: () => call('slots.search', { specialtyId: specialtyId!, patientId: patientId ?? undefined, channel }),
+    enabled: specialtyId !== null,
+    ...fresh,
+  });
+  const day = useQuery({
+    queryKey: ['day', cell?.doctorId, cell?.date, patientId, channel],
+    queryFn: () => call('slots.day', { doctorId: cell!.doctorId, date: cell!.date, patientId: patientId ?? undefined, channel }),
+    enabled: cell !== null,
+    ...fresh,
+  });
 
   const refresh = () => {
     for (const key of ['patient', 'slots', 'day', 'today', 'register', 'sync']) void qc.invalidateQueries({ queryKey: [key] });
@@ -48,7 +63,10 @@ export function DeskScreen({ directory, channel }: { directory: DirectoryView; c
   const printer = useQuery({ queryKey: ['printer', 'settings'], queryFn: () => call('printer.getSettings', {}) });
   const print = useMutation({
     mutationFn: (appointmentId: string) => call('tickets.print', { appointmentId }),
-    onSuccess: () => { notify(t('ui.sentToPrinter')); void qc.invalidateQueries({ queryKey: ['printer'] }); },
+    onSuccess: () => {
+      notify(t('ui.sentToPrinter'));
+      void qc.invalidateQueries({ queryKey: ['printer'] });
+    },
     onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
   });
   const book = useMutation({
@@ -57,24 +75,45 @@ export function DeskScreen({ directory, channel }: { directory: DirectoryView; c
       if (r.appointment.syncState === 'conflict') {
         // Sent online and another desk got there first: nothing to print; the patient is still here, choose again.
         // The lost booking stays on record with its call task (the card shows it), like any conflict.
-        setSlot(null); setMoving(null); setError(t('ui.bookConflictNow')); refresh();
+        setSlot(null);
+        setMoving(null);
+        setError(t('ui.bookConflictNow'));
+        refresh();
         return;
       }
-      setBooked(r); setSlot(null); setCell(null); setMoving(null); setError(null); refresh();
+      setBooked(r);
+      setSlot(null);
+      setCell(null);
+      setMoving(null);
+      setError(null);
+      refresh();
       // The booking is saved; the ticket prints in the background and never holds the desk up.
       if (printer.data?.autoPrint && printer.data.transport.kind !== 'none') print.mutate(r.appointment.id);
     },
-    onError: (e) => { setSlot(null); showError(e); refresh(); },
+    onError: (e) => {
+      setSlot(null);
+      showError(e);
+      refresh();
+    },
   });
   const act = useMutation({
     mutationFn: ({ kind, a }: { kind: 'cancel' | 'checkIn'; a: AppointmentView }) =>
       kind === 'cancel' ? call('appointments.cancel', { appointmentId: a.id }) : call('appointments.checkIn', { appointmentId: a.id }),
-    onSuccess: () => { setError(null); refresh(); },
+    onSuccess: () => {
+      setError(null);
+      refresh();
+    },
     onError: showError,
   });
 
   const reset = () => {
-    setPatientId(null); setSpecialtyId(null); setCell(null); setSlot(null); setBooked(null); setMoving(null); setError(null);
+    setPatientId(null);
+    setSpecialtyId(null);
+    setCell(null);
+    setSlot(null);
+    setBooked(null);
+    setMoving(null);
+    setError(null);
     setSearchFocus((n) => n + 1);
   };
 
@@ -83,8 +122,10 @@ export function DeskScreen({ directory, channel }: { directory: DirectoryView; c
       if (e.key !== 'Escape') return;
       if (booked) reset();
       else if (cell) setCell(null);
-      else if (specialtyId) { setSpecialtyId(null); setMoving(null); }
-      else reset();
+      else if (specialtyId) {
+        setSpecialtyId(null);
+        setMoving(null);
+      } else reset();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -96,41 +137,76 @@ export function DeskScreen({ directory, channel }: { directory: DirectoryView; c
   return (
     <div className="desk">
       <aside className="left">
-        <PatientSearch focusKey={searchFocus} onPick={(p) => { reset(); setPatientId(p.id); }} onScan={(code) => void scanCheckIn(code)} />
+        <PatientSearch
+          focusKey={searchFocus}
+          onPick={(p) => {
+            reset();
+            setPatientId(p.id);
+          }}
+          onScan={(code) => void scanCheckIn(code)}
+        />
         {card.data && (
-          <PatientCardView card={card.data} directory={directory}
+          <PatientCardView
+            card={card.data}
+            directory={directory}
             onCancel={(a) => act.mutate({ kind: 'cancel', a })}
             onCheckIn={(a) => act.mutate({ kind: 'checkIn', a })}
-            onMove={(a) => { setBooked(null); setMoving(a); setSpecialtyId(a.specialtyId); setCell(null); }} />
+            onMove={(a) => {
+              setBooked(null);
+              setMoving(a);
+              setSpecialtyId(a.specialtyId);
+              setCell(null);
+            }}
+          />
         )}
       </aside>
       <section className="right">
-        {error && <p className="error banner" role="alert" data-testid="desk-error">{error}</p>}
-        {moving && <p className="warn banner">{t('ui.movingHint')} — {fmtDate(moving.date)} {moving.time}, {moving.doctorName}</p>}
+        {error && (
+          <p className="error banner" role="alert" data-testid="desk-error">
+            {error}
+          </p>
+        )}
+        {moving && (
+          <p className="warn banner">
+            {t('ui.movingHint')} — {fmtDate(moving.date)} {moving.time}, {moving.doctorName}
+          </p>
+        )}
         {booked ? (
           <div className="booked">
             <p className={`${booked.ticket.tentative ? 'warn' : 'ok'} banner`} data-testid="booked" data-mode={booked.appointment.mode}>
               ✔ {t('ui.booked')}: {booked.appointment.patientName} — {fmtDate(booked.ticket.date)} {booked.ticket.time}.
               {booked.appointment.mode === 'guaranteed' && booked.appointment.syncState === 'local' && <> {t('ui.bookedGuaranteed')}</>}
-              {booked.ticket.tentative && <> {t('ui.bookedTentative')}</>}
-              {' '}<span className="muted">{t('ui.newSearch')}</span>
+              {booked.ticket.tentative && <> {t('ui.bookedTentative')}</>} <span className="muted">{t('ui.newSearch')}</span>
             </p>
-            <div className="print-area"><TicketView ticket={booked.ticket} timezone={directory.organization.timezone} /></div>
+            <div className="print-area">
+              <TicketView ticket={booked.ticket} timezone={directory.organization.timezone} />
+            </div>
             <div className="row ticket-actions">
-              {printer.data?.transport.kind !== 'none' && <button onClick={() => print.mutate(booked.appointment.id)} data-testid="print-ticket">{t('ui.print')}</button>}
-              <button onClick={() => window.print()}>{t('ui.printA4')}</button>
+              {printer.data?.transport.kind !== 'none' && (
+                <button type="button" onClick={() => print.mutate(booked.appointment.id)} data-testid="print-ticket">
+                  {t('ui.print')}
+                </button>
+              )}
+              <button type="button" onClick={() => window.print()}>
+                {t('ui.printA4')}
+              </button>
             </div>
           </div>
         ) : patientId && counts.data ? (
           <>
-            <SpecialtyPicker directory={directory} free={counts.data.specialtyFree} selected={specialtyId} autoFocus={specialtyId === null && card.isSuccess}
-              onPick={(id) => { setSpecialtyId(id); setCell(null); setError(null); }} />
-            {specialtyId && search.data && (
-              <DoctorDayGrid directory={directory} result={search.data} specialtyId={specialtyId} autoFocus={cell === null} onPick={setCell} />
-            )}
-            {cell && day.data && (
-              <DaySlotPicker slots={day.data} title={`${doctor?.fullName ?? ''}, ${fmtDate(cell.date)}`} onPick={setSlot} />
-            )}
+            <SpecialtyPicker
+              directory={directory}
+              free={counts.data.specialtyFree}
+              selected={specialtyId}
+              autoFocus={specialtyId === null && card.isSuccess}
+              onPick={(id) => {
+                setSpecialtyId(id);
+                setCell(null);
+                setError(null);
+              }}
+            />
+            {specialtyId && search.data && <DoctorDayGrid directory={directory} result={search.data} specialtyId={specialtyId} autoFocus={cell === null} onPick={setCell} />}
+            {cell && day.data && <DaySlotPicker slots={day.data} title={`${doctor?.fullName ?? ''}, ${fmtDate(cell.date)}`} onPick={setSlot} />}
           </>
         ) : (
           <p className="muted pad">{t('ui.keysHint')}</p>
@@ -139,10 +215,24 @@ export function DeskScreen({ directory, channel }: { directory: DirectoryView; c
       {slot && cell && card.data && (
         <ConfirmDialog title={t('ui.confirmQuestion')} confirmLabel={t('ui.book')} busy={book.isPending} onConfirm={() => book.mutate(slot)} onCancel={() => setSlot(null)}>
           <dl className="confirm-dl">
-            <dt>{t('ui.patientId')}</dt><dd>{card.data.patient.fullName} · {card.data.patient.nationalId}</dd>
-            <dt>{t('ui.specialty')}</dt><dd>{specName(specialtyId)}</dd>
-            <dt>{t('ui.doctor')}</dt><dd>{doctor?.fullName} · {t('ui.cabinet')} {doctor?.cabinet.number}</dd>
-            <dt>{t('ui.date')} / {t('ui.time')}</dt><dd><b>{fmtDate(cell.date)} {slot.time}</b></dd>
+            <dt>{t('ui.patientId')}</dt>
+            <dd>
+              {card.data.patient.fullName} · {card.data.patient.nationalId}
+            </dd>
+            <dt>{t('ui.specialty')}</dt>
+            <dd>{specName(specialtyId)}</dd>
+            <dt>{t('ui.doctor')}</dt>
+            <dd>
+              {doctor?.fullName} · {t('ui.cabinet')} {doctor?.cabinet.number}
+            </dd>
+            <dt>
+              {t('ui.date')} / {t('ui.time')}
+            </dt>
+            <dd>
+              <b>
+                {fmtDate(cell.date)} {slot.time}
+              </b>
+            </dd>
           </dl>
           {cell.needsConsent && <p className="warn">⚠ {t('ui.otherFamilyDoctor')}</p>}
           {moving && <p className="warn">{t('ui.movingHint')}</p>}

@@ -15,7 +15,8 @@ export function RegisterScreen({ directory }: { directory: DirectoryView }) {
   const list = useQuery({ queryKey: ['register', from, to, result], queryFn: () => call('register.list', { from, to, result: result || undefined }) });
   const doc = (id: string | null) => directory.doctors.find((d) => d.id === id)?.fullName ?? '';
   const spec = (id: string | null) => directory.specialties.find((s) => s.id === id)?.name[lang] ?? '';
-  const when = (ms: number | null) => (ms === null ? '' : new Date(ms).toLocaleString(lang === 'ky' ? 'ky-KG' : 'ru-RU', { timeZone: directory.organization.timezone, dateStyle: 'short', timeStyle: 'short' }));
+  const when = (ms: number | null) =>
+    ms === null ? '' : new Date(ms).toLocaleString(lang === 'ky' ? 'ky-KG' : 'ru-RU', { timeZone: directory.organization.timezone, dateStyle: 'short', timeStyle: 'short' });
   const reasonText = (r: string | null) => (r ? t(`refusal.${r}`) : '');
 
   return (
@@ -26,12 +27,27 @@ export function RegisterScreen({ directory }: { directory: DirectoryView }) {
         <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
         <select value={result} onChange={(e) => setResult(e.target.value as Result | '')} data-testid="register-result">
           <option value="">—</option>
-          {(['booked', 'refused', 'cancelled', 'moved'] as const).map((r) => <option key={r} value={r}>{t(`registerResult.${r}`)}</option>)}
+          {(['booked', 'refused', 'cancelled', 'moved'] as const).map((r) => (
+            <option key={r} value={r}>
+              {t(`registerResult.${r}`)}
+            </option>
+          ))}
         </select>
       </div>
       <div className="table-wrap">
         <table className="list" data-testid="register-list">
-          <thead><tr><th>{t('ui.date')}</th><th>{t('ui.applicant')}</th><th>{t('ui.specialty')}</th><th>{t('ui.doctor')}</th><th>{t('ui.result')}</th><th>{t('ui.reason')}</th><th>{t('ui.appointedAt')}</th><th>{t('ui.tookPlace')}</th></tr></thead>
+          <thead>
+            <tr>
+              <th>{t('ui.date')}</th>
+              <th>{t('ui.applicant')}</th>
+              <th>{t('ui.specialty')}</th>
+              <th>{t('ui.doctor')}</th>
+              <th>{t('ui.result')}</th>
+              <th>{t('ui.reason')}</th>
+              <th>{t('ui.appointedAt')}</th>
+              <th>{t('ui.tookPlace')}</th>
+            </tr>
+          </thead>
           <tbody>
             {(list.data ?? []).map((r) => (
               <tr key={r.id} className={`res-${r.result}`}>
@@ -49,7 +65,9 @@ export function RegisterScreen({ directory }: { directory: DirectoryView }) {
         </table>
       </div>
       {list.data && list.data.length === 0 && <p className="muted">{t('ui.none')}</p>}
-      <p className="muted small">{fmtDate(from)} — {fmtDate(to)}</p>
+      <p className="muted small">
+        {fmtDate(from)} — {fmtDate(to)}
+      </p>
     </div>
   );
 }

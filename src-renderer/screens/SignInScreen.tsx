@@ -28,12 +28,24 @@ export function SignInScreen({ onSignedIn }: { onSignedIn(s: Session): void }) {
     <div className="signin">
       <form className="card signin-card" onSubmit={submit}>
         <h1>{t('ui.appName')}</h1>
-        <label>{t('ui.username')}<input autoFocus name="username" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" /></label>
-        <label>{t('ui.password')}<input name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" /></label>
-        {error && <p className="error" role="alert">{error}</p>}
+        <label>
+          {t('ui.username')}
+          <input autoFocus name="username" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" />
+        </label>
+        <label>
+          {t('ui.password')}
+          <input name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" />
+        </label>
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
         <div className="row between">
           <LangSwitch />
-          <button className="primary" type="submit" disabled={busy}>{t('ui.signIn')}</button>
+          <button className="primary" type="submit" disabled={busy}>
+            {t('ui.signIn')}
+          </button>
         </div>
       </form>
     </div>

@@ -15,7 +15,11 @@ export function TodayScreen({ directory, defaultDoctorId }: { directory: Directo
   const list = useQuery({ queryKey: ['today', doctorId], queryFn: () => call('appointments.day', { doctorId: doctorId || undefined }) });
   const act = useMutation({
     mutationFn: ({ kind, id }: { kind: 'checkIn' | 'noShow' | 'fulfil'; id: string }) => call(`appointments.${kind}`, { appointmentId: id }),
-    onSuccess: () => { setError(null); void qc.invalidateQueries({ queryKey: ['today'] }); void qc.invalidateQueries({ queryKey: ['patient'] }); },
+    onSuccess: () => {
+      setError(null);
+      void qc.invalidateQueries({ queryKey: ['today'] });
+      void qc.invalidateQueries({ queryKey: ['patient'] });
+    },
     onError: (e) => setError(e instanceof RpcError ? e.message : String(e)),
   });
   const spec = (id: string) => directory.specialties.find((s) => s.id === id)?.name[lang] ?? id;
@@ -23,36 +27,83 @@ export function TodayScreen({ directory, defaultDoctorId }: { directory: Directo
   return (
     <div className="today pad">
       <div className="row">
-        <h2>{t('ui.todayList')} · {directory.today.split('-').reverse().join('.')}</h2>
-        <button className={showLists ? 'chip on' : 'chip'} onClick={() => setShowLists(!showLists)} data-testid="toggle-lists">{t('ui.dayLists')}</button>
+        <h2>
+          {t('ui.todayList')} · {directory.today.split('-').reverse().join('.')}
+        </h2>
+        <button type="button" className={showLists ? 'chip on' : 'chip'} onClick={() => setShowLists(!showLists)} data-testid="toggle-lists">
+          {t('ui.dayLists')}
+        </button>
         <select value={doctorId} onChange={(e) => setDoctorId(e.target.value)} data-testid="today-doctor">
           <option value="">{t('ui.allDoctors')}</option>
-          {directory.doctors.map((d) => <option key={d.id} value={d.id}>{d.fullName} — {spec(d.specialtyId)}</option>)}
+          {directory.doctors.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.fullName} — {spec(d.specialtyId)}
+            </option>
+          ))}
         </select>
       </div>
-      {error && <p className="error banner" role="alert">{error}</p>}
-      {showLists ? <DayListsView directory={directory} /> : <div className="table-wrap">
-        <table className="list" data-testid="today-list">
-          <thead><tr><th>{t('ui.time')}</th><th>№</th><th>{t('ui.patient')}</th><th>{t('ui.doctor')}</th><th>{t('ui.cabinet')}</th><th>{t('ui.result')}</th><th /></tr></thead>
-          <tbody>
-            {(list.data ?? []).map((a) => (
-              <tr key={a.id} className={`st-${a.status}`}>
-                <td>{a.time}</td>
-                <td>{a.queueNumber}</td>
-                <td>{a.patientName}<div className="muted small">{a.patientNationalId}</div></td>
-                <td>{a.doctorName}<div className="muted small">{spec(a.specialtyId)}</div></td>
-                <td>{a.cabinet}</td>
-                <td>{t(`status.${a.status}`)}{a.liveQueue && <span className="badge warn">{t('ui.liveQueue')}</span>}</td>
-                <td className="actions">
-                  {a.status === 'booked' && <button onClick={() => act.mutate({ kind: 'checkIn', id: a.id })}>{t('ui.checkIn')}</button>}
-                  {a.status === 'booked' && <button onClick={() => act.mutate({ kind: 'noShow', id: a.id })}>{t('ui.noShow')}</button>}
-                  {a.status === 'arrived' && <button onClick={() => act.mutate({ kind: 'fulfil', id: a.id })}>{t('ui.fulfil')}</button>}
-                </td>
+      {error && (
+        <p className="error banner" role="alert">
+          {error}
+        </p>
+      )}
+      {showLists ? (
+        <DayListsView directory={directory} />
+      ) : (
+        <div className="table-wrap">
+          <table className="list" data-testid="today-list">
+            <thead>
+              <tr>
+                <th>{t('ui.time')}</th>
+                <th>№</th>
+                <th>{t('ui.patient')}</th>
+                <th>{t('ui.doctor')}</th>
+                <th>{t('ui.cabinet')}</th>
+                <th>{t('ui.result')}</th>
+                <th />
               </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>}
+            </thead>
+            <tbody>
+              {(list.data ?? []).map((a) => (
+                <tr key={a.id} className={`st-${a.status}`}>
+                  <td>{a.time}</td>
+                  <td>{a.queueNumber}</td>
+                  <td>
+                    {a.patientName}
+                    <div className="muted small">{a.patientNationalId}</div>
+                  </td>
+                  <td>
+                    {a.doctorName}
+                    <div className="muted small">{spec(a.specialtyId)}</div>
+                  </td>
+                  <td>{a.cabinet}</td>
+                  <td>
+                    {t(`status.${a.status}`)}
+                    {a.liveQueue && <span className="badge warn">{t('ui.liveQueue')}</span>}
+                  </td>
+                  <td className="actions">
+                    {a.status === 'booked' && (
+                      <button type="button" onClick={() => act.mutate({ kind: 'checkIn', id: a.id })}>
+                        {t('ui.checkIn')}
+                      </button>
+                    )}
+                    {a.status === 'booked' && (
+                      <button type="button" onClick={() => act.mutate({ kind: 'noShow', id: a.id })}>
+                        {t('ui.noShow')}
+                      </button>
+                    )}
+                    {a.status === 'arrived' && (
+                      <button type="button" onClick={() => act.mutate({ kind: 'fulfil', id: a.id })}>
+                        {t('ui.fulfil')}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </div>
   );
 }

@@ -9,10 +9,14 @@ export type { IdCheck } from './types.js';
 
 export function checkNationalId(kind: NationalIdKind, raw: string, profile: PolicyProfile, todayIso: string): IdCheck {
   switch (kind) {
-    case 'KG_PIN': return checkKgPin(raw, profile.kgPinSexDigits, todayIso);
-    case 'KZ_IIN': return checkKzIin(raw, todayIso);
-    case 'RU_SNILS': return checkRuSnils(raw);
-    case 'RU_OMS': return checkRuOms(raw);
+    case 'KG_PIN':
+      return checkKgPin(raw, profile.kgPinSexDigits, todayIso);
+    case 'KZ_IIN':
+      return checkKzIin(raw, todayIso);
+    case 'RU_SNILS':
+      return checkRuSnils(raw);
+    case 'RU_OMS':
+      return checkRuOms(raw);
   }
 }
 

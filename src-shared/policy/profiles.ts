@@ -3,7 +3,13 @@ import { KG_HOLIDAYS, KZ_HOLIDAYS, RU_HOLIDAYS } from './holidays.js';
 import type { PolicyProfile, WorkingWeek } from './types.js';
 
 const weekdays = (open: string, close: string, sat: { open: string; close: string } | null = null): WorkingWeek => ({
-  1: { open, close }, 2: { open, close }, 3: { open, close }, 4: { open, close }, 5: { open, close }, 6: sat, 7: null,
+  1: { open, close },
+  2: { open, close },
+  3: { open, close },
+  4: { open, close },
+  5: { open, close },
+  6: sat,
+  7: null,
 });
 
 const common = {

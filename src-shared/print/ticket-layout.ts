@@ -4,14 +4,65 @@ export type TicketLang = 'ru' | 'ky' | 'kk';
 
 /** The ticket's own words in the three languages it prints in (the UI has ru and ky). */
 const LABELS: Record<TicketLang, Record<'title' | 'queue' | 'specialty' | 'doctor' | 'cabinet' | 'floor' | 'date' | 'time' | 'patient' | 'issued' | 'copy' | 'tentative' | 'tentativeNote', string>> = {
-  ru: { title: 'ТАЛОН НА ПРИЁМ', queue: 'Очередь', specialty: 'Специальность', doctor: 'Врач', cabinet: 'Кабинет', floor: 'этаж', date: 'Дата', time: 'Время', patient: 'ПИН', issued: 'Выдан', copy: 'КОПИЯ', tentative: 'ПРЕДВАРИТЕЛЬНАЯ ЗАПИСЬ', tentativeNote: 'Запись подтвердится после связи с сервером' },
-  ky: { title: 'КАБЫЛ АЛУУГА ТАЛОН', queue: 'Кезек', specialty: 'Адистик', doctor: 'Дарыгер', cabinet: 'Кабинет', floor: 'кабат', date: 'Күнү', time: 'Убактысы', patient: 'ПИН', issued: 'Берилди', copy: 'КӨЧҮРМӨ', tentative: 'АЛДЫН АЛА ЖАЗЫЛУУ', tentativeNote: 'Жазылуу сервер менен байланышкандан кийин ырасталат' },
-  kk: { title: 'ҚАБЫЛДАУҒА ТАЛОН', queue: 'Кезек', specialty: 'Мамандық', doctor: 'Дәрігер', cabinet: 'Кабинет', floor: 'қабат', date: 'Күні', time: 'Уақыты', patient: 'ЖСН', issued: 'Берілді', copy: 'КӨШІРМЕ', tentative: 'АЛДЫН АЛА ЖАЗЫЛУ', tentativeNote: 'Жазылу сервермен байланыстан кейін расталады' },
+  ru: {
+    title: 'ТАЛОН НА ПРИЁМ',
+    queue: 'Очередь',
+    specialty: 'Специальность',
+    doctor: 'Врач',
+    cabinet: 'Кабинет',
+    floor: 'этаж',
+    date: 'Дата',
+    time: 'Время',
+    patient: 'ПИН',
+    issued: 'Выдан',
+    copy: 'КОПИЯ',
+    tentative: 'ПРЕДВАРИТЕЛЬНАЯ ЗАПИСЬ',
+    tentativeNote: 'Запись подтвердится после связи с сервером',
+  },
+  ky: {
+    title: 'КАБЫЛ АЛУУГА ТАЛОН',
+    queue: 'Кезек',
+    specialty: 'Адистик',
+    doctor: 'Дарыгер',
+    cabinet: 'Кабинет',
+    floor: 'кабат',
+    date: 'Күнү',
+    time: 'Убактысы',
+    patient: 'ПИН',
+    issued: 'Берилди',
+    copy: 'КӨЧҮРМӨ',
+    tentative: 'АЛДЫН АЛА ЖАЗЫЛУУ',
+    tentativeNote: 'Жазылуу сервер менен байланышкандан кийин ырасталат',
+  },
+  kk: {
+    title: 'ҚАБЫЛДАУҒА ТАЛОН',
+    queue: 'Кезек',
+    specialty: 'Мамандық',
+    doctor: 'Дәрігер',
+    cabinet: 'Кабинет',
+    floor: 'қабат',
+    date: 'Күні',
+    time: 'Уақыты',
+    patient: 'ЖСН',
+    issued: 'Берілді',
+    copy: 'КӨШІРМЕ',
+    tentative: 'АЛДЫН АЛА ЖАЗЫЛУ',
+    tentativeNote: 'Жазылу сервермен байланыстан кейін расталады',
+  },
 };
 
-export interface TicketPrintOptions { lang: TicketLang; copy: boolean; tentative: boolean }
+export interface TicketPrintOptions {
+  lang: TicketLang;
+  copy: boolean;
+  tentative: boolean;
+}
 
-export interface TicketLine { text: string; align: 'left' | 'center'; bold: boolean; big: boolean }
+export interface TicketLine {
+  text: string;
+  align: 'left' | 'center';
+  bold: boolean;
+  big: boolean;
+}
 
 const line = (text: string, o: Partial<Omit<TicketLine, 'text'>> = {}): TicketLine => ({ text, align: o.align ?? 'left', bold: o.bold ?? false, big: o.big ?? false });
 const dmy = (iso: string) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice(0, 4)}`;

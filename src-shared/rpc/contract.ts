@@ -3,9 +3,7 @@ import { ticket, user } from '../domain/appointment.js';
 import { id, isoDate } from '../domain/primitives.js';
 import { lang, requestChannel, type Role } from '../domain/enums.js';
 import { printerSettings, printerStatus } from '../print/settings.js';
-import {
-  appointmentView, bookResult, dayLists, daySlot, directoryView, patientCard, patientSummary, registerView, session, slotSearchResult, syncStatusView, taskView,
-} from './views.js';
+import { appointmentView, bookResult, dayLists, daySlot, directoryView, patientCard, patientSummary, registerView, session, slotSearchResult, syncStatusView, taskView } from './views.js';
 
 interface MethodSpec {
   input: z.ZodType;
@@ -111,5 +109,4 @@ export type Input<M extends Method> = z.input<Contract[M]['input']>;
 export type ParsedInput<M extends Method> = z.output<Contract[M]['input']>;
 export type Output<M extends Method> = z.output<Contract[M]['output']>;
 
-export const isMethod = (name: string): name is Method => Object.prototype.hasOwnProperty.call(contract, name);
-
+export const isMethod = (name: string): name is Method => Object.hasOwn(contract, name);

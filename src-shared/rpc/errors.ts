@@ -2,34 +2,87 @@ import { REFUSALS, type RefusalCode } from '../rules/decision.js';
 
 export type ErrorCode =
   | RefusalCode
-  | 'bad_input' | 'unknown_method' | 'unauthenticated' | 'forbidden' | 'bad_credentials'
-  | 'not_found' | 'id_format' | 'id_date' | 'id_check_digit' | 'unknown_reason' | 'internal'
-  | 'unknown_profile' | 'printer_not_configured' | 'printer_path_missing' | 'printer_no_access' | 'printer_unreachable' | 'printer_error'
-  | 'not_a_ticket' | 'ticket_unknown'
-  | 'too_many_attempts' | 'printer_path_not_allowed' | 'bad_host' | 'cross_origin' | 'unsupported_media_type';
+  | 'bad_input'
+  | 'unknown_method'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'bad_credentials'
+  | 'not_found'
+  | 'id_format'
+  | 'id_date'
+  | 'id_check_digit'
+  | 'unknown_reason'
+  | 'internal'
+  | 'unknown_profile'
+  | 'printer_not_configured'
+  | 'printer_path_missing'
+  | 'printer_no_access'
+  | 'printer_unreachable'
+  | 'printer_error'
+  | 'not_a_ticket'
+  | 'ticket_unknown'
+  | 'too_many_attempts'
+  | 'printer_path_not_allowed'
+  | 'bad_host'
+  | 'cross_origin'
+  | 'unsupported_media_type';
 
 /** HTTP status for each error: 4xx with a machine-readable code on the RPC transport. */
 export function httpStatus(code: ErrorCode): number {
   switch (code) {
-    case 'bad_input': case 'id_format': case 'id_date': case 'id_check_digit': case 'unknown_reason': case 'unknown_profile':
-    case 'printer_path_missing': case 'not_a_ticket': case 'printer_path_not_allowed': return 400;
-    case 'unauthenticated': case 'bad_credentials': return 401;
-    case 'forbidden': case 'bad_host': case 'cross_origin': case 'channel_not_allowed': return 403;
-    case 'unsupported_media_type': return 415;
-    case 'too_many_attempts': return 429;
-    case 'not_found': case 'unknown_method': case 'ticket_unknown': return 404;
-    case 'printer_not_configured': return 409;
-    case 'printer_no_access': case 'printer_unreachable': case 'printer_error': return 503;
-    case 'internal': return 500;
-    default: return REFUSALS[code].kind === 'policy' ? 422 : 409;
+    case 'bad_input':
+    case 'id_format':
+    case 'id_date':
+    case 'id_check_digit':
+    case 'unknown_reason':
+    case 'unknown_profile':
+    case 'printer_path_missing':
+    case 'not_a_ticket':
+    case 'printer_path_not_allowed':
+      return 400;
+    case 'unauthenticated':
+    case 'bad_credentials':
+      return 401;
+    case 'forbidden':
+    case 'bad_host':
+    case 'cross_origin':
+    case 'channel_not_allowed':
+      return 403;
+    case 'unsupported_media_type':
+      return 415;
+    case 'too_many_attempts':
+      return 429;
+    case 'not_found':
+    case 'unknown_method':
+    case 'ticket_unknown':
+      return 404;
+    case 'printer_not_configured':
+      return 409;
+    case 'printer_no_access':
+    case 'printer_unreachable':
+    case 'printer_error':
+      return 503;
+    case 'internal':
+      return 500;
+    default:
+      return REFUSALS[code].kind === 'policy' ? 422 : 409;
   }
 }
 
 /** The error every transport carries: a code, parameters, and the message in the caller's language. */
-export interface RpcErrorBody { code: ErrorCode; message: string; params?: Record<string, string | number>; issues?: string[] }
+export interface RpcErrorBody {
+  code: ErrorCode;
+  message: string;
+  params?: Record<string, string | number>;
+  issues?: string[];
+}
 
 export class AppError extends Error {
-  constructor(readonly code: ErrorCode, readonly params?: Record<string, string | number>, readonly issues?: string[]) {
+  constructor(
+    readonly code: ErrorCode,
+    readonly params?: Record<string, string | number>,
+    readonly issues?: string[],
+  ) {
     super(code);
   }
 }

@@ -3,7 +3,10 @@ import { ELECTRONIC_CHANNELS } from '../domain/enums.js';
 import type { PolicyProfile } from '../policy/types.js';
 import { refuse, type Decision } from './decision.js';
 
-export interface PastVisit { startUtc: number; status: AppointmentStatus }
+export interface PastVisit {
+  startUtc: number;
+  status: AppointmentStatus;
+}
 
 export interface BookingFacts {
   profile: PolicyProfile;

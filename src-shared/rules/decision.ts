@@ -27,9 +27,6 @@ export const REFUSALS = {
 
 export type RefusalCode = keyof typeof REFUSALS;
 
-export type Decision<T = object> =
-  | ({ ok: true } & T)
-  | { ok: false; code: RefusalCode; params?: Record<string, string | number> };
+export type Decision<T = object> = ({ ok: true } & T) | { ok: false; code: RefusalCode; params?: Record<string, string | number> };
 
-export const refuse = (code: RefusalCode, params?: Record<string, string | number>): Decision<never> =>
-  params ? { ok: false, code, params } : { ok: false, code };
+export const refuse = (code: RefusalCode, params?: Record<string, string | number>): Decision<never> => (params ? { ok: false, code, params } : { ok: false, code });

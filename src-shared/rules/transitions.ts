@@ -12,7 +12,11 @@ export const STATUS_CHANGES = {
 } as const satisfies Record<string, { from: AppointmentStatus; to: AppointmentStatus }>;
 export type StatusOp = keyof typeof STATUS_CHANGES;
 
-interface Current { status: AppointmentStatus; startUtc: number; date: string }
+interface Current {
+  status: AppointmentStatus;
+  startUtc: number;
+  date: string;
+}
 
 const from = (op: StatusOp, a: Current): Decision<never> | null => (a.status === STATUS_CHANGES[op].from ? null : refuse('bad_status', { status: a.status }));
 
@@ -47,9 +51,13 @@ export function decideFulfil(a: Current): Decision {
 /** Any status change by its op name: what the server runs on every pushed status op. */
 export function decideStatusChange(op: StatusOp, profile: PolicyProfile, a: Current, at: { now: number; today: string; channel: RequestChannel }): Decision<{ liveQueue?: boolean }> {
   switch (op) {
-    case 'appointments.cancel': return decideCancel(profile, a, at.channel, at.now);
-    case 'appointments.checkIn': return decideCheckIn(profile, a, at.today, at.now);
-    case 'appointments.noShow': return decideNoShow(a, at.now);
-    case 'appointments.fulfil': return decideFulfil(a);
+    case 'appointments.cancel':
+      return decideCancel(profile, a, at.channel, at.now);
+    case 'appointments.checkIn':
+      return decideCheckIn(profile, a, at.today, at.now);
+    case 'appointments.noShow':
+      return decideNoShow(a, at.now);
+    case 'appointments.fulfil':
+      return decideFulfil(a);
   }
 }

@@ -15,10 +15,17 @@ export type RegisterRecord = z.infer<typeof registerRecord>;
  */
 export const changeRows = {
   appointment: appointment.extend({ syncState: z.enum(['confirmed', 'conflict']), register: registerRecord.optional() }),
-  task: z.object({
-    id, kind: z.string().min(1), status: z.string().min(1), createdAt: instant,
-    patientId: id.optional(), appointmentId: id.nullable().optional(), reason: z.string().optional(),
-  }).loose(),
+  task: z
+    .object({
+      id,
+      kind: z.string().min(1),
+      status: z.string().min(1),
+      createdAt: instant,
+      patientId: id.optional(),
+      appointmentId: id.nullable().optional(),
+      reason: z.string().optional(),
+    })
+    .loose(),
   organization,
   specialty,
   department,
@@ -41,7 +48,7 @@ export type CheckedChange = { [E in ChangeEntity]: { seq: number; entity: E; id:
 
 /** Check one change of the feed; null when this version does not know the entity or the row is not what it should be. */
 export function checkChange(c: { seq: number; entity: string; id: string; op: 'put' | 'remove'; row: unknown }): CheckedChange | null {
-  if (!Object.prototype.hasOwnProperty.call(changeRows, c.entity)) return null;
+  if (!Object.hasOwn(changeRows, c.entity)) return null;
   const entity = c.entity as ChangeEntity;
   if (c.op === 'remove') return { seq: c.seq, entity, id: c.id, op: 'remove', row: null } as CheckedChange;
   const parsed = changeRows[entity].safeParse(c.row);

@@ -7,7 +7,10 @@ export class Hlc {
   private wall = 0;
   private counter = 0;
 
-  constructor(private readonly node: string, private readonly clock: () => number) {}
+  constructor(
+    private readonly node: string,
+    private readonly clock: () => number,
+  ) {}
 
   now(): string {
     const pt = this.clock();

@@ -10,15 +10,23 @@ import { isWorkingDay } from '../time/working-days.js';
  */
 
 export type DeviceKind = 'desk' | 'cabinet';
-export interface LeaseCandidate { slotId: string; doctorId: string; date: string; channel: SlotChannel }
+export interface LeaseCandidate {
+  slotId: string;
+  doctorId: string;
+  date: string;
+  channel: SlotChannel;
+}
 /** Who holds a slot's lease, and whether that lease may still be used (not past expiry + grace). */
-export interface LeaseHolder { deviceId: string; live: boolean }
+export interface LeaseHolder {
+  deviceId: string;
+  live: boolean;
+}
 
 /** Today and the next working days a lease covers. */
 export function leaseWindow(profile: PolicyProfile, today: string): string[] {
   const dates = [today];
   let d = today;
-  for (let working = 0; working < profile.leases.windowWorkingDays && dates.length < 31;) {
+  for (let working = 0; working < profile.leases.windowWorkingDays && dates.length < 31; ) {
     d = addDays(d, 1);
     dates.push(d);
     if (isWorkingDay(profile, d)) working++;
@@ -63,9 +71,7 @@ export function planLeases(i: {
   const desks = [...new Set([...i.desks, i.device.id])].sort();
   const me = desks.indexOf(i.device.id);
   const mineNow = new Set([...i.holders].filter(([, h]) => h.deviceId === i.device.id).map(([slot]) => slot));
-  const wanted = i.device.kind === 'cabinet'
-    ? i.candidates.filter((c) => c.channel === 'doctor' && c.doctorId === i.device.doctorId)
-    : i.candidates.filter((c) => c.channel === 'registry');
+  const wanted = i.device.kind === 'cabinet' ? i.candidates.filter((c) => c.channel === 'doctor' && c.doctorId === i.device.doctorId) : i.candidates.filter((c) => c.channel === 'registry');
   const keep = new Set<string>();
   const grant: string[] = [];
   const groups = new Map<string, LeaseCandidate[]>();

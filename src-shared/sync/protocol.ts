@@ -8,12 +8,14 @@ import { requestChannel } from '../domain/enums.js';
 export const SYNC_SCHEMA_VERSION = 1;
 export const MAX_PUSH_OPS = 500;
 
-
 /** The arguments of each op a desk can push, as the server will check them. */
 export const opArgs = {
   // mode, leaseEpoch and register arrived after version 1 went out: optional, so older desks' ops still parse.
   'appointments.book': z.object({
-    appointment, preventive: z.boolean(), mode: z.enum(['local', 'online', 'guaranteed', 'tentative']).optional(), leaseEpoch: z.number().int().nullable().optional(),
+    appointment,
+    preventive: z.boolean(),
+    mode: z.enum(['local', 'online', 'guaranteed', 'tentative']).optional(),
+    leaseEpoch: z.number().int().nullable().optional(),
     register: registerRecord.optional(),
   }),
   'appointments.cancel': z.object({ appointmentId: id, channel: requestChannel, register: registerRecord.optional() }),
@@ -21,16 +23,29 @@ export const opArgs = {
   'appointments.noShow': z.object({ appointmentId: id }),
   'appointments.fulfil': z.object({ appointmentId: id }),
   'tasks.resolve': z.object({ taskId: id, outcome: z.enum(['reached', 'unreachable', 'rebooked']) }),
-  'register.refuse': registerEntry.omit({ at: true, userId: true, deviceId: true, tookPlace: true, result: true, appointmentId: true, appointedAt: true }).extend({ reason: z.string(), userId: id.optional() }),
+  'register.refuse': registerEntry
+    .omit({ at: true, userId: true, deviceId: true, tookPlace: true, result: true, appointmentId: true, appointedAt: true })
+    .extend({ reason: z.string(), userId: id.optional() }),
 } as const;
 export type OpName = keyof typeof opArgs;
 export type OpArgs<N extends OpName> = z.infer<(typeof opArgs)[N]>;
 
 /** The envelope's strings are the desk's own making: printable text only (PostgreSQL text refuses NUL, logs hate the rest). */
-const printable = (max: number) => z.string().min(1).max(max).regex(/^[^\u0000-\u001f\u007f]+$/, 'printable characters only');
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to refuse control characters
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const printable = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => !CONTROL.test(s), 'printable characters only');
 
 export const pushOp = z.object({
-  seq: z.number().int().positive().max(2 ** 31 - 1),
+  seq: z
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31 - 1),
   opId: printable(80),
   hlc: printable(80),
   name: printable(60),

@@ -4,12 +4,33 @@ import { devices } from '../db/schema.js';
 import { lockOrg } from '../sync/context.js';
 import { dropLeases } from '../sync/leases.js';
 
-export interface DeviceInfo { id: string; name: string; createdAt: number; lastSeenAt: number | null; revokedAt: number | null; lastAppliedSeq: number; clockSuspect: boolean; ticketPrefix: string | null }
+export interface DeviceInfo {
+  id: string;
+  name: string;
+  createdAt: number;
+  lastSeenAt: number | null;
+  revokedAt: number | null;
+  lastAppliedSeq: number;
+  clockSuspect: boolean;
+  ticketPrefix: string | null;
+}
 
 /** An organization's enrolled devices, for the IT installer (`npm run server -- devices <org>`). */
 export async function listDevices(db: ServerDb, orgId: string): Promise<DeviceInfo[]> {
-  return db.select({ id: devices.id, name: devices.name, createdAt: devices.createdAt, lastSeenAt: devices.lastSeenAt, revokedAt: devices.revokedAt, lastAppliedSeq: devices.lastAppliedSeq, clockSuspect: devices.clockSuspect, ticketPrefix: devices.ticketPrefix })
-    .from(devices).where(eq(devices.orgId, orgId)).orderBy(asc(devices.createdAt), asc(devices.name));
+  return db
+    .select({
+      id: devices.id,
+      name: devices.name,
+      createdAt: devices.createdAt,
+      lastSeenAt: devices.lastSeenAt,
+      revokedAt: devices.revokedAt,
+      lastAppliedSeq: devices.lastAppliedSeq,
+      clockSuspect: devices.clockSuspect,
+      ticketPrefix: devices.ticketPrefix,
+    })
+    .from(devices)
+    .where(eq(devices.orgId, orgId))
+    .orderBy(asc(devices.createdAt), asc(devices.name));
 }
 
 /**
@@ -24,7 +45,11 @@ export async function revokeDevice(db: ServerDb, deviceId: string, now: number):
     if (!d) return false;
     // The organization's lock first, as a push takes it, so the two never wait on each other in a circle.
     await lockOrg(tx, d.orgId);
-    const r = await tx.update(devices).set({ revokedAt: now }).where(and(eq(devices.id, deviceId), isNull(devices.revokedAt))).returning({ orgId: devices.orgId });
+    const r = await tx
+      .update(devices)
+      .set({ revokedAt: now })
+      .where(and(eq(devices.id, deviceId), isNull(devices.revokedAt)))
+      .returning({ orgId: devices.orgId });
     if (r.length !== 1) return false;
     await dropLeases(tx, r[0]!.orgId, deviceId, now);
     return true;

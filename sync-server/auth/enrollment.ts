@@ -19,13 +19,20 @@ export async function createEnrollmentCode(db: ServerDb, orgId: string, now: num
   const org = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId));
   if (org.length === 0) throw new EnrollError('unknown_organization');
   if (as.kind === 'cabinet') {
-    const doctor = await db.select({ id: orgRows.id }).from(orgRows).where(and(eq(orgRows.orgId, orgId), eq(orgRows.entity, 'doctor'), eq(orgRows.id, as.doctorId)));
+    const doctor = await db
+      .select({ id: orgRows.id })
+      .from(orgRows)
+      .where(and(eq(orgRows.orgId, orgId), eq(orgRows.entity, 'doctor'), eq(orgRows.id, as.doctorId)));
     if (doctor.length === 0) throw new EnrollError('unknown_doctor');
   }
   const code = newEnrollmentCode();
   await db.insert(enrollmentCodes).values({
-    codeHash: sha256(normalizeCode(code)), orgId, createdAt: now, expiresAt: now + validHours * 3_600_000,
-    deviceKind: as.kind, doctorId: as.kind === 'cabinet' ? as.doctorId : null,
+    codeHash: sha256(normalizeCode(code)),
+    orgId,
+    createdAt: now,
+    expiresAt: now + validHours * 3_600_000,
+    deviceKind: as.kind,
+    doctorId: as.kind === 'cabinet' ? as.doctorId : null,
   });
   return code;
 }
@@ -35,11 +42,17 @@ export async function createEnrollmentCode(db: ServerDb, orgId: string, now: num
  * unexpired) and the device is created with the hash of a fresh token. A replayed
  * or expired code fails and creates nothing.
  */
-export async function enroll(db: ServerDb, code: string, deviceName: string, now: number): Promise<{ deviceId: string; token: string; orgId: string; kind: string; doctorId: string | null; ticketPrefix: string }> {
+export async function enroll(
+  db: ServerDb,
+  code: string,
+  deviceName: string,
+  now: number,
+): Promise<{ deviceId: string; token: string; orgId: string; kind: string; doctorId: string | null; ticketPrefix: string }> {
   const token = newDeviceToken();
   const deviceId = randomUUID();
   return db.transaction(async (tx) => {
-    const used = await tx.update(enrollmentCodes)
+    const used = await tx
+      .update(enrollmentCodes)
       .set({ usedAt: now, usedByDevice: deviceId })
       .where(and(eq(enrollmentCodes.codeHash, sha256(normalizeCode(code))), isNull(enrollmentCodes.usedAt), gt(enrollmentCodes.expiresAt, now)))
       .returning({ orgId: enrollmentCodes.orgId, kind: enrollmentCodes.deviceKind, doctorId: enrollmentCodes.doctorId });
@@ -52,8 +65,13 @@ export async function enroll(db: ServerDb, code: string, deviceName: string, now
 }
 
 /** The device a bearer token belongs to, unless revoked. */
-export async function deviceForToken(db: ServerDb, token: string): Promise<{ id: string; orgId: string; name: string; ticketPrefix: string | null; kind: 'desk' | 'cabinet'; doctorId: string | null } | null> {
-  const rows = await db.select({ id: devices.id, orgId: devices.orgId, name: devices.name, ticketPrefix: devices.ticketPrefix, kind: sql<'desk' | 'cabinet'>`${devices.kind}`, doctorId: devices.doctorId })
-    .from(devices).where(and(eq(devices.tokenHash, sha256(token)), isNull(devices.revokedAt)));
+export async function deviceForToken(
+  db: ServerDb,
+  token: string,
+): Promise<{ id: string; orgId: string; name: string; ticketPrefix: string | null; kind: 'desk' | 'cabinet'; doctorId: string | null } | null> {
+  const rows = await db
+    .select({ id: devices.id, orgId: devices.orgId, name: devices.name, ticketPrefix: devices.ticketPrefix, kind: sql<'desk' | 'cabinet'>`${devices.kind}`, doctorId: devices.doctorId })
+    .from(devices)
+    .where(and(eq(devices.tokenHash, sha256(token)), isNull(devices.revokedAt)));
   return rows[0] ?? null;
 }

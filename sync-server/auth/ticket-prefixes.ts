@@ -14,8 +14,13 @@ export async function ticketPrefixFor(tx: Tx, orgId: string, deviceId: string): 
   await lockOrg(tx, orgId);
   const [cur] = await tx.select({ prefix: devices.ticketPrefix }).from(devices).where(eq(devices.id, deviceId));
   if (cur?.prefix) return cur.prefix;
-  const assigned = await tx.select({ prefix: devices.ticketPrefix }).from(devices).where(and(eq(devices.orgId, orgId), isNotNull(devices.ticketPrefix)));
-  const printed = (await tx.execute(sql`SELECT DISTINCT left(row->>'ticketCode', 3) AS prefix FROM change_log WHERE org_id = ${orgId} AND entity = 'appointment'`)) as unknown as { rows: Array<{ prefix: string | null }> };
+  const assigned = await tx
+    .select({ prefix: devices.ticketPrefix })
+    .from(devices)
+    .where(and(eq(devices.orgId, orgId), isNotNull(devices.ticketPrefix)));
+  const printed = (await tx.execute(sql`SELECT DISTINCT left(row->>'ticketCode', 3) AS prefix FROM change_log WHERE org_id = ${orgId} AND entity = 'appointment'`)) as unknown as {
+    rows: Array<{ prefix: string | null }>;
+  };
   const used = new Set([...assigned.map((r) => r.prefix), ...printed.rows.map((r) => r.prefix)]);
   if (used.size >= TICKET_PREFIX_COUNT) throw new Error(`organization ${orgId} has used every ticket prefix`);
   // A random free one (devices of a clinic do not get neighbouring, easily confused prefixes); a scan past it if taken.

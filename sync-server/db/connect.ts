@@ -54,7 +54,9 @@ export async function connect(opts: { databaseUrl?: string | undefined; dataDir?
       lock.release();
     }
     return {
-      db: db as unknown as ServerDb, kind: 'postgres', close: () => pool.end(),
+      db: db as unknown as ServerDb,
+      kind: 'postgres',
+      close: () => pool.end(),
       hot: async (name, text, values) => (await pool.query({ name, text, values })).rows as Array<Record<string, unknown>>,
     };
   }
@@ -62,7 +64,9 @@ export async function connect(opts: { databaseUrl?: string | undefined; dataDir?
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder: migrationsDir() });
   return {
-    db: db as unknown as ServerDb, kind: 'pglite', close: () => client.close(),
+    db: db as unknown as ServerDb,
+    kind: 'pglite',
+    close: () => client.close(),
     hot: async (_name, text, values) => (await client.query(text, values)).rows as Array<Record<string, unknown>>,
   };
 }

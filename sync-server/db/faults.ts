@@ -8,7 +8,8 @@
 const TRANSIENT_CLASSES = ['08', '53', '57', '58'];
 const TRANSIENT_CODES = new Set(['40001', '40P01', '55P03', '55006']);
 /** What node-postgres and Node say when the socket itself went away (no SQLSTATE then). */
-const TRANSIENT_MESSAGES = /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Client was closed|Cannot use a pool after calling end/i;
+const TRANSIENT_MESSAGES =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Client was closed|Cannot use a pool after calling end/i;
 
 const sqlState = (e: unknown): string | null => {
   const code = (e as { code?: unknown } | null)?.code;

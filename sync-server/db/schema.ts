@@ -34,34 +34,42 @@ export const specialties = pgTable('specialties', {
  * entity and id: the directory (departments, doctors, schedules, the register of
  * attached patients…) and the register of requests. Desks receive them by pull.
  */
-export const orgRows = pgTable('org_rows', {
-  orgId: text('org_id').notNull(),
-  entity: text('entity').notNull(),
-  id: text('id').notNull(),
-  row: jsonb('row').notNull(),
-}, (t) => [primaryKey({ columns: [t.orgId, t.entity, t.id] })]);
+export const orgRows = pgTable(
+  'org_rows',
+  {
+    orgId: text('org_id').notNull(),
+    entity: text('entity').notNull(),
+    id: text('id').notNull(),
+    row: jsonb('row').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.entity, t.id] })],
+);
 
-export const devices = pgTable('devices', {
-  id: text('id').primaryKey(),
-  orgId: text('org_id').notNull(),
-  name: text('name').notNull(),
-  /** SHA-256 of the device token: a leaked database does not leak tokens. */
-  tokenHash: text('token_hash').notNull(),
-  createdAt: ms('created_at').notNull(),
-  revokedAt: ms('revoked_at'),
-  /** The last device sequence number whose op the server processed (push order, gaps stop). */
-  lastAppliedSeq: integer('last_applied_seq').notNull().default(0),
-  lastSeenAt: ms('last_seen_at'),
-  clockSuspect: boolean('clock_suspect').notNull().default(false),
-  /** `desk` (a registry front desk) or `cabinet` (a doctor's PC: leases that doctor's repeat-visit slots). */
-  kind: text('kind').notNull().default('desk'),
-  doctorId: text('doctor_id'),
-  /**
-   * The three letters that start this device's ticket codes, assigned by the server and unique within
-   * the organization (null only for a device enrolled before prefixes were assigned, until it next syncs).
-   */
-  ticketPrefix: text('ticket_prefix'),
-}, (t) => [uniqueIndex('devices_token').on(t.tokenHash), uniqueIndex('devices_org_prefix').on(t.orgId, t.ticketPrefix)]);
+export const devices = pgTable(
+  'devices',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').notNull(),
+    name: text('name').notNull(),
+    /** SHA-256 of the device token: a leaked database does not leak tokens. */
+    tokenHash: text('token_hash').notNull(),
+    createdAt: ms('created_at').notNull(),
+    revokedAt: ms('revoked_at'),
+    /** The last device sequence number whose op the server processed (push order, gaps stop). */
+    lastAppliedSeq: integer('last_applied_seq').notNull().default(0),
+    lastSeenAt: ms('last_seen_at'),
+    clockSuspect: boolean('clock_suspect').notNull().default(false),
+    /** `desk` (a registry front desk) or `cabinet` (a doctor's PC: leases that doctor's repeat-visit slots). */
+    kind: text('kind').notNull().default('desk'),
+    doctorId: text('doctor_id'),
+    /**
+     * The three letters that start this device's ticket codes, assigned by the server and unique within
+     * the organization (null only for a device enrolled before prefixes were assigned, until it next syncs).
+     */
+    ticketPrefix: text('ticket_prefix'),
+  },
+  (t) => [uniqueIndex('devices_token').on(t.tokenHash), uniqueIndex('devices_org_prefix').on(t.orgId, t.ticketPrefix)],
+);
 
 export const enrollmentCodes = pgTable('enrollment_codes', {
   codeHash: text('code_hash').primaryKey(),
@@ -88,32 +96,40 @@ export const leaseSets = pgTable('lease_sets', {
  * sequence of the grant: a booking citing it is honoured while the row still
  * carries it. A slot whose holder is past expiry + grace may be granted again.
  */
-export const slotLeases = pgTable('slot_leases', {
-  orgId: text('org_id').notNull(),
-  slotId: text('slot_id').notNull(),
-  deviceId: text('device_id').notNull(),
-  epoch: ms('epoch').notNull(),
-}, (t) => [primaryKey({ columns: [t.orgId, t.slotId] }), index('slot_leases_device').on(t.deviceId)]);
+export const slotLeases = pgTable(
+  'slot_leases',
+  {
+    orgId: text('org_id').notNull(),
+    slotId: text('slot_id').notNull(),
+    deviceId: text('device_id').notNull(),
+    epoch: ms('epoch').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.slotId] }), index('slot_leases_device').on(t.deviceId)],
+);
 
 /**
  * The server's index of bookings: what the rules check (slot, status, sync state). A booking
  * that lost its slot stays, as `sync_state = 'conflict'`. Its full row is stored once, in its
  * latest change-log entry (`server_seq`): each accepted booking writes its JSON once.
  */
-export const appointments = pgTable('appointments', {
-  id: text('id').notNull(),
-  orgId: text('org_id').notNull(),
-  patientId: text('patient_id').notNull(),
-  slotId: text('slot_id').notNull(),
-  status: text('status').notNull(),
-  syncState: text('sync_state').notNull(),
-  serverSeq: ms('server_seq').notNull(),
-}, (t) => [
-  // Ids are the organization's: an id used in another clinic is no answer about this one (and no oracle across clinics).
-  primaryKey({ columns: [t.orgId, t.id] }),
-  // The guarantee: two confirmed bookings of one slot cannot both exist, whatever the devices did offline.
-  uniqueIndex('appointments_one_per_slot').on(t.orgId, t.slotId).where(sql`status IN ('booked', 'arrived', 'fulfilled') AND sync_state = 'confirmed'`),
-]);
+export const appointments = pgTable(
+  'appointments',
+  {
+    id: text('id').notNull(),
+    orgId: text('org_id').notNull(),
+    patientId: text('patient_id').notNull(),
+    slotId: text('slot_id').notNull(),
+    status: text('status').notNull(),
+    syncState: text('sync_state').notNull(),
+    serverSeq: ms('server_seq').notNull(),
+  },
+  (t) => [
+    // Ids are the organization's: an id used in another clinic is no answer about this one (and no oracle across clinics).
+    primaryKey({ columns: [t.orgId, t.id] }),
+    // The guarantee: two confirmed bookings of one slot cannot both exist, whatever the devices did offline.
+    uniqueIndex('appointments_one_per_slot').on(t.orgId, t.slotId).where(sql`status IN ('booked', 'arrived', 'fulfilled') AND sync_state = 'confirmed'`),
+  ],
+);
 
 /** Call-the-patient tasks (conflicts, quarantined ops). */
 export const tasks = pgTable('tasks', {
@@ -129,23 +145,31 @@ export const tasks = pgTable('tasks', {
  * Idempotency: the stored result of every op a device pushed (a repeat gets it back), and
  * the results a pull hands the device (by `server_seq`, the op's place in the change log's order).
  */
-export const opResults = pgTable('op_results', {
-  deviceId: text('device_id').notNull(),
-  deviceSeq: integer('device_seq').notNull(),
-  opId: text('op_id').notNull(),
-  orgId: text('org_id').notNull(),
-  status: text('status').notNull(),
-  result: jsonb('result').notNull(),
-  serverSeq: ms('server_seq').notNull(),
-}, (t) => [primaryKey({ columns: [t.deviceId, t.deviceSeq] }), index('op_results_pull').on(t.deviceId, t.serverSeq)]);
+export const opResults = pgTable(
+  'op_results',
+  {
+    deviceId: text('device_id').notNull(),
+    deviceSeq: integer('device_seq').notNull(),
+    opId: text('op_id').notNull(),
+    orgId: text('org_id').notNull(),
+    status: text('status').notNull(),
+    result: jsonb('result').notNull(),
+    serverSeq: ms('server_seq').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.deviceId, t.deviceSeq] }), index('op_results_pull').on(t.deviceId, t.serverSeq)],
+);
 
 /** The pull feed: every change to an organization's data, in one global order. */
-export const changeLog = pgTable('change_log', {
-  seq: bigserial('seq', { mode: 'number' }).notNull(),
-  orgId: text('org_id').notNull(),
-  entity: text('entity').notNull(),
-  entityId: text('entity_id').notNull(),
-  op: text('op').notNull(),
-  row: jsonb('row'),
-  at: ms('at').notNull(),
-}, (t) => [primaryKey({ columns: [t.orgId, t.seq] })]); // one index serves pulls and keys rows
+export const changeLog = pgTable(
+  'change_log',
+  {
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    orgId: text('org_id').notNull(),
+    entity: text('entity').notNull(),
+    entityId: text('entity_id').notNull(),
+    op: text('op').notNull(),
+    row: jsonb('row'),
+    at: ms('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.seq] })],
+); // one index serves pulls and keys rows

@@ -11,12 +11,22 @@ function canonical(x: unknown): string {
   return JSON.stringify(x, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v));
 }
 
-export interface ImportReport { organizations: number; changed: number; unchanged: number }
+export interface ImportReport {
+  organizations: number;
+  changed: number;
+  unchanged: number;
+}
 
 /** Parse and check an import file; every problem is named with its path. */
 export function parseDirectoryFile(json: unknown): DirectoryFile {
   const r = directoryFile.safeParse(json);
-  if (!r.success) throw new DirectoryFileError(r.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!r.success)
+    throw new DirectoryFileError(
+      r.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join('.')}: ${i.message}`)
+        .join('; '),
+    );
   return r.data;
 }
 
@@ -27,7 +37,11 @@ export function parseDirectoryFile(json: unknown): DirectoryFile {
  */
 export async function importDirectory(db: ServerDb, file: DirectoryFile, now: number): Promise<ImportReport> {
   const report: ImportReport = { organizations: 0, changed: 0, unchanged: 0 };
-  for (const r of file.regions) await db.insert(regions).values(r).onConflictDoUpdate({ target: regions.id, set: { name: r.name } });
+  for (const r of file.regions)
+    await db
+      .insert(regions)
+      .values(r)
+      .onConflictDoUpdate({ target: regions.id, set: { name: r.name } });
   for (const s of file.specialties) {
     const row = { id: s.id, kind: s.kind, nameRu: s.name.ru, nameKy: s.name.ky };
     await db.insert(specialties).values(row).onConflictDoUpdate({ target: specialties.id, set: row });
@@ -46,20 +60,32 @@ export async function importDirectory(db: ServerDb, file: DirectoryFile, now: nu
       ];
       const changedBefore = report.changed;
       for (const [entity, rows] of lists) {
-        const existing = new Map((await tx.select({ id: orgRows.id, row: orgRows.row }).from(orgRows).where(and(eq(orgRows.orgId, orgId), eq(orgRows.entity, entity))))
-          .map((x) => [x.id, canonical(x.row)]));
+        const existing = new Map(
+          (
+            await tx
+              .select({ id: orgRows.id, row: orgRows.row })
+              .from(orgRows)
+              .where(and(eq(orgRows.orgId, orgId), eq(orgRows.entity, entity)))
+          ).map((x) => [x.id, canonical(x.row)]),
+        );
         const changed = rows.filter((row) => existing.get(row.id) !== canonical(row));
         report.unchanged += rows.length - changed.length;
         report.changed += changed.length;
         for (let i = 0; i < changed.length; i += 500) {
           const batch = changed.slice(i, i + 500);
-          await tx.insert(orgRows).values(batch.map((row) => ({ orgId, entity, id: row.id, row })))
+          await tx
+            .insert(orgRows)
+            .values(batch.map((row) => ({ orgId, entity, id: row.id, row })))
             .onConflictDoUpdate({ target: [orgRows.orgId, orgRows.entity, orgRows.id], set: { row: sql`excluded.row` } });
           await tx.insert(changeLog).values(batch.map((row) => ({ orgId, entity, entityId: row.id, op: 'put', row, at: now })));
         }
       }
       // The server's rules read the directory through a per-process copy, reloaded when this moves.
-      if (report.changed > changedBefore) await tx.update(organizations).set({ directoryVersion: sql`${organizations.directoryVersion} + 1` }).where(eq(organizations.id, orgId));
+      if (report.changed > changedBefore)
+        await tx
+          .update(organizations)
+          .set({ directoryVersion: sql`${organizations.directoryVersion} + 1` })
+          .where(eq(organizations.id, orgId));
       // Desks show how old their attached-patient register is: the time of the last import, changed or not.
       await tx.insert(changeLog).values({ orgId, entity: 'register_stamp', entityId: orgId, op: 'put', row: { importedAt: now, patients: o.patients.length }, at: now });
     });

@@ -127,7 +127,7 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
     const address = getConnInfo(c).remote.address ?? '';
     const loopback = address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
     if (!deps.adminSecret || !loopback || secret.length !== deps.adminSecret.length || !timingSafeEqual(Buffer.from(secret), Buffer.from(deps.adminSecret))) {
-      return fail(c, 403, 'forbidden', 'admin commands are for this PC\'s administrator');
+      return fail(c, 403, 'forbidden', "admin commands are for this PC's administrator");
     }
     const command = c.req.param('command');
     if (!(command in adminInput)) return fail(c, 404, 'unknown_command', `unknown command ${command}`);

@@ -12,13 +12,29 @@ export function eventStream(c: Context, pokes: Pokes, orgId: string, clock: () =
     let pending = false;
     let closed = false;
     let wake: () => void = () => undefined;
-    const unsubscribe = pokes.subscribe(orgId, { poke: () => { pending = true; wake(); }, close: () => { closed = true; wake(); } });
-    stream.onAbort(() => { closed = true; wake(); });
+    const unsubscribe = pokes.subscribe(orgId, {
+      poke: () => {
+        pending = true;
+        wake();
+      },
+      close: () => {
+        closed = true;
+        wake();
+      },
+    });
+    stream.onAbort(() => {
+      closed = true;
+      wake();
+    });
     try {
       await stream.writeSSE({ event: 'hello', data: String(clock()) });
       while (!closed) {
         // A poke that arrives while writing sets `pending` and is sent on the next turn, never lost.
-        if (!pending) await new Promise<void>((r) => { wake = r; setTimeout(r, 25_000).unref(); });
+        if (!pending)
+          await new Promise<void>((r) => {
+            wake = r;
+            setTimeout(r, 25_000).unref();
+          });
         if (closed) break;
         if (pending) {
           pending = false;

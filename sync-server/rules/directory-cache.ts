@@ -42,12 +42,16 @@ export class DirectoryCache {
   private readonly byOrg = new Map<string, RulesDirectory>();
 
   async get(tx: Pick<ServerDb, 'select'>, orgId: string): Promise<RulesDirectory | null> {
-    const [org] = await tx.select({ version: organizations.directoryVersion, profileId: organizations.profileId, timezone: organizations.timezone })
-      .from(organizations).where(eq(organizations.id, orgId));
+    const [org] = await tx
+      .select({ version: organizations.directoryVersion, profileId: organizations.profileId, timezone: organizations.timezone })
+      .from(organizations)
+      .where(eq(organizations.id, orgId));
     if (!org) return null;
     const cached = this.byOrg.get(orgId);
     if (cached && cached.version === org.version && cached.profile.id === org.profileId && cached.timezone === org.timezone) return cached;
-    const rows = await tx.select({ entity: orgRows.entity, row: orgRows.row }).from(orgRows)
+    const rows = await tx
+      .select({ entity: orgRows.entity, row: orgRows.row })
+      .from(orgRows)
       .where(and(eq(orgRows.orgId, orgId), inArray(orgRows.entity, ['doctor', 'template', 'exception', 'specialty', 'referral'])));
     const of = <T>(entity: string) => rows.filter((r) => r.entity === entity).map((r) => r.row as T);
     const dir: RulesDirectory = {

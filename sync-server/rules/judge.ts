@@ -17,7 +17,12 @@ type Reader = Pick<ServerDb, 'select'>;
 import type { RulesDirectory } from './directory-cache.js';
 
 /** The pushing device as the server knows it from its enrollment — never from what it says. */
-export interface ServerDevice { id: string; orgId: string; kind: DeviceKind; doctorId: string | null }
+export interface ServerDevice {
+  id: string;
+  orgId: string;
+  kind: DeviceKind;
+  doctorId: string | null;
+}
 
 /** When the rules are judged: when the desk acted (offline ops upload late), but never later than the server's now. */
 export const decisionTime = (opAt: number | null, now: number): number => Math.min(opAt ?? now, now);
@@ -67,32 +72,53 @@ function slotOf(dir: RulesDirectory, slotId: string): Slot | null {
   if (!parts) return null;
   const key = `${parts.doctorId}@${parts.date}`;
   let day = dir.slots.get(key);
-  if (!day) {
+  if (day === undefined) {
     const doctor = dir.doctors.get(parts.doctorId);
-    const generated = doctor?.active ? (dir.templates.get(doctor.id) ?? []).flatMap((template) => generateDoctorSlots({
-      template, exceptions: dir.exceptions.get(doctor.id) ?? [], specialtyId: doctor.specialtyId, dates: [parts.date], profile: dir.profile, timezone: dir.timezone,
-    })) : [];
+    const generated = doctor?.active
+      ? (dir.templates.get(doctor.id) ?? []).flatMap((template) =>
+          generateDoctorSlots({
+            template,
+            exceptions: dir.exceptions.get(doctor.id) ?? [],
+            specialtyId: doctor.specialtyId,
+            dates: [parts.date],
+            profile: dir.profile,
+            timezone: dir.timezone,
+          }),
+        )
+      : [];
     if (dir.slots.size > 50_000) dir.slots.clear(); // bounded, whatever ids are sent
-    dir.slots.set(key, (day = new Map(generated.map((x) => [x.id, x]))));
+    day = new Map(generated.map((x) => [x.id, x]));
+    dir.slots.set(key, day);
   }
   return day.get(slotId) ?? null;
 }
 
 function horizonOf(dir: RulesDirectory, today: string): string {
   let end = dir.horizons.get(today);
-  if (!end) dir.horizons.set(today, (end = horizonEnd(dir.profile, today)));
+  if (end === undefined) {
+    end = horizonEnd(dir.profile, today);
+    dir.horizons.set(today, end);
+  }
   return end;
 }
 
 /** The organization's register rows of these patients (one indexed read for a whole push). */
 export async function loadPatients(db: Reader, orgId: string, ids: readonly string[]): Promise<Map<string, Patient>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.select({ id: orgRows.id, row: orgRows.row }).from(orgRows)
+  const rows = await db
+    .select({ id: orgRows.id, row: orgRows.row })
+    .from(orgRows)
     .where(and(eq(orgRows.orgId, orgId), eq(orgRows.entity, 'patient'), inArray(orgRows.id, [...new Set(ids)])));
   return new Map(rows.map((r) => [r.id, r.row as Patient]));
 }
 
 /** A status change by the shared transition rules, judged at the op's time in the clinic's zone. */
-export function judgeStatusChange(op: StatusOp, dir: RulesDirectory, a: Pick<Appointment, 'status' | 'startUtc' | 'date'>, at: number, channel: Appointment['channel'] = 'registry'): Decision<{ liveQueue?: boolean }> {
+export function judgeStatusChange(
+  op: StatusOp,
+  dir: RulesDirectory,
+  a: Pick<Appointment, 'status' | 'startUtc' | 'date'>,
+  at: number,
+  channel: Appointment['channel'] = 'registry',
+): Decision<{ liveQueue?: boolean }> {
   return decideStatusChange(op, dir.profile, a, { now: at, today: localParts(at, dir.timezone).date, channel });
 }

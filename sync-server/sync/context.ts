@@ -1,6 +1,5 @@
-import { sql } from 'drizzle-orm';
 import type { ServerDb } from '../db/connect.js';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { changeLog, orgRows } from '../db/schema.js';
 import type { RulesDirectory } from '../rules/directory-cache.js';
 import type { ServerDevice } from '../rules/judge.js';
@@ -13,7 +12,15 @@ export type Tx = Parameters<Parameters<ServerDb['transaction']>[0]>[0];
  * the instant its rules are judged at (when the desk acted, never after now), and the
  * organization's directory as the rules read it.
  */
-export interface OpContext { tx: Tx; orgId: string; deviceId: string; now: number; at: number; device: ServerDevice; dir: RulesDirectory }
+export interface OpContext {
+  tx: Tx;
+  orgId: string;
+  deviceId: string;
+  now: number;
+  at: number;
+  device: ServerDevice;
+  dir: RulesDirectory;
+}
 
 /**
  * Serialize this organization's writers, across every server process: the change
@@ -27,12 +34,18 @@ export async function lockOrg(tx: Tx, orgId: string): Promise<void> {
 
 /** Append one change to the pull feed; returns its sequence number. */
 export async function logChange(ctx: OpContext, entity: string, id: string, op: 'put' | 'remove', row: unknown): Promise<number> {
-  const [r] = await ctx.tx.insert(changeLog).values({ orgId: ctx.orgId, entity, entityId: id, op, row: row as object, at: ctx.now }).returning({ seq: changeLog.seq });
+  const [r] = await ctx.tx
+    .insert(changeLog)
+    .values({ orgId: ctx.orgId, entity, entityId: id, op, row: row as object, at: ctx.now })
+    .returning({ seq: changeLog.seq });
   return r!.seq;
 }
 
 /** An organization's directory rows of one kind (doctors, templates, exceptions…). */
 export async function orgRowsOf<T>(tx: Tx, orgId: string, entity: string): Promise<T[]> {
-  const rows = await tx.select({ row: orgRows.row }).from(orgRows).where(and(eq(orgRows.orgId, orgId), eq(orgRows.entity, entity)));
+  const rows = await tx
+    .select({ row: orgRows.row })
+    .from(orgRows)
+    .where(and(eq(orgRows.orgId, orgId), eq(orgRows.entity, entity)));
   return rows.map((r) => r.row as T);
 }

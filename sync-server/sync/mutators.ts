@@ -13,7 +13,6 @@ import { logChange, orgRowsOf, type OpContext } from './context.js';
 
 export type Outcome = { status: 'applied' | 'conflict' | 'rejected'; detail: string };
 
-
 /** The stored and published form of a booking: its sync state, and the register row of the request that made this change. */
 export const appointmentRow = (a: Appointment, syncState: 'confirmed' | 'conflict', register: unknown): string => JSON.stringify({ ...a, syncState, register });
 
@@ -26,21 +25,28 @@ async function putAppointment(ctx: OpContext, a: Appointment, syncState: 'confir
 /** The losing booking stays; a call-the-patient task carries alternatives to offer (R4, R8). */
 async function conflictTask(ctx: OpContext, a: Appointment, reason: string): Promise<void> {
   const [org] = await ctx.tx.select().from(organizations).where(eq(organizations.id, ctx.orgId));
-  const taken = await ctx.tx.select({ slotId: appointments.slotId }).from(appointments)
+  const taken = await ctx.tx
+    .select({ slotId: appointments.slotId })
+    .from(appointments)
     .where(and(eq(appointments.orgId, ctx.orgId), eq(appointments.syncState, 'confirmed'), inArray(appointments.status, [...ACTIVE_STATUSES])));
   // Slots another device may still use offline are not free to offer: only the common pool is.
-  const leased = await ctx.tx.select({ slotId: slotLeases.slotId }).from(slotLeases).innerJoin(leaseSets, eq(leaseSets.deviceId, slotLeases.deviceId))
+  const leased = await ctx.tx
+    .select({ slotId: slotLeases.slotId })
+    .from(slotLeases)
+    .innerJoin(leaseSets, eq(leaseSets.deviceId, slotLeases.deviceId))
     .where(and(eq(slotLeases.orgId, ctx.orgId), gt(leaseSets.reclaimAfter, ctx.now)));
-  const alternatives = org ? suggestAlternatives({
-    lost: { doctorId: a.doctorId, date: a.date, startUtc: a.startUtc },
-    doctors: await orgRowsOf<Doctor>(ctx.tx, ctx.orgId, 'doctor'),
-    templates: await orgRowsOf<ScheduleTemplate>(ctx.tx, ctx.orgId, 'template'),
-    exceptions: await orgRowsOf<ScheduleException>(ctx.tx, ctx.orgId, 'exception'),
-    profile: getProfile(org.profileId),
-    timezone: org.timezone,
-    taken: new Set([...taken, ...leased].map((t) => t.slotId)),
-    now: ctx.now,
-  }) : [];
+  const alternatives = org
+    ? suggestAlternatives({
+        lost: { doctorId: a.doctorId, date: a.date, startUtc: a.startUtc },
+        doctors: await orgRowsOf<Doctor>(ctx.tx, ctx.orgId, 'doctor'),
+        templates: await orgRowsOf<ScheduleTemplate>(ctx.tx, ctx.orgId, 'template'),
+        exceptions: await orgRowsOf<ScheduleException>(ctx.tx, ctx.orgId, 'exception'),
+        profile: getProfile(org.profileId),
+        timezone: org.timezone,
+        taken: new Set([...taken, ...leased].map((t) => t.slotId)),
+        now: ctx.now,
+      })
+    : [];
   const id = randomUUID();
   const row = { id, kind: 'call_patient', patientId: a.patientId, appointmentId: a.id, reason, status: 'open', createdAt: ctx.now, alternatives, deviceId: ctx.deviceId };
   const seq = await logChange(ctx, 'task', id, 'put', row);
@@ -81,8 +87,19 @@ async function book(ctx: OpContext, args: unknown): Promise<Outcome> {
 /** R15: the server's refusal of a booking is a row of the organization's register too. */
 async function serverRefusal(ctx: OpContext, a: Appointment, code: string, applicant: string): Promise<void> {
   const row = {
-    id: randomUUID(), at: ctx.now, patientId: a.patientId, applicant, specialtyId: a.specialtyId, doctorId: a.doctorId, channel: a.channel,
-    result: 'refused', reason: code, appointmentId: a.id, appointedAt: a.startUtc, userId: a.createdBy, deviceId: ctx.deviceId,
+    id: randomUUID(),
+    at: ctx.now,
+    patientId: a.patientId,
+    applicant,
+    specialtyId: a.specialtyId,
+    doctorId: a.doctorId,
+    channel: a.channel,
+    result: 'refused',
+    reason: code,
+    appointmentId: a.id,
+    appointedAt: a.startUtc,
+    userId: a.createdBy,
+    deviceId: ctx.deviceId,
   };
   await ctx.tx.insert(orgRows).values({ orgId: ctx.orgId, entity: 'register_entry', id: row.id, row });
   await logChange(ctx, 'register_entry', row.id, 'put', row);
@@ -94,7 +111,9 @@ function transition(name: StatusOp) {
     const parsed = opArgs[name].safeParse(args);
     if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
     // The booking's full row is its latest change-log entry (see the appointments table).
-    const [cur] = await ctx.tx.select({ id: appointments.id, status: appointments.status, syncState: appointments.syncState, row: changeLog.row }).from(appointments)
+    const [cur] = await ctx.tx
+      .select({ id: appointments.id, status: appointments.status, syncState: appointments.syncState, row: changeLog.row })
+      .from(appointments)
       .innerJoin(changeLog, and(eq(changeLog.orgId, appointments.orgId), eq(changeLog.seq, appointments.serverSeq)))
       .where(and(eq(appointments.id, parsed.data.appointmentId), eq(appointments.orgId, ctx.orgId)));
     if (!cur) return { status: 'rejected', detail: 'unknown_appointment' };
@@ -107,9 +126,18 @@ function transition(name: StatusOp) {
     }
     const to = STATUS_CHANGES[name].to;
     // Each change carries only the register row of its own request (a cancellation's; none for the rest).
-    const row = { ...current, status: to, updatedAt: ctx.now, ...('liveQueue' in parsed.data ? { liveQueue: parsed.data.liveQueue } : {}), register: 'register' in parsed.data ? parsed.data.register : undefined };
+    const row = {
+      ...current,
+      status: to,
+      updatedAt: ctx.now,
+      ...('liveQueue' in parsed.data ? { liveQueue: parsed.data.liveQueue } : {}),
+      register: 'register' in parsed.data ? parsed.data.register : undefined,
+    };
     const seq = await logChange(ctx, 'appointment', cur.id, 'put', { ...row, syncState: cur.syncState });
-    await ctx.tx.update(appointments).set({ status: to, serverSeq: seq }).where(and(eq(appointments.orgId, ctx.orgId), eq(appointments.id, cur.id)));
+    await ctx.tx
+      .update(appointments)
+      .set({ status: to, serverSeq: seq })
+      .where(and(eq(appointments.orgId, ctx.orgId), eq(appointments.id, cur.id)));
     return { status: 'applied', detail: to };
   };
 }
@@ -122,7 +150,10 @@ function transition(name: StatusOp) {
 async function resolveTask(ctx: OpContext, args: unknown): Promise<Outcome> {
   const parsed = opArgs['tasks.resolve'].safeParse(args);
   if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
-  const [cur] = await ctx.tx.select().from(tasks).where(and(eq(tasks.id, parsed.data.taskId), eq(tasks.orgId, ctx.orgId)));
+  const [cur] = await ctx.tx
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.id, parsed.data.taskId), eq(tasks.orgId, ctx.orgId)));
   if (!cur) return { status: 'rejected', detail: 'unknown_task' };
   const old = cur.row as { history?: unknown[] };
   const row = { ...old, status: parsed.data.outcome, history: [...(old.history ?? []), { outcome: parsed.data.outcome, at: ctx.now, deviceId: ctx.deviceId }] };
@@ -151,4 +182,4 @@ export const MUTATORS: Record<OpName, (ctx: OpContext, args: unknown) => Promise
   'appointments.fulfil': transition('appointments.fulfil'),
 };
 
-export const isKnownOp = (name: string): name is OpName => Object.prototype.hasOwnProperty.call(MUTATORS, name);
+export const isKnownOp = (name: string): name is OpName => Object.hasOwn(MUTATORS, name);

@@ -14,7 +14,9 @@ export class OrgQueue {
     const tail = result.catch(() => undefined);
     this.tails.set(orgId, tail);
     // The last one out removes the organization's entry, so the map holds only organizations with work.
-    void tail.then(() => { if (this.tails.get(orgId) === tail) this.tails.delete(orgId); });
+    void tail.then(() => {
+      if (this.tails.get(orgId) === tail) this.tails.delete(orgId);
+    });
     return result;
   }
 }

@@ -2,7 +2,10 @@ import { inArray, sql } from 'drizzle-orm';
 import type { ServerDb } from '../db/connect.js';
 import { changeLog } from '../db/schema.js';
 
-export interface PokeListener { poke(): void; close(): void }
+export interface PokeListener {
+  poke(): void;
+  close(): void;
+}
 
 /**
  * "Something changed in your organization — pull": hints for the desks' event
@@ -16,7 +19,10 @@ export class Pokes {
   private readonly lastSeq = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly db: ServerDb, private readonly intervalMs = 1000) {}
+  constructor(
+    private readonly db: ServerDb,
+    private readonly intervalMs = 1000,
+  ) {}
 
   subscribe(orgId: string, l: PokeListener): () => void {
     if (!this.listeners.has(orgId)) this.listeners.set(orgId, new Set());
@@ -29,7 +35,10 @@ export class Pokes {
         this.listeners.delete(orgId);
         this.lastSeq.delete(orgId);
       }
-      if (this.listeners.size === 0 && this.timer) { clearInterval(this.timer); this.timer = null; }
+      if (this.listeners.size === 0 && this.timer) {
+        clearInterval(this.timer);
+        this.timer = null;
+      }
     };
   }
 
@@ -40,7 +49,11 @@ export class Pokes {
   private async check(): Promise<void> {
     const orgs = [...this.listeners.keys()];
     if (orgs.length === 0) return;
-    const rows = await this.db.select({ orgId: changeLog.orgId, seq: sql<number>`max(${changeLog.seq})` }).from(changeLog).where(inArray(changeLog.orgId, orgs)).groupBy(changeLog.orgId);
+    const rows = await this.db
+      .select({ orgId: changeLog.orgId, seq: sql<number>`max(${changeLog.seq})` })
+      .from(changeLog)
+      .where(inArray(changeLog.orgId, orgs))
+      .groupBy(changeLog.orgId);
     const now = new Map(rows.map((r) => [r.orgId, Number(r.seq)]));
     for (const org of orgs) {
       // An organization with no changes yet stands at 0, so its very first change pokes too.

@@ -15,27 +15,35 @@ import { changeLog, devices, opResults } from '../db/schema.js';
  * and until it commits, so nothing below a committed number can still appear.
  */
 export async function pull(db: ServerDb, device: { id: string; orgId: string }, cursor: number, limit: number, clock: () => number, withCount = false): Promise<PullResponse> {
-  return db.transaction(async (tx) => {
-    const rows = await tx.select().from(changeLog)
-      .where(and(eq(changeLog.orgId, device.orgId), gt(changeLog.seq, cursor)))
-      .orderBy(asc(changeLog.seq)).limit(limit + 1);
-    const page = rows.slice(0, limit);
-    const hasMore = rows.length > limit;
-    const lastChange = page.length ? page[page.length - 1]!.seq : cursor;
-    const stored = await tx.select().from(opResults)
-      .where(and(eq(opResults.deviceId, device.id), gt(opResults.serverSeq, cursor), hasMore ? lte(opResults.serverSeq, lastChange) : undefined))
-      .orderBy(asc(opResults.serverSeq));
-    const [d] = await tx.select({ last: devices.lastAppliedSeq }).from(devices).where(eq(devices.id, device.id));
-    const remaining = withCount ? await tx.$count(changeLog, and(eq(changeLog.orgId, device.orgId), gt(changeLog.seq, cursor))) : undefined;
-    const results: OpResult[] = stored.map((r) => ({ seq: r.deviceSeq, opId: r.opId, status: r.status as OpResult['status'], detail: String((r.result as { detail?: string }).detail ?? '') }));
-    return {
-      changes: page.map((c) => ({ seq: c.seq, entity: c.entity, id: c.entityId, op: c.op as 'put' | 'remove', row: c.row })),
-      cursor: hasMore ? lastChange : Math.max(lastChange, ...stored.map((r) => r.serverSeq)),
-      hasMore,
-      lastAppliedSeq: d!.last,
-      results,
-      serverTime: clock(),
-      ...(remaining === undefined ? {} : { remaining }),
-    };
-  }, { isolationLevel: 'repeatable read' });
+  return db.transaction(
+    async (tx) => {
+      const rows = await tx
+        .select()
+        .from(changeLog)
+        .where(and(eq(changeLog.orgId, device.orgId), gt(changeLog.seq, cursor)))
+        .orderBy(asc(changeLog.seq))
+        .limit(limit + 1);
+      const page = rows.slice(0, limit);
+      const hasMore = rows.length > limit;
+      const lastChange = page.length ? page[page.length - 1]!.seq : cursor;
+      const stored = await tx
+        .select()
+        .from(opResults)
+        .where(and(eq(opResults.deviceId, device.id), gt(opResults.serverSeq, cursor), hasMore ? lte(opResults.serverSeq, lastChange) : undefined))
+        .orderBy(asc(opResults.serverSeq));
+      const [d] = await tx.select({ last: devices.lastAppliedSeq }).from(devices).where(eq(devices.id, device.id));
+      const remaining = withCount ? await tx.$count(changeLog, and(eq(changeLog.orgId, device.orgId), gt(changeLog.seq, cursor))) : undefined;
+      const results: OpResult[] = stored.map((r) => ({ seq: r.deviceSeq, opId: r.opId, status: r.status as OpResult['status'], detail: String((r.result as { detail?: string }).detail ?? '') }));
+      return {
+        changes: page.map((c) => ({ seq: c.seq, entity: c.entity, id: c.entityId, op: c.op as 'put' | 'remove', row: c.row })),
+        cursor: hasMore ? lastChange : Math.max(lastChange, ...stored.map((r) => r.serverSeq)),
+        hasMore,
+        lastAppliedSeq: d!.last,
+        results,
+        serverTime: clock(),
+        ...(remaining === undefined ? {} : { remaining }),
+      };
+    },
+    { isolationLevel: 'repeatable read' },
+  );
 }

@@ -23,11 +23,17 @@ async function position(tx: Tx, device: Device, op: PushOp): Promise<Position> {
   const res = (await tx.execute(sql`SELECT kezek_position(${device.orgId}, ${device.id}) AS last`)) as unknown as { rows: Array<{ last: number }> };
   const last = Number(res.rows[0]!.last);
   if (op.seq <= last) {
-    const [r] = await tx.select().from(opResults).where(and(eq(opResults.deviceId, device.id), eq(opResults.deviceSeq, op.seq)));
+    const [r] = await tx
+      .select()
+      .from(opResults)
+      .where(and(eq(opResults.deviceId, device.id), eq(opResults.deviceSeq, op.seq)));
     // A repeat is the same number *and* the same op: another op under a used number (a desk restored from a backup)
     // must not be answered with the first one's result.
     if (r && r.opId !== op.opId) return { kind: 'reused' };
-    return { kind: 'repeat', result: { seq: op.seq, opId: r?.opId ?? op.opId, status: (r?.status ?? 'applied') as OpResult['status'], detail: String((r?.result as { detail?: string } | undefined)?.detail ?? '') } };
+    return {
+      kind: 'repeat',
+      result: { seq: op.seq, opId: r?.opId ?? op.opId, status: (r?.status ?? 'applied') as OpResult['status'], detail: String((r?.result as { detail?: string } | undefined)?.detail ?? '') },
+    };
   }
   return op.seq === last + 1 ? { kind: 'new' } : { kind: 'gap' };
 }
@@ -38,7 +44,11 @@ async function record(ctx: OpContext, op: PushOp, status: OpResult['status'], de
   return { seq: op.seq, opId: op.opId, status, detail };
 }
 
-interface FastOp { op: PushOp; a: Appointment; row: string }
+interface FastOp {
+  op: PushOp;
+  a: Appointment;
+  row: string;
+}
 
 /**
  * A booking op the fast path may take: a new booking of this organization, as the current app version
@@ -62,8 +72,16 @@ function fastCandidate(op: PushOp, device: Device, schemaVersion: number, dir: R
 async function fastBook(database: Database, device: Device, run: FastOp[], now: number, log: Logger): Promise<number> {
   try {
     const rows = await database.hot('kezek_push_books', 'CALL kezek_push_books($1, $2, $3, $4, $5, $6, $7, $8::jsonb[], $9, NULL)', [
-      device.orgId, device.id, run.map((c) => c.op.seq), run.map((c) => c.op.opId), run.map((c) => c.a.id), run.map((c) => c.a.patientId),
-      run.map((c) => c.a.slotId), run.map((c) => c.row), now]);
+      device.orgId,
+      device.id,
+      run.map((c) => c.op.seq),
+      run.map((c) => c.op.opId),
+      run.map((c) => c.a.id),
+      run.map((c) => c.a.patientId),
+      run.map((c) => c.a.slotId),
+      run.map((c) => c.row),
+      now,
+    ]);
     return Number(rows[0]!.p_done);
   } catch (e) {
     // The database went away or is contended: the device tries again (ops committed so far are repeats then).
@@ -126,7 +144,13 @@ export async function push(database: Database, directories: DirectoryCache, devi
       // The op's own transaction rolled back. Quarantine it in a second one, so nothing is lost and the queue moves on.
       // The device and the clinic see a short code; the message (it can carry SQL and values) goes to the log only.
       const reason = e instanceof Quarantine ? e.message : `error:${failureCode(e)}`;
-      log(e instanceof Quarantine ? 'warn' : 'error', 'op quarantined', { deviceId: device.id, seq: op.seq, op: op.name, reason, ...(e instanceof Quarantine ? {} : { err: String(e).slice(0, 500) }) });
+      log(e instanceof Quarantine ? 'warn' : 'error', 'op quarantined', {
+        deviceId: device.id,
+        seq: op.seq,
+        op: op.name,
+        reason,
+        ...(e instanceof Quarantine ? {} : { err: String(e).slice(0, 500) }),
+      });
       try {
         out = await db.transaction(async (tx) => {
           const pos = await position(tx, device, op);
@@ -173,7 +197,10 @@ function preview(x: unknown, depth = 0): string {
   let size = 0;
   const entries = Array.isArray(x) ? x.map((v) => [null, v] as const) : Object.entries(x).map(([k, v]) => [k, v] as const);
   for (const [k, v] of entries) {
-    if (size > QUARANTINE_ARGS_CHARS) { parts.push('"…"'); break; }
+    if (size > QUARANTINE_ARGS_CHARS) {
+      parts.push('"…"');
+      break;
+    }
     const part = `${k === null ? '' : `${JSON.stringify(k)}:`}${preview(v, depth + 1)}`;
     size += part.length;
     parts.push(part);
@@ -205,6 +232,10 @@ const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
 async function flagClock(database: Database, device: Device, ops: PushOp[], now: number, log: Logger): Promise<void> {
   const ahead = Math.max(...ops.map((o) => (Hlc.physical(o.hlc) ?? now) - now));
   const suspect = ahead > MAX_CLOCK_AHEAD_MS;
-  const r = await database.db.update(devices).set({ clockSuspect: suspect }).where(and(eq(devices.id, device.id), sql`${devices.clockSuspect} <> ${suspect}`)).returning({ id: devices.id });
+  const r = await database.db
+    .update(devices)
+    .set({ clockSuspect: suspect })
+    .where(and(eq(devices.id, device.id), sql`${devices.clockSuspect} <> ${suspect}`))
+    .returning({ id: devices.id });
   if (r.length && suspect) log('warn', 'device clock ahead of the server', { deviceId: device.id, aheadMs: ahead });
 }

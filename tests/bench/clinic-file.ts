@@ -15,16 +15,45 @@ export function smallClinic(orgId: string, doctors: number, patients: number): D
     organization: { id: orgId, regionId: 'bench', name: orgId, address: '', phone: '', profileId: 'KG', timezone: 'Asia/Bishkek' },
     departments: [{ id: `${orgId}-gsv`, orgId, name: 'ГСВ №1', isFamilyGroup: true }],
     cabinets: [{ id: `${orgId}-c1`, orgId, number: '101', floor: 1 }],
-    doctors: Array.from({ length: doctors }, (_, i) => ({ id: `${orgId}-doc-${i}`, orgId, departmentId: `${orgId}-gsv`, specialtyId: 'family', cabinetId: `${orgId}-c1`, fullName: `Врач ${i}`, active: true })),
-    templates: Array.from({ length: doctors }, (_, i) => ({ id: `${orgId}-t-${i}`, doctorId: `${orgId}-doc-${i}`, validFrom: '2026-01-01', validTo: null, slotMinutes: 20, week: { '1': week, '2': week, '3': week, '4': week, '5': week } })),
+    doctors: Array.from({ length: doctors }, (_, i) => ({
+      id: `${orgId}-doc-${i}`,
+      orgId,
+      departmentId: `${orgId}-gsv`,
+      specialtyId: 'family',
+      cabinetId: `${orgId}-c1`,
+      fullName: `Врач ${i}`,
+      active: true,
+    })),
+    templates: Array.from({ length: doctors }, (_, i) => ({
+      id: `${orgId}-t-${i}`,
+      doctorId: `${orgId}-doc-${i}`,
+      validFrom: '2026-01-01',
+      validTo: null,
+      slotMinutes: 20,
+      week: { '1': week, '2': week, '3': week, '4': week, '5': week },
+    })),
     exceptions: [],
     patients: Array.from({ length: patients }, (_, i) => ({
-      id: `${orgId}-p-${i}`, nationalId: `2${String(i).padStart(13, '0')}`, nationalIdKind: 'KG_PIN' as const, fullName: `Пациент ${i}`, birthDate: '1980-01-01', sex: 'female' as const,
-      address: '', phone: '', attachment: { orgId, departmentId: `${orgId}-gsv`, doctorId: null, since: '2020-01-01' }, dispensarySpecialtyIds: [], priority: false,
+      id: `${orgId}-p-${i}`,
+      nationalId: `2${String(i).padStart(13, '0')}`,
+      nationalIdKind: 'KG_PIN' as const,
+      fullName: `Пациент ${i}`,
+      birthDate: '1980-01-01',
+      sex: 'female' as const,
+      address: '',
+      phone: '',
+      attachment: { orgId, departmentId: `${orgId}-gsv`, doctorId: null, since: '2020-01-01' },
+      dispensarySpecialtyIds: [],
+      priority: false,
     })),
     referrals: [],
   };
-  return { format: 'kezek-directory/1', regions: [{ id: 'bench', name: 'Bench' }], specialties: [{ id: 'family', kind: 'family', name: { ru: 'Семейный врач', ky: 'Үй-бүлөлүк дарыгер' } }], organizations: [org] };
+  return {
+    format: 'kezek-directory/1',
+    regions: [{ id: 'bench', name: 'Bench' }],
+    specialties: [{ id: 'family', kind: 'family', name: { ru: 'Семейный врач', ky: 'Үй-бүлөлүк дарыгер' } }],
+    organizations: [org],
+  };
 }
 
 /** Every registry time of the organization's non-narrow doctors on these dates, as every desk generates them. */
@@ -33,22 +62,62 @@ export function registrySlots(file: DirectoryFile, dates: readonly string[]): Sl
   const profile = getProfile(org.organization.profileId);
   const narrow = new Set(file.specialties.filter((s) => s.kind === 'narrow').map((s) => s.id));
   const doctors = new Map(org.doctors.filter((d) => d.active && !narrow.has(d.specialtyId)).map((d) => [d.id, d]));
-  return org.templates.filter((t) => doctors.has(t.doctorId)).flatMap((template) => generateDoctorSlots({
-    template, exceptions: org.exceptions.filter((e) => e.doctorId === template.doctorId), specialtyId: doctors.get(template.doctorId)!.specialtyId,
-    dates, profile, timezone: org.organization.timezone,
-  })).filter((s) => s.channel === 'registry' && !s.blocked);
+  return org.templates
+    .filter((t) => doctors.has(t.doctorId))
+    .flatMap((template) =>
+      generateDoctorSlots({
+        template,
+        exceptions: org.exceptions.filter((e) => e.doctorId === template.doctorId),
+        specialtyId: doctors.get(template.doctorId)!.specialtyId,
+        dates,
+        profile,
+        timezone: org.organization.timezone,
+      }),
+    )
+    .filter((s) => s.channel === 'registry' && !s.blocked);
 }
 
 /** A booking op's arguments as a desk sends them: the appointment and its register-of-requests row. */
 export function bookingArgs(orgId: string, slot: Slot, patientId: string, id: string, deviceTag: string, now: number) {
   const appointment: Appointment = {
-    id, orgId, patientId, slotId: slot.id, doctorId: slot.doctorId, specialtyId: slot.specialtyId, date: slot.date, time: slot.time, startUtc: slot.startUtc,
-    status: 'booked', channel: 'registry', referralId: null, replacesId: null, ticketCode: `${deviceTag}${id.slice(-6)}`, queueNumber: 1, liveQueue: false,
-    createdAt: now, createdBy: 'u', deviceId: deviceTag,
+    id,
+    orgId,
+    patientId,
+    slotId: slot.id,
+    doctorId: slot.doctorId,
+    specialtyId: slot.specialtyId,
+    date: slot.date,
+    time: slot.time,
+    startUtc: slot.startUtc,
+    status: 'booked',
+    channel: 'registry',
+    referralId: null,
+    replacesId: null,
+    ticketCode: `${deviceTag}${id.slice(-6)}`,
+    queueNumber: 1,
+    liveQueue: false,
+    createdAt: now,
+    createdBy: 'u',
+    deviceId: deviceTag,
   };
   return {
-    appointment, preventive: false, mode: 'tentative',
-    register: { id: `r-${id}`, at: now, patientId, applicant: 'Абдыкадырова Чолпон Эрлановна', specialtyId: slot.specialtyId, doctorId: slot.doctorId,
-      channel: 'registry', result: 'booked', reason: null, appointmentId: id, appointedAt: slot.startUtc, userId: 'u', deviceId: deviceTag },
+    appointment,
+    preventive: false,
+    mode: 'tentative',
+    register: {
+      id: `r-${id}`,
+      at: now,
+      patientId,
+      applicant: 'Абдыкадырова Чолпон Эрлановна',
+      specialtyId: slot.specialtyId,
+      doctorId: slot.doctorId,
+      channel: 'registry',
+      result: 'booked',
+      reason: null,
+      appointmentId: id,
+      appointedAt: slot.startUtc,
+      userId: 'u',
+      deviceId: deviceTag,
+    },
   };
 }

@@ -26,8 +26,10 @@ async function main(): Promise<void> {
   const desk = await openDesk({ dataDir: dir, clock: () => NOW, demo: LARGE_CLINIC });
   const s = desk.env.db.sqlite;
   const count = (sql: string) => (s.prepare(sql).get() as { n: number }).n;
-  log(`built the large clinic in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${count('SELECT count(*) AS n FROM doctors')} doctors, `
-    + `${count('SELECT count(*) AS n FROM patients')} patients, ${count('SELECT count(*) AS n FROM appointments')} appointments, ${count('SELECT count(*) AS n FROM slots')} slots`);
+  log(
+    `built the large clinic in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${count('SELECT count(*) AS n FROM doctors')} doctors, ` +
+      `${count('SELECT count(*) AS n FROM patients')} patients, ${count('SELECT count(*) AS n FROM appointments')} appointments, ${count('SELECT count(*) AS n FROM slots')} slots`,
+  );
 
   const signIn = await desk.router.call('auth.signIn', { username: 'registrar', password: 'kezek' }, {});
   if (!signIn.ok) throw new Error('sign-in failed');
@@ -45,7 +47,7 @@ async function main(): Promise<void> {
   results.push(summarize('baseline_insert_commit', await measure(1000, (i) => ins.run(`row ${i}`))));
   // Baseline for reads: one primary-key lookup.
   const pk = s.prepare('SELECT * FROM patients WHERE id = ?');
-  results.push(summarize('baseline_pk_select', await measure(2000, (i) => pk.get(`pat-${String((Math.abs(i) * 7919) % 70000 + 1).padStart(6, '0')}`))));
+  results.push(summarize('baseline_pk_select', await measure(2000, (i) => pk.get(`pat-${String(((Math.abs(i) * 7919) % 70000) + 1).padStart(6, '0')}`))));
 
   // Lookup by PIN through the full RPC path (validation in and out).
   const pins = (s.prepare('SELECT national_id AS pin FROM patients ORDER BY random() LIMIT 2000').all() as Array<{ pin: string }>).map((r) => r.pin);
@@ -57,7 +59,13 @@ async function main(): Promise<void> {
   results.push(summarize('search_specialty_counts', await measure(200, (i) => rpc('slots.search', { patientId: patients[Math.abs(i) % patients.length]! }))));
 
   // Booking: each a durable transaction with the appointment, slot hold, register, audit and outbox rows.
-  const free = (s.prepare("SELECT id FROM slots WHERE appointment_id IS NULL AND blocked = 0 AND channel = 'registry' AND start_utc > ? AND specialty_id IN ('family', 'therapy', 'pediatrics') ORDER BY random() LIMIT 600").all(NOW) as Array<{ id: string }>).map((r) => r.id);
+  const free = (
+    s
+      .prepare(
+        "SELECT id FROM slots WHERE appointment_id IS NULL AND blocked = 0 AND channel = 'registry' AND start_utc > ? AND specialty_id IN ('family', 'therapy', 'pediatrics') ORDER BY random() LIMIT 600",
+      )
+      .all(NOW) as Array<{ id: string }>
+  ).map((r) => r.id);
   let k = 0;
   results.push(summarize('book', await measure(500, () => rpc('appointments.book', { patientId: patients[k]!, slotId: free[k++]! }))));
 
@@ -68,7 +76,9 @@ async function main(): Promise<void> {
   const opts = { lang: 'ky' as const, copy: false, tentative: false };
   const epson = findPrinterProfile('epson-80')!;
   const xprinter = findPrinterProfile('xprinter-58')!;
-  const text = ticketLines(ticket, opts, 48, '23.11.2026 09:00').map((l) => l.text).join('\n');
+  const text = ticketLines(ticket, opts, 48, '23.11.2026 09:00')
+    .map((l) => l.text)
+    .join('\n');
   results.push(summarize('baseline_ticket_text_encode', await measure(300, () => encodeText(text, 'rk1048'))));
   results.push(summarize('ticket_render_text', await measure(300, () => renderTicket(ticket, opts, epson, '23.11.2026 09:00'))));
   results.push(summarize('ticket_render_raster', await measure(100, () => renderTicket(ticket, opts, xprinter, '23.11.2026 09:00'))));

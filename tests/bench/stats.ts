@@ -2,7 +2,14 @@
  * One benchmark figure. p50_ms / p99_ms are always measured times of single operations (never derived
  * from a rate); throughput entries add ops_per_s (the median round) and, beside a baseline, the ratio.
  */
-export interface BenchResult { name: string; p50_ms: number; p99_ms: number; n: number; ops_per_s?: number; ratio_to_baseline?: number }
+export interface BenchResult {
+  name: string;
+  p50_ms: number;
+  p99_ms: number;
+  n: number;
+  ops_per_s?: number;
+  ratio_to_baseline?: number;
+}
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 

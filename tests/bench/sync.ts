@@ -30,7 +30,10 @@ const HLC = `${NOW}-00000-bench`;
 const DAYS = ['2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27', '2026-11-30', '2026-12-01', '2026-12-02', '2026-12-03'];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-interface Device { token: string; deviceId: string }
+interface Device {
+  token: string;
+  deviceId: string;
+}
 
 export async function syncBenchmarks(largeDirectory: () => DirectoryFile, log: (m: string) => void): Promise<BenchResult[]> {
   const cluster = await startPostgres();
@@ -47,13 +50,20 @@ export async function syncBenchmarks(largeDirectory: () => DirectoryFile, log: (
     stopServer = server.stop;
     const enroll = async (orgId: string, name: string): Promise<Device> => {
       const code = await createEnrollmentCode(database.db, orgId, NOW);
-      const r = (await (await fetch(`${server.url}/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: name }) })).json()) as { token: string; deviceId: string };
+      const r = (await (await fetch(`${server.url}/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: name }) })).json()) as {
+        token: string;
+        deviceId: string;
+      };
       return { token: r.token, deviceId: r.deviceId };
     };
     /** One push over HTTP; its measured time, and how many of its ops the server confirmed. */
     const push = async (token: string, ops: unknown[]): Promise<{ ms: number; confirmed: number }> => {
       const t0 = performance.now();
-      const r = await fetch(`${server.url}/sync/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ schemaVersion: SYNC_SCHEMA_VERSION, ops }) });
+      const r = await fetch(`${server.url}/sync/push`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ schemaVersion: SYNC_SCHEMA_VERSION, ops }),
+      });
       const body = (await r.json()) as { results: Array<{ status: string; detail: string }> };
       const ms = performance.now() - t0;
       return { ms, confirmed: body.results.filter((x) => x.detail === 'confirmed').length };
@@ -118,15 +128,17 @@ async function pushManyClinics(database: Database, url: string, enroll: (org: st
   const baseLatency: number[] = [];
   const baselineRound = async (): Promise<number> => {
     const t0 = performance.now();
-    await Promise.all(Array.from({ length: BASE_CLIENTS }, async () => {
-      const c = await pool.connect();
-      for (let i = 0; i < BASE_PER_CLIENT; i++) {
-        const t1 = performance.now();
-        await c.query('INSERT INTO bench_baseline (v) VALUES ($1)', [`row ${i}`]);
-        baseLatency.push(performance.now() - t1);
-      }
-      c.release();
-    }));
+    await Promise.all(
+      Array.from({ length: BASE_CLIENTS }, async () => {
+        const c = await pool.connect();
+        for (let i = 0; i < BASE_PER_CLIENT; i++) {
+          const t1 = performance.now();
+          await c.query('INSERT INTO bench_baseline (v) VALUES ($1)', [`row ${i}`]);
+          baseLatency.push(performance.now() - t1);
+        }
+        c.release();
+      }),
+    );
     return (BASE_CLIENTS * BASE_PER_CLIENT) / ((performance.now() - t0) / 1000);
   };
   const pushLatency: number[] = [];
@@ -141,20 +153,28 @@ async function pushManyClinics(database: Database, url: string, enroll: (org: st
         const device = await enroll(orgId, `desk ${d}`);
         const ops = Array.from({ length: PER_DESK }, (_, k) => {
           const slot = slots[d * PER_DESK + k]!;
-          return { seq: k + 1, opId: `${orgId}-${d}-${k}`, hlc: HLC, name: 'appointments.book', args: bookingArgs(orgId, slot, `${orgId}-p-${(d * PER_DESK + k) % 300}`, `${orgId}-a-${d}-${k}`, `D${d}`, NOW) };
+          return {
+            seq: k + 1,
+            opId: `${orgId}-${d}-${k}`,
+            hlc: HLC,
+            name: 'appointments.book',
+            args: bookingArgs(orgId, slot, `${orgId}-p-${(d * PER_DESK + k) % 300}`, `${orgId}-a-${d}-${k}`, `D${d}`, NOW),
+          };
         });
         work.push({ device, batches: Array.from({ length: PER_DESK / BATCH }, (_, b) => ops.slice(b * BATCH, (b + 1) * BATCH)) });
       }
     }
     let confirmed = 0;
     const t0 = performance.now();
-    await Promise.all(work.map(async ({ device, batches }) => {
-      for (const batch of batches) {
-        const r = await push(device.token, batch);
-        if (round > 0) pushLatency.push(r.ms);
-        confirmed += r.confirmed;
-      }
-    }));
+    await Promise.all(
+      work.map(async ({ device, batches }) => {
+        for (const batch of batches) {
+          const r = await push(device.token, batch);
+          if (round > 0) pushLatency.push(r.ms);
+          confirmed += r.confirmed;
+        }
+      }),
+    );
     const rate = (CLINICS * DESKS * PER_DESK) / ((performance.now() - t0) / 1000);
     if (confirmed !== CLINICS * DESKS * PER_DESK) throw new Error(`only ${confirmed} of ${CLINICS * DESKS * PER_DESK} benchmark bookings were confirmed`);
     return rate;
@@ -164,7 +184,10 @@ async function pushManyClinics(database: Database, url: string, enroll: (org: st
   for (let round = 0; round <= ROUNDS; round++) {
     const [b, p] = [await baselineRound(), await pushRound(round)];
     if (round === 0) baseLatency.length = 0;
-    else { baseRates.push(b); pushRates.push(p); }
+    else {
+      baseRates.push(b);
+      pushRates.push(p);
+    }
   }
   await pool.end();
   log(`push rounds (ops/s): baseline ${baseRates.map(Math.round).join(', ')}; 64 desks of 8 clinics ${pushRates.map(Math.round).join(', ')}`);
@@ -191,7 +214,9 @@ async function catchUp(database: Database, serverUrl: string, log: (m: string) =
   const signIn = await desk.router.call('auth.signIn', { username: 'registrar', password: 'bench-pass' }, {});
   if (!signIn.ok) throw new Error('sign-in failed');
   const token = (signIn.data as { token: string }).token;
-  const slots = registrySlots(file, DAYS).filter((s) => s.startUtc > NOW).slice(0, 2000);
+  const slots = registrySlots(file, DAYS)
+    .filter((s) => s.startUtc > NOW)
+    .slice(0, 2000);
   desk.sync!.online = false; // the outage: every booking waits in the outbox
   for (const [k, slot] of slots.entries()) {
     const r = await desk.router.call('appointments.book', { patientId: `${orgId}-p-${k % 300}`, slotId: slot.id }, { token });
@@ -232,17 +257,22 @@ async function pushOneClinic(database: Database, large: DirectoryFile, desks: De
   const latency: number[] = [];
   let confirmed = 0;
   const t0 = performance.now();
-  await Promise.all(plans.map(async ({ dev, slots: mineToBook }, d) => {
-    for (let b = 0; b < mineToBook.length; b += BATCH) {
-      const ops = mineToBook.slice(b, b + BATCH).map((slot, j) => ({
-        seq: b + j + 1, opId: `one-${d}-${b + j}`, hlc: HLC, name: 'appointments.book',
-        args: { ...bookingArgs(orgId, slot, patients[(d * PER_DESK + b + j) % patients.length]!, `one-${d}-${b + j}`, `L${d}`, NOW), mode: 'guaranteed' },
-      }));
-      const r = await push(dev.token, ops);
-      latency.push(r.ms);
-      confirmed += r.confirmed;
-    }
-  }));
+  await Promise.all(
+    plans.map(async ({ dev, slots: mineToBook }, d) => {
+      for (let b = 0; b < mineToBook.length; b += BATCH) {
+        const ops = mineToBook.slice(b, b + BATCH).map((slot, j) => ({
+          seq: b + j + 1,
+          opId: `one-${d}-${b + j}`,
+          hlc: HLC,
+          name: 'appointments.book',
+          args: { ...bookingArgs(orgId, slot, patients[(d * PER_DESK + b + j) % patients.length]!, `one-${d}-${b + j}`, `L${d}`, NOW), mode: 'guaranteed' },
+        }));
+        const r = await push(dev.token, ops);
+        latency.push(r.ms);
+        confirmed += r.confirmed;
+      }
+    }),
+  );
   const seconds = (performance.now() - t0) / 1000;
   const total = plans.reduce((n, p) => n + p.slots.length, 0);
   log(`one clinic, 8 desks: ${confirmed} of ${total} bookings confirmed (${plans.reduce((n, p) => n + p.leased, 0)} on leased times) in ${seconds.toFixed(2)} s`);

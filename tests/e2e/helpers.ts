@@ -5,8 +5,10 @@ import type { Page } from '@playwright/test';
 export function pickPatient(where: string): { id: string; pin: string; name: string } {
   const db = new Database('test-results/e2e-desk/kezek.sqlite', { readonly: true, fileMustExist: true });
   try {
-    const row = db.prepare(`SELECT id, national_id AS pin, full_name AS name FROM patients p WHERE ${where}
-      AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.patient_id = p.id AND a.status = 'booked') ORDER BY random() LIMIT 1`).get() as { id: string; pin: string; name: string } | undefined;
+    const row = db
+      .prepare(`SELECT id, national_id AS pin, full_name AS name FROM patients p WHERE ${where}
+      AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.patient_id = p.id AND a.status = 'booked') ORDER BY random() LIMIT 1`)
+      .get() as { id: string; pin: string; name: string } | undefined;
     if (!row) throw new Error(`no patient where ${where}`);
     return row;
   } finally {
@@ -45,7 +47,11 @@ export async function enterThroughBooking(page: Page, time?: string, atPicker?: 
   await page.keyboard.press('Enter');
   await page.getByTestId('day-slots').waitFor();
   await atPicker?.();
-  if (time) await page.getByTestId('day-slots').getByRole('button', { name: new RegExp(`^${time}`) }).click();
+  if (time)
+    await page
+      .getByTestId('day-slots')
+      .getByRole('button', { name: new RegExp(`^${time}`) })
+      .click();
   else await page.keyboard.press('Enter');
   await page.getByTestId('confirm').waitFor();
   await page.keyboard.press('Enter');

@@ -6,8 +6,12 @@ export class Proc {
   readonly child: ChildProcess;
   constructor(cmd: string, args: string[], env: Record<string, string> = {}) {
     this.child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child.stdout!.on('data', (d: Buffer) => { this.out += d.toString(); });
-    this.child.stderr!.on('data', (d: Buffer) => { this.out += d.toString(); });
+    this.child.stdout!.on('data', (d: Buffer) => {
+      this.out += d.toString();
+    });
+    this.child.stderr!.on('data', (d: Buffer) => {
+      this.out += d.toString();
+    });
   }
   waitFor(re: RegExp, timeoutMs = 90_000): Promise<RegExpMatchArray> {
     return new Promise((resolve, reject) => {
@@ -30,7 +34,10 @@ export class Proc {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
     return new Promise((resolve) => {
       const hard = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
-      this.child.on('exit', () => { clearTimeout(hard); resolve(); });
+      this.child.on('exit', () => {
+        clearTimeout(hard);
+        resolve();
+      });
       this.child.kill('SIGTERM');
     });
   }

@@ -9,7 +9,9 @@ import { tsx, type Proc } from './processes.js';
 
 const CLOCK = '2026-11-23T02:30:00Z'; // Monday 08:30 in Bishkek, for the server and both desks
 
-test('two desks lose the server, book the same doctor\'s morning (a leased time guaranteed, pool times tentative), reconnect: nothing lost, no slot held twice, the loser is on the call list', async ({ browser }) => {
+test("two desks lose the server, book the same doctor's morning (a leased time guaranteed, pool times tentative), reconnect: nothing lost, no slot held twice, the loser is on the call list", async ({
+  browser,
+}) => {
   test.setTimeout(240_000);
   const root = mkdtempSync(join(tmpdir(), 'kezek-e2e-sync-'));
   const procs: Proc[] = [];
@@ -41,21 +43,49 @@ test('two desks lose the server, book the same doctor\'s morning (a leased time 
     for (const [i, name] of ['A', 'B'].entries()) {
       const dir = join(root, `desk-${name}`);
       const deskPort = await closedPort();
-      const p = tsx('src-main/cli/start.ts', ['--browser', '--data-dir', dir, '--port', String(deskPort), '--clock-start', CLOCK,
-        '--server', `http://127.0.0.1:${port}`, '--enroll-code', codes[i]!, '--device-name', `Регистратура ${name}`], { KEZEK_PASSWORD: 'desk-pass' });
+      const p = tsx(
+        'src-main/cli/start.ts',
+        [
+          '--browser',
+          '--data-dir',
+          dir,
+          '--port',
+          String(deskPort),
+          '--clock-start',
+          CLOCK,
+          '--server',
+          `http://127.0.0.1:${port}`,
+          '--enroll-code',
+          codes[i]!,
+          '--device-name',
+          `Регистратура ${name}`,
+        ],
+        { KEZEK_PASSWORD: 'desk-pass' },
+      );
       procs.push(p);
       await p.waitFor(/open (http:\/\/127\.0\.0\.1:\d+)/);
-      await expect.poll(() => {
-        const r = new Database(join(dir, 'kezek.sqlite'), { readonly: true });
-        try { return r.prepare("SELECT count(*) AS n FROM meta WHERE key = 'lease_renewed_at'").get(); } finally { r.close(); }
-      }, { timeout: 20_000 }).toEqual({ n: 1 });
+      await expect
+        .poll(
+          () => {
+            const r = new Database(join(dir, 'kezek.sqlite'), { readonly: true });
+            try {
+              return r.prepare("SELECT count(*) AS n FROM meta WHERE key = 'lease_renewed_at'").get();
+            } finally {
+              r.close();
+            }
+          },
+          { timeout: 20_000 },
+        )
+        .toEqual({ n: 1 });
       desks.push({ name, dir, url: `http://127.0.0.1:${deskPort}` });
     }
 
     // Three patients of the same family doctor: the desks offer that doctor's first free times.
     const db = new Database(join(desks[0]!.dir, 'kezek.sqlite'), { readonly: true });
-    const [p1, p2, p3] = db.prepare(`SELECT national_id AS pin, full_name AS name FROM patients WHERE attached_doctor_id = (SELECT attached_doctor_id FROM patients
-      WHERE attached_org_id = 'org-bishkek-lenin' GROUP BY attached_doctor_id ORDER BY count(*) DESC LIMIT 1) AND priority = 0 ORDER BY id LIMIT 3`).all() as Array<{ pin: string; name: string }>;
+    const [p1, p2, p3] = db
+      .prepare(`SELECT national_id AS pin, full_name AS name FROM patients WHERE attached_doctor_id = (SELECT attached_doctor_id FROM patients
+      WHERE attached_org_id = 'org-bishkek-lenin' GROUP BY attached_doctor_id ORDER BY count(*) DESC LIMIT 1) AND priority = 0 ORDER BY id LIMIT 3`)
+      .all() as Array<{ pin: string; name: string }>;
     db.close();
 
     const pages: Page[] = [];
@@ -125,26 +155,38 @@ test('two desks lose the server, book the same doctor\'s morning (a leased time 
     // Replicas: nothing lost (both bookings exist), no slot held by two confirmed bookings.
     for (const d of desks) {
       const r = new Database(join(d.dir, 'kezek.sqlite'), { readonly: true });
-      const rows = r.prepare(`SELECT p.national_id AS pin, a.sync_state AS st FROM appointments a JOIN patients p ON p.id = a.patient_id
-        WHERE p.national_id IN (?, ?, ?) AND a.status = 'booked'`).all(p1!.pin, p2!.pin, p3!.pin) as Array<{ pin: string; st: string }>;
+      const rows = r
+        .prepare(`SELECT p.national_id AS pin, a.sync_state AS st FROM appointments a JOIN patients p ON p.id = a.patient_id
+        WHERE p.national_id IN (?, ?, ?) AND a.status = 'booked'`)
+        .all(p1!.pin, p2!.pin, p3!.pin) as Array<{ pin: string; st: string }>;
       const state = new Map(rows.map((x) => [x.pin, x.st]));
       // The guaranteed booking held; of the two tentative ones on one time, one won and the other is kept as a conflict.
       expect(state.get(p1!.pin)).toBe('confirmed');
       expect([state.get(p2!.pin), state.get(p3!.pin)].sort()).toEqual(['confirmed', 'conflict']);
-      expect(r.prepare(`SELECT count(*) AS n FROM (SELECT slot_id FROM appointments WHERE status IN ('booked','arrived','fulfilled') AND sync_state != 'conflict' GROUP BY slot_id HAVING count(*) > 1)`).get()).toEqual({ n: 0 });
+      expect(
+        r
+          .prepare(`SELECT count(*) AS n FROM (SELECT slot_id FROM appointments WHERE status IN ('booked','arrived','fulfilled') AND sync_state != 'conflict' GROUP BY slot_id HAVING count(*) > 1)`)
+          .get(),
+      ).toEqual({ n: 0 });
       r.close();
     }
 
     // F5 (issue 9 finding 10): the patient agrees to another time — the lost booking moves there; the conflict clears on both desks.
-    await pages[1]!.getByTestId('call-list').getByRole('button', { name: /^Записать:/ }).first().click();
+    await pages[1]!
+      .getByTestId('call-list')
+      .getByRole('button', { name: /^Записать:/ })
+      .first()
+      .click();
     for (const page of pages) {
       await expect(page.getByTestId('call-list').locator('li')).toHaveCount(0, { timeout: 30_000 });
       await expect(page.getByTestId('sync-state')).not.toContainText('конфликты', { timeout: 30_000 });
     }
     for (const d of desks) {
       const r = new Database(join(d.dir, 'kezek.sqlite'), { readonly: true });
-      const open = r.prepare(`SELECT p.national_id AS pin, count(*) AS n FROM appointments a JOIN patients p ON p.id = a.patient_id
-        WHERE p.national_id IN (?, ?) AND a.status = 'booked' GROUP BY p.national_id ORDER BY p.national_id`).all(p2!.pin, p3!.pin) as Array<{ pin: string; n: number }>;
+      const open = r
+        .prepare(`SELECT p.national_id AS pin, count(*) AS n FROM appointments a JOIN patients p ON p.id = a.patient_id
+        WHERE p.national_id IN (?, ?) AND a.status = 'booked' GROUP BY p.national_id ORDER BY p.national_id`)
+        .all(p2!.pin, p3!.pin) as Array<{ pin: string; n: number }>;
       expect(open.map((x) => x.n)).toEqual([1, 1]);
       r.close();
     }

@@ -1,15 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TestDesk, RpcFailure } from '../support/desk.js';
+import { TestDesk } from '../support/desk.js';
 
 let t: TestDesk;
-beforeEach(async () => { t = await TestDesk.start(); });
+beforeEach(async () => {
+  t = await TestDesk.start();
+});
 afterEach(() => t.close());
 
 const db = () => t.desk.env.db.sqlite;
-const attachedPatient = (extra = '') => db().prepare(`SELECT id, national_id AS pin FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 ${extra} ORDER BY id LIMIT 1`).get() as { id: string; pin: string };
+const attachedPatient = (extra = '') =>
+  db().prepare(`SELECT id, national_id AS pin FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 ${extra} ORDER BY id LIMIT 1`).get() as { id: string; pin: string };
 /** A free registry slot of a specialty, tomorrow or later. */
-const freeSlot = (specialtyId = 'family', offset = 0) => db().prepare(`SELECT id, doctor_id AS doctorId, date FROM slots WHERE specialty_id = ? AND appointment_id IS NULL
-  AND blocked = 0 AND channel = 'registry' AND date > '2026-11-23' ORDER BY start_utc LIMIT 1 OFFSET ?`).get(specialtyId, offset) as { id: string; doctorId: string; date: string };
+const freeSlot = (specialtyId = 'family', offset = 0) =>
+  db()
+    .prepare(`SELECT id, doctor_id AS doctorId, date FROM slots WHERE specialty_id = ? AND appointment_id IS NULL
+  AND blocked = 0 AND channel = 'registry' AND date > '2026-11-23' ORDER BY start_utc LIMIT 1 OFFSET ?`)
+    .get(specialtyId, offset) as { id: string; doctorId: string; date: string };
 
 describe('booking on a real SQLite replica', () => {
   it('books: the appointment holds the slot, and the register, audit and outbox rows commit with it', async () => {
@@ -56,10 +62,14 @@ describe('booking on a real SQLite replica', () => {
   });
 
   it('R5 (000 §2.3): a narrow specialist needs a referral; the booking uses it up and a cancel gives it back', async () => {
-    const withRef = db().prepare(`SELECT r.patient_id AS patientId, r.specialty_id AS specialtyId, r.id FROM referrals r
-      JOIN patients p ON p.id = r.patient_id WHERE p.priority = 0 AND NOT EXISTS (SELECT 1 FROM dispensary d WHERE d.patient_id = p.id) LIMIT 1`).get() as { patientId: string; specialtyId: string; id: string };
-    const other = db().prepare(`SELECT id FROM patients p WHERE attached_org_id = 'org-bishkek-lenin' AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.patient_id = p.id)
-      AND NOT EXISTS (SELECT 1 FROM dispensary d WHERE d.patient_id = p.id) LIMIT 1`).get() as { id: string };
+    const withRef = db()
+      .prepare(`SELECT r.patient_id AS patientId, r.specialty_id AS specialtyId, r.id FROM referrals r
+      JOIN patients p ON p.id = r.patient_id WHERE p.priority = 0 AND NOT EXISTS (SELECT 1 FROM dispensary d WHERE d.patient_id = p.id) LIMIT 1`)
+      .get() as { patientId: string; specialtyId: string; id: string };
+    const other = db()
+      .prepare(`SELECT id FROM patients p WHERE attached_org_id = 'org-bishkek-lenin' AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.patient_id = p.id)
+      AND NOT EXISTS (SELECT 1 FROM dispensary d WHERE d.patient_id = p.id) LIMIT 1`)
+      .get() as { id: string };
     const slot = freeSlot(withRef.specialtyId);
     expect((await t.fail('appointments.book', { patientId: other.id, slotId: slot.id })).error.code).toBe('referral_required');
     const r = await t.call('appointments.book', { patientId: withRef.patientId, slotId: slot.id });
@@ -119,7 +129,9 @@ describe('booking on a real SQLite replica', () => {
 
   it('R12 (001 §2): check-in more than 15 min late puts the patient in the live queue; R18 arrival only on the day', async () => {
     const p = attachedPatient();
-    const today = db().prepare("SELECT id, start_utc AS s FROM slots WHERE date = '2026-11-23' AND channel = 'registry' AND appointment_id IS NULL AND start_utc > ? ORDER BY start_utc LIMIT 1").get(t.now) as { id: string; s: number };
+    const today = db()
+      .prepare("SELECT id, start_utc AS s FROM slots WHERE date = '2026-11-23' AND channel = 'registry' AND appointment_id IS NULL AND start_utc > ? ORDER BY start_utc LIMIT 1")
+      .get(t.now) as { id: string; s: number };
     const { appointment } = await t.call('appointments.book', { patientId: p.id, slotId: today.id });
     await t.travel(today.s + 16 * 60_000);
     const arrived = await t.call('appointments.checkIn', { appointmentId: appointment.id });
@@ -142,7 +154,9 @@ describe('booking on a real SQLite replica', () => {
     const p = attachedPatient();
     const before = t.snapshot();
     for (const channel of ['internet', 'doctor'] as const) {
-      const slot = db().prepare(`SELECT id FROM slots WHERE channel = ? AND appointment_id IS NULL AND date = '2026-11-25' ORDER BY start_utc LIMIT 1`).get(channel === 'internet' ? 'internet' : 'doctor') as { id: string };
+      const slot = db()
+        .prepare(`SELECT id FROM slots WHERE channel = ? AND appointment_id IS NULL AND date = '2026-11-25' ORDER BY start_utc LIMIT 1`)
+        .get(channel === 'internet' ? 'internet' : 'doctor') as { id: string };
       const f = await t.fail('appointments.book', { patientId: p.id, slotId: slot.id, channel });
       expect(f).toMatchObject({ status: 403, error: { code: 'channel_not_allowed' } });
     }
@@ -157,8 +171,10 @@ describe('free-slot counters (R25)', () => {
     for (let i = 0; i < 6; i++) booked.push((await t.call('appointments.book', { patientId: ps[i]!.id, slotId: freeSlot('family', i).id })).appointment);
     await t.call('appointments.cancel', { appointmentId: booked[0]!.id });
     await t.call('appointments.move', { appointmentId: booked[1]!.id, slotId: freeSlot('therapy').id });
-    const drift = db().prepare(`SELECT c.doctor_id, c.date, c.channel, c.free, (SELECT count(*) FROM slots s WHERE s.doctor_id = c.doctor_id AND s.date = c.date
-        AND s.channel = c.channel AND s.appointment_id IS NULL AND s.blocked = 0) AS actual FROM slot_counts c WHERE c.free != actual`).all();
+    const drift = db()
+      .prepare(`SELECT c.doctor_id, c.date, c.channel, c.free, (SELECT count(*) FROM slots s WHERE s.doctor_id = c.doctor_id AND s.date = c.date
+        AND s.channel = c.channel AND s.appointment_id IS NULL AND s.blocked = 0) AS actual FROM slot_counts c WHERE c.free != actual`)
+      .all();
     expect(drift).toEqual([]);
     const search = await t.call('slots.search', { specialtyId: 'family' });
     const day = search.doctorDays.find((d) => d.date > '2026-11-23')!;
@@ -181,5 +197,3 @@ describe('restart', () => {
     expect(next.ticket.code > ticket.code).toBe(true);
   });
 });
-
-export { RpcFailure };

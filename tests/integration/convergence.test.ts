@@ -11,8 +11,10 @@ describe('desks converge on what the server decided (issue 9: the simulation now
     const b = await clinic.enrolledDesk('Регистратура 2');
     for (const d of [a, b]) await d.desk.sync!.syncOnce();
     const s = a.desk.env.db.sqlite;
-    const slot = s.prepare(`SELECT s.id FROM slots s LEFT JOIN leases l ON l.slot_id = s.id WHERE s.date = '2026-11-23' AND s.channel = 'registry' AND s.appointment_id IS NULL
-        AND l.slot_id IS NULL AND s.start_utc > ? AND s.specialty_id IN (SELECT id FROM specialties WHERE kind = 'family') ORDER BY s.start_utc LIMIT 1`).get(clinic.now()) as { id: string };
+    const slot = s
+      .prepare(`SELECT s.id FROM slots s LEFT JOIN leases l ON l.slot_id = s.id WHERE s.date = '2026-11-23' AND s.channel = 'registry' AND s.appointment_id IS NULL
+        AND l.slot_id IS NULL AND s.start_utc > ? AND s.specialty_id IN (SELECT id FROM specialties WHERE kind = 'family') ORDER BY s.start_utc LIMIT 1`)
+      .get(clinic.now()) as { id: string };
     const patient = s.prepare('SELECT id FROM patients WHERE attached_org_id = ? AND priority = 0 ORDER BY id LIMIT 1 OFFSET 90').get(ORG) as { id: string };
     const booked = await a.call('appointments.book', { patientId: patient.id, slotId: slot.id });
     expect(booked.appointment.syncState).toBe('confirmed');

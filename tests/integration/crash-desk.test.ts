@@ -17,8 +17,17 @@ afterAll(() => clinic.stop());
 
 /** A real desk process (`npm start` in browser mode), killed with SIGKILL — not closed. */
 function deskProcess(dir: string, port: number, enroll?: { url: string; code: string }): Promise<{ child: ChildProcess; url: string }> {
-  const args = ['src-main/cli/start.ts', '--browser', '--data-dir', dir, '--port', String(port), '--clock-start', new Date(MONDAY_9AM).toISOString(),
-    ...(enroll ? ['--server', enroll.url, '--enroll-code', enroll.code, '--device-name', 'Регистратура (crash test)'] : [])];
+  const args = [
+    'src-main/cli/start.ts',
+    '--browser',
+    '--data-dir',
+    dir,
+    '--port',
+    String(port),
+    '--clock-start',
+    new Date(MONDAY_9AM).toISOString(),
+    ...(enroll ? ['--server', enroll.url, '--enroll-code', enroll.code, '--device-name', 'Регистратура (crash test)'] : []),
+  ];
   // Node itself (with tsx as a loader), not the tsx wrapper: a SIGKILL must reach the process that holds the database.
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, KEZEK_PASSWORD: 'desk-pass' }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
@@ -62,13 +71,23 @@ describe('a desk killed with SIGKILL at random moments (issue 9, finding 11)', (
     for (let cycle = 0; cycle < 4; cycle++) {
       const token = (await rpc(desk.url, '', 'auth.signIn', { username: 'registrar', password: 'desk-pass' }))!.data.token as string;
       const db = read();
-      const slots = (db.prepare(`SELECT s.id FROM slots s LEFT JOIN leases l ON l.slot_id = s.id WHERE s.channel = 'registry' AND s.appointment_id IS NULL
-          AND s.date BETWEEN '2026-11-24' AND '2026-11-27' AND s.specialty_id IN (SELECT id FROM specialties WHERE kind = 'family') AND l.slot_id IS NULL`).all() as Array<{ id: string }>).map((r) => r.id);
+      const slots = (
+        db
+          .prepare(`SELECT s.id FROM slots s LEFT JOIN leases l ON l.slot_id = s.id WHERE s.channel = 'registry' AND s.appointment_id IS NULL
+          AND s.date BETWEEN '2026-11-24' AND '2026-11-27' AND s.specialty_id IN (SELECT id FROM specialties WHERE kind = 'family') AND l.slot_id IS NULL`)
+          .all() as Array<{ id: string }>
+      ).map((r) => r.id);
       const patients = (db.prepare('SELECT id FROM patients WHERE attached_org_id = ? AND priority = 0').all(ORG) as Array<{ id: string }>).map((r) => r.id);
       db.close();
       // The kill comes at a random moment while requests are in flight.
       let killed = false;
-      const killer = setTimeout(() => { killed = true; desk.child.kill('SIGKILL'); }, rng.int(150, 900));
+      const killer = setTimeout(
+        () => {
+          killed = true;
+          desk.child.kill('SIGKILL');
+        },
+        rng.int(150, 900),
+      );
       while (!killed) {
         actions++;
         const mine = [...acknowledged].filter(([id, s]) => s === 'booked' && !inDoubt.has(id)).map(([id]) => id);
@@ -84,8 +103,10 @@ describe('a desk killed with SIGKILL at random moments (issue 9, finding 11)', (
         } else {
           const id = rng.pick(mine);
           const res = await rpc(desk.url, token, 'appointments.move', { appointmentId: id, slotId: slots.splice(rng.int(0, slots.length - 1), 1)[0]! });
-          if (res?.ok) { acknowledged.set(id, 'cancelled'); acknowledged.set(res.data.appointment.id, 'booked'); }
-          else if (!res) inDoubt.add(id);
+          if (res?.ok) {
+            acknowledged.set(id, 'cancelled');
+            acknowledged.set(res.data.appointment.id, 'booked');
+          } else if (!res) inDoubt.add(id);
         }
       }
       clearTimeout(killer);
@@ -102,8 +123,12 @@ describe('a desk killed with SIGKILL at random moments (issue 9, finding 11)', (
         else expect(found, `booking ${id}`).toBe(status);
       }
       expect(after.prepare(`SELECT slot_id FROM appointments WHERE status IN ('booked', 'arrived', 'fulfilled') AND sync_state != 'conflict' GROUP BY slot_id HAVING count(*) > 1`).all()).toEqual([]);
-      expect(after.prepare(`SELECT count(*) AS n FROM slots s WHERE coalesce(s.appointment_id, '') != coalesce((SELECT a.id FROM appointments a WHERE a.slot_id = s.id
-          AND a.status IN ('booked','arrived','fulfilled') AND a.sync_state != 'conflict'), '')`).get()).toEqual({ n: 0 });
+      expect(
+        after
+          .prepare(`SELECT count(*) AS n FROM slots s WHERE coalesce(s.appointment_id, '') != coalesce((SELECT a.id FROM appointments a WHERE a.slot_id = s.id
+          AND a.status IN ('booked','arrived','fulfilled') AND a.sync_state != 'conflict'), '')`)
+          .get(),
+      ).toEqual({ n: 0 });
       // Every change has its outbox op (committed together): a booking without its upload would be lost to the clinic.
       for (const [id] of acknowledged) expect((after.prepare("SELECT count(*) AS n FROM outbox WHERE name = 'appointments.book' AND args LIKE ?").get(`%"id":"${id}"%`) as { n: number }).n).toBe(1);
       after.close();
@@ -115,7 +140,10 @@ describe('a desk killed with SIGKILL at random moments (issue 9, finding 11)', (
     await waitFor(() => (db.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get() as { n: number }).n === 0, 60_000, 'the outbox to upload');
     db.close();
     for (const [id, status] of acknowledged) {
-      const [row] = await clinic.database.db.select({ status: appointments.status }).from(appointments).where(and(eq(appointments.orgId, ORG), eq(appointments.id, id)));
+      const [row] = await clinic.database.db
+        .select({ status: appointments.status })
+        .from(appointments)
+        .where(and(eq(appointments.orgId, ORG), eq(appointments.id, id)));
       expect(row?.status, `booking ${id} on the server`).toBe(status);
     }
     desk.child.kill('SIGKILL');

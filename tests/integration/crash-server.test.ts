@@ -55,10 +55,19 @@ describe.each(['pglite', 'postgres'] as const)('the sync server killed with SIGK
       let seq = 0;
       for (const date of DAYS) {
         for (const time of TIMES) {
-          const op = { seq: ++seq, opId: `${d}-${seq}`, hlc: `${NOW}-00000-x`, name: 'appointments.book', args: { appointment: { ...appointmentOf(`${d < 2 ? 'doc-1' : 'doc-2'}@${date}T${time}`), id: `a-${d}-${seq}` }, preventive: false } };
+          const op = {
+            seq: ++seq,
+            opId: `${d}-${seq}`,
+            hlc: `${NOW}-00000-x`,
+            name: 'appointments.book',
+            args: { appointment: { ...appointmentOf(`${d < 2 ? 'doc-1' : 'doc-2'}@${date}T${time}`), id: `a-${d}-${seq}` }, preventive: false },
+          };
           for (;;) {
-            const res = await fetch(`${server.url}/sync/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-              body: JSON.stringify({ schemaVersion: SYNC_SCHEMA_VERSION, ops: [op] }) }).catch(() => null);
+            const res = await fetch(`${server.url}/sync/push`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+              body: JSON.stringify({ schemaVersion: SYNC_SCHEMA_VERSION, ops: [op] }),
+            }).catch(() => null);
             if (res?.status === 200) {
               const body = (await res.json()) as { results: Array<{ seq: number }> };
               if (body.results.some((r) => r.seq === op.seq)) break;

@@ -17,7 +17,9 @@ function raw(path: string, headers: Record<string, string>, body = ''): Promise<
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, method: body ? 'POST' : 'GET', headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
       let text = '';
-      res.on('data', (d: Buffer) => { text += d.toString(); });
+      res.on('data', (d: Buffer) => {
+        text += d.toString();
+      });
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, json: text.startsWith('{') ? JSON.parse(text) : text }));
     });
     req.on('error', reject);

@@ -21,8 +21,8 @@ afterAll(async () => {
   await desk.close();
 });
 
-describe('directory import (the demo clinic as the server\'s file)', () => {
-  it('a desk\'s export imports, an enrolled desk pulls all of it, and a re-import changes nothing', async () => {
+describe("directory import (the demo clinic as the server's file)", () => {
+  it("a desk's export imports, an enrolled desk pulls all of it, and a re-import changes nothing", async () => {
     const file = parseDirectoryFile(JSON.parse(JSON.stringify(exportDirectory(desk.desk.env))));
     const org = file.organizations[0]!;
     expect(org.patients).toHaveLength(400);
@@ -32,11 +32,17 @@ describe('directory import (the demo clinic as the server\'s file)', () => {
     expect(again.changed).toBe(0);
 
     const code = await createEnrollmentCode(database.db, org.organization.id, Date.now());
-    const { token } = (await (await fetch(`${server.url}/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: 'new desk' }) })).json()) as { token: string };
+    const { token } = (await (
+      await fetch(`${server.url}/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: 'new desk' }) })
+    ).json()) as { token: string };
     let cursor = 0;
     const counts: Record<string, number> = {};
     for (;;) {
-      const page = (await (await fetch(`${server.url}/sync/pull?cursor=${cursor}&limit=300`, { headers: { authorization: `Bearer ${token}` } })).json()) as { changes: Array<{ entity: string }>; cursor: number; hasMore: boolean };
+      const page = (await (await fetch(`${server.url}/sync/pull?cursor=${cursor}&limit=300`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+        changes: Array<{ entity: string }>;
+        cursor: number;
+        hasMore: boolean;
+      };
       for (const c of page.changes) counts[c.entity] = (counts[c.entity] ?? 0) + 1;
       cursor = page.cursor;
       if (!page.hasMore) break;
@@ -45,8 +51,7 @@ describe('directory import (the demo clinic as the server\'s file)', () => {
   });
 
   it('a malformed file is refused with the paths of its problems, and nothing is imported', async () => {
-    expect(() => parseDirectoryFile({ format: 'kezek-directory/1', regions: [], specialties: [], organizations: [{ organization: { id: 'x' } }] }))
-      .toThrow(DirectoryFileError);
+    expect(() => parseDirectoryFile({ format: 'kezek-directory/1', regions: [], specialties: [], organizations: [{ organization: { id: 'x' } }] })).toThrow(DirectoryFileError);
     expect(() => parseDirectoryFile({ format: 'other' })).toThrow(/format/);
   });
 });

@@ -11,14 +11,23 @@ afterAll(() => clinic.stop());
 /** Free registry times on a day that no desk holds a lease on, and attached patients, for `n` bookings. */
 function freeTimes(d: EnrolledDesk, date: string, n: number, offset: number): { slots: string[]; patients: string[] } {
   const s = d.desk.env.db.sqlite;
-  const slots = (s.prepare(`SELECT s.id FROM slots s LEFT JOIN leases l ON l.slot_id = s.id WHERE s.date = ? AND s.channel = 'registry'
-      AND s.appointment_id IS NULL AND l.slot_id IS NULL ORDER BY s.start_utc LIMIT ? OFFSET ?`).all(date, n, offset) as Array<{ id: string }>).map((r) => r.id);
+  const slots = (
+    s
+      .prepare(`SELECT s.id FROM slots s LEFT JOIN leases l ON l.slot_id = s.id WHERE s.date = ? AND s.channel = 'registry'
+      AND s.appointment_id IS NULL AND l.slot_id IS NULL ORDER BY s.start_utc LIMIT ? OFFSET ?`)
+      .all(date, n, offset) as Array<{ id: string }>
+  ).map((r) => r.id);
   const patients = (s.prepare(`SELECT id FROM patients WHERE attached_org_id = ? AND priority = 0 ORDER BY id LIMIT ? OFFSET ?`).all(ORG, n, offset) as Array<{ id: string }>).map((r) => r.id);
   return { slots, patients };
 }
 
 const serverStatus = async (id: string) =>
-  (await clinic.database.db.select({ status: appointments.status, syncState: appointments.syncState }).from(appointments).where(and(eq(appointments.orgId, ORG), eq(appointments.id, id))))[0];
+  (
+    await clinic.database.db
+      .select({ status: appointments.status, syncState: appointments.syncState })
+      .from(appointments)
+      .where(and(eq(appointments.orgId, ORG), eq(appointments.id, id)))
+  )[0];
 
 describe('identities survive restores and collisions (issue 9)', () => {
   it('finding 2: a desk restored from a backup books, cancels and syncs again — no sequence number taken for another op, the ticket counter past every code it issued, nothing lost', async () => {
@@ -55,7 +64,7 @@ describe('identities survive restores and collisions (issue 9)', () => {
     // The bookings made after the backup came back from the server.
     const s = c.desk.env.db.sqlite;
     for (const r of after) expect(s.prepare('SELECT status, sync_state AS st FROM appointments WHERE id = ?').get(r.appointment.id)).toEqual({ status: 'booked', st: 'confirmed' });
-    expect(s.prepare("SELECT status, count(*) AS n FROM outbox GROUP BY status").all()).toEqual([{ status: 'applied', n: expect.any(Number) }]);
+    expect(s.prepare('SELECT status, count(*) AS n FROM outbox GROUP BY status').all()).toEqual([{ status: 'applied', n: expect.any(Number) }]);
     // From now on the counter is past every code this desk ever issued.
     const fresh = await c.call('appointments.book', { patientId: patients[4]!, slotId: slots[4]! });
     expect(fresh.appointment.syncState).toBe('confirmed');

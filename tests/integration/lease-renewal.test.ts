@@ -43,8 +43,10 @@ describe('leases keep their promise (issue 9, finding 8: the lease_lost the simu
     expect(givenBack.length).toBeGreaterThan(0);
 
     const s = a.desk.env.db.sqlite;
-    const slot = s.prepare(`SELECT id FROM slots WHERE id IN (SELECT value FROM json_each(?)) AND appointment_id IS NULL AND start_utc > ?
-      AND specialty_id IN (SELECT id FROM specialties WHERE kind = 'family') ORDER BY start_utc LIMIT 1`).get(JSON.stringify(givenBack), clinic.now()) as { id: string };
+    const slot = s
+      .prepare(`SELECT id FROM slots WHERE id IN (SELECT value FROM json_each(?)) AND appointment_id IS NULL AND start_utc > ?
+      AND specialty_id IN (SELECT id FROM specialties WHERE kind = 'family') ORDER BY start_utc LIMIT 1`)
+      .get(JSON.stringify(givenBack), clinic.now()) as { id: string };
     const patient = s.prepare('SELECT id FROM patients WHERE attached_org_id = ? AND priority = 0 ORDER BY id LIMIT 1 OFFSET 77').get(ORG) as { id: string };
     const booked = await a.call('appointments.book', { patientId: patient.id, slotId: slot.id });
     expect(booked.appointment.mode).toBe('tentative');

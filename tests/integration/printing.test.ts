@@ -23,8 +23,10 @@ afterEach(async () => {
 const db = () => t.desk.env.db.sqlite;
 const epson80 = findPrinterProfile('epson-80')!;
 const patient = () => db().prepare("SELECT id FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 ORDER BY id LIMIT 1").get() as { id: string };
-const slot = (date = '2026-11-24') => db().prepare("SELECT id FROM slots WHERE date = ? AND channel = 'registry' AND appointment_id IS NULL AND start_utc > ? ORDER BY start_utc LIMIT 1").get(date, t.now) as { id: string };
-const useTcp = (port: number, ticketLang: 'ru' | 'ky' | 'kk' = 'ky') => t.call('printer.saveSettings', { profileId: 'epson-80', transport: { kind: 'tcp', host: '127.0.0.1', port }, ticketLang, autoPrint: true });
+const slot = (date = '2026-11-24') =>
+  db().prepare("SELECT id FROM slots WHERE date = ? AND channel = 'registry' AND appointment_id IS NULL AND start_utc > ? ORDER BY start_utc LIMIT 1").get(date, t.now) as { id: string };
+const useTcp = (port: number, ticketLang: 'ru' | 'ky' | 'kk' = 'ky') =>
+  t.call('printer.saveSettings', { profileId: 'epson-80', transport: { kind: 'tcp', host: '127.0.0.1', port }, ticketLang, autoPrint: true });
 
 describe('printing tickets through the queue (TCP 9100 printer on 127.0.0.1)', () => {
   it('prints the booked ticket once; a reprint says COPY', async () => {
@@ -61,7 +63,7 @@ describe('printing tickets through the queue (TCP 9100 printer on 127.0.0.1)', (
     expect(confirmed!.join('\n')).not.toContain('ПРЕДВАРИТЕЛЬНАЯ');
   });
 
-  it('a printer that is off: the booking stays, the status says why in the desk\'s language, and the ticket prints once it is back', async () => {
+  it("a printer that is off: the booking stays, the status says why in the desk's language, and the ticket prints once it is back", async () => {
     const port = await closedPort();
     await useTcp(port);
     const { appointment } = await t.call('appointments.book', { patientId: patient().id, slotId: slot().id });
@@ -107,7 +109,10 @@ describe('printing tickets through the queue (TCP 9100 printer on 127.0.0.1)', (
     execFileSync('mkfifo', [dev]);
     const received = new Promise<Buffer>((resolve, reject) => {
       const chunks: Buffer[] = [];
-      createReadStream(dev).on('data', (c) => chunks.push(c as Buffer)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
+      createReadStream(dev)
+        .on('data', (c) => chunks.push(c as Buffer))
+        .on('end', () => resolve(Buffer.concat(chunks)))
+        .on('error', reject);
     });
     await t.call('printer.saveSettings', { profileId: 'epson-58', transport: { kind: 'file', path: dev }, ticketLang: 'ru', autoPrint: true });
     await t.call('printer.testPage', {});
@@ -134,8 +139,10 @@ describe('printing tickets through the queue (TCP 9100 printer on 127.0.0.1)', (
 });
 
 describe('R18 check-in by scanning the ticket; R12 lateness', () => {
-  it('a scan of today\'s ticket marks the patient arrived; the QR text works too; late → live queue', async () => {
-    const today = db().prepare("SELECT id, start_utc AS s FROM slots WHERE date = '2026-11-23' AND channel = 'registry' AND appointment_id IS NULL AND start_utc > ? ORDER BY start_utc LIMIT 2").all(t.now) as Array<{ id: string; s: number }>;
+  it("a scan of today's ticket marks the patient arrived; the QR text works too; late → live queue", async () => {
+    const today = db()
+      .prepare("SELECT id, start_utc AS s FROM slots WHERE date = '2026-11-23' AND channel = 'registry' AND appointment_id IS NULL AND start_utc > ? ORDER BY start_utc LIMIT 2")
+      .all(t.now) as Array<{ id: string; s: number }>;
     const [p1, p2] = db().prepare("SELECT id FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 ORDER BY id LIMIT 2").all() as Array<{ id: string }>;
     const a = await t.call('appointments.book', { patientId: p1!.id, slotId: today[0]!.id });
     const b = await t.call('appointments.book', { patientId: p2!.id, slotId: today[1]!.id });
@@ -156,7 +163,7 @@ describe('R18 check-in by scanning the ticket; R12 lateness', () => {
 });
 
 describe('R17 day lists (004 §3.3.2, §3.4.2)', () => {
-  it('the next working day\'s list per doctor and the cards to pull; printable on the thermal printer', async () => {
+  it("the next working day's list per doctor and the cards to pull; printable on the thermal printer", async () => {
     const { appointment } = await t.call('appointments.book', { patientId: patient().id, slotId: slot('2026-11-24').id });
     const lists = await t.call('dayLists.get', {});
     expect(lists.date).toBe('2026-11-24');

@@ -81,7 +81,7 @@ describe('HTTP RPC transport: bad input gets a 4xx with a code and a translated 
 
 describe('patient lookup', () => {
   const db = () => t.desk.env.db.sqlite;
-  it('finds by PIN exactly, by surname prefix (case and ё-insensitive) and by the phone\'s last digits', async () => {
+  it("finds by PIN exactly, by surname prefix (case and ё-insensitive) and by the phone's last digits", async () => {
     const p = db().prepare('SELECT id, national_id AS pin, full_name AS name, phone FROM patients ORDER BY id LIMIT 1 OFFSET 17').get() as { id: string; pin: string; name: string; phone: string };
     expect((await post('patients.find', { query: p.pin })).json.data.map((x: { id: string }) => x.id)).toEqual([p.id]);
     const surname = p.name.split(' ')[0]!;
@@ -99,7 +99,7 @@ describe('patient lookup', () => {
   });
 });
 
-describe('R3 manual refusal with a reason from the profile\'s closed list (000 §1)', () => {
+describe("R3 manual refusal with a reason from the profile's closed list (000 §1)", () => {
   it('records a listed reason and rejects one that is not listed', async () => {
     const p = t.desk.env.db.sqlite.prepare('SELECT id FROM patients LIMIT 1').get() as { id: string };
     const ok = await post('register.refuse', { patientId: p.id, specialtyId: 'cardiology', reason: 'intoxication' });

@@ -5,7 +5,9 @@ import { TestDesk } from '../support/desk.js';
 // Electron's window cannot run here; this drives the IPC transport with the one thing it reads
 // from Electron's event (the sender frame's URL), over the real router and services.
 let t: TestDesk;
-beforeAll(async () => { t = await TestDesk.start(); });
+beforeAll(async () => {
+  t = await TestDesk.start();
+});
 afterAll(() => t.close());
 
 const ui = { senderFrame: { url: `${APP_ORIGIN}index.html` } };
@@ -22,8 +24,7 @@ describe('Electron IPC transport', () => {
   });
   it('refuses calls from any other frame (a navigated-away or injected page)', async () => {
     const ipc = createIpcHandler(t.desk.router);
-    expect(await ipc({ senderFrame: { url: 'https://evil.example/' } }, 'auth.signIn', { username: 'registrar', password: 'kezek' }, null, 'ru'))
-      .toMatchObject({ ok: false, status: 403 });
+    expect(await ipc({ senderFrame: { url: 'https://evil.example/' } }, 'auth.signIn', { username: 'registrar', password: 'kezek' }, null, 'ru')).toMatchObject({ ok: false, status: 403 });
     expect(await ipc({ senderFrame: null }, 'directory.get', {}, null, 'ru')).toMatchObject({ ok: false, status: 403 });
   });
   it('rejects prototype-key method names and non-string arguments', async () => {

@@ -18,7 +18,8 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-const cli = (dataDir: string, ...args: string[]) => run(process.execPath, ['--import', 'tsx', 'sync-server/main.ts', ...args], { env: { ...process.env, KEZEK_SERVER_DATA: dataDir, DATABASE_URL: '' } });
+const cli = (dataDir: string, ...args: string[]) =>
+  run(process.execPath, ['--import', 'tsx', 'sync-server/main.ts', ...args], { env: { ...process.env, KEZEK_SERVER_DATA: dataDir, DATABASE_URL: '' } });
 
 describe('the server CLI next to a running server on the embedded database (issue 9: README truths)', () => {
   it('enroll-code and devices go through the running server, so the code it prints works at once; /admin refuses anyone without this PC’s secret', async () => {
@@ -34,7 +35,11 @@ describe('the server CLI next to a running server on the embedded database (issu
     const enrolled = await fetch(`${server.url}/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: 'Регистратура 1' }) });
     expect(enrolled.status).toBe(200);
     expect((await cli(dataDir, 'devices', 'org-a')).stdout).toContain('Регистратура 1');
-    const sneaky = await fetch(`${server.url}/admin/enroll-code`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-kezek-admin': 'guess' }, body: JSON.stringify({ orgId: 'org-a' }) });
+    const sneaky = await fetch(`${server.url}/admin/enroll-code`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-kezek-admin': 'guess' },
+      body: JSON.stringify({ orgId: 'org-a' }),
+    });
     expect(sneaky.status).toBe(403);
     await expect(cli(dataDir, 'import', join(dataDir, 'none.json'))).rejects.toThrow(/stop it for the import/);
   });
@@ -45,7 +50,9 @@ describe('the server CLI next to a running server on the embedded database (issu
     const port = await closedPort();
     const npm = spawn('npm', ['run', 'server'], { env: { ...process.env, KEZEK_SERVER_DATA: dataDir, DATABASE_URL: '', PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    npm.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    npm.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     await waitFor(() => out.includes('sync server listening'), 60_000, 'the server to listen');
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
     npm.kill('SIGTERM');

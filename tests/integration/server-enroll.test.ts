@@ -16,14 +16,27 @@ describe.each<Backend>(['pglite', 'postgres'])('sync server on %s', (kind) => {
     ]);
     const server = await startServer(database);
     const post = async (path: string, body: unknown, token?: string) => {
-      const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+      const res = await fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
       return { status: res.status, json: (await res.json()) as Record<string, any> };
     };
     const get = async (path: string, token?: string) => {
       const res = await fetch(`${server.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
       return { status: res.status, json: (await res.json()) as Record<string, any> };
     };
-    return { database, server, post, get, close: async () => { await server.close(); await database.close(); } };
+    return {
+      database,
+      server,
+      post,
+      get,
+      close: async () => {
+        await server.close();
+        await database.close();
+      },
+    };
   };
 
   it('answers health with the database kind', async () => {

@@ -71,9 +71,15 @@ describe('transient database errors on PostgreSQL (issue 9: findings 4, 5)', () 
     const { startServer } = await import('../support/server.js');
     const server = await startServer(database, { clock: () => NOW });
     const code = await createEnrollmentCode(database.db, 'org-a', NOW);
-    const token = ((await (await fetch(`${server.url}/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: 'd' }) })).json()) as { token: string }).token;
-    const push = (ops: unknown[]) => fetch(`${server.url}/sync/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ schemaVersion: SYNC_SCHEMA_VERSION, ops }) });
+    const token = (
+      (await (await fetch(`${server.url}/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: 'd' }) })).json()) as { token: string }
+    ).token;
+    const push = (ops: unknown[]) =>
+      fetch(`${server.url}/sync/push`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ schemaVersion: SYNC_SCHEMA_VERSION, ops }),
+      });
     const ops = ['08:00', '08:20', '08:40'].map((t, i) => ({ ...book(i + 1, t), opId: `op-${i + 1}`, hlc: `${NOW}-00000-x` }));
     // Another writer holds the organization's lock longer than the database lets anyone wait.
     await admin.query("SELECT pg_advisory_lock(hashtext('org-a'))");
@@ -119,8 +125,11 @@ describe('transient database errors on PostgreSQL (issue 9: findings 4, 5)', () 
           const a = { ...appointment(time, doctor), date, slotId: `${doctor}@${date}T${time}`, startUtc: Date.parse(`${date}T${time}:00+06:00`) };
           const op = { seq: ++seq, name: 'appointments.book', args: { appointment: a, preventive: false }, opId: `${d}-${seq}`, hlc: `${NOW}-00000-x` };
           for (;;) {
-            const res = await fetch(`${server.url}/sync/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-              body: JSON.stringify({ schemaVersion: SYNC_SCHEMA_VERSION, ops: [op] }) }).catch(() => null);
+            const res = await fetch(`${server.url}/sync/push`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+              body: JSON.stringify({ schemaVersion: SYNC_SCHEMA_VERSION, ops: [op] }),
+            }).catch(() => null);
             if (res) statuses.add(res.status);
             if (res?.status === 200) break;
             await new Promise((r) => setTimeout(r, 25));

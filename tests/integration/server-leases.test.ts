@@ -13,14 +13,18 @@ const { ttlMs, graceMs } = getProfile('KG').leases;
 /** The lease table as every desk sees it after pulling the whole feed: slot → { deviceId, epoch }. */
 async function leasesSeenBy(s: Awaited<ReturnType<typeof syncFixture>>, token: string): Promise<Map<string, { deviceId: string; epoch: number }>> {
   const seen = new Map<string, { deviceId: string; epoch: number }>();
-  for (let cursor = 0; ;) {
+  for (let cursor = 0; ; ) {
     const page = await s.pull(token, cursor);
     for (const c of page.changes) if (c.entity === 'lease') c.op === 'put' ? seen.set(c.id, { deviceId: c.row.deviceId, epoch: c.seq }) : seen.delete(c.id);
     if (!page.hasMore) return seen;
     cursor = page.cursor;
   }
 }
-const byDevice = (m: Map<string, { deviceId: string }>) => [...m.values()].reduce<Record<string, number>>((acc, l) => ({ ...acc, [l.deviceId]: (acc[l.deviceId] ?? 0) + 1 }), {});
+const byDevice = (m: Map<string, { deviceId: string }>) => {
+  const counts: Record<string, number> = {};
+  for (const l of m.values()) counts[l.deviceId] = (counts[l.deviceId] ?? 0) + 1;
+  return counts;
+};
 
 describe.each<Backend>(['pglite', 'postgres'])('slot leases on %s (issue 3 item 4; research/sync.md §6.6)', (kind) => {
   /** Desks A and B of org-a on a server whose clock the test moves; A alone has taken its leases. */
@@ -31,7 +35,15 @@ describe.each<Backend>(['pglite', 'postgres'])('slot leases on %s (issue 3 item 
     const b = await s.enrollDesk('org-a');
     await s.leases(a);
     const aDevice = ((await (await fetch(`${s.server.url}/sync/whoami`, { headers: { authorization: `Bearer ${a}` } })).json()) as { id: string }).id;
-    return { s, a, b, aDevice, at: (ms: number) => { t = ms; } };
+    return {
+      s,
+      a,
+      b,
+      aDevice,
+      at: (ms: number) => {
+        t = ms;
+      },
+    };
   };
 
   it('splits half of each doctor-day among the live desks; a returning desk gets its share and the other gives the excess back', async () => {
@@ -59,16 +71,21 @@ describe.each<Backend>(['pglite', 'postgres'])('slot leases on %s (issue 3 item 
     const [slot1, lease1] = leased[0]!;
     const [slot2, lease2] = leased[1]!;
     const onB = appointmentOf(slot1);
-    expect((await s.push(b, [{ seq: 1, name: 'appointments.book', args: { appointment: onB, preventive: false, mode: 'tentative', leaseEpoch: null } }])).json.results[0])
-      .toMatchObject({ status: 'conflict', detail: 'slot_leased' });
+    expect((await s.push(b, [{ seq: 1, name: 'appointments.book', args: { appointment: onB, preventive: false, mode: 'tentative', leaseEpoch: null } }])).json.results[0]).toMatchObject({
+      status: 'conflict',
+      detail: 'slot_leased',
+    });
     const onA = { ...appointmentOf(slot1), patientId: 'pat-7' };
-    expect((await s.push(a, [{ seq: 1, name: 'appointments.book', args: { appointment: onA, preventive: false, mode: 'guaranteed', leaseEpoch: lease1.epoch } }])).json.results[0])
-      .toMatchObject({ status: 'applied', detail: 'confirmed' });
+    expect((await s.push(a, [{ seq: 1, name: 'appointments.book', args: { appointment: onA, preventive: false, mode: 'guaranteed', leaseEpoch: lease1.epoch } }])).json.results[0]).toMatchObject({
+      status: 'applied',
+      detail: 'confirmed',
+    });
     // A booked slot2 offline just before its lease expired and uploads within the grace period: still confirmed.
     at(NOW + ttlMs + graceMs - 60_000);
     const late = appointmentOf(slot2);
-    expect((await s.push(a, [{ seq: 2, name: 'appointments.book', args: { appointment: late, preventive: false, mode: 'guaranteed', leaseEpoch: lease2.epoch } }])).json.results[0])
-      .toMatchObject({ status: 'applied' });
+    expect((await s.push(a, [{ seq: 2, name: 'appointments.book', args: { appointment: late, preventive: false, mode: 'guaranteed', leaseEpoch: lease2.epoch } }])).json.results[0]).toMatchObject({
+      status: 'applied',
+    });
     await s.close();
   });
 
@@ -83,8 +100,10 @@ describe.each<Backend>(['pglite', 'postgres'])('slot leases on %s (issue 3 item 
     await s.leases(b);
     expect((await leasesSeenBy(s, b)).get(slot)?.deviceId).not.toBe(aDevice);
     const lost = appointmentOf(slot);
-    expect((await s.push(a, [{ seq: 1, name: 'appointments.book', args: { appointment: lost, preventive: false, mode: 'guaranteed', leaseEpoch: lease.epoch } }])).json.results[0])
-      .toMatchObject({ status: 'conflict', detail: 'lease_lost' });
+    expect((await s.push(a, [{ seq: 1, name: 'appointments.book', args: { appointment: lost, preventive: false, mode: 'guaranteed', leaseEpoch: lease.epoch } }])).json.results[0]).toMatchObject({
+      status: 'conflict',
+      detail: 'lease_lost',
+    });
     const tasks = (await s.pull(a)).changes.filter((c: any) => c.entity === 'task');
     expect(tasks.at(-1).row).toMatchObject({ kind: 'call_patient', appointmentId: lost.id, reason: 'lease_lost' });
     await s.close();
@@ -93,8 +112,13 @@ describe.each<Backend>(['pglite', 'postgres'])('slot leases on %s (issue 3 item 
   it('a doctor’s cabinet PC leases that doctor’s repeat-visit slots; revoking a device drops its leases at once', async () => {
     const s = await syncFixture(backends, kind);
     const { orgRows } = await import('../../sync-server/db/schema.js');
-    const week = [{ from: '08:00', to: '10:00', channel: 'registry' }, { from: '10:00', to: '11:00', channel: 'doctor' }];
-    await s.database.db.update(orgRows).set({ row: { id: 't-doc-2', doctorId: 'doc-2', validFrom: '2026-01-01', validTo: null, slotMinutes: 20, week: { '1': week, '2': week, '3': week, '4': week, '5': week } } })
+    const week = [
+      { from: '08:00', to: '10:00', channel: 'registry' },
+      { from: '10:00', to: '11:00', channel: 'doctor' },
+    ];
+    await s.database.db
+      .update(orgRows)
+      .set({ row: { id: 't-doc-2', doctorId: 'doc-2', validFrom: '2026-01-01', validTo: null, slotMinutes: 20, week: { '1': week, '2': week, '3': week, '4': week, '5': week } } })
       .where(eq(orgRows.id, 't-doc-2'));
     const cab = await s.enrollDesk('org-a', { kind: 'cabinet', doctorId: 'doc-2' });
     expect(await s.leases(cab)).toMatchObject({ granted: 3 + 3 + 3 });

@@ -21,7 +21,10 @@ describe.each<Backend>(['pglite', 'postgres'])('push and pull on %s', (kind) => 
     expect(lost.json.results[0]).toMatchObject({ status: 'conflict', detail: 'slot_taken' });
     const feed = await s.pull(d2);
     const appts = feed.changes.filter((c: any) => c.entity === 'appointment');
-    expect(appts.map((c: any) => [c.id, c.row.syncState])).toEqual([[a.id, 'confirmed'], [b.id, 'conflict']]);
+    expect(appts.map((c: any) => [c.id, c.row.syncState])).toEqual([
+      [a.id, 'confirmed'],
+      [b.id, 'conflict'],
+    ]);
     const task = feed.changes.find((c: any) => c.entity === 'task').row;
     expect(task).toMatchObject({ kind: 'call_patient', appointmentId: b.id, patientId: b.patientId, reason: 'slot_taken' });
     expect(task.alternatives[0]).toMatchObject({ doctorId: 'doc-1', sameDoctor: true, date: '2026-11-24' });
@@ -63,17 +66,26 @@ describe.each<Backend>(['pglite', 'postgres'])('push and pull on %s', (kind) => 
     const s = await setup();
     const d = await s.enrollDesk('org-a');
     const x = appointment('09:40');
-    await s.push(d, [{ seq: 1, name: 'appointments.book', args: { appointment: x, preventive: false } }, { seq: 2, name: 'appointments.book', args: { appointment: appointment('10:00'), preventive: false } }]);
+    await s.push(d, [
+      { seq: 1, name: 'appointments.book', args: { appointment: x, preventive: false } },
+      { seq: 2, name: 'appointments.book', args: { appointment: appointment('10:00'), preventive: false } },
+    ]);
     // The restored desk's next op, a cancellation, under number 2 with an op id the server has never seen.
-    const raw = await fetch(`${s.server.url}/sync/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${d}` },
-      body: JSON.stringify({ schemaVersion: 1, ops: [{ seq: 2, opId: 'after-restore', hlc: `${NOW}-00000-x`, name: 'appointments.cancel', args: { appointmentId: x.id, channel: 'registry' } }] }) });
+    const raw = await fetch(`${s.server.url}/sync/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${d}` },
+      body: JSON.stringify({ schemaVersion: 1, ops: [{ seq: 2, opId: 'after-restore', hlc: `${NOW}-00000-x`, name: 'appointments.cancel', args: { appointmentId: x.id, channel: 'registry' } }] }),
+    });
     const r = (await raw.json()) as any;
     expect(r).toMatchObject({ results: [], seqReusedAt: 2, lastAppliedSeq: 2, gapAt: null });
     const [row] = await s.database.db.select({ status: appointments.status }).from(appointments).where(eq(appointments.id, x.id));
     expect(row!.status).toBe('booked');
     // Renumbered after the server's position, the same op is applied.
-    const again = await fetch(`${s.server.url}/sync/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${d}` },
-      body: JSON.stringify({ schemaVersion: 1, ops: [{ seq: 3, opId: 'after-restore', hlc: `${NOW}-00000-x`, name: 'appointments.cancel', args: { appointmentId: x.id, channel: 'registry' } }] }) });
+    const again = await fetch(`${s.server.url}/sync/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${d}` },
+      body: JSON.stringify({ schemaVersion: 1, ops: [{ seq: 3, opId: 'after-restore', hlc: `${NOW}-00000-x`, name: 'appointments.cancel', args: { appointmentId: x.id, channel: 'registry' } }] }),
+    });
     expect(((await again.json()) as any).results[0]).toMatchObject({ seq: 3, status: 'applied', detail: 'cancelled' });
     await s.close();
   });
@@ -91,7 +103,10 @@ describe.each<Backend>(['pglite', 'postgres'])('push and pull on %s', (kind) => 
     // Each clinic's copy changes on its own.
     await s.push(b, [{ seq: 2, name: 'appointments.cancel', args: { appointmentId: mine.id, channel: 'registry' } }]);
     const rows = await s.database.db.select({ org: appointments.orgId, status: appointments.status }).from(appointments).where(eq(appointments.id, mine.id)).orderBy(appointments.orgId);
-    expect(rows).toEqual([{ org: 'org-a', status: 'booked' }, { org: 'org-b', status: 'cancelled' }]);
+    expect(rows).toEqual([
+      { org: 'org-a', status: 'booked' },
+      { org: 'org-b', status: 'cancelled' },
+    ]);
     await s.close();
   });
 
@@ -133,7 +148,10 @@ describe.each<Backend>(['pglite', 'postgres'])('push and pull on %s', (kind) => 
     expect(await s.database.db.$count(opResults)).toBe(1);
     const ok = await s.push(other, [{ seq: 1, name: 'appointments.book', args: { appointment: appointment('11:40'), preventive: false } }]);
     expect(ok.json.results[0]).toMatchObject({ status: 'applied' });
-    expect((await listDevices(s.database.db, 'org-a')).map((d) => [d.id === row!.id, d.revokedAt !== null]).sort()).toEqual([[false, false], [true, true]]);
+    expect((await listDevices(s.database.db, 'org-a')).map((d) => [d.id === row!.id, d.revokedAt !== null]).sort()).toEqual([
+      [false, false],
+      [true, true],
+    ]);
     await s.close();
   });
 
@@ -144,7 +162,7 @@ describe.each<Backend>(['pglite', 'postgres'])('push and pull on %s', (kind) => 
     await s.push(d, [...books, { seq: 4, name: 'appointments.cancel', args: { appointmentId: 'no-such-booking', channel: 'registry' } }]);
     const pages: any[] = [];
     let cursor = 0;
-    for (let more = true; more;) {
+    for (let more = true; more; ) {
       const page = await s.pull(d, cursor, 1);
       pages.push(page);
       ({ cursor, hasMore: more } = page);
@@ -180,7 +198,12 @@ describe.each<Backend>(['pglite', 'postgres'])('push and pull on %s', (kind) => 
 
   it('the push fast path is only a shortcut: when it fails, the general path applies every op all the same and the failure is logged', async () => {
     const logged: string[] = [];
-    const s = await syncFixture(backends, kind, () => NOW, (_level, msg) => logged.push(msg));
+    const s = await syncFixture(
+      backends,
+      kind,
+      () => NOW,
+      (_level, msg) => logged.push(msg),
+    );
     await s.database.db.execute(sql`DROP PROCEDURE kezek_push_books`);
     const d = await s.enrollDesk('org-a');
     const batch = ['08:00', '08:20'].map((t, i) => ({ seq: i + 1, name: 'appointments.book', args: { appointment: appointment(t), preventive: false } }));
@@ -194,8 +217,14 @@ describe.each<Backend>(['pglite', 'postgres'])('push and pull on %s', (kind) => 
   it('a desk whose clock runs ahead (research/sync.md §6.7): its op is accepted all the same, the device is flagged, and unflagged once its clock is right', async () => {
     const s = await setup();
     const d = await s.enrollDesk('org-a');
-    const ahead = await fetch(`${s.server.url}/sync/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${d}` },
-      body: JSON.stringify({ schemaVersion: 1, ops: [{ seq: 1, opId: 'clock-1', hlc: `${NOW + 3_600_000}-00000-x`, name: 'appointments.book', args: { appointment: appointment('11:20'), preventive: false } }] }) });
+    const ahead = await fetch(`${s.server.url}/sync/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${d}` },
+      body: JSON.stringify({
+        schemaVersion: 1,
+        ops: [{ seq: 1, opId: 'clock-1', hlc: `${NOW + 3_600_000}-00000-x`, name: 'appointments.book', args: { appointment: appointment('11:20'), preventive: false } }],
+      }),
+    });
     expect(((await ahead.json()) as any).results[0]).toMatchObject({ status: 'applied' });
     expect((await listDevices(s.database.db, 'org-a'))[0]).toMatchObject({ clockSuspect: true });
     await s.push(d, [{ seq: 2, name: 'appointments.book', args: { appointment: appointment('11:40'), preventive: false } }]);

@@ -13,12 +13,25 @@ describe.each<Backend>(['pglite', 'postgres'])('the server decides by the same r
   /** org-a with a cardiologist (narrow, R5) whose mornings end with doctor-only repeat-visit time (R21). */
   const setup = async () => {
     const s = await syncFixture(backends, kind);
-    const week = [{ from: '08:00', to: '10:00', channel: 'registry' }, { from: '10:00', to: '11:00', channel: 'doctor' }];
+    const week = [
+      { from: '08:00', to: '10:00', channel: 'registry' },
+      { from: '10:00', to: '11:00', channel: 'doctor' },
+    ];
     await s.database.db.insert(orgRows).values([
       { orgId: 'org-a', entity: 'specialty', id: 'cardio', row: { id: 'cardio', kind: 'narrow', name: { ru: 'Кардиолог', ky: 'Кардиолог' } } },
       { orgId: 'org-a', entity: 'doctor', id: 'doc-3', row: { id: 'doc-3', orgId: 'org-a', departmentId: 'gsv', specialtyId: 'cardio', cabinetId: 'c1', fullName: 'doc-3', active: true } },
-      { orgId: 'org-a', entity: 'template', id: 't-doc-3', row: { id: 't-doc-3', doctorId: 'doc-3', validFrom: '2026-01-01', validTo: null, slotMinutes: 20, week: { '1': week, '2': week, '3': week, '4': week, '5': week } } },
-      { orgId: 'org-a', entity: 'referral', id: 'ref-1', row: { id: 'ref-1', patientId: 'pat-200', specialtyId: 'cardio', issuedByDoctorId: 'doc-1', issuedAt: 0, validUntil: '2026-12-31', usedByAppointmentId: null } },
+      {
+        orgId: 'org-a',
+        entity: 'template',
+        id: 't-doc-3',
+        row: { id: 't-doc-3', doctorId: 'doc-3', validFrom: '2026-01-01', validTo: null, slotMinutes: 20, week: { '1': week, '2': week, '3': week, '4': week, '5': week } },
+      },
+      {
+        orgId: 'org-a',
+        entity: 'referral',
+        id: 'ref-1',
+        row: { id: 'ref-1', patientId: 'pat-200', specialtyId: 'cardio', issuedByDoctorId: 'doc-1', issuedAt: 0, validUntil: '2026-12-31', usedByAppointmentId: null },
+      },
     ]);
     return s;
   };
@@ -44,8 +57,28 @@ describe.each<Backend>(['pglite', 'postgres'])('the server decides by the same r
     ];
     // pat-5 must not be attached to org-a for the first case: move it to org-b's register only.
     await s.database.db.delete(orgRows).where(sql`${orgRows.orgId} = 'org-a' AND ${orgRows.entity} = 'patient' AND ${orgRows.id} = 'pat-5'`);
-    await s.database.db.insert(orgRows).values({ orgId: 'org-a', entity: 'patient', id: 'pat-5', row: { id: 'pat-5', nationalId: '1', nationalIdKind: 'KG_PIN', fullName: 'x', birthDate: '1990-01-01', sex: 'male', address: '', phone: '', attachment: { orgId: 'org-b', departmentId: 'g', doctorId: null, since: '2020-01-01' }, dispensarySpecialtyIds: [], priority: false } });
-    const r = await s.push(d, cases.map(([, a], i) => book(i + 1, a)));
+    await s.database.db.insert(orgRows).values({
+      orgId: 'org-a',
+      entity: 'patient',
+      id: 'pat-5',
+      row: {
+        id: 'pat-5',
+        nationalId: '1',
+        nationalIdKind: 'KG_PIN',
+        fullName: 'x',
+        birthDate: '1990-01-01',
+        sex: 'male',
+        address: '',
+        phone: '',
+        attachment: { orgId: 'org-b', departmentId: 'g', doctorId: null, since: '2020-01-01' },
+        dispensarySpecialtyIds: [],
+        priority: false,
+      },
+    });
+    const r = await s.push(
+      d,
+      cases.map(([, a], i) => book(i + 1, a)),
+    );
     expect(r.json.results.map((x: any) => x.detail)).toEqual(cases.map(([code]) => `refused:${code}`));
     expect(r.json.results.every((x: any) => x.status === 'conflict')).toBe(true);
     const feed = await s.pull(d);
@@ -59,7 +92,14 @@ describe.each<Backend>(['pglite', 'postgres'])('the server decides by the same r
     const ok = await s.push(d, [book(8, appointment('08:00')), book(9, cardio('08:00', 'pat-200'))]);
     expect(ok.json.results.map((x: any) => x.detail)).toEqual(['confirmed', 'confirmed']);
     // A repeat of the push gets the same answers.
-    expect((await s.push(d, cases.map(([, a], i) => book(i + 1, a)))).json.results).toEqual(r.json.results);
+    expect(
+      (
+        await s.push(
+          d,
+          cases.map(([, a], i) => book(i + 1, a)),
+        )
+      ).json.results,
+    ).toEqual(r.json.results);
     await s.close();
   });
 
@@ -80,7 +120,10 @@ describe.each<Backend>(['pglite', 'postgres'])('the server decides by the same r
     const d = await s.enrollDesk('org-a');
     const a = appointment('11:00');
     await s.push(d, [book(1, a)]);
-    const r = await s.push(d, [{ seq: 2, name: 'appointments.noShow', args: { appointmentId: a.id } }, { seq: 3, name: 'appointments.fulfil', args: { appointmentId: a.id } }]);
+    const r = await s.push(d, [
+      { seq: 2, name: 'appointments.noShow', args: { appointmentId: a.id } },
+      { seq: 3, name: 'appointments.fulfil', args: { appointmentId: a.id } },
+    ]);
     expect(r.json.results.map((x: any) => `${x.status}:${x.detail}`)).toEqual(['rejected:not_started', 'rejected:bad_status:booked']);
     const [row] = await s.database.db.select({ status: appointments.status }).from(appointments).where(eq(appointments.id, a.id));
     expect(row!.status).toBe('booked');

@@ -36,22 +36,44 @@ describe('two server processes over one PostgreSQL', () => {
     }
     // Every device books every slot (one op each, in its own sequence), alternating between the two processes.
     const all: Appointment[] = [];
-    await Promise.all(tokens.map(async (token, d) => {
-      for (let k = 0; k < SLOTS; k++) {
-        const time = `${String(8 + Math.floor(k / 3)).padStart(2, '0')}:${String((k % 3) * 20).padStart(2, '0')}`;
-        const a: Appointment = {
-          id: `d${d}-s${k}`, orgId: 'org-a', patientId: `pat-${d * SLOTS + k + 1}`, slotId: `doc-1@2026-11-24T${time}`, doctorId: 'doc-1', specialtyId: 'family',
-          date: '2026-11-24', time, startUtc: Date.parse(`2026-11-24T${time}:00+06:00`), status: 'booked', channel: 'registry', referralId: null,
-          replacesId: null, ticketCode: `D${d}${String(k).padStart(6, '0')}`, queueNumber: k + 1, liveQueue: false, createdAt: 0, createdBy: 'u', deviceId: `d${d}`,
-        };
-        all.push(a);
-        const res = await fetch(`${(d + k) % 2 ? s2 : s1}/sync/push`, {
-          method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify({ schemaVersion: SYNC_SCHEMA_VERSION, ops: [{ seq: k + 1, opId: `${a.id}-op`, hlc: `${NOW}-00000-x`, name: 'appointments.book', args: { appointment: a, preventive: false } }] }),
-        });
-        expect(res.status).toBe(200);
-      }
-    }));
+    await Promise.all(
+      tokens.map(async (token, d) => {
+        for (let k = 0; k < SLOTS; k++) {
+          const time = `${String(8 + Math.floor(k / 3)).padStart(2, '0')}:${String((k % 3) * 20).padStart(2, '0')}`;
+          const a: Appointment = {
+            id: `d${d}-s${k}`,
+            orgId: 'org-a',
+            patientId: `pat-${d * SLOTS + k + 1}`,
+            slotId: `doc-1@2026-11-24T${time}`,
+            doctorId: 'doc-1',
+            specialtyId: 'family',
+            date: '2026-11-24',
+            time,
+            startUtc: Date.parse(`2026-11-24T${time}:00+06:00`),
+            status: 'booked',
+            channel: 'registry',
+            referralId: null,
+            replacesId: null,
+            ticketCode: `D${d}${String(k).padStart(6, '0')}`,
+            queueNumber: k + 1,
+            liveQueue: false,
+            createdAt: 0,
+            createdBy: 'u',
+            deviceId: `d${d}`,
+          };
+          all.push(a);
+          const res = await fetch(`${(d + k) % 2 ? s2 : s1}/sync/push`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+            body: JSON.stringify({
+              schemaVersion: SYNC_SCHEMA_VERSION,
+              ops: [{ seq: k + 1, opId: `${a.id}-op`, hlc: `${NOW}-00000-x`, name: 'appointments.book', args: { appointment: a, preventive: false } }],
+            }),
+          });
+          expect(res.status).toBe(200);
+        }
+      }),
+    );
     const result = await setup.db.execute(sql`SELECT slot_id, count(*) FILTER (WHERE sync_state = 'confirmed') AS confirmed, count(*) AS total FROM appointments GROUP BY slot_id`);
     const rows = (result as { rows: Array<{ slot_id: string; confirmed: string; total: string }> }).rows;
     expect(rows).toHaveLength(SLOTS);

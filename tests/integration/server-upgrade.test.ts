@@ -13,7 +13,9 @@ import { startServer } from '../support/server.js';
 import { appointment, NOW, seedOrgs } from '../support/sync-fixture.js';
 
 const dirs: string[] = [];
-afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 /** The server's migrations as they stood up to `lastTag`: an older release's database. */
 function migrationsUpTo(lastTag: string): string {
@@ -38,8 +40,17 @@ describe('upgrading a server database in place (nothing lost)', () => {
     await migrate(drizzle(old), { migrationsFolder: migrationsUpTo('0004_push_book_fast_path') });
     await old.query(`INSERT INTO organizations (id, region_id, name, address, phone, profile_id, timezone) VALUES ('org-a', 'r', 'A', '', '', 'KG', 'Asia/Bishkek')`);
     await old.query('INSERT INTO devices (id, org_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)', ['dev-old', 'org-a', 'desk', sha256(token), NOW]);
-    const r = await old.query<{ r: string }>('SELECT kezek_push_book($1, $2, 1, $3, $4, $5, $6, $7, $8::jsonb, $9) AS r',
-      ['org-a', 'dev-old', 'op-1', booked.id, booked.patientId, booked.slotId, 'booked', appointmentRow(booked, 'confirmed', undefined), NOW]);
+    const r = await old.query<{ r: string }>('SELECT kezek_push_book($1, $2, 1, $3, $4, $5, $6, $7, $8::jsonb, $9) AS r', [
+      'org-a',
+      'dev-old',
+      'op-1',
+      booked.id,
+      booked.patientId,
+      booked.slotId,
+      'booked',
+      appointmentRow(booked, 'confirmed', undefined),
+      NOW,
+    ]);
     expect(r.rows[0]!.r).toBe('confirmed');
     await old.close();
 
@@ -49,7 +60,8 @@ describe('upgrading a server database in place (nothing lost)', () => {
     const server = await startServer(database, { clock: () => NOW });
     const auth = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
     const pull = async () => (await (await fetch(`${server.url}/sync/pull?cursor=0`, { headers: auth })).json()) as any;
-    const push = async (ops: unknown[]) => (await (await fetch(`${server.url}/sync/push`, { method: 'POST', headers: auth, body: JSON.stringify({ schemaVersion: SYNC_SCHEMA_VERSION, ops }) })).json()) as any;
+    const push = async (ops: unknown[]) =>
+      (await (await fetch(`${server.url}/sync/push`, { method: 'POST', headers: auth, body: JSON.stringify({ schemaVersion: SYNC_SCHEMA_VERSION, ops }) })).json()) as any;
     try {
       const feed = await pull();
       expect(feed.changes.map((c: any) => [c.entity, c.id, c.row.ticketCode])).toEqual([['appointment', booked.id, booked.ticketCode]]);
@@ -63,7 +75,11 @@ describe('upgrading a server database in place (nothing lost)', () => {
       expect(res.results.map((x: any) => `${x.seq}:${x.status}:${x.detail}`)).toEqual(['2:applied:cancelled', '3:applied:confirmed']);
       const after = await pull();
       const rows = after.changes.filter((c: any) => c.entity === 'appointment').map((c: any) => [c.id, c.row.status, c.row.ticketCode]);
-      expect(rows).toEqual([[booked.id, 'booked', booked.ticketCode], [booked.id, 'cancelled', booked.ticketCode], [next.id, 'booked', next.ticketCode]]);
+      expect(rows).toEqual([
+        [booked.id, 'booked', booked.ticketCode],
+        [booked.id, 'cancelled', booked.ticketCode],
+        [next.id, 'booked', next.ticketCode],
+      ]);
     } finally {
       await server.close();
       await database.close();

@@ -15,7 +15,12 @@ let source: TestDesk;
 let database: Database;
 const now = clinic.now;
 const serverUp = () => clinic.up();
-const server = { close: () => clinic.down(), get url() { return clinic.url; } };
+const server = {
+  close: () => clinic.down(),
+  get url() {
+    return clinic.url;
+  },
+};
 const enrolledDesk = (name: string) => clinic.enrolledDesk(name);
 
 beforeAll(async () => {
@@ -38,7 +43,7 @@ describe('two desks, one server, an outage', () => {
     expect(a.progress.every(([, t]) => t === total)).toBe(true);
     expect(a.progress.map(([d]) => d)).toEqual([...a.progress.map(([d]) => d)].sort((x, y) => x - y));
     expect(a.progress.at(-1)![0]).toBe(total);
-    expect(progressLine(total / 2, total)).toMatch(/^\[#{15}\.{15}\]  50%/);
+    expect(progressLine(total / 2, total)).toMatch(/^\[#{15}\.{15}\] {2}50%/);
 
     // The internet goes down.
     await server.close();
@@ -90,10 +95,12 @@ describe('two desks, one server, an outage', () => {
     await a.desk.sync!.syncOnce();
     await b.desk.sync!.syncOnce();
     const onBsRegister = await b.call('register.list', {});
-    expect(onBsRegister).toEqual(expect.arrayContaining([
-      expect.objectContaining({ appointmentId: onA.appointment.id, result: 'booked', applicant: expect.any(String) }),
-      expect.objectContaining({ result: 'refused', reason: a.desk.env.profile.refusalReasons[0] }),
-    ]));
+    expect(onBsRegister).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ appointmentId: onA.appointment.id, result: 'booked', applicant: expect.any(String) }),
+        expect.objectContaining({ result: 'refused', reason: a.desk.env.profile.refusalReasons[0] }),
+      ]),
+    );
     const aRows = (await a.call('register.list', {})).map((r) => r.id).sort();
     expect(onBsRegister.map((r) => r.id).sort()).toEqual(aRows);
     await a.desk.close();
@@ -112,7 +119,9 @@ describe('two desks, one server, an outage', () => {
     }
     const s = a.desk.env.db.sqlite;
     const me = (s.prepare("SELECT value FROM meta WHERE key = 'server_device_id'").get() as { value: string }).value;
-    const doctorId = (s.prepare("SELECT doctor_id AS d FROM slots WHERE date = '2026-11-25' AND channel = 'registry' GROUP BY doctor_id ORDER BY count(*) DESC, doctor_id LIMIT 1").get() as { d: string }).d;
+    const doctorId = (
+      s.prepare("SELECT doctor_id AS d FROM slots WHERE date = '2026-11-25' AND channel = 'registry' GROUP BY doctor_id ORDER BY count(*) DESC, doctor_id LIMIT 1").get() as { d: string }
+    ).d;
     const day = await a.call('slots.day', { doctorId, date: '2026-11-25' });
     const mine = day.filter((x) => x.lease === 'mine' && x.state === 'free');
     const other = day.filter((x) => x.lease === 'other' && x.state === 'free');
@@ -151,7 +160,11 @@ describe('two desks, one server, an outage', () => {
     const tentative = await a.call('appointments.book', { patientId: patients[2]!.id, slotId: pool[1]!.slotId });
     expect(tentative.appointment).toMatchObject({ mode: 'tentative' });
     expect(tentative.ticket.tentative).toBe(true);
-    const refused = await a.desk.router.call('appointments.book', { patientId: patients[3]!.id, slotId: other[0]!.slotId }, { token: (await a.desk.router.call('auth.signIn', { username: 'registrar', password: 'desk-pass' }, {}) as { data: { token: string } }).data.token });
+    const refused = await a.desk.router.call(
+      'appointments.book',
+      { patientId: patients[3]!.id, slotId: other[0]!.slotId },
+      { token: ((await a.desk.router.call('auth.signIn', { username: 'registrar', password: 'desk-pass' }, {})) as { data: { token: string } }).data.token },
+    );
     expect(refused).toMatchObject({ ok: false, error: { code: 'slot_reserved' } });
     // Where the clinic allows no tentative bookings, the pool is refused offline.
     const strict = { ...a.desk.env.profile, leases: { ...a.desk.env.profile.leases, offlineOutsideLease: 'refuse' as const } };
@@ -176,7 +189,9 @@ describe('two desks, one server, an outage', () => {
     await a.desk.sync!.syncOnce();
     b.desk.sync!.start(60_000);
     const s = a.desk.env.db.sqlite;
-    const slot = s.prepare("SELECT s.id FROM slots s LEFT JOIN leases l ON l.slot_id = s.id WHERE s.date = '2026-11-26' AND s.channel = 'registry' AND s.appointment_id IS NULL AND l.slot_id IS NULL LIMIT 1").get() as { id: string };
+    const slot = s
+      .prepare("SELECT s.id FROM slots s LEFT JOIN leases l ON l.slot_id = s.id WHERE s.date = '2026-11-26' AND s.channel = 'registry' AND s.appointment_id IS NULL AND l.slot_id IS NULL LIMIT 1")
+      .get() as { id: string };
     const patient = s.prepare("SELECT id FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 ORDER BY id LIMIT 1 OFFSET 30").get() as { id: string };
     // B's first round (right after start) is over before A books, so only a poke can bring the booking quickly.
     await new Promise((r) => setTimeout(r, 1500));
@@ -193,7 +208,9 @@ describe('two desks, one server, an outage', () => {
 
   it('a doctor’s cabinet PC (issue 3 item 4): enrolled for one doctor, it leases that doctor’s repeat-visit times and books a repeat visit offline with a guarantee', async () => {
     const src = source.desk.env.db.sqlite;
-    const { d: doctorId } = src.prepare("SELECT doctor_id AS d FROM slots WHERE date = '2026-11-25' AND channel = 'doctor' GROUP BY doctor_id ORDER BY count(*) DESC, doctor_id LIMIT 1").get() as { d: string };
+    const { d: doctorId } = src.prepare("SELECT doctor_id AS d FROM slots WHERE date = '2026-11-25' AND channel = 'doctor' GROUP BY doctor_id ORDER BY count(*) DESC, doctor_id LIMIT 1").get() as {
+      d: string;
+    };
     const code = await createEnrollmentCode(database.db, 'org-bishkek-lenin', MONDAY_9AM, 72, { kind: 'cabinet', doctorId });
     const dir = clinic.newDir();
     const desk = await openDesk({ dataDir: dir, clock: now, autoSync: false, enroll: { serverUrl: server.url, code, deviceName: 'Кабинет врача', password: 'cab-pass' } });
@@ -229,7 +246,9 @@ describe('two desks, one server, an outage', () => {
     const a = await enrolledDesk('Регистратура 1');
     await a.desk.sync!.syncOnce();
     const s = a.desk.env.db.sqlite;
-    const free = s.prepare("SELECT s.id FROM slots s LEFT JOIN leases l ON l.slot_id = s.id WHERE s.date = '2026-11-27' AND s.channel = 'registry' AND s.appointment_id IS NULL AND l.slot_id IS NULL LIMIT 2").all() as Array<{ id: string }>;
+    const free = s
+      .prepare("SELECT s.id FROM slots s LEFT JOIN leases l ON l.slot_id = s.id WHERE s.date = '2026-11-27' AND s.channel = 'registry' AND s.appointment_id IS NULL AND l.slot_id IS NULL LIMIT 2")
+      .all() as Array<{ id: string }>;
     const patients = s.prepare("SELECT id FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 ORDER BY id LIMIT 2 OFFSET 50").all() as Array<{ id: string }>;
     a.desk.sync!.online = false; // both queued, as during an outage
     const old = await a.call('appointments.book', { patientId: patients[0]!.id, slotId: free[0]!.id });
@@ -237,7 +256,10 @@ describe('two desks, one server, an outage', () => {
     const current = await a.call('appointments.book', { patientId: patients[1]!.id, slotId: free[1]!.id });
     await a.desk.sync!.syncOnce();
     const statuses = s.prepare("SELECT schema_version AS v, status FROM outbox WHERE name = 'appointments.book' ORDER BY seq DESC LIMIT 2").all();
-    expect(statuses).toEqual([{ v: 1, status: 'applied' }, { v: 0, status: 'quarantined' }]);
+    expect(statuses).toEqual([
+      { v: 1, status: 'applied' },
+      { v: 0, status: 'quarantined' },
+    ]);
     expect(s.prepare('SELECT sync_state AS st FROM appointments WHERE id = ?').get(current.appointment.id)).toEqual({ st: 'confirmed' });
     const tasks = await a.call('tasks.list', {});
     expect(tasks.some((t) => t.kind === 'quarantined_op')).toBe(true);

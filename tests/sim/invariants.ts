@@ -5,12 +5,20 @@ import type { ServerDb } from '../../sync-server/db/connect.js';
 type Row = Record<string, unknown>;
 const rowsOf = async (db: ServerDb, q: ReturnType<typeof sql>) => ((await db.execute(q)) as unknown as { rows: Row[] }).rows;
 
-export interface SimDesk { name: string; sqlite: Database.Database; created: Set<string>; cursors: number[] }
+export interface SimDesk {
+  name: string;
+  sqlite: Database.Database;
+  created: Set<string>;
+  cursors: number[];
+}
 
 /** DESIGN.md's sync invariants, checked against the server and every desk's replica once the network is quiet. */
 export async function checkInvariants(server: ServerDb, desks: readonly SimDesk[], faults: { longOutages: number } = { longOutages: 0 }): Promise<string[]> {
   const v: string[] = [];
-  const appts = await rowsOf(server, sql`SELECT a.id, a.slot_id, a.status, a.sync_state, c.row->>'ticketCode' AS ticket FROM appointments a JOIN change_log c ON c.org_id = a.org_id AND c.seq = a.server_seq`);
+  const appts = await rowsOf(
+    server,
+    sql`SELECT a.id, a.slot_id, a.status, a.sync_state, c.row->>'ticketCode' AS ticket FROM appointments a JOIN change_log c ON c.org_id = a.org_id AND c.seq = a.server_seq`,
+  );
   const onServer = new Map(appts.map((a) => [String(a.id), a]));
 
   // No lost booking: every booking any desk made is on the server.
@@ -35,7 +43,10 @@ export async function checkInvariants(server: ServerDb, desks: readonly SimDesk[
   }
   // Unique ticket numbers.
   const tickets = new Set<string>();
-  for (const a of appts) { if (tickets.has(String(a.ticket))) v.push(`ticket ${String(a.ticket)} used twice`); tickets.add(String(a.ticket)); }
+  for (const a of appts) {
+    if (tickets.has(String(a.ticket))) v.push(`ticket ${String(a.ticket)} used twice`);
+    tickets.add(String(a.ticket));
+  }
   // Idempotent redelivery and per-device order without gaps: one result per op, sequences 1..n.
   const results = await rowsOf(server, sql`SELECT device_id, array_agg(device_seq ORDER BY device_seq) AS seqs FROM op_results GROUP BY device_id`);
   for (const r of results) {
@@ -44,16 +55,26 @@ export async function checkInvariants(server: ServerDb, desks: readonly SimDesk[
   }
   // The call list and the register of requests converge too: every task with the server's status, every register row.
   const serverTasks = new Map((await rowsOf(server, sql`SELECT id, status FROM tasks`)).map((t) => [String(t.id), String(t.status)]));
-  const serverRegister = new Set((await rowsOf(server, sql`SELECT id FROM org_rows WHERE entity = 'register_entry'
-      UNION SELECT row->'register'->>'id' FROM change_log WHERE entity = 'appointment' AND row->'register'->>'id' IS NOT NULL`)).map((r) => String(r.id)));
+  const serverRegister = new Set(
+    (
+      await rowsOf(
+        server,
+        sql`SELECT id FROM org_rows WHERE entity = 'register_entry'
+      UNION SELECT row->'register'->>'id' FROM change_log WHERE entity = 'appointment' AND row->'register'->>'id' IS NOT NULL`,
+      )
+    ).map((r) => String(r.id)),
+  );
   for (const d of desks) {
     const s = d.sqlite;
     const tasksHere = new Map((s.prepare('SELECT id, status FROM tasks').all() as Array<{ id: string; status: string }>).map((t) => [t.id, t.status]));
     for (const [id, status] of serverTasks) if (tasksHere.get(id) !== status) v.push(`${d.name}: task ${id} is ${tasksHere.get(id) ?? 'missing'}, server says ${status}`);
     for (const id of tasksHere.keys()) if (!serverTasks.has(id)) v.push(`${d.name}: task ${id} unknown to the server`);
-    const registerHere = new Map((s.prepare('SELECT id, result, reason, appointment_id AS a FROM register_entries').all() as Array<{ id: string; result: string; reason: string | null; a: string | null }>).map((r) => [r.id, r]));
+    const registerHere = new Map(
+      (s.prepare('SELECT id, result, reason, appointment_id AS a FROM register_entries').all() as Array<{ id: string; result: string; reason: string | null; a: string | null }>).map((r) => [r.id, r]),
+    );
     for (const id of serverRegister) if (!registerHere.has(id)) v.push(`${d.name}: register row ${id} missing`);
-    for (const [id, r] of registerHere) if (!serverRegister.has(id)) v.push(`${d.name}: register row ${id} (${r.result}${r.reason ? ` ${r.reason}` : ''}, booking ${r.a ?? '-'}) unknown to the server`);
+    for (const [id, r] of registerHere)
+      if (!serverRegister.has(id)) v.push(`${d.name}: register row ${id} (${r.result}${r.reason ? ` ${r.reason}` : ''}, booking ${r.a ?? '-'}) unknown to the server`);
     // Convergence: nothing waiting, and the replica's bookings equal the server's.
     const pending = (s.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get() as { n: number }).n;
     if (pending > 0) v.push(`${d.name}: ${pending} ops still pending once quiet (a poison op blocking?)`);
@@ -67,8 +88,10 @@ export async function checkInvariants(server: ServerDb, desks: readonly SimDesk[
     // … and on every replica; and the slot's holder is exactly its one active, non-conflict booking (a cancel freed it once).
     const over = s.prepare("SELECT slot_id FROM appointments WHERE status IN ('booked','arrived','fulfilled') AND sync_state != 'conflict' GROUP BY slot_id HAVING count(*) > 1").all();
     if (over.length) v.push(`${d.name}: ${over.length} slots held twice`);
-    const wrongHolder = s.prepare(`SELECT s.id FROM slots s WHERE coalesce(s.appointment_id, '') != coalesce((SELECT a.id FROM appointments a WHERE a.slot_id = s.id
-        AND a.status IN ('booked','arrived','fulfilled') AND a.sync_state != 'conflict'), '')`).all();
+    const wrongHolder = s
+      .prepare(`SELECT s.id FROM slots s WHERE coalesce(s.appointment_id, '') != coalesce((SELECT a.id FROM appointments a WHERE a.slot_id = s.id
+        AND a.status IN ('booked','arrived','fulfilled') AND a.sync_state != 'conflict'), '')`)
+      .all();
     if (wrongHolder.length) v.push(`${d.name}: ${wrongHolder.length} slots whose holder disagrees with the bookings`);
     // Cursors never go back.
     if (d.cursors.some((c, i) => i > 0 && c < d.cursors[i - 1]!)) v.push(`${d.name}: pull cursor went back`);

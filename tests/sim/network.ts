@@ -1,7 +1,12 @@
 import type { Rng } from '../../src-main/seed/random.js';
 import type { FetchFn } from '../../src-main/sync/server-client.js';
 
-export interface Faults { dropRequest: number; loseResponse: number; duplicate: number; replayOld: number }
+export interface Faults {
+  dropRequest: number;
+  loseResponse: number;
+  duplicate: number;
+  replayOld: number;
+}
 
 /**
  * The network between desks and the server, with faults: requests dropped before
@@ -15,7 +20,11 @@ export class SimNetwork {
   healed = false;
   stats = { requests: 0, dropped: 0, lost: 0, duplicated: 0, replayed: 0 };
 
-  constructor(private readonly app: { fetch(req: Request): Response | Promise<Response> }, private readonly rng: Rng, private readonly faults: Faults) {}
+  constructor(
+    private readonly app: { fetch(req: Request): Response | Promise<Response> },
+    private readonly rng: Rng,
+    private readonly faults: Faults,
+  ) {}
 
   fetchFor(desk: string): FetchFn {
     return async (url, init) => {
@@ -24,7 +33,10 @@ export class SimNetwork {
       this.stats.requests++;
       if (!sync || this.healed) return this.app.fetch(req);
       if (this.partitioned.has(desk)) throw new TypeError(`sim: ${desk} is partitioned`);
-      if (this.rng.chance(this.faults.dropRequest)) { this.stats.dropped++; throw new TypeError('sim: request dropped'); }
+      if (this.rng.chance(this.faults.dropRequest)) {
+        this.stats.dropped++;
+        throw new TypeError('sim: request dropped');
+      }
       const past = this.past.get(desk) ?? [];
       if (url.pathname === '/sync/push') {
         past.push(req.clone());
@@ -34,9 +46,15 @@ export class SimNetwork {
           await this.app.fetch(past[this.rng.int(0, past.length - 2)]!.clone());
         }
       }
-      if (this.rng.chance(this.faults.duplicate)) { this.stats.duplicated++; await this.app.fetch(req.clone()); }
+      if (this.rng.chance(this.faults.duplicate)) {
+        this.stats.duplicated++;
+        await this.app.fetch(req.clone());
+      }
       const res = await this.app.fetch(req);
-      if (this.rng.chance(this.faults.loseResponse)) { this.stats.lost++; throw new TypeError('sim: response lost'); }
+      if (this.rng.chance(this.faults.loseResponse)) {
+        this.stats.lost++;
+        throw new TypeError('sim: response lost');
+      }
       return res;
     };
   }

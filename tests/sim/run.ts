@@ -22,8 +22,12 @@ function runSeed(seed: number, directoryFile: string, desks: number, steps: numb
     const child = spawn(process.execPath, ['--import', 'tsx', 'tests/sim/seed-worker.ts', String(seed), directoryFile, String(desks), String(steps)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     child.on('exit', (code, signal) => {
       const line = out.trim().split('\n').at(-1) ?? '';
       try {
@@ -61,19 +65,21 @@ async function main(): Promise<void> {
   // A seed whose process V8 itself aborted (a rare crash in PGlite's WebAssembly, SIGTRAP — no line of ours runs there)
   // is run again, at most twice, and counted: a run of the same seed is the same run, so its verdict stands.
   let reruns = 0;
-  await Promise.all(Array.from({ length: Math.min(jobs, seeds) }, async () => {
-    while (next < from + seeds) {
-      const seed = next++;
-      let r = await runSeed(seed, directoryFile, arg('desks', 3), arg('steps', 120));
-      for (let again = 0; again < 2 && r.crashedBy; again++) {
-        reruns++;
-        console.log(`seed ${seed}: its process was killed by ${r.crashedBy}; running it again`);
-        r = await runSeed(seed, directoryFile, arg('desks', 3), arg('steps', 120));
+  await Promise.all(
+    Array.from({ length: Math.min(jobs, seeds) }, async () => {
+      while (next < from + seeds) {
+        const seed = next++;
+        let r = await runSeed(seed, directoryFile, arg('desks', 3), arg('steps', 120));
+        for (let again = 0; again < 2 && r.crashedBy; again++) {
+          reruns++;
+          console.log(`seed ${seed}: its process was killed by ${r.crashedBy}; running it again`);
+          r = await runSeed(seed, directoryFile, arg('desks', 3), arg('steps', 120));
+        }
+        results.set(seed, r);
+        flush();
       }
-      results.set(seed, r);
-      flush();
-    }
-  }));
+    }),
+  );
   rmSync(dir, { recursive: true, force: true });
   console.log(`sim: ${seeds} seeds, ${violations} violations (${((Date.now() - t0) / 1000).toFixed(0)} s, ${jobs} at a time${reruns ? `, ${reruns} seeds rerun after V8 aborted their process` : ''})`);
   process.exitCode = violations ? 1 : 0;

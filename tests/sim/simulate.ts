@@ -15,13 +15,26 @@ import { silentLogger } from '../../sync-server/log.js';
 import { checkInvariants, type SimDesk } from './invariants.js';
 import { SimNetwork } from './network.js';
 
-export interface SimOptions { desks: number; steps: number; directory: DirectoryFile }
-export interface SimResult { seed: number; violations: string[]; stats: Record<string, number> }
+export interface SimOptions {
+  desks: number;
+  steps: number;
+  directory: DirectoryFile;
+}
+export interface SimResult {
+  seed: number;
+  violations: string[];
+  stats: Record<string, number>;
+}
 
 const START = Date.parse('2026-11-23T03:00:00Z');
 const SERVER = 'http://sim-server';
 
-interface Live extends SimDesk { dir: string; desk: Desk; token: string; skewMs: number }
+interface Live extends SimDesk {
+  dir: string;
+  desk: Desk;
+  token: string;
+  skewMs: number;
+}
 
 /**
  * One seeded run of the real desk and server code: N desks book, cancel and check
@@ -43,7 +56,10 @@ export async function simulate(seed: number, opts: SimOptions): Promise<SimResul
 
   const open = async (d: Omit<Live, 'desk' | 'token'> & { code?: string }): Promise<Live> => {
     const desk = await openDesk({
-      dataDir: d.dir, clock: () => now + d.skewMs, autoSync: false, fetchFn: net.fetchFor(d.name),
+      dataDir: d.dir,
+      clock: () => now + d.skewMs,
+      autoSync: false,
+      fetchFn: net.fetchFor(d.name),
       ...(d.code ? { enroll: { serverUrl: SERVER, code: d.code, deviceName: d.name, password: 'sim-pass' } } : {}),
     });
     const r = await desk.router.call('auth.signIn', { username: 'registrar', password: 'sim-pass' }, {});
@@ -68,13 +84,22 @@ export async function simulate(seed: number, opts: SimOptions): Promise<SimResul
     net.healed = true; // enrollment and the first download happen on a working network
     for (let i = 0; i < opts.desks; i++) {
       const code = await createEnrollmentCode(database.db, orgId, now);
-      desks.push(await open({ name: `desk${i}`, dir: mkdtempSync(join(tmpdir(), `kezek-sim-${seed}-`)), created: new Set(), cursors: [], skewMs: rng.int(-10, 10) * 60_000, sqlite: null as never, code }));
+      desks.push(
+        await open({ name: `desk${i}`, dir: mkdtempSync(join(tmpdir(), `kezek-sim-${seed}-`)), created: new Set(), cursors: [], skewMs: rng.int(-10, 10) * 60_000, sqlite: null as never, code }),
+      );
     }
     net.healed = false;
-    const patients = (desks[0]!.sqlite.prepare("SELECT id FROM patients WHERE attached_org_id = ? AND priority = 0").all(orgId) as Array<{ id: string }>).map((p) => p.id);
+    const patients = (desks[0]!.sqlite.prepare('SELECT id FROM patients WHERE attached_org_id = ? AND priority = 0').all(orgId) as Array<{ id: string }>).map((p) => p.id);
     // Contention on purpose: everyone books from the same few doctor-days.
     // Two doctor-days this week and two the next, so a long outage (below) still leaves something to fight over.
-    const pick = (from: string, to: string) => (desks[0]!.sqlite.prepare("SELECT DISTINCT doctor_id || '|' || date AS k FROM slots WHERE channel = 'registry' AND date BETWEEN ? AND ? AND specialty_id IN (SELECT id FROM specialties WHERE kind = 'family') ORDER BY date, doctor_id LIMIT 2").all(from, to) as Array<{ k: string }>).map((r) => r.k.split('|') as [string, string]);
+    const pick = (from: string, to: string) =>
+      (
+        desks[0]!.sqlite
+          .prepare(
+            "SELECT DISTINCT doctor_id || '|' || date AS k FROM slots WHERE channel = 'registry' AND date BETWEEN ? AND ? AND specialty_id IN (SELECT id FROM specialties WHERE kind = 'family') ORDER BY date, doctor_id LIMIT 2",
+          )
+          .all(from, to) as Array<{ k: string }>
+      ).map((r) => r.k.split('|') as [string, string]);
     const contested = [...pick('2026-11-23', '2026-11-25'), ...pick('2026-11-30', '2026-12-01')];
 
     for (let step = 0; step < opts.steps; step++) {
@@ -82,10 +107,18 @@ export async function simulate(seed: number, opts: SimOptions): Promise<SimResul
       const r = rng.next();
       if (r < 0.4) {
         const [doctorId, date] = rng.pick(contested);
-        const free = d.sqlite.prepare("SELECT id FROM slots WHERE doctor_id = ? AND date = ? AND channel = 'registry' AND appointment_id IS NULL AND blocked = 0 AND start_utc > ?").all(doctorId, date, now + d.skewMs) as Array<{ id: string }>;
+        const free = d.sqlite
+          .prepare("SELECT id FROM slots WHERE doctor_id = ? AND date = ? AND channel = 'registry' AND appointment_id IS NULL AND blocked = 0 AND start_utc > ?")
+          .all(doctorId, date, now + d.skewMs) as Array<{ id: string }>;
         if (free.length === 0) continue;
         const res = await call(d, 'appointments.book', { patientId: rng.pick(patients), slotId: rng.pick(free).id });
-        if (res.ok) { stats.books++; d.created.add((res.data as { appointment: { id: string } }).appointment.id); } else { stats.refused++; (stats as Record<string, number>)[`refused_${res.error.code}`] = ((stats as Record<string, number>)[`refused_${res.error.code}`] ?? 0) + 1; }
+        if (res.ok) {
+          stats.books++;
+          d.created.add((res.data as { appointment: { id: string } }).appointment.id);
+        } else {
+          stats.refused++;
+          (stats as Record<string, number>)[`refused_${res.error.code}`] = ((stats as Record<string, number>)[`refused_${res.error.code}`] ?? 0) + 1;
+        }
       } else if (r < 0.5) {
         const mine = [...d.created];
         if (mine.length === 0) continue;
@@ -114,7 +147,8 @@ export async function simulate(seed: number, opts: SimOptions): Promise<SimResul
         bystander.close();
         desks[desks.indexOf(d)] = again;
       } else if (r < 0.9) {
-        if (net.partitioned.has(d.name)) net.partitioned.delete(d.name); else net.partitioned.add(d.name);
+        if (net.partitioned.has(d.name)) net.partitioned.delete(d.name);
+        else net.partitioned.add(d.name);
       } else if (r < 0.93) {
         // A poison op (say, from a newer app version) in the outbox: it must not block the queue.
         stats.poison++;
@@ -133,8 +167,11 @@ export async function simulate(seed: number, opts: SimOptions): Promise<SimResul
     net.partitioned.clear();
     for (let round = 0; round < 3; round++) for (const d of desks) await sync(d);
     const violations = await checkInvariants(database.db, desks, stats);
-    const modes = Object.fromEntries(desks.flatMap((d) => d.sqlite.prepare("SELECT mode, count(*) AS n FROM appointments WHERE mode != 'local' GROUP BY mode").all() as Array<{ mode: string; n: number }>)
-      .reduce((m, r) => m.set(r.mode, (m.get(r.mode) ?? 0) + r.n), new Map<string, number>()));
+    const modes = Object.fromEntries(
+      desks
+        .flatMap((d) => d.sqlite.prepare("SELECT mode, count(*) AS n FROM appointments WHERE mode != 'local' GROUP BY mode").all() as Array<{ mode: string; n: number }>)
+        .reduce((m, r) => m.set(r.mode, (m.get(r.mode) ?? 0) + r.n), new Map<string, number>()),
+    );
     const conflicts = ((await database.db.execute(sql`SELECT count(*)::int AS n FROM appointments WHERE sync_state = 'conflict'`)) as unknown as { rows: Array<{ n: number }> }).rows[0]!.n;
     return { seed, violations, stats: { ...stats, conflicts, ...modes, ...net.stats } };
   } finally {

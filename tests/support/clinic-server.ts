@@ -69,7 +69,14 @@ export class ClinicServer {
     const dir = this.newDir();
     const code = await createEnrollmentCode(this.database.db, ORG, MONDAY_9AM);
     const progress: Array<[number, number | null]> = [];
-    const desk = await openDesk({ dataDir: dir, clock: this.now, autoSync: false, fetchFn, enroll: { serverUrl: this.url, code, deviceName: name, password: 'desk-pass' }, onBootstrapProgress: (d, t) => progress.push([d, t]) });
+    const desk = await openDesk({
+      dataDir: dir,
+      clock: this.now,
+      autoSync: false,
+      fetchFn,
+      enroll: { serverUrl: this.url, code, deviceName: name, password: 'desk-pass' },
+      onBootstrapProgress: (d, t) => progress.push([d, t]),
+    });
     return { ...(await signedIn(desk)), dir, progress };
   }
 

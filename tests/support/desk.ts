@@ -11,7 +11,10 @@ export const MONDAY_9AM = Date.parse('2026-11-23T03:00:00Z');
 export const SMALL_CLINIC: ClinicSize = { seed: 7, doctors: 20, patients: 400, historyDays: 10 };
 
 export class RpcFailure extends Error {
-  constructor(readonly status: number, readonly body: RpcErrorBody) {
+  constructor(
+    readonly status: number,
+    readonly body: RpcErrorBody,
+  ) {
     super(`${status} ${body.code}: ${body.message}`);
   }
 }
@@ -72,8 +75,12 @@ export class TestDesk {
 
   /** Row counts of every table a write touches: equal before and after = nothing was written. */
   snapshot(): Record<string, number> {
-    return Object.fromEntries(['appointments', 'register_entries', 'audit', 'outbox', 'referrals WHERE used_by_appointment_id IS NOT NULL', 'slots WHERE appointment_id IS NOT NULL']
-      .map((t) => [t, (this.desk.env.db.sqlite.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]));
+    return Object.fromEntries(
+      ['appointments', 'register_entries', 'audit', 'outbox', 'referrals WHERE used_by_appointment_id IS NOT NULL', 'slots WHERE appointment_id IS NOT NULL'].map((t) => [
+        t,
+        (this.desk.env.db.sqlite.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n,
+      ]),
+    );
   }
 
   async close(remove = true): Promise<void> {

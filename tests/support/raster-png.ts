@@ -11,7 +11,10 @@ export function rasterToPng(r: Raster): Buffer {
   const png = new PNG({ width: r.width, height: r.height });
   for (let i = 0; i < r.width * r.height; i++) {
     const v = r.bits[i] ? 0 : 255;
-    png.data[i * 4] = v; png.data[i * 4 + 1] = v; png.data[i * 4 + 2] = v; png.data[i * 4 + 3] = 255;
+    png.data[i * 4] = v;
+    png.data[i * 4 + 1] = v;
+    png.data[i * 4 + 2] = v;
+    png.data[i * 4 + 3] = 255;
   }
   return PNG.sync.write(png);
 }
@@ -21,7 +24,10 @@ export function rasterToRgba(r: Raster): Uint8ClampedArray {
   const out = new Uint8ClampedArray(r.width * r.height * 4);
   for (let i = 0; i < r.width * r.height; i++) {
     const v = r.bits[i] ? 0 : 255;
-    out[i * 4] = v; out[i * 4 + 1] = v; out[i * 4 + 2] = v; out[i * 4 + 3] = 255;
+    out[i * 4] = v;
+    out[i * 4 + 1] = v;
+    out[i * 4 + 2] = v;
+    out[i * 4 + 3] = 255;
   }
   return out;
 }
@@ -42,7 +48,9 @@ export function decodedToPng(d: Decoded, widthDots: number, columns = widthDots 
       const size = b.line.big ? normal * 2 : normal;
       y += size + 4;
       const x = b.line.align === 'center' ? widthDots / 2 : 4;
-      parts.push(`<text x="${x}" y="${y}" font-family="DejaVu Sans Mono" font-size="${size}" font-weight="${b.line.bold ? 'bold' : 'normal'}" text-anchor="${b.line.align === 'center' ? 'middle' : 'start'}">${esc(b.line.text)}</text>`);
+      parts.push(
+        `<text x="${x}" y="${y}" font-family="DejaVu Sans Mono" font-size="${size}" font-weight="${b.line.bold ? 'bold' : 'normal'}" text-anchor="${b.line.align === 'center' ? 'middle' : 'start'}">${esc(b.line.text)}</text>`,
+      );
       y += 4;
     } else if (b.kind === 'image') {
       parts.push(`<image x="0" y="${y}" width="${b.image.width}" height="${b.image.height}" href="data:image/png;base64,${rasterToPng(b.image).toString('base64')}"/>`);
@@ -57,5 +65,7 @@ export function decodedToPng(d: Decoded, widthDots: number, columns = widthDots 
     }
   }
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${widthDots}" height="${y + 8}"><rect width="100%" height="100%" fill="white"/>${parts.join('')}</svg>`;
-  return new Resvg(svg, { font: { fontFiles: ['DejaVuSansMono.ttf', 'DejaVuSansMono-Bold.ttf'].map((f) => join(fontDir, f)), loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans Mono' } }).render().asPng();
+  return new Resvg(svg, { font: { fontFiles: ['DejaVuSansMono.ttf', 'DejaVuSansMono-Bold.ttf'].map((f) => join(fontDir, f)), loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans Mono' } })
+    .render()
+    .asPng();
 }

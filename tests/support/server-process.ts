@@ -17,7 +17,10 @@ export interface ServerProcess {
 export function serverProcess(database: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const db = /^postgres(ql)?:\/\//.test(database) ? { DATABASE_URL: database } : { KEZEK_SERVER_DATA: database };
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'sync-server/main.ts'], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...db, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'sync-server/main.ts'], {
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...db, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
@@ -26,15 +29,18 @@ export function serverProcess(database: string, env: Record<string, string> = {}
         resolve({
           url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`,
           stop: () => child.kill('SIGTERM'),
-          kill: () => new Promise((r) => {
-            if (child.exitCode !== null || child.signalCode !== null) return r();
-            child.once('exit', () => r());
-            child.kill('SIGKILL');
-          }),
+          kill: () =>
+            new Promise((r) => {
+              if (child.exitCode !== null || child.signalCode !== null) return r();
+              child.once('exit', () => r());
+              child.kill('SIGKILL');
+            }),
         });
       }
     });
-    child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr!.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
   });
 }

@@ -13,7 +13,12 @@ export function readCode128(r: Raster): string | null {
   const lum = new Uint8ClampedArray(r.width * r.height);
   for (let i = 0; i < lum.length; i++) lum[i] = rgba[i * 4]!;
   const reader = new MultiFormatReader();
-  reader.setHints(new Map<DecodeHintType, unknown>([[DecodeHintType.POSSIBLE_FORMATS, [BarcodeFormat.CODE_128]], [DecodeHintType.TRY_HARDER, true]]));
+  reader.setHints(
+    new Map<DecodeHintType, unknown>([
+      [DecodeHintType.POSSIBLE_FORMATS, [BarcodeFormat.CODE_128]],
+      [DecodeHintType.TRY_HARDER, true],
+    ]),
+  );
   try {
     return reader.decode(new BinaryBitmap(new HybridBinarizer(new RGBLuminanceSource(lum, r.width, r.height)))).getText();
   } catch {

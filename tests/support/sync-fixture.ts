@@ -16,15 +16,39 @@ let apptN = 0;
 /** Patients pat-1 … pat-300 are attached to each organization of the fixture. */
 const PATIENTS = 300;
 const patient = (id: string, orgId: string) => ({
-  id, nationalId: `2${String(apptN).padStart(13, '0')}`, nationalIdKind: 'KG_PIN', fullName: id, birthDate: '1990-01-01', sex: 'male', address: '', phone: '',
-  attachment: { orgId, departmentId: 'gsv', doctorId: null, since: '2020-01-01' }, dispensarySpecialtyIds: [], priority: false,
+  id,
+  nationalId: `2${String(apptN).padStart(13, '0')}`,
+  nationalIdKind: 'KG_PIN',
+  fullName: id,
+  birthDate: '1990-01-01',
+  sex: 'male',
+  address: '',
+  phone: '',
+  attachment: { orgId, departmentId: 'gsv', doctorId: null, since: '2020-01-01' },
+  dispensarySpecialtyIds: [],
+  priority: false,
 });
 /** A booking of doc-1 (by default) on Tuesday 24 Nov at `slotTime`, as a desk would push it. */
 export const appointment = (slotTime: string, doctorId = 'doc-1', orgId = 'org-a'): Appointment => ({
-  id: `appt-${++apptN}`, orgId, patientId: `pat-${(apptN % PATIENTS) + 1}`, slotId: `${doctorId}@2026-11-24T${slotTime}`, doctorId, specialtyId: 'family',
-  date: '2026-11-24', time: slotTime, startUtc: Date.parse(`2026-11-24T${slotTime}:00+06:00`), status: 'booked', channel: 'registry',
-  referralId: null, replacesId: null, ticketCode: `T${String(apptN).padStart(6, '0')}`, queueNumber: 1, liveQueue: false,
-  createdAt: NOW, createdBy: 'u', deviceId: 'd',
+  id: `appt-${++apptN}`,
+  orgId,
+  patientId: `pat-${(apptN % PATIENTS) + 1}`,
+  slotId: `${doctorId}@2026-11-24T${slotTime}`,
+  doctorId,
+  specialtyId: 'family',
+  date: '2026-11-24',
+  time: slotTime,
+  startUtc: Date.parse(`2026-11-24T${slotTime}:00+06:00`),
+  status: 'booked',
+  channel: 'registry',
+  referralId: null,
+  replacesId: null,
+  ticketCode: `T${String(apptN).padStart(6, '0')}`,
+  queueNumber: 1,
+  liveQueue: false,
+  createdAt: NOW,
+  createdBy: 'u',
+  deviceId: 'd',
 });
 
 /** A booking of the time a slot id names (`doc-1@2026-11-25T08:20`), consistent in doctor, date, time and start. */
@@ -35,16 +59,25 @@ export const appointmentOf = (slotId: string, orgId = 'org-a'): Appointment => {
 
 /** Organizations org-a (doctors doc-1, doc-2) and org-b (doc-9): registry 08:00–12:00 on weekdays, 20-minute slots; patients pat-1…pat-300 attached to each. */
 export async function seedOrgs(db: ServerDb): Promise<void> {
-  await db.insert(organizations).values([
-    { id: 'org-a', regionId: 'r', name: 'A', address: '', phone: '', profileId: 'KG', timezone: 'Asia/Bishkek' },
-    { id: 'org-b', regionId: 'r', name: 'B', address: '', phone: '', profileId: 'KG', timezone: 'Asia/Bishkek' },
-  ]).onConflictDoNothing();
-  const staff: Array<[string, string]> = [['org-a', 'doc-1'], ['org-a', 'doc-2'], ['org-b', 'doc-9']];
-  await db.insert(orgRows).values([
-    ...staff.map(([org, d]) => ({ orgId: org, entity: 'doctor', id: d, row: { ...doctor(d), orgId: org } })),
-    ...staff.map(([org, d]) => ({ orgId: org, entity: 'template', id: `t-${d}`, row: template(d) })),
-    ...['org-a', 'org-b'].map((org) => ({ orgId: org, entity: 'specialty', id: 'family', row: { id: 'family', kind: 'family', name: { ru: 'Семейный врач', ky: 'Үй-бүлөлүк дарыгер' } } })),
-  ]);
+  await db
+    .insert(organizations)
+    .values([
+      { id: 'org-a', regionId: 'r', name: 'A', address: '', phone: '', profileId: 'KG', timezone: 'Asia/Bishkek' },
+      { id: 'org-b', regionId: 'r', name: 'B', address: '', phone: '', profileId: 'KG', timezone: 'Asia/Bishkek' },
+    ])
+    .onConflictDoNothing();
+  const staff: Array<[string, string]> = [
+    ['org-a', 'doc-1'],
+    ['org-a', 'doc-2'],
+    ['org-b', 'doc-9'],
+  ];
+  await db
+    .insert(orgRows)
+    .values([
+      ...staff.map(([org, d]) => ({ orgId: org, entity: 'doctor', id: d, row: { ...doctor(d), orgId: org } })),
+      ...staff.map(([org, d]) => ({ orgId: org, entity: 'template', id: `t-${d}`, row: template(d) })),
+      ...['org-a', 'org-b'].map((org) => ({ orgId: org, entity: 'specialty', id: 'family', row: { id: 'family', kind: 'family', name: { ru: 'Семейный врач', ky: 'Үй-бүлөлүк дарыгер' } } })),
+    ]);
   for (const org of ['org-a', 'org-b']) {
     await db.insert(orgRows).values(Array.from({ length: PATIENTS }, (_, i) => ({ orgId: org, entity: 'patient', id: `pat-${i + 1}`, row: patient(`pat-${i + 1}`, org) })));
   }
@@ -66,11 +99,26 @@ export async function syncFixture(backends: Backends, kind: Backend, clock: () =
   };
   const auth = (token: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
   const push = async (token: string, ops: Array<{ seq: number; name: string; args: unknown }>, schemaVersion = SYNC_SCHEMA_VERSION) => {
-    const res = await fetch(`${server.url}/sync/push`, { method: 'POST', headers: auth(token),
-      body: JSON.stringify({ schemaVersion, ops: ops.map((o) => ({ ...o, opId: `${token.slice(0, 6)}-${o.seq}`, hlc: `${NOW}-00000-x` })) }) });
+    const res = await fetch(`${server.url}/sync/push`, {
+      method: 'POST',
+      headers: auth(token),
+      body: JSON.stringify({ schemaVersion, ops: ops.map((o) => ({ ...o, opId: `${token.slice(0, 6)}-${o.seq}`, hlc: `${NOW}-00000-x` })) }),
+    });
     return { status: res.status, json: (await res.json()) as any };
   };
-  const pull = async (token: string, cursor = 0, limit = 1000) => (await (await fetch(`${server.url}/sync/pull?cursor=${cursor}&limit=${limit}`, { headers: { authorization: `Bearer ${token}` } })).json()) as any;
+  const pull = async (token: string, cursor = 0, limit = 1000) =>
+    (await (await fetch(`${server.url}/sync/pull?cursor=${cursor}&limit=${limit}`, { headers: { authorization: `Bearer ${token}` } })).json()) as any;
   const leases = async (token: string) => (await (await fetch(`${server.url}/sync/leases`, { method: 'POST', headers: auth(token), body: '{}' })).json()) as any;
-  return { database, server, enrollDesk, push, pull, leases, close: async () => { await server.close(); await database.close(); } };
+  return {
+    database,
+    server,
+    enrollDesk,
+    push,
+    pull,
+    leases,
+    close: async () => {
+      await server.close();
+      await database.close();
+    },
+  };
 }

@@ -2,8 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { checkChange } from '../../src-shared/sync/change-rows.js';
 
 const appointment = {
-  id: 'a1', orgId: 'o', patientId: 'p', slotId: 'd@2026-11-24T08:00', doctorId: 'd', specialtyId: 'family', date: '2026-11-24', time: '08:00', startUtc: 1,
-  status: 'booked', channel: 'registry', referralId: null, replacesId: null, ticketCode: 'ABC000001', queueNumber: 1, liveQueue: false, createdAt: 0, createdBy: 'u', deviceId: 'dev',
+  id: 'a1',
+  orgId: 'o',
+  patientId: 'p',
+  slotId: 'd@2026-11-24T08:00',
+  doctorId: 'd',
+  specialtyId: 'family',
+  date: '2026-11-24',
+  time: '08:00',
+  startUtc: 1,
+  status: 'booked',
+  channel: 'registry',
+  referralId: null,
+  replacesId: null,
+  ticketCode: 'ABC000001',
+  queueNumber: 1,
+  liveQueue: false,
+  createdAt: 0,
+  createdBy: 'u',
+  deviceId: 'dev',
   syncState: 'confirmed',
 };
 

@@ -11,7 +11,7 @@ const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/c
 const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
 
 describe('electron-builder.yml', () => {
-  it('passes electron-builder\'s schema and keeps the prebuilt SQLite binary', async () => {
+  it("passes electron-builder's schema and keeps the prebuilt SQLite binary", async () => {
     const cfg = await getConfig(process.cwd(), 'electron-builder.yml', null);
     await expect(validateConfiguration(cfg, new DebugLogger(false))).resolves.toBeUndefined();
     expect(cfg.npmRebuild).toBe(false);

@@ -49,7 +49,10 @@ describe('lease planning (research/sync.md §6.6 grant, return/rebalance)', () =
 
   it('a dead holder’s slots (past expiry + grace) may be granted again; a live one’s never', () => {
     const slots = day('d1', '2026-11-24', 4);
-    const holders = new Map<string, LeaseHolder>([[slots[0]!.slotId, { deviceId: 'gone', live: false }], [slots[1]!.slotId, { deviceId: 'b', live: true }]]);
+    const holders = new Map<string, LeaseHolder>([
+      [slots[0]!.slotId, { deviceId: 'gone', live: false }],
+      [slots[1]!.slotId, { deviceId: 'b', live: true }],
+    ]);
     const plan = planLeases({ device: desk('a'), candidates: slots, taken: new Set(), holders, desks: ['a', 'b'], share: 1 });
     expect(plan.grant).toContain(slots[0]!.slotId);
     expect(plan.grant).not.toContain(slots[1]!.slotId);

@@ -14,7 +14,7 @@ describe('KG PIN (research/domain.md §6.4: 14 digits, sex digit, DDMMYYYY, no c
     expect(r).toMatchObject({ ok: true, sex: 'male', birthDate: '1990-04-12' });
     expect(checkKgPin('1 0101 2000 00001', KG.kgPinSexDigits, TODAY)).toMatchObject({ ok: true, sex: 'female', birthDate: '2000-01-01' });
   });
-  it('000 fig. 4: the manual\'s sample PIN 20604199601785 is a man born 06.04.1996', () => {
+  it("000 fig. 4: the manual's sample PIN 20604199601785 is a man born 06.04.1996", () => {
     expect(checkKgPin('20604199601785', KG.kgPinSexDigits, TODAY)).toMatchObject({ ok: true, sex: 'male', birthDate: '1996-04-06' });
   });
   it('rejects wrong length, letters and an unknown sex digit', () => {
@@ -67,7 +67,7 @@ describe('RU OMS ЕНП (research/domain.md §6.3: warn, never reject on the che
 });
 
 describe('ID kind by profile', () => {
-  it('guesses the kind only among the profile\'s kinds', () => {
+  it("guesses the kind only among the profile's kinds", () => {
     expect(guessIdKind('21204199012345', KG)).toBe('KG_PIN');
     expect(guessIdKind('061211600012', KG)).toBeNull();
     expect(guessIdKind('061211600012', PROFILES.KZ)).toBe('KZ_IIN');

@@ -27,20 +27,44 @@ const base = (): BookingFacts => ({
   history: [],
   sameSpecialtySameDay: 0,
 });
-const withFacts = (patch: (f: BookingFacts) => void) => { const f = base(); patch(f); return decideBooking(f); };
+const withFacts = (patch: (f: BookingFacts) => void) => {
+  const f = base();
+  patch(f);
+  return decideBooking(f);
+};
 
 describe('R1 horizon (000 §1; 004 §3; 001 order 2.1)', () => {
   it('refuses a slot after the horizon end and a slot in the past', () => {
-    expect(withFacts((f) => { f.slot.date = '2026-12-11'; })).toMatchObject({ ok: false, code: 'beyond_horizon' });
-    expect(withFacts((f) => { f.slot.startUtc = NOW - 1; })).toMatchObject({ ok: false, code: 'slot_in_past' });
-    expect(withFacts((f) => { f.slot.date = '2026-12-10'; })).toEqual({ ok: true });
+    expect(
+      withFacts((f) => {
+        f.slot.date = '2026-12-11';
+      }),
+    ).toMatchObject({ ok: false, code: 'beyond_horizon' });
+    expect(
+      withFacts((f) => {
+        f.slot.startUtc = NOW - 1;
+      }),
+    ).toMatchObject({ ok: false, code: 'slot_in_past' });
+    expect(
+      withFacts((f) => {
+        f.slot.date = '2026-12-10';
+      }),
+    ).toEqual({ ok: true });
   });
 });
 
 describe('R2 attachment (000 §1; 002 §5; 003 item 9)', () => {
   it('refuses an unattached patient and one attached elsewhere', () => {
-    expect(withFacts((f) => { f.patient.attachedOrgId = null; })).toMatchObject({ ok: false, code: 'not_attached' });
-    expect(withFacts((f) => { f.patient.attachedOrgId = 'other'; })).toMatchObject({ ok: false, code: 'not_attached' });
+    expect(
+      withFacts((f) => {
+        f.patient.attachedOrgId = null;
+      }),
+    ).toMatchObject({ ok: false, code: 'not_attached' });
+    expect(
+      withFacts((f) => {
+        f.patient.attachedOrgId = 'other';
+      }),
+    ).toMatchObject({ ok: false, code: 'not_attached' });
   });
   it('a refusal for non-attachment is a policy refusal, recorded in the register (R15, 004 App. 5)', () => {
     expect(REFUSALS.not_attached.kind).toBe('policy');
@@ -57,48 +81,112 @@ describe('R3 refusal reasons are a closed list per profile (000 §1; 003 item 9;
 
 describe('R4 family doctor (000 §2.2)', () => {
   it('books a family doctor the same day', () => {
-    expect(withFacts((f) => { f.slot.date = '2026-11-23'; f.slot.startUtc = NOW + H; })).toEqual({ ok: true });
+    expect(
+      withFacts((f) => {
+        f.slot.date = '2026-11-23';
+        f.slot.startUtc = NOW + H;
+      }),
+    ).toEqual({ ok: true });
   });
   it('offers only the own family doctor while they have free slots; others, with consent, when full', () => {
-    const days = [{ doctorId: 'own', free: 2 }, { doctorId: 'other', free: 5 }];
+    const days = [
+      { doctorId: 'own', free: 2 },
+      { doctorId: 'other', free: 5 },
+    ];
     expect(orderFamilyDoctors('own', days)).toEqual([{ doctorId: 'own', free: 2, needsConsent: false }]);
-    const full = [{ doctorId: 'own', free: 0 }, { doctorId: 'other', free: 5 }];
+    const full = [
+      { doctorId: 'own', free: 0 },
+      { doctorId: 'other', free: 5 },
+    ];
     expect(orderFamilyDoctors('own', full).find((d) => d.doctorId === 'other')).toEqual({ doctorId: 'other', free: 5, needsConsent: true });
   });
 });
 
 describe('R5 narrow specialists need a referral (000 §2.3–2.4; 001 §2, §4)', () => {
-  const narrow = (patch: (f: BookingFacts) => void = () => {}) => withFacts((f) => { f.specialtyKind = 'narrow'; patch(f); });
+  const narrow = (patch: (f: BookingFacts) => void = () => {}) =>
+    withFacts((f) => {
+      f.specialtyKind = 'narrow';
+      patch(f);
+    });
   it('refuses without a referral and books with one', () => {
     expect(narrow()).toMatchObject({ ok: false, code: 'referral_required' });
-    expect(narrow((f) => { f.hasReferral = true; })).toEqual({ ok: true });
+    expect(
+      narrow((f) => {
+        f.hasReferral = true;
+      }),
+    ).toEqual({ ok: true });
   });
   it('exempts dispensary observation by that specialty', () => {
-    expect(narrow((f) => { f.patient.dispensarySpecialtyIds = ['cardio']; })).toEqual({ ok: true });
-    expect(narrow((f) => { f.patient.dispensarySpecialtyIds = ['neuro']; })).toMatchObject({ ok: false });
+    expect(
+      narrow((f) => {
+        f.patient.dispensarySpecialtyIds = ['cardio'];
+      }),
+    ).toEqual({ ok: true });
+    expect(
+      narrow((f) => {
+        f.patient.dispensarySpecialtyIds = ['neuro'];
+      }),
+    ).toMatchObject({ ok: false });
   });
   it('exempts preventive examinations', () => {
-    expect(narrow((f) => { f.preventive = true; })).toEqual({ ok: true });
+    expect(
+      narrow((f) => {
+        f.preventive = true;
+      }),
+    ).toEqual({ ok: true });
   });
   it('exempts a repeat visit booked by a doctor of that specialty, not by another', () => {
-    expect(narrow((f) => { f.channel = 'doctor'; f.slot.channel = 'doctor'; f.actor = { role: 'doctor', doctorSpecialtyId: 'cardio' }; })).toEqual({ ok: true });
-    expect(narrow((f) => { f.channel = 'doctor'; f.actor = { role: 'doctor', doctorSpecialtyId: 'neuro' }; })).toMatchObject({ ok: false, code: 'referral_required' });
+    expect(
+      narrow((f) => {
+        f.channel = 'doctor';
+        f.slot.channel = 'doctor';
+        f.actor = { role: 'doctor', doctorSpecialtyId: 'cardio' };
+      }),
+    ).toEqual({ ok: true });
+    expect(
+      narrow((f) => {
+        f.channel = 'doctor';
+        f.actor = { role: 'doctor', doctorSpecialtyId: 'neuro' };
+      }),
+    ).toMatchObject({ ok: false, code: 'referral_required' });
   });
 });
 
 describe('R7 internet quota and R13 priority windows (000 §5; 004 §3.4.1)', () => {
   it('doctor repeat-visit slots are for the doctor channel only', () => {
-    expect(withFacts((f) => { f.slot.channel = 'doctor'; })).toMatchObject({ ok: false, code: 'slot_channel' });
+    expect(
+      withFacts((f) => {
+        f.slot.channel = 'doctor';
+      }),
+    ).toMatchObject({ ok: false, code: 'slot_channel' });
   });
   it('priority windows take only priority patients', () => {
-    expect(withFacts((f) => { f.slot.channel = 'priority'; })).toMatchObject({ ok: false, code: 'slot_channel' });
-    expect(withFacts((f) => { f.slot.channel = 'priority'; f.patient.priority = true; })).toEqual({ ok: true });
+    expect(
+      withFacts((f) => {
+        f.slot.channel = 'priority';
+      }),
+    ).toMatchObject({ ok: false, code: 'slot_channel' });
+    expect(
+      withFacts((f) => {
+        f.slot.channel = 'priority';
+        f.patient.priority = true;
+      }),
+    ).toEqual({ ok: true });
   });
   it('the internet channel cannot take registry slots', () => {
-    expect(withFacts((f) => { f.channel = 'internet'; })).toMatchObject({ ok: false, code: 'slot_channel' });
-    expect(withFacts((f) => { f.channel = 'internet'; f.slot.channel = 'internet'; })).toEqual({ ok: true });
+    expect(
+      withFacts((f) => {
+        f.channel = 'internet';
+      }),
+    ).toMatchObject({ ok: false, code: 'slot_channel' });
+    expect(
+      withFacts((f) => {
+        f.channel = 'internet';
+        f.slot.channel = 'internet';
+      }),
+    ).toEqual({ ok: true });
   });
-  it('the head may give the internet at most 30 % of a doctor\'s time', () => {
+  it("the head may give the internet at most 30 % of a doctor's time", () => {
     expect(PROFILES.KG.maxInternetShare).toBe(0.3);
   });
 });
@@ -120,11 +208,21 @@ describe('R10 no-show blocking (004 §3.4.1)', () => {
   it('3 no-shows in a row within a month block electronic channels for a month after the last', () => {
     const h = visits(['noshow', 2], ['noshow', 10], ['noshow', 20], ['fulfilled', 40]);
     expect(noShowBlockedUntil(PROFILES.KG, h, NOW)).toBe(NOW - 2 * DAY + 30 * DAY);
-    expect(withFacts((f) => { f.channel = 'internet'; f.slot.channel = 'internet'; f.history = h; })).toMatchObject({ ok: false, code: 'noshow_blocked' });
+    expect(
+      withFacts((f) => {
+        f.channel = 'internet';
+        f.slot.channel = 'internet';
+        f.history = h;
+      }),
+    ).toMatchObject({ ok: false, code: 'noshow_blocked' });
   });
   it('the registry desk still books them', () => {
     const h = visits(['noshow', 2], ['noshow', 10], ['noshow', 20]);
-    expect(withFacts((f) => { f.history = h; })).toEqual({ ok: true });
+    expect(
+      withFacts((f) => {
+        f.history = h;
+      }),
+    ).toEqual({ ok: true });
   });
   it('a visit in between breaks the row; cancellations do not count; spread over more than a month does not block', () => {
     expect(noShowBlockedUntil(PROFILES.KG, visits(['noshow', 2], ['fulfilled', 5], ['noshow', 10], ['noshow', 20]), NOW)).toBeNull();
@@ -138,8 +236,18 @@ describe('R10 no-show blocking (004 §3.4.1)', () => {
 
 describe('R11 one electronic booking per specialty per day (004 §3.4.1)', () => {
   it('refuses a second electronic booking of the specialty that day, but not at the desk', () => {
-    expect(withFacts((f) => { f.channel = 'internet'; f.slot.channel = 'internet'; f.sameSpecialtySameDay = 1; })).toMatchObject({ ok: false, code: 'electronic_daily_limit' });
-    expect(withFacts((f) => { f.sameSpecialtySameDay = 1; })).toEqual({ ok: true });
+    expect(
+      withFacts((f) => {
+        f.channel = 'internet';
+        f.slot.channel = 'internet';
+        f.sameSpecialtySameDay = 1;
+      }),
+    ).toMatchObject({ ok: false, code: 'electronic_daily_limit' });
+    expect(
+      withFacts((f) => {
+        f.sameSpecialtySameDay = 1;
+      }),
+    ).toEqual({ ok: true });
   });
 });
 
@@ -167,8 +275,16 @@ describe('status machine (FHIR AppointmentStatus)', () => {
 
 describe('slot guards', () => {
   it('refuses a taken or blocked slot', () => {
-    expect(withFacts((f) => { f.slot.taken = true; })).toMatchObject({ ok: false, code: 'slot_taken' });
-    expect(withFacts((f) => { f.slot.blocked = true; })).toMatchObject({ ok: false, code: 'slot_blocked' });
+    expect(
+      withFacts((f) => {
+        f.slot.taken = true;
+      }),
+    ).toMatchObject({ ok: false, code: 'slot_taken' });
+    expect(
+      withFacts((f) => {
+        f.slot.blocked = true;
+      }),
+    ).toMatchObject({ ok: false, code: 'slot_blocked' });
   });
 });
 
@@ -183,7 +299,12 @@ describe('R21 channels by role and PC, never the request’s word (issue 9, find
     for (const kind of ['desk', 'cabinet', 'standalone'] as const) expect(allowedChannels(kind)).not.toContain('internet');
   });
   it('a booking claiming a channel it may not use is refused before anything else is looked at', () => {
-    expect(withFacts((f) => { f.channel = 'doctor'; f.allowedChannels = allowedChannels('desk'); f.slot.channel = 'doctor'; }))
-      .toEqual({ ok: false, code: 'channel_not_allowed', params: { channel: 'doctor' } });
+    expect(
+      withFacts((f) => {
+        f.channel = 'doctor';
+        f.allowedChannels = allowedChannels('desk');
+        f.slot.channel = 'doctor';
+      }),
+    ).toEqual({ ok: false, code: 'channel_not_allowed', params: { channel: 'doctor' } });
   });
 });

@@ -12,14 +12,18 @@ const morning = [
   { from: '13:00', to: '14:00', channel: 'doctor' as const },
 ];
 const template: ScheduleTemplate = {
-  id: 't1', doctorId: 'd1', validFrom: '2026-01-01', validTo: null, slotMinutes: 20,
+  id: 't1',
+  doctorId: 'd1',
+  validFrom: '2026-01-01',
+  validTo: null,
+  slotMinutes: 20,
   week: { '1': morning, '2': morning, '3': morning, '4': morning, '5': morning },
 };
 const gen = (dates: string[], exceptions: ScheduleException[] = [], timezone = 'Asia/Bishkek', profile = PROFILES.KG) =>
   generateDoctorSlots({ template, exceptions, specialtyId: 's1', dates, profile, timezone });
 
 describe('slot generation', () => {
-  it('cuts intervals into slots, leaves the break empty and keeps each slot\'s channel', () => {
+  it("cuts intervals into slots, leaves the break empty and keeps each slot's channel", () => {
     const slots = gen(['2026-11-23']);
     expect(slots.map((s) => s.time)).toEqual(['08:00', '08:20', '08:40', '09:00', '09:20', '09:40', '10:00', '10:20', '10:40', '11:00', '13:00', '13:20', '13:40']);
     expect(slots.filter((s) => s.channel === 'internet')).toHaveLength(3);
@@ -58,10 +62,10 @@ describe('slot generation', () => {
     expect(slots.filter((s) => s.date === '2026-11-24' && s.blocked).map((s) => s.time)).toEqual(['08:20', '08:40']);
     expect(slots.filter((s) => s.date === '2026-11-25').map((s) => s.time)).toEqual(['14:00', '14:20', '14:40']);
   });
-  it('respects the template\'s validity period', () => {
+  it("respects the template's validity period", () => {
     expect(gen(['2025-12-31'])).toHaveLength(0);
   });
-  it('R7 (000 §5): measures the internet share of a doctor\'s time', () => {
+  it("R7 (000 §5): measures the internet share of a doctor's time", () => {
     // 60 internet minutes of 270 per day
     expect(internetShare(template)).toBeCloseTo(60 / 270);
   });

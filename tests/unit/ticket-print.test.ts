@@ -9,8 +9,19 @@ import { decodedToPng, rasterToPng } from '../support/raster-png.js';
 import { readCode128, readQr } from '../support/symbols.js';
 
 const base: Omit<Ticket, 'organization' | 'department' | 'address' | 'doctorName'> = {
-  appointmentId: 'a1', code: 'GCS000123', queueNumber: 7, specialty: { ru: 'Семейный врач', ky: 'Үй-бүлөлүк дарыгер' },
-  cabinet: '103', floor: 1, date: '2026-11-24', time: '09:40', patientName: 'x', patientIdMasked: '2120*******345', issuedAt: 0, status: 'booked', tentative: false,
+  appointmentId: 'a1',
+  code: 'GCS000123',
+  queueNumber: 7,
+  specialty: { ru: 'Семейный врач', ky: 'Үй-бүлөлүк дарыгер' },
+  cabinet: '103',
+  floor: 1,
+  date: '2026-11-24',
+  time: '09:40',
+  patientName: 'x',
+  patientIdMasked: '2120*******345',
+  issuedAt: 0,
+  status: 'booked',
+  tentative: false,
 };
 const KG: Ticket = { ...base, organization: 'ОЦСМ Ленинского района г. Бишкек', department: 'ГСВ №27', address: 'Фучика, 15', doctorName: 'Өмүрбекова Жылдыз Адилетовна' };
 const KG_RU_ONLY: Ticket = { ...KG, doctorName: 'Иванова Ольга Сергеевна' };
@@ -31,8 +42,9 @@ describe('R14 ticket printing: every language on both widths decodes back exactl
         const d = decodeEscPos(job.bytes, profile);
         expect(d.unknown).toEqual([]);
         const expected = ticketLines(ticket, { lang, copy: false, tentative: false }, profile.columns, ISSUED);
-        expect(d.lines.filter((l) => l.text !== '').map((l) => ({ text: l.text, align: l.align, bold: l.bold, big: l.big })))
-          .toEqual(expected.map((l) => ({ text: l.text, align: l.align, bold: l.bold, big: l.big })));
+        expect(d.lines.filter((l) => l.text !== '').map((l) => ({ text: l.text, align: l.align, bold: l.bold, big: l.big }))).toEqual(
+          expected.map((l) => ({ text: l.text, align: l.align, bold: l.bold, big: l.big })),
+        );
         // Russian fits CP866; Kyrgyz and Kazakh letters need KZ-1048 (ESC t 53 on Epson).
         expect(d.codePages[0]).toBe(lang === 'ru' ? 17 : 53);
         expect(d.cuts).toBe(1);
@@ -73,7 +85,7 @@ describe('raster fallback where the printer lacks the letters (Xprinter: CP866 a
       }
     });
   }
-  it('a Russian-only ticket stays text on an Xprinter, in the vendor\'s own CP866 number', () => {
+  it("a Russian-only ticket stays text on an Xprinter, in the vendor's own CP866 number", () => {
     const profile = findPrinterProfile('xprinter-58')!;
     const job = renderTicket(KG_RU_ONLY, { lang: 'ru', copy: false, tentative: false }, profile, ISSUED);
     const d = decodeEscPos(job.bytes, profile);
@@ -87,7 +99,7 @@ describe('raster fallback where the printer lacks the letters (Xprinter: CP866 a
 });
 
 describe('copies and tentative bookings', () => {
-  it('a reprint says COPY and a booking not yet confirmed by the server says TENTATIVE, in the ticket\'s language', () => {
+  it("a reprint says COPY and a booking not yet confirmed by the server says TENTATIVE, in the ticket's language", () => {
     const profile = findPrinterProfile('epson-80')!;
     const d = decodeEscPos(renderTicket(KG, { lang: 'ky', copy: true, tentative: true }, profile, ISSUED).bytes, profile);
     expect(d.lines[0]).toMatchObject({ text: '*** КӨЧҮРМӨ ***', bold: true, align: 'center' });

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { connect } from 'node:net';
 import type { PrinterTransport } from '../../../src-shared/print/settings.js';
 import { AppError } from '../../../src-shared/rpc/errors.js';
@@ -9,7 +9,10 @@ import { spoolerTransport } from './spooler.js';
 export { spoolerTransport };
 
 /** Gets bytes to a printer; throws AppError with a printer_* code the desk can translate. */
-export interface Transport { readonly target: string; send(bytes: Buffer): Promise<void> }
+export interface Transport {
+  readonly target: string;
+  send(bytes: Buffer): Promise<void>;
+}
 
 /**
  * Device file. Only a printer path (see isPrinterPath) is ever opened, without O_CREAT (a missing
@@ -21,12 +24,15 @@ export function fileTransport(path: string, roots: readonly string[] = DEVICE_RO
     target: path,
     async send(bytes) {
       if (!isPrinterPath(path, roots)) throw new AppError('printer_path_not_allowed', { target: path });
-      let fh;
+      let fh: FileHandle;
       try {
         fh = await open(path, constants.O_WRONLY | constants.O_NOCTTY);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        throw new AppError(code === 'ENOENT' ? 'printer_path_missing' : code === 'EACCES' || code === 'EPERM' ? 'printer_no_access' : code === 'EISDIR' ? 'printer_path_not_allowed' : 'printer_error', { target: path, detail: code ?? '' });
+        throw new AppError(
+          code === 'ENOENT' ? 'printer_path_missing' : code === 'EACCES' || code === 'EPERM' ? 'printer_no_access' : code === 'EISDIR' ? 'printer_path_not_allowed' : 'printer_error',
+          { target: path, detail: code ?? '' },
+        );
       }
       try {
         const st = await fh.stat();
@@ -49,17 +55,20 @@ export function tcpTransport(host: string, port: number, timeoutMs = 3000): Tran
   const target = `${host}:${port}`;
   return {
     target,
-    send: (bytes) => new Promise<void>((resolve, reject) => {
-      const sock = connect({ host, port });
-      const fail = (detail: string) => {
-        sock.destroy();
-        reject(new AppError('printer_unreachable', { target, detail }));
-      };
-      sock.setTimeout(timeoutMs, () => fail('timeout'));
-      sock.once('error', (e: NodeJS.ErrnoException) => fail(e.code ?? e.message));
-      sock.once('connect', () => sock.end(bytes));
-      sock.once('close', (hadError) => { if (!hadError) resolve(); });
-    }),
+    send: (bytes) =>
+      new Promise<void>((resolve, reject) => {
+        const sock = connect({ host, port });
+        const fail = (detail: string) => {
+          sock.destroy();
+          reject(new AppError('printer_unreachable', { target, detail }));
+        };
+        sock.setTimeout(timeoutMs, () => fail('timeout'));
+        sock.once('error', (e: NodeJS.ErrnoException) => fail(e.code ?? e.message));
+        sock.once('connect', () => sock.end(bytes));
+        sock.once('close', (hadError) => {
+          if (!hadError) resolve();
+        });
+      }),
   };
 }
 
@@ -80,9 +89,13 @@ export class CaptureTransport implements Transport {
 
 export function transportFor(t: PrinterTransport, deviceRoots: readonly string[] = DEVICE_ROOTS): Transport | null {
   switch (t.kind) {
-    case 'none': return null;
-    case 'file': return fileTransport(t.path, deviceRoots);
-    case 'tcp': return tcpTransport(t.host, t.port);
-    case 'spooler': return spoolerTransport(t.printerName);
+    case 'none':
+      return null;
+    case 'file':
+      return fileTransport(t.path, deviceRoots);
+    case 'tcp':
+      return tcpTransport(t.host, t.port);
+    case 'spooler':
+      return spoolerTransport(t.printerName);
   }
 }

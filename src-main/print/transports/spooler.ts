@@ -55,9 +55,10 @@ export function spoolerTransport(printerName: string, platform: NodeJS.Platform 
       const file = join(dir, 'job.bin');
       try {
         await writeFile(file, bytes);
-        const r = platform === 'win32'
-          ? await run('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', WINDOWS_RAW], { ...process.env, KEZEK_PRINTER: printerName, KEZEK_FILE: file })
-          : await run('lp', ['-d', printerName, '-o', 'raw', file], process.env);
+        const r =
+          platform === 'win32'
+            ? await run('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', WINDOWS_RAW], { ...process.env, KEZEK_PRINTER: printerName, KEZEK_FILE: file })
+            : await run('lp', ['-d', printerName, '-o', 'raw', file], process.env);
         if (r.code === 0) return;
         const missing = /NOPRINTER|does not exist|Unknown destination|not found/i.test(r.stderr);
         throw new AppError(missing ? 'printer_path_missing' : 'printer_error', { target: printerName, detail: r.stderr.trim().slice(0, 200) || `exit ${r.code}` });

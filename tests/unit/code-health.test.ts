@@ -1,0 +1,78 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * What the linter (Biome, in `npm test`) cannot say: the layers' import boundaries — arrows only
+ * point down, to src-shared — and no module imported twice in one file.
+ */
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const LAYERS = ['src-shared', 'src-main', 'src-renderer', 'sync-server'] as const;
+type Layer = (typeof LAYERS)[number];
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return name === 'node_modules' || name === 'dist' ? [] : files(p);
+    return /\.(ts|tsx|cts|mts)$/.test(name) ? [p] : [];
+  });
+}
+
+/** Every import of a file: its specifier, and whether it imports types only. */
+function imports(file: string): Array<{ spec: string; typeOnly: boolean }> {
+  const src = readFileSync(file, 'utf8');
+  const out: Array<{ spec: string; typeOnly: boolean }> = [];
+  for (const m of src.matchAll(/^\s*(import|export)\s+(type\s+)?[^'";]*?\sfrom\s+'([^']+)'/gm)) out.push({ spec: m[3]!, typeOnly: Boolean(m[2]) });
+  for (const m of src.matchAll(/^\s*import\s+'([^']+)'/gm)) out.push({ spec: m[1]!, typeOnly: false });
+  for (const m of src.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)) out.push({ spec: m[1]!, typeOnly: false });
+  return out;
+}
+
+const layerOf = (file: string, spec: string): Layer | null => {
+  if (!spec.startsWith('.')) return null;
+  const top = relative(ROOT, resolve(dirname(file), spec)).split(/[\\/]/)[0];
+  return (LAYERS as readonly string[]).includes(top!) ? (top as Layer) : null;
+};
+
+/** Who may import whom: everyone src-shared; nobody another app layer. */
+const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
+  'src-shared': ['src-shared'],
+  'src-main': ['src-main', 'src-shared'],
+  'src-renderer': ['src-renderer', 'src-shared'],
+  'sync-server': ['sync-server', 'src-shared'],
+};
+/** src-shared runs in the browser, on the desk and on the server: no Node, no database, no Electron. */
+const SHARED_FORBIDDEN = /^(node:|better-sqlite3|drizzle-orm|drizzle-kit|electron|pg$|@electric-sql\/|hono|@hono\/)/;
+
+describe('code health (issue 9)', () => {
+  const all = LAYERS.flatMap((layer) => files(join(ROOT, layer)).map((file) => ({ layer, file })));
+
+  it('arrows only point down: each layer imports itself and src-shared, src-shared nothing of Node, databases or Electron', () => {
+    const wrong: string[] = [];
+    for (const { layer, file } of all) {
+      for (const { spec } of imports(file)) {
+        const target = layerOf(file, spec);
+        if (target && !MAY_IMPORT[layer].includes(target)) wrong.push(`${relative(ROOT, file)} → ${spec}`);
+        if (layer === 'src-shared' && SHARED_FORBIDDEN.test(spec)) wrong.push(`${relative(ROOT, file)} → ${spec}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('no module is imported twice in one file (value and type imports counted apart)', () => {
+    const twice: string[] = [];
+    for (const { file } of all) {
+      const seen = new Set<string>();
+      for (const { spec, typeOnly } of imports(file)) {
+        const key = `${typeOnly ? 'type ' : ''}${spec}`;
+        if (seen.has(key)) twice.push(`${relative(ROOT, file)}: ${key}`);
+        seen.add(key);
+      }
+    }
+    expect(twice).toEqual([]);
+  });
+
+  it('the checks see what they check: a file of every layer and its imports are found', () => {
+    for (const layer of LAYERS) expect(all.some((f) => f.layer === layer && imports(f.file).length > 0)).toBe(true);
+  });
+});
