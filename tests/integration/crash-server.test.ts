@@ -3,13 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SYNC_SCHEMA_VERSION } from '../../src-shared/sync/protocol.js';
 import { createEnrollmentCode } from '../../sync-server/auth/enrollment.js';
 import { connect } from '../../sync-server/db/connect.js';
 import { appointments } from '../../sync-server/db/schema.js';
 import { startPostgres, type Postgres } from '../support/postgres.js';
 import { serverProcess, type ServerProcess } from '../support/server-process.js';
-import { appointmentOf, NOW, seedOrgs } from '../support/sync-fixture.js';
+import { appointmentOf, NOW, pushUntilAnswered, seedOrgs } from '../support/sync-fixture.js';
 import { closedPort } from '../support/virtual-printer.js';
 import { waitFor } from '../support/wait.js';
 
@@ -62,18 +61,7 @@ describe.each(['pglite', 'postgres'] as const)('the sync server killed with SIGK
             name: 'appointments.book',
             args: { appointment: { ...appointmentOf(`${d < 2 ? 'doc-1' : 'doc-2'}@${date}T${time}`), id: `a-${d}-${seq}` }, preventive: false },
           };
-          for (;;) {
-            const res = await fetch(`${server.url}/sync/push`, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-              body: JSON.stringify({ schemaVersion: SYNC_SCHEMA_VERSION, ops: [op] }),
-            }).catch(() => null);
-            if (res?.status === 200) {
-              const body = (await res.json()) as { results: Array<{ seq: number }> };
-              if (body.results.some((r) => r.seq === op.seq)) break;
-            }
-            await new Promise((r) => setTimeout(r, 30));
-          }
+          await pushUntilAnswered(server.url, token, op);
           answered++;
         }
       }

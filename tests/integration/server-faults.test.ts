@@ -8,7 +8,7 @@ import { SYNC_SCHEMA_VERSION } from '../../src-shared/sync/protocol.js';
 import { startPostgres, type Postgres } from '../support/postgres.js';
 import { serverProcess, type ServerProcess } from '../support/server-process.js';
 import { Backends, type Backend } from '../support/server.js';
-import { appointment, NOW, seedOrgs, syncFixture } from '../support/sync-fixture.js';
+import { appointment, NOW, pushUntilAnswered, seedOrgs, syncFixture } from '../support/sync-fixture.js';
 import { waitFor } from '../support/wait.js';
 
 const backends = new Backends();
@@ -124,16 +124,7 @@ describe('transient database errors on PostgreSQL (issue 9: findings 4, 5)', () 
         for (const time of TIMES) {
           const a = { ...appointment(time, doctor), date, slotId: `${doctor}@${date}T${time}`, startUtc: Date.parse(`${date}T${time}:00+06:00`) };
           const op = { seq: ++seq, name: 'appointments.book', args: { appointment: a, preventive: false }, opId: `${d}-${seq}`, hlc: `${NOW}-00000-x` };
-          for (;;) {
-            const res = await fetch(`${server.url}/sync/push`, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-              body: JSON.stringify({ schemaVersion: SYNC_SCHEMA_VERSION, ops: [op] }),
-            }).catch(() => null);
-            if (res) statuses.add(res.status);
-            if (res?.status === 200) break;
-            await new Promise((r) => setTimeout(r, 25));
-          }
+          await pushUntilAnswered(server.url, token, op, (status) => statuses.add(status));
           answered++;
         }
       }

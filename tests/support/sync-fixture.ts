@@ -122,3 +122,17 @@ export async function syncFixture(backends: Backends, kind: Backend, clock: () =
     },
   };
 }
+
+/** Push one op as the desk's engine does: again and again until the server answers it (a 200 carrying its result). */
+export async function pushUntilAnswered(url: string, token: string, op: { seq: number }, onStatus: (status: number) => void = () => undefined): Promise<void> {
+  for (;;) {
+    const res = await fetch(`${url}/sync/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ schemaVersion: SYNC_SCHEMA_VERSION, ops: [op] }),
+    }).catch(() => null);
+    if (res) onStatus(res.status);
+    if (res?.status === 200 && ((await res.json()) as { results: Array<{ seq: number }> }).results.some((r) => r.seq === op.seq)) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
