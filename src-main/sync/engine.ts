@@ -41,13 +41,17 @@ export function renumberPending(db: Db, from: number, serverLast: number): numbe
 }
 
 /**
- * The server's answer to one of our ops (by number and op id: a result is only ever this op's). A rejected
- * op did not happen: its register-of-requests row (a cancellation the server refused, say) goes too, so this
- * desk's register says what the organization's says.
+ * The server's answer to one of our ops (by number and op id: a result is only ever this op's). A booking
+ * that lost is marked so at once. A rejected op did not happen: its register-of-requests row (a cancellation
+ * the server refused, say) goes too, so this desk's register says what the organization's says.
  */
 function settle(db: Db, r: OpResult): void {
-  const op = stmt(db.sqlite, "UPDATE outbox SET status = ? WHERE seq = ? AND op_id = ? AND status = 'pending' RETURNING args").get(r.status, r.seq, r.opId) as { args: string } | undefined;
-  if (!op || r.status !== 'rejected') return;
+  const op = stmt(db.sqlite, "UPDATE outbox SET status = ? WHERE seq = ? AND op_id = ? AND status = 'pending' RETURNING name, args, entity_id AS entityId").get(r.status, r.seq, r.opId) as
+    | { name: string; args: string; entityId: string | null }
+    | undefined;
+  if (!op) return;
+  if (r.status === 'conflict' && op.name === 'appointments.book' && op.entityId) stmt(db.sqlite, "UPDATE appointments SET sync_state = 'conflict' WHERE id = ?").run(op.entityId);
+  if (r.status !== 'rejected') return;
   const registerId = (JSON.parse(op.args) as { register?: { id?: unknown } }).register?.id;
   if (typeof registerId === 'string') stmt(db.sqlite, 'DELETE FROM register_entries WHERE id = ?').run(registerId);
 }
@@ -113,10 +117,10 @@ export class SyncEngine {
         setMeta(this.db, 'lease_renewal_in_doubt', '1');
         await this.client.leases();
         setMeta(this.db, 'lease_renewed_at', String(this.clock()));
-        await this.pullAll();
-        setMeta(this.db, 'lease_renewal_in_doubt', '0');
       }
+      // A whole pull after any renewal (this round's, or an earlier one whose answer was lost): the leases are as the server has them.
       await this.pullAll();
+      if (meta(this.db, 'lease_renewal_in_doubt') === '1') setMeta(this.db, 'lease_renewal_in_doubt', '0');
       this.online = true;
       this.lastError = null;
       this.failures = 0;
@@ -149,11 +153,6 @@ export class SyncEngine {
         for (const r of res.results) {
           // By number *and* op id: a result is only ever this op's.
           settle(this.db, r);
-          if (r.status === 'conflict') {
-            const op = ops.find((o) => o.seq === r.seq);
-            const id = op ? (JSON.parse(op.args) as { appointment?: { id: string } }).appointment?.id : undefined;
-            if (id) stmt(this.db.sqlite, "UPDATE appointments SET sync_state = 'conflict' WHERE id = ?").run(id);
-          }
         }
         // The server is behind us (the server restored from a backup?): send again what it no longer has.
         if (res.gapAt !== null) stmt(this.db.sqlite, "UPDATE outbox SET status = 'pending' WHERE seq > ?").run(res.lastAppliedSeq);

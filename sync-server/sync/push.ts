@@ -13,12 +13,10 @@ import type { DirectoryCache, RulesDirectory } from '../rules/directory-cache.js
 import { decisionTime, judgeBooking, loadPatients, type ServerDevice } from '../rules/judge.js';
 import { appointmentRow, isKnownOp, MUTATORS, type Outcome } from './mutators.js';
 
-type Device = ServerDevice;
-
 type Position = { kind: 'new' } | { kind: 'repeat'; result: OpResult } | { kind: 'gap' } | { kind: 'reused' };
 
 /** Inside the op's transaction: the device's position, the stored result of a repeat, a gap, or a used number carrying another op. */
-async function position(tx: Tx, device: Device, op: PushOp): Promise<Position> {
+async function position(tx: Tx, device: ServerDevice, op: PushOp): Promise<Position> {
   // The organization's lock (see lockOrg) and the device's row, in one round trip.
   const res = (await tx.execute(sql`SELECT kezek_position(${device.orgId}, ${device.id}) AS last`)) as unknown as { rows: Array<{ last: number }> };
   const last = Number(res.rows[0]!.last);
@@ -55,7 +53,7 @@ interface FastOp {
  * writes it, that the server's rules accept (judged here, before the procedure; a refusal takes the
  * general path, which records it). Whether its slot is free is the procedure's to find out.
  */
-function fastCandidate(op: PushOp, device: Device, schemaVersion: number, dir: RulesDirectory, patients: Map<string, Patient>, now: number): FastOp | null {
+function fastCandidate(op: PushOp, device: ServerDevice, schemaVersion: number, dir: RulesDirectory, patients: Map<string, Patient>, now: number): FastOp | null {
   if (op.name !== 'appointments.book' || schemaVersion !== SYNC_SCHEMA_VERSION) return null;
   const parsed = opArgs['appointments.book'].safeParse(op.args);
   if (!parsed.success || parsed.data.appointment.orgId !== device.orgId || parsed.data.appointment.status !== 'booked') return null;
@@ -69,7 +67,7 @@ function fastCandidate(op: PushOp, device: Device, schemaVersion: number, dir: R
  * committed on its own, in one round trip. Returns how many of the run were
  * committed; the op after them (if any) needs the general path.
  */
-async function fastBook(database: Database, device: Device, run: FastOp[], now: number, log: Logger): Promise<number> {
+async function fastBook(database: Database, device: ServerDevice, run: FastOp[], now: number, log: Logger): Promise<number> {
   try {
     const rows = await database.hot('kezek_push_books', 'CALL kezek_push_books($1, $2, $3, $4, $5, $6, $7, $8::jsonb[], $9, NULL)', [
       device.orgId,
@@ -99,7 +97,7 @@ async function fastBook(database: Database, device: Device, run: FastOp[], now: 
  * returns the stored result; a gap stops the batch; an op the server cannot
  * process is quarantined (with a task) so it never blocks the queue.
  */
-export async function push(database: Database, directories: DirectoryCache, device: Device, schemaVersion: number, ops: PushOp[], clock: () => number, log: Logger): Promise<PushResponse> {
+export async function push(database: Database, directories: DirectoryCache, device: ServerDevice, schemaVersion: number, ops: PushOp[], clock: () => number, log: Logger): Promise<PushResponse> {
   const db = database.db;
   const dir = await directories.get(db, device.orgId);
   if (!dir) throw new Error(`organization ${device.orgId} is not on this server`);
@@ -151,21 +149,16 @@ export async function push(database: Database, directories: DirectoryCache, devi
         reason,
         ...(e instanceof Quarantine ? {} : { err: String(e).slice(0, 500) }),
       });
-      try {
-        out = await db.transaction(async (tx) => {
-          const pos = await position(tx, device, op);
-          if (pos.kind !== 'new') return pos.kind === 'repeat' ? pos.result : pos.kind;
-          const ctx = ctxFor(tx);
-          const id = randomUUID();
-          const row = { id, kind: 'quarantined_op', status: 'open', reason, op: quarantineCopy(op), deviceId: device.id, createdAt: ctx.now };
-          const seq = await logChange(ctx, 'task', id, 'put', row);
-          await tx.insert(tasks).values({ id, orgId: device.orgId, kind: 'quarantined_op', status: 'open', row, serverSeq: seq });
-          return record(ctx, op, 'quarantined', reason);
-        });
-      } catch (e2) {
-        if (isTransient(e2)) throw new Unavailable(e2);
-        throw e2;
-      }
+      out = await db.transaction(async (tx) => {
+        const pos = await position(tx, device, op);
+        if (pos.kind !== 'new') return pos.kind === 'repeat' ? pos.result : pos.kind;
+        const ctx = ctxFor(tx);
+        const id = randomUUID();
+        const row = { id, kind: 'quarantined_op', status: 'open', reason, op: quarantineCopy(op), deviceId: device.id, createdAt: ctx.now };
+        const seq = await logChange(ctx, 'task', id, 'put', row);
+        await tx.insert(tasks).values({ id, orgId: device.orgId, kind: 'quarantined_op', status: 'open', row, serverSeq: seq });
+        return record(ctx, op, 'quarantined', reason);
+      });
     }
     if (out === 'gap') {
       gapAt = op.seq;
@@ -229,7 +222,7 @@ const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
  * device is flagged for the installer (`devices`) and the fact is logged.
  * Stamps in the past are normal: ops queued offline upload late.
  */
-async function flagClock(database: Database, device: Device, ops: PushOp[], now: number, log: Logger): Promise<void> {
+async function flagClock(database: Database, device: ServerDevice, ops: PushOp[], now: number, log: Logger): Promise<void> {
   const ahead = Math.max(...ops.map((o) => (Hlc.physical(o.hlc) ?? now) - now));
   const suspect = ahead > MAX_CLOCK_AHEAD_MS;
   const r = await database.db
