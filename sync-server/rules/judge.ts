@@ -11,10 +11,10 @@ import { localParts } from '../../src-shared/time/dates.js';
 import { horizonEnd } from '../../src-shared/time/working-days.js';
 import { orgRows } from '../db/schema.js';
 import type { ServerDb } from '../db/connect.js';
+import type { RulesDirectory } from './directory-cache.js';
 
 /** The database or one of its transactions: reads only. */
 type Reader = Pick<ServerDb, 'select'>;
-import type { RulesDirectory } from './directory-cache.js';
 
 /** The pushing device as the server knows it from its enrollment — never from what it says. */
 export interface ServerDevice {

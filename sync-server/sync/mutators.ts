@@ -4,12 +4,10 @@ import type { Appointment } from '../../src-shared/domain/appointment.js';
 import { ACTIVE_STATUSES, type AppointmentStatus, type RequestChannel } from '../../src-shared/domain/enums.js';
 import { STATUS_CHANGES, type StatusOp } from '../../src-shared/rules/transitions.js';
 import { judgeBooking, judgeStatusChange, loadPatients } from '../rules/judge.js';
-import type { Doctor, ScheduleException, ScheduleTemplate } from '../../src-shared/domain/directory.js';
-import { getProfile } from '../../src-shared/policy/profiles.js';
 import { suggestAlternatives } from '../../src-shared/slots/alternatives.js';
 import { opArgs, type OpName } from '../../src-shared/sync/protocol.js';
-import { appointments, changeLog, leaseSets, organizations, orgRows, slotLeases, tasks } from '../db/schema.js';
-import { logChange, orgRowsOf, type OpContext } from './context.js';
+import { appointments, changeLog, leaseSets, orgRows, slotLeases, tasks } from '../db/schema.js';
+import { logChange, type OpContext } from './context.js';
 
 export type Outcome = { status: 'applied' | 'conflict' | 'rejected'; detail: string };
 
@@ -24,7 +22,6 @@ async function putAppointment(ctx: OpContext, a: Appointment, syncState: 'confir
 
 /** The losing booking stays; a call-the-patient task carries alternatives to offer (R4, R8). */
 async function conflictTask(ctx: OpContext, a: Appointment, reason: string): Promise<void> {
-  const [org] = await ctx.tx.select().from(organizations).where(eq(organizations.id, ctx.orgId));
   const taken = await ctx.tx
     .select({ slotId: appointments.slotId })
     .from(appointments)
@@ -35,18 +32,17 @@ async function conflictTask(ctx: OpContext, a: Appointment, reason: string): Pro
     .from(slotLeases)
     .innerJoin(leaseSets, eq(leaseSets.deviceId, slotLeases.deviceId))
     .where(and(eq(slotLeases.orgId, ctx.orgId), gt(leaseSets.reclaimAfter, ctx.now)));
-  const alternatives = org
-    ? suggestAlternatives({
-        lost: { doctorId: a.doctorId, date: a.date, startUtc: a.startUtc },
-        doctors: await orgRowsOf<Doctor>(ctx.tx, ctx.orgId, 'doctor'),
-        templates: await orgRowsOf<ScheduleTemplate>(ctx.tx, ctx.orgId, 'template'),
-        exceptions: await orgRowsOf<ScheduleException>(ctx.tx, ctx.orgId, 'exception'),
-        profile: getProfile(org.profileId),
-        timezone: org.timezone,
-        taken: new Set([...taken, ...leased].map((t) => t.slotId)),
-        now: ctx.now,
-      })
-    : [];
+  // The directory as the rules read it (ctx.dir): no second read of the organization's doctors and schedules.
+  const alternatives = suggestAlternatives({
+    lost: { doctorId: a.doctorId, date: a.date, startUtc: a.startUtc },
+    doctors: [...ctx.dir.doctors.values()],
+    templates: [...ctx.dir.templates.values()].flat(),
+    exceptions: [...ctx.dir.exceptions.values()].flat(),
+    profile: ctx.dir.profile,
+    timezone: ctx.dir.timezone,
+    taken: new Set([...taken, ...leased].map((t) => t.slotId)),
+    now: ctx.now,
+  });
   const id = randomUUID();
   const row = { id, kind: 'call_patient', patientId: a.patientId, appointmentId: a.id, reason, status: 'open', createdAt: ctx.now, alternatives, deviceId: ctx.deviceId };
   const seq = await logChange(ctx, 'task', id, 'put', row);
