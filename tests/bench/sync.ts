@@ -46,7 +46,7 @@ export async function syncBenchmarks(largeDirectory: () => DirectoryFile, log: (
   try {
     const url = await cluster.createDatabase();
     const database = await connect({ databaseUrl: url });
-    const server = await serverProcess(url, { KEZEK_CLOCK_START: new Date(NOW).toISOString(), KEZEK_DB_POOL: process.env.KEZEK_DB_POOL ?? '10' });
+    const server = await serverProcess(url, { KEZEK_CLOCK_START: new Date(NOW).toISOString() });
     stopServer = server.stop;
     const enroll = async (orgId: string, name: string): Promise<Device> => {
       const code = await createEnrollmentCode(database.db, orgId, NOW);
@@ -116,8 +116,8 @@ type Push = (token: string, ops: unknown[]) => Promise<{ ms: number; confirmed: 
  * the baseline (this box is noisy: medians of rounds), after an uncounted warm-up round.
  */
 async function pushManyClinics(database: Database, url: string, enroll: (org: string, name: string) => Promise<Device>, push: Push, log: (m: string) => void): Promise<BenchResult[]> {
-  const CLINICS = Number(process.env.BENCH_CLINICS ?? 8);
-  const DESKS = Number(process.env.BENCH_DESKS ?? 8);
+  const CLINICS = 8;
+  const DESKS = 8;
   const PER_DESK = 100;
   const BATCH = 50;
   const ROUNDS = 5;
