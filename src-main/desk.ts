@@ -16,7 +16,7 @@ import { createLocalAccounts } from './auth/accounts.js';
 import { DirectoryCache } from './services/directory.js';
 import type { Env } from './services/env.js';
 import { ensureSlots } from './services/slots.js';
-import { ticketPrefix } from './services/ticket-codes.js';
+import { openTicketMark, ticketPrefix } from './services/ticket-codes.js';
 import { PrinterService } from './print/printer-service.js';
 import type { Transport } from './print/transports/index.js';
 import { bootstrap, enroll, SyncEngine } from './sync/engine.js';
@@ -43,6 +43,8 @@ export interface DeskOptions {
   onBootstrapProgress?: (done: number, total: number | null) => void;
   /** The network to the sync server (default: fetch; the simulation passes a faulty one). */
   fetchFn?: FetchFn;
+  /** The ticket mark, kept outside the data directory so a restored backup never reprints a code (default: `<dataDir>.ticket-mark` beside it). */
+  ticketMarkFile?: string;
 }
 
 export interface Desk {
@@ -90,6 +92,8 @@ export async function openDesk(opts: DeskOptions): Promise<Desk> {
   mkdirSync(opts.dataDir, { recursive: true });
   const db = openDb(join(opts.dataDir, 'kezek.sqlite'));
   const device = ensureDevice(db);
+  const markFile = opts.ticketMarkFile ?? `${opts.dataDir.replace(/[\\/]+$/, '')}.ticket-mark`;
+  if (!openTicketMark(db, markFile, device.id)) console.warn(`kezek: cannot write the ticket mark ${markFile}; a desk restored from a backup relies on its first sync to skip printed codes`);
   let freshDemo: ClinicSize | null = null;
   const secrets = opts.secrets ?? fileSecretStore(opts.dataDir);
   if (!getMeta(db, 'org_id') && !getMeta(db, 'server_url') && opts.enroll) {

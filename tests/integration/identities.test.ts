@@ -73,6 +73,30 @@ describe('identities survive restores and collisions (issue 9)', () => {
     await c.desk.close();
   });
 
+  it('finding 2 (offline): a desk restored from a backup and still offline prints no code it printed after the backup — the ticket mark outside the data directory remembers', async () => {
+    const a = await clinic.enrolledDesk('Регистратура 5');
+    await a.desk.sync!.syncOnce();
+    const { slots, patients } = freeTimes(a, '2026-11-27', 4, 0);
+    await a.desk.close();
+    const backup = clinic.newDir();
+    cpSync(a.dir, backup, { recursive: true });
+    // After the backup the desk works offline for a while: tickets printed, never uploaded.
+    await clinic.down();
+    const b = await clinic.reopen(a.dir);
+    const printed = [await b.call('appointments.book', { patientId: patients[0]!, slotId: slots[0]! }), await b.call('appointments.book', { patientId: patients[1]!, slotId: slots[1]! })];
+    await b.desk.close();
+    // The disk dies; the backup goes back; the link is still down.
+    rmSync(a.dir, { recursive: true, force: true });
+    cpSync(backup, a.dir, { recursive: true });
+    const c = await clinic.reopen(a.dir);
+    const next = await c.call('appointments.book', { patientId: patients[2]!, slotId: slots[2]! });
+    expect(next.ticket.code.slice(0, 3)).toBe(printed[0]!.ticket.code.slice(0, 3));
+    expect(printed.map((r) => r.ticket.code)).not.toContain(next.ticket.code);
+    expect(Number(next.ticket.code.slice(3))).toBeGreaterThan(Number(printed[1]!.ticket.code.slice(3)));
+    await c.desk.close();
+    await clinic.up();
+  });
+
   it('finding 3: two desks that chose the same ticket prefix (enrolled before the server assigned them) both keep syncing and booking, then switch to unique prefixes', async () => {
     const a = await clinic.enrolledDesk('Регистратура 2');
     const b = await clinic.enrolledDesk('Регистратура 3');

@@ -90,7 +90,7 @@ export class ClinicServer {
     await this.down();
     await this.database.close();
     await this.source.close();
-    for (const d of this.dirs) rmSync(d, { recursive: true, force: true });
+    for (const d of this.dirs) for (const f of [d, `${d}.ticket-mark`]) rmSync(f, { recursive: true, force: true });
   }
 }
 

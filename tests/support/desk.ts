@@ -85,6 +85,6 @@ export class TestDesk {
 
   async close(remove = true): Promise<void> {
     await this.desk.close();
-    if (remove) rmSync(this.dir, { recursive: true, force: true });
+    if (remove) for (const f of [this.dir, `${this.dir}.ticket-mark`]) rmSync(f, { recursive: true, force: true });
   }
 }
