@@ -4,7 +4,7 @@ import type { Appointment } from '../../src-shared/domain/appointment.js';
 import type { OpArgs } from '../../src-shared/sync/protocol.js';
 import { ticketCodeFromScan } from '../../src-shared/print/ticket-layout.js';
 import type { AppointmentView, BookResult } from '../../src-shared/rpc/views.js';
-import { decideBooking } from '../../src-shared/rules/booking.js';
+import { decideBooking, needsReferral, type BookingFacts } from '../../src-shared/rules/booking.js';
 import { allowedChannels } from '../../src-shared/rules/channels.js';
 import { REFUSALS, type Decision } from '../../src-shared/rules/decision.js';
 import { decideCancel, decideStatusChange, STATUS_CHANGES, type StatusOp } from '../../src-shared/rules/transitions.js';
@@ -73,32 +73,31 @@ function bookInTx(env: Env, actor: Actor, a: BookArgs, replacesId: string | null
     `SELECT count(*) AS n FROM appointments WHERE patient_id = ? AND specialty_id = ? AND date = ?
       AND status IN ('booked', 'arrived', 'fulfilled')`,
   ).get(a.patientId, slot.specialtyId, slot.date) as { n: number };
-  must(
-    decideBooking({
-      profile: env.profile,
-      now,
-      horizonEnd,
-      orgId: env.org.id,
-      patient: { attachedOrgId: patient.attachment?.orgId ?? null, dispensarySpecialtyIds: patient.dispensarySpecialtyIds, priority: patient.priority },
-      slot: { date: slot.date, startUtc: slot.startUtc, channel: slot.channel, blocked: slot.blocked === 1, taken: slot.appointmentId !== null, specialtyId: slot.specialtyId },
-      specialtyKind: kind,
-      channel: a.channel,
-      allowedChannels: allowedChannels(env.device.kind, actor.role),
-      actor: { role: actor.role, doctorSpecialtyId: actorDoctor?.specialtyId ?? null },
-      hasReferral: referral !== undefined,
-      preventive: a.preventive,
-      history: patientHistory(env, a.patientId),
-      sameSpecialtySameDay: sameDay.n,
-    }),
-  );
+  const facts: BookingFacts = {
+    profile: env.profile,
+    now,
+    horizonEnd,
+    orgId: env.org.id,
+    patient: { attachedOrgId: patient.attachment?.orgId ?? null, dispensarySpecialtyIds: patient.dispensarySpecialtyIds, priority: patient.priority },
+    slot: { date: slot.date, startUtc: slot.startUtc, channel: slot.channel, blocked: slot.blocked === 1, taken: slot.appointmentId !== null, specialtyId: slot.specialtyId },
+    specialtyKind: kind,
+    channel: a.channel,
+    allowedChannels: allowedChannels(env.device.kind, actor.role),
+    actor: { role: actor.role, doctorSpecialtyId: actorDoctor?.specialtyId ?? null },
+    hasReferral: referral !== undefined,
+    preventive: a.preventive,
+    history: patientHistory(env, a.patientId),
+    sameSpecialtySameDay: sameDay.n,
+  };
+  must(decideBooking(facts));
 
   // Offline guarantees come only from leases; outside them a booking is online, tentative or refused.
   const { mode, leaseEpoch } = modeFor(env, slot.id);
   const id = newId();
   const { n: queueNumber } = stmt(s, 'SELECT count(*) AS n FROM slots WHERE doctor_id = ? AND date = ? AND time <= ?').get(slot.doctorId, slot.date, slot.time) as { n: number };
   const ticketCode = nextTicketCode(env.db);
-  // Only a referral the rules needed is consumed; an exempt booking leaves it for later.
-  const usesReferral = referral && kind === 'narrow' ? referral.id : null;
+  // Only a referral the rules needed is spent (R5): a preventive or dispensary booking leaves it for later.
+  const usesReferral = referral && needsReferral(facts) ? referral.id : null;
   stmt(
     s,
     `INSERT INTO appointments (id, org_id, patient_id, slot_id, doctor_id, specialty_id, date, time, start_utc, status, channel,

@@ -39,6 +39,11 @@ function applyAppointment(db: Db, a: ServerAppointment): void {
     ).run({ ...a, liveQueue: a.liveQueue ? 1 : 0 });
   }
   noteTicketCode(db, a.ticketCode);
+  // R5: the referral a booking spent is spent on every desk; a cancelled or refused booking gives it back.
+  if (a.referralId) {
+    if (a.status !== 'cancelled' && a.syncState !== 'conflict') stmt(s, 'UPDATE referrals SET used_by_appointment_id = ? WHERE id = ?').run(a.id, a.referralId);
+    else stmt(s, 'UPDATE referrals SET used_by_appointment_id = NULL WHERE id = ? AND used_by_appointment_id = ?').run(a.referralId, a.id);
+  }
   // The register row of the request behind this change (another desk's booking or cancellation; ours is already here).
   if (a.register) insertRegister(s, a.orgId, a.register);
   const holder = stmt(s, `SELECT id FROM appointments WHERE slot_id = ? AND status IN ${ACTIVE} AND sync_state != 'conflict' LIMIT 1`).get(a.slotId) as { id: string } | undefined;

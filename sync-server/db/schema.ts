@@ -131,6 +131,21 @@ export const appointments = pgTable(
   ],
 );
 
+/**
+ * R5: which booking a referral was spent on. One row per referral (the primary key is the
+ * guarantee: two bookings cannot spend one referral, whatever the desks did offline); a
+ * cancellation gives it back. Only bookings the rules required a referral for spend one.
+ */
+export const referralUses = pgTable(
+  'referral_uses',
+  {
+    orgId: text('org_id').notNull(),
+    referralId: text('referral_id').notNull(),
+    appointmentId: text('appointment_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.referralId] }), index('referral_uses_by_appointment').on(t.orgId, t.appointmentId)],
+);
+
 /** Call-the-patient tasks (conflicts, quarantined ops). */
 export const tasks = pgTable('tasks', {
   id: text('id').primaryKey(),

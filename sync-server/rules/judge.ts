@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Appointment, Slot } from '../../src-shared/domain/appointment.js';
 import type { Patient } from '../../src-shared/domain/patient.js';
-import { decideBooking } from '../../src-shared/rules/booking.js';
+import { decideBooking, needsReferral, type BookingFacts } from '../../src-shared/rules/booking.js';
 import { allowedChannels, type DeviceKind } from '../../src-shared/rules/channels.js';
 import { refuse, type Decision } from '../../src-shared/rules/decision.js';
 import { decideStatusChange, type StatusOp } from '../../src-shared/rules/transitions.js';
@@ -9,7 +9,7 @@ import { generateDoctorSlots } from '../../src-shared/slots/generate.js';
 import { parseSlotId } from '../../src-shared/slots/lookup.js';
 import { localParts } from '../../src-shared/time/dates.js';
 import { horizonEnd } from '../../src-shared/time/working-days.js';
-import { orgRows } from '../db/schema.js';
+import { orgRows, referralUses } from '../db/schema.js';
 import type { ServerDb } from '../db/connect.js';
 import type { RulesDirectory } from './directory-cache.js';
 
@@ -27,22 +27,35 @@ export interface ServerDevice {
 /** When the rules are judged: when the desk acted (offline ops upload late), but never later than the server's now. */
 export const decisionTime = (opAt: number | null, now: number): number => Math.min(opAt ?? now, now);
 
+export interface Judgement {
+  decision: Decision;
+  /** The referral this booking spends (R5), when it is accepted and the rules required one. */
+  spendsReferral: string | null;
+}
+
 /**
  * The server's own decision on a booking, by the same rules the desk predicted with
  * (src-shared/rules/booking.ts), on the facts the server holds: its directory, its register
  * of attached patients, the device's kind. The slot's own facts come from the server's
  * schedule, so a booking of a time the doctor does not have — or one whose doctor, date or
  * specialty do not match its slot — is refused. Whether the slot is free or leased is
- * decided after this, by the unique index and the leases.
+ * decided after this, by the unique index and the leases; whether its referral is still
+ * unspent, by `spentReferrals` (the organization's referral_uses).
  */
-export function judgeBooking(dir: RulesDirectory, device: ServerDevice, a: Appointment, preventive: boolean, at: number, patient: Patient | undefined): Decision {
+export function judgeBooking(dir: RulesDirectory, device: ServerDevice, a: Appointment, preventive: boolean, at: number, patient: Patient | undefined, spentReferrals: ReadonlySet<string>): Judgement {
   const slot = slotOf(dir, a.slotId);
-  if (!slot || slot.doctorId !== a.doctorId || slot.date !== a.date || slot.time !== a.time || slot.startUtc !== a.startUtc || slot.specialtyId !== a.specialtyId) return refuse('unknown_slot');
-  if (!patient) return refuse('unknown_patient');
+  if (!slot || slot.doctorId !== a.doctorId || slot.date !== a.date || slot.time !== a.time || slot.startUtc !== a.startUtc || slot.specialtyId !== a.specialtyId) {
+    return { decision: refuse('unknown_slot'), spendsReferral: null };
+  }
+  if (!patient) return { decision: refuse('unknown_patient'), spendsReferral: null };
   const kind = dir.specialtyKinds.get(slot.specialtyId);
-  if (!kind) return refuse('specialty_not_offered');
+  if (!kind) return { decision: refuse('specialty_not_offered'), spendsReferral: null };
   const cabinetDoctor = device.kind === 'cabinet' && device.doctorId ? dir.doctors.get(device.doctorId) : undefined;
-  return decideBooking({
+  // The referral the desk spent, if it is this patient's, to this specialty, valid that day, and not spent on another booking.
+  const referral = a.referralId
+    ? (dir.referrals.get(a.patientId) ?? []).find((r) => r.id === a.referralId && r.specialtyId === slot.specialtyId && r.validUntil >= slot.date && !spentReferrals.has(r.id))
+    : undefined;
+  const facts: BookingFacts = {
     profile: dir.profile,
     now: at,
     horizonEnd: horizonOf(dir, localParts(at, dir.timezone).date),
@@ -54,13 +67,16 @@ export function judgeBooking(dir: RulesDirectory, device: ServerDevice, a: Appoi
     allowedChannels: allowedChannels(device.kind),
     // Only a cabinet PC's doctor books through the doctor channel (R5's repeat-visit exemption follows from it).
     actor: a.channel === 'doctor' && cabinetDoctor ? { role: 'doctor', doctorSpecialtyId: cabinetDoctor.specialtyId } : { role: 'registrar', doctorSpecialtyId: null },
-    hasReferral: (dir.referrals.get(a.patientId) ?? []).some((r) => r.specialtyId === slot.specialtyId && r.validUntil >= slot.date),
+    hasReferral: referral !== undefined,
     preventive,
     // Electronic channels are refused above for every device (allowedChannels), so the no-show block and the
     // daily limit, which apply to them only, never decide a device's op: no history needs reading.
     history: [],
     sameSpecialtySameDay: 0,
-  });
+  };
+  const decision = decideBooking(facts);
+  // Only a booking the rules required a referral for spends it (a preventive or dispensary one does not).
+  return { decision, spendsReferral: decision.ok && referral && needsReferral(facts) ? referral.id : null };
 }
 
 /**
@@ -110,6 +126,17 @@ export async function loadPatients(db: Reader, orgId: string, ids: readonly stri
     .from(orgRows)
     .where(and(eq(orgRows.orgId, orgId), eq(orgRows.entity, 'patient'), inArray(orgRows.id, [...new Set(ids)])));
   return new Map(rows.map((r) => [r.id, r.row as Patient]));
+}
+
+/** Which of these referrals a booking has already spent (R5). */
+export async function loadSpentReferrals(db: Reader, orgId: string, ids: ReadonlyArray<string | null>): Promise<Set<string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+  if (wanted.length === 0) return new Set();
+  const rows = await db
+    .select({ id: referralUses.referralId })
+    .from(referralUses)
+    .where(and(eq(referralUses.orgId, orgId), inArray(referralUses.referralId, wanted)));
+  return new Set(rows.map((r) => r.id));
 }
 
 /** A status change by the shared transition rules, judged at the op's time in the clinic's zone. */

@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import type { Appointment } from '../../src-shared/domain/appointment.js';
 import { ACTIVE_STATUSES, type AppointmentStatus, type RequestChannel } from '../../src-shared/domain/enums.js';
 import { STATUS_CHANGES, type StatusOp } from '../../src-shared/rules/transitions.js';
-import { judgeBooking, judgeStatusChange, loadPatients } from '../rules/judge.js';
+import { judgeBooking, judgeStatusChange, loadPatients, loadSpentReferrals } from '../rules/judge.js';
 import { suggestAlternatives } from '../../src-shared/slots/alternatives.js';
 import { opArgs, type OpName } from '../../src-shared/sync/protocol.js';
-import { appointments, changeLog, leaseSets, orgRows, slotLeases, tasks } from '../db/schema.js';
+import { appointments, changeLog, leaseSets, orgRows, referralUses, slotLeases, tasks } from '../db/schema.js';
 import { logChange, type OpContext } from './context.js';
 
 export type Outcome = { status: 'applied' | 'conflict' | 'rejected'; detail: string };
@@ -61,7 +61,8 @@ async function book(ctx: OpContext, args: unknown): Promise<Outcome> {
   // The server decides: the desk's decision was a prediction. A refused booking stays visible as lost, with a call
   // task and a register row naming the rule — never silently dropped, never holding the slot.
   const patients = await loadPatients(ctx.tx, ctx.orgId, [a.patientId]);
-  const decision = judgeBooking(ctx.dir, ctx.device, a, parsed.data.preventive, ctx.at, patients.get(a.patientId));
+  const spent = await loadSpentReferrals(ctx.tx, ctx.orgId, [a.referralId]);
+  const { decision, spendsReferral } = judgeBooking(ctx.dir, ctx.device, a, parsed.data.preventive, ctx.at, patients.get(a.patientId), spent);
   if (!decision.ok) {
     const reason = `refused:${decision.code}`;
     await putAppointment(ctx, a, 'conflict', parsed.data.register);
@@ -77,6 +78,7 @@ async function book(ctx: OpContext, args: unknown): Promise<Outcome> {
     return { status: 'conflict', detail: reason };
   }
   await putAppointment(ctx, a, 'confirmed', parsed.data.register);
+  if (spendsReferral) await ctx.tx.insert(referralUses).values({ orgId: ctx.orgId, referralId: spendsReferral, appointmentId: a.id });
   return { status: 'applied', detail: 'confirmed' };
 }
 
@@ -134,6 +136,8 @@ function transition(name: StatusOp) {
       .update(appointments)
       .set({ status: to, serverSeq: seq })
       .where(and(eq(appointments.orgId, ctx.orgId), eq(appointments.id, cur.id)));
+    // A cancelled booking gives its referral back (R5), as on the desk.
+    if (to === 'cancelled') await ctx.tx.delete(referralUses).where(and(eq(referralUses.orgId, ctx.orgId), eq(referralUses.appointmentId, cur.id)));
     return { status: 'applied', detail: to };
   };
 }

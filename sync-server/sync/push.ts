@@ -42,6 +42,8 @@ async function record(ctx: OpContext, op: PushOp, status: OpResult['status'], de
   return { seq: op.seq, opId: op.opId, status, detail };
 }
 
+const NO_REFERRALS: ReadonlySet<string> = new Set();
+
 interface FastOp {
   op: PushOp;
   a: Appointment;
@@ -58,7 +60,9 @@ function fastCandidate(op: PushOp, device: ServerDevice, schemaVersion: number, 
   const parsed = opArgs['appointments.book'].safeParse(op.args);
   if (!parsed.success || parsed.data.appointment.orgId !== device.orgId || parsed.data.appointment.status !== 'booked') return null;
   const a = parsed.data.appointment;
-  if (!judgeBooking(dir, device, a, parsed.data.preventive, decisionTime(Hlc.physical(op.hlc), now), patients.get(a.patientId)).ok) return null;
+  // A booking that spends a referral takes the general path, which records the spending (R5).
+  if (a.referralId !== null) return null;
+  if (!judgeBooking(dir, device, a, parsed.data.preventive, decisionTime(Hlc.physical(op.hlc), now), patients.get(a.patientId), NO_REFERRALS).decision.ok) return null;
   return { op, a, row: appointmentRow(a, 'confirmed', parsed.data.register) };
 }
 

@@ -61,7 +61,7 @@ describe('booking on a real SQLite replica', () => {
     expect(reg[0]).toMatchObject({ patientId: p.id, result: 'refused', reason: 'not_attached', specialtyId: 'family' });
   });
 
-  it('R5 (000 §2.3): a narrow specialist needs a referral; the booking uses it up and a cancel gives it back', async () => {
+  it('R5 (000 §2.3–2.4): a narrow specialist needs a referral; the booking uses it up, a preventive one does not, and a cancel gives it back', async () => {
     const withRef = db()
       .prepare(`SELECT r.patient_id AS patientId, r.specialty_id AS specialtyId, r.id FROM referrals r
       JOIN patients p ON p.id = r.patient_id WHERE p.priority = 0 AND NOT EXISTS (SELECT 1 FROM dispensary d WHERE d.patient_id = p.id) LIMIT 1`)
@@ -72,6 +72,10 @@ describe('booking on a real SQLite replica', () => {
       .get() as { id: string };
     const slot = freeSlot(withRef.specialtyId);
     expect((await t.fail('appointments.book', { patientId: other.id, slotId: slot.id })).error.code).toBe('referral_required');
+    // A preventive examination needs no referral, and does not spend the one the patient holds (issue 10).
+    const preventive = await t.call('appointments.book', { patientId: withRef.patientId, slotId: freeSlot(withRef.specialtyId, 1).id, preventive: true });
+    expect(preventive.appointment.referralId).toBeNull();
+    expect(t.count('referrals', `id = '${withRef.id}' AND used_by_appointment_id IS NULL`)).toBe(1);
     const r = await t.call('appointments.book', { patientId: withRef.patientId, slotId: slot.id });
     expect(r.appointment.referralId).toBe(withRef.id);
     expect(t.count('referrals', `id = '${withRef.id}' AND used_by_appointment_id IS NOT NULL`)).toBe(1);

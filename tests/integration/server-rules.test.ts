@@ -89,7 +89,7 @@ describe.each<Backend>(['pglite', 'postgres'])('the server decides by the same r
     const register = feed.changes.filter((c: any) => c.entity === 'register_entry').map((c: any) => [c.row.result, c.row.reason]);
     expect(register).toEqual(cases.map(([code]) => ['refused', code]));
     // Nothing refused holds a slot: the same times are booked by the rules' book.
-    const ok = await s.push(d, [book(8, appointment('08:00')), book(9, cardio('08:00', 'pat-200'))]);
+    const ok = await s.push(d, [book(8, appointment('08:00')), book(9, { ...cardio('08:00', 'pat-200'), referralId: 'ref-1' })]);
     expect(ok.json.results.map((x: any) => x.detail)).toEqual(['confirmed', 'confirmed']);
     // A repeat of the push gets the same answers.
     expect(
@@ -100,6 +100,24 @@ describe.each<Backend>(['pglite', 'postgres'])('the server decides by the same r
         )
       ).json.results,
     ).toEqual(r.json.results);
+    await s.close();
+  });
+
+  it('R5 (000 §2.3–2.4): a referral is spent by one booking — a second booking with it is refused, a cancellation gives it back, a preventive booking does not spend it', async () => {
+    const s = await setup();
+    const d = await s.enrollDesk('org-a');
+    const withRef = (time: string) => ({ ...cardio(time, 'pat-200'), referralId: 'ref-1' });
+    const [preventive, first, second] = [withRef('08:00'), withRef('08:20'), withRef('08:40')];
+    const r = await s.push(d, [book(1, preventive, { preventive: true }), book(2, first), book(3, second)]);
+    expect(r.json.results.map((x: any) => x.detail)).toEqual(['confirmed', 'confirmed', 'refused:referral_required']);
+    // A referral that is not the patient's, or not to this specialty, is no referral either.
+    const other = await s.push(d, [book(4, { ...cardio('09:00', 'pat-201'), referralId: 'ref-1' })]);
+    expect(other.json.results[0].detail).toBe('refused:referral_required');
+    // The first booking is cancelled: the referral is free again for the next one.
+    const cancel = await s.push(d, [{ seq: 5, name: 'appointments.cancel', args: { appointmentId: first.id, channel: 'registry' } }]);
+    expect(cancel.json.results[0].detail).toBe('cancelled');
+    const again = await s.push(d, [book(6, withRef('09:20'))]);
+    expect(again.json.results[0].detail).toBe('confirmed');
     await s.close();
   });
 
