@@ -8,6 +8,7 @@ import { TICKET_PREFIX_COUNT, ticketPrefixAt } from '../src-shared/print/ticket-
 import { localParts } from '../src-shared/time/dates.js';
 import { Sessions } from './auth/sessions.js';
 import { openDb, startIdleCheckpoints, type Db } from './db/open.js';
+import { refreshNameKeys } from './db/search-keys.js';
 import { stmt } from './db/stmt.js';
 import { createRouter, type Router } from './rpc/router.js';
 import { seedClinic, DEMO_CLINIC, DEMO_ORG_ID, type ClinicSize } from './seed/demo-clinic.js';
@@ -92,6 +93,7 @@ export async function openDesk(opts: DeskOptions): Promise<Desk> {
   mkdirSync(opts.dataDir, { recursive: true });
   const db = openDb(join(opts.dataDir, 'kezek.sqlite'));
   const device = ensureDevice(db);
+  refreshNameKeys(db);
   const markFile = opts.ticketMarkFile ?? `${opts.dataDir.replace(/[\\/]+$/, '')}.ticket-mark`;
   if (!openTicketMark(db, markFile, device.id)) console.warn(`kezek: cannot write the ticket mark ${markFile}; a desk restored from a backup relies on its first sync to skip printed codes`);
   let freshDemo: ClinicSize | null = null;

@@ -55,7 +55,7 @@ export const handlers: Handlers = {
       device: env.device,
     };
   },
-  'patients.find': (i, { env }) => findPatients(env, i.query),
+  'patients.find': (i, { env }) => findPatients(env, i.query, i.offset),
   'patients.get': (i, { env }) => patientCard(env, i.patientId),
   'slots.search': (i, { env }) => searchSlots(env, i),
   'slots.day': (i, { env }) => daySlots(env, i),

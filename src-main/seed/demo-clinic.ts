@@ -7,7 +7,7 @@ import { isWorkingDay } from '../../src-shared/time/working-days.js';
 import { generateDoctorSlots } from '../../src-shared/slots/generate.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { Db } from '../db/open.js';
-import { nameKey, phoneKey } from '../services/patients.js';
+import { nameKey, phoneKey } from '../../src-shared/search/keys.js';
 import { address, personName, phone } from './names.js';
 import { Rng } from './random.js';
 

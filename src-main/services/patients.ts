@@ -1,7 +1,8 @@
 import type { Patient } from '../../src-shared/domain/patient.js';
-import { checkNationalId, guessIdKind } from '../../src-shared/ids/index.js';
+import { checkNationalId, guessIdKind, idLengths } from '../../src-shared/ids/index.js';
 import { AppError } from '../../src-shared/rpc/errors.js';
-import type { PatientCard, PatientSummary } from '../../src-shared/rpc/views.js';
+import type { PatientCard, PatientMatches, PatientSummary } from '../../src-shared/rpc/views.js';
+import { digitsKey, MAX_PHONE_DIGITS, nameKey, phoneKey } from '../../src-shared/search/keys.js';
 import { noShowBlockedUntil, type PastVisit } from '../../src-shared/rules/booking.js';
 import { ageOn } from '../../src-shared/time/dates.js';
 import { stmt } from '../db/stmt.js';
@@ -9,33 +10,40 @@ import { listAppointments } from './appointment-views.js';
 import { clinicToday } from './clinic-time.js';
 import type { Env } from './env.js';
 
-/** Name search key: lower case, ё→е, single spaces — how registrars type names. */
-export const nameKey = (name: string): string => name.toLowerCase().replace(/ё/g, 'е').replace(/\s+/g, ' ').trim();
-/** Phone search key: the last 9 digits (the subscriber number without +996 / 8 / 0 prefixes). */
-export const phoneKey = (phone: string): string => phone.replace(/\D/g, '').slice(-9);
-
 const SUMMARY = `SELECT id, national_id AS nationalId, full_name AS fullName, birth_date AS birthDate, phone,
-  (attached_org_id IS NOT NULL AND attached_org_id = ?) AS attached FROM patients`;
+  (attached_org_id IS NOT NULL AND attached_org_id = @org) AS attached FROM patients`;
 
 type SummaryRow = Omit<PatientSummary, 'attached'> & { attached: number };
 const summary = (r: SummaryRow): PatientSummary => ({ ...r, attached: r.attached === 1 });
 
-/** Find by national ID (exact), phone (last 9 digits) or name prefix; a malformed ID is an error, not "not found". */
-export function findPatients(env: Env, query: string): PatientSummary[] {
+/** Matches shown per page; more are counted and paged through. */
+export const PAGE = 20;
+
+/**
+ * Find by national ID (exact), phone (last 9 digits) or name prefix. A string of digits too long
+ * for a phone but not an ID of the profile (a PIN with a digit missing or doubled) is a format
+ * error, and a malformed ID is an error too — never "not found", never a phone search.
+ */
+export function findPatients(env: Env, query: string, offset = 0): PatientMatches {
   const s = env.db.sqlite;
-  const compact = query.replace(/[\s\-()+]/g, '');
+  const compact = digitsKey(query);
+  const page = (where: string, params: Record<string, string>) => {
+    const { n } = stmt(s, `SELECT count(*) AS n FROM patients WHERE ${where}`).get(params) as { n: number };
+    const items = (stmt(s, `${SUMMARY} WHERE ${where} ORDER BY name_key, id LIMIT ${PAGE} OFFSET @offset`).all({ ...params, org: env.org.id, offset }) as SummaryRow[]).map(summary);
+    return { items, total: n, offset };
+  };
   if (/^\d+$/.test(compact)) {
     const kind = guessIdKind(compact, env.profile);
     if (kind) {
       const check = checkNationalId(kind, compact, env.profile, clinicToday(env).today);
       if (!check.ok) throw new AppError(check.error);
-      return (stmt(s, `${SUMMARY} WHERE national_id = ?`).all(env.org.id, check.normalized) as SummaryRow[]).map(summary);
+      return page('national_id = @id', { id: check.normalized });
     }
-    if (compact.length >= 9) return (stmt(s, `${SUMMARY} WHERE phone_key = ? LIMIT 20`).all(env.org.id, phoneKey(compact)) as SummaryRow[]).map(summary);
-    throw new AppError('id_format');
+    if (compact.length >= 9 && compact.length <= MAX_PHONE_DIGITS) return page('phone_key = @phone', { phone: phoneKey(compact) });
+    throw new AppError('id_length', { digits: compact.length, expected: idLengths(env.profile) });
   }
   const key = nameKey(query);
-  return (stmt(s, `${SUMMARY} WHERE name_key >= ? AND name_key < ? ORDER BY name_key LIMIT 20`).all(env.org.id, key, `${key}\uffff`) as SummaryRow[]).map(summary);
+  return page('name_key >= @key AND name_key < @end', { key, end: `${key}\uffff` });
 }
 
 type PatientRow = Omit<Patient, 'attachment' | 'dispensarySpecialtyIds' | 'priority'> & {

@@ -3,7 +3,7 @@ import { checkChange, type ChangeRow } from '../../src-shared/sync/change-rows.j
 import type { Change } from '../../src-shared/sync/protocol.js';
 import type { Db } from '../db/open.js';
 import { stmt } from '../db/stmt.js';
-import { nameKey, phoneKey } from '../services/patients.js';
+import { nameKey, phoneKey } from '../../src-shared/search/keys.js';
 import { insertRegister } from '../services/register.js';
 import { noteTicketCode } from '../services/ticket-codes.js';
 

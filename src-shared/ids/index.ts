@@ -20,13 +20,16 @@ export function checkNationalId(kind: NationalIdKind, raw: string, profile: Poli
   }
 }
 
+const ID_DIGITS: Record<NationalIdKind, number> = { KG_PIN: 14, KZ_IIN: 12, RU_SNILS: 11, RU_OMS: 16 };
+
+/** How many digits the profile's ID kinds have ("14", "11 / 16"), for the message on a wrong count. */
+export const idLengths = (profile: PolicyProfile): string => [...new Set(profile.nationalIdKinds.map((k) => ID_DIGITS[k]))].join(' / ');
+
 /** Which of the profile's ID kinds a typed string looks like, by its digit count. */
 export function guessIdKind(raw: string, profile: PolicyProfile): NationalIdKind | null {
   const n = digitsOnly(raw);
   if (!/^\d+$/.test(n)) return null;
-  const byLength: Record<number, NationalIdKind> = { 14: 'KG_PIN', 12: 'KZ_IIN', 11: 'RU_SNILS', 16: 'RU_OMS' };
-  const kind = byLength[n.length];
-  return kind && profile.nationalIdKinds.includes(kind) ? kind : null;
+  return profile.nationalIdKinds.find((k) => ID_DIGITS[k] === n.length) ?? null;
 }
 
 /** Mask the middle of an ID for the ticket: 21204199*****12 style, first 4 and last 3 shown. */

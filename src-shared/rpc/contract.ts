@@ -3,7 +3,7 @@ import { ticket, user } from '../domain/appointment.js';
 import { id, isoDate } from '../domain/primitives.js';
 import { lang, requestChannel, type Role } from '../domain/enums.js';
 import { printerSettings, printerStatus } from '../print/settings.js';
-import { appointmentView, bookResult, dayLists, daySlot, directoryView, patientCard, patientSummary, registerView, session, slotSearchResult, syncStatusView, taskView } from './views.js';
+import { appointmentView, bookResult, dayLists, daySlot, directoryView, patientCard, patientMatches, registerView, session, slotSearchResult, syncStatusView, taskView } from './views.js';
 
 interface MethodSpec {
   input: z.ZodType;
@@ -34,8 +34,8 @@ export const contract = {
   'auth.me': { input: z.object({}), output: user, roles: staff },
   'directory.get': { input: z.object({}), output: directoryView, roles: staff },
   'patients.find': {
-    input: z.object({ query: z.string().trim().min(2).max(100) }),
-    output: z.array(patientSummary),
+    input: z.object({ query: z.string().trim().min(2).max(100), offset: z.number().int().nonnegative().max(100_000).default(0) }),
+    output: patientMatches,
     roles: desk,
   },
   'patients.get': { input: z.object({ patientId: id }), output: patientCard, roles: desk },

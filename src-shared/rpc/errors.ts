@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'bad_credentials'
   | 'not_found'
   | 'id_format'
+  | 'id_length'
   | 'id_date'
   | 'id_check_digit'
   | 'unknown_reason'
@@ -32,6 +33,7 @@ export function httpStatus(code: ErrorCode): number {
   switch (code) {
     case 'bad_input':
     case 'id_format':
+    case 'id_length':
     case 'id_date':
     case 'id_check_digit':
     case 'unknown_reason':

@@ -24,6 +24,10 @@ export const patientSummary = patient.pick({ id: true, nationalId: true, fullNam
 });
 export type PatientSummary = z.infer<typeof patientSummary>;
 
+/** One page of a patient search: the matches from `offset`, and how many there are in all. */
+export const patientMatches = z.object({ items: z.array(patientSummary), total: z.number().int().nonnegative(), offset: z.number().int().nonnegative() });
+export type PatientMatches = z.infer<typeof patientMatches>;
+
 export const patientCard = z.object({
   patient,
   age: z.number().int(),

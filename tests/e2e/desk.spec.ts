@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { Actions, ATTACHED, enterThroughBooking, pickPatient, signIn, UNATTACHED } from './helpers.js';
+import { Actions, ATTACHED, busyPrefix, enterThroughBooking, pickPatient, signIn, UNATTACHED } from './helpers.js';
 
 test.describe('registrar at the desk (browser mode, real services, real SQLite)', () => {
   test('books from a typed PIN in at most 6 keystrokes after the PIN, and shows the ticket', async ({ page }) => {
@@ -76,6 +76,26 @@ test.describe('registrar at the desk (browser mode, real services, real SQLite)'
     await page.keyboard.press('F2');
     await expect(page.getByTestId('today-list').locator('tr', { hasText: p.name })).toContainText('пришёл');
     await page.screenshot({ path: 'test-results/screens/07-today.png' });
+  });
+
+  test('many matches: the count, the highlighted row kept in sight, and the next page with PgDn (issue 10)', async ({ page }) => {
+    const { prefix, n } = busyPrefix(45);
+    await signIn(page);
+    await page.keyboard.type(prefix);
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('search-count')).toContainText(`Найдено: ${n} (показаны 1–20)`);
+    for (let i = 0; i < 19; i++) await page.keyboard.press('ArrowDown');
+    const active = page.getByTestId('search-results').locator('[aria-selected="true"]');
+    await expect(active).toBeInViewport();
+    await expect(page.getByTestId('search-results').getByRole('option').last()).toHaveAttribute('aria-selected', 'true');
+    await page.screenshot({ path: 'test-results/screens/10-many-matches.png' });
+    await page.keyboard.press('PageDown');
+    await expect(page.getByTestId('search-count')).toContainText('(показаны 21–40)');
+    await page.keyboard.press('ArrowUp'); // past the top: back to the previous page, its last row highlighted
+    await expect(page.getByTestId('search-count')).toContainText('(показаны 1–20)');
+    await expect(active).toBeInViewport();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('patient-card')).toBeVisible();
   });
 
   test('switches the whole desk to Kyrgyz', async ({ page }) => {

@@ -16,6 +16,20 @@ export function pickPatient(where: string): { id: string; pin: string; name: str
   }
 }
 
+/** A two-letter name prefix with more than `min` patients, and how many. */
+export function busyPrefix(min: number): { prefix: string; n: number } {
+  const db = new Database('test-results/e2e-desk/kezek.sqlite', { readonly: true, fileMustExist: true });
+  try {
+    const row = db.prepare('SELECT substr(name_key, 1, 2) AS prefix, count(*) AS n FROM patients GROUP BY prefix HAVING n > ? ORDER BY n DESC LIMIT 1').get(min) as
+      | { prefix: string; n: number }
+      | undefined;
+    if (!row) throw new Error(`no name prefix with more than ${min} patients`);
+    return row;
+  } finally {
+    db.close();
+  }
+}
+
 export const ATTACHED = "attached_org_id = 'org-bishkek-lenin' AND priority = 0";
 export const UNATTACHED = "(attached_org_id IS NULL OR attached_org_id != 'org-bishkek-lenin')";
 

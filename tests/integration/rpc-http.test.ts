@@ -61,7 +61,7 @@ describe('HTTP RPC transport: bad input gets a 4xx with a code and a translated 
   });
   it('translates errors into Kyrgyz when asked', async () => {
     const r = await post('patients.find', { query: '123' }, { lang: 'ky' });
-    expect(r).toMatchObject({ status: 400, json: { error: { code: 'id_format', message: 'Идентификатордун форматы туура эмес' } } });
+    expect(r).toMatchObject({ status: 400, json: { error: { code: 'id_length', message: 'Идентификатордун форматы туура эмес: 3 сан киргизилди, 14 сан керек (телефон — 9дан 12ге чейин)' } } });
   });
   it('a malformed PIN is an error, not "not found"', async () => {
     expect((await post('patients.find', { query: '23104199012345' })).json.error!.code).toBe('id_date');
@@ -83,14 +83,44 @@ describe('patient lookup', () => {
   const db = () => t.desk.env.db.sqlite;
   it("finds by PIN exactly, by surname prefix (case and ё-insensitive) and by the phone's last digits", async () => {
     const p = db().prepare('SELECT id, national_id AS pin, full_name AS name, phone FROM patients ORDER BY id LIMIT 1 OFFSET 17').get() as { id: string; pin: string; name: string; phone: string };
-    expect((await post('patients.find', { query: p.pin })).json.data.map((x: { id: string }) => x.id)).toEqual([p.id]);
+    expect((await post('patients.find', { query: p.pin })).json.data.items.map((x: { id: string }) => x.id)).toEqual([p.id]);
     const surname = p.name.split(' ')[0]!;
-    const byName = (await post('patients.find', { query: surname.toUpperCase().slice(0, 5) })).json.data as Array<{ id: string; fullName: string }>;
+    const byName = (await post('patients.find', { query: surname.toUpperCase().slice(0, 5) })).json.data.items as Array<{ id: string; fullName: string }>;
     expect(byName.length).toBeGreaterThan(0);
     expect(byName.every((x) => x.fullName.toLowerCase().replace(/ё/g, 'е').startsWith(surname.toLowerCase().replace(/ё/g, 'е').slice(0, 5)))).toBe(true);
     const digits = p.phone.replace(/\D/g, '');
-    const byPhone = (await post('patients.find', { query: `0${digits.slice(-9)}` })).json.data as Array<{ id: string }>;
+    const byPhone = (await post('patients.find', { query: `0${digits.slice(-9)}` })).json.data.items as Array<{ id: string }>;
     expect(byPhone.map((x) => x.id)).toContain(p.id);
+  });
+  it('a PIN with a digit missing or doubled (13 or 15 digits) says the ID format is wrong — never a phone search (issue 10)', async () => {
+    const pin = (db().prepare('SELECT national_id AS pin FROM patients LIMIT 1').get() as { pin: string }).pin;
+    for (const typed of [pin.slice(0, 13), `${pin}7`]) {
+      const r = await post('patients.find', { query: typed });
+      expect(r).toMatchObject({ status: 400, json: { error: { code: 'id_length', message: expect.stringContaining(`введено цифр — ${typed.length}, нужно 14`) } } });
+    }
+  });
+  it('finds Kyrgyz names typed on a Russian layout (Ң/Н, Ө/О, Ү/У), with Latin look-alike letters or stray zero-width characters (issue 10)', async () => {
+    const ids = (q: string) => post('patients.find', { query: q }).then((r) => (r.json.data.items as Array<{ id: string }>).map((x) => x.id));
+    const p = db().prepare("SELECT id, full_name AS name FROM patients WHERE full_name LIKE 'Өмүрбеков%' OR full_name LIKE 'Түлөбердиев%' LIMIT 1").get() as { id: string; name: string };
+    const surname = p.name.split(' ')[0]!;
+    const russianLayout = surname.replace(/Ө/g, 'О').replace(/ө/g, 'о').replace(/Ү/g, 'У').replace(/ү/g, 'у').replace(/ң/g, 'н');
+    expect(russianLayout).not.toBe(surname);
+    const exact = await ids(surname);
+    expect(exact).toContain(p.id);
+    expect(await ids(russianLayout)).toEqual(exact);
+    // Latin "o" and "e" from the other layout, a zero-width space pasted from a document.
+    expect(await ids(russianLayout.replace(/о/g, 'o').replace(/е/g, 'e'))).toEqual(exact);
+    expect(await ids(`\u200b${surname.slice(0, 3)}\u200d${surname.slice(3)}`)).toEqual(exact);
+  });
+  it('more than 20 matches: the count, and the next page on request — no match is out of reach (issue 10)', async () => {
+    const two = db().prepare('SELECT substr(name_key, 1, 2) AS k, count(*) AS n FROM patients GROUP BY k HAVING n > 25 ORDER BY n DESC LIMIT 1').get() as { k: string; n: number };
+    const p1 = (await post('patients.find', { query: two.k })).json.data;
+    expect(p1).toMatchObject({ total: two.n, offset: 0 });
+    expect(p1.items).toHaveLength(20);
+    const p2 = (await post('patients.find', { query: two.k, offset: 20 })).json.data;
+    expect(p2.items).toHaveLength(Math.min(20, two.n - 20));
+    const seen = new Set([...p1.items, ...p2.items].map((x: { id: string }) => x.id));
+    expect(seen.size).toBe(p1.items.length + p2.items.length);
   });
   it('the card says whether the patient is attached, with department and family doctor (R2, R16)', async () => {
     const p = db().prepare("SELECT id FROM patients WHERE attached_org_id = 'org-bishkek-lenin' LIMIT 1").get() as { id: string };
