@@ -72,6 +72,9 @@ export class PrinterService {
     const { settings, profile } = this.target();
     const ticket = ticketFor(this.env, appointmentId);
     const s = this.env.db.sqlite;
+    // A cancelled or lost booking's ticket would send a patient to a time that is not theirs.
+    const { syncState } = stmt(s, 'SELECT sync_state AS syncState FROM appointments WHERE id = ?').get(appointmentId) as { syncState: string };
+    if (ticket.status === 'cancelled' || syncState === 'conflict') throw new AppError('ticket_not_valid');
     const copy = stmt(s, "SELECT 1 FROM print_jobs WHERE appointment_id = ? AND kind = 'ticket' LIMIT 1").get(appointmentId) !== undefined;
     const issued = localParts(ticket.issuedAt, this.env.org.timezone);
     const job = renderTicket(ticket, { lang: settings.ticketLang, copy, tentative: ticket.tentative }, profile, `${issued.date.split('-').reverse().join('.')} ${issued.time}`);

@@ -3,7 +3,7 @@ import { cardListLines, doctorListLines } from '../../src-shared/print/day-list-
 import { PrinterService } from '../print/printer-service.js';
 import { renderLines } from '../print/render-ticket.js';
 import { stmt } from '../db/stmt.js';
-import { checkIn, checkInByScan, book, cancel, fulfil, move, noShow } from '../services/booking.js';
+import { checkIn, checkInByScan, book, cancel, fulfil, move, noShow, restore } from '../services/booking.js';
 import { settleOnline } from '../services/online-booking.js';
 import { dayLists } from '../services/day-lists.js';
 import { listTasks, rebookFromTask, resolveTask } from '../services/tasks.js';
@@ -61,6 +61,7 @@ export const handlers: Handlers = {
   'slots.day': (i, { env }) => daySlots(env, i),
   'appointments.book': (i, c) => settleOnline(c.env, who(c), book(c.env, who(c), i), c.sync),
   'appointments.cancel': (i, c) => cancel(c.env, who(c), i.appointmentId, i.channel),
+  'appointments.restore': (i, c) => restore(c.env, who(c), i.appointmentId),
   'appointments.move': (i, c) => settleOnline(c.env, who(c), move(c.env, who(c), i.appointmentId, i.slotId), c.sync),
   'appointments.checkIn': (i, c) => checkIn(c.env, who(c), i.appointmentId),
   'appointments.noShow': (i, c) => noShow(c.env, who(c), i.appointmentId),

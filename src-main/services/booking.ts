@@ -7,7 +7,7 @@ import type { AppointmentView, BookResult } from '../../src-shared/rpc/views.js'
 import { decideBooking, needsReferral, type BookingFacts } from '../../src-shared/rules/booking.js';
 import { allowedChannels } from '../../src-shared/rules/channels.js';
 import { REFUSALS, type Decision } from '../../src-shared/rules/decision.js';
-import { decideCancel, decideStatusChange, STATUS_CHANGES, type StatusOp } from '../../src-shared/rules/transitions.js';
+import { decideCancel, decideRestore, decideStatusChange, STATUS_CHANGES, type StatusOp } from '../../src-shared/rules/transitions.js';
 import { stmt } from '../db/stmt.js';
 import { getAppointment } from './appointment-views.js';
 import { clinicToday } from './clinic-time.js';
@@ -250,8 +250,34 @@ export function move(env: Env, actor: Actor, appointmentId: string, slotId: stri
   return { appointment: getAppointment(env, id)!, ticket: ticketFor(env, id) };
 }
 
+/**
+ * Undo a cancellation made a moment ago (the registrar's slip): the same booking, ticket and
+ * queue number again — if its time is still free and this desk may still book it (its lease,
+ * or online), and it was not moved elsewhere meanwhile. Refused with nothing written otherwise.
+ */
+export function restore(env: Env, actor: Actor, appointmentId: string): BookResult {
+  const s = env.db.sqlite;
+  env.db.sqlite.transaction(() => {
+    const a = mustFind(env, appointmentId);
+    const { updatedAt } = stmt(s, 'SELECT updated_at AS updatedAt FROM appointments WHERE id = ?').get(a.id) as { updatedAt: number };
+    must(decideRestore({ ...a, updatedAt }, env.clock()));
+    if (stmt(s, `SELECT 1 FROM appointments WHERE replaces_id = ? AND status != 'cancelled'`).get(a.id)) throw new AppError('bad_status', { status: a.status });
+    const held = stmt(s, 'UPDATE slots SET appointment_id = ? WHERE id = ? AND appointment_id IS NULL AND blocked = 0').run(a.id, a.slotId);
+    if (held.changes !== 1) throw new AppError('slot_taken');
+    modeFor(env, a.slotId); // offline outside this desk's lease: refused as a booking would be
+    const { from, to } = STATUS_CHANGES['appointments.restore'];
+    stmt(s, 'UPDATE appointments SET status = ?, updated_at = ? WHERE id = ? AND status = ?').run(to, env.clock(), a.id, from);
+    if (a.referralId) {
+      const spent = stmt(s, 'UPDATE referrals SET used_by_appointment_id = ? WHERE id = ? AND used_by_appointment_id IS NULL').run(a.id, a.referralId);
+      if (spent.changes !== 1) throw new AppError('referral_required');
+    }
+    journal(env, actor, { name: 'appointments.restore', args: { appointmentId: a.id } satisfies OpArgs<'appointments.restore'> }, { entity: 'appointment', entityId: a.id, detail: to });
+  })();
+  return { appointment: mustFind(env, appointmentId), ticket: ticketFor(env, appointmentId) };
+}
+
 /** A status change by the shared status machine (STATUS_CHANGES): decided, written with its outbox op, or refused with nothing written. */
-function transition(env: Env, actor: Actor, appointmentId: string, op: Exclude<StatusOp, 'appointments.cancel'>): AppointmentView {
+function transition(env: Env, actor: Actor, appointmentId: string, op: Exclude<StatusOp, 'appointments.cancel' | 'appointments.restore'>): AppointmentView {
   const a = mustFind(env, appointmentId);
   const { today, now } = clinicToday(env);
   const d = decideStatusChange(op, env.profile, a, { now, today, channel: 'registry' });

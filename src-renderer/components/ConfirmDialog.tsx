@@ -6,14 +6,20 @@ export function ConfirmDialog({
   title,
   children,
   confirmLabel,
+  dismissLabel,
   busy,
+  danger = false,
   onConfirm,
   onCancel,
 }: {
   title: string;
   children: ReactNode;
   confirmLabel: string;
+  /** The "go back" button's words, where "Отмена" would be ambiguous (in a cancellation dialog). */
+  dismissLabel?: string;
   busy: boolean;
+  /** The action cannot simply be taken back (a cancellation): the button says so by its colour. */
+  danger?: boolean;
   onConfirm(): void;
   onCancel(): void;
 }) {
@@ -21,23 +27,27 @@ export function ConfirmDialog({
   const ok = useRef<HTMLButtonElement>(null);
   useEffect(() => ok.current?.focus(), []);
   return (
-    <div
-      className="modal-backdrop"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.stopPropagation();
-          onCancel();
-        }
-      }}
-    >
-      <div className="modal" role="dialog" aria-modal="true" aria-label={title} data-testid="confirm">
+    <div className="modal-backdrop">
+      <div
+        className="modal"
+        role="dialog"
+        aria-modal="true"
+        aria-label={title}
+        data-testid="confirm"
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') {
+            e.stopPropagation();
+            onCancel();
+          }
+        }}
+      >
         <h2>{title}</h2>
         {children}
         <div className="row end">
           <button type="button" onClick={onCancel}>
-            {t('ui.cancel')}
+            {dismissLabel ?? t('ui.cancel')}
           </button>
-          <button type="button" ref={ok} className="primary" disabled={busy} onClick={onConfirm}>
+          <button type="button" ref={ok} className={danger ? 'primary danger' : 'primary'} disabled={busy} onClick={onConfirm}>
             {confirmLabel}
           </button>
         </div>

@@ -7,11 +7,13 @@ interface Props {
   free: Array<{ specialtyId: string; free: number }>;
   selected: string | null;
   autoFocus: boolean;
+  /** Changes when the patient is picked again: the list takes the keyboard even if nothing else changed. */
+  focusKey: number;
   onPick(id: string): void;
 }
 
 /** R25: specialties with their free-ticket counts. Digits 1–9 or arrows + Enter. */
-export function SpecialtyPicker({ directory, free, selected, autoFocus, onPick }: Props) {
+export function SpecialtyPicker({ directory, free, selected, autoFocus, focusKey, onPick }: Props) {
   const { t, lang } = useI18n();
   const list = useRef<HTMLUListElement>(null);
   const firstFree = Math.max(
@@ -21,9 +23,10 @@ export function SpecialtyPicker({ directory, free, selected, autoFocus, onPick }
   const [active, setActive] = useState(firstFree);
 
   useEffect(() => setActive(firstFree), [firstFree]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: focusKey is the parent's "patient picked" signal
   useEffect(() => {
     if (autoFocus) list.current?.focus();
-  }, [autoFocus]);
+  }, [autoFocus, focusKey]);
 
   const onKey = (e: KeyboardEvent) => {
     const n = Number(e.key);

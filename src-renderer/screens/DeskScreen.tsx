@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { RequestChannel } from '../../src-shared/domain/enums.js';
+import { UNDO_CANCEL_MINUTES } from '../../src-shared/rules/transitions.js';
 import type { AppointmentView, BookResult, DaySlot, DirectoryView } from '../../src-shared/rpc/views.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { DaySlotPicker } from '../components/DaySlotPicker.js';
@@ -24,6 +25,8 @@ export function DeskScreen({ directory, channel }: { directory: DirectoryView; c
   const notify = useNotify();
   const scanCheckIn = useCheckInByScan();
   const [searchFocus, setSearchFocus] = useState(0);
+  // Every pick of a patient (the same one again too) hands the keyboard to the specialty list.
+  const [picks, setPicks] = useState(0);
   const [patientId, setPatientId] = useState<string | null>(null);
   const [specialtyId, setSpecialtyId] = useState<string | null>(null);
   const [cell, setCell] = useState<Cell | null>(null);
@@ -31,6 +34,9 @@ export function DeskScreen({ directory, channel }: { directory: DirectoryView; c
   const [moving, setMoving] = useState<AppointmentView | null>(null);
   const [booked, setBooked] = useState<BookResult | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // A cancellation asks first, and can be taken back for a few minutes (Ctrl+Z or the banner's button).
+  const [cancelling, setCancelling] = useState<AppointmentView | null>(null);
+  const [undoable, setUndoable] = useState<AppointmentView | null>(null);
 
   // Free slots change with every booking on this desk (and, later, on others): never show a
   // cached grid or day, always the replica's current state — it answers in a few milliseconds.
@@ -99,12 +105,42 @@ export function DeskScreen({ directory, channel }: { directory: DirectoryView; c
   const act = useMutation({
     mutationFn: ({ kind, a }: { kind: 'cancel' | 'checkIn'; a: AppointmentView }) =>
       kind === 'cancel' ? call('appointments.cancel', { appointmentId: a.id }) : call('appointments.checkIn', { appointmentId: a.id }),
-    onSuccess: () => {
+    onSuccess: (a, { kind }) => {
       setError(null);
+      if (kind === 'cancel') {
+        setCancelling(null);
+        setUndoable(a);
+        // Its ticket is no longer valid: it leaves the screen with the booking.
+        if (booked?.appointment.id === a.id) setBooked(null);
+      }
       refresh();
     },
-    onError: showError,
+    onError: (e) => {
+      setCancelling(null);
+      showError(e);
+    },
   });
+  const undo = useMutation({
+    mutationFn: (a: AppointmentView) => call('appointments.restore', { appointmentId: a.id }),
+    onSuccess: (r) => {
+      setUndoable(null);
+      setError(null);
+      notify(t('ui.cancelUndone'));
+      setBooked(r);
+      refresh();
+    },
+    onError: (e) => {
+      setUndoable(null);
+      showError(e);
+      refresh();
+    },
+  });
+  // The undo offer ends with its window (the server would refuse it after that anyway).
+  useEffect(() => {
+    if (!undoable) return;
+    const timer = setTimeout(() => setUndoable(null), UNDO_CANCEL_MINUTES * 60_000);
+    return () => clearTimeout(timer);
+  }, [undoable]);
 
   const reset = () => {
     setPatientId(null);
@@ -119,7 +155,12 @@ export function DeskScreen({ directory, channel }: { directory: DirectoryView; c
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key !== 'Escape') return;
+      if (undoable && e.ctrlKey && (e.key === 'z' || e.key === 'я' || e.code === 'KeyZ')) {
+        e.preventDefault();
+        undo.mutate(undoable);
+        return;
+      }
+      if (e.key !== 'Escape' || cancelling) return;
       if (booked) reset();
       else if (cell) setCell(null);
       else if (specialtyId) {
@@ -142,6 +183,7 @@ export function DeskScreen({ directory, channel }: { directory: DirectoryView; c
           onPick={(p) => {
             reset();
             setPatientId(p.id);
+            setPicks((n) => n + 1);
           }}
           onScan={(code) => void scanCheckIn(code)}
         />
@@ -149,7 +191,7 @@ export function DeskScreen({ directory, channel }: { directory: DirectoryView; c
           <PatientCardView
             card={card.data}
             directory={directory}
-            onCancel={(a) => act.mutate({ kind: 'cancel', a })}
+            onCancel={setCancelling}
             onCheckIn={(a) => act.mutate({ kind: 'checkIn', a })}
             onMove={(a) => {
               setBooked(null);
@@ -164,6 +206,16 @@ export function DeskScreen({ directory, channel }: { directory: DirectoryView; c
         {error && (
           <p className="error banner" role="alert" data-testid="desk-error">
             {error}
+          </p>
+        )}
+        {undoable && (
+          <p className="warn banner row" data-testid="undo-cancel">
+            <span>
+              {t('ui.cancelled')}: {undoable.patientName} — {fmtDate(undoable.date)} {undoable.time}, {undoable.doctorName}.
+            </span>
+            <button type="button" onClick={() => undo.mutate(undoable)} disabled={undo.isPending}>
+              {t('ui.undoCancel')}
+            </button>
           </p>
         )}
         {moving && (
@@ -199,6 +251,7 @@ export function DeskScreen({ directory, channel }: { directory: DirectoryView; c
               free={counts.data.specialtyFree}
               selected={specialtyId}
               autoFocus={specialtyId === null && card.isSuccess}
+              focusKey={picks}
               onPick={(id) => {
                 setSpecialtyId(id);
                 setCell(null);
@@ -212,6 +265,33 @@ export function DeskScreen({ directory, channel }: { directory: DirectoryView; c
           <p className="muted pad">{t('ui.keysHint')}</p>
         )}
       </section>
+      {cancelling && (
+        <ConfirmDialog
+          title={t('ui.cancelQuestion')}
+          confirmLabel={t('ui.cancelBookingConfirm')}
+          dismissLabel={t('ui.keepBooking')}
+          danger
+          busy={act.isPending}
+          onConfirm={() => act.mutate({ kind: 'cancel', a: cancelling })}
+          onCancel={() => setCancelling(null)}
+        >
+          <dl className="confirm-dl">
+            <dt>{t('ui.patient')}</dt>
+            <dd>{cancelling.patientName}</dd>
+            <dt>{t('ui.doctor')}</dt>
+            <dd>{cancelling.doctorName}</dd>
+            <dt>
+              {t('ui.date')} / {t('ui.time')}
+            </dt>
+            <dd>
+              <b>
+                {fmtDate(cancelling.date)} {cancelling.time}
+              </b>
+            </dd>
+          </dl>
+          <p className="muted small">{t('ui.cancelUndoHint', { minutes: UNDO_CANCEL_MINUTES })}</p>
+        </ConfirmDialog>
+      )}
       {slot && cell && card.data && (
         <ConfirmDialog title={t('ui.confirmQuestion')} confirmLabel={t('ui.book')} busy={book.isPending} onConfirm={() => book.mutate(slot)} onCancel={() => setSlot(null)}>
           <dl className="confirm-dl">

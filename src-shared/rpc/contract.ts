@@ -55,6 +55,7 @@ export const contract = {
   'appointments.checkIn': { input: z.object({ appointmentId: id }), output: appointmentView, roles: desk },
   'appointments.noShow': { input: z.object({ appointmentId: id }), output: appointmentView, roles: desk },
   'appointments.fulfil': { input: z.object({ appointmentId: id }), output: appointmentView, roles: ['doctor', 'head'] },
+  'appointments.restore': { input: z.object({ appointmentId: id }), output: bookResult, roles: desk },
   'appointments.day': {
     input: z.object({ date: isoDate.optional(), doctorId: id.optional() }),
     output: z.array(appointmentView),

@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'printer_error'
   | 'not_a_ticket'
   | 'ticket_unknown'
+  | 'ticket_not_valid'
   | 'too_many_attempts'
   | 'printer_path_not_allowed'
   | 'bad_host'
@@ -59,6 +60,7 @@ export function httpStatus(code: ErrorCode): number {
     case 'ticket_unknown':
       return 404;
     case 'printer_not_configured':
+    case 'ticket_not_valid':
       return 409;
     case 'printer_no_access':
     case 'printer_unreachable':

@@ -23,6 +23,7 @@ export const REFUSALS = {
   unknown_patient: { kind: 'input', rule: 'no such patient in this organization' },
   not_today: { kind: 'input', rule: 'R18' },
   not_started: { kind: 'input', rule: 'status machine' },
+  undo_expired: { kind: 'input', rule: 'a cancellation is undone within minutes, or booked anew' },
 } as const;
 
 export type RefusalCode = keyof typeof REFUSALS;

@@ -9,6 +9,7 @@ export const STATUS_CHANGES = {
   'appointments.checkIn': { from: 'booked', to: 'arrived' },
   'appointments.noShow': { from: 'booked', to: 'noshow' },
   'appointments.fulfil': { from: 'arrived', to: 'fulfilled' },
+  'appointments.restore': { from: 'cancelled', to: 'booked' },
 } as const satisfies Record<string, { from: AppointmentStatus; to: AppointmentStatus }>;
 export type StatusOp = keyof typeof STATUS_CHANGES;
 
@@ -16,7 +17,12 @@ interface Current {
   status: AppointmentStatus;
   startUtc: number;
   date: string;
+  /** When it was last changed — for a cancelled booking, when it was cancelled. */
+  updatedAt?: number | null;
 }
+
+/** A cancellation can be taken back this long after it was made: a registrar's slip, not a new booking. */
+export const UNDO_CANCEL_MINUTES = 5;
 
 const from = (op: StatusOp, a: Current): Decision<never> | null => (a.status === STATUS_CHANGES[op].from ? null : refuse('bad_status', { status: a.status }));
 
@@ -48,6 +54,18 @@ export function decideFulfil(a: Current): Decision {
   return from('appointments.fulfil', a) ?? { ok: true };
 }
 
+/**
+ * Undo a cancellation: within UNDO_CANCEL_MINUTES, before the visit. Whether the time is still
+ * free (nobody booked it since, no other desk holds it) is the slot guard's to say, as for a booking.
+ */
+export function decideRestore(a: Current, now: number): Decision {
+  const bad = from('appointments.restore', a);
+  if (bad) return bad;
+  if (a.updatedAt == null || now - a.updatedAt > UNDO_CANCEL_MINUTES * 60_000) return refuse('undo_expired', { minutes: UNDO_CANCEL_MINUTES });
+  if (now >= a.startUtc) return refuse('slot_in_past');
+  return { ok: true };
+}
+
 /** Any status change by its op name: what the server runs on every pushed status op. */
 export function decideStatusChange(op: StatusOp, profile: PolicyProfile, a: Current, at: { now: number; today: string; channel: RequestChannel }): Decision<{ liveQueue?: boolean }> {
   switch (op) {
@@ -59,5 +77,7 @@ export function decideStatusChange(op: StatusOp, profile: PolicyProfile, a: Curr
       return decideNoShow(a, at.now);
     case 'appointments.fulfil':
       return decideFulfil(a);
+    case 'appointments.restore':
+      return decideRestore(a, at.now);
   }
 }

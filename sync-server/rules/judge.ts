@@ -143,7 +143,7 @@ export async function loadSpentReferrals(db: Reader, orgId: string, ids: Readonl
 export function judgeStatusChange(
   op: StatusOp,
   dir: RulesDirectory,
-  a: Pick<Appointment, 'status' | 'startUtc' | 'date'>,
+  a: Pick<Appointment, 'status' | 'startUtc' | 'date'> & { updatedAt?: number | null },
   at: number,
   channel: Appointment['channel'] = 'registry',
 ): Decision<{ liveQueue?: boolean }> {

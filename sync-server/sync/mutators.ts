@@ -103,8 +103,29 @@ async function serverRefusal(ctx: OpContext, a: Appointment, code: string, appli
   await logChange(ctx, 'register_entry', row.id, 'put', row);
 }
 
+type Current = { id: string; status: string; syncState: string; row: Appointment & { syncState: string } };
+/** A check of the server's own state a status change needs beyond the status machine: a refusal code, or null. */
+type Guard = (ctx: OpContext, cur: Current) => Promise<string | null>;
+
+/**
+ * Undoing a cancellation takes the time back only if it is still free — no confirmed booking
+ * of it since, no other device's lease on it — and the booking's referral is not spent elsewhere.
+ */
+const stillFree: Guard = async (ctx, cur) => {
+  if (cur.syncState !== 'confirmed') return 'bad_status';
+  // No appointment id to recognize here (''): only whether the slot is taken or leased.
+  const state = ((await ctx.tx.execute(sql`SELECT kezek_slot_state(${ctx.orgId}, '', ${cur.row.slotId}, ${ctx.deviceId}, ${ctx.now}) AS s`)) as unknown as { rows: Array<{ s: string }> }).rows[0]!.s;
+  if (state === 'taken') return 'slot_taken';
+  if (state === 'leased') return 'slot_reserved';
+  if (cur.row.referralId) {
+    const spent = await loadSpentReferrals(ctx.tx, ctx.orgId, [cur.row.referralId]);
+    if (spent.size > 0) return 'referral_required';
+  }
+  return null;
+};
+
 /** Status changes by the shared status machine (STATUS_CHANGES), judged by the server at the op's time. */
-function transition(name: StatusOp) {
+function transition(name: StatusOp, guard: Guard = async () => null) {
   return async (ctx: OpContext, args: unknown): Promise<Outcome> => {
     const parsed = opArgs[name].safeParse(args);
     if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
@@ -115,12 +136,13 @@ function transition(name: StatusOp) {
       .innerJoin(changeLog, and(eq(changeLog.orgId, appointments.orgId), eq(changeLog.seq, appointments.serverSeq)))
       .where(and(eq(appointments.id, parsed.data.appointmentId), eq(appointments.orgId, ctx.orgId)));
     if (!cur) return { status: 'rejected', detail: 'unknown_appointment' };
-    const current = cur.row as Appointment & { syncState: string };
+    const current = cur.row as Appointment & { syncState: string; updatedAt?: number };
     const decision = judgeStatusChange(name, ctx.dir, { ...current, status: cur.status as AppointmentStatus }, ctx.at, (parsed.data as { channel?: RequestChannel }).channel ?? 'registry');
-    if (!decision.ok) {
+    const refusal = decision.ok ? await guard(ctx, { ...cur, row: current }) : decision.code;
+    if (refusal) {
       // The desk already shows the change: publishing the booking as the server holds it again brings every desk back to it.
       await logChange(ctx, 'appointment', cur.id, 'put', { ...current, register: undefined });
-      return { status: 'rejected', detail: decision.code === 'bad_status' ? `bad_status:${cur.status}` : decision.code };
+      return { status: 'rejected', detail: refusal === 'bad_status' ? `bad_status:${cur.status}` : refusal };
     }
     const to = STATUS_CHANGES[name].to;
     // Each change carries only the register row of its own request (a cancellation's; none for the rest).
@@ -138,6 +160,8 @@ function transition(name: StatusOp) {
       .where(and(eq(appointments.orgId, ctx.orgId), eq(appointments.id, cur.id)));
     // A cancelled booking gives its referral back (R5), as on the desk.
     if (to === 'cancelled') await ctx.tx.delete(referralUses).where(and(eq(referralUses.orgId, ctx.orgId), eq(referralUses.appointmentId, cur.id)));
+    // An undone cancellation spends it again (the guard saw it free).
+    if (name === 'appointments.restore' && current.referralId) await ctx.tx.insert(referralUses).values({ orgId: ctx.orgId, referralId: current.referralId, appointmentId: cur.id });
     return { status: 'applied', detail: to };
   };
 }
@@ -180,6 +204,7 @@ export const MUTATORS: Record<OpName, (ctx: OpContext, args: unknown) => Promise
   'appointments.checkIn': transition('appointments.checkIn'),
   'appointments.noShow': transition('appointments.noShow'),
   'appointments.fulfil': transition('appointments.fulfil'),
+  'appointments.restore': transition('appointments.restore', stillFree),
 };
 
 export const isKnownOp = (name: string): name is OpName => Object.hasOwn(MUTATORS, name);

@@ -45,7 +45,7 @@ test.describe('registrar at the desk (browser mode, real services, real SQLite)'
     await page.screenshot({ path: 'test-results/screens/06-register.png' });
   });
 
-  test('cancels a booking and the slot is free again', async ({ page }) => {
+  test('cancels a booking after asking, can take the cancellation back, and the slot is free again', async ({ page }) => {
     const p = pickPatient(ATTACHED);
     await signIn(page);
     await page.keyboard.type(p.pin);
@@ -54,7 +54,27 @@ test.describe('registrar at the desk (browser mode, real services, real SQLite)'
     const when = await page.getByTestId('booked').textContent();
     const upcoming = page.getByTestId('upcoming').locator('li');
     await expect(upcoming).toHaveCount(1);
+    // The cancel asks first: Esc keeps the booking.
     await upcoming.first().getByRole('button', { name: 'Отменить' }).click();
+    await expect(page.getByTestId('confirm')).toContainText('Отменить запись?');
+    await page.screenshot({ path: 'test-results/screens/11-cancel-confirm.png' });
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('confirm')).toHaveCount(0);
+    await expect(upcoming).toHaveCount(1);
+    // Enter cancels; the ticket leaves the screen; the cancellation can be taken back (Ctrl+Z).
+    await upcoming.first().getByRole('button', { name: 'Отменить' }).click();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('upcoming')).toHaveCount(0);
+    await expect(page.getByTestId('ticket')).toHaveCount(0);
+    await expect(page.getByTestId('undo-cancel')).toContainText('Запись отменена');
+    await page.screenshot({ path: 'test-results/screens/12-undo-cancel.png' });
+    await page.keyboard.press('Control+z');
+    await expect(page.getByTestId('notice')).toContainText('Отмена возвращена');
+    await expect(page.getByTestId('booked')).toHaveText(when!);
+    await expect(upcoming).toHaveCount(1);
+    // And cancelled for good.
+    await upcoming.first().getByRole('button', { name: 'Отменить' }).click();
+    await page.keyboard.press('Enter');
     await expect(page.getByTestId('upcoming')).toHaveCount(0);
     expect(when).toBeTruthy();
     // Start over: the same first slot is offered again.

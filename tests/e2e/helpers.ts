@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 
 /** Read-only look into the desk's replica to choose test patients (WAL lets us read beside the running desk). */
 export function pickPatient(where: string): { id: string; pin: string; name: string } {
@@ -55,7 +55,8 @@ export class Actions {
 export async function enterThroughBooking(page: Page, time?: string, atPicker?: () => Promise<void>): Promise<void> {
   await page.keyboard.press('Enter');
   await page.getByTestId('patient-card').waitFor();
-  await page.getByTestId('specialties').locator('li').first().waitFor();
+  // The list must have the keyboard (it may already be on screen from this patient's last search).
+  await expect(page.getByTestId('specialties')).toBeFocused();
   await page.keyboard.press('Enter');
   await page.getByTestId('slot-grid').waitFor();
   await page.keyboard.press('Enter');

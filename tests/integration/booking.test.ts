@@ -98,6 +98,45 @@ describe('booking on a real SQLite replica', () => {
     expect(rebooked.appointment.status).toBe('booked');
   });
 
+  it('a cancellation can be undone for 5 minutes: the same booking, ticket and slot again; later, or once the time is taken, it is refused and nothing changes (issue 10)', async () => {
+    const [p1, p2] = db().prepare("SELECT id FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 ORDER BY id LIMIT 2").all() as Array<{ id: string }>;
+    const slot = freeSlot();
+    const { appointment, ticket } = await t.call('appointments.book', { patientId: p1!.id, slotId: slot.id });
+    await t.call('appointments.cancel', { appointmentId: appointment.id });
+    t.now += 4 * 60_000;
+    const back = await t.call('appointments.restore', { appointmentId: appointment.id });
+    expect(back.appointment).toMatchObject({ id: appointment.id, status: 'booked', slotId: slot.id });
+    expect(back.ticket.code).toBe(ticket.code);
+    expect(t.count('slots', `id = '${slot.id}' AND appointment_id = '${appointment.id}'`)).toBe(1);
+    expect(db().prepare('SELECT name FROM outbox ORDER BY seq DESC LIMIT 1').get()).toEqual({ name: 'appointments.restore' });
+
+    // Too late: 6 minutes after the cancellation.
+    await t.call('appointments.cancel', { appointmentId: appointment.id });
+    t.now += 6 * 60_000;
+    let before = t.snapshot();
+    expect(await t.fail('appointments.restore', { appointmentId: appointment.id })).toMatchObject({ error: { code: 'undo_expired', message: expect.stringContaining('5 минут') } });
+    expect(t.snapshot()).toEqual(before);
+
+    // In time, but another patient has the time now.
+    const other = freeSlot('family', 3);
+    const second = await t.call('appointments.book', { patientId: p1!.id, slotId: other.id });
+    await t.call('appointments.cancel', { appointmentId: second.appointment.id });
+    await t.call('appointments.book', { patientId: p2!.id, slotId: other.id });
+    before = t.snapshot();
+    expect((await t.fail('appointments.restore', { appointmentId: second.appointment.id })).error.code).toBe('slot_taken');
+    expect(t.snapshot()).toEqual(before);
+  });
+
+  it("a cancelled booking's ticket is not printed as valid (issue 10)", async () => {
+    const p = attachedPatient();
+    const { appointment } = await t.call('appointments.book', { patientId: p.id, slotId: freeSlot().id });
+    await t.call('printer.saveSettings', { profileId: 'epson-80', transport: { kind: 'file', path: '/dev/null' }, ticketLang: 'ru', autoPrint: false });
+    await t.call('appointments.cancel', { appointmentId: appointment.id });
+    const jobs = t.count('print_jobs');
+    expect(await t.fail('tickets.print', { appointmentId: appointment.id })).toMatchObject({ status: 409, error: { code: 'ticket_not_valid' } });
+    expect(t.count('print_jobs')).toBe(jobs);
+  });
+
   it('move is atomic: into a taken slot nothing changes; into a free one the old is cancelled and the new replaces it', async () => {
     const [p1, p2] = db().prepare("SELECT id FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 ORDER BY id LIMIT 2").all() as Array<{ id: string }>;
     const a = freeSlot('family', 0);

@@ -121,6 +121,29 @@ describe.each<Backend>(['pglite', 'postgres'])('the server decides by the same r
     await s.close();
   });
 
+  it('an undone cancellation takes the time back only while it is free: another device booked it meanwhile → rejected, and the booking is published again as cancelled', async () => {
+    const s = await setup();
+    const d = await s.enrollDesk('org-a');
+    const other = await s.enrollDesk('org-a');
+    const a = appointment('09:00');
+    const steps = await s.push(d, [
+      book(1, a),
+      { seq: 2, name: 'appointments.cancel', args: { appointmentId: a.id, channel: 'registry' } },
+      { seq: 3, name: 'appointments.restore', args: { appointmentId: a.id } },
+      { seq: 4, name: 'appointments.cancel', args: { appointmentId: a.id, channel: 'registry' } },
+    ]);
+    expect(steps.json.results.map((x: any) => x.detail)).toEqual(['confirmed', 'cancelled', 'booked', 'cancelled']);
+    // Another desk books the freed time; the first desk's undo comes too late.
+    expect((await s.push(other, [book(1, { ...appointment('09:00'), id: 'other-1', patientId: 'pat-7' })])).json.results[0].detail).toBe('confirmed');
+    const late = await s.push(d, [{ seq: 5, name: 'appointments.restore', args: { appointmentId: a.id } }]);
+    expect(late.json.results[0]).toMatchObject({ status: 'rejected', detail: 'slot_taken' });
+    const [row] = await s.database.db.select({ status: appointments.status }).from(appointments).where(eq(appointments.id, a.id));
+    expect(row!.status).toBe('cancelled');
+    const published = (await s.pull(d)).changes.filter((c: any) => c.entity === 'appointment' && c.id === a.id).map((c: any) => c.row.status);
+    expect(published.at(-1)).toBe('cancelled');
+    await s.close();
+  });
+
   it('channels by the PC, not by the request: a cabinet PC books its doctor’s repeat-visit time, a front desk cannot', async () => {
     const s = await setup();
     const desk = await s.enrollDesk('org-a');
