@@ -236,6 +236,7 @@ export const registerEntries = sqliteTable(
     channel: text('channel').notNull(),
     result: text('result').notNull(),
     reason: text('reason'),
+    rule: text('rule'),
     appointmentId: text('appointment_id'),
     appointedAt: integer('appointed_at'),
     userId: text('user_id').notNull(),

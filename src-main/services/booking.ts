@@ -6,7 +6,8 @@ import { ticketCodeFromScan } from '../../src-shared/print/ticket-layout.js';
 import type { AppointmentView, BookResult } from '../../src-shared/rpc/views.js';
 import { decideBooking, needsReferral, type BookingFacts } from '../../src-shared/rules/booking.js';
 import { allowedChannels } from '../../src-shared/rules/channels.js';
-import { REFUSALS, type Decision } from '../../src-shared/rules/decision.js';
+import { REFUSALS, type Decision, type RefusalCode } from '../../src-shared/rules/decision.js';
+import { registerOutcome } from '../../src-shared/rules/register-outcome.js';
 import { decideCancel, decideRestore, decideStatusChange, STATUS_CHANGES, type StatusOp } from '../../src-shared/rules/transitions.js';
 import { stmt } from '../db/stmt.js';
 import { getAppointment } from './appointment-views.js';
@@ -136,6 +137,7 @@ function bookInTx(env: Env, actor: Actor, a: BookArgs, replacesId: string | null
     channel: a.channel,
     result: replacesId ? 'moved' : 'booked',
     reason: null,
+    rule: null,
     appointmentId: id,
     appointedAt: slot.startUtc,
   });
@@ -177,7 +179,16 @@ function withRefusalRecord<T>(env: Env, actor: Actor, a: { patientId: string; sl
     if (e instanceof AppError && e.code in REFUSALS && REFUSALS[e.code as keyof typeof REFUSALS].kind === 'policy') {
       const slot = stmt(env.db.sqlite, 'SELECT doctor_id AS doctorId, specialty_id AS specialtyId FROM slots WHERE id = ?').get(a.slotId) as { doctorId: string; specialtyId: string };
       const patient = loadPatient(env, a.patientId);
-      recordRefusal(env, actor, { patientId: a.patientId, applicant: patient?.fullName ?? '', specialtyId: slot.specialtyId, doctorId: slot.doctorId, channel: a.channel, reason: e.code });
+      const outcome = registerOutcome(env.profile, e.code as RefusalCode);
+      recordRefusal(env, actor, {
+        patientId: a.patientId,
+        applicant: patient?.fullName ?? '',
+        specialtyId: slot.specialtyId,
+        doctorId: slot.doctorId,
+        channel: a.channel,
+        ...outcome,
+        appointmentId: null,
+      });
     }
     throw e;
   }
@@ -212,6 +223,7 @@ function cancelInTx(env: Env, actor: Actor, a: AppointmentView, channel: Request
         channel,
         result: registerResult,
         reason: null,
+        rule: null,
         appointmentId: a.id,
         appointedAt: a.startUtc,
       })
@@ -227,7 +239,16 @@ function cancelInTx(env: Env, actor: Actor, a: AppointmentView, channel: Request
 /** R9: cancel; the slot is free again at once. */
 export function cancel(env: Env, actor: Actor, appointmentId: string, channel: RequestChannel): AppointmentView {
   const a = mustFind(env, appointmentId);
-  env.db.sqlite.transaction(() => cancelInTx(env, actor, a, channel, 'cancelled'))();
+  try {
+    env.db.sqlite.transaction(() => cancelInTx(env, actor, a, channel, 'cancelled'))();
+  } catch (e) {
+    // R15: a cancellation refused by a rule (R9's cut-off) is a request too, and goes in the register.
+    if (e instanceof AppError && e.code === 'cancel_cutoff') {
+      const outcome = registerOutcome(env.profile, e.code);
+      recordRefusal(env, actor, { patientId: a.patientId, applicant: a.patientName, specialtyId: a.specialtyId, doctorId: a.doctorId, channel, ...outcome, appointmentId: a.id });
+    }
+    throw e;
+  }
   return mustFind(env, appointmentId);
 }
 

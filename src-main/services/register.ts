@@ -9,6 +9,7 @@ import { clinicToday } from './clinic-time.js';
 import type { Actor, Env } from './env.js';
 import type { OpArgs } from '../../src-shared/sync/protocol.js';
 import { journal, newId } from './journal.js';
+import { isClosedGround } from '../../src-shared/rules/register-outcome.js';
 import { wallToUtc, addDays } from '../../src-shared/time/dates.js';
 
 export type RegisterInput = Omit<RegisterEntry, 'id' | 'at' | 'userId' | 'deviceId' | 'tookPlace'>;
@@ -27,34 +28,52 @@ export function appendRegister(env: Env, actor: Actor, e: RegisterInput): Regist
 export function insertRegister(sqlite: Db['sqlite'], orgId: string, e: RegisterRecord): void {
   stmt(
     sqlite,
-    `INSERT INTO register_entries (id, org_id, at, patient_id, applicant, specialty_id, doctor_id, channel, result, reason,
-      appointment_id, appointed_at, user_id, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
-  ).run(e.id, orgId, e.at, e.patientId, e.applicant, e.specialtyId, e.doctorId, e.channel, e.result, e.reason, e.appointmentId, e.appointedAt, e.userId, e.deviceId);
+    `INSERT INTO register_entries (id, org_id, at, patient_id, applicant, specialty_id, doctor_id, channel, result, reason, rule,
+      appointment_id, appointed_at, user_id, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
+  ).run(e.id, orgId, e.at, e.patientId, e.applicant, e.specialtyId, e.doctorId, e.channel, e.result, e.reason, e.rule ?? null, e.appointmentId, e.appointedAt, e.userId, e.deviceId);
 }
 
-/** A refusal with its reason, recorded on its own (R2, R3, R15): register row + audit + outbox in one transaction. */
-export function recordRefusal(
-  env: Env,
-  actor: Actor,
-  e: { patientId: string | null; applicant: string; specialtyId: string | null; doctorId: string | null; channel: RequestChannel; reason: string },
-): string {
+export interface Refusal {
+  patientId: string | null;
+  applicant: string;
+  specialtyId: string | null;
+  doctorId: string | null;
+  channel: RequestChannel;
+  /** A refusal on a closed ground (`reason`), or a request a rule declined (`rule`); see rules/register-outcome.ts. */
+  result: 'refused' | 'declined';
+  reason: string | null;
+  rule: string | null;
+  appointmentId: string | null;
+}
+
+/** A refusal or decline, recorded on its own (R2, R3, R15): register row + audit + outbox in one transaction. */
+export function recordRefusal(env: Env, actor: Actor, e: Refusal): string {
   return env.db.sqlite.transaction(() => {
-    const { id } = appendRegister(env, actor, { ...e, result: 'refused', appointmentId: null, appointedAt: null });
-    journal(env, actor, { name: 'register.refuse', args: { id, ...e, userId: actor.userId } satisfies OpArgs<'register.refuse'> }, { entity: 'register', entityId: id, detail: e.reason });
+    const { id } = appendRegister(env, actor, { ...e, appointedAt: null });
+    journal(
+      env,
+      actor,
+      { name: 'register.refuse', args: { id, ...e, userId: actor.userId } satisfies OpArgs<'register.refuse'> },
+      {
+        entity: 'register',
+        entityId: id,
+        detail: e.reason ?? e.rule ?? '',
+      },
+    );
     return id;
   })();
 }
 
 /** R3: a registrar's refusal must carry one of the profile's reasons. */
 export function refuseManually(env: Env, actor: Actor, e: { patientId: string | null; applicant: string; specialtyId: string | null; reason: string; channel: RequestChannel }): RegisterView {
-  if (!env.profile.refusalReasons.includes(e.reason)) throw new AppError('unknown_reason', { reason: e.reason });
+  if (!isClosedGround(env.profile, e.reason)) throw new AppError('unknown_reason', { reason: e.reason });
   if (e.patientId && !stmt(env.db.sqlite, 'SELECT 1 FROM patients WHERE id = ?').get(e.patientId)) throw new AppError('not_found');
-  const id = recordRefusal(env, actor, { ...e, doctorId: null });
+  const id = recordRefusal(env, actor, { ...e, doctorId: null, result: 'refused', rule: null, appointmentId: null });
   return listRegister(env, { id })[0]!;
 }
 
 const COLUMNS = `r.id, r.at, r.patient_id AS patientId, r.applicant, r.specialty_id AS specialtyId, r.doctor_id AS doctorId, r.channel,
-  r.result, r.reason, r.appointment_id AS appointmentId, r.appointed_at AS appointedAt, r.user_id AS userId, r.device_id AS deviceId,
+  r.result, r.reason, r.rule, r.appointment_id AS appointmentId, r.appointed_at AS appointedAt, r.user_id AS userId, r.device_id AS deviceId,
   p.full_name AS patientName, a.status AS appointmentStatus`;
 
 /** R15 "took place or not": derived from the booking's status, so it is never stale. */

@@ -1,23 +1,23 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { registerResult, type RegisterResult } from '../../src-shared/domain/appointment.js';
 import type { DirectoryView } from '../../src-shared/rpc/views.js';
 import { fmtDate, useI18n } from '../lib/i18n.js';
 import { call } from '../lib/rpc.js';
-
-type Result = 'booked' | 'refused' | 'cancelled' | 'moved';
 
 /** R15: the register of requests — applicant, recipient, date, result with reason, appointed time, took place. */
 export function RegisterScreen({ directory }: { directory: DirectoryView }) {
   const { t, lang } = useI18n();
   const [from, setFrom] = useState(directory.today);
   const [to, setTo] = useState(directory.today);
-  const [result, setResult] = useState<Result | ''>('');
+  const [result, setResult] = useState<RegisterResult | ''>('');
   const list = useQuery({ queryKey: ['register', from, to, result], queryFn: () => call('register.list', { from, to, result: result || undefined }) });
   const doc = (id: string | null) => directory.doctors.find((d) => d.id === id)?.fullName ?? '';
   const spec = (id: string | null) => directory.specialties.find((s) => s.id === id)?.name[lang] ?? '';
   const when = (ms: number | null) =>
     ms === null ? '' : new Date(ms).toLocaleString(lang === 'ky' ? 'ky-KG' : 'ru-RU', { timeZone: directory.organization.timezone, dateStyle: 'short', timeStyle: 'short' });
-  const reasonText = (r: string | null) => (r ? t(`refusal.${r}`) : '');
+  // A refusal's closed-list ground, or the rule that declined the request.
+  const reasonText = (r: { reason: string | null; rule: string | null }) => (r.reason ? t(`refusal.${r.reason}`) : r.rule ? t(`refusal.${r.rule}`) : '');
 
   return (
     <div className="register pad">
@@ -25,9 +25,9 @@ export function RegisterScreen({ directory }: { directory: DirectoryView }) {
         <h2>{t('ui.register')}</h2>
         <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
         <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
-        <select value={result} onChange={(e) => setResult(e.target.value as Result | '')} data-testid="register-result">
+        <select value={result} onChange={(e) => setResult(e.target.value as RegisterResult | '')} data-testid="register-result">
           <option value="">—</option>
-          {(['booked', 'refused', 'cancelled', 'moved'] as const).map((r) => (
+          {registerResult.options.map((r) => (
             <option key={r} value={r}>
               {t(`registerResult.${r}`)}
             </option>
@@ -56,7 +56,7 @@ export function RegisterScreen({ directory }: { directory: DirectoryView }) {
                 <td>{spec(r.specialtyId)}</td>
                 <td>{doc(r.doctorId)}</td>
                 <td>{t(`registerResult.${r.result}`)}</td>
-                <td>{reasonText(r.reason)}</td>
+                <td>{reasonText(r)}</td>
                 <td>{when(r.appointedAt)}</td>
                 <td>{r.tookPlace === null ? '' : r.tookPlace ? t('ui.yes') : t('ui.no')}</td>
               </tr>

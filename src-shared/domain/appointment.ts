@@ -64,6 +64,9 @@ export const ticket = z.object({
 });
 export type Ticket = z.infer<typeof ticket>;
 
+export const registerResult = z.enum(['booked', 'refused', 'declined', 'cancelled', 'moved']);
+export type RegisterResult = z.infer<typeof registerResult>;
+
 /** R15: one row of the register of requests. */
 export const registerEntry = z.object({
   id,
@@ -73,8 +76,15 @@ export const registerEntry = z.object({
   specialtyId: id.nullable(),
   doctorId: id.nullable(),
   channel: requestChannel,
-  result: z.enum(['booked', 'refused', 'cancelled', 'moved']),
+  /**
+   * `refused`: a refusal on one of the profile's closed grounds (R3), named in `reason`.
+   * `declined`: the request could not be met as asked (no referral, reserved time, a late
+   * cancellation…) — no legal refusal, the rule that decided is in `rule`.
+   */
+  result: registerResult,
   reason: z.string().nullable(),
+  /** The rule that decided an automatic refusal or decline (a refusal code); null for a registrar's own. */
+  rule: z.string().nullable().default(null),
   appointmentId: id.nullable(),
   appointedAt: instant.nullable(),
   tookPlace: z.boolean().nullable(),

@@ -13,7 +13,8 @@ export type SlotChannel = z.infer<typeof slotChannel>;
 /** How a request reached the clinic (R21). "internet" and "kiosk" are the electronic channels of R9–R11. */
 export const requestChannel = z.enum(['registry', 'phone', 'doctor', 'internet', 'kiosk', 'call_centre']);
 export type RequestChannel = z.infer<typeof requestChannel>;
-export const ELECTRONIC_CHANNELS: readonly RequestChannel[] = ['internet', 'kiosk'];
+/** The remote channels 004 §3.4.1 names — portal (ЕПГУ), kiosk (инфомат), call centre (ЦТО): R9's cut-off, R10's block, R11's daily limit. */
+export const ELECTRONIC_CHANNELS: readonly RequestChannel[] = ['internet', 'kiosk', 'call_centre'];
 
 export const specialtyKind = z.enum(['family', 'narrow', 'preventive']);
 export type SpecialtyKind = z.infer<typeof specialtyKind>;

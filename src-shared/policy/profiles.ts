@@ -59,6 +59,8 @@ const russia = (id: 'RU-MO' | 'RU-SM') => ({
   extraWorkingDays: [],
   nationalIdKinds: ['RU_OMS', 'RU_SNILS'] as const,
   refusalReasons: ['missing_documents', 'unreliable_data', 'not_territorial'],
+  // 004 §2.6: no territorial attachment; a narrow specialist's referral is one of the documents §2.5 requires.
+  refusalGrounds: { not_attached: 'not_territorial', referral_required: 'missing_documents' },
 });
 
 export const PROFILES: Record<ProfileId, PolicyProfile> = {
@@ -73,6 +75,7 @@ export const PROFILES: Record<ProfileId, PolicyProfile> = {
     extraWorkingDays: [],
     nationalIdKinds: ['KG_PIN'],
     refusalReasons: ['not_attached', 'no_such_specialist', 'intoxication', 'forged_documents'],
+    refusalGrounds: { not_attached: 'not_attached', specialty_not_offered: 'no_such_specialist' },
     sources: { ...commonSources, R1: '000 §1', R3: '000 §1', R20: 'Labour Code KR art. 113' },
   },
   KZ: {
@@ -86,6 +89,7 @@ export const PROFILES: Record<ProfileId, PolicyProfile> = {
     extraWorkingDays: [],
     nationalIdKinds: ['KZ_IIN'],
     refusalReasons: ['unreliable_documents', 'not_attached'],
+    refusalGrounds: { not_attached: 'not_attached' },
     sources: { ...commonSources, R1: 'not set by 003; KG value used', R3: '003 item 9', R20: '003 item 7' },
   },
   'RU-MO': { ...russia('RU-MO'), horizon: { unit: 'months', count: 1 }, sources: { ...russianSources, R1: '001 order 2.1' } },

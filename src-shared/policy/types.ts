@@ -1,3 +1,4 @@
+import type { RefusalCode } from '../rules/decision.js';
 import type { NationalIdKind, ProfileId, RequestChannel, Sex, SlotChannel } from '../domain/enums.js';
 
 /** Opening hours of a weekday; null = closed. ISO weekday keys 1 (Mon) … 7 (Sun). */
@@ -24,6 +25,8 @@ export interface PolicyProfile {
   kgPinSexDigits: Record<string, Sex>;
   /** R3: the closed list of refusal reasons a registrar may record. */
   refusalReasons: readonly string[];
+  /** R3: the closed-list ground a rule's refusal is recorded under, where the list has one (see rules/register-outcome.ts). */
+  refusalGrounds: Partial<Record<RefusalCode, string>>;
   /** R5: who needs a family doctor's referral. */
   referral: { requiredForNarrow: boolean; exemptDispensary: boolean; exemptPreventive: boolean; exemptDoctorRepeat: boolean };
   /** R9: cut-off for cancelling through electronic channels. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ticket, user } from '../domain/appointment.js';
+import { registerResult, ticket, user } from '../domain/appointment.js';
 import { id, isoDate } from '../domain/primitives.js';
 import { lang, requestChannel, type Role } from '../domain/enums.js';
 import { printerSettings, printerStatus } from '../print/settings.js';
@@ -65,7 +65,7 @@ export const contract = {
     input: z.object({
       from: isoDate.optional(),
       to: isoDate.optional(),
-      result: z.enum(['booked', 'refused', 'cancelled', 'moved']).optional(),
+      result: registerResult.optional(),
       specialtyId: id.optional(),
       limit: z.number().int().min(1).max(500).default(200),
     }),

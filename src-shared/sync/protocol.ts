@@ -26,7 +26,8 @@ export const opArgs = {
   'tasks.resolve': z.object({ taskId: id, outcome: z.enum(['reached', 'unreachable', 'rebooked']) }),
   'register.refuse': registerEntry
     .omit({ at: true, userId: true, deviceId: true, tookPlace: true, result: true, appointmentId: true, appointedAt: true })
-    .extend({ reason: z.string(), userId: id.optional() }),
+    // Older desks send neither result nor rule: a refusal on a closed ground.
+    .extend({ reason: z.string().nullable(), result: z.enum(['refused', 'declined']).default('refused'), appointmentId: id.nullable().default(null), userId: id.optional() }),
 } as const;
 export type OpName = keyof typeof opArgs;
 export type OpArgs<N extends OpName> = z.infer<(typeof opArgs)[N]>;

@@ -6,6 +6,8 @@ import { STATUS_CHANGES, type StatusOp } from '../../src-shared/rules/transition
 import { judgeBooking, judgeStatusChange, loadPatients, loadSpentReferrals } from '../rules/judge.js';
 import { suggestAlternatives } from '../../src-shared/slots/alternatives.js';
 import { opArgs, type OpName } from '../../src-shared/sync/protocol.js';
+import { REFUSALS, type RefusalCode } from '../../src-shared/rules/decision.js';
+import { isClosedGround, registerOutcome } from '../../src-shared/rules/register-outcome.js';
 import { appointments, changeLog, leaseSets, orgRows, referralUses, slotLeases, tasks } from '../db/schema.js';
 import { logChange, type OpContext } from './context.js';
 
@@ -83,7 +85,7 @@ async function book(ctx: OpContext, args: unknown): Promise<Outcome> {
 }
 
 /** R15: the server's refusal of a booking is a row of the organization's register too. */
-async function serverRefusal(ctx: OpContext, a: Appointment, code: string, applicant: string): Promise<void> {
+async function serverRefusal(ctx: OpContext, a: Appointment, code: RefusalCode, applicant: string): Promise<void> {
   const row = {
     id: randomUUID(),
     at: ctx.now,
@@ -92,8 +94,7 @@ async function serverRefusal(ctx: OpContext, a: Appointment, code: string, appli
     specialtyId: a.specialtyId,
     doctorId: a.doctorId,
     channel: a.channel,
-    result: 'refused',
-    reason: code,
+    ...registerOutcome(ctx.dir.profile, code),
     appointmentId: a.id,
     appointedAt: a.startUtc,
     userId: a.createdBy,
@@ -190,7 +191,13 @@ async function resolveTask(ctx: OpContext, args: unknown): Promise<Outcome> {
 async function refuse(ctx: OpContext, args: unknown): Promise<Outcome> {
   const parsed = opArgs['register.refuse'].safeParse(args);
   if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
-  const row = { ...parsed.data, result: 'refused', at: ctx.now, deviceId: ctx.deviceId };
+  const profile = ctx.dir.profile;
+  // A desk before closed-list outcomes sent a rule's code as the reason: the server files it as today's desks do.
+  const legacy = parsed.data.result === 'refused' && !isClosedGround(profile, parsed.data.reason) && parsed.data.reason !== null && Object.hasOwn(REFUSALS, parsed.data.reason);
+  const outcome = legacy ? registerOutcome(profile, parsed.data.reason as RefusalCode) : parsed.data;
+  // R3: a refusal names a ground of the organization's closed list; a decline names the rule that decided.
+  if (outcome.result === 'refused' ? !isClosedGround(profile, outcome.reason) : !outcome.rule) return { status: 'rejected', detail: 'unknown_reason' };
+  const row = { ...parsed.data, result: outcome.result, reason: outcome.reason, rule: outcome.rule, at: ctx.now, deviceId: ctx.deviceId };
   await ctx.tx.insert(orgRows).values({ orgId: ctx.orgId, entity: 'register_entry', id: row.id, row }).onConflictDoNothing();
   await logChange(ctx, 'register_entry', row.id, 'put', row);
   return { status: 'applied', detail: 'recorded' };

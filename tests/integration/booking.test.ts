@@ -72,6 +72,8 @@ describe('booking on a real SQLite replica', () => {
       .get() as { id: string };
     const slot = freeSlot(withRef.specialtyId);
     expect((await t.fail('appointments.book', { patientId: other.id, slotId: slot.id })).error.code).toBe('referral_required');
+    // Recorded as declined by R5 — KG's closed list (000 §1) has no ground for it, so it is no refusal.
+    expect((await t.call('register.list', { result: 'declined' }))[0]).toMatchObject({ patientId: other.id, result: 'declined', reason: null, rule: 'referral_required' });
     // A preventive examination needs no referral, and does not spend the one the patient holds (issue 10).
     const preventive = await t.call('appointments.book', { patientId: withRef.patientId, slotId: freeSlot(withRef.specialtyId, 1).id, preventive: true });
     expect(preventive.appointment.referralId).toBeNull();
@@ -125,6 +127,18 @@ describe('booking on a real SQLite replica', () => {
     before = t.snapshot();
     expect((await t.fail('appointments.restore', { appointmentId: second.appointment.id })).error.code).toBe('slot_taken');
     expect(t.snapshot()).toEqual(before);
+  });
+
+  it('R9, R15 (004 §3.4.1): a cancellation refused by the 45-minute cut-off is recorded in the register, and the booking stays', async () => {
+    const p = attachedPatient();
+    const slot = freeSlot();
+    const { appointment } = await t.call('appointments.book', { patientId: p.id, slotId: slot.id });
+    t.now = appointment.startUtc - 30 * 60_000;
+    await t.signIn('registrar');
+    expect((await t.fail('appointments.cancel', { appointmentId: appointment.id, channel: 'call_centre' })).error.code).toBe('cancel_cutoff');
+    expect((await t.call('appointments.day', { date: appointment.date })).find((a) => a.id === appointment.id)?.status).toBe('booked');
+    const [row] = await t.call('register.list', { from: appointment.date, to: appointment.date, result: 'declined' });
+    expect(row).toMatchObject({ appointmentId: appointment.id, result: 'declined', rule: 'cancel_cutoff', channel: 'call_centre' });
   });
 
   it("a cancelled booking's ticket is not printed as valid (issue 10)", async () => {

@@ -86,8 +86,9 @@ describe.each<Backend>(['pglite', 'postgres'])('the server decides by the same r
     expect(lost.every((c: any) => c.row.syncState === 'conflict')).toBe(true);
     const tasks = feed.changes.filter((c: any) => c.entity === 'task').map((c: any) => c.row.reason);
     expect(tasks).toEqual(cases.map(([code]) => `refused:${code}`));
-    const register = feed.changes.filter((c: any) => c.entity === 'register_entry').map((c: any) => [c.row.result, c.row.reason]);
-    expect(register).toEqual(cases.map(([code]) => ['refused', code]));
+    // R3: a refusal on the closed list's ground where the profile has one (KG: not attached); the rest declined by their rule.
+    const register = feed.changes.filter((c: any) => c.entity === 'register_entry').map((c: any) => [c.row.result, c.row.reason, c.row.rule]);
+    expect(register).toEqual(cases.map(([code]) => (code === 'not_attached' ? ['refused', 'not_attached', code] : ['declined', null, code])));
     // Nothing refused holds a slot: the same times are booked by the rules' book.
     const ok = await s.push(d, [book(8, appointment('08:00')), book(9, { ...cardio('08:00', 'pat-200'), referralId: 'ref-1' })]);
     expect(ok.json.results.map((x: any) => x.detail)).toEqual(['confirmed', 'confirmed']);
@@ -141,6 +142,30 @@ describe.each<Backend>(['pglite', 'postgres'])('the server decides by the same r
     expect(row!.status).toBe('cancelled');
     const published = (await s.pull(d)).changes.filter((c: any) => c.entity === 'appointment' && c.id === a.id).map((c: any) => c.row.status);
     expect(published.at(-1)).toBe('cancelled');
+    await s.close();
+  });
+
+  it("R3 (000 §1): a refusal a desk sends must name a ground of the closed list; an older desk's rule code is filed as a decline", async () => {
+    const s = await setup();
+    const d = await s.enrollDesk('org-a');
+    const refusal = (seq: number, extra: object) => ({
+      seq,
+      name: 'register.refuse',
+      args: { id: `r-${seq}`, patientId: 'pat-1', applicant: 'x', specialtyId: null, doctorId: null, channel: 'registry', ...extra },
+    });
+    const r = await s.push(d, [
+      refusal(1, { reason: 'intoxication' }),
+      refusal(2, { reason: 'bad_mood' }),
+      refusal(3, { reason: 'referral_required' }), // as desks before closed-list outcomes sent it
+      refusal(4, { result: 'declined', reason: null, rule: 'slot_channel' }),
+    ]);
+    expect(r.json.results.map((x: any) => `${x.status}:${x.detail}`)).toEqual(['applied:recorded', 'rejected:unknown_reason', 'applied:recorded', 'applied:recorded']);
+    const rows = (await s.pull(d)).changes.filter((c: any) => c.entity === 'register_entry').map((c: any) => [c.id, c.row.result, c.row.reason, c.row.rule]);
+    expect(rows).toEqual([
+      ['r-1', 'refused', 'intoxication', null],
+      ['r-3', 'declined', null, 'referral_required'],
+      ['r-4', 'declined', null, 'slot_channel'],
+    ]);
     await s.close();
   });
 

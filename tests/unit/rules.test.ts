@@ -3,7 +3,8 @@ import { decideBooking, noShowBlockedUntil, type BookingFacts } from '../../src-
 import { decideCancel, decideCheckIn, decideFulfil, decideNoShow } from '../../src-shared/rules/transitions.js';
 import { orderFamilyDoctors } from '../../src-shared/rules/family.js';
 import { PROFILES } from '../../src-shared/policy/profiles.js';
-import { REFUSALS } from '../../src-shared/rules/decision.js';
+import { REFUSALS, type RefusalCode } from '../../src-shared/rules/decision.js';
+import { registerOutcome } from '../../src-shared/rules/register-outcome.js';
 import { requestChannel } from '../../src-shared/domain/enums.js';
 import { allowedChannels } from '../../src-shared/rules/channels.js';
 
@@ -76,6 +77,23 @@ describe('R3 refusal reasons are a closed list per profile (000 §1; 003 item 9;
     expect(PROFILES.KG.refusalReasons).toEqual(['not_attached', 'no_such_specialist', 'intoxication', 'forged_documents']);
     expect(PROFILES.KZ.refusalReasons).toEqual(['unreliable_documents', 'not_attached']);
     expect(PROFILES['RU-SM'].refusalReasons).toEqual(['missing_documents', 'unreliable_data', 'not_territorial']);
+  });
+  it("every refusal a rule records is on a ground of the profile's closed list — or a decline naming its rule, never a refusal outside the list (issue 10)", () => {
+    const policy = (Object.keys(REFUSALS) as RefusalCode[]).filter((c) => REFUSALS[c].kind === 'policy');
+    for (const profile of Object.values(PROFILES)) {
+      for (const code of policy) {
+        const o = registerOutcome(profile, code);
+        if (o.result === 'refused') expect(profile.refusalReasons).toContain(o.reason);
+        else expect(o).toEqual({ result: 'declined', reason: null, rule: code });
+      }
+    }
+    // The grounds themselves: not attached is "не по территории" in Russia (004 §2.6), a missing referral a missing document (§2.5);
+    // KG's "no such specialist on staff" (000 §1).
+    expect(registerOutcome(PROFILES['RU-SM'], 'not_attached')).toEqual({ result: 'refused', reason: 'not_territorial', rule: 'not_attached' });
+    expect(registerOutcome(PROFILES['RU-SM'], 'referral_required')).toEqual({ result: 'refused', reason: 'missing_documents', rule: 'referral_required' });
+    expect(registerOutcome(PROFILES.KZ, 'not_attached')).toEqual({ result: 'refused', reason: 'not_attached', rule: 'not_attached' });
+    expect(registerOutcome(PROFILES.KG, 'specialty_not_offered')).toEqual({ result: 'refused', reason: 'no_such_specialist', rule: 'specialty_not_offered' });
+    expect(registerOutcome(PROFILES.KG, 'referral_required')).toEqual({ result: 'declined', reason: null, rule: 'referral_required' });
   });
 });
 
@@ -215,6 +233,19 @@ describe('R10 no-show blocking (004 §3.4.1)', () => {
         f.history = h;
       }),
     ).toMatchObject({ ok: false, code: 'noshow_blocked' });
+  });
+  it('the block covers every remote channel 004 §3.4.1 names: portal (ЕПГУ), kiosk (инфомат) and call centre (ЦТО)', () => {
+    const h = visits(['noshow', 2], ['noshow', 10], ['noshow', 20]);
+    for (const channel of ['internet', 'kiosk', 'call_centre'] as const) {
+      expect(
+        withFacts((f) => {
+          f.channel = channel;
+          f.allowedChannels = [channel];
+          f.slot.channel = 'internet';
+          f.history = h;
+        }),
+      ).toMatchObject({ ok: false, code: 'noshow_blocked' });
+    }
   });
   it('the registry desk still books them', () => {
     const h = visits(['noshow', 2], ['noshow', 10], ['noshow', 20]);
