@@ -32,8 +32,14 @@ export function DoctorDayGrid({ directory, result, specialtyId, autoFocus, onPic
   }, [result, directory, specialtyId]);
   // Weekend columns only where someone works (KZ and RU clinics open on Saturdays).
   const dates = useMemo(() => result.dates.filter((d) => !isWeekend(d) || result.doctorDays.some((x) => x.date === d)), [result]);
+  // The earliest free day — with the patient's own family doctor if they have one (R4: another doctor needs consent, so it is never the default).
   const first = useMemo(() => {
-    for (let c = 0; c < dates.length; c++) for (let r = 0; r < rows.length; r++) if ((byKey.get(`${rows[r]}|${dates[c]}`)?.free ?? 0) > 0) return { r, c };
+    for (const consent of [false, true])
+      for (let c = 0; c < dates.length; c++)
+        for (let r = 0; r < rows.length; r++) {
+          const d = byKey.get(`${rows[r]}|${dates[c]}`);
+          if (d && d.free > 0 && d.needsConsent === consent) return { r, c };
+        }
     return { r: 0, c: 0 };
   }, [rows, dates, byKey]);
   const [pos, setPos] = useState(first);

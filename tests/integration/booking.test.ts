@@ -36,6 +36,24 @@ describe('booking on a real SQLite replica', () => {
     expect(audit).toEqual({ u: 'user-registrar', d: t.desk.env.device.id });
   });
 
+  it("R4 (000 §2.2): on a day the own family doctor is full, the other family doctors of that day are offered with consent; on the own doctor's free days they are not", async () => {
+    const p = db().prepare("SELECT id, attached_doctor_id AS own FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND attached_doctor_id IS NOT NULL AND priority = 0 LIMIT 1").get() as {
+      id: string;
+      own: string;
+    };
+    const full = '2026-11-25';
+    // The own doctor's Wednesday is booked out (here: closed), the other days stay free.
+    db().prepare('UPDATE slots SET blocked = 1 WHERE doctor_id = ? AND date = ?').run(p.own, full);
+    const r = await t.call('slots.search', { specialtyId: 'family', patientId: p.id, channel: 'registry' });
+    const own = r.doctorDays.filter((d) => d.doctorId === p.own);
+    const others = r.doctorDays.filter((d) => d.doctorId !== p.own);
+    expect(own.length).toBeGreaterThan(3);
+    expect(own.every((d) => !d.needsConsent)).toBe(true);
+    expect(others.length).toBeGreaterThan(0);
+    expect(new Set(others.map((d) => d.date))).toEqual(new Set([full]));
+    expect(others.every((d) => d.needsConsent && d.free > 0)).toBe(true);
+  });
+
   it('a taken slot is refused with 409 and nothing is written', async () => {
     const [p1, p2] = db().prepare("SELECT id FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 ORDER BY id LIMIT 2").all() as Array<{ id: string }>;
     const slot = freeSlot();

@@ -106,17 +106,28 @@ describe('R4 family doctor (000 §2.2)', () => {
       }),
     ).toEqual({ ok: true });
   });
-  it('offers only the own family doctor while they have free slots; others, with consent, when full', () => {
+  it('offers only the own family doctor on a day they have free time; others, with consent, on a day they are full', () => {
     const days = [
-      { doctorId: 'own', free: 2 },
-      { doctorId: 'other', free: 5 },
+      { doctorId: 'own', date: 'mon', free: 2 },
+      { doctorId: 'other', date: 'mon', free: 5 },
     ];
-    expect(orderFamilyDoctors('own', days)).toEqual([{ doctorId: 'own', free: 2, needsConsent: false }]);
+    expect(orderFamilyDoctors('own', days)).toEqual([{ doctorId: 'own', date: 'mon', free: 2, needsConsent: false }]);
     const full = [
-      { doctorId: 'own', free: 0 },
-      { doctorId: 'other', free: 5 },
+      { doctorId: 'own', date: 'mon', free: 0 },
+      { doctorId: 'other', date: 'mon', free: 5 },
     ];
-    expect(orderFamilyDoctors('own', full).find((d) => d.doctorId === 'other')).toEqual({ doctorId: 'other', free: 5, needsConsent: true });
+    expect(orderFamilyDoctors('own', full).find((d) => d.doctorId === 'other')).toEqual({ doctorId: 'other', date: 'mon', free: 5, needsConsent: true });
+  });
+  it('the own doctor full today but free tomorrow: the other family doctors are offered today, not only other days (issue 10)', () => {
+    const days = [
+      { doctorId: 'own', date: 'tue', free: 3 }, // nothing on Monday
+      { doctorId: 'other', date: 'mon', free: 4 },
+      { doctorId: 'other', date: 'tue', free: 6 },
+    ];
+    expect(orderFamilyDoctors('own', days)).toEqual([
+      { doctorId: 'own', date: 'tue', free: 3, needsConsent: false },
+      { doctorId: 'other', date: 'mon', free: 4, needsConsent: true },
+    ]);
   });
 });
 
