@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { Session } from '../src-shared/rpc/views.js';
 import { StatusBar } from './components/StatusBar.js';
-import { call, setToken } from './lib/rpc.js';
+import { call, onSessionLost, setToken } from './lib/rpc.js';
 import { useI18n } from './lib/i18n.js';
 import { DeskScreen } from './screens/DeskScreen.js';
 import { RegisterScreen } from './screens/RegisterScreen.js';
@@ -18,7 +18,17 @@ export function App() {
   const { t } = useI18n();
   const [session, setSession] = useState<Session | null>(null);
   const [tab, setTab] = useState<Tab>('desk');
+  const [ended, setEnded] = useState(false);
   const qc = useQueryClient();
+  // Signed out, or the desk forgot the session (restarted): back to sign-in, and the next user starts on F1.
+  const leave = (sessionEnded: boolean) => {
+    setToken(null);
+    qc.clear();
+    setSession(null);
+    setTab('desk');
+    setEnded(sessionEnded);
+  };
+  useEffect(() => onSessionLost(() => leave(true)));
   const directory = useQuery({ queryKey: ['directory'], queryFn: () => call('directory.get', {}), enabled: session !== null, staleTime: Infinity });
 
   // F1–F3 switch screens from anywhere: the desk is keyboard-first.
@@ -39,18 +49,18 @@ export function App() {
   if (!session)
     return (
       <SignInScreen
+        sessionEnded={ended}
         onSignedIn={(s) => {
           setToken(s.token);
           setSession(s);
+          setEnded(false);
         }}
       />
     );
 
   const signOut = async () => {
     await call('auth.signOut', {}).catch(() => undefined);
-    setToken(null);
-    qc.clear();
-    setSession(null);
+    leave(false);
   };
   const canSeeRegister = session.user.role !== 'doctor';
 
@@ -80,11 +90,15 @@ export function App() {
         <span className="org">{directory.data?.organization.name}</span>
       </header>
       <main className="content">
+        {/* The desk stays mounted behind the other screens: a booking half done survives a look at F2 or F3. */}
+        {directory.data && (
+          <div className="screen" hidden={tab !== 'desk'}>
+            <DeskScreen directory={directory.data} role={session.user.role} active={tab === 'desk'} />
+          </div>
+        )}
         {!directory.data ? (
           <p className="muted pad">{t('ui.loading')}</p>
-        ) : tab === 'desk' ? (
-          <DeskScreen directory={directory.data} channel={session.user.role === 'doctor' ? 'doctor' : 'registry'} />
-        ) : tab === 'today' ? (
+        ) : tab === 'desk' ? null : tab === 'today' ? (
           <TodayScreen directory={directory.data} defaultDoctorId={session.user.doctorId} />
         ) : tab === 'register' ? (
           <RegisterScreen directory={directory.data} />

@@ -57,7 +57,7 @@ export const handlers: Handlers = {
   },
   'patients.find': (i, { env }) => findPatients(env, i.query, i.offset),
   'patients.get': (i, { env }) => patientCard(env, i.patientId),
-  'slots.search': (i, { env }) => searchSlots(env, i),
+  'slots.search': (i, c) => searchSlots(c.env, i, who(c)),
   'slots.day': (i, { env }) => daySlots(env, i),
   'appointments.book': (i, c) => settleOnline(c.env, who(c), book(c.env, who(c), i), c.sync),
   'appointments.cancel': (i, c) => cancel(c.env, who(c), i.appointmentId, i.channel),

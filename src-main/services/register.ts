@@ -10,6 +10,7 @@ import type { Actor, Env } from './env.js';
 import type { OpArgs } from '../../src-shared/sync/protocol.js';
 import { journal, newId } from './journal.js';
 import { isClosedGround } from '../../src-shared/rules/register-outcome.js';
+import { digitsKey, nameKey } from '../../src-shared/search/keys.js';
 import { wallToUtc, addDays } from '../../src-shared/time/dates.js';
 
 export type RegisterInput = Omit<RegisterEntry, 'id' | 'at' | 'userId' | 'deviceId' | 'tookPlace'>;
@@ -77,7 +78,19 @@ const COLUMNS = `r.id, r.at, r.patient_id AS patientId, r.applicant, r.specialty
   p.full_name AS patientName, a.status AS appointmentStatus`;
 
 /** R15 "took place or not": derived from the booking's status, so it is never stale. */
-export function listRegister(env: Env, f: { id?: string; from?: string; to?: string; result?: string; specialtyId?: string; limit?: number }): RegisterView[] {
+export interface RegisterFilter {
+  id?: string;
+  from?: string;
+  to?: string;
+  result?: string;
+  specialtyId?: string;
+  doctorId?: string;
+  channel?: string;
+  patient?: string;
+  limit?: number;
+}
+
+export function listRegister(env: Env, f: RegisterFilter): RegisterView[] {
   const { today } = clinicToday(env);
   const tz = env.org.timezone;
   const from = wallToUtc(f.from ?? today, '00:00', tz);
@@ -88,10 +101,22 @@ export function listRegister(env: Env, f: { id?: string; from?: string; to?: str
       LEFT JOIN patients p ON p.id = r.patient_id LEFT JOIN appointments a ON a.id = r.appointment_id
       WHERE (@id IS NULL OR r.id = @id) AND (@id IS NOT NULL OR (r.at >= @from AND r.at < @to))
         AND (@result IS NULL OR r.result = @result) AND (@specialtyId IS NULL OR r.specialty_id = @specialtyId)
+        AND (@doctorId IS NULL OR r.doctor_id = @doctorId) AND (@channel IS NULL OR r.channel = @channel)
+        AND (@name IS NULL OR p.name_key >= @name AND p.name_key < @nameEnd OR p.national_id = @nationalId)
       ORDER BY r.at DESC LIMIT @limit`,
-  ).all({ id: f.id ?? null, from, to, result: f.result ?? null, specialtyId: f.specialtyId ?? null, limit: f.limit ?? 200 }) as Array<
-    Omit<RegisterView, 'tookPlace'> & { appointmentStatus: string | null }
-  >;
+  ).all({
+    id: f.id ?? null,
+    from,
+    to,
+    result: f.result ?? null,
+    specialtyId: f.specialtyId ?? null,
+    doctorId: f.doctorId ?? null,
+    channel: f.channel ?? null,
+    name: f.patient ? nameKey(f.patient) : null,
+    nameEnd: f.patient ? `${nameKey(f.patient)}\uffff` : null,
+    nationalId: f.patient ? digitsKey(f.patient) : null,
+    limit: f.limit ?? 200,
+  }) as Array<Omit<RegisterView, 'tookPlace'> & { appointmentStatus: string | null }>;
   return rows.map(({ appointmentStatus, ...r }) => ({
     ...r,
     tookPlace: appointmentStatus === null ? null : appointmentStatus === 'arrived' || appointmentStatus === 'fulfilled' ? true : appointmentStatus === 'noshow' ? false : null,

@@ -6,7 +6,8 @@ import { generateDoctorSlots } from '../../src-shared/slots/generate.js';
 import { addDays, datesBetween } from '../../src-shared/time/dates.js';
 import { stmt } from '../db/stmt.js';
 import { clinicToday } from './clinic-time.js';
-import type { Env } from './env.js';
+import type { Actor, Env } from './env.js';
+import { needsReferral } from '../../src-shared/rules/booking.js';
 import { leaseMarks } from './leases.js';
 
 /**
@@ -68,7 +69,7 @@ export function accessibleSlotChannels(env: Env, channel: RequestChannel, priori
 
 const channelSql = (chs: SlotChannel[]) => chs.map((c) => `'${c}'`).join(', ') || "''";
 
-export function searchSlots(env: Env, q: { specialtyId?: string; doctorId?: string; patientId?: string; channel: RequestChannel }): SlotSearchResult {
+export function searchSlots(env: Env, q: { specialtyId?: string; doctorId?: string; patientId?: string; channel: RequestChannel; preventive?: boolean }, actor?: Actor): SlotSearchResult {
   ensureSlots(env);
   const { now, today, horizonEnd } = clinicToday(env);
   const s = env.db.sqlite;
@@ -110,10 +111,11 @@ export function searchSlots(env: Env, q: { specialtyId?: string; doctorId?: stri
     // The patient's own family doctor's specialty first, then family medicine, preventive, narrow (the order of 000 §2).
     const own = patient?.familyDoctorId ? env.directory.doctor(patient.familyDoctorId)?.specialtyId : undefined;
     const rank = (id: string) => (id === own ? 0 : { family: 1, preventive: 2, narrow: 3 }[env.directory.specialtyKind(id) ?? 'narrow']);
+    const referralMissing = q.patientId ? missingReferrals(env, q.patientId, q.channel, q.preventive ?? false, actor) : () => false;
     result.specialtyFree = [...env.directory.specialties.keys()]
       .filter((id) => offered.has(id))
       .sort((a, b) => rank(a) - rank(b))
-      .map((specialtyId) => ({ specialtyId, free: free.get(specialtyId) ?? 0 }));
+      .map((specialtyId) => ({ specialtyId, free: free.get(specialtyId) ?? 0, referralMissing: referralMissing(specialtyId) }));
     return result;
   }
 
@@ -127,6 +129,30 @@ export function searchSlots(env: Env, q: { specialtyId?: string; doctorId?: stri
   // R4: the patient's own family doctor first; others only when the own one is full.
   result.doctorDays = family && patient?.familyDoctorId ? orderFamilyDoctors(patient.familyDoctorId, days) : days;
   return result;
+}
+
+/** R5 for the specialty list: which specialties this patient would be refused for want of a referral, by the shared rule. */
+function missingReferrals(env: Env, patientId: string, channel: RequestChannel, preventive: boolean, actor: Actor | undefined): (specialtyId: string) => boolean {
+  const s = env.db.sqlite;
+  const { today } = clinicToday(env);
+  const dispensary = (stmt(s, 'SELECT specialty_id AS id FROM dispensary WHERE patient_id = ?').all(patientId) as Array<{ id: string }>).map((d) => d.id);
+  const held = new Set(
+    (stmt(s, 'SELECT specialty_id AS id FROM referrals WHERE patient_id = ? AND used_by_appointment_id IS NULL AND valid_until >= ?').all(patientId, today) as Array<{ id: string }>).map((r) => r.id),
+  );
+  const actorSpecialty = actor?.doctorId ? (env.directory.doctor(actor.doctorId)?.specialtyId ?? null) : null;
+  return (specialtyId) => {
+    const kind = env.directory.specialtyKind(specialtyId);
+    if (!kind || held.has(specialtyId)) return false;
+    return needsReferral({
+      profile: env.profile,
+      specialtyKind: kind,
+      preventive,
+      channel,
+      actor: { role: actor?.role ?? 'registrar', doctorSpecialtyId: actorSpecialty },
+      patient: { dispensarySpecialtyIds: dispensary },
+      slot: { specialtyId },
+    });
+  };
 }
 
 export function daySlots(env: Env, q: { doctorId: string; date: string; patientId?: string; channel: RequestChannel }): DaySlot[] {

@@ -4,7 +4,7 @@ import { useI18n } from '../lib/i18n.js';
 
 interface Props {
   directory: DirectoryView;
-  free: Array<{ specialtyId: string; free: number }>;
+  free: Array<{ specialtyId: string; free: number; referralMissing: boolean }>;
   selected: string | null;
   autoFocus: boolean;
   /** Changes when the patient is picked again: the list takes the keyboard even if nothing else changed. */
@@ -18,9 +18,12 @@ export function SpecialtyPicker({ directory, free, selected, autoFocus, focusKey
   const list = useRef<HTMLUListElement>(null);
   const firstFree = Math.max(
     0,
-    free.findIndex((f) => f.free > 0),
+    free.findIndex((f) => f.free > 0 && !f.referralMissing),
   );
   const [active, setActive] = useState(firstFree);
+  // R5: a specialty the patient has no referral for is shown, greyed, with the reason; choosing it says why instead.
+  const [hint, setHint] = useState<string | null>(null);
+  const choose = (f: Props['free'][number]) => (f.referralMissing ? setHint(t('errors.referral_required')) : onPick(f.specialtyId));
 
   useEffect(() => setActive(firstFree), [firstFree]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: focusKey is the parent's "patient picked" signal
@@ -32,14 +35,14 @@ export function SpecialtyPicker({ directory, free, selected, autoFocus, focusKey
     const n = Number(e.key);
     if (n >= 1 && n <= Math.min(9, free.length)) {
       e.preventDefault();
-      onPick(free[n - 1]!.specialtyId);
+      choose(free[n - 1]!);
     } else if (e.key === 'ArrowDown' || e.key === 'ArrowRight' || e.key === 'ArrowUp' || e.key === 'ArrowLeft') {
       e.preventDefault();
       const step = e.key === 'ArrowDown' || e.key === 'ArrowRight' ? 1 : -1;
       setActive((a) => (a + step + free.length) % free.length);
     } else if (e.key === 'Enter' && free[active]) {
       e.preventDefault();
-      onPick(free[active]!.specialtyId);
+      choose(free[active]!);
     }
   };
 
@@ -51,11 +54,22 @@ export function SpecialtyPicker({ directory, free, selected, autoFocus, focusKey
       <ul ref={list} tabIndex={0} role="listbox" className="spec-list" data-testid="specialties" onKeyDown={onKey}>
         {free.map((f, i) => {
           const s = directory.specialties.find((x) => x.id === f.specialtyId);
-          const cls = ['spec', i === active ? 'active' : '', f.specialtyId === selected ? 'selected' : '', f.free === 0 ? 'empty' : ''].join(' ');
+          const cls = ['spec', i === active ? 'active' : '', f.specialtyId === selected ? 'selected' : '', f.free === 0 ? 'empty' : '', f.referralMissing ? 'blocked' : ''].join(' ');
           return (
-            <li key={f.specialtyId} role="option" aria-selected={f.specialtyId === selected} className={cls} onClick={() => onPick(f.specialtyId)}>
+            <li
+              key={f.specialtyId}
+              role="option"
+              aria-selected={f.specialtyId === selected}
+              aria-disabled={f.referralMissing}
+              className={cls}
+              onClick={() => choose(f)}
+              onKeyDown={(e) => e.key === 'Enter' && choose(f)}
+            >
               <span className="key">{i < 9 ? i + 1 : ''}</span>
-              <span className="name">{s?.name[lang] ?? f.specialtyId}</span>
+              <span className="name">
+                {s?.name[lang] ?? f.specialtyId}
+                {f.referralMissing && <span className="why">{t('refusal.referral_required')}</span>}
+              </span>
               <span className="count" title={t('ui.freeTickets')}>
                 {f.free}
               </span>
@@ -63,6 +77,11 @@ export function SpecialtyPicker({ directory, free, selected, autoFocus, focusKey
           );
         })}
       </ul>
+      {hint && (
+        <p className="warn small" role="alert" data-testid="specialty-hint">
+          {hint}
+        </p>
+      )}
     </section>
   );
 }

@@ -42,9 +42,22 @@ async function overHttp(method: string, input: unknown): Promise<CallResult> {
   return res.ok ? { ok: true, data: body.data } : { ok: false, status: res.status, error: body.error! };
 }
 
+let sessionLost: () => void = () => undefined;
+/**
+ * What to do when the desk no longer knows this window's session — it was restarted, or the
+ * session expired: the app goes back to the sign-in screen instead of showing empty lists.
+ */
+export const onSessionLost = (handler: () => void) => {
+  sessionLost = handler;
+};
+
 /** One typed call over whichever transport this window has. */
 export async function call<M extends Method>(method: M, input: Input<M>): Promise<Output<M>> {
-  const r = window.kezek ? await window.kezek.rpc(method, input, state.token, state.lang) : await overHttp(method, input);
-  if (!r.ok) throw new RpcError(r.status, r.error);
+  const token = state.token;
+  const r = window.kezek ? await window.kezek.rpc(method, input, token, state.lang) : await overHttp(method, input);
+  if (!r.ok) {
+    if (token !== null && r.error.code === 'unauthenticated') sessionLost();
+    throw new RpcError(r.status, r.error);
+  }
   return r.data as Output<M>;
 }

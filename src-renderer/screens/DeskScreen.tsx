@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
-import type { RequestChannel } from '../../src-shared/domain/enums.js';
+import { useEffect, useRef, useState } from 'react';
+import type { RequestChannel, Role } from '../../src-shared/domain/enums.js';
 import { UNDO_CANCEL_MINUTES } from '../../src-shared/rules/transitions.js';
 import type { AppointmentView, BookResult, DaySlot, DirectoryView } from '../../src-shared/rpc/views.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
@@ -19,8 +19,18 @@ import { useCheckInByScan } from '../lib/scan-check-in.js';
  * The registrar's booking flow, keyboard-first:
  * ID + Enter → specialty (Enter) → doctor-day (Enter) → time (Enter) → confirm (Enter) → ticket. Esc steps back.
  */
-export function DeskScreen({ directory, channel }: { directory: DirectoryView; channel: RequestChannel }) {
+export function DeskScreen({ directory, role, active }: { directory: DirectoryView; role: Role; active: boolean }) {
   const { t, lang } = useI18n();
+  // R21: a doctor books their repeat visits; at the front desk the registrar says how the patient asked — in person or by phone (F6).
+  const [deskChannel, setDeskChannel] = useState<'registry' | 'phone'>('registry');
+  const channel: RequestChannel = role === 'doctor' ? 'doctor' : deskChannel;
+  // R5: a preventive examination needs no referral (F7).
+  const [preventive, setPreventive] = useState(false);
+  // Back from another screen (F2, F3…), the keyboard returns to where it was.
+  const lastFocus = useRef<HTMLElement | null>(null);
+  useEffect(() => {
+    if (active) lastFocus.current?.focus();
+  }, [active]);
   const qc = useQueryClient();
   const notify = useNotify();
   const scanCheckIn = useCheckInByScan();
@@ -43,8 +53,8 @@ export function DeskScreen({ directory, channel }: { directory: DirectoryView; c
   const fresh = { staleTime: 0, gcTime: 0 } as const;
   const card = useQuery({ queryKey: ['patient', patientId], queryFn: () => call('patients.get', { patientId: patientId! }), enabled: patientId !== null });
   const counts = useQuery({
-    queryKey: ['slots', 'counts', patientId, channel],
-    queryFn: () => call('slots.search', { patientId: patientId ?? undefined, channel }),
+    queryKey: ['slots', 'counts', patientId, channel, preventive],
+    queryFn: () => call('slots.search', { patientId: patientId ?? undefined, channel, preventive }),
     enabled: patientId !== null,
     ...fresh,
   });
@@ -76,7 +86,8 @@ export function DeskScreen({ directory, channel }: { directory: DirectoryView; c
     onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
   });
   const book = useMutation({
-    mutationFn: (s: DaySlot) => (moving ? call('appointments.move', { appointmentId: moving.id, slotId: s.slotId }) : call('appointments.book', { patientId: patientId!, slotId: s.slotId, channel })),
+    mutationFn: (s: DaySlot) =>
+      moving ? call('appointments.move', { appointmentId: moving.id, slotId: s.slotId }) : call('appointments.book', { patientId: patientId!, slotId: s.slotId, channel, preventive }),
     onSuccess: (r) => {
       if (r.appointment.syncState === 'conflict') {
         // Sent online and another desk got there first: nothing to print; the patient is still here, choose again.
@@ -155,6 +166,17 @@ export function DeskScreen({ directory, channel }: { directory: DirectoryView; c
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      if (!active) return;
+      if (e.key === 'F6' && role !== 'doctor') {
+        e.preventDefault();
+        setDeskChannel((c) => (c === 'registry' ? 'phone' : 'registry'));
+        return;
+      }
+      if (e.key === 'F7') {
+        e.preventDefault();
+        setPreventive((p) => !p);
+        return;
+      }
       if (undoable && e.ctrlKey && (e.key === 'z' || e.key === 'я' || e.code === 'KeyZ')) {
         e.preventDefault();
         undo.mutate(undoable);
@@ -176,7 +198,12 @@ export function DeskScreen({ directory, channel }: { directory: DirectoryView; c
   const specName = (id: string | null) => directory.specialties.find((s) => s.id === id)?.name[lang] ?? '';
 
   return (
-    <div className="desk">
+    <div
+      className="desk"
+      onFocus={(e) => {
+        lastFocus.current = e.target as HTMLElement;
+      }}
+    >
       <aside className="left">
         <PatientSearch
           focusKey={searchFocus}
@@ -203,6 +230,22 @@ export function DeskScreen({ directory, channel }: { directory: DirectoryView; c
         )}
       </aside>
       <section className="right">
+        <div className="row desk-modes" data-testid="desk-modes">
+          {role !== 'doctor' && (
+            <span className="chips" title="F6">
+              <span className="key">F6</span>
+              {(['registry', 'phone'] as const).map((c) => (
+                <button key={c} type="button" className={deskChannel === c ? 'chip on' : 'chip'} aria-pressed={deskChannel === c} onClick={() => setDeskChannel(c)}>
+                  {t(`ui.channel_${c}`)}
+                </button>
+              ))}
+            </span>
+          )}
+          <label className="chips" title="F7">
+            <span className="key">F7</span>
+            <input type="checkbox" checked={preventive} onChange={(e) => setPreventive(e.target.checked)} data-testid="preventive" /> {t('ui.preventive')}
+          </label>
+        </div>
         {error && (
           <p className="error banner" role="alert" data-testid="desk-error">
             {error}
@@ -300,7 +343,12 @@ export function DeskScreen({ directory, channel }: { directory: DirectoryView; c
               {card.data.patient.fullName} · {card.data.patient.nationalId}
             </dd>
             <dt>{t('ui.specialty')}</dt>
-            <dd>{specName(specialtyId)}</dd>
+            <dd>
+              {specName(specialtyId)}
+              {preventive && <> · {t('ui.preventive')}</>}
+            </dd>
+            <dt>{t('ui.channel')}</dt>
+            <dd data-testid="confirm-channel">{t(`channel.${channel}`)}</dd>
             <dt>{t('ui.doctor')}</dt>
             <dd>
               {doctor?.fullName} · {t('ui.cabinet')} {doctor?.cabinet.number}

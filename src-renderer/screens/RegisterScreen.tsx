@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { registerResult, type RegisterResult } from '../../src-shared/domain/appointment.js';
+import { requestChannel, type RequestChannel } from '../../src-shared/domain/enums.js';
 import type { DirectoryView } from '../../src-shared/rpc/views.js';
 import { fmtDate, useI18n } from '../lib/i18n.js';
 import { call } from '../lib/rpc.js';
@@ -11,7 +12,19 @@ export function RegisterScreen({ directory }: { directory: DirectoryView }) {
   const [from, setFrom] = useState(directory.today);
   const [to, setTo] = useState(directory.today);
   const [result, setResult] = useState<RegisterResult | ''>('');
-  const list = useQuery({ queryKey: ['register', from, to, result], queryFn: () => call('register.list', { from, to, result: result || undefined }) });
+  const [doctorId, setDoctorId] = useState('');
+  const [channel, setChannel] = useState<RequestChannel | ''>('');
+  const [patient, setPatient] = useState('');
+  // The patient filter applies from two characters on, as the desk's search does.
+  const filter = {
+    from,
+    to,
+    result: result || undefined,
+    doctorId: doctorId || undefined,
+    channel: channel || undefined,
+    patient: patient.trim().length >= 2 ? patient.trim() : undefined,
+  };
+  const list = useQuery({ queryKey: ['register', filter], queryFn: () => call('register.list', filter) });
   const doc = (id: string | null) => directory.doctors.find((d) => d.id === id)?.fullName ?? '';
   const spec = (id: string | null) => directory.specialties.find((s) => s.id === id)?.name[lang] ?? '';
   const when = (ms: number | null) =>
@@ -33,6 +46,23 @@ export function RegisterScreen({ directory }: { directory: DirectoryView }) {
             </option>
           ))}
         </select>
+        <select value={doctorId} onChange={(e) => setDoctorId(e.target.value)} data-testid="register-doctor" aria-label={t('ui.doctor')}>
+          <option value="">{t('ui.allDoctors')}</option>
+          {directory.doctors.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.fullName}
+            </option>
+          ))}
+        </select>
+        <select value={channel} onChange={(e) => setChannel(e.target.value as RequestChannel | '')} data-testid="register-channel" aria-label={t('ui.channel')}>
+          <option value="">—</option>
+          {requestChannel.options.map((c) => (
+            <option key={c} value={c}>
+              {t(`channel.${c}`)}
+            </option>
+          ))}
+        </select>
+        <input value={patient} onChange={(e) => setPatient(e.target.value)} placeholder={t('ui.registerPatient')} data-testid="register-patient" aria-label={t('ui.patient')} />
       </div>
       <div className="table-wrap">
         <table className="list" data-testid="register-list">
@@ -40,6 +70,7 @@ export function RegisterScreen({ directory }: { directory: DirectoryView }) {
             <tr>
               <th>{t('ui.date')}</th>
               <th>{t('ui.applicant')}</th>
+              <th>{t('ui.channel')}</th>
               <th>{t('ui.specialty')}</th>
               <th>{t('ui.doctor')}</th>
               <th>{t('ui.result')}</th>
@@ -53,6 +84,7 @@ export function RegisterScreen({ directory }: { directory: DirectoryView }) {
               <tr key={r.id} className={`res-${r.result}`}>
                 <td>{when(r.at)}</td>
                 <td>{r.patientName ?? r.applicant}</td>
+                <td>{t(`channel.${r.channel}`)}</td>
                 <td>{spec(r.specialtyId)}</td>
                 <td>{doc(r.doctorId)}</td>
                 <td>{t(`registerResult.${r.result}`)}</td>

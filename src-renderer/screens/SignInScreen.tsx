@@ -4,7 +4,7 @@ import { LangSwitch } from '../components/LangSwitch.js';
 import { useI18n } from '../lib/i18n.js';
 import { call, RpcError } from '../lib/rpc.js';
 
-export function SignInScreen({ onSignedIn }: { onSignedIn(s: Session): void }) {
+export function SignInScreen({ onSignedIn, sessionEnded }: { onSignedIn(s: Session): void; sessionEnded: boolean }) {
   const { t, lang } = useI18n();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -28,6 +28,11 @@ export function SignInScreen({ onSignedIn }: { onSignedIn(s: Session): void }) {
     <div className="signin">
       <form className="card signin-card" onSubmit={submit}>
         <h1>{t('ui.appName')}</h1>
+        {sessionEnded && (
+          <p className="warn" role="status" data-testid="session-ended">
+            {t('ui.sessionEnded')}
+          </p>
+        )}
         <label>
           {t('ui.username')}
           <input autoFocus name="username" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" />

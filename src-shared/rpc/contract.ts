@@ -40,7 +40,7 @@ export const contract = {
   },
   'patients.get': { input: z.object({ patientId: id }), output: patientCard, roles: desk },
   'slots.search': {
-    input: z.object({ specialtyId: id.optional(), doctorId: id.optional(), patientId: id.optional(), channel: channelField }),
+    input: z.object({ specialtyId: id.optional(), doctorId: id.optional(), patientId: id.optional(), channel: channelField, preventive: z.boolean().default(false) }),
     output: slotSearchResult,
     roles: desk,
   },
@@ -67,7 +67,11 @@ export const contract = {
       to: isoDate.optional(),
       result: registerResult.optional(),
       specialtyId: id.optional(),
-      limit: z.number().int().min(1).max(500).default(200),
+      doctorId: id.optional(),
+      channel: requestChannel.optional(),
+      /** The applicant's or patient's name (prefix, as the desk's search matches it) or national ID. */
+      patient: z.string().trim().min(2).max(100).optional(),
+      limit: z.number().int().min(1).max(5000).default(200),
     }),
     output: z.array(registerView),
     roles: ['registrar', 'head', 'admin'],

@@ -55,7 +55,14 @@ export const slotSearchResult = z.object({
   horizonEnd: isoDate,
   dates: z.array(isoDate),
   /** R25: free tickets per specialty over the horizon. */
-  specialtyFree: z.array(z.object({ specialtyId: id, free: z.number().int() })),
+  specialtyFree: z.array(
+    z.object({
+      specialtyId: id,
+      free: z.number().int(),
+      /** R5: the patient has no referral this specialty needs (not preventive, not under its dispensary observation): shown disabled. */
+      referralMissing: z.boolean(),
+    }),
+  ),
   /** R25: free tickets per doctor-day. */
   doctorDays: z.array(doctorDay),
 });

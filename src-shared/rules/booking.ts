@@ -48,8 +48,14 @@ export function noShowBlockedUntil(profile: PolicyProfile, history: readonly Pas
   return now < until ? until : null;
 }
 
+/** What R5 looks at: the specialty, the patient's dispensary observation, and how and by whom it is booked. */
+export type ReferralFacts = Pick<BookingFacts, 'profile' | 'specialtyKind' | 'preventive' | 'channel' | 'actor'> & {
+  patient: Pick<BookingFacts['patient'], 'dispensarySpecialtyIds'>;
+  slot: Pick<BookingFacts['slot'], 'specialtyId'>;
+};
+
 /** R5: does this booking need a family doctor's referral? */
-export function needsReferral(f: BookingFacts): boolean {
+export function needsReferral(f: ReferralFacts): boolean {
   const r = f.profile.referral;
   if (f.specialtyKind !== 'narrow' || !r.requiredForNarrow) return false;
   if (r.exemptDispensary && f.patient.dispensarySpecialtyIds.includes(f.slot.specialtyId)) return false;

@@ -118,6 +118,36 @@ test.describe('registrar at the desk (browser mode, real services, real SQLite)'
     await expect(page.getByTestId('patient-card')).toBeVisible();
   });
 
+  test('by phone (F6) and preventive (F7): a narrow specialist without referral is greyed with the reason until the visit is marked preventive; the channel is on the confirmation and in the register (issue 10)', async ({
+    page,
+  }) => {
+    const p = pickPatient(`${ATTACHED} AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.patient_id = p.id) AND NOT EXISTS (SELECT 1 FROM dispensary d WHERE d.patient_id = p.id)`);
+    await signIn(page);
+    await page.keyboard.press('F6');
+    await expect(page.getByTestId('desk-modes').getByRole('button', { name: 'По телефону' })).toHaveAttribute('aria-pressed', 'true');
+    await page.keyboard.type(p.pin);
+    await page.keyboard.press('Enter');
+    const cardio = page.getByTestId('specialties').locator('li', { hasText: 'Кардиолог' });
+    await expect(cardio).toContainText('нет направления');
+    await expect(cardio).toHaveAttribute('aria-disabled', 'true');
+    await page.screenshot({ path: 'test-results/screens/14-no-referral.png' });
+    await cardio.click({ force: true }); // greyed, but a click says why rather than nothing
+    await expect(page.getByTestId('specialty-hint')).toContainText('нужно направление');
+    await expect(page.getByTestId('slot-grid')).toHaveCount(0);
+    await page.keyboard.press('F7'); // a preventive examination needs no referral (R5)
+    await expect(cardio).not.toContainText('нет направления');
+    await cardio.click();
+    await expect(page.getByTestId('slot-grid')).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('day-slots')).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('confirm-channel')).toHaveText('телефон');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('ticket')).toBeVisible();
+    await page.keyboard.press('F3');
+    await expect(page.getByTestId('register-list').locator('tr', { hasText: p.name }).first()).toContainText('телефон');
+  });
+
   test('switches the whole desk to Kyrgyz', async ({ page }) => {
     const p = pickPatient(ATTACHED);
     await signIn(page);

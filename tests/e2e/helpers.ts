@@ -3,7 +3,12 @@ import { expect, type Page } from '@playwright/test';
 
 /** Read-only look into the desk's replica to choose test patients (WAL lets us read beside the running desk). */
 export function pickPatient(where: string): { id: string; pin: string; name: string } {
-  const db = new Database('test-results/e2e-desk/kezek.sqlite', { readonly: true, fileMustExist: true });
+  return pickPatientIn('test-results/e2e-desk/kezek.sqlite', where);
+}
+
+/** The same, in another desk's database. */
+export function pickPatientIn(file: string, where: string): { id: string; pin: string; name: string } {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const row = db
       .prepare(`SELECT id, national_id AS pin, full_name AS name FROM patients p WHERE ${where}
@@ -33,8 +38,8 @@ export function busyPrefix(min: number): { prefix: string; n: number } {
 export const ATTACHED = "attached_org_id = 'org-bishkek-lenin' AND priority = 0";
 export const UNATTACHED = "(attached_org_id IS NULL OR attached_org_id != 'org-bishkek-lenin')";
 
-export async function signIn(page: Page, username = 'registrar'): Promise<void> {
-  await page.goto('/');
+export async function signIn(page: Page, username = 'registrar', base = '/'): Promise<void> {
+  await page.goto(base);
   await page.getByLabel(/Пользователь|Колдонуучу/).fill(username);
   await page.getByLabel(/Пароль|Сырсөз/).fill('kezek');
   await page.keyboard.press('Enter');

@@ -54,6 +54,52 @@ describe('booking on a real SQLite replica', () => {
     expect(others.every((d) => d.needsConsent && d.free > 0)).toBe(true);
   });
 
+  it('R5 on the specialty list: narrow specialists the patient has no referral for are marked, unless the visit is preventive or the patient holds one (issue 10)', async () => {
+    const none = db()
+      .prepare(`SELECT id FROM patients p WHERE attached_org_id = 'org-bishkek-lenin' AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.patient_id = p.id)
+        AND NOT EXISTS (SELECT 1 FROM dispensary d WHERE d.patient_id = p.id) LIMIT 1`)
+      .get() as { id: string };
+    const kinds = new Map((await t.call('directory.get', {})).specialties.map((x) => [x.id, x.kind]));
+    const missing = (r: { specialtyFree: Array<{ specialtyId: string; referralMissing: boolean }> }) => r.specialtyFree.filter((f) => f.referralMissing).map((f) => f.specialtyId);
+    const plain = await t.call('slots.search', { patientId: none.id, channel: 'registry' });
+    expect(missing(plain).length).toBeGreaterThan(0);
+    expect(missing(plain).every((id) => kinds.get(id) === 'narrow')).toBe(true);
+    expect(plain.specialtyFree.filter((f) => kinds.get(f.specialtyId) === 'narrow').every((f) => f.referralMissing)).toBe(true);
+    expect(missing(await t.call('slots.search', { patientId: none.id, channel: 'registry', preventive: true }))).toEqual([]);
+    const holder = db().prepare('SELECT patient_id AS p, specialty_id AS s FROM referrals WHERE used_by_appointment_id IS NULL LIMIT 1').get() as { p: string; s: string };
+    expect(missing(await t.call('slots.search', { patientId: holder.p, channel: 'registry' }))).not.toContain(holder.s);
+  });
+
+  it('R21 (001 §1): the registrar records how the patient asked — in person or by phone — on the booking and in the register', async () => {
+    const p = attachedPatient();
+    const r = await t.call('appointments.book', { patientId: p.id, slotId: freeSlot().id, channel: 'phone' });
+    expect(r.appointment.channel).toBe('phone');
+    expect((await t.call('register.list', {})).find((x) => x.appointmentId === r.appointment.id)).toMatchObject({ result: 'booked', channel: 'phone' });
+  });
+
+  it('R15 register of requests: filtered by day, doctor, result and channel, and searched by patient name or PIN (issue 10)', async () => {
+    const [p1, p2] = db().prepare("SELECT id, national_id AS pin, full_name AS name FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 ORDER BY id LIMIT 2").all() as Array<{
+      id: string;
+      pin: string;
+      name: string;
+    }>;
+    const a = freeSlot('family', 0);
+    const b = db()
+      .prepare(
+        "SELECT id, doctor_id AS doctorId FROM slots WHERE specialty_id = 'family' AND doctor_id != ? AND appointment_id IS NULL AND blocked = 0 AND channel = 'registry' AND date > '2026-11-23' LIMIT 1",
+      )
+      .get(a.doctorId) as { id: string; doctorId: string };
+    const r1 = await t.call('appointments.book', { patientId: p1!.id, slotId: a.id, channel: 'phone' });
+    const r2 = await t.call('appointments.book', { patientId: p2!.id, slotId: b.id });
+    const ids = async (f: object) => (await t.call('register.list', f)).map((r) => r.appointmentId);
+    expect(await ids({ doctorId: a.doctorId })).toEqual([r1.appointment.id]);
+    expect(await ids({ channel: 'phone' })).toEqual([r1.appointment.id]);
+    expect(await ids({ channel: 'registry', result: 'booked' })).toEqual([r2.appointment.id]);
+    expect(await ids({ patient: p2!.name.split(' ')[0]!.toUpperCase() })).toContain(r2.appointment.id);
+    expect(await ids({ patient: p1!.pin })).toEqual([r1.appointment.id]);
+    expect(await ids({ from: '2026-11-24', to: '2026-11-24' })).toEqual([]);
+  });
+
   it('a taken slot is refused with 409 and nothing is written', async () => {
     const [p1, p2] = db().prepare("SELECT id FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 ORDER BY id LIMIT 2").all() as Array<{ id: string }>;
     const slot = freeSlot();
