@@ -10,6 +10,7 @@ import { listTasks, rebookFromTask, resolveTask } from '../services/tasks.js';
 import { listAppointments } from '../services/appointment-views.js';
 import { clinicToday } from '../services/clinic-time.js';
 import { findPatients, patientCard } from '../services/patients.js';
+import { exportRegister } from '../services/register-export.js';
 import { listRegister, refuseManually } from '../services/register.js';
 import { daySlots, searchSlots } from '../services/slots.js';
 import { ticketFor } from '../services/tickets.js';
@@ -73,6 +74,7 @@ export const handlers: Handlers = {
       : listAppointments(env, "a.date = ? AND a.status != 'cancelled' ORDER BY a.time, a.doctor_id", date);
   },
   'register.list': (i, { env }) => listRegister(env, i),
+  'register.export': (i, c) => exportRegister(c.env, c.lang, i, i.format),
   'register.refuse': (i, c) => refuseManually(c.env, who(c), i),
   'tickets.get': (i, { env }) => ticketFor(env, i.appointmentId),
   'tickets.print': (i, c) => c.printer.printTicket(who(c), i.appointmentId),

@@ -1,14 +1,18 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { registerResult, type RegisterResult } from '../../src-shared/domain/appointment.js';
 import { requestChannel, type RequestChannel } from '../../src-shared/domain/enums.js';
 import type { DirectoryView } from '../../src-shared/rpc/views.js';
 import { fmtDate, useI18n } from '../lib/i18n.js';
-import { call } from '../lib/rpc.js';
+import { call, RpcError } from '../lib/rpc.js';
+import { useNotify } from '../lib/notice.js';
+import { saveFile } from '../lib/save-file.js';
+import { registerTable } from '../../src-shared/register/table.js';
 
 /** R15: the register of requests — applicant, recipient, date, result with reason, appointed time, took place. */
 export function RegisterScreen({ directory }: { directory: DirectoryView }) {
   const { t, lang } = useI18n();
+  const notify = useNotify();
   const [from, setFrom] = useState(directory.today);
   const [to, setTo] = useState(directory.today);
   const [result, setResult] = useState<RegisterResult | ''>('');
@@ -25,12 +29,17 @@ export function RegisterScreen({ directory }: { directory: DirectoryView }) {
     patient: patient.trim().length >= 2 ? patient.trim() : undefined,
   };
   const list = useQuery({ queryKey: ['register', filter], queryFn: () => call('register.list', filter) });
-  const doc = (id: string | null) => directory.doctors.find((d) => d.id === id)?.fullName ?? '';
-  const spec = (id: string | null) => directory.specialties.find((s) => s.id === id)?.name[lang] ?? '';
-  const when = (ms: number | null) =>
-    ms === null ? '' : new Date(ms).toLocaleString(lang === 'ky' ? 'ky-KG' : 'ru-RU', { timeZone: directory.organization.timezone, dateStyle: 'short', timeStyle: 'short' });
-  // A refusal's closed-list ground, or the rule that declined the request.
-  const reasonText = (r: { reason: string | null; rule: string | null }) => (r.reason ? t(`refusal.${r.reason}`) : r.rule ? t(`refusal.${r.rule}`) : '');
+  const table = registerTable(list.data ?? [], {
+    t,
+    doctorName: (id) => directory.doctors.find((d) => d.id === id)?.fullName ?? '',
+    specialtyName: (id) => directory.specialties.find((s) => s.id === id)?.name[lang] ?? '',
+    timezone: directory.organization.timezone,
+  });
+  const exportAs = useMutation({
+    mutationFn: (format: 'csv' | 'xlsx') => call('register.export', { ...filter, format }),
+    onSuccess: saveFile,
+    onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
+  });
 
   return (
     <div className="register pad">
@@ -63,34 +72,37 @@ export function RegisterScreen({ directory }: { directory: DirectoryView }) {
           ))}
         </select>
         <input value={patient} onChange={(e) => setPatient(e.target.value)} placeholder={t('ui.registerPatient')} data-testid="register-patient" aria-label={t('ui.patient')} />
+        <span className="spacer" />
+        <button type="button" onClick={() => window.print()} data-testid="register-print">
+          {t('ui.printA4')}
+        </button>
+        <button type="button" onClick={() => exportAs.mutate('csv')} disabled={exportAs.isPending} data-testid="register-csv">
+          {t('ui.exportCsv')}
+        </button>
+        <button type="button" onClick={() => exportAs.mutate('xlsx')} disabled={exportAs.isPending} data-testid="register-xlsx">
+          {t('ui.exportXlsx')}
+        </button>
       </div>
-      <div className="table-wrap">
+      {/* One table for the screen and the A4 print (004 App. 5); the exports are made from the same definition. */}
+      <div className="table-wrap print-area">
+        <h2 className="print-only">
+          {t('ui.registerTitle')} · {directory.organization.name} · {fmtDate(from)} — {fmtDate(to)}
+        </h2>
         <table className="list" data-testid="register-list">
           <thead>
             <tr>
-              <th>{t('ui.date')}</th>
-              <th>{t('ui.applicant')}</th>
-              <th>{t('ui.channel')}</th>
-              <th>{t('ui.specialty')}</th>
-              <th>{t('ui.doctor')}</th>
-              <th>{t('ui.result')}</th>
-              <th>{t('ui.reason')}</th>
-              <th>{t('ui.appointedAt')}</th>
-              <th>{t('ui.tookPlace')}</th>
+              {table.header.map((h) => (
+                <th key={h}>{h}</th>
+              ))}
             </tr>
           </thead>
           <tbody>
-            {(list.data ?? []).map((r) => (
-              <tr key={r.id} className={`res-${r.result}`}>
-                <td>{when(r.at)}</td>
-                <td>{r.patientName ?? r.applicant}</td>
-                <td>{t(`channel.${r.channel}`)}</td>
-                <td>{spec(r.specialtyId)}</td>
-                <td>{doc(r.doctorId)}</td>
-                <td>{t(`registerResult.${r.result}`)}</td>
-                <td>{reasonText(r)}</td>
-                <td>{when(r.appointedAt)}</td>
-                <td>{r.tookPlace === null ? '' : r.tookPlace ? t('ui.yes') : t('ui.no')}</td>
+            {table.rows.map((row, i) => (
+              <tr key={list.data![i]!.id} className={`res-${list.data![i]!.result}`}>
+                {row.map((cell, j) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: the columns are fixed, their position is their identity
+                  <td key={j}>{cell}</td>
+                ))}
               </tr>
             ))}
           </tbody>

@@ -24,6 +24,18 @@ const channelField = requestChannel.default('registry');
  * transports (Electron IPC and HTTP `POST /rpc/<method>`) serve exactly this map,
  * validating input and output with these schemas.
  */
+/** The register of requests' filters: the screen's list and its export take the same. */
+const registerFilter = z.object({
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  result: registerResult.optional(),
+  specialtyId: id.optional(),
+  doctorId: id.optional(),
+  channel: requestChannel.optional(),
+  /** The applicant's or patient's name (prefix, as the desk's search matches it) or national ID. */
+  patient: z.string().trim().min(2).max(100).optional(),
+});
+
 export const contract = {
   'auth.signIn': {
     input: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200), lang: lang.default('ru') }),
@@ -62,18 +74,14 @@ export const contract = {
     roles: desk,
   },
   'register.list': {
-    input: z.object({
-      from: isoDate.optional(),
-      to: isoDate.optional(),
-      result: registerResult.optional(),
-      specialtyId: id.optional(),
-      doctorId: id.optional(),
-      channel: requestChannel.optional(),
-      /** The applicant's or patient's name (prefix, as the desk's search matches it) or national ID. */
-      patient: z.string().trim().min(2).max(100).optional(),
-      limit: z.number().int().min(1).max(5000).default(200),
-    }),
+    input: registerFilter.extend({ limit: z.number().int().min(1).max(5000).default(200) }),
     output: z.array(registerView),
+    roles: ['registrar', 'head', 'admin'],
+  },
+  /** R15: the register for a period as a file (CSV for any tool, XLSX for Excel), up to 5,000 rows. */
+  'register.export': {
+    input: registerFilter.extend({ format: z.enum(['csv', 'xlsx']) }),
+    output: z.object({ fileName: z.string(), mimeType: z.string(), base64: z.string() }),
     roles: ['registrar', 'head', 'admin'],
   },
   'register.refuse': {

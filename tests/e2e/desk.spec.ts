@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { Actions, ATTACHED, busyPrefix, enterThroughBooking, pickPatient, signIn, UNATTACHED } from './helpers.js';
 
@@ -43,6 +44,34 @@ test.describe('registrar at the desk (browser mode, real services, real SQLite)'
     const row = page.getByTestId('register-list').locator('tr', { hasText: p.name });
     await expect(row.first()).toContainText('не прикреплён');
     await page.screenshot({ path: 'test-results/screens/06-register.png' });
+  });
+
+  test('the register of requests prints on A4 and downloads as CSV and XLSX (issue 10)', async ({ page }) => {
+    const p = pickPatient(ATTACHED);
+    await signIn(page);
+    await page.keyboard.type(p.pin);
+    await enterThroughBooking(page);
+    await expect(page.getByTestId('ticket')).toBeVisible();
+    await page.keyboard.press('F3');
+    await expect(page.getByTestId('register-list').locator('tr', { hasText: p.name }).first()).toContainText('Записан');
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('register-csv').click()]);
+    expect(csv.suggestedFilename()).toMatch(/^register-2026-11-23_2026-11-23\.csv$/);
+    const text = readFileSync(await csv.path(), 'utf8');
+    expect(text.startsWith('\ufeff№;Дата обращения;Заявитель')).toBe(true);
+    expect(text).toContain(p.name);
+    const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('register-xlsx').click()]);
+    expect(xlsx.suggestedFilename()).toMatch(/\.xlsx$/);
+    expect(
+      readFileSync(await xlsx.path())
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK'); // a zip, as XLSX files are
+    // The A4 print: only the register, with its title.
+    await page.emulateMedia({ media: 'print' });
+    await expect(page.locator('.register .print-only')).toBeVisible();
+    await expect(page.getByTestId('register-xlsx')).not.toBeVisible();
+    await page.screenshot({ path: 'test-results/screens/15-register-print.png' });
+    await page.emulateMedia({ media: 'screen' });
   });
 
   test('cancels a booking after asking, can take the cancellation back, and the slot is free again', async ({ page }) => {

@@ -5,6 +5,7 @@ import { openDesk, type Desk } from '../../src-main/desk.js';
 import type { ClinicSize } from '../../src-main/seed/demo-clinic.js';
 import type { Input, Method, Output } from '../../src-shared/rpc/contract.js';
 import type { RpcErrorBody } from '../../src-shared/rpc/errors.js';
+import type { Lang } from '../../src-shared/domain/enums.js';
 
 /** Monday 2026-11-23, 09:00 in Bishkek. */
 export const MONDAY_9AM = Date.parse('2026-11-23T03:00:00Z');
@@ -56,8 +57,8 @@ export class TestDesk {
     this.token = (await this.call('auth.signIn', { username, password: 'kezek' })).token;
   }
 
-  async call<M extends Method>(method: M, input: Input<M>): Promise<Output<M>> {
-    const r = await this.desk.router.call(method, input, { token: this.token });
+  async call<M extends Method>(method: M, input: Input<M>, lang?: Lang): Promise<Output<M>> {
+    const r = await this.desk.router.call(method, input, { token: this.token, lang });
     if (!r.ok) throw new RpcFailure(r.status, r.error);
     return r.data as Output<M>;
   }
