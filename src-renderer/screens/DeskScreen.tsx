@@ -27,7 +27,16 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
   // R5: a preventive examination needs no referral (F7).
   const [preventive, setPreventive] = useState(false);
   // Back from another screen (F2, F3…), the keyboard returns to where it was.
+  const root = useRef<HTMLDivElement>(null);
   const lastFocus = useRef<HTMLElement | null>(null);
+  useEffect(() => {
+    const el = root.current;
+    const remember = (e: FocusEvent) => {
+      lastFocus.current = e.target as HTMLElement;
+    };
+    el?.addEventListener('focusin', remember);
+    return () => el?.removeEventListener('focusin', remember);
+  }, []);
   useEffect(() => {
     if (active) lastFocus.current?.focus();
   }, [active]);
@@ -198,12 +207,7 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
   const specName = (id: string | null) => directory.specialties.find((s) => s.id === id)?.name[lang] ?? '';
 
   return (
-    <div
-      className="desk"
-      onFocus={(e) => {
-        lastFocus.current = e.target as HTMLElement;
-      }}
-    >
+    <div className="desk" ref={root}>
       <aside className="left">
         <PatientSearch
           focusKey={searchFocus}
