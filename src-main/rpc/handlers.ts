@@ -11,7 +11,7 @@ import { listAppointments } from '../services/appointment-views.js';
 import { clinicToday } from '../services/clinic-time.js';
 import { findPatients, patientCard } from '../services/patients.js';
 import { exportRegister } from '../services/register-export.js';
-import { listRegister, refuseManually } from '../services/register.js';
+import { listRegister, recordOutOfSchedule, refuseManually } from '../services/register.js';
 import { daySlots, searchSlots } from '../services/slots.js';
 import { ticketFor } from '../services/tickets.js';
 import type { Actor } from '../services/env.js';
@@ -50,7 +50,12 @@ export const handlers: Handlers = {
       departments: [...env.directory.departments.values()],
       specialties: [...env.directory.specialties.values()],
       doctors: [...env.directory.doctors.values()],
-      profile: { id: env.profile.id, refusalReasons: [...env.profile.refusalReasons], nationalIdKinds: [...env.profile.nationalIdKinds] },
+      profile: {
+        id: env.profile.id,
+        refusalReasons: [...env.profile.refusalReasons],
+        notAttachedGround: env.profile.refusalGrounds.not_attached ?? null,
+        nationalIdKinds: [...env.profile.nationalIdKinds],
+      },
       today,
       horizonEnd,
       device: env.device,
@@ -75,6 +80,8 @@ export const handlers: Handlers = {
   },
   'register.list': (i, { env }) => listRegister(env, i),
   'register.export': (i, c) => exportRegister(c.env, c.lang, i, i.format),
+  'visits.outOfSchedule': (i, c) => recordOutOfSchedule(c.env, who(c), i),
+  'visits.outOfScheduleList': (i, { env }) => listRegister(env, { from: i.date, to: i.date, result: 'out_of_schedule', limit: 500 }),
   'register.refuse': (i, c) => refuseManually(c.env, who(c), i),
   'tickets.get': (i, { env }) => ticketFor(env, i.appointmentId),
   'tickets.print': (i, c) => c.printer.printTicket(who(c), i.appointmentId),

@@ -38,6 +38,8 @@ export interface BookArgs {
   slotId: string;
   channel: RequestChannel;
   preventive: boolean;
+  /** Who asked, when not the patient (a parent for a child). */
+  applicant?: string | undefined;
 }
 
 function must<T>(d: Decision<T>): asserts d is Extract<Decision<T>, { ok: true }> {
@@ -131,7 +133,7 @@ function bookInTx(env: Env, actor: Actor, a: BookArgs, replacesId: string | null
   if (usesReferral) stmt(s, 'UPDATE referrals SET used_by_appointment_id = ? WHERE id = ?').run(id, usesReferral);
   const register = appendRegister(env, actor, {
     patientId: a.patientId,
-    applicant: patient.fullName,
+    applicant: a.applicant || patient.fullName,
     specialtyId: slot.specialtyId,
     doctorId: slot.doctorId,
     channel: a.channel,
@@ -172,7 +174,7 @@ function bookInTx(env: Env, actor: Actor, a: BookArgs, replacesId: string | null
 }
 
 /** Policy refusals are recorded in the register (R2, R15) after the failed transaction rolled back. */
-function withRefusalRecord<T>(env: Env, actor: Actor, a: { patientId: string; slotId: string; channel: RequestChannel }, run: () => T): T {
+function withRefusalRecord<T>(env: Env, actor: Actor, a: { patientId: string; slotId: string; channel: RequestChannel; applicant?: string | undefined }, run: () => T): T {
   try {
     return run();
   } catch (e) {
@@ -182,7 +184,7 @@ function withRefusalRecord<T>(env: Env, actor: Actor, a: { patientId: string; sl
       const outcome = registerOutcome(env.profile, e.code as RefusalCode);
       recordRefusal(env, actor, {
         patientId: a.patientId,
-        applicant: patient?.fullName ?? '',
+        applicant: a.applicant || (patient?.fullName ?? ''),
         specialtyId: slot.specialtyId,
         doctorId: slot.doctorId,
         channel: a.channel,

@@ -1,4 +1,4 @@
-import type { RegisterEntry } from '../../src-shared/domain/appointment.js';
+import type { EmergencyDestination, RegisterEntry } from '../../src-shared/domain/appointment.js';
 import type { RegisterRecord } from '../../src-shared/sync/change-rows.js';
 import type { RequestChannel } from '../../src-shared/domain/enums.js';
 import { AppError } from '../../src-shared/rpc/errors.js';
@@ -63,6 +63,37 @@ export function recordRefusal(env: Env, actor: Actor, e: Refusal): string {
     );
     return id;
   })();
+}
+
+/**
+ * R6: an emergency needs no booking — the patient goes to the pre-doctor room or the duty
+ * doctor, and the visit is recorded "out of schedule" (register row + audit + outbox).
+ * Unattached patients and people not in the register at all are served too.
+ */
+export function recordOutOfSchedule(env: Env, actor: Actor, e: { patientId: string | null; applicant: string; channel: RequestChannel; destination: EmergencyDestination }): RegisterView {
+  if (e.patientId && !stmt(env.db.sqlite, 'SELECT 1 FROM patients WHERE id = ?').get(e.patientId)) throw new AppError('not_found');
+  const id = env.db.sqlite.transaction(() => {
+    const row = appendRegister(env, actor, {
+      patientId: e.patientId,
+      applicant: e.applicant,
+      specialtyId: null,
+      doctorId: null,
+      channel: e.channel,
+      result: 'out_of_schedule',
+      reason: e.destination,
+      rule: null,
+      appointmentId: null,
+      appointedAt: null,
+    });
+    journal(
+      env,
+      actor,
+      { name: 'register.outOfSchedule', args: { id: row.id, patientId: e.patientId, applicant: e.applicant, channel: e.channel, destination: e.destination, userId: actor.userId } },
+      { entity: 'register', entityId: row.id, detail: e.destination },
+    );
+    return row.id;
+  })();
+  return listRegister(env, { id })[0]!;
 }
 
 /** R3: a registrar's refusal must carry one of the profile's reasons. */

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { useI18n } from '../lib/i18n.js';
 
 /** A modal with the primary action focused, so Enter confirms and Esc goes back. */
@@ -9,6 +9,7 @@ export function ConfirmDialog({
   dismissLabel,
   busy,
   danger = false,
+  onKey,
   onConfirm,
   onCancel,
 }: {
@@ -20,6 +21,8 @@ export function ConfirmDialog({
   busy: boolean;
   /** The action cannot simply be taken back (a cancellation): the button says so by its colour. */
   danger?: boolean;
+  /** Other keys pressed anywhere in the dialog (digits choosing an option). */
+  onKey?(e: KeyboardEvent): void;
   onConfirm(): void;
   onCancel(): void;
 }) {
@@ -38,7 +41,7 @@ export function ConfirmDialog({
           if (e.key === 'Escape') {
             e.stopPropagation();
             onCancel();
-          }
+          } else if (!(e.target instanceof HTMLInputElement && e.target.type === 'text')) onKey?.(e); // typing a name is not choosing
         }}
       >
         <h2>{title}</h2>

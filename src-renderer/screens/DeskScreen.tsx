@@ -4,6 +4,9 @@ import type { RequestChannel, Role } from '../../src-shared/domain/enums.js';
 import { UNDO_CANCEL_MINUTES } from '../../src-shared/rules/transitions.js';
 import type { AppointmentView, BookResult, DaySlot, DirectoryView } from '../../src-shared/rpc/views.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
+import { EmergencyDialog } from '../components/EmergencyDialog.js';
+import { RefusalDialog } from '../components/RefusalDialog.js';
+import type { EmergencyDestination } from '../../src-shared/domain/appointment.js';
 import { DaySlotPicker } from '../components/DaySlotPicker.js';
 import { DoctorDayGrid, type Cell } from '../components/DoctorDayGrid.js';
 import { PatientCardView } from '../components/PatientCardView.js';
@@ -56,6 +59,11 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
   // A cancellation asks first, and can be taken back for a few minutes (Ctrl+Z or the banner's button).
   const [cancelling, setCancelling] = useState<AppointmentView | null>(null);
   const [undoable, setUndoable] = useState<AppointmentView | null>(null);
+  // R3 refusal by hand (F8) and R6 emergency without a booking (F9).
+  const [refusing, setRefusing] = useState(false);
+  const [emergency, setEmergency] = useState(false);
+  // R15: who asked, when it is not the patient (a parent for a child).
+  const [applicant, setApplicant] = useState('');
 
   // Free slots change with every booking on this desk (and, later, on others): never show a
   // cached grid or day, always the replica's current state — it answers in a few milliseconds.
@@ -96,7 +104,9 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
   });
   const book = useMutation({
     mutationFn: (s: DaySlot) =>
-      moving ? call('appointments.move', { appointmentId: moving.id, slotId: s.slotId }) : call('appointments.book', { patientId: patientId!, slotId: s.slotId, channel, preventive }),
+      moving
+        ? call('appointments.move', { appointmentId: moving.id, slotId: s.slotId })
+        : call('appointments.book', { patientId: patientId!, slotId: s.slotId, channel, preventive, applicant: applicant.trim() || undefined }),
     onSuccess: (r) => {
       if (r.appointment.syncState === 'conflict') {
         // Sent online and another desk got there first: nothing to print; the patient is still here, choose again.
@@ -140,6 +150,24 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
       showError(e);
     },
   });
+  const refuse = useMutation({
+    mutationFn: (r: { reason: string; applicant: string }) => call('register.refuse', { patientId, applicant: r.applicant, specialtyId: specialtyId ?? null, reason: r.reason, channel }),
+    onSuccess: () => {
+      setRefusing(false);
+      notify(t('ui.refusalRecorded'));
+      refresh();
+    },
+    onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
+  });
+  const outOfSchedule = useMutation({
+    mutationFn: (r: { destination: EmergencyDestination; applicant: string }) => call('visits.outOfSchedule', { patientId, applicant: r.applicant, destination: r.destination, channel }),
+    onSuccess: () => {
+      setEmergency(false);
+      notify(t('ui.emergencyRecorded'));
+      for (const key of ['register', 'outOfSchedule']) void qc.invalidateQueries({ queryKey: [key] });
+    },
+    onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
+  });
   const undo = useMutation({
     mutationFn: (a: AppointmentView) => call('appointments.restore', { appointmentId: a.id }),
     onSuccess: (r) => {
@@ -170,6 +198,8 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
     setBooked(null);
     setMoving(null);
     setError(null);
+    setApplicant('');
+    setPreventive(false);
     setSearchFocus((n) => n + 1);
   };
 
@@ -186,12 +216,18 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
         setPreventive((p) => !p);
         return;
       }
+      if ((e.key === 'F8' || e.key === 'F9') && role !== 'doctor') {
+        e.preventDefault();
+        if (e.key === 'F8' && card.data) setRefusing(true);
+        if (e.key === 'F9') setEmergency(true);
+        return;
+      }
       if (undoable && e.ctrlKey && (e.key === 'z' || e.key === 'я' || e.code === 'KeyZ')) {
         e.preventDefault();
         undo.mutate(undoable);
         return;
       }
-      if (e.key !== 'Escape' || cancelling) return;
+      if (e.key !== 'Escape' || cancelling || refusing || emergency) return;
       if (booked) reset();
       else if (cell) setCell(null);
       else if (specialtyId) {
@@ -291,6 +327,18 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
               </button>
             </div>
           </div>
+        ) : card.data && !card.data.attached && !moving ? (
+          <div className="card unattached" data-testid="unattached">
+            <p className="bad">✖ {t('ui.notAttachedCard')}</p>
+            <div className="row">
+              <button type="button" className="danger" onClick={() => setRefusing(true)} data-testid="refuse">
+                F8 · {t('ui.refuseWithReason')}
+              </button>
+              <button type="button" onClick={() => setEmergency(true)} data-testid="emergency">
+                F9 · {t('ui.emergency')}
+              </button>
+            </div>
+          </div>
         ) : patientId && counts.data ? (
           <>
             <SpecialtyPicker
@@ -339,6 +387,17 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
           <p className="muted small">{t('ui.cancelUndoHint', { minutes: UNDO_CANCEL_MINUTES })}</p>
         </ConfirmDialog>
       )}
+      {refusing && card.data && (
+        <RefusalDialog
+          directory={directory}
+          patientName={card.data.patient.fullName}
+          preselect={card.data.attached ? null : directory.profile.notAttachedGround}
+          busy={refuse.isPending}
+          onRecord={(r) => refuse.mutate(r)}
+          onClose={() => setRefusing(false)}
+        />
+      )}
+      {emergency && <EmergencyDialog patientName={card.data?.patient.fullName ?? ''} busy={outOfSchedule.isPending} onRecord={(r) => outOfSchedule.mutate(r)} onClose={() => setEmergency(false)} />}
       {slot && cell && card.data && (
         <ConfirmDialog title={t('ui.confirmQuestion')} confirmLabel={t('ui.book')} busy={book.isPending} onConfirm={() => book.mutate(slot)} onCancel={() => setSlot(null)}>
           <dl className="confirm-dl">
@@ -366,6 +425,10 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
               </b>
             </dd>
           </dl>
+          <label className="field">
+            {t('ui.applicantOther')}
+            <input value={applicant} onChange={(e) => setApplicant(e.target.value)} placeholder={t('ui.applicantHint')} data-testid="applicant" />
+          </label>
           {cell.needsConsent && <p className="warn">⚠ {t('ui.otherFamilyDoctor')}</p>}
           {moving && <p className="warn">{t('ui.movingHint')}</p>}
         </ConfirmDialog>

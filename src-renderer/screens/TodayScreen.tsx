@@ -13,6 +13,8 @@ export function TodayScreen({ directory, defaultDoctorId }: { directory: Directo
   const [error, setError] = useState<string | null>(null);
   const [showLists, setShowLists] = useState(false);
   const list = useQuery({ queryKey: ['today', doctorId], queryFn: () => call('appointments.day', { doctorId: doctorId || undefined }) });
+  // R6: today's emergencies sent on without a booking.
+  const outside = useQuery({ queryKey: ['outOfSchedule', directory.today], queryFn: () => call('visits.outOfScheduleList', { date: directory.today }) });
   const act = useMutation({
     mutationFn: ({ kind, id }: { kind: 'checkIn' | 'noShow' | 'fulfil'; id: string }) => call(`appointments.${kind}`, { appointmentId: id }),
     onSuccess: () => {
@@ -103,6 +105,22 @@ export function TodayScreen({ directory, defaultDoctorId }: { directory: Directo
             </tbody>
           </table>
         </div>
+      )}
+      {outside.data && outside.data.length > 0 && (
+        <section className="out-of-schedule">
+          <h3>{t('ui.outOfScheduleToday')}</h3>
+          <table className="list" data-testid="out-of-schedule">
+            <tbody>
+              {outside.data.map((r) => (
+                <tr key={r.id}>
+                  <td>{new Date(r.at).toLocaleTimeString(lang === 'ky' ? 'ky-KG' : 'ru-RU', { timeZone: directory.organization.timezone, timeStyle: 'short' })}</td>
+                  <td>{r.patientName ?? r.applicant}</td>
+                  <td>{r.reason ? t(`refusal.${r.reason}`) : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
       )}
     </div>
   );

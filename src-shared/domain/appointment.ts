@@ -64,7 +64,11 @@ export const ticket = z.object({
 });
 export type Ticket = z.infer<typeof ticket>;
 
-export const registerResult = z.enum(['booked', 'refused', 'declined', 'cancelled', 'moved']);
+export const registerResult = z.enum(['booked', 'refused', 'declined', 'cancelled', 'moved', 'out_of_schedule']);
+
+/** R6 (000 §3; 001 §2): where an emergency goes without a booking — recorded as "out of schedule". */
+export const emergencyDestination = z.enum(['pre_doctor_room', 'duty_doctor']);
+export type EmergencyDestination = z.infer<typeof emergencyDestination>;
 export type RegisterResult = z.infer<typeof registerResult>;
 
 /** R15: one row of the register of requests. */
@@ -77,6 +81,7 @@ export const registerEntry = z.object({
   doctorId: id.nullable(),
   channel: requestChannel,
   /**
+   * `out_of_schedule`: an emergency sent on without a booking (R6); `reason` says where to.
    * `refused`: a refusal on one of the profile's closed grounds (R3), named in `reason`.
    * `declined`: the request could not be met as asked (no referral, reserved time, a late
    * cancellation…) — no legal refusal, the rule that decided is in `rule`.

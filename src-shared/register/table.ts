@@ -25,7 +25,8 @@ export function registerTable(rows: readonly RegisterView[], c: RegisterTableCon
   const body = rows.map((r, i) => [
     i + 1,
     when(r.at, c.timezone),
-    r.patientName ?? r.applicant,
+    // Someone asked for another person (a parent for a child): both are named.
+    r.patientName && r.applicant && r.applicant !== r.patientName ? `${r.applicant} (${c.t('ui.forPatient')} ${r.patientName})` : (r.patientName ?? r.applicant),
     c.t(`channel.${r.channel}`),
     c.specialtyName(r.specialtyId),
     c.doctorName(r.doctorId),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { registerResult, ticket, user } from '../domain/appointment.js';
+import { emergencyDestination, registerResult, ticket, user } from '../domain/appointment.js';
 import { id, isoDate } from '../domain/primitives.js';
 import { lang, requestChannel, type Role } from '../domain/enums.js';
 import { printerSettings, printerStatus } from '../print/settings.js';
@@ -58,7 +58,14 @@ export const contract = {
   },
   'slots.day': { input: z.object({ doctorId: id, date: isoDate, patientId: id.optional(), channel: channelField }), output: z.array(daySlot), roles: desk },
   'appointments.book': {
-    input: z.object({ patientId: id, slotId: id, channel: channelField, preventive: z.boolean().default(false) }),
+    input: z.object({
+      patientId: id,
+      slotId: id,
+      channel: channelField,
+      preventive: z.boolean().default(false),
+      /** Who asked, when it is not the patient (a parent for a child): the register names them (R15). */
+      applicant: z.string().trim().max(200).optional(),
+    }),
     output: bookResult,
     roles: desk,
   },
@@ -89,6 +96,14 @@ export const contract = {
     output: registerView,
     roles: ['registrar', 'head'],
   },
+  /** R6: an emergency sent on without a booking, recorded "out of schedule". */
+  'visits.outOfSchedule': {
+    input: z.object({ patientId: id.nullable(), applicant: z.string().trim().max(200).default(''), destination: emergencyDestination, channel: channelField }),
+    output: registerView,
+    roles: desk,
+  },
+  /** The day's out-of-schedule visits, for today's list (doctors see it too). */
+  'visits.outOfScheduleList': { input: z.object({ date: isoDate.optional() }), output: z.array(registerView), roles: desk },
   'tickets.get': { input: z.object({ appointmentId: id }), output: ticket, roles: desk },
   /** Queue the ticket on the desk's printer; a second print of a booking is marked COPY. */
   'tickets.print': { input: z.object({ appointmentId: id }), output: z.object({ jobId: id, copy: z.boolean() }), roles: desk },

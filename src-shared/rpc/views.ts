@@ -83,7 +83,13 @@ export const directoryView = z.object({
   departments: z.array(department),
   specialties: z.array(specialty),
   doctors: z.array(doctor.extend({ cabinet: cabinet.pick({ number: true, floor: true }) })),
-  profile: z.object({ id: profileId, refusalReasons: z.array(z.string()), nationalIdKinds: z.array(nationalIdKind) }),
+  profile: z.object({
+    id: profileId,
+    refusalReasons: z.array(z.string()),
+    /** R3: the closed-list ground an unattached patient's refusal is filed under, if the list has one. */
+    notAttachedGround: z.string().nullable(),
+    nationalIdKinds: z.array(nationalIdKind),
+  }),
   today: isoDate,
   horizonEnd: isoDate,
   device: z.object({ id, prefix: z.string() }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { appointment, registerEntry } from '../domain/appointment.js';
+import { appointment, emergencyDestination, registerEntry } from '../domain/appointment.js';
 import { registerRecord } from './change-rows.js';
 import { id } from '../domain/primitives.js';
 import { requestChannel } from '../domain/enums.js';
@@ -28,6 +28,7 @@ export const opArgs = {
     .omit({ at: true, userId: true, deviceId: true, tookPlace: true, result: true, appointmentId: true, appointedAt: true })
     // Older desks send neither result nor rule: a refusal on a closed ground.
     .extend({ reason: z.string().nullable(), result: z.enum(['refused', 'declined']).default('refused'), appointmentId: id.nullable().default(null), userId: id.optional() }),
+  'register.outOfSchedule': registerEntry.pick({ id: true, patientId: true, applicant: true, channel: true }).extend({ destination: emergencyDestination, userId: id.optional() }),
 } as const;
 export type OpName = keyof typeof opArgs;
 export type OpArgs<N extends OpName> = z.infer<(typeof opArgs)[N]>;

@@ -203,8 +203,31 @@ async function refuse(ctx: OpContext, args: unknown): Promise<Outcome> {
   return { status: 'applied', detail: 'recorded' };
 }
 
+/** R6: an emergency sent to the pre-doctor room or the duty doctor joins the register as "out of schedule". */
+async function outOfSchedule(ctx: OpContext, args: unknown): Promise<Outcome> {
+  const parsed = opArgs['register.outOfSchedule'].safeParse(args);
+  if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
+  const { destination, ...e } = parsed.data;
+  const row = {
+    ...e,
+    specialtyId: null,
+    doctorId: null,
+    result: 'out_of_schedule',
+    reason: destination,
+    rule: null,
+    appointmentId: null,
+    appointedAt: null,
+    at: ctx.now,
+    deviceId: ctx.deviceId,
+  };
+  await ctx.tx.insert(orgRows).values({ orgId: ctx.orgId, entity: 'register_entry', id: row.id, row }).onConflictDoNothing();
+  await logChange(ctx, 'register_entry', row.id, 'put', row);
+  return { status: 'applied', detail: 'recorded' };
+}
+
 export const MUTATORS: Record<OpName, (ctx: OpContext, args: unknown) => Promise<Outcome>> = {
   'register.refuse': refuse,
+  'register.outOfSchedule': outOfSchedule,
   'tasks.resolve': resolveTask,
   'appointments.book': book,
   'appointments.cancel': transition('appointments.cancel'),

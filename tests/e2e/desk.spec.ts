@@ -32,17 +32,37 @@ test.describe('registrar at the desk (browser mode, real services, real SQLite)'
     await expect(page.getByTestId('upcoming').locator('li')).toHaveCount(1);
   });
 
-  test('refuses an unattached patient with the reason and records it in the register (R2, R15)', async ({ page }) => {
+  test("an unattached patient gets the red card instead of the booking path: a refusal on the closed list (F8), or the emergency path (F9); both in the register, the emergency on today's list (R2, R3, R6, R15)", async ({
+    page,
+  }) => {
     const p = pickPatient(UNATTACHED);
     await signIn(page);
     await page.keyboard.type(p.pin);
-    await enterThroughBooking(page);
+    await page.keyboard.press('Enter');
     await expect(page.getByTestId('attachment')).toContainText('Не прикреплён');
-    await expect(page.getByTestId('desk-error')).toContainText('не прикреплён к этой организации');
+    await expect(page.getByTestId('unattached')).toContainText('записать на приём нельзя');
+    await expect(page.getByTestId('specialties')).toHaveCount(0);
     await page.screenshot({ path: 'test-results/screens/05-refusal.png' });
+    await page.keyboard.press('F8');
+    // KG's closed list (000 §1), "not attached" chosen for an unattached patient.
+    await expect(page.getByTestId('refusal-reasons').getByRole('radio')).toHaveCount(4);
+    await expect(page.getByTestId('refusal-reasons').getByRole('radio', { checked: true })).toHaveCount(1);
+    await expect(page.getByTestId('refusal-reasons').locator('label', { has: page.getByRole('radio', { checked: true }) })).toContainText('не прикреплён');
+    await page.screenshot({ path: 'test-results/screens/05b-refusal-dialog.png' });
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('notice')).toContainText('Отказ записан');
+    // The emergency path: sent to the duty doctor (digit 2), recorded out of schedule.
+    await page.keyboard.press('F9');
+    await page.keyboard.press('2');
+    await expect(page.getByTestId('emergency-destination').getByRole('radio', { checked: true })).toHaveCount(1);
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('notice')).toContainText('вне расписания');
+    await page.keyboard.press('F2');
+    await expect(page.getByTestId('out-of-schedule').locator('tr', { hasText: p.name })).toContainText('дежурный врач');
     await page.keyboard.press('F3');
-    const row = page.getByTestId('register-list').locator('tr', { hasText: p.name });
-    await expect(row.first()).toContainText('не прикреплён');
+    const rows = page.getByTestId('register-list').locator('tr', { hasText: p.name });
+    await expect(rows.filter({ hasText: 'Отказ' }).first()).toContainText('не прикреплён');
+    await expect(rows.filter({ hasText: 'Вне расписания' }).first()).toContainText('дежурный врач');
     await page.screenshot({ path: 'test-results/screens/06-register.png' });
   });
 

@@ -100,6 +100,30 @@ describe('booking on a real SQLite replica', () => {
     expect(await ids({ from: '2026-11-24', to: '2026-11-24' })).toEqual([]);
   });
 
+  it('R6 (000 §3; 001 §2): an emergency needs no booking — sent to the pre-doctor room or the duty doctor, recorded out of schedule, attached or not, known or not', async () => {
+    const unattached = db().prepare("SELECT id FROM patients WHERE attached_org_id IS NULL OR attached_org_id != 'org-bishkek-lenin' LIMIT 1").get() as { id: string };
+    const before = t.snapshot();
+    const a = await t.call('visits.outOfSchedule', { patientId: unattached.id, destination: 'duty_doctor' });
+    const b = await t.call('visits.outOfSchedule', { patientId: null, applicant: 'Неизвестный мужчина, ~40 лет', destination: 'pre_doctor_room' });
+    expect(a).toMatchObject({ result: 'out_of_schedule', reason: 'duty_doctor', patientId: unattached.id });
+    expect(b).toMatchObject({ result: 'out_of_schedule', reason: 'pre_doctor_room', applicant: 'Неизвестный мужчина, ~40 лет' });
+    expect(t.snapshot()).toMatchObject({ appointments: before.appointments, register_entries: before.register_entries! + 2, outbox: before.outbox! + 2 });
+    expect((await t.call('visits.outOfScheduleList', {})).map((r) => r.id).sort()).toEqual([a.id, b.id].sort());
+    expect((await t.fail('visits.outOfSchedule', { patientId: null, destination: 'icu' })).status).toBe(400);
+  });
+
+  it('R15: a booking made for someone else (a parent for a child) names the applicant in the register', async () => {
+    const child = db().prepare("SELECT id, full_name AS name FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 AND birth_date > '2015-01-01' LIMIT 1").get() as {
+      id: string;
+      name: string;
+    };
+    const slot = db().prepare("SELECT id FROM slots WHERE specialty_id = 'pediatrics' AND appointment_id IS NULL AND blocked = 0 AND channel = 'registry' AND date > '2026-11-23' LIMIT 1").get() as {
+      id: string;
+    };
+    const r = await t.call('appointments.book', { patientId: child.id, slotId: slot.id, applicant: 'Асанова Гулзат (мать)' });
+    expect((await t.call('register.list', {})).find((x) => x.appointmentId === r.appointment.id)).toMatchObject({ applicant: 'Асанова Гулзат (мать)', patientName: child.name });
+  });
+
   it('a taken slot is refused with 409 and nothing is written', async () => {
     const [p1, p2] = db().prepare("SELECT id FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 ORDER BY id LIMIT 2").all() as Array<{ id: string }>;
     const slot = freeSlot();

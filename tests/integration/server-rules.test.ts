@@ -169,6 +169,17 @@ describe.each<Backend>(['pglite', 'postgres'])('the server decides by the same r
     await s.close();
   });
 
+  it("R6: an out-of-schedule visit joins the organization's register; an unknown destination is rejected", async () => {
+    const s = await setup();
+    const d = await s.enrollDesk('org-a');
+    const op = (seq: number, destination: string) => ({ seq, name: 'register.outOfSchedule', args: { id: `e-${seq}`, patientId: null, applicant: 'x', channel: 'registry', destination } });
+    const r = await s.push(d, [op(1, 'duty_doctor'), op(2, 'icu')]);
+    expect(r.json.results.map((x: any) => `${x.status}:${x.detail}`)).toEqual(['applied:recorded', 'rejected:bad_args']);
+    const rows = (await s.pull(d)).changes.filter((c: any) => c.entity === 'register_entry').map((c: any) => [c.id, c.row.result, c.row.reason]);
+    expect(rows).toEqual([['e-1', 'out_of_schedule', 'duty_doctor']]);
+    await s.close();
+  });
+
   it('channels by the PC, not by the request: a cabinet PC books its doctor’s repeat-visit time, a front desk cannot', async () => {
     const s = await setup();
     const desk = await s.enrollDesk('org-a');
