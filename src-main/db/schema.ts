@@ -38,6 +38,7 @@ export const specialties = sqliteTable('specialties', {
   kind: text('kind').notNull(),
   nameRu: text('name_ru').notNull(),
   nameKy: text('name_ky').notNull(),
+  patientAges: text('patient_ages').notNull().default('all'),
   serverSeq: integer('server_seq'),
 });
 

@@ -1,4 +1,4 @@
-import type { ScheduleTemplate, TemplateInterval } from '../../src-shared/domain/directory.js';
+import type { ScheduleTemplate, SpecialtyAges, TemplateInterval } from '../../src-shared/domain/directory.js';
 import type { Sex, SpecialtyKind } from '../../src-shared/domain/enums.js';
 import { makeKgPin } from '../../src-shared/ids/kg-pin.js';
 import { PROFILES } from '../../src-shared/policy/profiles.js';
@@ -26,10 +26,10 @@ export const LARGE_CLINIC: ClinicSize = { seed: 150, doctors: 150, patients: 70_
 export const DEMO_ORG_ID = 'org-bishkek-lenin';
 export const DEMO_PASSWORD = 'kezek';
 
-const SPECIALTIES: Array<{ id: string; kind: SpecialtyKind; ru: string; ky: string; share: number }> = [
+const SPECIALTIES: Array<{ id: string; kind: SpecialtyKind; ru: string; ky: string; share: number; ages?: SpecialtyAges }> = [
   { id: 'family', kind: 'family', ru: 'Семейный врач', ky: 'Үй-бүлөлүк дарыгер', share: 6 },
-  { id: 'pediatrics', kind: 'family', ru: 'Педиатр', ky: 'Педиатр', share: 3 },
-  { id: 'therapy', kind: 'family', ru: 'Терапевт', ky: 'Терапевт', share: 2 },
+  { id: 'pediatrics', kind: 'family', ru: 'Педиатр', ky: 'Педиатр', share: 3, ages: 'children' },
+  { id: 'therapy', kind: 'family', ru: 'Терапевт', ky: 'Терапевт', share: 2, ages: 'adults' },
   { id: 'cardiology', kind: 'narrow', ru: 'Кардиолог', ky: 'Кардиолог', share: 1 },
   { id: 'neurology', kind: 'narrow', ru: 'Невролог', ky: 'Невролог', share: 1 },
   { id: 'endocrinology', kind: 'narrow', ru: 'Эндокринолог', ky: 'Эндокринолог', share: 1 },
@@ -75,8 +75,8 @@ export async function seedClinic(db: Db, size: ClinicSize, today: string): Promi
       'KG',
       tz,
     );
-    const spec = ins('INSERT INTO specialties (id, kind, name_ru, name_ky) VALUES (?, ?, ?, ?)');
-    for (const x of SPECIALTIES) spec.run(x.id, x.kind, x.ru, x.ky);
+    const spec = ins('INSERT INTO specialties (id, kind, name_ru, name_ky, patient_ages) VALUES (?, ?, ?, ?, ?)');
+    for (const x of SPECIALTIES) spec.run(x.id, x.kind, x.ru, x.ky, x.ages ?? 'all');
 
     // Doctors per specialty in proportion to the demo clinic's 20.
     const totalShare = SPECIALTIES.reduce((a, x) => a + x.share, 0);

@@ -1,4 +1,4 @@
-import type { Cabinet, Department, Doctor, Specialty } from '../../src-shared/domain/directory.js';
+import type { Cabinet, Department, Doctor, Specialty, SpecialtyAges } from '../../src-shared/domain/directory.js';
 import type { SpecialtyKind } from '../../src-shared/domain/enums.js';
 import type { Db } from '../db/open.js';
 
@@ -30,10 +30,15 @@ export class DirectoryCache {
       ),
     );
     this.specialties = new Map(
-      (s.prepare('SELECT id, kind, name_ru AS ru, name_ky AS ky FROM specialties ORDER BY name_ru').all() as Array<{ id: string; kind: SpecialtyKind; ru: string; ky: string }>).map((x) => [
-        x.id,
-        { id: x.id, kind: x.kind, name: { ru: x.ru, ky: x.ky } },
-      ]),
+      (
+        s.prepare('SELECT id, kind, name_ru AS ru, name_ky AS ky, patient_ages AS ages FROM specialties ORDER BY name_ru').all() as Array<{
+          id: string;
+          kind: SpecialtyKind;
+          ru: string;
+          ky: string;
+          ages: SpecialtyAges;
+        }>
+      ).map((x) => [x.id, { id: x.id, kind: x.kind, name: { ru: x.ru, ky: x.ky }, patientAges: x.ages }]),
     );
     const rows = s
       .prepare(`SELECT d.id, d.org_id AS orgId, d.department_id AS departmentId, d.specialty_id AS specialtyId,

@@ -125,9 +125,10 @@ export function searchSlots(env: Env, q: { specialtyId?: string; doctorId?: stri
     ...todayFree(`doctor_id IN (${inList})`, ...doctorIds).map((r) => ({ doctorId: r.doctorId, date: today, free: r.free, needsConsent: false })),
     ...laterFree(`doctor_id IN (${inList})`, ...doctorIds).map((r) => ({ doctorId: r.doctorId, date: r.date, free: r.free, needsConsent: false })),
   ];
-  const family = q.specialtyId && env.directory.specialtyKind(q.specialtyId) === 'family';
-  // R4: the patient's own family doctor first; others only when the own one is full.
-  result.doctorDays = family && patient?.familyDoctorId ? orderFamilyDoctors(patient.familyDoctorId, days) : days;
+  // R4: the patient's own family doctor first; others only on days the own one is full. Only in the own
+  // doctor's specialty: a pediatrician or therapist is no "other family doctor" for a family doctor's patient.
+  const ownHere = patient?.familyDoctorId && doctorIds.includes(patient.familyDoctorId);
+  result.doctorDays = ownHere ? orderFamilyDoctors(patient.familyDoctorId, days) : days;
   return result;
 }
 
@@ -171,6 +172,7 @@ export function daySlots(env: Env, q: { doctorId: string; date: string; patientI
   return rows.map((r) => ({
     slotId: r.id,
     time: r.time,
+    startUtc: r.startUtc,
     channel: r.channel,
     state: r.startUtc <= now ? 'past' : r.blocked ? 'blocked' : r.appointmentId ? 'taken' : open.has(r.channel) ? 'free' : 'reserved',
     lease: marks.get(r.id) ?? null,

@@ -130,8 +130,9 @@ export function applyChanges(db: Db, changes: readonly Change[]): Applied {
         const x = c.row;
         stmt(
           s,
-          'INSERT INTO specialties (id, kind, name_ru, name_ky) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name_ru = excluded.name_ru, name_ky = excluded.name_ky',
-        ).run(x.id, x.kind, x.name.ru, x.name.ky);
+          `INSERT INTO specialties (id, kind, name_ru, name_ky, patient_ages) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name_ru = excluded.name_ru, name_ky = excluded.name_ky, patient_ages = excluded.patient_ages`,
+        ).run(x.id, x.kind, x.name.ru, x.name.ky, x.patientAges);
         out.directory = true;
         break;
       }

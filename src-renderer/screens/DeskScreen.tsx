@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import type { RequestChannel, Role } from '../../src-shared/domain/enums.js';
 import { UNDO_CANCEL_MINUTES } from '../../src-shared/rules/transitions.js';
+import { bookingWarnings } from '../../src-shared/rules/warnings.js';
 import type { AppointmentView, BookResult, DaySlot, DirectoryView } from '../../src-shared/rpc/views.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { EmergencyDialog } from '../components/EmergencyDialog.js';
@@ -240,6 +241,10 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
   });
 
   const doctor = cell ? directory.doctors.find((d) => d.id === cell.doctorId) : undefined;
+  const sameTimeText = (id: string) => {
+    const other = card.data?.upcoming.find((a) => a.id === id);
+    return other ? `${fmtDate(other.date)} ${other.time}, ${other.doctorName}` : '';
+  };
   const specName = (id: string | null) => directory.specialties.find((s) => s.id === id)?.name[lang] ?? '';
 
   return (
@@ -430,6 +435,17 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
             <input value={applicant} onChange={(e) => setApplicant(e.target.value)} placeholder={t('ui.applicantHint')} data-testid="applicant" />
           </label>
           {cell.needsConsent && <p className="warn">⚠ {t('ui.otherFamilyDoctor')}</p>}
+          {bookingWarnings({
+            patientAge: card.data.age,
+            specialtyAges: directory.specialties.find((x) => x.id === specialtyId)?.patientAges ?? 'all',
+            slotStartUtc: slot.startUtc,
+            patientBookings: card.data.upcoming,
+            movingId: moving?.id ?? null,
+          }).map((w) => (
+            <p key={w.code} className="warn" data-testid={`warning-${w.code}`}>
+              ⚠ {w.code === 'age_mismatch' ? t(`ui.warnAges_${w.ages}`, { age: card.data!.age }) : t('ui.warnSameTime', { when: sameTimeText(w.appointmentId) })}
+            </p>
+          ))}
           {moving && <p className="warn">{t('ui.movingHint')}</p>}
         </ConfirmDialog>
       )}

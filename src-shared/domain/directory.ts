@@ -21,10 +21,15 @@ export type Organization = z.infer<typeof organization>;
 export const department = z.object({ id, orgId: id, name: z.string().min(1), isFamilyGroup: z.boolean() });
 export type Department = z.infer<typeof department>;
 
+export const specialtyAges = z.enum(['all', 'children', 'adults']);
+export type SpecialtyAges = z.infer<typeof specialtyAges>;
+
 export const specialty = z.object({
   id,
   kind: specialtyKind,
   name: z.object({ ru: z.string(), ky: z.string() }),
+  /** Whom the specialty sees (a pediatrician children, a therapist adults): booking someone else is warned about. */
+  patientAges: specialtyAges.default('all'),
 });
 export type Specialty = z.infer<typeof specialty>;
 

@@ -71,6 +71,7 @@ export type SlotSearchResult = z.infer<typeof slotSearchResult>;
 export const daySlot = z.object({
   slotId: id,
   time: hhmm,
+  startUtc: instant,
   channel: slotChannel,
   state: z.enum(['free', 'taken', 'blocked', 'past', 'reserved']),
   /** `mine`: this desk may book it offline with a guarantee; `other`: leased to another device, not bookable here. */

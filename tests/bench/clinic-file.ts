@@ -51,7 +51,7 @@ export function smallClinic(orgId: string, doctors: number, patients: number): D
   return {
     format: 'kezek-directory/1',
     regions: [{ id: 'bench', name: 'Bench' }],
-    specialties: [{ id: 'family', kind: 'family', name: { ru: 'Семейный врач', ky: 'Үй-бүлөлүк дарыгер' } }],
+    specialties: [{ id: 'family', kind: 'family', name: { ru: 'Семейный врач', ky: 'Үй-бүлөлүк дарыгер' }, patientAges: 'all' }],
     organizations: [org],
   };
 }

@@ -197,6 +197,28 @@ test.describe('registrar at the desk (browser mode, real services, real SQLite)'
     await expect(page.getByTestId('register-list').locator('tr', { hasText: p.name }).first()).toContainText('телефон');
   });
 
+  test('warns before an adult is booked to a pediatrician (issue 10)', async ({ page }) => {
+    const p = pickPatient(`${ATTACHED} AND birth_date < '1990-01-01'`);
+    await signIn(page);
+    await page.keyboard.type(p.pin);
+    await enterThroughBooking(page); // the own family doctor's first free time
+    await expect(page.getByTestId('ticket')).toBeVisible();
+    // Same patient, the pediatrician (an adult!): the warning is on the confirmation, which still books if confirmed.
+    await page.keyboard.press('Escape');
+    await page.getByTestId('patient-search').fill(p.pin);
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('specialties')).toBeFocused();
+    await page.getByTestId('specialties').locator('li', { hasText: 'Педиатр' }).click();
+    await expect(page.getByTestId('slot-grid')).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('day-slots')).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('warning-age_mismatch')).toContainText('принимает детей');
+    await page.screenshot({ path: 'test-results/screens/16-warnings.png' });
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('confirm')).toHaveCount(0);
+  });
+
   test('switches the whole desk to Kyrgyz', async ({ page }) => {
     const p = pickPatient(ATTACHED);
     await signIn(page);

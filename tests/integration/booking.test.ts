@@ -52,6 +52,10 @@ describe('booking on a real SQLite replica', () => {
     expect(others.length).toBeGreaterThan(0);
     expect(new Set(others.map((d) => d.date))).toEqual(new Set([full]));
     expect(others.every((d) => d.needsConsent && d.free > 0)).toBe(true);
+    // Another family-kind specialty (pediatrics) is not the own doctor's: no consent, every doctor offered.
+    const peds = await t.call('slots.search', { specialtyId: 'pediatrics', patientId: p.id, channel: 'registry' });
+    expect(peds.doctorDays.length).toBeGreaterThan(0);
+    expect(peds.doctorDays.some((d) => d.needsConsent)).toBe(false);
   });
 
   it('R5 on the specialty list: narrow specialists the patient has no referral for are marked, unless the visit is preventive or the patient holds one (issue 10)', async () => {

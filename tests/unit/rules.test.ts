@@ -5,6 +5,7 @@ import { orderFamilyDoctors } from '../../src-shared/rules/family.js';
 import { PROFILES } from '../../src-shared/policy/profiles.js';
 import { REFUSALS, type RefusalCode } from '../../src-shared/rules/decision.js';
 import { registerOutcome } from '../../src-shared/rules/register-outcome.js';
+import { ADULT_AGE, bookingWarnings } from '../../src-shared/rules/warnings.js';
 import { requestChannel } from '../../src-shared/domain/enums.js';
 import { allowedChannels } from '../../src-shared/rules/channels.js';
 
@@ -348,5 +349,22 @@ describe('R21 channels by role and PC, never the request’s word (issue 9, find
         f.slot.channel = 'doctor';
       }),
     ).toEqual({ ok: false, code: 'channel_not_allowed', params: { channel: 'doctor' } });
+  });
+});
+
+describe('warnings before booking (issue 10): allowed, but most likely a slip', () => {
+  const base = { patientAge: 40, specialtyAges: 'all' as const, slotStartUtc: NOW, patientBookings: [] };
+  it('an adult to a pediatrician, a child to an adults-only therapist', () => {
+    expect(bookingWarnings({ ...base, specialtyAges: 'children' })).toEqual([{ code: 'age_mismatch', ages: 'children' }]);
+    expect(bookingWarnings({ ...base, patientAge: 17, specialtyAges: 'children' })).toEqual([]);
+    expect(bookingWarnings({ ...base, patientAge: 17, specialtyAges: 'adults' })).toEqual([{ code: 'age_mismatch', ages: 'adults' }]);
+    expect(bookingWarnings({ ...base, patientAge: ADULT_AGE, specialtyAges: 'adults' })).toEqual([]);
+  });
+  it('a second booking at the same time as an active one (not a cancelled one, not the booking being moved)', () => {
+    const b = (id: string, minutes: number, status: 'booked' | 'cancelled' = 'booked') => ({ id, startUtc: NOW + minutes * 60_000, status });
+    expect(bookingWarnings({ ...base, patientBookings: [b('a', 20)] })).toEqual([{ code: 'same_time', appointmentId: 'a' }]);
+    expect(bookingWarnings({ ...base, patientBookings: [b('a', 40)] })).toEqual([]);
+    expect(bookingWarnings({ ...base, patientBookings: [b('a', 0, 'cancelled')] })).toEqual([]);
+    expect(bookingWarnings({ ...base, patientBookings: [b('a', 0)], movingId: 'a' })).toEqual([]);
   });
 });

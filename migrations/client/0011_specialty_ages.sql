@@ -1,0 +1,1 @@
+ALTER TABLE `specialties` ADD `patient_ages` text DEFAULT 'all' NOT NULL;
