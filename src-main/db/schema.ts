@@ -210,6 +210,8 @@ export const appointments = sqliteTable(
      * `guaranteed` (offline inside this desk's lease) or `tentative` (offline outside it: marked on the ticket).
      */
     mode: text('mode').notNull().default('local'),
+    /** R14: illness, checkup, vaccination, certificate or other (004 App. 3 item 7). */
+    visitReason: text('visit_reason').notNull().default('illness'),
   },
   (t) => [
     index('appointments_patient').on(t.patientId, t.startUtc),

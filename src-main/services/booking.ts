@@ -1,6 +1,6 @@
 import type { RequestChannel, SlotChannel } from '../../src-shared/domain/enums.js';
 import { AppError } from '../../src-shared/rpc/errors.js';
-import type { Appointment } from '../../src-shared/domain/appointment.js';
+import type { Appointment, VisitReason } from '../../src-shared/domain/appointment.js';
 import type { OpArgs } from '../../src-shared/sync/protocol.js';
 import { ticketCodeFromScan } from '../../src-shared/print/ticket-layout.js';
 import type { AppointmentView, BookResult } from '../../src-shared/rpc/views.js';
@@ -40,6 +40,8 @@ export interface BookArgs {
   preventive: boolean;
   /** Who asked, when not the patient (a parent for a child). */
   applicant?: string | undefined;
+  /** R14: the reason for the visit (default: illness, or check-up for a preventive booking). */
+  visitReason?: VisitReason | undefined;
 }
 
 function must<T>(d: Decision<T>): asserts d is Extract<Decision<T>, { ok: true }> {
@@ -99,13 +101,15 @@ function bookInTx(env: Env, actor: Actor, a: BookArgs, replacesId: string | null
   const id = newId();
   const { n: queueNumber } = stmt(s, 'SELECT count(*) AS n FROM slots WHERE doctor_id = ? AND date = ? AND time <= ?').get(slot.doctorId, slot.date, slot.time) as { n: number };
   const ticketCode = nextTicketCode(env.db);
+  // R14: a preventive booking is a check-up unless the registrar said otherwise.
+  const visitReason: VisitReason = a.visitReason ?? (a.preventive ? 'checkup' : 'illness');
   // Only a referral the rules needed is spent (R5): a preventive or dispensary booking leaves it for later.
   const usesReferral = referral && needsReferral(facts) ? referral.id : null;
   stmt(
     s,
     `INSERT INTO appointments (id, org_id, patient_id, slot_id, doctor_id, specialty_id, date, time, start_utc, status, channel,
-      referral_id, replaces_id, ticket_code, queue_number, live_queue, created_at, created_by, device_id, updated_at, mode)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`,
+      referral_id, replaces_id, ticket_code, queue_number, live_queue, created_at, created_by, device_id, updated_at, mode, visit_reason)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)`,
   ).run(
     id,
     env.org.id,
@@ -126,6 +130,7 @@ function bookInTx(env: Env, actor: Actor, a: BookArgs, replacesId: string | null
     env.device.id,
     now,
     mode,
+    visitReason,
   );
   // Compare-and-set on the slot holder: the guard that makes double booking impossible locally.
   const held = stmt(s, 'UPDATE slots SET appointment_id = ? WHERE id = ? AND appointment_id IS NULL AND blocked = 0').run(id, slot.id);
@@ -163,6 +168,7 @@ function bookInTx(env: Env, actor: Actor, a: BookArgs, replacesId: string | null
     createdAt: now,
     createdBy: actor.userId,
     deviceId: env.device.id,
+    visitReason,
   };
   journal(
     env,

@@ -32,9 +32,9 @@ function applyAppointment(db: Db, a: ServerAppointment): void {
     stmt(
       s,
       `INSERT INTO appointments (id, org_id, patient_id, slot_id, doctor_id, specialty_id, date, time, start_utc, status, channel, referral_id, replaces_id,
-        ticket_code, queue_number, live_queue, created_at, created_by, device_id, updated_at, sync_state)
+        ticket_code, queue_number, live_queue, created_at, created_by, device_id, updated_at, sync_state, visit_reason)
         VALUES (@id, @orgId, @patientId, @slotId, @doctorId, @specialtyId, @date, @time, @startUtc, @status, @channel, @referralId, @replacesId,
-        @ticketCode, @queueNumber, @liveQueue, @createdAt, @createdBy, @deviceId, @createdAt, @syncState)
+        @ticketCode, @queueNumber, @liveQueue, @createdAt, @createdBy, @deviceId, @createdAt, @syncState, @visitReason)
         ON CONFLICT(id) DO UPDATE SET status = excluded.status, live_queue = excluded.live_queue, sync_state = excluded.sync_state`,
     ).run({ ...a, liveQueue: a.liveQueue ? 1 : 0 });
   }

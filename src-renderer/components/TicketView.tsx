@@ -42,6 +42,10 @@ export function TicketView({ ticket, timezone }: { ticket: Ticket; timezone: str
         </dd>
         <dt>{t('ui.patientId')}</dt>
         <dd>{ticket.patientIdMasked}</dd>
+        <dt>{t('ui.visitReason')}</dt>
+        <dd data-testid="ticket-form">
+          {t(`ui.ageGroup_${ticket.ageGroup}`)}, {t(`visitReason.${ticket.visitReason}`)}
+        </dd>
       </dl>
       <img className="barcode" alt={ticket.code} src={barcode} data-testid="ticket-barcode" data-code={ticket.code} />
       <div className="muted small">

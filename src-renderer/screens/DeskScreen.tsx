@@ -7,7 +7,7 @@ import type { AppointmentView, BookResult, DaySlot, DirectoryView } from '../../
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { EmergencyDialog } from '../components/EmergencyDialog.js';
 import { RefusalDialog } from '../components/RefusalDialog.js';
-import type { EmergencyDestination } from '../../src-shared/domain/appointment.js';
+import { type EmergencyDestination, type VisitReason, visitReason as visitReasonEnum } from '../../src-shared/domain/appointment.js';
 import { DaySlotPicker } from '../components/DaySlotPicker.js';
 import { DoctorDayGrid, type Cell } from '../components/DoctorDayGrid.js';
 import { PatientCardView } from '../components/PatientCardView.js';
@@ -65,6 +65,8 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
   const [emergency, setEmergency] = useState(false);
   // R15: who asked, when it is not the patient (a parent for a child).
   const [applicant, setApplicant] = useState('');
+  // R14: the reason for the visit on the ticket (004 App. 3 item 7); a preventive visit is a check-up.
+  const [visitReason, setVisitReason] = useState<VisitReason | null>(null);
 
   // Free slots change with every booking on this desk (and, later, on others): never show a
   // cached grid or day, always the replica's current state — it answers in a few milliseconds.
@@ -107,7 +109,14 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
     mutationFn: (s: DaySlot) =>
       moving
         ? call('appointments.move', { appointmentId: moving.id, slotId: s.slotId })
-        : call('appointments.book', { patientId: patientId!, slotId: s.slotId, channel, preventive, applicant: applicant.trim() || undefined }),
+        : call('appointments.book', {
+            patientId: patientId!,
+            slotId: s.slotId,
+            channel,
+            preventive,
+            applicant: applicant.trim() || undefined,
+            visitReason: visitReason ?? (preventive ? 'checkup' : 'illness'),
+          }),
     onSuccess: (r) => {
       if (r.appointment.syncState === 'conflict') {
         // Sent online and another desk got there first: nothing to print; the patient is still here, choose again.
@@ -200,6 +209,7 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
     setMoving(null);
     setError(null);
     setApplicant('');
+    setVisitReason(null);
     setPreventive(false);
     setSearchFocus((n) => n + 1);
   };
@@ -430,6 +440,16 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
               </b>
             </dd>
           </dl>
+          <label className="field">
+            {t('ui.visitReason')}
+            <select value={visitReason ?? (preventive ? 'checkup' : 'illness')} onChange={(e) => setVisitReason(e.target.value as VisitReason)} data-testid="visit-reason">
+              {visitReasonEnum.options.map((r) => (
+                <option key={r} value={r}>
+                  {t(`visitReason.${r}`)}
+                </option>
+              ))}
+            </select>
+          </label>
           <label className="field">
             {t('ui.applicantOther')}
             <input value={applicant} onChange={(e) => setApplicant(e.target.value)} placeholder={t('ui.applicantHint')} data-testid="applicant" />

@@ -17,6 +17,10 @@ export const slot = z.object({
 });
 export type Slot = z.infer<typeof slot>;
 
+/** R14 (004 App. 3 item 7): the reason for the visit, as the paper ticket lists it. */
+export const visitReason = z.enum(['illness', 'checkup', 'vaccination', 'certificate', 'other']);
+export type VisitReason = z.infer<typeof visitReason>;
+
 export const appointment = z.object({
   id,
   orgId: id,
@@ -38,6 +42,7 @@ export const appointment = z.object({
   createdAt: instant,
   createdBy: id,
   deviceId: id,
+  visitReason: visitReason.default('illness'),
 });
 export type Appointment = z.infer<typeof appointment>;
 
@@ -57,6 +62,9 @@ export const ticket = z.object({
   time: hhmm,
   patientName: z.string(),
   patientIdMasked: z.string(),
+  /** R14 (004 App. 3 item 6): child 0–14 inclusive, adult from 15, on the day of the visit. */
+  ageGroup: z.enum(['child', 'adult']),
+  visitReason,
   issuedAt: instant,
   status: appointmentStatus,
   /** Booked offline outside the desk's lease and not yet confirmed by the server: the ticket says so. */

@@ -91,6 +91,7 @@ export const ky: Messages = {
     pre_doctor_room: 'дарыгерге чейинки кабинет',
     duty_doctor: 'кезмет дарыгер',
   },
+  visitReason: { illness: 'оору', checkup: 'алдын алуу кароосу', vaccination: 'эмдөө', certificate: 'маалымкат үчүн', other: 'башка' },
   registerResult: { booked: 'Жазылды', refused: 'Баш тартылды', declined: 'Жазылган жок', cancelled: 'Жокко чыгарылды', moved: 'Жылдырылды', out_of_schedule: 'Графиктен тышкары' },
   ui: {
     appName: 'Кезек — каттоо бөлүмү',
@@ -169,6 +170,9 @@ export const ky: Messages = {
     appointedAt: 'Дайындалган',
     requestedAt: 'Кайрылуу күнү',
     forPatient: 'бейтап үчүн',
+    visitReason: 'Себеби',
+    ageGroup_child: 'бала (0–14 жаш)',
+    ageGroup_adult: 'чоң киши (15 жаштан)',
     warnAges_children: 'Адис балдарды кабыл алат, бейтап {{age}} жашта — тандоону текшериңиз',
     warnAges_adults: 'Адис чоңдорду кабыл алат, бейтап {{age}} жашта — баланы педиатрга жазышат',
     warnSameTime: 'Бейтаптын бул убакытка жазылуусу бар: {{when}}',

@@ -89,6 +89,7 @@ export const ru = {
     pre_doctor_room: 'доврачебный кабинет',
     duty_doctor: 'дежурный врач',
   },
+  visitReason: { illness: 'заболевание', checkup: 'проф. осмотр', vaccination: 'прививка', certificate: 'за справкой', other: 'другое' },
   registerResult: { booked: 'Записан', refused: 'Отказ', declined: 'Не записан', cancelled: 'Отменена', moved: 'Перенесена', out_of_schedule: 'Вне расписания' },
   ui: {
     appName: 'Кезек — регистратура',
@@ -167,6 +168,9 @@ export const ru = {
     appointedAt: 'Назначено',
     requestedAt: 'Дата обращения',
     forPatient: 'за пациента',
+    visitReason: 'Повод',
+    ageGroup_child: 'ребёнок (0–14 лет)',
+    ageGroup_adult: 'взрослый (от 15 лет)',
     warnAges_children: 'Специалист принимает детей, а пациенту {{age}} — проверьте выбор',
     warnAges_adults: 'Специалист принимает взрослых, а пациенту {{age}} — ребёнка записывают к педиатру',
     warnSameTime: 'У пациента уже есть запись на это время: {{when}}',

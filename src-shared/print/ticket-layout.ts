@@ -1,6 +1,43 @@
-import type { Ticket } from '../domain/appointment.js';
+import type { Ticket, VisitReason } from '../domain/appointment.js';
 
 export type TicketLang = 'ru' | 'ky' | 'kk';
+
+/**
+ * 004 App. 3 items 6–7: child or adult, and the reason for the visit, as the paper ticket
+ * has them (ASCII hyphens: every printer code page has them).
+ */
+const FORM: Record<TicketLang, { child: string; adult: string; reason: string } & Record<VisitReason, string>> = {
+  ru: {
+    child: 'Ребёнок (0-14 лет)',
+    adult: 'Взрослый (от 15 лет)',
+    reason: 'повод',
+    illness: 'заболевание',
+    checkup: 'проф. осмотр',
+    vaccination: 'прививка',
+    certificate: 'за справкой',
+    other: 'другое',
+  },
+  ky: {
+    child: 'Бала (0-14 жаш)',
+    adult: 'Чоң киши (15 жаштан)',
+    reason: 'себеби',
+    illness: 'оору',
+    checkup: 'алдын алуу кароосу',
+    vaccination: 'эмдөө',
+    certificate: 'маалымкат үчүн',
+    other: 'башка',
+  },
+  kk: {
+    child: 'Бала (0-14 жас)',
+    adult: 'Ересек (15 жастан)',
+    reason: 'себебі',
+    illness: 'ауру',
+    checkup: 'профилактикалық тексеру',
+    vaccination: 'екпе',
+    certificate: 'анықтама үшін',
+    other: 'басқа',
+  },
+};
 
 /** The ticket's own words in the three languages it prints in (the UI has ru and ky). */
 const LABELS: Record<TicketLang, Record<'title' | 'queue' | 'specialty' | 'doctor' | 'cabinet' | 'floor' | 'date' | 'time' | 'patient' | 'issued' | 'copy' | 'tentative' | 'tentativeNote', string>> = {
@@ -112,6 +149,8 @@ export function ticketLines(t: Ticket, opts: TicketPrintOptions, columns: number
   add(`${L.cabinet} ${t.cabinet}, ${t.floor} ${L.floor}`);
   add(`${L.date}: ${dmy(t.date)} ${L.time}: ${t.time}`, { bold: true });
   add(`${L.patient}: ${t.patientIdMasked}`);
+  const F = FORM[opts.lang];
+  add(`${F[t.ageGroup]}, ${F.reason}: ${F[t.visitReason]}`);
   add(`${L.issued}: ${issuedLocal}`);
   if (opts.tentative) add(L.tentativeNote, { align: 'center' });
   return lines;

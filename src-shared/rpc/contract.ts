@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emergencyDestination, registerResult, ticket, user } from '../domain/appointment.js';
+import { emergencyDestination, registerResult, ticket, user, visitReason } from '../domain/appointment.js';
 import { id, isoDate } from '../domain/primitives.js';
 import { lang, requestChannel, type Role } from '../domain/enums.js';
 import { printerSettings, printerStatus } from '../print/settings.js';
@@ -65,6 +65,8 @@ export const contract = {
       preventive: z.boolean().default(false),
       /** Who asked, when it is not the patient (a parent for a child): the register names them (R15). */
       applicant: z.string().trim().max(200).optional(),
+      /** R14: the reason for the visit (004 App. 3 item 7). */
+      visitReason: visitReason.optional(),
     }),
     output: bookResult,
     roles: desk,

@@ -13,6 +13,7 @@ export const appointmentView = appointment.extend({
   mode: z.enum(['local', 'online', 'guaranteed', 'tentative']),
   patientName: z.string(),
   patientNationalId: z.string(),
+  patientBirthDate: isoDate,
   doctorName: z.string(),
   cabinet: z.string(),
   floor: z.number().int(),

@@ -99,6 +99,7 @@ export function bookingArgs(orgId: string, slot: Slot, patientId: string, id: st
     createdAt: now,
     createdBy: 'u',
     deviceId: deviceTag,
+    visitReason: 'illness',
   };
   return {
     appointment,

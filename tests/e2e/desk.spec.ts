@@ -27,6 +27,7 @@ test.describe('registrar at the desk (browser mode, real services, real SQLite)'
     await expect(page.getByTestId('booked')).toContainText(p.name);
     await expect(page.getByTestId('queue-number')).toHaveText(/^\d+$/);
     await expect(page.getByTestId('ticket-barcode')).toHaveAttribute('src', /^data:image\/svg\+xml;base64,/);
+    await expect(page.getByTestId('ticket-form')).toContainText('заболевание'); // R14: child/adult and the reason, 004 App. 3
     await page.screenshot({ path: 'test-results/screens/04-ticket.png' });
     // The booking is on the patient's card.
     await expect(page.getByTestId('upcoming').locator('li')).toHaveCount(1);

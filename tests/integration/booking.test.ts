@@ -128,6 +128,22 @@ describe('booking on a real SQLite replica', () => {
     expect((await t.call('register.list', {})).find((x) => x.appointmentId === r.appointment.id)).toMatchObject({ applicant: 'Асанова Гулзат (мать)', patientName: child.name });
   });
 
+  it('R14 (004 App. 3 items 6-7): the ticket says child (0-14 on the day of the visit) or adult, and the reason — a preventive booking is a check-up', async () => {
+    // 14 on the visit day is still a child; 15 is an adult.
+    const child = db().prepare("SELECT id FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 AND birth_date > '2012-11-30' AND birth_date < '2020-01-01' LIMIT 1").get() as {
+      id: string;
+    };
+    const adult = db().prepare("SELECT id FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 AND birth_date < '2011-11-01' LIMIT 1").get() as { id: string };
+    const peds = db().prepare("SELECT id FROM slots WHERE specialty_id = 'pediatrics' AND appointment_id IS NULL AND blocked = 0 AND channel = 'registry' AND date > '2026-11-23' LIMIT 1").get() as {
+      id: string;
+    };
+    const c = await t.call('appointments.book', { patientId: child.id, slotId: peds.id, visitReason: 'vaccination' });
+    expect(c.ticket).toMatchObject({ ageGroup: 'child', visitReason: 'vaccination' });
+    const a = await t.call('appointments.book', { patientId: adult.id, slotId: freeSlot().id, preventive: true });
+    expect(a.ticket).toMatchObject({ ageGroup: 'adult', visitReason: 'checkup' });
+    expect(a.appointment.visitReason).toBe('checkup');
+  });
+
   it('a taken slot is refused with 409 and nothing is written', async () => {
     const [p1, p2] = db().prepare("SELECT id FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 ORDER BY id LIMIT 2").all() as Array<{ id: string }>;
     const slot = freeSlot();

@@ -60,6 +60,7 @@ describe('two server processes over one PostgreSQL', () => {
             createdAt: 0,
             createdBy: 'u',
             deviceId: `d${d}`,
+            visitReason: 'illness',
           };
           all.push(a);
           const res = await fetch(`${(d + k) % 2 ? s2 : s1}/sync/push`, {

@@ -49,6 +49,7 @@ export const appointment = (slotTime: string, doctorId = 'doc-1', orgId = 'org-a
   createdAt: NOW,
   createdBy: 'u',
   deviceId: 'd',
+  visitReason: 'illness',
 });
 
 /** A booking of the time a slot id names (`doc-1@2026-11-25T08:20`), consistent in doctor, date, time and start. */

@@ -19,6 +19,8 @@ const base: Omit<Ticket, 'organization' | 'department' | 'address' | 'doctorName
   time: '09:40',
   patientName: 'x',
   patientIdMasked: '2120*******345',
+  ageGroup: 'adult',
+  visitReason: 'illness',
   issuedAt: 0,
   status: 'booked',
   tentative: false,
@@ -57,6 +59,21 @@ describe('R14 ticket printing: every language on both widths decodes back exactl
       });
     }
   }
+});
+
+describe('R14 (004 App. 3 items 6-7): child or adult and the reason for the visit, as the paper ticket has them (issue 10)', () => {
+  it('are printed and decode back in every language', () => {
+    const profile = findPrinterProfile('epson-80')!;
+    const cases: Array<[TicketLang, Ticket, string]> = [
+      ['ru', { ...KG_RU_ONLY, ageGroup: 'child', visitReason: 'vaccination' }, 'Ребёнок (0-14 лет), повод: прививка'],
+      ['ky', { ...KG, ageGroup: 'adult', visitReason: 'checkup' }, 'Чоң киши (15 жаштан), себеби: алдын алуу кароосу'],
+      ['kk', { ...KZ, ageGroup: 'adult', visitReason: 'certificate' }, 'Ересек (15 жастан), себебі: анықтама үшін'],
+    ];
+    for (const [lang, ticket, line] of cases) {
+      const d = decodeEscPos(renderTicket(ticket, { lang, copy: false, tentative: false }, profile, ISSUED).bytes, profile);
+      expect(d.lines.map((l) => l.text)).toContain(line);
+    }
+  });
 });
 
 describe('raster fallback where the printer lacks the letters (Xprinter: CP866 and 1251 only)', () => {

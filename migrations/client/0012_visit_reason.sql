@@ -1,0 +1,1 @@
+ALTER TABLE `appointments` ADD `visit_reason` text DEFAULT 'illness' NOT NULL;
