@@ -9,7 +9,7 @@ import { dayLists } from '../services/day-lists.js';
 import { listTasks, rebookFromTask, resolveTask } from '../services/tasks.js';
 import { listAppointments } from '../services/appointment-views.js';
 import { clinicToday } from '../services/clinic-time.js';
-import { findPatients, patientCard } from '../services/patients.js';
+import { findPatients, patientCard, registerPatient, similarPatients, updatePatientContacts } from '../services/patients.js';
 import { exportRegister } from '../services/register-export.js';
 import { listRegister, recordOutOfSchedule, refuseManually } from '../services/register.js';
 import { daySlots, searchSlots } from '../services/slots.js';
@@ -62,6 +62,9 @@ export const handlers: Handlers = {
     };
   },
   'patients.find': (i, { env }) => findPatients(env, i.query, i.offset),
+  'patients.register': (i, c) => registerPatient(c.env, who(c), i),
+  'patients.similar': (i, { env }) => similarPatients(env, i),
+  'patients.update': (i, c) => updatePatientContacts(c.env, who(c), i.patientId, i),
   'patients.get': (i, { env }) => patientCard(env, i.patientId),
   'slots.search': (i, c) => searchSlots(c.env, i, who(c)),
   'slots.day': (i, { env }) => daySlots(env, i),

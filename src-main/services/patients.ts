@@ -5,10 +5,13 @@ import type { PatientCard, PatientMatches, PatientSummary } from '../../src-shar
 import { digitsKey, MAX_PHONE_DIGITS, nameKey, phoneKey } from '../../src-shared/search/keys.js';
 import { noShowBlockedUntil, type PastVisit } from '../../src-shared/rules/booking.js';
 import { ageOn } from '../../src-shared/time/dates.js';
+import type { Db } from '../db/open.js';
 import { stmt } from '../db/stmt.js';
 import { listAppointments } from './appointment-views.js';
 import { clinicToday } from './clinic-time.js';
-import type { Env } from './env.js';
+import type { Actor, Env } from './env.js';
+import { journal } from './journal.js';
+import { checkPhone, decideNewPatient, type NewPatient } from '../../src-shared/rules/new-patient.js';
 
 const SUMMARY = `SELECT id, national_id AS nationalId, full_name AS fullName, birth_date AS birthDate, phone,
   (attached_org_id IS NOT NULL AND attached_org_id = @org) AS attached FROM patients`;
@@ -106,4 +109,84 @@ export function patientCard(env: Env, patientId: string): PatientCard {
     referrals,
     noShowBlockedUntil: noShowBlockedUntil(env.profile, patientHistory(env, patientId), now),
   };
+}
+
+/** Store a patient record (pulled from the server or registered here), with its search keys and dispensary rows. */
+export function putPatient(db: Db, p: Patient): void {
+  const s = db.sqlite;
+  stmt(
+    s,
+    `INSERT INTO patients (id, org_id, national_id, national_id_kind, full_name, name_key, birth_date, sex, address, phone, phone_key,
+      attached_org_id, attached_department_id, attached_doctor_id, attached_since, priority)
+      VALUES (@id, @orgId, @nationalId, @nationalIdKind, @fullName, @nameKey, @birthDate, @sex, @address, @phone, @phoneKey, @aOrg, @aDep, @aDoc, @aSince, @priority)
+      ON CONFLICT(id) DO UPDATE SET national_id = excluded.national_id, full_name = excluded.full_name, name_key = excluded.name_key, birth_date = excluded.birth_date,
+      sex = excluded.sex, address = excluded.address, phone = excluded.phone, phone_key = excluded.phone_key, attached_org_id = excluded.attached_org_id,
+      attached_department_id = excluded.attached_department_id, attached_doctor_id = excluded.attached_doctor_id, attached_since = excluded.attached_since, priority = excluded.priority`,
+  ).run({
+    ...p,
+    orgId: p.attachment?.orgId ?? '',
+    nameKey: nameKey(p.fullName),
+    phoneKey: phoneKey(p.phone),
+    priority: p.priority ? 1 : 0,
+    aOrg: p.attachment?.orgId ?? null,
+    aDep: p.attachment?.departmentId ?? null,
+    aDoc: p.attachment?.doctorId ?? null,
+    aSince: p.attachment?.since ?? null,
+  });
+  stmt(s, 'DELETE FROM dispensary WHERE patient_id = ?').run(p.id);
+  for (const sp of p.dispensarySpecialtyIds) stmt(s, 'INSERT INTO dispensary (patient_id, specialty_id, since) VALUES (?, ?, ?)').run(p.id, sp, p.attachment?.since ?? '');
+}
+
+/**
+ * R16: likely the same person already here — the same birth date and the same surname and first
+ * name (however typed: the search key folds layouts and look-alike letters). Shown before saving.
+ */
+export function similarPatients(env: Env, q: { fullName: string; birthDate: string }): PatientSummary[] {
+  const [surname = '', first = ''] = nameKey(q.fullName).split(' ');
+  const key = `${surname} ${first}`.trim();
+  return (
+    stmt(env.db.sqlite, `${SUMMARY} WHERE birth_date = @birthDate AND name_key >= @key AND name_key < @end ORDER BY name_key LIMIT ${PAGE}`).all({
+      org: env.org.id,
+      birthDate: q.birthDate,
+      key,
+      end: `${key}\uffff`,
+    }) as SummaryRow[]
+  ).map(summary);
+}
+
+/**
+ * R16: register a new patient — checked by the profile's rules (decideNewPatient, as the server
+ * does), refused if the national ID is already here, stored and sent to the server as an op.
+ */
+export function registerPatient(env: Env, actor: Actor, input: NewPatient): PatientCard {
+  const { today } = clinicToday(env);
+  // Someone already here with this ID is the first thing to say (their card is what the registrar wants).
+  const existing = stmt(env.db.sqlite, 'SELECT full_name AS name FROM patients WHERE national_id = ?').get(digitsKey(input.nationalId)) as { name: string } | undefined;
+  if (existing) throw new AppError('patient_exists', { name: existing.name });
+  const decision = decideNewPatient(env.profile, input, today, {
+    orgId: env.org.id,
+    hasDepartment: (id) => env.directory.departments.has(id),
+    doctorDepartment: (id) => {
+      const d = env.directory.doctor(id);
+      return d?.active ? d.departmentId : null;
+    },
+  });
+  if (!decision.ok) throw new AppError(decision.code, decision.params);
+  const p = decision.patient;
+  env.db.sqlite.transaction(() => {
+    putPatient(env.db, p);
+    journal(env, actor, { name: 'patients.register', args: input }, { entity: 'patient', entityId: p.id });
+  })();
+  return patientCard(env, p.id);
+}
+
+/** R16: correct a patient's phone and address (an op the server applies; the latest correction stands). */
+export function updatePatientContacts(env: Env, actor: Actor, patientId: string, c: { phone: string; address: string }): PatientCard {
+  if (!checkPhone(c.phone)) throw new AppError('phone_format');
+  env.db.sqlite.transaction(() => {
+    const r = stmt(env.db.sqlite, 'UPDATE patients SET phone = ?, phone_key = ?, address = ? WHERE id = ?').run(c.phone, phoneKey(c.phone), c.address, patientId);
+    if (r.changes !== 1) throw new AppError('not_found');
+    journal(env, actor, { name: 'patients.update', args: { patientId, ...c } }, { entity: 'patient', entityId: patientId });
+  })();
+  return patientCard(env, patientId);
 }

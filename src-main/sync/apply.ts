@@ -1,10 +1,9 @@
-import type { Patient } from '../../src-shared/domain/patient.js';
 import { checkChange, type ChangeRow } from '../../src-shared/sync/change-rows.js';
 import type { Change } from '../../src-shared/sync/protocol.js';
 import type { Db } from '../db/open.js';
 import { stmt } from '../db/stmt.js';
-import { nameKey, phoneKey } from '../../src-shared/search/keys.js';
 import { insertRegister } from '../services/register.js';
+import { putPatient } from '../services/patients.js';
 import { noteTicketCode } from '../services/ticket-codes.js';
 
 const ACTIVE = "('booked', 'arrived', 'fulfilled')";
@@ -48,31 +47,6 @@ function applyAppointment(db: Db, a: ServerAppointment): void {
   if (a.register) insertRegister(s, a.orgId, a.register);
   const holder = stmt(s, `SELECT id FROM appointments WHERE slot_id = ? AND status IN ${ACTIVE} AND sync_state != 'conflict' LIMIT 1`).get(a.slotId) as { id: string } | undefined;
   stmt(s, 'UPDATE slots SET appointment_id = ? WHERE id = ?').run(holder?.id ?? null, a.slotId);
-}
-
-function applyPatient(db: Db, p: Patient): void {
-  const s = db.sqlite;
-  stmt(
-    s,
-    `INSERT INTO patients (id, org_id, national_id, national_id_kind, full_name, name_key, birth_date, sex, address, phone, phone_key,
-      attached_org_id, attached_department_id, attached_doctor_id, attached_since, priority)
-      VALUES (@id, @orgId, @nationalId, @nationalIdKind, @fullName, @nameKey, @birthDate, @sex, @address, @phone, @phoneKey, @aOrg, @aDep, @aDoc, @aSince, @priority)
-      ON CONFLICT(id) DO UPDATE SET national_id = excluded.national_id, full_name = excluded.full_name, name_key = excluded.name_key, birth_date = excluded.birth_date,
-      sex = excluded.sex, address = excluded.address, phone = excluded.phone, phone_key = excluded.phone_key, attached_org_id = excluded.attached_org_id,
-      attached_department_id = excluded.attached_department_id, attached_doctor_id = excluded.attached_doctor_id, attached_since = excluded.attached_since, priority = excluded.priority`,
-  ).run({
-    ...p,
-    orgId: p.attachment?.orgId ?? '',
-    nameKey: nameKey(p.fullName),
-    phoneKey: phoneKey(p.phone),
-    priority: p.priority ? 1 : 0,
-    aOrg: p.attachment?.orgId ?? null,
-    aDep: p.attachment?.departmentId ?? null,
-    aDoc: p.attachment?.doctorId ?? null,
-    aSince: p.attachment?.since ?? null,
-  });
-  stmt(s, 'DELETE FROM dispensary WHERE patient_id = ?').run(p.id);
-  for (const sp of p.dispensarySpecialtyIds) stmt(s, 'INSERT INTO dispensary (patient_id, specialty_id, since) VALUES (?, ?, ?)').run(p.id, sp, p.attachment?.since ?? '');
 }
 
 /** What a change touched, so the caller refreshes only what it must. */
@@ -189,7 +163,7 @@ export function applyChanges(db: Db, changes: readonly Change[]): Applied {
         break;
       }
       case 'patient':
-        applyPatient(db, c.row);
+        putPatient(db, c.row);
         break;
       case 'referral': {
         const x = c.row;

@@ -1,9 +1,24 @@
 import { z } from 'zod';
+import { newPatient, patientContacts } from '../rules/new-patient.js';
 import { emergencyDestination, registerResult, ticket, user, visitReason } from '../domain/appointment.js';
 import { id, isoDate } from '../domain/primitives.js';
 import { lang, requestChannel, type Role } from '../domain/enums.js';
 import { printerSettings, printerStatus } from '../print/settings.js';
-import { appointmentView, bookResult, dayLists, daySlot, directoryView, patientCard, patientMatches, registerView, session, slotSearchResult, syncStatusView, taskView } from './views.js';
+import {
+  appointmentView,
+  bookResult,
+  dayLists,
+  daySlot,
+  directoryView,
+  patientCard,
+  patientMatches,
+  patientSummary,
+  registerView,
+  session,
+  slotSearchResult,
+  syncStatusView,
+  taskView,
+} from './views.js';
 
 interface MethodSpec {
   input: z.ZodType;
@@ -45,6 +60,12 @@ export const contract = {
   'auth.signOut': { input: z.object({}), output: ok, roles: staff },
   'auth.me': { input: z.object({}), output: user, roles: staff },
   'directory.get': { input: z.object({}), output: directoryView, roles: staff },
+  /** R16: a new patient (national ID checked per profile; birth date and sex must agree with it). */
+  'patients.register': { input: newPatient, output: patientCard, roles: ['registrar', 'head'] },
+  /** R16: likely the same person already registered — shown before saving a new one. */
+  'patients.similar': { input: z.object({ fullName: z.string().trim().min(3).max(200), birthDate: isoDate }), output: z.array(patientSummary), roles: ['registrar', 'head'] },
+  /** R16: correct phone and address. */
+  'patients.update': { input: patientContacts.extend({ patientId: id }), output: patientCard, roles: ['registrar', 'head'] },
   'patients.find': {
     input: z.object({ query: z.string().trim().min(2).max(100), offset: z.number().int().nonnegative().max(100_000).default(0) }),
     output: patientMatches,

@@ -37,6 +37,10 @@ export function httpStatus(code: ErrorCode): number {
     case 'id_length':
     case 'id_date':
     case 'id_check_digit':
+    case 'id_kind_not_used':
+    case 'id_mismatch':
+    case 'phone_format':
+    case 'unknown_department':
     case 'unknown_reason':
     case 'unknown_profile':
     case 'printer_path_missing':

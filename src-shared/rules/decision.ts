@@ -24,6 +24,14 @@ export const REFUSALS = {
   not_today: { kind: 'input', rule: 'R18' },
   not_started: { kind: 'input', rule: 'status machine' },
   undo_expired: { kind: 'input', rule: 'a cancellation is undone within minutes, or booked anew' },
+  id_format: { kind: 'input', rule: 'R16: national ID format' },
+  id_date: { kind: 'input', rule: 'R16: national ID birth date' },
+  id_check_digit: { kind: 'input', rule: 'R16: national ID check digit' },
+  id_kind_not_used: { kind: 'input', rule: "R16: an ID kind the profile's country does not use" },
+  id_mismatch: { kind: 'input', rule: 'R16: the ID encodes another birth date or sex' },
+  phone_format: { kind: 'input', rule: 'R16: phone number' },
+  unknown_department: { kind: 'input', rule: 'R2: attachment to a ГСВ of this organization' },
+  patient_exists: { kind: 'input', rule: 'R16: one record per national ID' },
 } as const;
 
 export type RefusalCode = keyof typeof REFUSALS;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { appointment, emergencyDestination, registerEntry } from '../domain/appointment.js';
 import { registerRecord } from './change-rows.js';
+import { newPatient, patientContacts } from '../rules/new-patient.js';
 import { id } from '../domain/primitives.js';
 import { requestChannel } from '../domain/enums.js';
 
@@ -28,6 +29,10 @@ export const opArgs = {
     .omit({ at: true, userId: true, deviceId: true, tookPlace: true, result: true, appointmentId: true, appointedAt: true })
     // Older desks send neither result nor rule: a refusal on a closed ground.
     .extend({ reason: z.string().nullable(), result: z.enum(['refused', 'declined']).default('refused'), appointmentId: id.nullable().default(null), userId: id.optional() }),
+  /** R16: a patient registered at a desk; the server checks and derives the record itself. */
+  'patients.register': newPatient,
+  /** R16: corrected contact details. */
+  'patients.update': patientContacts.extend({ patientId: id }),
   'register.outOfSchedule': registerEntry.pick({ id: true, patientId: true, applicant: true, channel: true }).extend({ destination: emergencyDestination, userId: id.optional() }),
 } as const;
 export type OpName = keyof typeof opArgs;

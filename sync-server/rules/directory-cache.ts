@@ -19,6 +19,8 @@ export interface RulesDirectory {
   exceptions: Map<string, ScheduleException[]>;
   specialtyKinds: Map<string, SpecialtyKind>;
   referrals: Map<string, Referral[]>;
+  /** The organization's ГСВ / departments (R2: what a patient can be attached to). */
+  departments: Set<string>;
   /** Each doctor-day's slots as generated from this version of the schedules (`doctorId@date` → slot id → slot); filled as ops ask. */
   slots: Map<string, Map<string, Slot>>;
   /** R1's last bookable date, by the day it is counted from. */
@@ -52,7 +54,7 @@ export class DirectoryCache {
     const rows = await tx
       .select({ entity: orgRows.entity, row: orgRows.row })
       .from(orgRows)
-      .where(and(eq(orgRows.orgId, orgId), inArray(orgRows.entity, ['doctor', 'template', 'exception', 'specialty', 'referral'])));
+      .where(and(eq(orgRows.orgId, orgId), inArray(orgRows.entity, ['doctor', 'template', 'exception', 'specialty', 'referral', 'department'])));
     const of = <T>(entity: string) => rows.filter((r) => r.entity === entity).map((r) => r.row as T);
     const dir: RulesDirectory = {
       version: org.version,
@@ -64,6 +66,7 @@ export class DirectoryCache {
       exceptions: group(of<ScheduleException>('exception'), (e) => e.doctorId),
       specialtyKinds: new Map(of<Specialty>('specialty').map((s) => [s.id, s.kind])),
       referrals: group(of<Referral>('referral'), (r) => r.patientId),
+      departments: new Set(of<{ id: string }>('department').map((d) => d.id)),
       slots: new Map(),
       horizons: new Map(),
     };

@@ -8,6 +8,9 @@ import { suggestAlternatives } from '../../src-shared/slots/alternatives.js';
 import { opArgs, type OpName } from '../../src-shared/sync/protocol.js';
 import { REFUSALS, type RefusalCode } from '../../src-shared/rules/decision.js';
 import { isClosedGround, registerOutcome } from '../../src-shared/rules/register-outcome.js';
+import { checkPhone, decideNewPatient } from '../../src-shared/rules/new-patient.js';
+import type { Patient } from '../../src-shared/domain/patient.js';
+import { localParts } from '../../src-shared/time/dates.js';
 import { appointments, changeLog, leaseSets, orgRows, referralUses, slotLeases, tasks } from '../db/schema.js';
 import { logChange, type OpContext } from './context.js';
 
@@ -225,7 +228,66 @@ async function outOfSchedule(ctx: OpContext, args: unknown): Promise<Outcome> {
   return { status: 'applied', detail: 'recorded' };
 }
 
+/**
+ * R16: a patient registered at a desk. The server derives the record by the same rules
+ * (decideNewPatient) from what was typed; the id follows from the national ID, so the same
+ * person registered at two desks offline is one record (the first stands). A different
+ * record with the same national ID — imported from the attachment register — refuses it.
+ */
+async function registerPatient(ctx: OpContext, args: unknown): Promise<Outcome> {
+  const parsed = opArgs['patients.register'].safeParse(args);
+  if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
+  const dir = ctx.dir;
+  const decision = decideNewPatient(dir.profile, parsed.data, localParts(ctx.at, dir.timezone).date, {
+    orgId: ctx.orgId,
+    hasDepartment: (id) => dir.departments.has(id),
+    doctorDepartment: (id) => {
+      const d = dir.doctors.get(id);
+      return d?.active ? d.departmentId : null;
+    },
+  });
+  if (!decision.ok) return { status: 'rejected', detail: decision.code };
+  const p = decision.patient;
+  const same = (await ctx.tx.execute(sql`SELECT id FROM org_rows WHERE org_id = ${ctx.orgId} AND entity = 'patient' AND row->>'nationalId' = ${p.nationalId} LIMIT 1`)) as unknown as {
+    rows: Array<{ id: string }>;
+  };
+  const existing = same.rows[0]?.id;
+  if (existing === p.id) {
+    // Registered at another desk first: that record stands, and is sent again so this desk's own copy gives way to it.
+    const [first] = await ctx.tx
+      .select({ row: orgRows.row })
+      .from(orgRows)
+      .where(and(eq(orgRows.orgId, ctx.orgId), eq(orgRows.entity, 'patient'), eq(orgRows.id, p.id)));
+    await logChange(ctx, 'patient', p.id, 'put', first!.row);
+    return { status: 'applied', detail: 'already_registered' };
+  }
+  if (existing) return { status: 'rejected', detail: 'patient_exists' };
+  await ctx.tx.insert(orgRows).values({ orgId: ctx.orgId, entity: 'patient', id: p.id, row: p });
+  await logChange(ctx, 'patient', p.id, 'put', p);
+  return { status: 'applied', detail: 'registered' };
+}
+
+/** R16: a patient's phone and address corrected at a desk; the latest correction in server order stands. */
+async function updatePatient(ctx: OpContext, args: unknown): Promise<Outcome> {
+  const parsed = opArgs['patients.update'].safeParse(args);
+  if (!parsed.success || !checkPhone(parsed.data.phone)) return { status: 'rejected', detail: 'bad_args' };
+  const [cur] = await ctx.tx
+    .select({ row: orgRows.row })
+    .from(orgRows)
+    .where(and(eq(orgRows.orgId, ctx.orgId), eq(orgRows.entity, 'patient'), eq(orgRows.id, parsed.data.patientId)));
+  if (!cur) return { status: 'rejected', detail: 'unknown_patient' };
+  const row = { ...(cur.row as Patient), phone: parsed.data.phone, address: parsed.data.address };
+  await ctx.tx
+    .update(orgRows)
+    .set({ row })
+    .where(and(eq(orgRows.orgId, ctx.orgId), eq(orgRows.entity, 'patient'), eq(orgRows.id, parsed.data.patientId)));
+  await logChange(ctx, 'patient', parsed.data.patientId, 'put', row);
+  return { status: 'applied', detail: 'updated' };
+}
+
 export const MUTATORS: Record<OpName, (ctx: OpContext, args: unknown) => Promise<Outcome>> = {
+  'patients.register': registerPatient,
+  'patients.update': updatePatient,
   'register.refuse': refuse,
   'register.outOfSchedule': outOfSchedule,
   'tasks.resolve': resolveTask,

@@ -2,6 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { appointments, orgRows } from '../../sync-server/db/schema.js';
 import { Backends, type Backend } from '../support/server.js';
+import { makeKgPin } from '../../src-shared/ids/kg-pin.js';
+import { patientIdFor } from '../../src-shared/rules/new-patient.js';
 import { appointment, appointmentOf, syncFixture } from '../support/sync-fixture.js';
 
 const backends = new Backends();
@@ -177,6 +179,22 @@ describe.each<Backend>(['pglite', 'postgres'])('the server decides by the same r
     expect(r.json.results.map((x: any) => `${x.status}:${x.detail}`)).toEqual(['applied:recorded', 'rejected:bad_args']);
     const rows = (await s.pull(d)).changes.filter((c: any) => c.entity === 'register_entry').map((c: any) => [c.id, c.row.result, c.row.reason]);
     expect(rows).toEqual([['e-1', 'out_of_schedule', 'duty_doctor']]);
+    await s.close();
+  });
+
+  it('R16: the server checks a registration by the same rules — a PIN that contradicts the birth date, a ГСВ it does not know — and keeps one record per PIN', async () => {
+    const s = await setup();
+    const d = await s.enrollDesk('org-a');
+    const pin = makeKgPin('1', '1975-02-03', 321);
+    const reg = (seq: number, extra: object = {}) => ({
+      seq,
+      name: 'patients.register',
+      args: { nationalId: pin, nationalIdKind: 'KG_PIN', fullName: 'Осмонова Айжан', birthDate: '1975-02-03', sex: 'female', attach: null, ...extra },
+    });
+    const r = await s.push(d, [reg(1, { birthDate: '1975-02-04' }), reg(2, { attach: { departmentId: 'nowhere', doctorId: null } }), reg(3), reg(4, { phone: '+996 555 000 000' })]);
+    expect(r.json.results.map((x: any) => `${x.status}:${x.detail}`)).toEqual(['rejected:id_mismatch', 'rejected:unknown_department', 'applied:registered', 'applied:already_registered']);
+    const rows = await s.database.db.select({ id: orgRows.id }).from(orgRows).where(sql`${orgRows.entity} = 'patient' AND ${orgRows.row}->>'nationalId' = ${pin}`);
+    expect(rows.map((x) => x.id)).toEqual([patientIdFor('KG_PIN', pin)]);
     await s.close();
   });
 
