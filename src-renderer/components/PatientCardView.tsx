@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { AppointmentView, DirectoryView, PatientCard } from '../../src-shared/rpc/views.js';
 import { fmtDate, useI18n } from '../lib/i18n.js';
 
@@ -7,12 +8,16 @@ interface Props {
   onCancel(a: AppointmentView): void;
   onMove(a: AppointmentView): void;
   onCheckIn(a: AppointmentView): void;
+  /** R16: save corrected phone and address; rejects with the translated reason. */
+  onSaveContacts?(c: { phone: string; address: string }): Promise<unknown>;
 }
 
 /** R16 patient record and R2 attachment, with the patient's upcoming bookings and their actions. */
-export function PatientCardView({ card, directory, onCancel, onMove, onCheckIn }: Props) {
+export function PatientCardView({ card, directory, onCancel, onMove, onCheckIn, onSaveContacts }: Props) {
   const { t, lang } = useI18n();
   const p = card.patient;
+  const [editing, setEditing] = useState<{ phone: string; address: string } | null>(null);
+  const [editError, setEditError] = useState<string | null>(null);
   const specName = (id: string) => directory.specialties.find((s) => s.id === id)?.name[lang] ?? id;
   return (
     <section className="card patient" data-testid="patient-card">
@@ -20,9 +25,48 @@ export function PatientCardView({ card, directory, onCancel, onMove, onCheckIn }
       <div className="muted">
         {p.nationalId} · {fmtDate(p.birthDate)} ({card.age} {t('ui.years')}) · {p.sex === 'male' ? 'М' : 'Ж'}
       </div>
-      <div className="muted">
-        {p.phone} · {p.address}
-      </div>
+      {editing ? (
+        <form
+          className="contacts-edit"
+          data-testid="contacts-edit"
+          onSubmit={(e) => {
+            e.preventDefault();
+            onSaveContacts?.(editing).then(
+              () => setEditing(null),
+              (err: unknown) => setEditError(err instanceof Error ? err.message : String(err)),
+            );
+          }}
+        >
+          <input value={editing.phone} onChange={(e) => setEditing({ ...editing, phone: e.target.value })} aria-label={t('ui.phone')} data-testid="edit-phone" />
+          <input value={editing.address} onChange={(e) => setEditing({ ...editing, address: e.target.value })} aria-label={t('ui.address')} data-testid="edit-address" />
+          {editError && <p className="error small">{editError}</p>}
+          <div className="row">
+            <button type="submit" className="primary">
+              {t('ui.save')}
+            </button>
+            <button type="button" onClick={() => setEditing(null)}>
+              {t('ui.cancel')}
+            </button>
+          </div>
+        </form>
+      ) : (
+        <div className="muted">
+          {p.phone} · {p.address}{' '}
+          {onSaveContacts && (
+            <button
+              type="button"
+              className="link"
+              onClick={() => {
+                setEditError(null);
+                setEditing({ phone: p.phone, address: p.address });
+              }}
+              data-testid="edit-contacts"
+            >
+              {t('ui.editContacts')}
+            </button>
+          )}
+        </div>
+      )}
       {card.attached ? (
         <div className="attach ok" data-testid="attachment">
           ✔ {t('ui.attached')}: {card.departmentName}

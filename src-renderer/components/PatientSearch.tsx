@@ -8,7 +8,18 @@ import { ticketCodeFromScan } from '../../src-shared/print/ticket-layout.js';
  * The desk's entry point: focused on open; ID, surname or phone, then Enter. Many matches are
  * counted and shown a page at a time (PgDn / PgUp, or the arrows past either end).
  */
-export function PatientSearch({ onPick, onScan, focusKey }: { onPick(p: PatientSummary): void; onScan(code: string): void; focusKey: number }) {
+export function PatientSearch({
+  onPick,
+  onScan,
+  onRegister,
+  focusKey,
+}: {
+  onPick(p: PatientSummary): void;
+  onScan(code: string): void;
+  /** Nobody found: register a new patient, with what was typed if it is an ID. */
+  onRegister?(query: string): void;
+  focusKey: number;
+}) {
   const { t } = useI18n();
   const input = useRef<HTMLInputElement>(null);
   const list = useRef<HTMLDivElement>(null);
@@ -91,6 +102,11 @@ export function PatientSearch({ onPick, onScan, focusKey }: { onPick(p: PatientS
         <p className="error" role="alert">
           {error}
         </p>
+      )}
+      {onRegister && results?.total === 0 && (
+        <button type="button" className="link" onClick={() => onRegister(query)} data-testid="register-new">
+          {t('ui.registerNew')}
+        </button>
       )}
       {results && results.items.length > 0 && (
         <>

@@ -6,6 +6,7 @@ import { bookingWarnings } from '../../src-shared/rules/warnings.js';
 import type { AppointmentView, BookResult, DaySlot, DirectoryView } from '../../src-shared/rpc/views.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { EmergencyDialog } from '../components/EmergencyDialog.js';
+import { NewPatientDialog } from '../components/NewPatientDialog.js';
 import { RefusalDialog } from '../components/RefusalDialog.js';
 import { type EmergencyDestination, type VisitReason, visitReason as visitReasonEnum } from '../../src-shared/domain/appointment.js';
 import { DaySlotPicker } from '../components/DaySlotPicker.js';
@@ -63,6 +64,8 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
   // R3 refusal by hand (F8) and R6 emergency without a booking (F9).
   const [refusing, setRefusing] = useState(false);
   const [emergency, setEmergency] = useState(false);
+  // R16: a new patient (F10), with the ID the search did not find.
+  const [registering, setRegistering] = useState<string | null>(null);
   // R15: who asked, when it is not the patient (a parent for a child).
   const [applicant, setApplicant] = useState('');
   // R14: the reason for the visit on the ticket (004 App. 3 item 7); a preventive visit is a check-up.
@@ -227,6 +230,11 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
         setPreventive((p) => !p);
         return;
       }
+      if (e.key === 'F10' && role !== 'doctor') {
+        e.preventDefault();
+        setRegistering('');
+        return;
+      }
       if ((e.key === 'F8' || e.key === 'F9') && role !== 'doctor') {
         e.preventDefault();
         if (e.key === 'F8' && card.data) setRefusing(true);
@@ -238,7 +246,7 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
         undo.mutate(undoable);
         return;
       }
-      if (e.key !== 'Escape' || cancelling || refusing || emergency) return;
+      if (e.key !== 'Escape' || cancelling || refusing || emergency || registering !== null) return;
       if (booked) reset();
       else if (cell) setCell(null);
       else if (specialtyId) {
@@ -268,6 +276,7 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
             setPicks((n) => n + 1);
           }}
           onScan={(code) => void scanCheckIn(code)}
+          onRegister={role === 'doctor' ? undefined : (q) => setRegistering(/^[\d\s-]+$/.test(q) ? q.replace(/\D/g, '') : '')}
         />
         {card.data && (
           <PatientCardView
@@ -275,6 +284,14 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
             directory={directory}
             onCancel={setCancelling}
             onCheckIn={(a) => act.mutate({ kind: 'checkIn', a })}
+            onSaveContacts={
+              role === 'doctor'
+                ? undefined
+                : async (c) => {
+                    await call('patients.update', { patientId: card.data!.patient.id, ...c });
+                    refresh();
+                  }
+            }
             onMove={(a) => {
               setBooked(null);
               setMoving(a);
@@ -410,6 +427,26 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
           busy={refuse.isPending}
           onRecord={(r) => refuse.mutate(r)}
           onClose={() => setRefusing(false)}
+        />
+      )}
+      {registering !== null && (
+        <NewPatientDialog
+          directory={directory}
+          initialId={registering}
+          onSaved={(saved) => {
+            setRegistering(null);
+            notify(t('ui.patientSaved'));
+            reset();
+            setPatientId(saved.patient.id);
+            setPicks((n) => n + 1);
+          }}
+          onOpen={(p) => {
+            setRegistering(null);
+            reset();
+            setPatientId(p.id);
+            setPicks((n) => n + 1);
+          }}
+          onClose={() => setRegistering(null)}
         />
       )}
       {emergency && <EmergencyDialog patientName={card.data?.patient.fullName ?? ''} busy={outOfSchedule.isPending} onRecord={(r) => outOfSchedule.mutate(r)} onClose={() => setEmergency(false)} />}

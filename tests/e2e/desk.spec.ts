@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { makeKgPin } from '../../src-shared/ids/kg-pin.js';
 import { Actions, ATTACHED, busyPrefix, enterThroughBooking, pickPatient, signIn, UNATTACHED } from './helpers.js';
 
 test.describe('registrar at the desk (browser mode, real services, real SQLite)', () => {
@@ -218,6 +219,34 @@ test.describe('registrar at the desk (browser mode, real services, real SQLite)'
     await page.screenshot({ path: 'test-results/screens/16-warnings.png' });
     await page.keyboard.press('Escape');
     await expect(page.getByTestId('confirm')).toHaveCount(0);
+  });
+
+  test('registers a patient the search did not find: birth date and sex from the PIN, attached to a ГСВ, then books; phone corrected on the card (R16, issue 10)', async ({ page }) => {
+    const pin = makeKgPin('2', '1990-05-06', 90000 + Math.floor(Math.random() * 9999));
+    await signIn(page);
+    await page.keyboard.type(pin);
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('alert')).toContainText('Пациент не найден');
+    await page.getByTestId('register-new').click();
+    await expect(page.getByTestId('np-id')).toHaveValue(pin);
+    await expect(page.getByTestId('np-birth')).toHaveValue('1990-05-06');
+    await expect(page.getByTestId('np-sex')).toHaveValue('male');
+    await page.getByTestId('np-name').fill('Сатыбалдиев Эрлан Маратович');
+    await page.getByTestId('np-phone').fill('+996 555 010 203');
+    await page.getByTestId('np-department').selectOption({ index: 1 });
+    await page.getByTestId('np-doctor').selectOption({ index: 1 });
+    await page.screenshot({ path: 'test-results/screens/17-new-patient.png' });
+    await page.getByRole('button', { name: 'Сохранить' }).click();
+    await expect(page.getByTestId('notice')).toContainText('Пациент зарегистрирован');
+    await expect(page.getByTestId('patient-card')).toContainText('Сатыбалдиев Эрлан Маратович');
+    await expect(page.getByTestId('attachment')).toContainText('Прикреплён');
+    await page.keyboard.press('Enter'); // the specialty list has the keyboard: the own family doctor
+    await expect(page.getByTestId('slot-grid')).toBeFocused();
+    // The phone, corrected on the card.
+    await page.getByTestId('edit-contacts').click();
+    await page.getByTestId('edit-phone').fill('+996 555 999 888');
+    await page.getByTestId('contacts-edit').getByRole('button', { name: 'Сохранить' }).click();
+    await expect(page.getByTestId('patient-card')).toContainText('+996 555 999 888');
   });
 
   test('switches the whole desk to Kyrgyz', async ({ page }) => {
