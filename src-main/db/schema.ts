@@ -261,6 +261,26 @@ export const tasks = sqliteTable('tasks', {
   rowJson: text('row_json').notNull().default('{}'),
 });
 
+/** R24: home visits, the organization's (every desk and the doctors see them). */
+export const homeVisits = sqliteTable(
+  'home_visits',
+  {
+    id: text('id').primaryKey(),
+    ...serverOwned,
+    patientId: text('patient_id').notNull(),
+    doctorId: text('doctor_id').notNull(),
+    date: text('date').notNull(),
+    address: text('address').notNull(),
+    reason: text('reason').notNull(),
+    callbackPhone: text('callback_phone').notNull(),
+    status: text('status').notNull(),
+    createdAt: integer('created_at').notNull(),
+    createdBy: text('created_by').notNull(),
+    deviceId: text('device_id').notNull(),
+  },
+  (t) => [index('home_visits_day').on(t.date, t.doctorId)],
+);
+
 export const users = sqliteTable('users', {
   id: text('id').primaryKey(),
   username: text('username').notNull().unique(),

@@ -11,6 +11,7 @@ import { listAppointments } from '../services/appointment-views.js';
 import { clinicToday } from '../services/clinic-time.js';
 import { findPatients, patientCard, registerPatient, similarPatients, updatePatientContacts } from '../services/patients.js';
 import { exportRegister } from '../services/register-export.js';
+import { listHomeVisits, requestHomeVisit, setHomeVisitStatus } from '../services/home-visits.js';
 import { listRegister, recordOutOfSchedule, refuseManually } from '../services/register.js';
 import { daySlots, searchSlots } from '../services/slots.js';
 import { ticketFor } from '../services/tickets.js';
@@ -84,6 +85,9 @@ export const handlers: Handlers = {
   'register.list': (i, { env }) => listRegister(env, i),
   'register.export': (i, c) => exportRegister(c.env, c.lang, i, i.format),
   'visits.outOfSchedule': (i, c) => recordOutOfSchedule(c.env, who(c), i),
+  'homeVisits.request': (i, c) => requestHomeVisit(c.env, who(c), i),
+  'homeVisits.setStatus': (i, c) => setHomeVisitStatus(c.env, who(c), i.id, i.status),
+  'homeVisits.list': (i, { env }) => listHomeVisits(env, i),
   'visits.outOfScheduleList': (i, { env }) => listRegister(env, { from: i.date, to: i.date, result: 'out_of_schedule', limit: 500 }),
   'register.refuse': (i, c) => refuseManually(c.env, who(c), i),
   'tickets.get': (i, { env }) => ticketFor(env, i.appointmentId),

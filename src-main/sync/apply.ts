@@ -4,6 +4,7 @@ import type { Db } from '../db/open.js';
 import { stmt } from '../db/stmt.js';
 import { insertRegister } from '../services/register.js';
 import { putPatient } from '../services/patients.js';
+import { putHomeVisit } from '../services/home-visits.js';
 import { noteTicketCode } from '../services/ticket-codes.js';
 
 const ACTIVE = "('booked', 'arrived', 'fulfilled')";
@@ -164,6 +165,9 @@ export function applyChanges(db: Db, changes: readonly Change[]): Applied {
       }
       case 'patient':
         putPatient(db, c.row);
+        break;
+      case 'home_visit':
+        putHomeVisit(db, c.row);
         break;
       case 'referral': {
         const x = c.row;

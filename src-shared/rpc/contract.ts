@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { newPatient, patientContacts } from '../rules/new-patient.js';
+import { homeVisitRequest } from '../domain/home-visit.js';
 import { emergencyDestination, registerResult, ticket, user, visitReason } from '../domain/appointment.js';
 import { id, isoDate } from '../domain/primitives.js';
 import { lang, requestChannel, type Role } from '../domain/enums.js';
@@ -10,6 +11,7 @@ import {
   dayLists,
   daySlot,
   directoryView,
+  homeVisitView,
   patientCard,
   patientMatches,
   patientSummary,
@@ -127,6 +129,11 @@ export const contract = {
   },
   /** The day's out-of-schedule visits, for today's list (doctors see it too). */
   'visits.outOfScheduleList': { input: z.object({ date: isoDate.optional() }), output: z.array(registerView), roles: desk },
+  /** R24: a home visit taken down at the desk, for the area's doctor. */
+  'homeVisits.request': { input: homeVisitRequest, output: homeVisitView, roles: ['registrar', 'head'] },
+  'homeVisits.setStatus': { input: z.object({ id, status: z.enum(['done', 'cancelled']) }), output: homeVisitView, roles: desk },
+  /** The day's home visits — a doctor's list, or everyone's. */
+  'homeVisits.list': { input: z.object({ date: isoDate.optional(), doctorId: id.optional() }), output: z.array(homeVisitView), roles: desk },
   'tickets.get': { input: z.object({ appointmentId: id }), output: ticket, roles: desk },
   /** Queue the ticket on the desk's printer; a second print of a booking is marked COPY. */
   'tickets.print': { input: z.object({ appointmentId: id }), output: z.object({ jobId: id, copy: z.boolean() }), roles: desk },

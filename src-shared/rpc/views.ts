@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { homeVisit } from '../domain/home-visit.js';
 import { appointment, registerEntry, ticket, user } from '../domain/appointment.js';
 import { cabinet, department, doctor, organization, specialty } from '../domain/directory.js';
 import { patient, referral } from '../domain/patient.js';
@@ -144,3 +145,7 @@ export const taskView = z.object({
   alternatives: z.array(z.object({ slotId: z.string(), doctorId: z.string(), date: isoDate, time: hhmm, sameDoctor: z.boolean() })),
 });
 export type TaskView = z.infer<typeof taskView>;
+
+/** R24: a home visit as the desk and the doctor's list show it. */
+export const homeVisitView = homeVisit.extend({ patientName: z.string(), patientBirthDate: isoDate, doctorName: z.string() });
+export type HomeVisitView = z.infer<typeof homeVisitView>;

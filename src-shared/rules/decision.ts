@@ -32,6 +32,7 @@ export const REFUSALS = {
   phone_format: { kind: 'input', rule: 'R16: phone number' },
   unknown_department: { kind: 'input', rule: 'R2: attachment to a ГСВ of this organization' },
   patient_exists: { kind: 'input', rule: 'R16: one record per national ID' },
+  home_visit_date: { kind: 'input', rule: 'R24: a home visit from today up to a week ahead' },
 } as const;
 
 export type RefusalCode = keyof typeof REFUSALS;

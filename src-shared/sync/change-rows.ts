@@ -3,6 +3,7 @@ import { appointment, registerEntry } from '../domain/appointment.js';
 import { cabinet, department, doctor, organization, scheduleException, scheduleTemplate, specialty } from '../domain/directory.js';
 import { id, instant } from '../domain/primitives.js';
 import { patient, referral } from '../domain/patient.js';
+import { homeVisit } from '../domain/home-visit.js';
 
 /** A register row as it rides on a change (tookPlace is derived on the desk, never sent). */
 export const registerRecord = registerEntry.omit({ tookPlace: true });
@@ -35,6 +36,7 @@ export const changeRows = {
   exception: scheduleException,
   patient,
   referral,
+  home_visit: homeVisit,
   lease: z.object({ deviceId: id }).loose(),
   lease_set: z.object({ expiresAt: instant, reclaimAfter: instant }).loose(),
   register_stamp: z.object({ importedAt: instant }).loose(),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { appointment, emergencyDestination, registerEntry } from '../domain/appointment.js';
 import { registerRecord } from './change-rows.js';
 import { newPatient, patientContacts } from '../rules/new-patient.js';
+import { homeVisitRequest, homeVisitStatus } from '../domain/home-visit.js';
 import { id } from '../domain/primitives.js';
 import { requestChannel } from '../domain/enums.js';
 
@@ -33,6 +34,10 @@ export const opArgs = {
   'patients.register': newPatient,
   /** R16: corrected contact details. */
   'patients.update': patientContacts.extend({ patientId: id }),
+  /** R24: a home visit taken down at a desk. */
+  'homeVisits.request': homeVisitRequest.extend({ id, userId: id.optional() }),
+  /** R24: a home visit done or cancelled. */
+  'homeVisits.setStatus': z.object({ id, status: homeVisitStatus }),
   'register.outOfSchedule': registerEntry.pick({ id: true, patientId: true, applicant: true, channel: true }).extend({ destination: emergencyDestination, userId: id.optional() }),
 } as const;
 export type OpName = keyof typeof opArgs;

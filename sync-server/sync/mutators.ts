@@ -10,6 +10,8 @@ import { REFUSALS, type RefusalCode } from '../../src-shared/rules/decision.js';
 import { isClosedGround, registerOutcome } from '../../src-shared/rules/register-outcome.js';
 import { checkPhone, decideNewPatient } from '../../src-shared/rules/new-patient.js';
 import type { Patient } from '../../src-shared/domain/patient.js';
+import type { HomeVisitStatus } from '../../src-shared/domain/home-visit.js';
+import { canSetHomeVisitStatus, decideHomeVisit } from '../../src-shared/rules/home-visits.js';
 import { localParts } from '../../src-shared/time/dates.js';
 import { appointments, changeLog, leaseSets, orgRows, referralUses, slotLeases, tasks } from '../db/schema.js';
 import { logChange, type OpContext } from './context.js';
@@ -285,7 +287,45 @@ async function updatePatient(ctx: OpContext, args: unknown): Promise<Outcome> {
   return { status: 'applied', detail: 'updated' };
 }
 
+/** R24: a home visit taken down at a desk, checked by the shared rule against the server's own register and staff. */
+async function requestHomeVisit(ctx: OpContext, args: unknown): Promise<Outcome> {
+  const parsed = opArgs['homeVisits.request'].safeParse(args);
+  if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
+  const v = parsed.data;
+  const patients = await loadPatients(ctx.tx, ctx.orgId, [v.patientId]);
+  const doctor = ctx.dir.doctors.get(v.doctorId);
+  const decision = decideHomeVisit({ today: localParts(ctx.at, ctx.dir.timezone).date, date: v.date, patientKnown: patients.has(v.patientId), doctorActive: doctor?.active === true });
+  if (!decision.ok) return { status: 'rejected', detail: decision.code };
+  const { userId, ...request } = v;
+  const row = { ...request, status: 'open', createdAt: ctx.now, createdBy: userId ?? ctx.deviceId, deviceId: ctx.deviceId };
+  const inserted = await ctx.tx.insert(orgRows).values({ orgId: ctx.orgId, entity: 'home_visit', id: v.id, row }).onConflictDoNothing().returning({ id: orgRows.id });
+  if (inserted.length === 0) return { status: 'applied', detail: 'already_known' };
+  await logChange(ctx, 'home_visit', v.id, 'put', row);
+  return { status: 'applied', detail: 'recorded' };
+}
+
+/** R24: done or cancelled — only an open visit changes; the first outcome in server order stands. */
+async function setHomeVisitStatus(ctx: OpContext, args: unknown): Promise<Outcome> {
+  const parsed = opArgs['homeVisits.setStatus'].safeParse(args);
+  if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
+  const where = and(eq(orgRows.orgId, ctx.orgId), eq(orgRows.entity, 'home_visit'), eq(orgRows.id, parsed.data.id));
+  const [cur] = await ctx.tx.select({ row: orgRows.row }).from(orgRows).where(where);
+  if (!cur) return { status: 'rejected', detail: 'unknown_home_visit' };
+  const visit = cur.row as { status: HomeVisitStatus };
+  if (!canSetHomeVisitStatus(visit.status, parsed.data.status)) {
+    // The desk shows its change already: the visit as the server holds it goes out again.
+    await logChange(ctx, 'home_visit', parsed.data.id, 'put', cur.row);
+    return { status: 'rejected', detail: `bad_status:${visit.status}` };
+  }
+  const row = { ...visit, status: parsed.data.status };
+  await ctx.tx.update(orgRows).set({ row }).where(where);
+  await logChange(ctx, 'home_visit', parsed.data.id, 'put', row);
+  return { status: 'applied', detail: parsed.data.status };
+}
+
 export const MUTATORS: Record<OpName, (ctx: OpContext, args: unknown) => Promise<Outcome>> = {
+  'homeVisits.request': requestHomeVisit,
+  'homeVisits.setStatus': setHomeVisitStatus,
   'patients.register': registerPatient,
   'patients.update': updatePatient,
   'register.refuse': refuse,
