@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { AppointmentView, DirectoryView, PatientCard } from '../../src-shared/rpc/views.js';
 import { fmtDate, useI18n } from '../lib/i18n.js';
+import { ageText } from '../../src-shared/i18n/index.js';
 
 interface Props {
   card: PatientCard;
@@ -23,7 +24,7 @@ export function PatientCardView({ card, directory, onCancel, onMove, onCheckIn, 
     <section className="card patient" data-testid="patient-card">
       <h2>{p.fullName}</h2>
       <div className="muted">
-        {p.nationalId} · {fmtDate(p.birthDate)} ({card.age} {t('ui.years')}) · {p.sex === 'male' ? 'М' : 'Ж'}
+        {p.nationalId} · {fmtDate(p.birthDate)} ({ageText(lang, card.age)}) · {p.sex === 'male' ? 'М' : 'Ж'}
       </div>
       {editing ? (
         <form

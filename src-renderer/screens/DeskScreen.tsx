@@ -7,6 +7,7 @@ import type { AppointmentView, BookResult, DaySlot, DirectoryView } from '../../
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { EmergencyDialog } from '../components/EmergencyDialog.js';
 import { NewPatientDialog } from '../components/NewPatientDialog.js';
+import { HomeVisitDialog } from '../components/HomeVisitDialog.js';
 import { RefusalDialog } from '../components/RefusalDialog.js';
 import { type EmergencyDestination, type VisitReason, visitReason as visitReasonEnum } from '../../src-shared/domain/appointment.js';
 import { DaySlotPicker } from '../components/DaySlotPicker.js';
@@ -64,6 +65,17 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
   // R3 refusal by hand (F8) and R6 emergency without a booking (F9).
   const [refusing, setRefusing] = useState(false);
   const [emergency, setEmergency] = useState(false);
+  // R24: a home visit for the patient on the card (F11).
+  const [homeVisit, setHomeVisit] = useState(false);
+  const homeVisitRequest = useMutation({
+    mutationFn: (r: { doctorId: string; date: string; address: string; reason: string; callbackPhone: string }) => call('homeVisits.request', { patientId: patientId!, ...r }),
+    onSuccess: () => {
+      setHomeVisit(false);
+      notify(t('ui.homeVisitRecorded'));
+      void qc.invalidateQueries({ queryKey: ['homeVisits'] });
+    },
+    onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
+  });
   // R16: a new patient (F10), with the ID the search did not find.
   const [registering, setRegistering] = useState<string | null>(null);
   // R15: who asked, when it is not the patient (a parent for a child).
@@ -230,6 +242,11 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
         setPreventive((p) => !p);
         return;
       }
+      if (e.key === 'F11' && role !== 'doctor') {
+        e.preventDefault();
+        if (card.data) setHomeVisit(true);
+        return;
+      }
       if (e.key === 'F10' && role !== 'doctor') {
         e.preventDefault();
         setRegistering('');
@@ -246,7 +263,7 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
         undo.mutate(undoable);
         return;
       }
-      if (e.key !== 'Escape' || cancelling || refusing || emergency || registering !== null) return;
+      if (e.key !== 'Escape' || cancelling || refusing || emergency || homeVisit || registering !== null) return;
       if (booked) reset();
       else if (cell) setCell(null);
       else if (specialtyId) {
@@ -299,6 +316,16 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
               setCell(null);
             }}
           />
+        )}
+        {card.data && role !== 'doctor' && (
+          <div className="row card-actions">
+            <button type="button" onClick={() => setHomeVisit(true)} data-testid="home-visit-open">
+              {t('ui.homeVisitKey')}
+            </button>
+            <button type="button" onClick={() => setRefusing(true)}>
+              F8 · {t('ui.refuseWithReason')}
+            </button>
+          </div>
         )}
       </aside>
       <section className="right">
@@ -428,6 +455,9 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
           onRecord={(r) => refuse.mutate(r)}
           onClose={() => setRefusing(false)}
         />
+      )}
+      {homeVisit && card.data && (
+        <HomeVisitDialog directory={directory} card={card.data} busy={homeVisitRequest.isPending} onRecord={(r) => homeVisitRequest.mutate(r)} onClose={() => setHomeVisit(false)} />
       )}
       {registering !== null && (
         <NewPatientDialog

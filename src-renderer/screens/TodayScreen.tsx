@@ -4,6 +4,7 @@ import type { DirectoryView } from '../../src-shared/rpc/views.js';
 import { useI18n } from '../lib/i18n.js';
 import { call, RpcError } from '../lib/rpc.js';
 import { DayListsView } from '../components/DayListsView.js';
+import { HomeVisitList } from '../components/HomeVisitList.js';
 
 /** Today's list per doctor, with check-in (R18, R12) and no-show. */
 export function TodayScreen({ directory, defaultDoctorId }: { directory: DirectoryView; defaultDoctorId: string | null }) {
@@ -106,6 +107,7 @@ export function TodayScreen({ directory, defaultDoctorId }: { directory: Directo
           </table>
         </div>
       )}
+      {!showLists && <HomeVisitList directory={directory} doctorId={doctorId} />}
       {outside.data && outside.data.length > 0 && (
         <section className="out-of-schedule">
           <h3>{t('ui.outOfScheduleToday')}</h3>

@@ -16,3 +16,12 @@ export function translate(lang: Lang, key: string, params: Record<string, string
   const text = typeof node === 'string' ? node : key;
   return text.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(params[k] ?? ''));
 }
+
+/** An age with its word: Russian counts years as 1 год, 2–4 года, 5–20 лет…; Kyrgyz says жаш after any number. */
+export function ageText(lang: Lang, n: number): string {
+  if (lang !== 'ru') return `${n} ${resources[lang].ui.years}`;
+  const d = n % 10;
+  const dd = n % 100;
+  const word = d === 1 && dd !== 11 ? 'год' : d >= 2 && d <= 4 && (dd < 12 || dd > 14) ? 'года' : 'лет';
+  return `${n} ${word}`;
+}

@@ -249,6 +249,30 @@ test.describe('registrar at the desk (browser mode, real services, real SQLite)'
     await expect(page.getByTestId('patient-card')).toContainText('+996 555 999 888');
   });
 
+  test("takes a home visit down for the area's doctor; it is on today's list, printable, and marked done (R24, issue 10)", async ({ page }) => {
+    const p = pickPatient(`${ATTACHED} AND attached_doctor_id IS NOT NULL`);
+    await signIn(page);
+    await page.keyboard.type(p.pin);
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('patient-card')).toContainText(p.name);
+    await page.keyboard.press('F11');
+    await expect(page.getByTestId('hv-doctor')).toContainText('участковый');
+    await page.getByTestId('hv-reason').fill('температура 38,5, слабость');
+    await page.screenshot({ path: 'test-results/screens/18-home-visit.png' });
+    await page.getByRole('button', { name: 'Записать в реестр' }).click();
+    await expect(page.getByTestId('notice')).toContainText('Вызов на дом записан');
+    await page.keyboard.press('F2');
+    const row = page.getByTestId('home-visits').locator('tr', { hasText: p.name });
+    await expect(row).toContainText('температура 38,5, слабость');
+    await expect(row).toContainText('ожидает');
+    await page.emulateMedia({ media: 'print' });
+    await expect(page.getByTestId('home-visits-print')).not.toBeVisible();
+    await page.screenshot({ path: 'test-results/screens/19-home-visits-print.png' });
+    await page.emulateMedia({ media: 'screen' });
+    await row.getByRole('button', { name: 'Выполнен' }).click();
+    await expect(row).toContainText('выполнен');
+  });
+
   test('switches the whole desk to Kyrgyz', async ({ page }) => {
     const p = pickPatient(ATTACHED);
     await signIn(page);

@@ -6,6 +6,7 @@ import { PROFILES } from '../../src-shared/policy/profiles.js';
 import { REFUSALS, type RefusalCode } from '../../src-shared/rules/decision.js';
 import { registerOutcome } from '../../src-shared/rules/register-outcome.js';
 import { ADULT_AGE, bookingWarnings } from '../../src-shared/rules/warnings.js';
+import { ageText } from '../../src-shared/i18n/index.js';
 import { requestChannel } from '../../src-shared/domain/enums.js';
 import { allowedChannels } from '../../src-shared/rules/channels.js';
 
@@ -366,5 +367,25 @@ describe('warnings before booking (issue 10): allowed, but most likely a slip', 
     expect(bookingWarnings({ ...base, patientBookings: [b('a', 40)] })).toEqual([]);
     expect(bookingWarnings({ ...base, patientBookings: [b('a', 0, 'cancelled')] })).toEqual([]);
     expect(bookingWarnings({ ...base, patientBookings: [b('a', 0)], movingId: 'a' })).toEqual([]);
+  });
+});
+
+describe('ages in words', () => {
+  it('Russian counts 1 год, 2–4 года, 5–20 лет, 21 год, 111 лет; Kyrgyz says жаш', () => {
+    expect([1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 72, 111].map((n) => ageText('ru', n))).toEqual([
+      '1 год',
+      '2 года',
+      '4 года',
+      '5 лет',
+      '11 лет',
+      '12 лет',
+      '14 лет',
+      '21 год',
+      '22 года',
+      '25 лет',
+      '72 года',
+      '111 лет',
+    ]);
+    expect(ageText('ky', 2)).toBe('2 жаш');
   });
 });
