@@ -12,6 +12,7 @@ import { clinicToday } from '../services/clinic-time.js';
 import { findPatients, patientCard, registerPatient, similarPatients, updatePatientContacts } from '../services/patients.js';
 import { exportRegister } from '../services/register-export.js';
 import { listHomeVisits, requestHomeVisit, setHomeVisitStatus } from '../services/home-visits.js';
+import { issueReferral } from '../services/referrals.js';
 import { listRegister, recordOutOfSchedule, refuseManually } from '../services/register.js';
 import { daySlots, searchSlots } from '../services/slots.js';
 import { ticketFor } from '../services/tickets.js';
@@ -85,6 +86,7 @@ export const handlers: Handlers = {
   'register.list': (i, { env }) => listRegister(env, i),
   'register.export': (i, c) => exportRegister(c.env, c.lang, i, i.format),
   'visits.outOfSchedule': (i, c) => recordOutOfSchedule(c.env, who(c), i),
+  'referrals.issue': (i, c) => issueReferral(c.env, who(c), i),
   'homeVisits.request': (i, c) => requestHomeVisit(c.env, who(c), i),
   'homeVisits.setStatus': (i, c) => setHomeVisitStatus(c.env, who(c), i.id, i.status),
   'homeVisits.list': (i, { env }) => listHomeVisits(env, i),

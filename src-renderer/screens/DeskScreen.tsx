@@ -8,6 +8,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { EmergencyDialog } from '../components/EmergencyDialog.js';
 import { NewPatientDialog } from '../components/NewPatientDialog.js';
 import { HomeVisitDialog } from '../components/HomeVisitDialog.js';
+import { ReferralDialog } from '../components/ReferralDialog.js';
 import { RefusalDialog } from '../components/RefusalDialog.js';
 import { type EmergencyDestination, type VisitReason, visitReason as visitReasonEnum } from '../../src-shared/domain/appointment.js';
 import { DaySlotPicker } from '../components/DaySlotPicker.js';
@@ -65,6 +66,17 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
   // R3 refusal by hand (F8) and R6 emergency without a booking (F9).
   const [refusing, setRefusing] = useState(false);
   const [emergency, setEmergency] = useState(false);
+  // R5: the family doctor at the cabinet refers the patient on the card.
+  const [referring, setReferring] = useState(false);
+  const issueReferral = useMutation({
+    mutationFn: (specialtyId: string) => call('referrals.issue', { patientId: patientId!, specialtyId }),
+    onSuccess: () => {
+      setReferring(false);
+      notify(t('ui.referIssued'));
+      refresh();
+    },
+    onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
+  });
   // R24: a home visit for the patient on the card (F11).
   const [homeVisit, setHomeVisit] = useState(false);
   const homeVisitRequest = useMutation({
@@ -263,7 +275,7 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
         undo.mutate(undoable);
         return;
       }
-      if (e.key !== 'Escape' || cancelling || refusing || emergency || homeVisit || registering !== null) return;
+      if (e.key !== 'Escape' || cancelling || refusing || emergency || homeVisit || referring || registering !== null) return;
       if (booked) reset();
       else if (cell) setCell(null);
       else if (specialtyId) {
@@ -316,6 +328,13 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
               setCell(null);
             }}
           />
+        )}
+        {card.data && role === 'doctor' && (
+          <div className="row card-actions">
+            <button type="button" onClick={() => setReferring(true)} data-testid="refer">
+              {t('ui.refer')}
+            </button>
+          </div>
         )}
         {card.data && role !== 'doctor' && (
           <div className="row card-actions">
@@ -455,6 +474,9 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
           onRecord={(r) => refuse.mutate(r)}
           onClose={() => setRefusing(false)}
         />
+      )}
+      {referring && card.data && (
+        <ReferralDialog directory={directory} patientName={card.data.patient.fullName} busy={issueReferral.isPending} onIssue={(id) => issueReferral.mutate(id)} onClose={() => setReferring(false)} />
       )}
       {homeVisit && card.data && (
         <HomeVisitDialog directory={directory} card={card.data} busy={homeVisitRequest.isPending} onRecord={(r) => homeVisitRequest.mutate(r)} onClose={() => setHomeVisit(false)} />

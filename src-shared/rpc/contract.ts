@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { newPatient, patientContacts } from '../rules/new-patient.js';
 import { homeVisitRequest } from '../domain/home-visit.js';
+import { referral } from '../domain/patient.js';
 import { emergencyDestination, registerResult, ticket, user, visitReason } from '../domain/appointment.js';
 import { id, isoDate } from '../domain/primitives.js';
 import { lang, requestChannel, type Role } from '../domain/enums.js';
@@ -129,6 +130,8 @@ export const contract = {
   },
   /** The day's out-of-schedule visits, for today's list (doctors see it too). */
   'visits.outOfScheduleList': { input: z.object({ date: isoDate.optional() }), output: z.array(registerView), roles: desk },
+  /** R5: the family doctor refers the patient on the card to a narrow specialist (valid 30 days unless said). */
+  'referrals.issue': { input: z.object({ patientId: id, specialtyId: id, validUntil: isoDate.optional() }), output: referral, roles: ['doctor'] },
   /** R24: a home visit taken down at the desk, for the area's doctor. */
   'homeVisits.request': { input: homeVisitRequest, output: homeVisitView, roles: ['registrar', 'head'] },
   'homeVisits.setStatus': { input: z.object({ id, status: z.enum(['done', 'cancelled']) }), output: homeVisitView, roles: desk },

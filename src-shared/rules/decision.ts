@@ -33,6 +33,9 @@ export const REFUSALS = {
   unknown_department: { kind: 'input', rule: 'R2: attachment to a ГСВ of this organization' },
   patient_exists: { kind: 'input', rule: 'R16: one record per national ID' },
   home_visit_date: { kind: 'input', rule: 'R24: a home visit from today up to a week ahead' },
+  referral_issuer: { kind: 'input', rule: "R5: a family doctor's referral, from their cabinet PC" },
+  referral_target: { kind: 'input', rule: 'R5: referrals are to narrow specialists' },
+  referral_validity: { kind: 'input', rule: 'R5: a referral valid from today up to 30 days' },
 } as const;
 
 export type RefusalCode = keyof typeof REFUSALS;

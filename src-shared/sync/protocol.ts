@@ -3,7 +3,7 @@ import { appointment, emergencyDestination, registerEntry } from '../domain/appo
 import { registerRecord } from './change-rows.js';
 import { newPatient, patientContacts } from '../rules/new-patient.js';
 import { homeVisitRequest, homeVisitStatus } from '../domain/home-visit.js';
-import { id } from '../domain/primitives.js';
+import { id, isoDate } from '../domain/primitives.js';
 import { requestChannel } from '../domain/enums.js';
 
 /** Bumped when an op's arguments change shape; the server quarantines ops of versions it does not know. */
@@ -34,6 +34,8 @@ export const opArgs = {
   'patients.register': newPatient,
   /** R16: corrected contact details. */
   'patients.update': patientContacts.extend({ patientId: id }),
+  /** R5: a referral issued at a doctor's cabinet PC (the server names the issuing doctor from the enrollment). */
+  'referrals.issue': z.object({ id, patientId: id, specialtyId: id, validUntil: isoDate }),
   /** R24: a home visit taken down at a desk. */
   'homeVisits.request': homeVisitRequest.extend({ id, userId: id.optional() }),
   /** R24: a home visit done or cancelled. */

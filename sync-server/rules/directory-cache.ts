@@ -2,7 +2,6 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Slot } from '../../src-shared/domain/appointment.js';
 import type { Doctor, ScheduleException, ScheduleTemplate, Specialty } from '../../src-shared/domain/directory.js';
 import type { SpecialtyKind } from '../../src-shared/domain/enums.js';
-import type { Referral } from '../../src-shared/domain/patient.js';
 import { getProfile } from '../../src-shared/policy/profiles.js';
 import type { PolicyProfile } from '../../src-shared/policy/types.js';
 import { organizations, orgRows } from '../db/schema.js';
@@ -18,7 +17,6 @@ export interface RulesDirectory {
   templates: Map<string, ScheduleTemplate[]>;
   exceptions: Map<string, ScheduleException[]>;
   specialtyKinds: Map<string, SpecialtyKind>;
-  referrals: Map<string, Referral[]>;
   /** The organization's ГСВ / departments (R2: what a patient can be attached to). */
   departments: Set<string>;
   /** Each doctor-day's slots as generated from this version of the schedules (`doctorId@date` → slot id → slot); filled as ops ask. */
@@ -35,7 +33,7 @@ const group = <T, K>(rows: T[], key: (t: T) => K): Map<K, T[]> => {
 
 /**
  * Each server process keeps one copy of every organization's directory it serves (doctors,
- * schedules, specialties, referrals — not the patients, read per op by key) and reloads it
+ * schedules, specialties, departments — not the patients or referrals, read per op by key) and reloads it
  * when an import moved the organization's `directory_version`: one indexed read per push
  * instead of the whole directory per op, and still nothing in memory that another process
  * could make wrong.
@@ -54,7 +52,7 @@ export class DirectoryCache {
     const rows = await tx
       .select({ entity: orgRows.entity, row: orgRows.row })
       .from(orgRows)
-      .where(and(eq(orgRows.orgId, orgId), inArray(orgRows.entity, ['doctor', 'template', 'exception', 'specialty', 'referral', 'department'])));
+      .where(and(eq(orgRows.orgId, orgId), inArray(orgRows.entity, ['doctor', 'template', 'exception', 'specialty', 'department'])));
     const of = <T>(entity: string) => rows.filter((r) => r.entity === entity).map((r) => r.row as T);
     const dir: RulesDirectory = {
       version: org.version,
@@ -65,7 +63,6 @@ export class DirectoryCache {
       templates: group(of<ScheduleTemplate>('template'), (t) => t.doctorId),
       exceptions: group(of<ScheduleException>('exception'), (e) => e.doctorId),
       specialtyKinds: new Map(of<Specialty>('specialty').map((s) => [s.id, s.kind])),
-      referrals: group(of<Referral>('referral'), (r) => r.patientId),
       departments: new Set(of<{ id: string }>('department').map((d) => d.id)),
       slots: new Map(),
       horizons: new Map(),

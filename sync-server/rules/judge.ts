@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Appointment, Slot } from '../../src-shared/domain/appointment.js';
-import type { Patient } from '../../src-shared/domain/patient.js';
+import type { Patient, Referral } from '../../src-shared/domain/patient.js';
 import { decideBooking, needsReferral, type BookingFacts } from '../../src-shared/rules/booking.js';
 import { allowedChannels, type DeviceKind } from '../../src-shared/rules/channels.js';
 import { refuse, type Decision } from '../../src-shared/rules/decision.js';
@@ -42,7 +42,16 @@ export interface Judgement {
  * decided after this, by the unique index and the leases; whether its referral is still
  * unspent, by `spentReferrals` (the organization's referral_uses).
  */
-export function judgeBooking(dir: RulesDirectory, device: ServerDevice, a: Appointment, preventive: boolean, at: number, patient: Patient | undefined, spentReferrals: ReadonlySet<string>): Judgement {
+export function judgeBooking(
+  dir: RulesDirectory,
+  device: ServerDevice,
+  a: Appointment,
+  preventive: boolean,
+  at: number,
+  patient: Patient | undefined,
+  /** The referral the booking names, as the server holds it (loadReferral), and whether another booking spent it. */
+  named: { referral: Referral | undefined; spent: boolean },
+): Judgement {
   const slot = slotOf(dir, a.slotId);
   if (!slot || slot.doctorId !== a.doctorId || slot.date !== a.date || slot.time !== a.time || slot.startUtc !== a.startUtc || slot.specialtyId !== a.specialtyId) {
     return { decision: refuse('unknown_slot'), spendsReferral: null };
@@ -52,9 +61,8 @@ export function judgeBooking(dir: RulesDirectory, device: ServerDevice, a: Appoi
   if (!kind) return { decision: refuse('specialty_not_offered'), spendsReferral: null };
   const cabinetDoctor = device.kind === 'cabinet' && device.doctorId ? dir.doctors.get(device.doctorId) : undefined;
   // The referral the desk spent, if it is this patient's, to this specialty, valid that day, and not spent on another booking.
-  const referral = a.referralId
-    ? (dir.referrals.get(a.patientId) ?? []).find((r) => r.id === a.referralId && r.specialtyId === slot.specialtyId && r.validUntil >= slot.date && !spentReferrals.has(r.id))
-    : undefined;
+  const r = named.referral;
+  const referral = r && r.id === a.referralId && r.patientId === a.patientId && r.specialtyId === slot.specialtyId && r.validUntil >= slot.date && !named.spent ? r : undefined;
   const facts: BookingFacts = {
     profile: dir.profile,
     now: at,
@@ -137,6 +145,20 @@ export async function loadSpentReferrals(db: Reader, orgId: string, ids: Readonl
     .from(referralUses)
     .where(and(eq(referralUses.orgId, orgId), inArray(referralUses.referralId, wanted)));
   return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * The referral a booking names, read by key when the booking is judged: referrals are issued
+ * all day at cabinet PCs, so they are not part of the cached directory.
+ */
+export async function loadReferral(db: Reader, orgId: string, referralId: string | null): Promise<{ referral: Referral | undefined; spent: boolean }> {
+  if (referralId === null) return { referral: undefined, spent: false };
+  const [row] = await db
+    .select({ row: orgRows.row })
+    .from(orgRows)
+    .where(and(eq(orgRows.orgId, orgId), eq(orgRows.entity, 'referral'), eq(orgRows.id, referralId)));
+  const spent = (await loadSpentReferrals(db, orgId, [referralId])).size > 0;
+  return { referral: row?.row as Referral | undefined, spent };
 }
 
 /** A status change by the shared transition rules, judged at the op's time in the clinic's zone. */

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Appointment } from '../../src-shared/domain/appointment.js';
 import { ACTIVE_STATUSES, type AppointmentStatus, type RequestChannel } from '../../src-shared/domain/enums.js';
 import { STATUS_CHANGES, type StatusOp } from '../../src-shared/rules/transitions.js';
-import { judgeBooking, judgeStatusChange, loadPatients, loadSpentReferrals } from '../rules/judge.js';
+import { judgeBooking, judgeStatusChange, loadPatients, loadReferral, loadSpentReferrals } from '../rules/judge.js';
 import { suggestAlternatives } from '../../src-shared/slots/alternatives.js';
 import { opArgs, type OpName } from '../../src-shared/sync/protocol.js';
 import { REFUSALS, type RefusalCode } from '../../src-shared/rules/decision.js';
@@ -12,6 +12,7 @@ import { checkPhone, decideNewPatient } from '../../src-shared/rules/new-patient
 import type { Patient } from '../../src-shared/domain/patient.js';
 import type { HomeVisitStatus } from '../../src-shared/domain/home-visit.js';
 import { canSetHomeVisitStatus, decideHomeVisit } from '../../src-shared/rules/home-visits.js';
+import { decideReferral } from '../../src-shared/rules/referrals.js';
 import { localParts } from '../../src-shared/time/dates.js';
 import { appointments, changeLog, leaseSets, orgRows, referralUses, slotLeases, tasks } from '../db/schema.js';
 import { logChange, type OpContext } from './context.js';
@@ -68,8 +69,8 @@ async function book(ctx: OpContext, args: unknown): Promise<Outcome> {
   // The server decides: the desk's decision was a prediction. A refused booking stays visible as lost, with a call
   // task and a register row naming the rule — never silently dropped, never holding the slot.
   const patients = await loadPatients(ctx.tx, ctx.orgId, [a.patientId]);
-  const spent = await loadSpentReferrals(ctx.tx, ctx.orgId, [a.referralId]);
-  const { decision, spendsReferral } = judgeBooking(ctx.dir, ctx.device, a, parsed.data.preventive, ctx.at, patients.get(a.patientId), spent);
+  const named = await loadReferral(ctx.tx, ctx.orgId, a.referralId);
+  const { decision, spendsReferral } = judgeBooking(ctx.dir, ctx.device, a, parsed.data.preventive, ctx.at, patients.get(a.patientId), named);
   if (!decision.ok) {
     const reason = `refused:${decision.code}`;
     await putAppointment(ctx, a, 'conflict', parsed.data.register);
@@ -323,7 +324,33 @@ async function setHomeVisitStatus(ctx: OpContext, args: unknown): Promise<Outcom
   return { status: 'applied', detail: parsed.data.status };
 }
 
+/**
+ * R5: a referral issued at a cabinet PC. The issuing doctor is the PC's own (its enrollment),
+ * never what the op says; only a family doctor refers, only to a narrow specialist.
+ */
+async function issueReferral(ctx: OpContext, args: unknown): Promise<Outcome> {
+  const parsed = opArgs['referrals.issue'].safeParse(args);
+  if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
+  const r = parsed.data;
+  const issuer = ctx.device.kind === 'cabinet' && ctx.device.doctorId ? ctx.dir.doctors.get(ctx.device.doctorId) : undefined;
+  const patients = await loadPatients(ctx.tx, ctx.orgId, [r.patientId]);
+  const decision = decideReferral({
+    issuerKind: issuer?.active ? (ctx.dir.specialtyKinds.get(issuer.specialtyId) ?? null) : null,
+    targetKind: ctx.dir.specialtyKinds.get(r.specialtyId) ?? null,
+    patientKnown: patients.has(r.patientId),
+    today: localParts(ctx.at, ctx.dir.timezone).date,
+    validUntil: r.validUntil,
+  });
+  if (!decision.ok) return { status: 'rejected', detail: decision.code };
+  const row = { ...r, issuedByDoctorId: issuer!.id, issuedAt: ctx.now, usedByAppointmentId: null };
+  const inserted = await ctx.tx.insert(orgRows).values({ orgId: ctx.orgId, entity: 'referral', id: r.id, row }).onConflictDoNothing().returning({ id: orgRows.id });
+  if (inserted.length === 0) return { status: 'applied', detail: 'already_known' };
+  await logChange(ctx, 'referral', r.id, 'put', row);
+  return { status: 'applied', detail: 'issued' };
+}
+
 export const MUTATORS: Record<OpName, (ctx: OpContext, args: unknown) => Promise<Outcome>> = {
+  'referrals.issue': issueReferral,
   'homeVisits.request': requestHomeVisit,
   'homeVisits.setStatus': setHomeVisitStatus,
   'patients.register': registerPatient,

@@ -42,7 +42,7 @@ async function record(ctx: OpContext, op: PushOp, status: OpResult['status'], de
   return { seq: op.seq, opId: op.opId, status, detail };
 }
 
-const NO_REFERRALS: ReadonlySet<string> = new Set();
+const NO_REFERRAL = { referral: undefined, spent: false };
 
 interface FastOp {
   op: PushOp;
@@ -62,7 +62,7 @@ function fastCandidate(op: PushOp, device: ServerDevice, schemaVersion: number, 
   const a = parsed.data.appointment;
   // A booking that spends a referral takes the general path, which records the spending (R5).
   if (a.referralId !== null) return null;
-  if (!judgeBooking(dir, device, a, parsed.data.preventive, decisionTime(Hlc.physical(op.hlc), now), patients.get(a.patientId), NO_REFERRALS).decision.ok) return null;
+  if (!judgeBooking(dir, device, a, parsed.data.preventive, decisionTime(Hlc.physical(op.hlc), now), patients.get(a.patientId), NO_REFERRAL).decision.ok) return null;
   return { op, a, row: appointmentRow(a, 'confirmed', parsed.data.register) };
 }
 

@@ -273,6 +273,26 @@ test.describe('registrar at the desk (browser mode, real services, real SQLite)'
     await expect(row).toContainText('выполнен');
   });
 
+  test('the family doctor refers a patient to a cardiologist; the registrar then books the cardiologist without the greyed "no referral" (R5, issue 10)', async ({ page }) => {
+    const p = pickPatient(`${ATTACHED} AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.patient_id = p.id) AND NOT EXISTS (SELECT 1 FROM dispensary d WHERE d.patient_id = p.id)`);
+    await signIn(page, 'doctor');
+    await page.keyboard.type(p.pin);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('refer').click();
+    await page.getByTestId('referral-specialties').locator('label', { hasText: 'Кардиолог' }).click();
+    await page.getByRole('button', { name: 'Выписать направление' }).click();
+    await expect(page.getByTestId('notice')).toContainText('Направление выписано');
+    await expect(page.getByTestId('patient-card')).toContainText('Кардиолог');
+    await page.getByRole('button', { name: 'Выйти' }).click();
+    await signIn(page);
+    await page.keyboard.type(p.pin);
+    await page.keyboard.press('Enter');
+    const cardio = page.getByTestId('specialties').locator('li', { hasText: 'Кардиолог' });
+    await expect(cardio).not.toContainText('нет направления');
+    await cardio.click();
+    await expect(page.getByTestId('slot-grid')).toBeFocused();
+  });
+
   test('switches the whole desk to Kyrgyz', async ({ page }) => {
     const p = pickPatient(ATTACHED);
     await signIn(page);

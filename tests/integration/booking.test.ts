@@ -144,6 +144,22 @@ describe('booking on a real SQLite replica', () => {
     expect(a.appointment.visitReason).toBe('checkup');
   });
 
+  it('R5 (000 §2.3): the family doctor issues a referral at the cabinet; the registrar sees it on the card and books the specialist with it; a registrar cannot issue one', async () => {
+    const p = db()
+      .prepare(`SELECT id FROM patients p WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.patient_id = p.id)
+        AND NOT EXISTS (SELECT 1 FROM dispensary d WHERE d.patient_id = p.id) LIMIT 1`)
+      .get() as { id: string };
+    expect((await t.fail('referrals.issue', { patientId: p.id, specialtyId: 'cardiology' })).status).toBe(403);
+    await t.signIn('doctor');
+    const ref = await t.call('referrals.issue', { patientId: p.id, specialtyId: 'cardiology' });
+    expect(ref).toMatchObject({ issuedByDoctorId: 'doc-001', validUntil: '2026-12-23', usedByAppointmentId: null });
+    expect((await t.fail('referrals.issue', { patientId: p.id, specialtyId: 'family' })).error.code).toBe('referral_target');
+    await t.signIn('registrar');
+    expect((await t.call('patients.get', { patientId: p.id })).referrals.map((r) => r.id)).toEqual([ref.id]);
+    const booked = await t.call('appointments.book', { patientId: p.id, slotId: freeSlot('cardiology').id });
+    expect(booked.appointment.referralId).toBe(ref.id);
+  });
+
   it('a taken slot is refused with 409 and nothing is written', async () => {
     const [p1, p2] = db().prepare("SELECT id FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 ORDER BY id LIMIT 2").all() as Array<{ id: string }>;
     const slot = freeSlot();

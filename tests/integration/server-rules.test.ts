@@ -198,6 +198,28 @@ describe.each<Backend>(['pglite', 'postgres'])('the server decides by the same r
     await s.close();
   });
 
+  it("R5 (000 §2.3): a family doctor refers from their cabinet PC — the server names the PC's doctor as the issuer — and a front desk then books with that referral at once", async () => {
+    const s = await setup();
+    const desk = await s.enrollDesk('org-a');
+    const familyCab = await s.enrollDesk('org-a', { kind: 'cabinet', doctorId: 'doc-1' });
+    const cardioCab = await s.enrollDesk('org-a', { kind: 'cabinet', doctorId: 'doc-3' });
+    const issue = (seq: number, extra: object = {}) => ({
+      seq,
+      name: 'referrals.issue',
+      args: { id: `ref-new-${seq}`, patientId: 'pat-210', specialtyId: 'cardio', validUntil: '2026-12-10', ...extra },
+    });
+    expect((await s.push(desk, [issue(1)])).json.results[0].detail).toBe('referral_issuer'); // a front desk
+    expect((await s.push(cardioCab, [issue(1)])).json.results[0].detail).toBe('referral_issuer'); // not a family doctor
+    const r = await s.push(familyCab, [issue(1, { specialtyId: 'family' }), issue(2, { validUntil: '2027-03-01' }), issue(3)]);
+    expect(r.json.results.map((x: any) => x.detail)).toEqual(['referral_target', 'referral_validity', 'issued']);
+    const [row] = await s.database.db.select({ row: orgRows.row }).from(orgRows).where(sql`${orgRows.entity} = 'referral' AND ${orgRows.id} = 'ref-new-3'`);
+    expect(row!.row).toMatchObject({ issuedByDoctorId: 'doc-1', patientId: 'pat-210' });
+    // The registrar books the cardiologist with it straight away (no directory re-import in between).
+    const booked = await s.push(desk, [book(2, { ...cardio('09:20', 'pat-210'), referralId: 'ref-new-3' })]);
+    expect(booked.json.results[0].detail).toBe('confirmed');
+    await s.close();
+  });
+
   it('channels by the PC, not by the request: a cabinet PC books its doctor’s repeat-visit time, a front desk cannot', async () => {
     const s = await setup();
     const desk = await s.enrollDesk('org-a');
