@@ -1,6 +1,6 @@
 import writeExcelFile from 'write-excel-file/node';
 import type { Lang } from '../../src-shared/domain/enums.js';
-import { translate } from '../../src-shared/i18n/index.js';
+import { localName, translate } from '../../src-shared/i18n/index.js';
 import { registerTable, toCsv } from '../../src-shared/register/table.js';
 import { clinicToday } from './clinic-time.js';
 import type { Env } from './env.js';
@@ -22,7 +22,7 @@ export async function exportRegister(env: Env, lang: Lang, f: RegisterFilter, fo
   const table = registerTable(rows, {
     t,
     doctorName: (id) => (id ? (env.directory.doctor(id)?.fullName ?? '') : ''),
-    specialtyName: (id) => (id ? (env.directory.specialties.get(id)?.name[lang] ?? '') : ''),
+    specialtyName: (id) => (id ? (env.directory.specialties.get(id) ? localName(env.directory.specialties.get(id)!.name, lang) : '') : ''),
     timezone: env.org.timezone,
   });
   const { today } = clinicToday(env);

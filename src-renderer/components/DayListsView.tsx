@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { DirectoryView } from '../../src-shared/rpc/views.js';
-import { fmtDate, useI18n } from '../lib/i18n.js';
+import { fmtDate, specialtyLabel, useI18n } from '../lib/i18n.js';
 import { useNotify } from '../lib/notice.js';
 import { call, RpcError } from '../lib/rpc.js';
 
@@ -16,7 +16,7 @@ export function DayListsView({ directory }: { directory: DirectoryView }) {
     onSuccess: () => notify(t('ui.listSent')),
     onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
   });
-  const spec = (id: string) => directory.specialties.find((s) => s.id === id)?.name[lang] ?? id;
+  const spec = (id: string) => specialtyLabel(directory, id, lang, id);
   const d = lists.data;
   return (
     <div className="day-lists">

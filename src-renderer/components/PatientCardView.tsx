@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { AppointmentView, DirectoryView, PatientCard } from '../../src-shared/rpc/views.js';
-import { fmtDate, useI18n } from '../lib/i18n.js';
-import { ageText } from '../../src-shared/i18n/index.js';
+import { fmtDate, specialtyLabel, useI18n } from '../lib/i18n.js';
+import { ageText, localName } from '../../src-shared/i18n/index.js';
 
 interface Props {
   card: PatientCard;
@@ -19,7 +19,7 @@ export function PatientCardView({ card, directory, onCancel, onMove, onCheckIn, 
   const p = card.patient;
   const [editing, setEditing] = useState<{ phone: string; address: string } | null>(null);
   const [editError, setEditError] = useState<string | null>(null);
-  const specName = (id: string) => directory.specialties.find((s) => s.id === id)?.name[lang] ?? id;
+  const specName = (id: string) => specialtyLabel(directory, id, lang, id);
   return (
     <section className="card patient" data-testid="patient-card">
       <h2>{p.fullName}</h2>

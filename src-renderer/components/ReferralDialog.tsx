@@ -1,3 +1,4 @@
+import { localName } from '../../src-shared/i18n/index.js';
 import { useState } from 'react';
 import type { DirectoryView } from '../../src-shared/rpc/views.js';
 import { useI18n } from '../lib/i18n.js';
@@ -36,7 +37,7 @@ export function ReferralDialog({
         <legend>{t('ui.specialty')}</legend>
         {narrow.map((s, i) => (
           <label key={s.id}>
-            <input type="radio" name="specialty" checked={specialtyId === s.id} onChange={() => setSpecialtyId(s.id)} /> <span className="key">{i < 9 ? i + 1 : ''}</span> {s.name[lang]}
+            <input type="radio" name="specialty" checked={specialtyId === s.id} onChange={() => setSpecialtyId(s.id)} /> <span className="key">{i < 9 ? i + 1 : ''}</span> {localName(s.name, lang)}
           </label>
         ))}
       </fieldset>

@@ -1,3 +1,4 @@
+import { localName } from '../../src-shared/i18n/index.js';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { DirectoryView } from '../../src-shared/rpc/views.js';
 import { useI18n } from '../lib/i18n.js';
@@ -67,7 +68,7 @@ export function SpecialtyPicker({ directory, free, selected, autoFocus, focusKey
             >
               <span className="key">{i < 9 ? i + 1 : ''}</span>
               <span className="name">
-                {s?.name[lang] ?? f.specialtyId}
+                {s ? localName(s.name, lang) : f.specialtyId}
                 {f.referralMissing && <span className="why">{t('refusal.referral_required')}</span>}
               </span>
               <span className="count" title={t('ui.freeTickets')}>

@@ -1,13 +1,16 @@
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
 import type { Lang } from '../../src-shared/domain/enums.js';
-import { translate } from '../../src-shared/i18n/index.js';
+import { localName, translate } from '../../src-shared/i18n/index.js';
 import { setRpcLang } from './rpc.js';
 
 type T = (key: string, params?: Record<string, string | number>) => string;
 const Ctx = createContext<{ lang: Lang; setLang(l: Lang): void; t: T } | null>(null);
 
 export function I18nProvider({ children }: { children: ReactNode }) {
-  const [lang, setLangState] = useState<Lang>(() => (localStorage.getItem('kezek.lang') === 'ky' ? 'ky' : 'ru'));
+  const [lang, setLangState] = useState<Lang>(() => {
+    const saved = localStorage.getItem('kezek.lang');
+    return saved === 'ky' || saved === 'kk' ? saved : 'ru';
+  });
   const value = useMemo(() => {
     setRpcLang(lang);
     document.documentElement.lang = lang;
@@ -31,5 +34,18 @@ export function useI18n() {
 
 /** dd.mm.yyyy, as clinic paperwork writes dates. */
 export const fmtDate = (iso: string) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice(0, 4)}`;
-const WEEKDAYS = { ru: ['пн', 'вт', 'ср', 'чт', 'пт', 'сб', 'вс'], ky: ['дш', 'шш', 'шр', 'бш', 'жм', 'иш', 'жк'] };
+const WEEKDAYS: Record<Lang, string[]> = {
+  ru: ['пн', 'вт', 'ср', 'чт', 'пт', 'сб', 'вс'],
+  ky: ['дш', 'шш', 'шр', 'бш', 'жм', 'иш', 'жк'],
+  kk: ['дс', 'сс', 'ср', 'бс', 'жм', 'сн', 'жс'],
+};
 export const weekday = (iso: string, lang: Lang) => WEEKDAYS[lang][(new Date(`${iso}T00:00:00Z`).getUTCDay() + 6) % 7]!;
+
+/** A specialty's name in the UI language (Kazakh shows the Russian name: the directory has ru and ky). */
+export const specialtyLabel = (directory: { specialties: ReadonlyArray<{ id: string; name: { ru: string; ky: string } }> }, id: string | null, lang: Lang, fallback = ''): string => {
+  const s = directory.specialties.find((x) => x.id === id);
+  return s ? localName(s.name, lang) : fallback;
+};
+
+/** The browser locale for times and dates in each UI language. */
+export const LOCALES: Record<Lang, string> = { ru: 'ru-RU', ky: 'ky-KG', kk: 'kk-KZ' };

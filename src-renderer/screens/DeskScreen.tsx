@@ -17,7 +17,7 @@ import { PatientCardView } from '../components/PatientCardView.js';
 import { PatientSearch } from '../components/PatientSearch.js';
 import { SpecialtyPicker } from '../components/SpecialtyPicker.js';
 import { TicketView } from '../components/TicketView.js';
-import { fmtDate, useI18n } from '../lib/i18n.js';
+import { fmtDate, specialtyLabel, useI18n } from '../lib/i18n.js';
 import { call, RpcError } from '../lib/rpc.js';
 import { useNotify } from '../lib/notice.js';
 import { useCheckInByScan } from '../lib/scan-check-in.js';
@@ -292,7 +292,7 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
     const other = card.data?.upcoming.find((a) => a.id === id);
     return other ? `${fmtDate(other.date)} ${other.time}, ${other.doctorName}` : '';
   };
-  const specName = (id: string | null) => directory.specialties.find((s) => s.id === id)?.name[lang] ?? '';
+  const specName = (id: string | null) => specialtyLabel(directory, id, lang);
 
   return (
     <div className="desk" ref={root}>

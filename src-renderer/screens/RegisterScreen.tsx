@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { registerResult, type RegisterResult } from '../../src-shared/domain/appointment.js';
 import { requestChannel, type RequestChannel } from '../../src-shared/domain/enums.js';
 import type { DirectoryView } from '../../src-shared/rpc/views.js';
-import { fmtDate, useI18n } from '../lib/i18n.js';
+import { fmtDate, specialtyLabel, useI18n } from '../lib/i18n.js';
 import { call, RpcError } from '../lib/rpc.js';
 import { useNotify } from '../lib/notice.js';
 import { saveFile } from '../lib/save-file.js';
@@ -32,7 +32,7 @@ export function RegisterScreen({ directory }: { directory: DirectoryView }) {
   const table = registerTable(list.data ?? [], {
     t,
     doctorName: (id) => directory.doctors.find((d) => d.id === id)?.fullName ?? '',
-    specialtyName: (id) => directory.specialties.find((s) => s.id === id)?.name[lang] ?? '',
+    specialtyName: (id) => specialtyLabel(directory, id, lang),
     timezone: directory.organization.timezone,
   });
   const exportAs = useMutation({

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { DirectoryView } from '../../src-shared/rpc/views.js';
-import { useI18n } from '../lib/i18n.js';
+import { LOCALES, specialtyLabel, useI18n } from '../lib/i18n.js';
 import { call, RpcError } from '../lib/rpc.js';
 import { DayListsView } from '../components/DayListsView.js';
 import { HomeVisitList } from '../components/HomeVisitList.js';
@@ -25,7 +25,7 @@ export function TodayScreen({ directory, defaultDoctorId }: { directory: Directo
     },
     onError: (e) => setError(e instanceof RpcError ? e.message : String(e)),
   });
-  const spec = (id: string) => directory.specialties.find((s) => s.id === id)?.name[lang] ?? id;
+  const spec = (id: string) => specialtyLabel(directory, id, lang, id);
 
   return (
     <div className="today pad">
@@ -115,7 +115,7 @@ export function TodayScreen({ directory, defaultDoctorId }: { directory: Directo
             <tbody>
               {outside.data.map((r) => (
                 <tr key={r.id}>
-                  <td>{new Date(r.at).toLocaleTimeString(lang === 'ky' ? 'ky-KG' : 'ru-RU', { timeZone: directory.organization.timezone, timeStyle: 'short' })}</td>
+                  <td>{new Date(r.at).toLocaleTimeString(LOCALES[lang], { timeZone: directory.organization.timezone, timeStyle: 'short' })}</td>
                   <td>{r.patientName ?? r.applicant}</td>
                   <td>{r.reason ? t(`refusal.${r.reason}`) : ''}</td>
                 </tr>

@@ -34,5 +34,5 @@ export type NationalIdKind = z.infer<typeof nationalIdKind>;
 export const profileId = z.enum(['KG', 'KZ', 'RU-MO', 'RU-SM']);
 export type ProfileId = z.infer<typeof profileId>;
 
-export const lang = z.enum(['ru', 'ky']);
+export const lang = z.enum(['ru', 'ky', 'kk']);
 export type Lang = z.infer<typeof lang>;

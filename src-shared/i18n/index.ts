@@ -1,8 +1,9 @@
 import type { Lang } from '../domain/enums.js';
+import { kk } from './kk.js';
 import { ky } from './ky.js';
 import { ru, type Messages } from './ru.js';
 
-export const resources: Record<Lang, Messages> = { ru, ky };
+export const resources: Record<Lang, Messages> = { ru, ky, kk };
 export type { Messages };
 
 /**
@@ -25,3 +26,6 @@ export function ageText(lang: Lang, n: number): string {
   const word = d === 1 && dd !== 11 ? 'год' : d >= 2 && d <= 4 && (dd < 12 || dd > 14) ? 'года' : 'лет';
   return `${n} ${word}`;
 }
+
+/** A directory name in the user's language: the directory carries Russian and Kyrgyz names; a Kazakh UI shows the Russian one. */
+export const localName = (name: { ru: string; ky: string }, lang: Lang): string => (lang === 'ky' ? name.ky : name.ru);

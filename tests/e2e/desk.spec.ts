@@ -293,7 +293,7 @@ test.describe('registrar at the desk (browser mode, real services, real SQLite)'
     await expect(page.getByTestId('slot-grid')).toBeFocused();
   });
 
-  test('switches the whole desk to Kyrgyz', async ({ page }) => {
+  test('switches the whole desk to Kyrgyz and to Kazakh', async ({ page }) => {
     const p = pickPatient(ATTACHED);
     await signIn(page);
     await page.getByRole('button', { name: 'КЫР' }).click();
@@ -304,6 +304,12 @@ test.describe('registrar at the desk (browser mode, real services, real SQLite)'
     await page.keyboard.press('Enter');
     await expect(page.getByText('Адистиктер')).toBeVisible();
     await page.screenshot({ path: 'test-results/screens/08-kyrgyz.png' });
+    // And Kazakh (KZ clinics): the whole desk, errors included.
+    await page.getByRole('button', { name: 'ҚАЗ' }).click();
+    await expect(page.getByText('Мамандықтар')).toBeVisible();
+    await expect(page.getByTestId('patient-search')).toHaveAttribute('placeholder', /ЖСН, тегі немесе телефон/);
+    await page.screenshot({ path: 'test-results/screens/08b-kazakh.png' });
+    await page.getByRole('button', { name: 'РУС' }).click();
   });
 });
 

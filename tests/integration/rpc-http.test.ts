@@ -63,6 +63,10 @@ describe('HTTP RPC transport: bad input gets a 4xx with a code and a translated 
     const r = await post('patients.find', { query: '123' }, { lang: 'ky' });
     expect(r).toMatchObject({ status: 400, json: { error: { code: 'id_length', message: 'Идентификатордун форматы туура эмес: 3 сан киргизилди, 14 сан керек (телефон — 9дан 12ге чейин)' } } });
   });
+  it('and into Kazakh (issue 10)', async () => {
+    const r = await post('patients.find', { query: '23104199012345' }, { lang: 'kk' });
+    expect(r).toMatchObject({ status: 400, json: { error: { code: 'id_date', message: 'Сәйкестендіргіштегі туған күн қате' } } });
+  });
   it('a malformed PIN is an error, not "not found"', async () => {
     expect((await post('patients.find', { query: '23104199012345' })).json.error!.code).toBe('id_date');
   });
