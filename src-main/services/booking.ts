@@ -300,7 +300,20 @@ export function restore(env: Env, actor: Actor, appointmentId: string): BookResu
       const spent = stmt(s, 'UPDATE referrals SET used_by_appointment_id = ? WHERE id = ? AND used_by_appointment_id IS NULL').run(a.id, a.referralId);
       if (spent.changes !== 1) throw new AppError('referral_required');
     }
-    journal(env, actor, { name: 'appointments.restore', args: { appointmentId: a.id } satisfies OpArgs<'appointments.restore'> }, { entity: 'appointment', entityId: a.id, detail: to });
+    // R15: the register says the cancellation was taken back (the cancellation's own row stays).
+    const register = appendRegister(env, actor, {
+      patientId: a.patientId,
+      applicant: a.patientName,
+      specialtyId: a.specialtyId,
+      doctorId: a.doctorId,
+      channel: a.channel,
+      result: 'booked',
+      reason: null,
+      rule: 'cancel_undone',
+      appointmentId: a.id,
+      appointedAt: a.startUtc,
+    });
+    journal(env, actor, { name: 'appointments.restore', args: { appointmentId: a.id, register } satisfies OpArgs<'appointments.restore'> }, { entity: 'appointment', entityId: a.id, detail: to });
   })();
   return { appointment: mustFind(env, appointmentId), ticket: ticketFor(env, appointmentId) };
 }

@@ -134,7 +134,7 @@ export function listRegister(env: Env, f: RegisterFilter): RegisterView[] {
         AND (@result IS NULL OR r.result = @result) AND (@specialtyId IS NULL OR r.specialty_id = @specialtyId)
         AND (@doctorId IS NULL OR r.doctor_id = @doctorId) AND (@channel IS NULL OR r.channel = @channel)
         AND (@name IS NULL OR p.name_key >= @name AND p.name_key < @nameEnd OR p.national_id = @nationalId)
-      ORDER BY r.at DESC LIMIT @limit`,
+      ORDER BY r.at DESC, r.rowid DESC LIMIT @limit`,
   ).all({
     id: f.id ?? null,
     from,

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { LOCALES, useI18n } from '../lib/i18n.js';
+import { fmtInstant, useI18n } from '../lib/i18n.js';
 import { call } from '../lib/rpc.js';
 
 /** Offline-first promise 4: online or not, what waits to upload, what conflicted, when the last sync was, a wrong desk clock. */
@@ -13,7 +13,7 @@ export function SyncState({ timezone }: { timezone: string }) {
         <span className="dot off" /> <span data-testid="sync-state">{t('ui.syncOffline')}</span>
       </>
     );
-  const time = s.lastSyncAt ? new Date(s.lastSyncAt).toLocaleTimeString(LOCALES[lang], { timeZone: timezone, hour: '2-digit', minute: '2-digit' }) : null;
+  const time = s.lastSyncAt ? fmtInstant(s.lastSyncAt, timezone, 'time') : null;
   const registerDays = s.registerAgeMs === null ? null : Math.floor(s.registerAgeMs / 86_400_000);
   const skewMin = s.clockOffsetMs === null ? 0 : Math.round(Math.abs(s.clockOffsetMs) / 60_000);
   return (

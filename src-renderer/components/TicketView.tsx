@@ -2,7 +2,7 @@ import { localName } from '../../src-shared/i18n/index.js';
 import { code128, drawingSVG } from 'bwip-js/browser';
 import { useMemo } from 'react';
 import type { Ticket } from '../../src-shared/domain/appointment.js';
-import { LOCALES, fmtDate, useI18n } from '../lib/i18n.js';
+import { fmtInstant, fmtDate, useI18n } from '../lib/i18n.js';
 
 /** R14: the ticket (талон) as the patient gets it, with the Code128 barcode the desk scans on arrival (R18). */
 export function TicketView({ ticket, timezone }: { ticket: Ticket; timezone: string }) {
@@ -50,7 +50,7 @@ export function TicketView({ ticket, timezone }: { ticket: Ticket; timezone: str
       </dl>
       <img className="barcode" alt={ticket.code} src={barcode} data-testid="ticket-barcode" data-code={ticket.code} />
       <div className="muted small">
-        {t('ui.issued')}: {new Date(ticket.issuedAt).toLocaleString(LOCALES[lang], { timeZone: timezone })}
+        {t('ui.issued')}: {fmtInstant(ticket.issuedAt, timezone)}
       </div>
     </section>
   );

@@ -1,6 +1,7 @@
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
 import type { Lang } from '../../src-shared/domain/enums.js';
 import { localName, translate } from '../../src-shared/i18n/index.js';
+import { localParts } from '../../src-shared/time/dates.js';
 import { setRpcLang } from './rpc.js';
 
 type T = (key: string, params?: Record<string, string | number>) => string;
@@ -47,5 +48,11 @@ export const specialtyLabel = (directory: { specialties: ReadonlyArray<{ id: str
   return s ? localName(s.name, lang) : fallback;
 };
 
-/** The browser locale for times and dates in each UI language. */
-export const LOCALES: Record<Lang, string> = { ru: 'ru-RU', ky: 'ky-KG', kk: 'kk-KZ' };
+/**
+ * An instant as the clinic's wall clock, "dd.mm.yyyy HH:MM" (or just the time) — formatted here,
+ * not by the browser: Chromium's Kyrgyz and Kazakh locales fall back to American dates.
+ */
+export const fmtInstant = (ms: number, timezone: string, part: 'both' | 'time' = 'both'): string => {
+  const { date, time } = localParts(ms, timezone);
+  return part === 'time' ? time : `${fmtDate(date)} ${time}`;
+};

@@ -171,7 +171,7 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
   });
   const act = useMutation({
     mutationFn: ({ kind, a }: { kind: 'cancel' | 'checkIn'; a: AppointmentView }) =>
-      kind === 'cancel' ? call('appointments.cancel', { appointmentId: a.id }) : call('appointments.checkIn', { appointmentId: a.id }),
+      kind === 'cancel' ? call('appointments.cancel', { appointmentId: a.id, channel }) : call('appointments.checkIn', { appointmentId: a.id }),
     onSuccess: (a, { kind }) => {
       setError(null);
       if (kind === 'cancel') {

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { DirectoryView } from '../../src-shared/rpc/views.js';
-import { LOCALES, specialtyLabel, useI18n } from '../lib/i18n.js';
+import { fmtInstant, specialtyLabel, useI18n } from '../lib/i18n.js';
 import { call, RpcError } from '../lib/rpc.js';
 import { DayListsView } from '../components/DayListsView.js';
 import { HomeVisitList } from '../components/HomeVisitList.js';
@@ -115,7 +115,7 @@ export function TodayScreen({ directory, defaultDoctorId }: { directory: Directo
             <tbody>
               {outside.data.map((r) => (
                 <tr key={r.id}>
-                  <td>{new Date(r.at).toLocaleTimeString(LOCALES[lang], { timeZone: directory.organization.timezone, timeStyle: 'short' })}</td>
+                  <td>{fmtInstant(r.at, directory.organization.timezone, 'time')}</td>
                   <td>{r.patientName ?? r.applicant}</td>
                   <td>{r.reason ? t(`refusal.${r.reason}`) : ''}</td>
                 </tr>

@@ -99,6 +99,7 @@ export const kk: Messages = {
     unknown_patient: 'пациент тізілімде жоқ',
     pre_doctor_room: 'дәрігерге дейінгі кабинет',
     duty_doctor: 'кезекші дәрігер',
+    cancel_undone: 'бас тарту қайтарылды',
   },
   idKind: { KG_PIN: 'ПИН', KZ_IIN: 'ЖСН', RU_OMS: 'МӘМС полисі', RU_SNILS: 'СНИЛС' },
   visitReason: { illness: 'ауру', checkup: 'профилактикалық тексеру', vaccination: 'екпе', certificate: 'анықтама үшін', other: 'басқа' },

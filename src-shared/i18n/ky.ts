@@ -99,6 +99,7 @@ export const ky: Messages = {
     unknown_patient: 'бейтап реестрде жок',
     pre_doctor_room: 'дарыгерге чейинки кабинет',
     duty_doctor: 'кезмет дарыгер',
+    cancel_undone: 'жокко чыгаруу кайтарылды',
   },
   idKind: { KG_PIN: 'ПИН', KZ_IIN: 'ЖСН (ИИН)', RU_OMS: 'ОМС полиси', RU_SNILS: 'СНИЛС' },
   visitReason: { illness: 'оору', checkup: 'алдын алуу кароосу', vaccination: 'эмдөө', certificate: 'маалымкат үчүн', other: 'башка' },

@@ -97,6 +97,7 @@ export const ru = {
     unknown_patient: 'пациента нет в регистре',
     pre_doctor_room: 'доврачебный кабинет',
     duty_doctor: 'дежурный врач',
+    cancel_undone: 'отмена возвращена',
   },
   idKind: { KG_PIN: 'ПИН', KZ_IIN: 'ИИН', RU_OMS: 'Полис ОМС', RU_SNILS: 'СНИЛС' },
   visitReason: { illness: 'заболевание', checkup: 'проф. осмотр', vaccination: 'прививка', certificate: 'за справкой', other: 'другое' },

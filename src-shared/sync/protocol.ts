@@ -24,7 +24,7 @@ export const opArgs = {
   'appointments.checkIn': z.object({ appointmentId: id, liveQueue: z.boolean() }),
   'appointments.noShow': z.object({ appointmentId: id }),
   'appointments.fulfil': z.object({ appointmentId: id }),
-  'appointments.restore': z.object({ appointmentId: id }),
+  'appointments.restore': z.object({ appointmentId: id, register: registerRecord.optional() }),
   'tasks.resolve': z.object({ taskId: id, outcome: z.enum(['reached', 'unreachable', 'rebooked']) }),
   'register.refuse': registerEntry
     .omit({ at: true, userId: true, deviceId: true, tookPlace: true, result: true, appointmentId: true, appointedAt: true })

@@ -235,6 +235,13 @@ describe('booking on a real SQLite replica', () => {
     expect(back.ticket.code).toBe(ticket.code);
     expect(t.count('slots', `id = '${slot.id}' AND appointment_id = '${appointment.id}'`)).toBe(1);
     expect(db().prepare('SELECT name FROM outbox ORDER BY seq DESC LIMIT 1').get()).toEqual({ name: 'appointments.restore' });
+    // R15: the register keeps the cancellation and says it was taken back.
+    const rows = (await t.call('register.list', {})).filter((r) => r.appointmentId === appointment.id).map((r) => [r.result, r.rule]);
+    expect(rows).toEqual([
+      ['booked', 'cancel_undone'],
+      ['cancelled', null],
+      ['booked', null],
+    ]);
 
     // Too late: 6 minutes after the cancellation.
     await t.call('appointments.cancel', { appointmentId: appointment.id });
