@@ -3,7 +3,7 @@ import { useI18n } from '../lib/i18n.js';
 export function LangSwitch() {
   const { lang, setLang, t } = useI18n();
   return (
-    <span className="lang" role="group" aria-label={t('ui.language')}>
+    <fieldset className="lang" aria-label={t('ui.language')}>
       <button type="button" className={lang === 'ru' ? 'chip on' : 'chip'} onClick={() => setLang('ru')}>
         РУС
       </button>
@@ -13,6 +13,6 @@ export function LangSwitch() {
       <button type="button" className={lang === 'kk' ? 'chip on' : 'chip'} onClick={() => setLang('kk')}>
         ҚАЗ
       </button>
-    </span>
+    </fieldset>
   );
 }

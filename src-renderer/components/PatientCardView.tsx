@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { AppointmentView, DirectoryView, PatientCard } from '../../src-shared/rpc/views.js';
 import { fmtDate, specialtyLabel, useI18n } from '../lib/i18n.js';
-import { ageText, localName } from '../../src-shared/i18n/index.js';
+import { ageText } from '../../src-shared/i18n/index.js';
 
 interface Props {
   card: PatientCard;
@@ -52,7 +52,7 @@ export function PatientCardView({ card, directory, onCancel, onMove, onCheckIn, 
         </form>
       ) : (
         <div className="muted">
-          {p.phone} · {p.address}{' '}
+          {[p.phone, p.address].filter(Boolean).join(' · ')}{' '}
           {onSaveContacts && (
             <button
               type="button"

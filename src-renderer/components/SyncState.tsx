@@ -4,7 +4,7 @@ import { call } from '../lib/rpc.js';
 
 /** Offline-first promise 4: online or not, what waits to upload, what conflicted, when the last sync was, a wrong desk clock. */
 export function SyncState({ timezone }: { timezone: string }) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const status = useQuery({ queryKey: ['sync', 'status'], queryFn: () => call('sync.status', {}), refetchInterval: 3000 });
   const s = status.data;
   if (!s?.enrolled)
