@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { emergencyDestination, type EmergencyDestination } from '../../src-shared/domain/appointment.js';
 import { useI18n } from '../lib/i18n.js';
+import { Choices, digitKey } from './Choices.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 
 /** R6: an emergency needs no booking — where the patient was sent, recorded "out of schedule". */
@@ -18,26 +19,17 @@ export function EmergencyDialog({
   const { t } = useI18n();
   const [destination, setDestination] = useState<EmergencyDestination>('pre_doctor_room');
   const [applicant, setApplicant] = useState(patientName);
+  const options = emergencyDestination.options.map((d): { value: EmergencyDestination; label: string } => ({ value: d, label: t(`refusal.${d}`) }));
   return (
     <ConfirmDialog
       title={t('ui.emergencyTitle')}
       confirmLabel={t('ui.record')}
       busy={busy}
-      onKey={(e) => {
-        const n = Number(e.key);
-        if (n >= 1 && n <= emergencyDestination.options.length) setDestination(emergencyDestination.options[n - 1]!);
-      }}
+      onKey={digitKey(options, (v) => setDestination(v))}
       onConfirm={() => onRecord({ destination, applicant })}
       onCancel={onClose}
     >
-      <fieldset className="choices" data-testid="emergency-destination">
-        <legend>{t('ui.emergencyWhere')}</legend>
-        {emergencyDestination.options.map((d, i) => (
-          <label key={d}>
-            <input type="radio" name="destination" checked={destination === d} onChange={() => setDestination(d)} /> <span className="key">{i + 1}</span> {t(`refusal.${d}`)}
-          </label>
-        ))}
-      </fieldset>
+      <Choices legend={t('ui.emergencyWhere')} options={options} value={destination} onChange={(v) => setDestination(v)} testId="emergency-destination" />
       <label className="field">
         {t('ui.applicant')}
         <input value={applicant} onChange={(e) => setApplicant(e.target.value)} data-testid="emergency-applicant" />

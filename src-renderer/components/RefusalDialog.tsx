@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { DirectoryView } from '../../src-shared/rpc/views.js';
 import { useI18n } from '../lib/i18n.js';
+import { Choices, digitKey } from './Choices.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 
 /**
@@ -26,27 +27,18 @@ export function RefusalDialog({
   const reasons = directory.profile.refusalReasons;
   const [reason, setReason] = useState(preselect && reasons.includes(preselect) ? preselect : reasons[0]!);
   const [applicant, setApplicant] = useState(patientName);
+  const options = reasons.map((r) => ({ value: r, label: t(`refusal.${r}`) }));
   return (
     <ConfirmDialog
       title={t('ui.refusalTitle')}
       confirmLabel={t('ui.record')}
       busy={busy}
-      onKey={(e) => {
-        const n = Number(e.key);
-        if (n >= 1 && n <= reasons.length) setReason(reasons[n - 1]!);
-      }}
+      onKey={digitKey(options, setReason)}
       danger
       onConfirm={() => onRecord({ reason, applicant })}
       onCancel={onClose}
     >
-      <fieldset className="choices" data-testid="refusal-reasons">
-        <legend>{t('ui.refusalReason')}</legend>
-        {reasons.map((r, i) => (
-          <label key={r}>
-            <input type="radio" name="reason" checked={reason === r} onChange={() => setReason(r)} /> <span className="key">{i + 1}</span> {t(`refusal.${r}`)}
-          </label>
-        ))}
-      </fieldset>
+      <Choices legend={t('ui.refusalReason')} options={options} value={reason} onChange={setReason} testId="refusal-reasons" />
       <label className="field">
         {t('ui.applicant')}
         <input value={applicant} onChange={(e) => setApplicant(e.target.value)} data-testid="refusal-applicant" />
