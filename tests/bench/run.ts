@@ -53,9 +53,7 @@ async function main(): Promise<void> {
   const pins = (s.prepare('SELECT national_id AS pin FROM patients ORDER BY random() LIMIT 2000').all() as Array<{ pin: string }>).map((r) => r.pin);
   results.push(summarize('lookup_pin', await measure(2000, (i) => rpc('patients.find', { query: pins[Math.abs(i) % pins.length]! }))));
   // Surname search as registrars type it: the two-letter prefixes with the most patients (hundreds each), counted and paged.
-  const prefixes = (
-    s.prepare('SELECT substr(name_key, 1, 2) AS p FROM patients GROUP BY p ORDER BY count(*) DESC LIMIT 20').all() as Array<{ p: string }>
-  ).map((r) => r.p);
+  const prefixes = (s.prepare('SELECT substr(name_key, 1, 2) AS p FROM patients GROUP BY p ORDER BY count(*) DESC LIMIT 20').all() as Array<{ p: string }>).map((r) => r.p);
   results.push(summarize('lookup_name_prefix_counted', await measure(500, (i) => rpc('patients.find', { query: prefixes[Math.abs(i) % prefixes.length]! }))));
 
   // Free-slot search: one specialty over the whole horizon (doctor-day counts, R25), and the per-specialty counts.

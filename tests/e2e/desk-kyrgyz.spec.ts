@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { makeKgPin } from '../../src-shared/ids/kg-pin.js';
-import { enterThroughBooking, pickPatient, signIn, UNATTACHED } from './helpers.js';
+import { readFileSync } from 'node:fs';
+import { busyPrefix, enterThroughBooking, pickPatient, signIn, UNATTACHED } from './helpers.js';
 
 /** The registrar's new tasks walked in Kyrgyz (issue 10: every task in ru and ky). */
 test('a registrar working in Kyrgyz: new patient, booking by phone, cancel and undo, home visit, refusal, emergency, the register', async ({ page }) => {
@@ -63,6 +64,28 @@ test('a registrar working in Kyrgyz: new patient, booking by phone, cancel and u
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('notice')).toContainText('графиктен тышкары');
 
+  // Search by name: counted and paged, in Kyrgyz.
+  await page.getByTestId('patient-search').fill(busyPrefix(45).prefix);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('search-count')).toContainText('Табылды:');
+  await page.keyboard.press('PageDown');
+  await expect(page.getByTestId('search-count')).toContainText('(21–40');
+
+  // An adult to the pediatrician: warned in Kyrgyz; F2 and back keeps the booking half done.
+  await page.getByTestId('patient-search').fill(pin);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('specialties')).toBeFocused();
+  await page.getByTestId('specialties').locator('li', { hasText: 'Педиатр' }).click();
+  await expect(page.getByTestId('slot-grid')).toBeFocused();
+  await page.keyboard.press('F2');
+  await page.keyboard.press('F1');
+  await expect(page.getByTestId('slot-grid')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('day-slots')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('warning-age_mismatch')).toContainText('балдарды кабыл алат');
+  await page.keyboard.press('Escape');
+
   // Today's list and the register, in Kyrgyz.
   await page.keyboard.press('F2');
   await expect(page.getByTestId('home-visits')).toContainText('ысытма 38');
@@ -72,5 +95,7 @@ test('a registrar working in Kyrgyz: new patient, booking by phone, cancel and u
   await expect(register.locator('tr', { hasText: other.name }).filter({ hasText: 'Баш тартылды' }).first()).toContainText('бекитилген эмес');
   await expect(register.locator('tr', { hasText: 'Токтосунова Айгерим' }).first()).toContainText('телефон');
   await page.screenshot({ path: 'test-results/screens/ky-05-register.png' });
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('register-csv').click()]);
+  expect(readFileSync(await csv.path(), 'utf8')).toContain('Кайрылуу күнү');
   await page.getByRole('button', { name: 'РУС' }).click();
 });
