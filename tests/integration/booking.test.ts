@@ -160,6 +160,18 @@ describe('booking on a real SQLite replica', () => {
     expect(booked.appointment.referralId).toBe(ref.id);
   });
 
+  it("R5, R21: where the clinic's schedule lets the doctor's channel take registry times, the family doctor books the specialist directly with the referral", async () => {
+    const p = db()
+      .prepare(`SELECT id FROM patients p WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.patient_id = p.id)
+        AND NOT EXISTS (SELECT 1 FROM dispensary d WHERE d.patient_id = p.id) LIMIT 1`)
+      .get() as { id: string };
+    expect(t.desk.env.profile.slotAccess.registry).toContain('doctor');
+    await t.signIn('doctor');
+    const ref = await t.call('referrals.issue', { patientId: p.id, specialtyId: 'neurology' });
+    const booked = await t.call('appointments.book', { patientId: p.id, slotId: freeSlot('neurology').id, channel: 'doctor' });
+    expect(booked.appointment).toMatchObject({ channel: 'doctor', referralId: ref.id, specialtyId: 'neurology' });
+  });
+
   it('a taken slot is refused with 409 and nothing is written', async () => {
     const [p1, p2] = db().prepare("SELECT id FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 ORDER BY id LIMIT 2").all() as Array<{ id: string }>;
     const slot = freeSlot();
