@@ -9,6 +9,7 @@ import { localParts } from '../src-shared/time/dates.js';
 import { Sessions } from './auth/sessions.js';
 import { openDb, startIdleCheckpoints, type Db } from './db/open.js';
 import { refreshNameKeys } from './db/search-keys.js';
+import { acquireInstanceLock } from './db/instance-lock.js';
 import { stmt } from './db/stmt.js';
 import { createRouter, type Router } from './rpc/router.js';
 import { seedClinic, DEMO_CLINIC, DEMO_ORG_ID, type ClinicSize } from './seed/demo-clinic.js';
@@ -44,6 +45,11 @@ export interface DeskOptions {
   onBootstrapProgress?: (done: number, total: number | null) => void;
   /** The network to the sync server (default: fetch; the simulation passes a faulty one). */
   fetchFn?: FetchFn;
+  /**
+   * Hold the one-desk-per-directory lock (default true). The simulation turns it off: it "crashes"
+   * desks inside one process, where a real crash would have dropped the lock with the process.
+   */
+  instanceLock?: boolean;
   /** The ticket mark, kept outside the data directory so a restored backup never reprints a code (default: `<dataDir>.ticket-mark` beside it). */
   ticketMarkFile?: string;
 }
@@ -89,8 +95,19 @@ function ensureDevice(db: Db): Env['device'] {
 
 /** Open (and on first start create) a desk's data directory: replica, device identity, services, RPC router. */
 export async function openDesk(opts: DeskOptions): Promise<Desk> {
-  const clock = opts.clock ?? Date.now;
   mkdirSync(opts.dataDir, { recursive: true });
+  // One desk per data directory, held until close (or until the process ends, however it ends).
+  const instance = opts.instanceLock === false ? { release: () => undefined } : acquireInstanceLock(opts.dataDir);
+  try {
+    return await openLockedDesk(opts, instance.release);
+  } catch (e) {
+    instance.release();
+    throw e;
+  }
+}
+
+async function openLockedDesk(opts: DeskOptions, releaseLock: () => void): Promise<Desk> {
+  const clock = opts.clock ?? Date.now;
   const db = openDb(join(opts.dataDir, 'kezek.sqlite'));
   const device = ensureDevice(db);
   refreshNameKeys(db);
@@ -152,6 +169,7 @@ export async function openDesk(opts: DeskOptions): Promise<Desk> {
       await printer.queue.stop();
       db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
       db.sqlite.close();
+      releaseLock();
     },
   };
 }

@@ -24,8 +24,12 @@ const schema = z.object({
 });
 export type StartOptions = z.infer<typeof schema>;
 
-/** `--data-dir`, `--port`, `--host`, `--browser`; env KEZEK_DATA_DIR / KEZEK_PORT as defaults. */
-export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): StartOptions {
+/**
+ * `--data-dir`, `--port`, `--host`, `--browser`; env KEZEK_DATA_DIR / KEZEK_PORT as defaults.
+ * Unknown options are an error on the command line; inside Electron (`unknown: 'ignore'`) they
+ * are Chromium's own switches (`--no-sandbox`, `--enable-logging`…) and are left to Chromium.
+ */
+export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv = process.env, how: { unknown: 'reject' | 'ignore' } = { unknown: 'reject' }): StartOptions {
   const raw: Record<string, unknown> = {
     dataDir: env.KEZEK_DATA_DIR ?? join(homedir(), '.kezek'),
     port: env.KEZEK_PORT ?? 5780,
@@ -53,6 +57,7 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     else if (flag === '--password-file') raw.password = readSecretFile(value());
     else if (flag === '--password')
       throw new Error('--password is not accepted: a password on the command line is visible to every user of this PC (ps). Set KEZEK_PASSWORD or give --password-file FILE');
+    else if (how.unknown === 'ignore') continue;
     else
       throw new Error(
         `unknown option ${a} (known: --data-dir DIR, --port N, --host ADDR, --browser, --clock-start ISO, --server URL --enroll-code CODE [--password-file FILE] [--device-name NAME]; the password may also come from KEZEK_PASSWORD)`,
@@ -76,4 +81,13 @@ export function enrollmentFor(opts: StartOptions): { serverUrl: string; code: st
   if (!opts.server || !opts.enrollCode || !opts.password)
     throw new Error("to enroll this desk give --server URL and --enroll-code CODE, and the password for the desk's local accounts in KEZEK_PASSWORD or --password-file FILE");
   return { serverUrl: opts.server, code: opts.enrollCode, deviceName: opts.deviceName, password: opts.password };
+}
+
+/**
+ * What Electron is started with: its main script and every option this command was given (the
+ * data directory, server, enrollment code, clock…), and the password only in the child's
+ * environment — never on its command line.
+ */
+export function electronLaunch(rootDir: string, argv: readonly string[], password: string | null): { args: string[]; env: Record<string, string> } {
+  return { args: [join(rootDir, 'out', 'main', 'src-main', 'electron', 'main.js'), ...argv], env: password ? { KEZEK_PASSWORD: password } : {} };
 }

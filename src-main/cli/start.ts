@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { openDesk } from '../desk.js';
 import { progressLine } from '../sync/progress.js';
 import { createHttpApp, listen, LOOPBACK_HOSTS } from '../rpc/http.js';
-import { clockFor, enrollmentFor, parseStartOptions } from './options.js';
+import { clockFor, electronLaunch, enrollmentFor, parseStartOptions } from './options.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -37,7 +37,10 @@ async function main(): Promise<void> {
   delete process.env.KEZEK_PASSWORD; // read once; child processes need not inherit it
   const electron = opts.browser ? null : electronBinary();
   if (electron) {
-    const child = spawn(electron, [join(root, 'out', 'main', 'src-main', 'electron', 'main.js'), `--data-dir=${opts.dataDir}`], { stdio: 'inherit' });
+    // The main process runs from its build: make it from the sources first, so `npm start` never runs a stale one.
+    execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
+    const launch = electronLaunch(root, process.argv.slice(2), opts.password);
+    const child = spawn(electron, launch.args, { stdio: 'inherit', env: { ...process.env, ...launch.env } });
     child.on('exit', (code) => process.exit(code ?? 0));
     return;
   }

@@ -1,6 +1,6 @@
 // Electron wiring only: window, IPC transport, CSP, updater. Everything else lives
 // in plain-Node modules that tests load without Electron (DESIGN "Electron cannot run").
-import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, session } from 'electron';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openDesk } from '../desk.js';
@@ -8,8 +8,8 @@ import { enrollmentFor, parseStartOptions } from '../cli/options.js';
 import { safeStorageSecretStore } from './safe-storage-secret.js';
 import { fractionDone } from '../sync/progress.js';
 import { mkdirSync } from 'node:fs';
-import { CSP } from '../rpc/http.js';
 import { APP_ORIGIN, createIpcHandler } from '../rpc/ipc.js';
+import { startErrorText, withCsp } from './shell.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const rendererDir = app.isPackaged ? join(process.resourcesPath, 'renderer') : join(root, 'dist', 'renderer');
@@ -17,9 +17,14 @@ const rendererDir = app.isPackaged ? join(process.resourcesPath, 'renderer') : j
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 app.enableSandbox();
 
+// One Kezek per PC user session: a second start brings the open window forward instead of a
+// second sync engine and print queue on the same database (the data directory is locked too).
+if (!app.requestSingleInstanceLock()) app.quit();
+
 async function start(): Promise<void> {
   const args = process.argv.slice(app.isPackaged ? 1 : 2).filter((a) => a.startsWith('--'));
-  const opts = parseStartOptions(args);
+  // Chromium's own switches (--no-sandbox, --enable-logging…) come in argv too: not ours to refuse.
+  const opts = parseStartOptions(args, process.env, { unknown: 'ignore' });
   // Installed desks keep their data in the OS's per-user app folder unless told otherwise.
   const explicitDir = args.some((a) => a.startsWith('--data-dir'));
   const dataDir = explicitDir ? opts.dataDir : join(app.getPath('userData'), 'desk');
@@ -44,15 +49,18 @@ async function start(): Promise<void> {
   win.setProgressBar(-1);
   win.setTitle('Kezek');
 
-  // Serve the built UI from app://desk/, never from file:// (no ambient file access).
-  protocol.handle('app', (req) => {
+  app.on('second-instance', () => {
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
+
+  // Serve the built UI from app://desk/, never from file:// (no ambient file access). The CSP goes
+  // on these responses themselves: webRequest header hooks do not see a custom protocol's.
+  protocol.handle('app', async (req) => {
     const path = normalize(decodeURIComponent(new URL(req.url).pathname)).replace(/^([/\\])+/, '');
     const file = join(rendererDir, path === '' ? 'index.html' : path);
     if (!file.startsWith(rendererDir)) return new Response('forbidden', { status: 403 });
-    return net.fetch(pathToFileURL(file).toString());
-  });
-  session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
-    cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
+    return withCsp(await net.fetch(pathToFileURL(file).toString()));
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
 
@@ -71,7 +79,9 @@ app
   .whenReady()
   .then(start)
   .catch((e: unknown) => {
+    // A desk PC has no console to read: say what stopped the start in a window, then exit.
     console.error(e);
+    dialog.showErrorBox('Kezek', startErrorText(e));
     app.exit(1);
   });
 app.on('window-all-closed', () => app.quit());

@@ -59,6 +59,8 @@ export async function simulate(seed: number, opts: SimOptions): Promise<SimResul
       dataDir: d.dir,
       clock: () => now + d.skewMs,
       autoSync: false,
+      // Crashes happen inside this process: a real one would have dropped the instance lock with the process.
+      instanceLock: false,
       fetchFn: net.fetchFor(d.name),
       ...(d.code ? { enroll: { serverUrl: SERVER, code: d.code, deviceName: d.name, password: 'sim-pass' } } : {}),
     });

@@ -1,0 +1,18 @@
+// What the Electron shell does that plain Node can check: kept apart from main.ts so tests load it without Electron.
+import { DeskAlreadyRunning } from '../db/instance-lock.js';
+import { CSP } from '../rpc/http.js';
+
+/** The app:// response with the Content-Security-Policy header on it, body and status untouched. */
+export function withCsp(res: Response): Response {
+  const headers = new Headers(res.headers);
+  headers.set('Content-Security-Policy', CSP);
+  headers.set('X-Content-Type-Options', 'nosniff');
+  return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+}
+
+/** What the start-up error window says: plain words for the registrar and the IT person, in Russian (no session language yet). */
+export function startErrorText(e: unknown): string {
+  if (e instanceof DeskAlreadyRunning) return `Кезек уже запущен на этом компьютере (${e.dataDir}). Используйте открытое окно.`;
+  const detail = e instanceof Error ? e.message : String(e);
+  return `Кезек не смог запуститься.\n\n${detail}\n\nСообщите ИТ-специалисту (README, «Troubleshooting»).`;
+}

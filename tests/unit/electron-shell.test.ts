@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { electronLaunch, parseStartOptions } from '../../src-main/cli/options.js';
+import { DeskAlreadyRunning } from '../../src-main/db/instance-lock.js';
+import { startErrorText, withCsp } from '../../src-main/electron/shell.js';
+import { CSP } from '../../src-main/rpc/http.js';
+
+describe('the Electron shell, without the runtime (issue 12)', () => {
+  it('`npm start` hands Electron every option it was given, and the password only in the environment', () => {
+    const argv = ['--data-dir', '/srv/desk', '--server', 'https://sync.example', '--enroll-code', 'ABCD-EFGH-JKLM', '--clock-start=2026-11-23T02:30:00Z'];
+    const launch = electronLaunch('/app', argv, 'secret');
+    expect(launch.args).toEqual(['/app/out/main/src-main/electron/main.js', ...argv]);
+    expect(launch.args.join(' ')).not.toContain('secret');
+    expect(launch.env).toEqual({ KEZEK_PASSWORD: 'secret' });
+    expect(electronLaunch('/app', [], null).env).toEqual({});
+  });
+
+  it("inside Electron, Chromium's own switches are tolerated; on the command line an unknown option is still an error", () => {
+    const argv = ['--no-sandbox', '--enable-logging', '--data-dir=/srv/desk', '--remote-debugging-port=9222'];
+    expect(parseStartOptions(argv, {}, { unknown: 'ignore' }).dataDir).toBe('/srv/desk');
+    expect(() => parseStartOptions(argv, {})).toThrow('unknown option --no-sandbox');
+  });
+
+  it('the app:// responses carry the CSP header, body and status untouched', async () => {
+    const r = withCsp(new Response('<!doctype html>', { status: 200, headers: { 'content-type': 'text/html' } }));
+    expect(r.headers.get('content-security-policy')).toBe(CSP);
+    expect(r.headers.get('content-type')).toBe('text/html');
+    expect(await r.text()).toBe('<!doctype html>');
+  });
+
+  it('a start that fails says why in words, a second instance that the open window is to be used', () => {
+    expect(startErrorText(new DeskAlreadyRunning('C:\\ProgramData\\Kezek'))).toContain('уже запущен');
+    expect(startErrorText(new Error('enrollment_code_invalid'))).toContain('enrollment_code_invalid');
+  });
+});
