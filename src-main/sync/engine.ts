@@ -279,7 +279,8 @@ export class SyncEngine {
  * Returns the doctor a cabinet PC belongs to (null for a front desk).
  */
 export async function enroll(db: Db, opts: { serverUrl: string; code: string; deviceName: string; storeToken(t: string): void; fetchFn?: FetchFn }): Promise<{ cabinetDoctorId: string | null }> {
-  const r = await new ServerClient(opts.serverUrl, null, 30_000, opts.fetchFn).enroll(opts.code, opts.deviceName);
+  // The install's id was stored before this request: if the answer is lost, the next start asks again with it and the same code.
+  const r = await new ServerClient(opts.serverUrl, null, 30_000, opts.fetchFn).enroll(opts.code, opts.deviceName, meta(db, 'device_id')!);
   opts.storeToken(r.token);
   db.sqlite.transaction(() => {
     setMeta(db, 'server_url', opts.serverUrl);

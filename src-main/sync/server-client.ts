@@ -51,8 +51,9 @@ export class ServerClient {
     return parsed.data;
   }
 
-  enroll(code: string, deviceName: string) {
-    return this.request('/enroll', { method: 'POST', body: JSON.stringify({ code, deviceName }) }, enrollResponse);
+  /** `installId`: this install's own id, so a lost answer can be asked for again with the same code. */
+  enroll(code: string, deviceName: string, installId: string) {
+    return this.request('/enroll', { method: 'POST', body: JSON.stringify({ code, deviceName, installId }) }, enrollResponse);
   }
 
   push(schemaVersion: number, ops: PushOp[]): Promise<PushResponse> {

@@ -40,20 +40,41 @@ export async function createEnrollmentCode(db: ServerDb, orgId: string, now: num
 /**
  * Redeem a code: in one transaction the code is marked used (only if unused and
  * unexpired) and the device is created with the hash of a fresh token. A replayed
- * or expired code fails and creates nothing.
+ * or expired code fails and creates nothing — except for the same desk install
+ * (`installId`, a random id the desk keeps before it asks) whose answer was lost or
+ * which died before storing its token: it gets its device back with a new token
+ * (the lost one stops working), until the code's expiry. A code is never lost to a
+ * dropped connection, and never usable by anyone else.
  */
 export async function enroll(
   db: ServerDb,
   code: string,
   deviceName: string,
   now: number,
+  installId: string | null = null,
 ): Promise<{ deviceId: string; token: string; orgId: string; kind: string; doctorId: string | null; ticketPrefix: string }> {
   const token = newDeviceToken();
   const deviceId = randomUUID();
   return db.transaction(async (tx) => {
+    if (installId) {
+      const [again] = await tx
+        .select({ deviceId: enrollmentCodes.usedByDevice, orgId: enrollmentCodes.orgId, kind: enrollmentCodes.deviceKind, doctorId: enrollmentCodes.doctorId })
+        .from(enrollmentCodes)
+        .where(and(eq(enrollmentCodes.codeHash, sha256(normalizeCode(code))), eq(enrollmentCodes.usedByInstall, installId), gt(enrollmentCodes.expiresAt, now)));
+      if (again?.deviceId) {
+        const rotated = await tx
+          .update(devices)
+          .set({ tokenHash: sha256(token) })
+          .where(and(eq(devices.id, again.deviceId), isNull(devices.revokedAt)))
+          .returning({ id: devices.id });
+        if (rotated.length !== 1) throw new EnrollError('enrollment_code_invalid');
+        const ticketPrefix = await ticketPrefixFor(tx, again.orgId, again.deviceId);
+        return { deviceId: again.deviceId, token, orgId: again.orgId, kind: again.kind, doctorId: again.doctorId, ticketPrefix };
+      }
+    }
     const used = await tx
       .update(enrollmentCodes)
-      .set({ usedAt: now, usedByDevice: deviceId })
+      .set({ usedAt: now, usedByDevice: deviceId, usedByInstall: installId })
       .where(and(eq(enrollmentCodes.codeHash, sha256(normalizeCode(code))), isNull(enrollmentCodes.usedAt), gt(enrollmentCodes.expiresAt, now)))
       .returning({ orgId: enrollmentCodes.orgId, kind: enrollmentCodes.deviceKind, doctorId: enrollmentCodes.doctorId });
     if (used.length !== 1) throw new EnrollError('enrollment_code_invalid');

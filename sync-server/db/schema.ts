@@ -78,6 +78,8 @@ export const enrollmentCodes = pgTable('enrollment_codes', {
   expiresAt: ms('expires_at').notNull(),
   usedAt: ms('used_at'),
   usedByDevice: text('used_by_device'),
+  /** The desk install that redeemed the code: it alone may redeem it again if the answer never reached it. */
+  usedByInstall: text('used_by_install'),
   deviceKind: text('device_kind').notNull().default('desk'),
   doctorId: text('doctor_id'),
 });

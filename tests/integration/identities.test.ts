@@ -1,7 +1,11 @@
 import { cpSync, rmSync } from 'node:fs';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appointments, devices } from '../../sync-server/db/schema.js';
+import { appointments, devices, enrollmentCodes } from '../../sync-server/db/schema.js';
+import { openDesk } from '../../src-main/desk.js';
+import type { FetchFn } from '../../src-main/sync/server-client.js';
+import { createEnrollmentCode } from '../../sync-server/auth/enrollment.js';
+import { MONDAY_9AM } from '../support/desk.js';
 import { ClinicServer, ORG, type EnrolledDesk } from '../support/clinic-server.js';
 
 const clinic = new ClinicServer();
@@ -95,6 +99,34 @@ describe('identities survive restores and collisions (issue 9)', () => {
     expect(Number(next.ticket.code.slice(3))).toBeGreaterThan(Number(printed[1]!.ticket.code.slice(3)));
     await c.desk.close();
     await clinic.up();
+  });
+
+  it('issue 12: an enrollment whose answer never reached the desk is asked for again with the same code — the same device, a working token; the code stays useless to anyone else', async () => {
+    const dir = clinic.newDir();
+    const code = await createEnrollmentCode(clinic.database.db, ORG, MONDAY_9AM);
+    // The server redeems the code and answers; the answer is lost on the way (a dropped connection).
+    let lose = true;
+    const lossy: FetchFn = async (url, init) => {
+      const res = await fetch(url, init);
+      if (lose && url.pathname === '/enroll') {
+        lose = false;
+        throw new TypeError('fetch failed: connection reset');
+      }
+      return res;
+    };
+    const enrollWith = (fetchFn: FetchFn, d = dir) =>
+      openDesk({ dataDir: d, clock: clinic.now, autoSync: false, fetchFn, enroll: { serverUrl: clinic.url, code, deviceName: 'Регистратура 7', password: 'desk-pass' } });
+    await expect(enrollWith(lossy)).rejects.toThrow();
+    const spent = await clinic.database.db.select({ usedAt: enrollmentCodes.usedAt }).from(enrollmentCodes);
+    expect(spent.some((c) => c.usedAt !== null)).toBe(true);
+    // The next start asks again with the same code: the same device comes back, and it syncs.
+    const desk = await enrollWith(fetch);
+    await desk.sync!.syncOnce();
+    expect(desk.sync!.status()).toMatchObject({ online: true, lastError: null });
+    expect((await clinic.database.db.select({ id: devices.id }).from(devices).where(eq(devices.name, 'Регистратура 7'))).length).toBe(1);
+    await desk.close();
+    // Another install with the same code gets nothing.
+    await expect(enrollWith(fetch, clinic.newDir())).rejects.toThrow(/enrollment/);
   });
 
   it('finding 3: two desks that chose the same ticket prefix (enrolled before the server assigned them) both keep syncing and booking, then switch to unique prefixes', async () => {

@@ -1,0 +1,1 @@
+ALTER TABLE "enrollment_codes" ADD COLUMN "used_by_install" text;
