@@ -5,12 +5,8 @@ import { UNDO_CANCEL_MINUTES } from '../../src-shared/rules/transitions.js';
 import { bookingWarnings } from '../../src-shared/rules/warnings.js';
 import type { AppointmentView, BookResult, DaySlot, DirectoryView } from '../../src-shared/rpc/views.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
-import { EmergencyDialog } from '../components/EmergencyDialog.js';
-import { NewPatientDialog } from '../components/NewPatientDialog.js';
-import { HomeVisitDialog } from '../components/HomeVisitDialog.js';
-import { ReferralDialog } from '../components/ReferralDialog.js';
-import { RefusalDialog } from '../components/RefusalDialog.js';
-import { type EmergencyDestination, type VisitReason, visitReason as visitReasonEnum } from '../../src-shared/domain/appointment.js';
+import { DeskTask, type SideTask } from '../components/DeskTask.js';
+import { type VisitReason, visitReason as visitReasonEnum } from '../../src-shared/domain/appointment.js';
 import { DaySlotPicker } from '../components/DaySlotPicker.js';
 import { DoctorDayGrid, type Cell } from '../components/DoctorDayGrid.js';
 import { PatientCardView } from '../components/PatientCardView.js';
@@ -63,33 +59,8 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
   // A cancellation asks first, and can be taken back for a few minutes (Ctrl+Z or the banner's button).
   const [cancelling, setCancelling] = useState<AppointmentView | null>(null);
   const [undoable, setUndoable] = useState<AppointmentView | null>(null);
-  // R3 refusal by hand (F8) and R6 emergency without a booking (F9).
-  const [refusing, setRefusing] = useState(false);
-  const [emergency, setEmergency] = useState(false);
-  // R5: the family doctor at the cabinet refers the patient on the card.
-  const [referring, setReferring] = useState(false);
-  const issueReferral = useMutation({
-    mutationFn: (specialtyId: string) => call('referrals.issue', { patientId: patientId!, specialtyId }),
-    onSuccess: () => {
-      setReferring(false);
-      notify(t('ui.referIssued'));
-      refresh();
-    },
-    onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
-  });
-  // R24: a home visit for the patient on the card (F11).
-  const [homeVisit, setHomeVisit] = useState(false);
-  const homeVisitRequest = useMutation({
-    mutationFn: (r: { doctorId: string; date: string; address: string; reason: string; callbackPhone: string }) => call('homeVisits.request', { patientId: patientId!, ...r }),
-    onSuccess: () => {
-      setHomeVisit(false);
-      notify(t('ui.homeVisitRecorded'));
-      void qc.invalidateQueries({ queryKey: ['homeVisits'] });
-    },
-    onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
-  });
-  // R16: a new patient (F10), with the ID the search did not find.
-  const [registering, setRegistering] = useState<string | null>(null);
+  // One side task at a time beside booking (F8 refusal, F9 emergency, F10 new patient, F11 home visit, the doctor's referral).
+  const [task, setTask] = useState<SideTask | null>(null);
   // R15: who asked, when it is not the patient (a parent for a child).
   const [applicant, setApplicant] = useState('');
   // R14: the reason for the visit on the ticket (004 App. 3 item 7); a preventive visit is a check-up.
@@ -187,24 +158,6 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
       showError(e);
     },
   });
-  const refuse = useMutation({
-    mutationFn: (r: { reason: string; applicant: string }) => call('register.refuse', { patientId, applicant: r.applicant, specialtyId: specialtyId ?? null, reason: r.reason, channel }),
-    onSuccess: () => {
-      setRefusing(false);
-      notify(t('ui.refusalRecorded'));
-      refresh();
-    },
-    onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
-  });
-  const outOfSchedule = useMutation({
-    mutationFn: (r: { destination: EmergencyDestination; applicant: string }) => call('visits.outOfSchedule', { patientId, applicant: r.applicant, destination: r.destination, channel }),
-    onSuccess: () => {
-      setEmergency(false);
-      notify(t('ui.emergencyRecorded'));
-      for (const key of ['register', 'outOfSchedule']) void qc.invalidateQueries({ queryKey: [key] });
-    },
-    onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
-  });
   const undo = useMutation({
     mutationFn: (a: AppointmentView) => call('appointments.restore', { appointmentId: a.id }),
     onSuccess: (r) => {
@@ -256,18 +209,18 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
       }
       if (e.key === 'F11' && role !== 'doctor') {
         e.preventDefault();
-        if (card.data) setHomeVisit(true);
+        if (card.data) setTask({ kind: 'homeVisit' });
         return;
       }
       if (e.key === 'F10' && role !== 'doctor') {
         e.preventDefault();
-        setRegistering('');
+        setTask({ kind: 'register', initialId: '' });
         return;
       }
       if ((e.key === 'F8' || e.key === 'F9') && role !== 'doctor') {
         e.preventDefault();
-        if (e.key === 'F8' && card.data) setRefusing(true);
-        if (e.key === 'F9') setEmergency(true);
+        if (e.key === 'F8' && card.data) setTask({ kind: 'refuse' });
+        if (e.key === 'F9') setTask({ kind: 'emergency' });
         return;
       }
       if (undoable && e.ctrlKey && (e.key === 'z' || e.key === 'я' || e.code === 'KeyZ')) {
@@ -275,7 +228,7 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
         undo.mutate(undoable);
         return;
       }
-      if (e.key !== 'Escape' || cancelling || refusing || emergency || homeVisit || referring || registering !== null) return;
+      if (e.key !== 'Escape' || cancelling || task) return;
       if (booked) reset();
       else if (cell) setCell(null);
       else if (specialtyId) {
@@ -305,7 +258,7 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
             setPicks((n) => n + 1);
           }}
           onScan={(code) => void scanCheckIn(code)}
-          onRegister={role === 'doctor' ? undefined : (q) => setRegistering(/^[\d\s-]+$/.test(q) ? q.replace(/\D/g, '') : '')}
+          onRegister={role === 'doctor' ? undefined : (q) => setTask({ kind: 'register', initialId: /^[\d\s-]+$/.test(q) ? q.replace(/\D/g, '') : '' })}
         />
         {card.data && (
           <PatientCardView
@@ -331,17 +284,17 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
         )}
         {card.data && role === 'doctor' && (
           <div className="row card-actions">
-            <button type="button" onClick={() => setReferring(true)} data-testid="refer">
+            <button type="button" onClick={() => setTask({ kind: 'refer' })} data-testid="refer">
               {t('ui.refer')}
             </button>
           </div>
         )}
         {card.data && role !== 'doctor' && (
           <div className="row card-actions">
-            <button type="button" onClick={() => setHomeVisit(true)} data-testid="home-visit-open">
+            <button type="button" onClick={() => setTask({ kind: 'homeVisit' })} data-testid="home-visit-open">
               {t('ui.homeVisitKey')}
             </button>
-            <button type="button" onClick={() => setRefusing(true)}>
+            <button type="button" onClick={() => setTask({ kind: 'refuse' })}>
               F8 · {t('ui.refuseWithReason')}
             </button>
           </div>
@@ -409,10 +362,10 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
           <div className="card unattached" data-testid="unattached">
             <p className="bad">✖ {t('ui.notAttachedCard')}</p>
             <div className="row">
-              <button type="button" className="danger" onClick={() => setRefusing(true)} data-testid="refuse">
+              <button type="button" className="danger" onClick={() => setTask({ kind: 'refuse' })} data-testid="refuse">
                 F8 · {t('ui.refuseWithReason')}
               </button>
-              <button type="button" onClick={() => setEmergency(true)} data-testid="emergency">
+              <button type="button" onClick={() => setTask({ kind: 'emergency' })} data-testid="emergency">
                 F9 · {t('ui.emergency')}
               </button>
             </div>
@@ -465,43 +418,22 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
           <p className="muted small">{t('ui.cancelUndoHint', { minutes: UNDO_CANCEL_MINUTES })}</p>
         </ConfirmDialog>
       )}
-      {refusing && card.data && (
-        <RefusalDialog
+      {task && (
+        <DeskTask
+          task={task}
           directory={directory}
-          patientName={card.data.patient.fullName}
-          preselect={card.data.attached ? null : directory.profile.notAttachedGround}
-          busy={refuse.isPending}
-          onRecord={(r) => refuse.mutate(r)}
-          onClose={() => setRefusing(false)}
-        />
-      )}
-      {referring && card.data && (
-        <ReferralDialog directory={directory} patientName={card.data.patient.fullName} busy={issueReferral.isPending} onIssue={(id) => issueReferral.mutate(id)} onClose={() => setReferring(false)} />
-      )}
-      {homeVisit && card.data && (
-        <HomeVisitDialog directory={directory} card={card.data} busy={homeVisitRequest.isPending} onRecord={(r) => homeVisitRequest.mutate(r)} onClose={() => setHomeVisit(false)} />
-      )}
-      {registering !== null && (
-        <NewPatientDialog
-          directory={directory}
-          initialId={registering}
-          onSaved={(saved) => {
-            setRegistering(null);
-            notify(t('ui.patientSaved'));
+          card={card.data}
+          specialtyId={specialtyId}
+          channel={channel}
+          onClose={() => setTask(null)}
+          onPatient={(id) => {
+            setTask(null);
             reset();
-            setPatientId(saved.patient.id);
+            setPatientId(id);
             setPicks((n) => n + 1);
           }}
-          onOpen={(p) => {
-            setRegistering(null);
-            reset();
-            setPatientId(p.id);
-            setPicks((n) => n + 1);
-          }}
-          onClose={() => setRegistering(null)}
         />
       )}
-      {emergency && <EmergencyDialog patientName={card.data?.patient.fullName ?? ''} busy={outOfSchedule.isPending} onRecord={(r) => outOfSchedule.mutate(r)} onClose={() => setEmergency(false)} />}
       {slot && cell && card.data && (
         <ConfirmDialog title={t('ui.confirmQuestion')} confirmLabel={t('ui.book')} busy={book.isPending} onConfirm={() => book.mutate(slot)} onCancel={() => setSlot(null)}>
           <dl className="confirm-dl">
