@@ -1,4 +1,5 @@
 import type { HomeVisit, HomeVisitRequest, HomeVisitStatus } from '../../src-shared/domain/home-visit.js';
+import type { RequestChannel } from '../../src-shared/domain/enums.js';
 import { AppError } from '../../src-shared/rpc/errors.js';
 import type { HomeVisitView } from '../../src-shared/rpc/views.js';
 import { canSetHomeVisitStatus, decideHomeVisit } from '../../src-shared/rules/home-visits.js';
@@ -7,6 +8,7 @@ import { stmt } from '../db/stmt.js';
 import { clinicToday } from './clinic-time.js';
 import type { Actor, Env } from './env.js';
 import { journal, newId } from './journal.js';
+import { appendRegister } from './register.js';
 
 /** Store a home visit (taken down here, or pulled from the server). */
 export function putHomeVisit(db: Db, v: HomeVisit): void {
@@ -20,14 +22,29 @@ export function putHomeVisit(db: Db, v: HomeVisit): void {
 }
 
 /** R24: take down a home visit for the area's doctor (checked by the rule the server runs too). */
-export function requestHomeVisit(env: Env, actor: Actor, r: HomeVisitRequest): HomeVisitView {
+export function requestHomeVisit(env: Env, actor: Actor, input: HomeVisitRequest & { channel: RequestChannel }): HomeVisitView {
+  const { channel, ...r } = input;
   const patientKnown = stmt(env.db.sqlite, 'SELECT 1 FROM patients WHERE id = ?').get(r.patientId) !== undefined;
   const d = decideHomeVisit({ today: clinicToday(env).today, date: r.date, patientKnown, doctorActive: env.directory.doctor(r.doctorId)?.active === true });
   if (!d.ok) throw new AppError(d.code, d.params);
   const v: HomeVisit = { ...r, id: newId(), status: 'open', createdAt: env.clock(), createdBy: actor.userId, deviceId: env.device.id };
   env.db.sqlite.transaction(() => {
     putHomeVisit(env.db, v);
-    journal(env, actor, { name: 'homeVisits.request', args: { ...r, id: v.id, userId: actor.userId } }, { entity: 'home_visit', entityId: v.id, detail: r.date });
+    // R15: a home visit is a request too — in the register of requests, for the doctor it was given to.
+    const patient = stmt(env.db.sqlite, 'SELECT full_name AS name FROM patients WHERE id = ?').get(r.patientId) as { name: string };
+    const register = appendRegister(env, actor, {
+      patientId: r.patientId,
+      applicant: patient.name,
+      specialtyId: env.directory.doctor(r.doctorId)?.specialtyId ?? null,
+      doctorId: r.doctorId,
+      channel,
+      result: 'home_visit',
+      reason: null,
+      rule: null,
+      appointmentId: null,
+      appointedAt: null,
+    });
+    journal(env, actor, { name: 'homeVisits.request', args: { ...r, id: v.id, userId: actor.userId, register } }, { entity: 'home_visit', entityId: v.id, detail: r.date });
   })();
   return listHomeVisits(env, { id: v.id })[0]!;
 }

@@ -59,7 +59,7 @@ export function DeskTask({
     onError: failed,
   });
   const homeVisit = useMutation({
-    mutationFn: (r: { doctorId: string; date: string; address: string; reason: string; callbackPhone: string }) => call('homeVisits.request', { patientId: patientId!, ...r }),
+    mutationFn: (r: { doctorId: string; date: string; address: string; reason: string; callbackPhone: string }) => call('homeVisits.request', { patientId: patientId!, ...r, channel }),
     onSuccess: () => done(t('ui.homeVisitRecorded'), ['homeVisits']),
     onError: failed,
   });

@@ -103,7 +103,7 @@ export const kk: Messages = {
   },
   idKind: { KG_PIN: 'ПИН', KZ_IIN: 'ЖСН', RU_OMS: 'МӘМС полисі', RU_SNILS: 'СНИЛС' },
   visitReason: { illness: 'ауру', checkup: 'профилактикалық тексеру', vaccination: 'екпе', certificate: 'анықтама үшін', other: 'басқа' },
-  registerResult: { booked: 'Жазылды', refused: 'Бас тарту', declined: 'Жазылмады', cancelled: 'Бас тартылды', moved: 'Ауыстырылды', out_of_schedule: 'Кестеден тыс' },
+  registerResult: { booked: 'Жазылды', refused: 'Бас тарту', declined: 'Жазылмады', cancelled: 'Бас тартылды', moved: 'Ауыстырылды', out_of_schedule: 'Кестеден тыс', home_visit: 'Үйге шақыру' },
   ui: {
     appName: 'Кезек — тіркеу',
     signIn: 'Кіру',

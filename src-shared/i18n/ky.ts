@@ -103,7 +103,15 @@ export const ky: Messages = {
   },
   idKind: { KG_PIN: 'ПИН', KZ_IIN: 'ЖСН (ИИН)', RU_OMS: 'ОМС полиси', RU_SNILS: 'СНИЛС' },
   visitReason: { illness: 'оору', checkup: 'алдын алуу кароосу', vaccination: 'эмдөө', certificate: 'маалымкат үчүн', other: 'башка' },
-  registerResult: { booked: 'Жазылды', refused: 'Баш тартылды', declined: 'Жазылган жок', cancelled: 'Жокко чыгарылды', moved: 'Жылдырылды', out_of_schedule: 'Графиктен тышкары' },
+  registerResult: {
+    booked: 'Жазылды',
+    refused: 'Баш тартылды',
+    declined: 'Жазылган жок',
+    cancelled: 'Жокко чыгарылды',
+    moved: 'Жылдырылды',
+    out_of_schedule: 'Графиктен тышкары',
+    home_visit: 'Үйгө чакыруу',
+  },
   ui: {
     appName: 'Кезек — каттоо бөлүмү',
     signIn: 'Кирүү',

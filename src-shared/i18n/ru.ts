@@ -101,7 +101,7 @@ export const ru = {
   },
   idKind: { KG_PIN: 'ПИН', KZ_IIN: 'ИИН', RU_OMS: 'Полис ОМС', RU_SNILS: 'СНИЛС' },
   visitReason: { illness: 'заболевание', checkup: 'проф. осмотр', vaccination: 'прививка', certificate: 'за справкой', other: 'другое' },
-  registerResult: { booked: 'Записан', refused: 'Отказ', declined: 'Не записан', cancelled: 'Отменена', moved: 'Перенесена', out_of_schedule: 'Вне расписания' },
+  registerResult: { booked: 'Записан', refused: 'Отказ', declined: 'Не записан', cancelled: 'Отменена', moved: 'Перенесена', out_of_schedule: 'Вне расписания', home_visit: 'Вызов на дом' },
   ui: {
     appName: 'Кезек — регистратура',
     signIn: 'Войти',

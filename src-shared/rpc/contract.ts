@@ -133,7 +133,7 @@ export const contract = {
   /** R5: the family doctor refers the patient on the card to a narrow specialist (valid 30 days unless said). */
   'referrals.issue': { input: z.object({ patientId: id, specialtyId: id, validUntil: isoDate.optional() }), output: referral, roles: ['doctor'] },
   /** R24: a home visit taken down at the desk, for the area's doctor. */
-  'homeVisits.request': { input: homeVisitRequest, output: homeVisitView, roles: ['registrar', 'head'] },
+  'homeVisits.request': { input: homeVisitRequest.extend({ channel: channelField }), output: homeVisitView, roles: ['registrar', 'head'] },
   'homeVisits.setStatus': { input: z.object({ id, status: z.enum(['done', 'cancelled']) }), output: homeVisitView, roles: desk },
   /** The day's home visits — a doctor's list, or everyone's. */
   'homeVisits.list': { input: z.object({ date: isoDate.optional(), doctorId: id.optional() }), output: z.array(homeVisitView), roles: desk },

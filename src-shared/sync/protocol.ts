@@ -37,7 +37,7 @@ export const opArgs = {
   /** R5: a referral issued at a doctor's cabinet PC (the server names the issuing doctor from the enrollment). */
   'referrals.issue': z.object({ id, patientId: id, specialtyId: id, validUntil: isoDate }),
   /** R24: a home visit taken down at a desk. */
-  'homeVisits.request': homeVisitRequest.extend({ id, userId: id.optional() }),
+  'homeVisits.request': homeVisitRequest.extend({ id, userId: id.optional(), register: registerRecord.optional() }),
   /** R24: a home visit done or cancelled. */
   'homeVisits.setStatus': z.object({ id, status: homeVisitStatus }),
   'register.outOfSchedule': registerEntry.pick({ id: true, patientId: true, applicant: true, channel: true }).extend({ destination: emergencyDestination, userId: id.optional() }),

@@ -297,11 +297,17 @@ async function requestHomeVisit(ctx: OpContext, args: unknown): Promise<Outcome>
   const doctor = ctx.dir.doctors.get(v.doctorId);
   const decision = decideHomeVisit({ today: localParts(ctx.at, ctx.dir.timezone).date, date: v.date, patientKnown: patients.has(v.patientId), doctorActive: doctor?.active === true });
   if (!decision.ok) return { status: 'rejected', detail: decision.code };
-  const { userId, ...request } = v;
+  const { userId, register, ...request } = v;
   const row = { ...request, status: 'open', createdAt: ctx.now, createdBy: userId ?? ctx.deviceId, deviceId: ctx.deviceId };
   const inserted = await ctx.tx.insert(orgRows).values({ orgId: ctx.orgId, entity: 'home_visit', id: v.id, row }).onConflictDoNothing().returning({ id: orgRows.id });
   if (inserted.length === 0) return { status: 'applied', detail: 'already_known' };
   await logChange(ctx, 'home_visit', v.id, 'put', row);
+  // R15: its row of the register of requests, for every desk.
+  if (register) {
+    const entry = { ...register, result: 'home_visit', at: ctx.now, deviceId: ctx.deviceId };
+    await ctx.tx.insert(orgRows).values({ orgId: ctx.orgId, entity: 'register_entry', id: entry.id, row: entry }).onConflictDoNothing();
+    await logChange(ctx, 'register_entry', entry.id, 'put', entry);
+  }
   return { status: 'applied', detail: 'recorded' };
 }
 

@@ -21,7 +21,9 @@ describe('R24 home visits at the desk (001 portal walkthrough; issue 10)', () =>
     const before = t.snapshot();
     const v = await t.call('homeVisits.request', { patientId: p.id, doctorId: p.doctorId, date: '2026-11-23', address: p.address, reason: 'температура 39, ребёнок 3 года', callbackPhone: p.phone });
     expect(v).toMatchObject({ status: 'open', doctorId: p.doctorId, reason: 'температура 39, ребёнок 3 года' });
-    expect(t.snapshot()).toMatchObject({ appointments: before.appointments, outbox: before.outbox! + 1 });
+    expect(t.snapshot()).toMatchObject({ appointments: before.appointments, outbox: before.outbox! + 1, register_entries: before.register_entries! + 1 });
+    // R15: in the register of requests too, for the doctor it was given to.
+    expect((await t.call('register.list', { result: 'home_visit' }))[0]).toMatchObject({ patientId: p.id, doctorId: p.doctorId, result: 'home_visit' });
     expect((await t.call('homeVisits.list', { doctorId: p.doctorId })).map((x) => x.id)).toEqual([v.id]);
     expect(await t.call('homeVisits.list', { date: '2026-11-24' })).toEqual([]);
     expect((await t.call('homeVisits.setStatus', { id: v.id, status: 'done' })).status).toBe('done');
@@ -54,6 +56,7 @@ describe('R24 home visits across desks', () => {
     await a.desk.sync!.syncOnce();
     await b.desk.sync!.syncOnce();
     expect((await b.call('homeVisits.list', { date: '2026-11-24', doctorId: p.doctorId })).map((x) => [x.id, x.status])).toEqual([[v.id, 'open']]);
+    expect((await b.call('register.list', { result: 'home_visit' })).map((r) => r.patientId)).toContain(p.id);
     await b.call('homeVisits.setStatus', { id: v.id, status: 'cancelled' });
     await b.desk.sync!.syncOnce();
     await a.desk.sync!.syncOnce();
