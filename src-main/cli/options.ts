@@ -13,6 +13,8 @@ const schema = z.object({
   dataDir: z.string().min(1),
   port: z.coerce.number().int().min(0).max(65535),
   host: z.string().min(1),
+  /** Extra names other PCs of the clinic's LAN use for this desk (its DNS name): with `--host 0.0.0.0`, only these, this PC's name and its addresses are answered. */
+  lanNames: z.array(z.string().regex(/^[a-z0-9.-]{1,253}$/i, 'a host name')),
   browser: z.boolean(),
   /** Start the desk's clock at this instant and let it run (training, demos, end-to-end tests). */
   clockStart: z.iso.datetime({ offset: true }).nullable(),
@@ -34,6 +36,7 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     dataDir: env.KEZEK_DATA_DIR ?? join(homedir(), '.kezek'),
     port: env.KEZEK_PORT ?? 5780,
     host: '127.0.0.1',
+    lanNames: [] as string[],
     browser: false,
     clockStart: env.KEZEK_CLOCK_START ?? null,
     server: null,
@@ -49,6 +52,7 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     if (flag === '--data-dir') raw.dataDir = value();
     else if (flag === '--port') raw.port = value();
     else if (flag === '--host') raw.host = value();
+    else if (flag === '--lan-name') (raw.lanNames as string[]).push(String(value()));
     else if (flag === '--browser') raw.browser = true;
     else if (flag === '--clock-start') raw.clockStart = value();
     else if (flag === '--server') raw.server = value();
@@ -60,7 +64,7 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     else if (how.unknown === 'ignore') continue;
     else
       throw new Error(
-        `unknown option ${a} (known: --data-dir DIR, --port N, --host ADDR, --browser, --clock-start ISO, --server URL --enroll-code CODE [--password-file FILE] [--device-name NAME]; the password may also come from KEZEK_PASSWORD)`,
+        `unknown option ${a} (known: --data-dir DIR, --port N, --host ADDR, --lan-name NAME, --browser, --clock-start ISO, --server URL --enroll-code CODE [--password-file FILE] [--device-name NAME]; the password may also come from KEZEK_PASSWORD)`,
       );
   }
   const parsed = schema.safeParse(raw);

@@ -26,10 +26,10 @@ function electronBinary(): string | null {
  * always; with `--host 0.0.0.0`, also this PC's name and every address of its network cards,
  * so other PCs of the clinic's LAN can open it by name or address.
  */
-function allowedHosts(host: string): string[] {
-  if (host !== '0.0.0.0' && host !== '::') return [...LOOPBACK_HOSTS, host];
+function allowedHosts(host: string, lanNames: readonly string[]): string[] {
+  if (host !== '0.0.0.0' && host !== '::') return [...LOOPBACK_HOSTS, host, ...lanNames];
   const addresses = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address));
-  return [...LOOPBACK_HOSTS, hostname(), `${hostname()}.local`, ...addresses];
+  return [...LOOPBACK_HOSTS, hostname(), `${hostname()}.local`, ...addresses, ...lanNames];
 }
 
 async function main(): Promise<void> {
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     enroll: enrollmentFor(opts),
     onBootstrapProgress: (done, total) => process.stdout.write(`\rDownloading the clinic from the sync server ${progressLine(done, total)}`),
   });
-  const server = await listen(createHttpApp(desk.router, join(root, 'dist', 'renderer'), allowedHosts(opts.host)), opts.port, opts.host);
+  const server = await listen(createHttpApp(desk.router, join(root, 'dist', 'renderer'), allowedHosts(opts.host, opts.lanNames)), opts.port, opts.host);
   console.log(`Kezek desk (browser mode) — open ${server.url}  [data: ${opts.dataDir}${opts.clockStart ? `, clock from ${opts.clockStart}` : ''}]`);
   const stop = async () => {
     // An open browser tab keeps connections alive: do not let it hold the exit past 5 s.
