@@ -24,7 +24,7 @@ export function PatientCardView({ card, directory, onCancel, onMove, onCheckIn, 
     <section className="card patient" data-testid="patient-card">
       <h2>{p.fullName}</h2>
       <div className="muted">
-        {p.nationalId} · {fmtDate(p.birthDate)} ({ageText(lang, card.age)}) · {p.sex === 'male' ? 'М' : 'Ж'}
+        {p.nationalId} · {fmtDate(p.birthDate)} ({ageText(lang, card.age)}) · {t(p.sex === 'male' ? 'ui.male' : 'ui.female')}
       </div>
       {editing ? (
         <form
