@@ -6,6 +6,14 @@ import { adoptTicketPrefix } from '../services/ticket-codes.js';
 import { applyChanges, type Applied } from './apply.js';
 import { ServerClient, SyncError, type FetchFn } from './server-client.js';
 
+/**
+ * How much one sync step does at once. Each push answer and each pulled page is applied in one
+ * transaction on the desk's main thread, which the window waits on: small steps keep every stall
+ * short (the benchmark's longest block), at the cost of a few more round trips.
+ */
+const PUSH_BATCH = 50;
+const PULL_PAGE = 500;
+
 export interface SyncStatus {
   enrolled: boolean;
   online: boolean;
@@ -135,7 +143,7 @@ export class SyncEngine {
 
   private async pushAll(): Promise<void> {
     for (;;) {
-      const queued = stmt(this.db.sqlite, "SELECT seq, op_id AS opId, hlc, name, args, schema_version AS v FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT 200").all() as Array<
+      const queued = stmt(this.db.sqlite, `SELECT seq, op_id AS opId, hlc, name, args, schema_version AS v FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT ${PUSH_BATCH}`).all() as Array<
         Omit<PushOp, 'args'> & { args: string; v: number }
       >;
       if (queued.length === 0) return;
@@ -173,7 +181,7 @@ export class SyncEngine {
   private async pullAll(): Promise<void> {
     for (;;) {
       const cursor = Number(meta(this.db, 'pull_cursor') ?? 0);
-      const page = await this.client.pull(cursor);
+      const page = await this.client.pull(cursor, PULL_PAGE);
       this.clockOffsetMs = page.serverTime - this.clock();
       const applied = this.db.sqlite.transaction(() => {
         // Results first: a row the server republished after rejecting our op must not be held back as "ours, pending".

@@ -8,6 +8,8 @@ export interface BenchResult {
   p99_ms: number;
   n: number;
   ops_per_s?: number;
+  /** The longest time the process was held at once while this ran (event-loop delay): what a window waiting on it would feel. */
+  longest_block_ms?: number;
   ratio_to_baseline?: number;
 }
 
