@@ -52,7 +52,7 @@ export async function simulate(seed: number, opts: SimOptions): Promise<SimResul
   const net = new SimNetwork(app, rng, { dropRequest: 0.1, loseResponse: 0.1, duplicate: 0.1, replayOld: 0.05 });
   const orgId = opts.directory.organizations[0]!.organization.id;
   const desks: Live[] = [];
-  const stats = { books: 0, refused: 0, cancels: 0, checkIns: 0, crashes: 0, poison: 0, syncs: 0, concurrentRounds: 0, longOutages: 0 };
+  const stats = { books: 0, refused: 0, cancels: 0, restores: 0, checkIns: 0, crashes: 0, poison: 0, syncs: 0, concurrentRounds: 0, longOutages: 0 };
 
   const open = async (d: Omit<Live, 'desk' | 'token'> & { code?: string }): Promise<Live> => {
     const desk = await openDesk({
@@ -124,7 +124,12 @@ export async function simulate(seed: number, opts: SimOptions): Promise<SimResul
       } else if (r < 0.5) {
         const mine = [...d.created];
         if (mine.length === 0) continue;
-        if ((await call(d, 'appointments.cancel', { appointmentId: rng.pick(mine) })).ok) stats.cancels++;
+        const id = rng.pick(mine);
+        if ((await call(d, 'appointments.cancel', { appointmentId: id })).ok) {
+          stats.cancels++;
+          // Half the time the registrar takes it back at once (issue 10's undo): the time must still be free, on the desk and on the server.
+          if (rng.chance(0.5) && (await call(d, 'appointments.restore', { appointmentId: id })).ok) stats.restores++;
+        }
       } else if (r < 0.55) {
         const today = d.sqlite.prepare("SELECT id FROM appointments WHERE status = 'booked' AND date = '2026-11-23'").all() as Array<{ id: string }>;
         if (today.length && (await call(d, 'appointments.checkIn', { appointmentId: rng.pick(today).id })).ok) stats.checkIns++;
