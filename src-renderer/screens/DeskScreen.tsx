@@ -2,18 +2,17 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import type { RequestChannel, Role } from '../../src-shared/domain/enums.js';
 import { UNDO_CANCEL_MINUTES } from '../../src-shared/rules/transitions.js';
-import { bookingWarnings } from '../../src-shared/rules/warnings.js';
 import type { AppointmentView, BookResult, DaySlot, DirectoryView } from '../../src-shared/rpc/views.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
+import { BookingConfirm, type BookingExtras } from '../components/BookingConfirm.js';
 import { DeskTask, type SideTask } from '../components/DeskTask.js';
-import { type VisitReason, visitReason as visitReasonEnum } from '../../src-shared/domain/appointment.js';
 import { DaySlotPicker } from '../components/DaySlotPicker.js';
 import { DoctorDayGrid, type Cell } from '../components/DoctorDayGrid.js';
 import { PatientCardView } from '../components/PatientCardView.js';
 import { PatientSearch } from '../components/PatientSearch.js';
 import { SpecialtyPicker } from '../components/SpecialtyPicker.js';
 import { TicketView } from '../components/TicketView.js';
-import { fmtDate, specialtyLabel, useI18n } from '../lib/i18n.js';
+import { fmtDate, useI18n } from '../lib/i18n.js';
 import { call, RpcError } from '../lib/rpc.js';
 import { useNotify } from '../lib/notice.js';
 import { useCheckInByScan } from '../lib/scan-check-in.js';
@@ -23,7 +22,7 @@ import { useCheckInByScan } from '../lib/scan-check-in.js';
  * ID + Enter → specialty (Enter) → doctor-day (Enter) → time (Enter) → confirm (Enter) → ticket. Esc steps back.
  */
 export function DeskScreen({ directory, role, active }: { directory: DirectoryView; role: Role; active: boolean }) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   // R21: a doctor books their repeat visits; at the front desk the registrar says how the patient asked — in person or by phone (F6).
   const [deskChannel, setDeskChannel] = useState<'registry' | 'phone'>('registry');
   const channel: RequestChannel = role === 'doctor' ? 'doctor' : deskChannel;
@@ -61,10 +60,6 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
   const [undoable, setUndoable] = useState<AppointmentView | null>(null);
   // One side task at a time beside booking (F8 refusal, F9 emergency, F10 new patient, F11 home visit, the doctor's referral).
   const [task, setTask] = useState<SideTask | null>(null);
-  // R15: who asked, when it is not the patient (a parent for a child).
-  const [applicant, setApplicant] = useState('');
-  // R14: the reason for the visit on the ticket (004 App. 3 item 7); a preventive visit is a check-up.
-  const [visitReason, setVisitReason] = useState<VisitReason | null>(null);
 
   // Free slots change with every booking on this desk (and, later, on others): never show a
   // cached grid or day, always the replica's current state — it answers in a few milliseconds.
@@ -104,17 +99,8 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
     onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
   });
   const book = useMutation({
-    mutationFn: (s: DaySlot) =>
-      moving
-        ? call('appointments.move', { appointmentId: moving.id, slotId: s.slotId })
-        : call('appointments.book', {
-            patientId: patientId!,
-            slotId: s.slotId,
-            channel,
-            preventive,
-            applicant: applicant.trim() || undefined,
-            visitReason: visitReason ?? (preventive ? 'checkup' : 'illness'),
-          }),
+    mutationFn: ({ slot: s, extras }: { slot: DaySlot; extras: BookingExtras }) =>
+      moving ? call('appointments.move', { appointmentId: moving.id, slotId: s.slotId }) : call('appointments.book', { patientId: patientId!, slotId: s.slotId, channel, preventive, ...extras }),
     onSuccess: (r) => {
       if (r.appointment.syncState === 'conflict') {
         // Sent online and another desk got there first: nothing to print; the patient is still here, choose again.
@@ -188,8 +174,6 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
     setBooked(null);
     setMoving(null);
     setError(null);
-    setApplicant('');
-    setVisitReason(null);
     setPreventive(false);
     setSearchFocus((n) => n + 1);
   };
@@ -241,11 +225,6 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
   });
 
   const doctor = cell ? directory.doctors.find((d) => d.id === cell.doctorId) : undefined;
-  const sameTimeText = (id: string) => {
-    const other = card.data?.upcoming.find((a) => a.id === id);
-    return other ? `${fmtDate(other.date)} ${other.time}, ${other.doctorName}` : '';
-  };
-  const specName = (id: string | null) => specialtyLabel(directory, id, lang);
 
   return (
     <div className="desk" ref={root}>
@@ -435,60 +414,19 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
         />
       )}
       {slot && cell && card.data && (
-        <ConfirmDialog title={t('ui.confirmQuestion')} confirmLabel={t('ui.book')} busy={book.isPending} onConfirm={() => book.mutate(slot)} onCancel={() => setSlot(null)}>
-          <dl className="confirm-dl">
-            <dt>{t('ui.patientId')}</dt>
-            <dd>
-              {card.data.patient.fullName} · {card.data.patient.nationalId}
-            </dd>
-            <dt>{t('ui.specialty')}</dt>
-            <dd>
-              {specName(specialtyId)}
-              {preventive && <> · {t('ui.preventive')}</>}
-            </dd>
-            <dt>{t('ui.channel')}</dt>
-            <dd data-testid="confirm-channel">{t(`channel.${channel}`)}</dd>
-            <dt>{t('ui.doctor')}</dt>
-            <dd>
-              {doctor?.fullName} · {t('ui.cabinet')} {doctor?.cabinet.number}
-            </dd>
-            <dt>
-              {t('ui.date')} / {t('ui.time')}
-            </dt>
-            <dd>
-              <b>
-                {fmtDate(cell.date)} {slot.time}
-              </b>
-            </dd>
-          </dl>
-          <label className="field">
-            {t('ui.visitReason')}
-            <select value={visitReason ?? (preventive ? 'checkup' : 'illness')} onChange={(e) => setVisitReason(e.target.value as VisitReason)} data-testid="visit-reason">
-              {visitReasonEnum.options.map((r) => (
-                <option key={r} value={r}>
-                  {t(`visitReason.${r}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            {t('ui.applicantOther')}
-            <input value={applicant} onChange={(e) => setApplicant(e.target.value)} placeholder={t('ui.applicantHint')} data-testid="applicant" />
-          </label>
-          {cell.needsConsent && <p className="warn">⚠ {t('ui.otherFamilyDoctor')}</p>}
-          {bookingWarnings({
-            patientAge: card.data.age,
-            specialtyAges: directory.specialties.find((x) => x.id === specialtyId)?.patientAges ?? 'all',
-            slotStartUtc: slot.startUtc,
-            patientBookings: card.data.upcoming,
-            movingId: moving?.id ?? null,
-          }).map((w) => (
-            <p key={w.code} className="warn" data-testid={`warning-${w.code}`}>
-              ⚠ {w.code === 'age_mismatch' ? t(`ui.warnAges_${w.ages}`, { age: card.data!.age }) : t('ui.warnSameTime', { when: sameTimeText(w.appointmentId) })}
-            </p>
-          ))}
-          {moving && <p className="warn">{t('ui.movingHint')}</p>}
-        </ConfirmDialog>
+        <BookingConfirm
+          directory={directory}
+          card={card.data}
+          specialtyId={specialtyId}
+          cell={cell}
+          slot={slot}
+          channel={channel}
+          preventive={preventive}
+          moving={moving}
+          busy={book.isPending}
+          onConfirm={(extras) => book.mutate({ slot, extras })}
+          onCancel={() => setSlot(null)}
+        />
       )}
     </div>
   );
