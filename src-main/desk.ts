@@ -14,7 +14,7 @@ import { stmt } from './db/stmt.js';
 import { createRouter, type Router } from './rpc/router.js';
 import { seedClinic, DEMO_CLINIC, DEMO_ORG_ID, type ClinicSize } from './seed/demo-clinic.js';
 import { seedUpcomingBookings } from './seed/upcoming.js';
-import { createLocalAccounts } from './auth/accounts.js';
+import { bootstrapAccounts, cabinetAccount, saveAccounts } from './auth/accounts.js';
 import { DirectoryCache } from './services/directory.js';
 import type { Env } from './services/env.js';
 import { ensureSlots } from './services/slots.js';
@@ -116,8 +116,11 @@ async function openLockedDesk(opts: DeskOptions, releaseLock: () => void): Promi
   let freshDemo: ClinicSize | null = null;
   const secrets = opts.secrets ?? fileSecretStore(opts.dataDir);
   if (!getMeta(db, 'org_id') && !getMeta(db, 'server_url') && opts.enroll) {
-    const { cabinetDoctorId } = await enroll(db, { ...opts.enroll, storeToken: secrets.set, fetchFn: opts.fetchFn });
-    await createLocalAccounts(db, opts.enroll.password, cabinetDoctorId);
+    const accounts = await bootstrapAccounts(opts.enroll.password);
+    const { cabinetDoctorId } = await enroll(db, { ...opts.enroll, accounts, storeToken: secrets.set, fetchFn: opts.fetchFn });
+    // Usable at once; the server's accounts (seeded by the first desk of the clinic) replace these on the first download.
+    saveAccounts(db, accounts, true);
+    if (cabinetDoctorId) saveAccounts(db, [await cabinetAccount(opts.enroll.password, cabinetDoctorId)], false);
   }
   // Enrolled but not (fully) downloaded yet — first start, or one that was interrupted: resume.
   if (!getMeta(db, 'org_id') && getMeta(db, 'server_url')) {

@@ -1,22 +1,45 @@
+import type { Account } from '../../src-shared/domain/account.js';
 import type { Db } from '../db/open.js';
+import { stmt } from '../db/stmt.js';
 import { hashPassword } from './passwords.js';
 
 /**
- * The desk's starting accounts on a freshly enrolled PC, with the password the
- * installer chose: the registry's everyday account, its head, and an
- * administrator — and on a doctor's cabinet PC, `doctor`, bound to that doctor.
- * Accounts are local to the desk, so signing in works offline.
+ * The organization's first accounts, with the password the installer chose at enrollment: the
+ * registry's everyday account, its head, and an administrator. Their ids are the same on every
+ * desk; the first desk enrolled seeds them on the server, which then holds the organization's
+ * accounts (a later desk takes the server's — its installer's password is not used).
  */
-export async function createLocalAccounts(db: Db, password: string, cabinetDoctorId: string | null = null): Promise<void> {
-  const accounts = [
-    { id: 'user-registrar', username: 'registrar', fullName: 'Регистратор', role: 'registrar', doctorId: null },
-    { id: 'user-head', username: 'head', fullName: 'Заведующий регистратурой', role: 'head', doctorId: null },
-    { id: 'user-admin', username: 'admin', fullName: 'Администратор', role: 'admin', doctorId: null },
-    ...(cabinetDoctorId ? [{ id: 'user-doctor', username: 'doctor', fullName: 'Врач', role: 'doctor', doctorId: cabinetDoctorId }] : []),
-  ];
-  const hashes = await Promise.all(accounts.map(() => hashPassword(password)));
-  const ins = db.sqlite.prepare('INSERT OR IGNORE INTO users (id, username, full_name, role, doctor_id, password_hash) VALUES (?, ?, ?, ?, ?, ?)');
+export async function bootstrapAccounts(password: string): Promise<Account[]> {
+  const base = [
+    { id: 'user-registrar', username: 'registrar', fullName: 'Регистратор', role: 'registrar' },
+    { id: 'user-head', username: 'head', fullName: 'Заведующий регистратурой', role: 'head' },
+    { id: 'user-admin', username: 'admin', fullName: 'Администратор', role: 'admin' },
+  ] as const;
+  return Promise.all(base.map(async (a) => ({ ...a, doctorId: null, passwordHash: await hashPassword(password), disabled: false, mustChangePassword: false })));
+}
+
+/** A doctor's cabinet PC keeps its own `doctor` account, bound to that doctor (this PC's only). */
+export async function cabinetAccount(password: string, doctorId: string): Promise<Account> {
+  return { id: 'user-doctor', username: 'doctor', fullName: 'Врач', role: 'doctor', doctorId, passwordHash: await hashPassword(password), disabled: false, mustChangePassword: false };
+}
+
+/**
+ * Write accounts into the desk's table. `shared`: the organization's (arrived from, or seeded on,
+ * the server) — the server's row replaces the desk's; otherwise this PC's own, never overwritten.
+ */
+export function saveAccounts(db: Db, accounts: readonly Account[], shared: boolean): void {
+  const put = stmt(
+    db.sqlite,
+    `INSERT INTO users (id, username, full_name, role, doctor_id, password_hash, disabled, must_change_password, shared)
+      VALUES (@id, @username, @fullName, @role, @doctorId, @passwordHash, @disabled, @mustChangePassword, @shared)
+      ON CONFLICT(id) DO UPDATE SET username = excluded.username, full_name = excluded.full_name, role = excluded.role, doctor_id = excluded.doctor_id,
+        password_hash = excluded.password_hash, disabled = excluded.disabled, must_change_password = excluded.must_change_password, shared = excluded.shared
+      WHERE users.shared = 1 OR excluded.shared = 0`,
+  );
+  // The organization's usernames win: a PC's own account of the same name steps aside (`doctor` → `doctor.user-doc`).
+  const stepAside = stmt(db.sqlite, "UPDATE users SET username = username || '.' || substr(id, 1, 8) WHERE username = ? AND id != ? AND shared = 0");
   db.sqlite.transaction(() => {
-    for (const [i, a] of accounts.entries()) ins.run(a.id, a.username, a.fullName, a.role, a.doctorId, hashes[i]);
+    for (const a of accounts) if (shared) stepAside.run(a.username, a.id);
+    for (const a of accounts) put.run({ ...a, disabled: a.disabled ? 1 : 0, mustChangePassword: a.mustChangePassword ? 1 : 0, shared: shared ? 1 : 0 });
   })();
 }

@@ -46,7 +46,7 @@ export class Sessions {
     const now = this.clock();
     const wait = Math.max(0, ...keys.map(([, k]) => (this.failures.get(k)?.until ?? 0) - now));
     if (wait > 0) throw new AppError('too_many_attempts', { seconds: Math.ceil(wait / 1000) });
-    const row = stmt(this.db.sqlite, 'SELECT id, username, full_name AS fullName, role, doctor_id AS doctorId, password_hash AS hash FROM users WHERE username = ?').get(username) as
+    const row = stmt(this.db.sqlite, 'SELECT id, username, full_name AS fullName, role, doctor_id AS doctorId, password_hash AS hash FROM users WHERE username = ? AND disabled = 0').get(username) as
       | (User & { hash: string })
       | undefined;
     // Verify against a dummy hash when the user is unknown, so timing does not reveal which usernames exist.

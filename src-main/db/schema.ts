@@ -288,6 +288,10 @@ export const users = sqliteTable('users', {
   role: text('role').notNull(),
   doctorId: text('doctor_id'),
   passwordHash: text('password_hash').notNull(),
+  disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+  mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
+  /** Whether the organization's server holds this account (false: this PC's own, e.g. a cabinet's doctor account). */
+  shared: integer('shared', { mode: 'boolean' }).notNull().default(false),
 });
 
 /** Who did what, from which device (never synced away, never edited). */

@@ -7,6 +7,7 @@ import { checkIn, checkInByScan, book, cancel, fulfil, move, noShow, restore } f
 import { settleOnline } from '../services/online-booking.js';
 import { dayLists } from '../services/day-lists.js';
 import { listTasks, rebookFromTask, resolveTask } from '../services/tasks.js';
+import { enterAbsence, listAbsences } from '../services/absences.js';
 import { listAppointments } from '../services/appointment-views.js';
 import { clinicToday } from '../services/clinic-time.js';
 import { findPatients, patientCard, registerPatient, similarPatients, updatePatientContacts } from '../services/patients.js';
@@ -109,6 +110,8 @@ export const handlers: Handlers = {
     return c.sync?.status() ?? NOT_ENROLLED(c);
   },
   'tasks.list': (i, { env }) => listTasks(env, i.status),
+  'schedule.enterAbsence': (i, c) => enterAbsence(c.env, who(c), i),
+  'schedule.listAbsences': (_i, { env }) => listAbsences(env),
   'tasks.resolve': (i, c) => {
     resolveTask(c.env, who(c), i.taskId, i.outcome);
     return { ok: true as const };

@@ -214,7 +214,7 @@ function mustFind(env: Env, appointmentId: string): AppointmentView {
   return a;
 }
 
-function cancelInTx(env: Env, actor: Actor, a: AppointmentView, channel: RequestChannel, registerResult: 'cancelled' | null): void {
+function cancelInTx(env: Env, actor: Actor, a: AppointmentView, channel: RequestChannel, registerResult: 'cancelled' | null, rule: string | null = null): void {
   const s = env.db.sqlite;
   must(decideCancel(env.profile, a, channel, env.clock()));
   const { from, to } = STATUS_CHANGES['appointments.cancel'];
@@ -231,7 +231,7 @@ function cancelInTx(env: Env, actor: Actor, a: AppointmentView, channel: Request
         channel,
         result: registerResult,
         reason: null,
-        rule: null,
+        rule,
         appointmentId: a.id,
         appointedAt: a.startUtc,
       })
@@ -257,6 +257,19 @@ export function cancel(env: Env, actor: Actor, appointmentId: string, channel: R
     }
     throw e;
   }
+  return mustFind(env, appointmentId);
+}
+
+/**
+ * R8: the clinic cancels a booking its doctor cannot keep, the patient having declined another time
+ * on the phone. The register names the rule; `alongside` (the call-list task) commits with it.
+ */
+export function cancelForAbsence(env: Env, actor: Actor, appointmentId: string, alongside: () => void): AppointmentView {
+  const a = mustFind(env, appointmentId);
+  env.db.sqlite.transaction(() => {
+    cancelInTx(env, actor, a, 'phone', 'cancelled', 'R8');
+    alongside();
+  })();
   return mustFind(env, appointmentId);
 }
 

@@ -22,14 +22,7 @@ export function ensureSlots(env: Env, force = false): void {
   if (!force && through && through >= horizonEnd) return;
   const from = !force && through && through >= today ? addDays(through, 1) : today;
   const dates = datesBetween(from, horizonEnd);
-  const templates = s
-    .prepare('SELECT id, doctor_id AS doctorId, valid_from AS validFrom, valid_to AS validTo, slot_minutes AS slotMinutes, week_json AS week FROM schedule_templates WHERE org_id = ?')
-    .all(env.org.id) as Array<Omit<ScheduleTemplate, 'week'> & { week: string }>;
-  const exceptions = (
-    s
-      .prepare('SELECT id, doctor_id AS doctorId, kind, from_date AS fromDate, to_date AS toDate, intervals_json AS intervals, note FROM schedule_exceptions WHERE org_id = ? AND to_date >= ?')
-      .all(env.org.id, from) as Array<Omit<ScheduleException, 'intervals'> & { intervals: string | null }>
-  ).map((e) => ({ ...e, intervals: e.intervals ? JSON.parse(e.intervals) : null }) as ScheduleException);
+  const { templates, exceptions } = loadSchedules(env, from);
   const insert = stmt(
     s,
     `INSERT INTO slots (id, org_id, doctor_id, specialty_id, date, time, start_utc, end_utc, channel, blocked, appointment_id)
@@ -41,7 +34,7 @@ export function ensureSlots(env: Env, force = false): void {
       const doctor = env.directory.doctor(t.doctorId);
       if (!doctor?.active) continue;
       const slots = generateDoctorSlots({
-        template: { ...t, week: JSON.parse(t.week) },
+        template: t,
         exceptions: exceptions.filter((e) => e.doctorId === t.doctorId),
         specialtyId: doctor.specialtyId,
         dates,
@@ -58,6 +51,23 @@ export function ensureSlots(env: Env, force = false): void {
     ).run(from, horizonEnd);
     stmt(s, "INSERT INTO meta (key, value) VALUES ('slots_through', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(horizonEnd);
   })();
+}
+
+/** The organization's schedule templates, and its exceptions that end on or after `from`. */
+export function loadSchedules(env: Env, from = '0000-01-01'): { templates: ScheduleTemplate[]; exceptions: ScheduleException[] } {
+  const s = env.db.sqlite;
+  const templates = (
+    stmt(s, 'SELECT id, doctor_id AS doctorId, valid_from AS validFrom, valid_to AS validTo, slot_minutes AS slotMinutes, week_json AS week FROM schedule_templates WHERE org_id = ?').all(
+      env.org.id,
+    ) as Array<Omit<ScheduleTemplate, 'week'> & { week: string }>
+  ).map((t) => ({ ...t, week: JSON.parse(t.week) }) as ScheduleTemplate);
+  const exceptions = (
+    stmt(s, 'SELECT id, doctor_id AS doctorId, kind, from_date AS fromDate, to_date AS toDate, intervals_json AS intervals, note FROM schedule_exceptions WHERE org_id = ? AND to_date >= ?').all(
+      env.org.id,
+      from,
+    ) as Array<Omit<ScheduleException, 'intervals'> & { intervals: string | null }>
+  ).map((e) => ({ ...e, intervals: e.intervals ? JSON.parse(e.intervals) : null }) as ScheduleException);
+  return { templates, exceptions };
 }
 
 /** Slot channels a request channel may take (R7, R13, R21); priority windows only for priority patients. */

@@ -6,6 +6,7 @@ import { insertRegister } from '../services/register.js';
 import { putPatient } from '../services/patients.js';
 import { putHomeVisit } from '../services/home-visits.js';
 import { noteTicketCode } from '../services/ticket-codes.js';
+import { saveAccounts } from '../auth/accounts.js';
 
 const ACTIVE = "('booked', 'arrived', 'fulfilled')";
 
@@ -191,6 +192,10 @@ export function applyChanges(db: Db, changes: readonly Change[]): Applied {
           s,
           'INSERT INTO lease_sets (device_id, expires_at, reclaim_after) VALUES (?, ?, ?) ON CONFLICT(device_id) DO UPDATE SET expires_at = excluded.expires_at, reclaim_after = excluded.reclaim_after',
         ).run(c.id, c.row.expiresAt, c.row.reclaimAfter);
+        break;
+      case 'account':
+        // A password this desk changed and has not sent yet stays until the server has it.
+        if (!pendingHere(db, c.id)) saveAccounts(db, [c.row], true);
         break;
       case 'register_stamp':
         stmt(s, "INSERT INTO meta (key, value) VALUES ('register_imported_at', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(String(c.row.importedAt));

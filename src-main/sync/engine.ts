@@ -1,3 +1,4 @@
+import type { Account } from '../../src-shared/domain/account.js';
 import type { OpResult, PushOp } from '../../src-shared/sync/protocol.js';
 import type { Db } from '../db/open.js';
 import { stmt } from '../db/stmt.js';
@@ -288,9 +289,12 @@ export class SyncEngine {
  * First start of a clinic's desk, step 1: redeem the code; the token and the server are remembered at once.
  * Returns the doctor a cabinet PC belongs to (null for a front desk).
  */
-export async function enroll(db: Db, opts: { serverUrl: string; code: string; deviceName: string; storeToken(t: string): void; fetchFn?: FetchFn }): Promise<{ cabinetDoctorId: string | null }> {
+export async function enroll(
+  db: Db,
+  opts: { serverUrl: string; code: string; deviceName: string; accounts: readonly Account[]; storeToken(t: string): void; fetchFn?: FetchFn },
+): Promise<{ cabinetDoctorId: string | null }> {
   // The install's id was stored before this request: if the answer is lost, the next start asks again with it and the same code.
-  const r = await new ServerClient(opts.serverUrl, null, 30_000, opts.fetchFn).enroll(opts.code, opts.deviceName, meta(db, 'device_id')!);
+  const r = await new ServerClient(opts.serverUrl, null, 30_000, opts.fetchFn).enroll(opts.code, opts.deviceName, meta(db, 'device_id')!, opts.accounts);
   opts.storeToken(r.token);
   db.sqlite.transaction(() => {
     setMeta(db, 'server_url', opts.serverUrl);

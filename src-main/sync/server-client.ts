@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Account } from '../../src-shared/domain/account.js';
 import { leaseResponse, pullResponse, pushResponse, type LeaseResponse, type PullResponse, type PushOp, type PushResponse } from '../../src-shared/sync/protocol.js';
 
 /** Why talking to the server failed: the desk shows "offline" for the first, asks for re-enrollment for the second. */
@@ -52,8 +53,9 @@ export class ServerClient {
   }
 
   /** `installId`: this install's own id, so a lost answer can be asked for again with the same code. */
-  enroll(code: string, deviceName: string, installId: string) {
-    return this.request('/enroll', { method: 'POST', body: JSON.stringify({ code, deviceName, installId }) }, enrollResponse);
+  /** `accounts`: the clinic's first accounts (hashes only), which the server keeps if this is the clinic's first desk. */
+  enroll(code: string, deviceName: string, installId: string, accounts: readonly Account[] = []) {
+    return this.request('/enroll', { method: 'POST', body: JSON.stringify({ code, deviceName, installId, accounts }) }, enrollResponse);
   }
 
   push(schemaVersion: number, ops: PushOp[]): Promise<PushResponse> {

@@ -25,7 +25,8 @@ export type Role = z.infer<typeof role>;
 export const sex = z.enum(['male', 'female']);
 export type Sex = z.infer<typeof sex>;
 
-export const exceptionKind = z.enum(['vacation', 'sick', 'absenteeism', 'dismissal', 'changed_hours']);
+/** R8's grounds (000 §1, 004 §3.4.3): a whole-day absence, hours away (absenteeism), or a day's hours changed. */
+export const exceptionKind = z.enum(['vacation', 'sick', 'training', 'absenteeism', 'dismissal', 'changed_hours']);
 export type ExceptionKind = z.infer<typeof exceptionKind>;
 
 export const nationalIdKind = z.enum(['KG_PIN', 'KZ_IIN', 'RU_SNILS', 'RU_OMS']);

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { callOutcome } from '../rules/call-outcomes.js';
+import { absenceRequest } from '../rules/absences.js';
 import { newPatient, patientContacts } from '../rules/new-patient.js';
 import { homeVisitRequest } from '../domain/home-visit.js';
 import { referral } from '../domain/patient.js';
@@ -7,6 +9,7 @@ import { id, isoDate } from '../domain/primitives.js';
 import { lang, requestChannel, type Role } from '../domain/enums.js';
 import { printerSettings, printerStatus } from '../print/settings.js';
 import {
+  absenceView,
   appointmentView,
   bookResult,
   dayLists,
@@ -32,6 +35,8 @@ interface MethodSpec {
 
 const staff = ['registrar', 'head', 'doctor', 'admin'] as const;
 const desk = ['registrar', 'head', 'doctor'] as const;
+/** The clinic's own management (004 §3.4.3: schedules change on the head's order). */
+const managers = ['head', 'admin'] as const;
 const ok = z.object({ ok: z.literal(true) });
 
 /** Booking-channel field: what the screen says the request came through (R21). */
@@ -159,9 +164,12 @@ export const contract = {
   'sync.now': { input: z.object({}), output: syncStatusView, roles: staff },
   /** The call list: bookings the clinic must phone about (lost conflicts, quarantined ops). */
   'tasks.list': { input: z.object({ status: z.enum(['open', 'all']).default('open') }), output: z.array(taskView), roles: desk },
-  'tasks.resolve': { input: z.object({ taskId: id, outcome: z.enum(['reached', 'unreachable', 'rebooked']) }), output: ok, roles: desk },
+  'tasks.resolve': { input: z.object({ taskId: id, outcome: callOutcome }), output: ok, roles: desk },
   /** The patient agreed to another time: the lost booking moves there (never a second booking), and the task is done. */
   'tasks.rebook': { input: z.object({ taskId: id, slotId: id }), output: bookResult, roles: desk },
+  /** R8: a doctor's absence (head and administrator; the server checks the account's role again). */
+  'schedule.enterAbsence': { input: absenceRequest.omit({ id: true }), output: absenceView, roles: managers },
+  'schedule.listAbsences': { input: z.object({}), output: z.array(absenceView), roles: managers },
 } as const satisfies Record<string, MethodSpec>;
 
 export type Contract = typeof contract;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { absenceKind } from '../rules/absences.js';
 import { homeVisit } from '../domain/home-visit.js';
 import { appointment, registerEntry, ticket, user } from '../domain/appointment.js';
 import { cabinet, department, doctor, organization, specialty } from '../domain/directory.js';
@@ -142,9 +143,27 @@ export const taskView = z.object({
   patientName: z.string().nullable(),
   phone: z.string().nullable(),
   appointment: appointmentView.nullable(),
-  alternatives: z.array(z.object({ slotId: z.string(), doctorId: z.string(), date: isoDate, time: hhmm, sameDoctor: z.boolean() })),
+  /** R8: phone first (an absence known less than two days ahead: its first day's patients). */
+  urgent: z.boolean(),
+  /** Calls that found nobody; the task stays open until someone is reached. */
+  attempts: z.number().int(),
+  alternatives: z.array(z.object({ slotId: z.string(), doctorId: z.string(), date: isoDate, time: hhmm, sameDoctor: z.boolean(), kind: z.enum(['same_time', 'same_doctor', 'specialty']) })),
 });
 export type TaskView = z.infer<typeof taskView>;
+
+/** R8: a doctor's absence as the management screen lists it, with its patients still to phone. */
+export const absenceView = z.object({
+  id,
+  doctorId: id,
+  doctorName: z.string(),
+  kind: absenceKind,
+  fromDate: isoDate,
+  toDate: isoDate.nullable(),
+  hours: z.object({ from: hhmm, to: hhmm }).nullable(),
+  note: z.string(),
+  calls: z.number().int(),
+});
+export type AbsenceView = z.infer<typeof absenceView>;
 
 /** R24: a home visit as the desk and the doctor's list show it. */
 export const homeVisitView = homeVisit.extend({ patientName: z.string(), patientBirthDate: isoDate, doctorName: z.string() });

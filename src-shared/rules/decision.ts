@@ -36,6 +36,11 @@ export const REFUSALS = {
   referral_issuer: { kind: 'input', rule: "R5: a family doctor's referral, from their cabinet PC" },
   referral_target: { kind: 'input', rule: 'R5: referrals are to narrow specialists' },
   referral_validity: { kind: 'input', rule: 'R5: a referral valid from today up to 30 days' },
+  not_manager: { kind: 'input', rule: '004 §3.4.3: schedules change on the head of registry’s order' },
+  unknown_doctor: { kind: 'input', rule: 'no such active doctor in this organization' },
+  absence_dates: { kind: 'input', rule: 'R8: an absence from a day to a day, at most a year' },
+  absence_past: { kind: 'input', rule: 'R8: the past schedule stays as it was' },
+  absence_hours: { kind: 'input', rule: 'R8, 004 §3.4.3.3: more than 4 hours in a row, one day' },
 } as const;
 
 export type RefusalCode = keyof typeof REFUSALS;

@@ -7,7 +7,7 @@ import { isWorkingDay } from '../time/working-days.js';
 /** Deterministic slot ID: the same doctor and local start give the same ID on every device. */
 export const slotId = (doctorId: string, date: string, time: string): string => `${doctorId}@${date}T${time}`;
 
-const ABSENCE_KINDS = new Set(['vacation', 'sick', 'dismissal']);
+const ABSENCE_KINDS = new Set(['vacation', 'sick', 'training', 'dismissal']);
 
 function overlaps(aFrom: number, aTo: number, iv: TemplateInterval): boolean {
   return aFrom < minutesOf(iv.to) && minutesOf(iv.from) < aTo;
@@ -16,7 +16,7 @@ function overlaps(aFrom: number, aTo: number, iv: TemplateInterval): boolean {
 /**
  * Slots of one doctor for the given dates. Holidays and non-working days give
  * none (R20); a changed-hours exception replaces the day's intervals; vacation,
- * sick leave and dismissal block the whole day; absenteeism blocks the slots it
+ * sick leave, training and dismissal block the whole day; absenteeism blocks the slots it
  * covers. Blocked slots are still returned (a booking may already sit on one,
  * and R8 needs to find it), flagged `blocked`.
  */

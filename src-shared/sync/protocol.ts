@@ -5,6 +5,8 @@ import { newPatient, patientContacts } from '../rules/new-patient.js';
 import { homeVisitRequest, homeVisitStatus } from '../domain/home-visit.js';
 import { id, isoDate } from '../domain/primitives.js';
 import { requestChannel } from '../domain/enums.js';
+import { absenceRequest } from '../rules/absences.js';
+import { callOutcome } from '../rules/call-outcomes.js';
 
 /** Bumped when an op's arguments change shape; the server quarantines ops of versions it does not know. */
 export const SYNC_SCHEMA_VERSION = 1;
@@ -25,7 +27,9 @@ export const opArgs = {
   'appointments.noShow': z.object({ appointmentId: id }),
   'appointments.fulfil': z.object({ appointmentId: id }),
   'appointments.restore': z.object({ appointmentId: id, register: registerRecord.optional() }),
-  'tasks.resolve': z.object({ taskId: id, outcome: z.enum(['reached', 'unreachable', 'rebooked']) }),
+  'tasks.resolve': z.object({ taskId: id, outcome: callOutcome }),
+  /** R8: a doctor's absence entered by the head or administrator (the server checks the account's role itself). */
+  'schedule.absence': absenceRequest.extend({ userId: id }),
   'register.refuse': registerEntry
     .omit({ at: true, userId: true, deviceId: true, tookPlace: true, result: true, appointmentId: true, appointedAt: true })
     // Older desks send neither result nor rule: a refusal on a closed ground.

@@ -1,7 +1,8 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { ServerDb } from '../db/connect.js';
-import { devices, enrollmentCodes, organizations, orgRows } from '../db/schema.js';
+import { changeLog, devices, enrollmentCodes, organizations, orgRows } from '../db/schema.js';
+import type { Account } from '../../src-shared/domain/account.js';
 import { ticketPrefixFor } from './ticket-prefixes.js';
 import { newDeviceToken, newEnrollmentCode, normalizeCode, sha256 } from './tokens.js';
 
@@ -52,6 +53,7 @@ export async function enroll(
   deviceName: string,
   now: number,
   installId: string | null = null,
+  accounts: readonly Account[] = [],
 ): Promise<{ deviceId: string; token: string; orgId: string; kind: string; doctorId: string | null; ticketPrefix: string }> {
   const token = newDeviceToken();
   const deviceId = randomUUID();
@@ -80,9 +82,30 @@ export async function enroll(
     if (used.length !== 1) throw new EnrollError('enrollment_code_invalid');
     const { orgId, kind, doctorId } = used[0]!;
     await tx.insert(devices).values({ id: deviceId, orgId, name: deviceName, tokenHash: sha256(token), createdAt: now, kind, doctorId });
+    await seedAccounts(tx, orgId, accounts, now);
     const ticketPrefix = await ticketPrefixFor(tx, orgId, deviceId);
     return { deviceId, token, orgId, kind, doctorId, ticketPrefix };
   });
+}
+
+/**
+ * The clinic's first accounts come with its first desk (its installer chose their password, and the
+ * enrollment code proves the installer): kept only while the organization has no accounts at all,
+ * so a later desk can never replace anyone's account by enrolling. Only registry roles, never a doctor's.
+ */
+async function seedAccounts(tx: Parameters<Parameters<ServerDb['transaction']>[0]>[0], orgId: string, accounts: readonly Account[], now: number): Promise<void> {
+  const seedable = accounts.filter((a) => a.role !== 'doctor' && a.doctorId === null);
+  if (seedable.length === 0) return;
+  const [any] = await tx
+    .select({ id: orgRows.id })
+    .from(orgRows)
+    .where(and(eq(orgRows.orgId, orgId), eq(orgRows.entity, 'account')))
+    .limit(1);
+  if (any) return;
+  const names = new Set<string>();
+  const rows = seedable.filter((a) => !names.has(a.username.toLowerCase()) && names.add(a.username.toLowerCase()));
+  await tx.insert(orgRows).values(rows.map((row) => ({ orgId, entity: 'account', id: row.id, row })));
+  await tx.insert(changeLog).values(rows.map((row) => ({ orgId, entity: 'account', entityId: row.id, op: 'put', row, at: now })));
 }
 
 /** The device a bearer token belongs to, unless revoked. */

@@ -1,3 +1,4 @@
+import { account } from '../../src-shared/domain/account.js';
 import { sql } from 'drizzle-orm';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { timingSafeEqual } from 'node:crypto';
@@ -32,7 +33,13 @@ type Device = ServerDevice & { name: string; ticketPrefix: string | null };
 
 const MAX_BODY = 2 * 1024 * 1024;
 const pullQuery = z.object({ cursor: z.coerce.number().int().min(0), limit: z.coerce.number().int().min(1).max(5000), count: z.enum(['0', '1']) });
-const enrollBody = z.object({ code: z.string().min(4).max(40), deviceName: z.string().trim().min(1).max(100), installId: z.uuid().optional() });
+const enrollBody = z.object({
+  code: z.string().min(4).max(40),
+  deviceName: z.string().trim().min(1).max(100),
+  installId: z.uuid().optional(),
+  /** The clinic's first accounts (hashes), kept if this is its first desk. */
+  accounts: z.array(account).max(10).default([]),
+});
 
 /** Every error the server returns: a machine-readable code, a message for logs and screens. */
 const fail = (c: Context, status: 400 | 401 | 403 | 404 | 409 | 413 | 426 | 500 | 503, code: string, message: string) => c.json({ error: { code, message } }, status);
@@ -66,7 +73,7 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
     const parsed = enrollBody.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) return fail(c, 400, 'bad_input', 'expected {code, deviceName}');
     try {
-      const r = await enroll(db, parsed.data.code, parsed.data.deviceName, clock(), parsed.data.installId ?? null);
+      const r = await enroll(db, parsed.data.code, parsed.data.deviceName, clock(), parsed.data.installId ?? null, parsed.data.accounts);
       log('info', 'device enrolled', { deviceId: r.deviceId, orgId: r.orgId, name: parsed.data.deviceName });
       return c.json(r);
     } catch (e) {

@@ -1,10 +1,9 @@
-import { and, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { Appointment } from '../../src-shared/domain/appointment.js';
 import { ACTIVE_STATUSES, type AppointmentStatus, type RequestChannel } from '../../src-shared/domain/enums.js';
 import { STATUS_CHANGES, type StatusOp } from '../../src-shared/rules/transitions.js';
 import { judgeBooking, judgeStatusChange, loadPatients, loadReferral, loadSpentReferrals } from '../rules/judge.js';
-import { suggestAlternatives } from '../../src-shared/slots/alternatives.js';
 import { opArgs, type OpName } from '../../src-shared/sync/protocol.js';
 import { REFUSALS, type RefusalCode } from '../../src-shared/rules/decision.js';
 import { isClosedGround, registerOutcome } from '../../src-shared/rules/register-outcome.js';
@@ -13,8 +12,11 @@ import type { Patient } from '../../src-shared/domain/patient.js';
 import type { HomeVisitStatus } from '../../src-shared/domain/home-visit.js';
 import { canSetHomeVisitStatus, decideHomeVisit } from '../../src-shared/rules/home-visits.js';
 import { decideReferral } from '../../src-shared/rules/referrals.js';
+import { taskStatusAfter } from '../../src-shared/rules/call-outcomes.js';
 import { localParts } from '../../src-shared/time/dates.js';
-import { appointments, changeLog, leaseSets, orgRows, referralUses, slotLeases, tasks } from '../db/schema.js';
+import { appointments, changeLog, orgRows, referralUses, tasks } from '../db/schema.js';
+import { putCallTask, takenSlots } from './call-tasks.js';
+import { enterAbsence } from './schedule-mutators.js';
 import { logChange, type OpContext } from './context.js';
 
 export type Outcome = { status: 'applied' | 'conflict' | 'rejected'; detail: string };
@@ -30,31 +32,7 @@ async function putAppointment(ctx: OpContext, a: Appointment, syncState: 'confir
 
 /** The losing booking stays; a call-the-patient task carries alternatives to offer (R4, R8). */
 async function conflictTask(ctx: OpContext, a: Appointment, reason: string): Promise<void> {
-  const taken = await ctx.tx
-    .select({ slotId: appointments.slotId })
-    .from(appointments)
-    .where(and(eq(appointments.orgId, ctx.orgId), eq(appointments.syncState, 'confirmed'), inArray(appointments.status, [...ACTIVE_STATUSES])));
-  // Slots another device may still use offline are not free to offer: only the common pool is.
-  const leased = await ctx.tx
-    .select({ slotId: slotLeases.slotId })
-    .from(slotLeases)
-    .innerJoin(leaseSets, eq(leaseSets.deviceId, slotLeases.deviceId))
-    .where(and(eq(slotLeases.orgId, ctx.orgId), gt(leaseSets.reclaimAfter, ctx.now)));
-  // The directory as the rules read it (ctx.dir): no second read of the organization's doctors and schedules.
-  const alternatives = suggestAlternatives({
-    lost: { doctorId: a.doctorId, date: a.date, startUtc: a.startUtc },
-    doctors: [...ctx.dir.doctors.values()],
-    templates: [...ctx.dir.templates.values()].flat(),
-    exceptions: [...ctx.dir.exceptions.values()].flat(),
-    profile: ctx.dir.profile,
-    timezone: ctx.dir.timezone,
-    taken: new Set([...taken, ...leased].map((t) => t.slotId)),
-    now: ctx.now,
-  });
-  const id = randomUUID();
-  const row = { id, kind: 'call_patient', patientId: a.patientId, appointmentId: a.id, reason, status: 'open', createdAt: ctx.now, alternatives, deviceId: ctx.deviceId };
-  const seq = await logChange(ctx, 'task', id, 'put', row);
-  await ctx.tx.insert(tasks).values({ id, orgId: ctx.orgId, kind: 'call_patient', status: 'open', row, serverSeq: seq });
+  await putCallTask(ctx, a, { id: randomUUID(), reason, taken: await takenSlots(ctx) });
 }
 
 async function book(ctx: OpContext, args: unknown): Promise<Outcome> {
@@ -186,10 +164,14 @@ async function resolveTask(ctx: OpContext, args: unknown): Promise<Outcome> {
     .from(tasks)
     .where(and(eq(tasks.id, parsed.data.taskId), eq(tasks.orgId, ctx.orgId)));
   if (!cur) return { status: 'rejected', detail: 'unknown_task' };
-  const old = cur.row as { history?: unknown[] };
-  const row = { ...old, status: parsed.data.outcome, history: [...(old.history ?? []), { outcome: parsed.data.outcome, at: ctx.now, deviceId: ctx.deviceId }] };
+  const old = cur.row as { history?: unknown[]; attempts?: number };
+  const outcome = parsed.data.outcome;
+  // Not reached: the task stays open to be tried again, counting the attempts (R8: each patient is told by phone).
+  const status = taskStatusAfter(outcome);
+  const attempts = (old.attempts ?? 0) + (outcome === 'unreachable' ? 1 : 0);
+  const row = { ...old, status, attempts, history: [...(old.history ?? []), { outcome, at: ctx.now, deviceId: ctx.deviceId }] };
   const seq = await logChange(ctx, 'task', cur.id, 'put', row);
-  await ctx.tx.update(tasks).set({ status: parsed.data.outcome, row, serverSeq: seq }).where(eq(tasks.id, cur.id));
+  await ctx.tx.update(tasks).set({ status, row, serverSeq: seq }).where(eq(tasks.id, cur.id));
   return { status: 'applied', detail: parsed.data.outcome };
 }
 
@@ -355,7 +337,11 @@ async function issueReferral(ctx: OpContext, args: unknown): Promise<Outcome> {
   return { status: 'applied', detail: 'issued' };
 }
 
+/** Ops that change the schedules the rules read: the ops after them in a push are judged on the new ones. */
+export const SCHEDULE_OPS: ReadonlySet<string> = new Set<OpName>(['schedule.absence']);
+
 export const MUTATORS: Record<OpName, (ctx: OpContext, args: unknown) => Promise<Outcome>> = {
+  'schedule.absence': enterAbsence,
   'referrals.issue': issueReferral,
   'homeVisits.request': requestHomeVisit,
   'homeVisits.setStatus': setHomeVisitStatus,

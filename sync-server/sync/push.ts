@@ -11,7 +11,7 @@ import { Hlc } from '../../src-shared/sync/hlc.js';
 import { logChange, type OpContext, type Tx } from './context.js';
 import type { DirectoryCache, RulesDirectory } from '../rules/directory-cache.js';
 import { decisionTime, judgeBooking, loadPatients, type ServerDevice } from '../rules/judge.js';
-import { appointmentRow, isKnownOp, MUTATORS, type Outcome } from './mutators.js';
+import { appointmentRow, isKnownOp, MUTATORS, SCHEDULE_OPS, type Outcome } from './mutators.js';
 
 type Position = { kind: 'new' } | { kind: 'repeat'; result: OpResult } | { kind: 'gap' } | { kind: 'reused' };
 
@@ -103,7 +103,7 @@ async function fastBook(database: Database, device: ServerDevice, run: FastOp[],
  */
 export async function push(database: Database, directories: DirectoryCache, device: ServerDevice, schemaVersion: number, ops: PushOp[], clock: () => number, log: Logger): Promise<PushResponse> {
   const db = database.db;
-  const dir = await directories.get(db, device.orgId);
+  let dir = await directories.get(db, device.orgId);
   if (!dir) throw new Error(`organization ${device.orgId} is not on this server`);
   const results: OpResult[] = [];
   let gapAt: number | null = null;
@@ -113,7 +113,9 @@ export async function push(database: Database, directories: DirectoryCache, devi
   const [before] = await db.select({ last: devices.lastAppliedSeq }).from(devices).where(eq(devices.id, device.id));
   const booked = sorted.flatMap((op) => (op.name === 'appointments.book' ? [String((op.args as { appointment?: { patientId?: unknown } } | null)?.appointment?.patientId ?? '')] : []));
   const patients = await loadPatients(db, device.orgId, booked.filter(Boolean));
-  const candidates = sorted.map((op) => (op.seq > (before?.last ?? 0) ? fastCandidate(op, device, schemaVersion, dir, patients, clock()) : null));
+  // Ops after one that changes the schedules are judged on the changed ones: none of them takes the fast path (judged up front).
+  const firstScheduleOp = sorted.findIndex((op) => SCHEDULE_OPS.has(op.name));
+  const candidates = sorted.map((op, i) => (op.seq > (before?.last ?? 0) && (firstScheduleOp < 0 || i < firstScheduleOp) ? fastCandidate(op, device, schemaVersion, dir!, patients, clock()) : null));
   for (let i = 0; i < sorted.length; i++) {
     // The run: the fast-path candidates that follow one another from op i on.
     const run: FastOp[] = [];
@@ -127,7 +129,7 @@ export async function push(database: Database, directories: DirectoryCache, devi
     const op = sorted[i]!;
     const ctxFor = (tx: Tx): OpContext => {
       const now = clock();
-      return { tx, orgId: device.orgId, deviceId: device.id, now, at: decisionTime(Hlc.physical(op.hlc), now), device, dir };
+      return { tx, orgId: device.orgId, deviceId: device.id, now, at: decisionTime(Hlc.physical(op.hlc), now), device, dir: dir! };
     };
     let out: OpResult | 'gap' | 'reused';
     try {
@@ -174,6 +176,8 @@ export async function push(database: Database, directories: DirectoryCache, devi
       break;
     }
     results.push(out);
+    // The schedules moved (an absence): the next ops are judged on them (the cache reloads by the new version).
+    if (SCHEDULE_OPS.has(op.name) && out.status === 'applied') dir = (await directories.get(db, device.orgId)) ?? dir;
   }
   await flagClock(database, device, ops, clock(), log);
   const [d] = await db.select({ last: devices.lastAppliedSeq }).from(devices).where(eq(devices.id, device.id));

@@ -27,8 +27,9 @@ describe.each<Backend>(['pglite', 'postgres'])('push and pull on %s', (kind) => 
     ]);
     const task = feed.changes.find((c: any) => c.entity === 'task').row;
     expect(task).toMatchObject({ kind: 'call_patient', appointmentId: b.id, patientId: b.patientId, reason: 'slot_taken' });
-    expect(task.alternatives[0]).toMatchObject({ doctorId: 'doc-1', sameDoctor: true, date: '2026-11-24' });
-    expect(task.alternatives.some((x: any) => x.doctorId === 'doc-2' && x.time === '09:00')).toBe(true);
+    // R8's order (000 §1): another doctor of the specialty at the same time first, then the same doctor's nearest time.
+    expect(task.alternatives[0]).toMatchObject({ doctorId: 'doc-2', time: '09:00', kind: 'same_time', date: '2026-11-24' });
+    expect(task.alternatives.find((x: any) => x.kind === 'same_doctor')).toMatchObject({ doctorId: 'doc-1', sameDoctor: true, date: '2026-11-24' });
     expect(task.alternatives.some((x: any) => x.slotId === a.slotId)).toBe(false);
     expect(feed.results).toEqual([expect.objectContaining({ seq: 1, status: 'conflict' })]);
     await s.close();

@@ -94,8 +94,9 @@ export class ClinicServer {
   }
 }
 
-async function signedIn(desk: Desk): Promise<{ desk: Desk; call: EnrolledDesk['call'] }> {
-  const signIn = await desk.router.call('auth.signIn', { username: 'registrar', password: 'desk-pass' }, {});
+/** A caller signed in at the desk as `username` (the clinic's accounts share the installer's password `desk-pass`). */
+export async function signedIn(desk: Desk, username = 'registrar'): Promise<{ desk: Desk; call: EnrolledDesk['call'] }> {
+  const signIn = await desk.router.call('auth.signIn', { username, password: 'desk-pass' }, {});
   if (!signIn.ok) throw new Error('sign-in failed');
   const token = (signIn.data as { token: string }).token;
   return {
