@@ -13,6 +13,8 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     viewport: { width: 1366, height: 768 },
+    // As the Electron desk runs Chromium (main.ts: --lang=ru): date fields read dd.mm.yyyy.
+    locale: 'ru-RU',
     launchOptions: {
       // Debian's Chromium: Playwright's own browser download is not reachable from these machines.
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

@@ -146,6 +146,7 @@ async function openLockedDesk(opts: DeskOptions, releaseLock: () => void): Promi
     hlc: new Hlc(device.id, clock),
     directory: new DirectoryCache(db, orgRow.id),
     online: () => false,
+    queued: () => undefined,
   };
   ensureSlots(env);
   if (freshDemo) seedUpcomingBookings(env, freshDemo.seed);
@@ -158,7 +159,10 @@ async function openLockedDesk(opts: DeskOptions, releaseLock: () => void): Promi
         if (applied.schedules) ensureSlots(env, true);
       })
     : null;
-  if (sync) env.online = () => sync.online;
+  if (sync) {
+    env.online = () => sync.online;
+    env.queued = () => sync.pushSoon();
+  }
   if (sync && opts.autoSync !== false) sync.start();
   return {
     env,

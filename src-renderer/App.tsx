@@ -10,9 +10,10 @@ import { SignInScreen } from './screens/SignInScreen.js';
 import { TodayScreen } from './screens/TodayScreen.js';
 import { SettingsScreen } from './screens/SettingsScreen.js';
 import { CallListScreen } from './screens/CallListScreen.js';
+import { ScheduleScreen } from './screens/ScheduleScreen.js';
 import { useScanCheckIn } from './lib/scan-check-in.js';
 
-type Tab = 'desk' | 'today' | 'register' | 'settings' | 'calls';
+type Tab = 'desk' | 'today' | 'register' | 'settings' | 'calls' | 'schedule';
 
 export function App() {
   const { t } = useI18n();
@@ -63,6 +64,8 @@ export function App() {
     leave(false);
   };
   const canSeeRegister = session.user.role !== 'doctor';
+  // The clinic's own management: the head of registry and the administrator (004 §3.4.3).
+  const manages = session.user.role === 'head' || session.user.role === 'admin';
 
   return (
     <div className="app">
@@ -86,6 +89,11 @@ export function App() {
           <button type="button" className={tab === 'calls' ? 'tab active' : 'tab'} onClick={() => setTab('calls')}>
             F5 · {t('ui.callList')}
           </button>
+          {manages && (
+            <button type="button" className={tab === 'schedule' ? 'tab active' : 'tab'} onClick={() => setTab('schedule')} data-testid="tab-schedule">
+              {t('ui.schedule')}
+            </button>
+          )}
         </nav>
         <span className="org">{directory.data?.organization.name}</span>
       </header>
@@ -104,6 +112,8 @@ export function App() {
           <RegisterScreen directory={directory.data} />
         ) : tab === 'calls' ? (
           <CallListScreen directory={directory.data} />
+        ) : tab === 'schedule' ? (
+          <ScheduleScreen directory={directory.data} />
         ) : (
           <SettingsScreen />
         )}

@@ -16,6 +16,9 @@ const rendererDir = app.isPackaged ? join(process.resourcesPath, 'renderer') : j
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 app.enableSandbox();
+// Chromium's own widgets (the date fields) follow its locale, not the page: Russian gives the
+// clinic's dd.mm.yyyy whatever language Windows was installed in (the UI itself switches ru/ky/kk).
+app.commandLine.appendSwitch('lang', 'ru');
 
 // One Kezek per PC user session: a second start brings the open window forward instead of a
 // second sync engine and print queue on the same database (the data directory is locked too).

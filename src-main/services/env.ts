@@ -18,6 +18,8 @@ export interface Env {
   directory: DirectoryCache;
   /** Did the last exchange with the sync server succeed? (false on a desk that is not enrolled) */
   online: () => boolean;
+  /** An op was queued for the server: the sync engine sends it in a moment, not at its next poll (a no-op on a standalone desk). */
+  queued: () => void;
 }
 
 /** The signed-in user on whose behalf a service runs. */

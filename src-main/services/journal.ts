@@ -22,6 +22,8 @@ export function journal(env: Env, actor: Actor, op: { name: string; args: unknow
     SYNC_SCHEMA_VERSION,
     audit.entityId,
   );
+  // Scheduled, not run: the transaction this op belongs to commits first.
+  env.queued();
 }
 
 /** An audit row for a local-only action (printing, settings) that the server does not need. */

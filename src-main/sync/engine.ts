@@ -211,6 +211,7 @@ export class SyncEngine {
    */
   start(intervalMs = 3000): void {
     this.intervalMs = intervalMs;
+    this.started = true;
     void this.tick();
     void this.follow();
   }
@@ -223,6 +224,25 @@ export class SyncEngine {
 
   private intervalMs = 3000;
   private streaming = false;
+  private started = false;
+  private soon: NodeJS.Timeout | null = null;
+
+  /**
+   * A desk op was just queued (a cancellation, an absence, a call's outcome): send it in a moment
+   * rather than at the next poll, which is 30 s away while the event stream is up. Several ops
+   * queued together go in one round. Only once started: tests drive rounds themselves.
+   */
+  pushSoon(): void {
+    if (!this.started || this.stopped || this.soon) return;
+    this.soon = setTimeout(() => {
+      this.soon = null;
+      void (this.running ?? Promise.resolve())
+        .then(() => this.syncOnce())
+        .then(() => this.schedule())
+        .catch(() => undefined);
+    }, 50);
+    this.soon.unref();
+  }
   private readonly abort = new AbortController();
 
   /** The next polling round: soon without a stream, every 30 s with one, backing off while the server is away. */
@@ -261,6 +281,7 @@ export class SyncEngine {
   }
 
   async stop(): Promise<void> {
+    if (this.soon) clearTimeout(this.soon);
     this.stopped = true;
     this.abort.abort();
     if (this.timer) clearTimeout(this.timer);

@@ -3,8 +3,14 @@ import type { DirectoryView, TaskView } from '../../src-shared/rpc/views.js';
 import { fmtDate, useI18n } from '../lib/i18n.js';
 import { useNotify } from '../lib/notice.js';
 import { call, RpcError } from '../lib/rpc.js';
+import type { CallOutcome } from '../../src-shared/rules/call-outcomes.js';
 
-/** The call list: patients whose booking changed (lost to another desk, quarantined), with one-click rebooking. */
+/**
+ * The call list: patients whose booking changed — lost to another desk, refused by the server, or taken
+ * away by a doctor's absence (R8) — with R8's offers for one-click moving, and the call's outcome.
+ */
+const ALT_LABEL = { same_time: 'ui.altSameTime', same_doctor: 'ui.altSameDoctor', specialty: 'ui.altSpecialty' } as const;
+
 export function CallListScreen({ directory }: { directory: DirectoryView }) {
   const { t } = useI18n();
   const notify = useNotify();
@@ -14,7 +20,7 @@ export function CallListScreen({ directory }: { directory: DirectoryView }) {
     for (const k of ['tasks', 'patient', 'slots', 'day', 'today', 'sync']) void qc.invalidateQueries({ queryKey: [k] });
   };
   const resolve = useMutation({
-    mutationFn: (v: { taskId: string; outcome: 'reached' | 'unreachable' | 'rebooked' }) => call('tasks.resolve', v),
+    mutationFn: (v: { taskId: string; outcome: CallOutcome }) => call('tasks.resolve', v),
     onSuccess: refresh,
   });
   const printer = useQuery({ queryKey: ['printer', 'settings'], queryFn: () => call('printer.getSettings', {}) });
@@ -33,6 +39,7 @@ export function CallListScreen({ directory }: { directory: DirectoryView }) {
   // Why the booking was lost: another desk was first, a lease did not hold, or the server's rules refused it (R2, R5, R1…).
   const reasonText = (task: TaskView): string => {
     if (task.kind !== 'call_patient') return t('ui.quarantined');
+    if (task.reason.startsWith('absence:')) return t('ui.lostAbsence', { kind: t(`absenceKind.${task.reason.slice('absence:'.length)}`) });
     if (task.reason.startsWith('refused:')) return t('ui.serverRefused', { reason: t(`errors.${task.reason.slice('refused:'.length)}`) });
     return task.reason === 'slot_leased' ? t('ui.lostSlotLeased') : task.reason === 'lease_lost' ? t('ui.lostLeaseLost') : t('ui.lostBooking');
   };
@@ -49,6 +56,11 @@ export function CallListScreen({ directory }: { directory: DirectoryView }) {
               <b>{task.patientName ?? task.patientId}</b>
               <span className="phone">{task.phone}</span>
             </div>
+            {(task.urgent || task.attempts > 0) && (
+              <div className="muted">
+                {task.urgent && <span className="urgent">{t('ui.urgentCall')}</span>} {task.attempts > 0 && t('ui.attempts', { n: task.attempts })}
+              </div>
+            )}
             <div className="error" data-testid="task-reason">
               {reasonText(task)}
             </div>
@@ -60,6 +72,7 @@ export function CallListScreen({ directory }: { directory: DirectoryView }) {
             <div className="actions">
               {task.alternatives.map((alt) => (
                 <button type="button" key={alt.slotId} className="alt" onClick={() => rebook.mutate({ task, slotId: alt.slotId })}>
+                  <span className="alt-kind">{t(ALT_LABEL[alt.kind])}</span>
                   {t('ui.rebookAt', { when: `${fmtDate(alt.date)} ${alt.time}, ${doctor(alt.doctorId)}` })}
                 </button>
               ))}
@@ -72,6 +85,11 @@ export function CallListScreen({ directory }: { directory: DirectoryView }) {
               <button type="button" onClick={() => resolve.mutate({ taskId: task.id, outcome: 'unreachable' })}>
                 {t('ui.unreachable')}
               </button>
+              {task.appointment?.status === 'booked' && (
+                <button type="button" onClick={() => resolve.mutate({ taskId: task.id, outcome: 'declined' })}>
+                  {t('ui.declinedCancel')}
+                </button>
+              )}
             </div>
           </li>
         ))}

@@ -38,7 +38,7 @@ export function suggestAlternatives(args: {
   perKind?: number;
 }): Alternative[] {
   const { lost, profile, timezone, taken, now } = args;
-  const perKind = args.perKind ?? 3;
+  const perKind = args.perKind ?? 2;
   const lostDoctor = args.doctors.find((d) => d.id === lost.doctorId);
   if (!lostDoctor) return [];
   const colleagues = args.doctors.filter((d) => d.active && d.specialtyId === lostDoctor.specialtyId);

@@ -3,9 +3,9 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closedPort } from '../support/virtual-printer.js';
 import { enterThroughBooking } from './helpers.js';
-import { tsx, type Proc } from './processes.js';
+import type { Proc } from './processes.js';
+import { openDeskPage, startClinic } from './clinic.js';
 
 const CLOCK = '2026-11-23T02:30:00Z'; // Monday 08:30 in Bishkek, for the server and both desks
 
@@ -16,69 +16,10 @@ test("two desks lose the server, book the same doctor's morning (a leased time g
   const root = mkdtempSync(join(tmpdir(), 'kezek-e2e-sync-'));
   const procs: Proc[] = [];
   try {
-    // A clinic on the server: the demo clinic exported from a demo desk and imported.
-    expect(await tsx('src-main/cli/export-directory.ts', ['--data-dir', join(root, 'demo'), join(root, 'clinic.json')]).done()).toBe(0);
-    const serverEnv = { KEZEK_SERVER_DATA: join(root, 'server'), KEZEK_CLOCK_START: CLOCK };
-    expect(await tsx('sync-server/main.ts', ['import', join(root, 'clinic.json')], serverEnv).done()).toBe(0);
-    const port = await closedPort();
-    const startServer = async () => {
-      const p = tsx('sync-server/main.ts', ['serve'], { ...serverEnv, PORT: String(port), HOST: '127.0.0.1' });
-      procs.push(p);
-      await p.waitFor(/sync server listening/);
-      return p;
-    };
-    let server = await startServer();
-    const code = async () => {
-      const p = tsx('sync-server/main.ts', ['enroll-code', 'org-bishkek-lenin'], serverEnv);
-      await p.done();
-      return p.out.match(/[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}/)![0];
-    };
-    // PGlite takes one process at a time: stop the server while the codes are made.
-    await server.kill();
-    const codes = [await code(), await code()];
-    server = await startServer();
-
     // Desk A first: it takes its leases (the whole desk share, being alone) before desk B exists.
-    const desks: Array<{ name: string; dir: string; url: string }> = [];
-    for (const [i, name] of ['A', 'B'].entries()) {
-      const dir = join(root, `desk-${name}`);
-      const deskPort = await closedPort();
-      const p = tsx(
-        'src-main/cli/start.ts',
-        [
-          '--browser',
-          '--data-dir',
-          dir,
-          '--port',
-          String(deskPort),
-          '--clock-start',
-          CLOCK,
-          '--server',
-          `http://127.0.0.1:${port}`,
-          '--enroll-code',
-          codes[i]!,
-          '--device-name',
-          `Регистратура ${name}`,
-        ],
-        { KEZEK_PASSWORD: 'desk-pass' },
-      );
-      procs.push(p);
-      await p.waitFor(/open (http:\/\/127\.0\.0\.1:\d+)/);
-      await expect
-        .poll(
-          () => {
-            const r = new Database(join(dir, 'kezek.sqlite'), { readonly: true });
-            try {
-              return r.prepare("SELECT count(*) AS n FROM meta WHERE key = 'lease_renewed_at'").get();
-            } finally {
-              r.close();
-            }
-          },
-          { timeout: 20_000 },
-        )
-        .toEqual({ n: 1 });
-      desks.push({ name, dir, url: `http://127.0.0.1:${deskPort}` });
-    }
+    const clinic = await startClinic(root, CLOCK, ['A', 'B'], procs);
+    const { startServer, desks } = clinic;
+    let server = clinic.server;
 
     // Three patients of the same family doctor: the desks offer that doctor's first free times.
     const db = new Database(join(desks[0]!.dir, 'kezek.sqlite'), { readonly: true });
@@ -89,15 +30,7 @@ test("two desks lose the server, book the same doctor's morning (a leased time g
     db.close();
 
     const pages: Page[] = [];
-    for (const d of desks) {
-      const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
-      await page.goto(d.url);
-      await page.getByLabel('Пользователь').fill('registrar');
-      await page.getByLabel('Пароль').fill('desk-pass');
-      await page.keyboard.press('Enter');
-      await expect(page.getByTestId('sync-state')).toContainText('В сети', { timeout: 20_000 });
-      pages.push(page);
-    }
+    for (const d of desks) pages.push(await openDeskPage(browser, d));
     const [pageA, pageB] = pages as [Page, Page];
     const whenOf = (text: string) => text.match(/\d\d\.\d\d\.\d{4} (\d\d:\d\d)/)![1]!;
 
@@ -148,7 +81,7 @@ test("two desks lose the server, book the same doctor's morning (a leased time g
       await page.keyboard.press('F5');
       const list = page.getByTestId('call-list');
       await expect(list.locator('li')).toHaveCount(1, { timeout: 20_000 });
-      await expect(list.getByRole('button', { name: /^Записать:/ }).first()).toBeVisible();
+      await expect(list.getByRole('button', { name: /Записать:/ }).first()).toBeVisible();
     }
     await pages[1]!.screenshot({ path: 'test-results/screens/15-call-list.png' });
 
@@ -174,7 +107,7 @@ test("two desks lose the server, book the same doctor's morning (a leased time g
     // F5 (issue 9 finding 10): the patient agrees to another time — the lost booking moves there; the conflict clears on both desks.
     await pages[1]!
       .getByTestId('call-list')
-      .getByRole('button', { name: /^Записать:/ })
+      .getByRole('button', { name: /Записать:/ })
       .first()
       .click();
     for (const page of pages) {
