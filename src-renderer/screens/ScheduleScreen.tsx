@@ -38,7 +38,7 @@ export function ScheduleScreen({ directory }: { directory: DirectoryView }) {
     onSuccess: (a) => {
       notify(t('ui.absenceEntered', { n: a.calls }));
       setNote('');
-      for (const k of ['absences', 'tasks', 'slots', 'day', 'today']) void qc.invalidateQueries({ queryKey: [k] });
+      for (const k of ['absences', 'tasks', 'slots', 'day', 'today', 'sync']) void qc.invalidateQueries({ queryKey: [k] });
     },
     onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
   });
