@@ -11,15 +11,20 @@ import { TodayScreen } from './screens/TodayScreen.js';
 import { SettingsScreen } from './screens/SettingsScreen.js';
 import { CallListScreen } from './screens/CallListScreen.js';
 import { ScheduleScreen } from './screens/ScheduleScreen.js';
+import { StaffScreen } from './screens/StaffScreen.js';
+import { PasswordForm } from './components/PasswordForm.js';
+import { useNotify } from './lib/notice.js';
 import { useScanCheckIn } from './lib/scan-check-in.js';
 
-type Tab = 'desk' | 'today' | 'register' | 'settings' | 'calls' | 'schedule';
+type Tab = 'desk' | 'today' | 'register' | 'settings' | 'calls' | 'schedule' | 'staff';
 
 export function App() {
   const { t } = useI18n();
   const [session, setSession] = useState<Session | null>(null);
   const [tab, setTab] = useState<Tab>('desk');
   const [ended, setEnded] = useState(false);
+  const [changingPassword, setChangingPassword] = useState(false);
+  const notify = useNotify();
   const qc = useQueryClient();
   // Signed out, or the desk forgot the session (restarted): back to sign-in, and the next user starts on F1.
   const leave = (sessionEnded: boolean) => {
@@ -30,7 +35,7 @@ export function App() {
     setEnded(sessionEnded);
   };
   useEffect(() => onSessionLost(() => leave(true)));
-  const directory = useQuery({ queryKey: ['directory'], queryFn: () => call('directory.get', {}), enabled: session !== null, staleTime: Infinity });
+  const directory = useQuery({ queryKey: ['directory'], queryFn: () => call('directory.get', {}), enabled: session !== null && !session.mustChangePassword, staleTime: Infinity });
 
   // F1–F3 switch screens from anywhere: the desk is keyboard-first.
   useEffect(() => {
@@ -45,7 +50,7 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  useScanCheckIn(session !== null);
+  useScanCheckIn(session !== null && !session.mustChangePassword);
 
   if (!session)
     return (
@@ -63,6 +68,23 @@ export function App() {
     await call('auth.signOut', {}).catch(() => undefined);
     leave(false);
   };
+  // A temporary password from the administrator: the person's own first, nothing else until then.
+  if (session.mustChangePassword)
+    return (
+      <div className="signin">
+        <div className="card signin-card" data-testid="must-change-password">
+          <h1>{t('ui.mustChangeTitle')}</h1>
+          <p className="muted">{t('ui.mustChangeText')}</p>
+          <PasswordForm
+            onDone={() => {
+              notify(t('ui.passwordChanged'));
+              setSession({ ...session, mustChangePassword: false });
+            }}
+            onCancel={signOut}
+          />
+        </div>
+      </div>
+    );
   const canSeeRegister = session.user.role !== 'doctor';
   // The clinic's own management: the head of registry and the administrator (004 §3.4.3).
   const manages = session.user.role === 'head' || session.user.role === 'admin';
@@ -94,6 +116,11 @@ export function App() {
               {t('ui.schedule')}
             </button>
           )}
+          {session.user.role === 'admin' && (
+            <button type="button" className={tab === 'staff' ? 'tab active' : 'tab'} onClick={() => setTab('staff')} data-testid="tab-staff">
+              {t('ui.staff')}
+            </button>
+          )}
         </nav>
         <span className="org">{directory.data?.organization.name}</span>
       </header>
@@ -114,11 +141,33 @@ export function App() {
           <CallListScreen directory={directory.data} />
         ) : tab === 'schedule' ? (
           <ScheduleScreen directory={directory.data} />
+        ) : tab === 'staff' ? (
+          <StaffScreen directory={directory.data} />
         ) : (
           <SettingsScreen />
         )}
       </main>
-      <StatusBar user={session.user.fullName} devicePrefix={directory.data?.device.prefix ?? ''} timezone={directory.data?.organization.timezone ?? 'Asia/Bishkek'} onSignOut={signOut} />
+      <StatusBar
+        user={session.user.fullName}
+        devicePrefix={directory.data?.device.prefix ?? ''}
+        timezone={directory.data?.organization.timezone ?? 'Asia/Bishkek'}
+        onSignOut={signOut}
+        onChangePassword={() => setChangingPassword(true)}
+      />
+      {changingPassword && (
+        <div className="modal-backdrop">
+          <div className="modal" role="dialog" aria-modal="true" aria-label={t('ui.changePassword')}>
+            <h3>{t('ui.changePassword')}</h3>
+            <PasswordForm
+              onDone={() => {
+                setChangingPassword(false);
+                notify(t('ui.passwordChanged'));
+              }}
+              onCancel={() => setChangingPassword(false)}
+            />
+          </div>
+        </div>
+      )}
     </div>
   );
 }

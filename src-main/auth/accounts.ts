@@ -36,8 +36,9 @@ export function saveAccounts(db: Db, accounts: readonly Account[], shared: boole
         password_hash = excluded.password_hash, disabled = excluded.disabled, must_change_password = excluded.must_change_password, shared = excluded.shared
       WHERE users.shared = 1 OR excluded.shared = 0`,
   );
-  // The organization's usernames win: a PC's own account of the same name steps aside (`doctor` → `doctor.user-doc`).
-  const stepAside = stmt(db.sqlite, "UPDATE users SET username = username || '.' || substr(id, 1, 8) WHERE username = ? AND id != ? AND shared = 0");
+  // The organization's usernames win: a PC's own account of the same name steps aside (`doctor` → `doctor.user-doc`),
+  // and so does an account made here offline that the server is about to refuse (another desk took the login first).
+  const stepAside = stmt(db.sqlite, "UPDATE users SET username = username || '.' || substr(id, 1, 8) WHERE username = ? AND id != ?");
   db.sqlite.transaction(() => {
     for (const a of accounts) if (shared) stepAside.run(a.username, a.id);
     for (const a of accounts) put.run({ ...a, disabled: a.disabled ? 1 : 0, mustChangePassword: a.mustChangePassword ? 1 : 0, shared: shared ? 1 : 0 });

@@ -10,6 +10,8 @@ export interface SessionInfo {
   user: User;
   lang: Lang;
   expiresAt: number;
+  /** A temporary password (set by the administrator) was used: only choosing one's own works until then. */
+  mustChangePassword: boolean;
 }
 
 const TTL = 12 * 3_600_000; // one working day, then sign in again
@@ -38,7 +40,7 @@ export class Sessions {
     private readonly clock: () => number,
   ) {}
 
-  async signIn(username: string, password: string, lang: Lang, address = 'local'): Promise<{ token: string; user: User; lang: Lang }> {
+  async signIn(username: string, password: string, lang: Lang, address = 'local'): Promise<{ token: string; user: User; lang: Lang; mustChangePassword: boolean }> {
     const keys = [
       ['account', `u:${username.toLowerCase()}`],
       ['address', `a:${address}`],
@@ -46,9 +48,10 @@ export class Sessions {
     const now = this.clock();
     const wait = Math.max(0, ...keys.map(([, k]) => (this.failures.get(k)?.until ?? 0) - now));
     if (wait > 0) throw new AppError('too_many_attempts', { seconds: Math.ceil(wait / 1000) });
-    const row = stmt(this.db.sqlite, 'SELECT id, username, full_name AS fullName, role, doctor_id AS doctorId, password_hash AS hash FROM users WHERE username = ? AND disabled = 0').get(username) as
-      | (User & { hash: string })
-      | undefined;
+    const row = stmt(
+      this.db.sqlite,
+      'SELECT id, username, full_name AS fullName, role, doctor_id AS doctorId, password_hash AS hash, must_change_password AS mustChange FROM users WHERE username = ? AND disabled = 0',
+    ).get(username) as (User & { hash: string; mustChange: number }) | undefined;
     // Verify against a dummy hash when the user is unknown, so timing does not reveal which usernames exist.
     const ok = await verifyPassword(password, row?.hash ?? 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
     if (!row || !ok) {
@@ -64,20 +67,34 @@ export class Sessions {
       throw new AppError('bad_credentials');
     }
     for (const [, k] of keys) this.failures.delete(k);
-    const { hash: _hash, ...user } = row;
+    const { hash: _hash, mustChange, ...user } = row;
     const token = randomBytes(32).toString('base64url');
-    this.byToken.set(token, { user, lang, expiresAt: this.clock() + TTL });
-    return { token, user, lang };
+    const mustChangePassword = mustChange === 1;
+    this.byToken.set(token, { user, lang, expiresAt: this.clock() + TTL, mustChangePassword });
+    return { token, user, lang, mustChangePassword };
   }
 
   get(token: string | undefined): SessionInfo | undefined {
     if (!token) return undefined;
     const s = this.byToken.get(token);
-    if (s && s.expiresAt < this.clock()) {
+    if (!s) return undefined;
+    // A session ends with its working day, or as soon as the administrator disabled its account (at any desk: it arrives by sync).
+    if (s.expiresAt < this.clock() || this.disabled(s.user.id)) {
       this.byToken.delete(token);
       return undefined;
     }
     return s;
+  }
+
+  private disabled(userId: string): boolean {
+    const r = stmt(this.db.sqlite, 'SELECT disabled FROM users WHERE id = ?').get(userId) as { disabled: number } | undefined;
+    return !r || r.disabled === 1;
+  }
+
+  /** The person chose their own password: the session works in full. */
+  passwordChanged(token: string): void {
+    const s = this.byToken.get(token);
+    if (s) s.mustChangePassword = false;
   }
 
   signOut(token: string): void {

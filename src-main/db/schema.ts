@@ -321,6 +321,8 @@ export const outbox = sqliteTable(
     schemaVersion: integer('schema_version').notNull().default(1),
     /** The row the op changes (a booking, a task, a register row): "is one of ours still pending on this row?" by key, not by searching JSON. */
     entityId: text('entity_id'),
+    /** The server's word on the op (a refusal's code): what a management screen tells its user once the server answered. */
+    detail: text('detail'),
   },
   (t) => [
     // The outbox keeps every op ever made; the sync engine and the pull's rebase look only at the pending ones.

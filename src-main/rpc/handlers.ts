@@ -8,6 +8,8 @@ import { settleOnline } from '../services/online-booking.js';
 import { dayLists } from '../services/day-lists.js';
 import { listTasks, rebookFromTask, resolveTask } from '../services/tasks.js';
 import { enterAbsence, listAbsences } from '../services/absences.js';
+import { changeOwnPassword, listAccounts, saveAccount } from '../services/accounts.js';
+import { serverVerdict } from '../services/server-verdict.js';
 import { listAppointments } from '../services/appointment-views.js';
 import { clinicToday } from '../services/clinic-time.js';
 import { findPatients, patientCard, registerPatient, similarPatients, updatePatientContacts } from '../services/patients.js';
@@ -46,6 +48,11 @@ export const handlers: Handlers = {
     return { ok: true as const };
   },
   'auth.me': (_i, c) => c.sessions.get(c.token)!.user,
+  'auth.changePassword': async (i, c) => {
+    await changeOwnPassword(c.env, who(c), i.current, i.next);
+    if (c.token) c.sessions.passwordChanged(c.token);
+    return { ok: true as const };
+  },
   'directory.get': (_i, { env }) => {
     const { today, horizonEnd } = clinicToday(env);
     return {
@@ -110,7 +117,16 @@ export const handlers: Handlers = {
     return c.sync?.status() ?? NOT_ENROLLED(c);
   },
   'tasks.list': (i, { env }) => listTasks(env, i.status),
-  'schedule.enterAbsence': (i, c) => enterAbsence(c.env, who(c), i),
+  'schedule.enterAbsence': async (i, c) => {
+    const absence = enterAbsence(c.env, who(c), i);
+    return { ...absence, verdict: await serverVerdict(c.env, c.sync, 'schedule.absence', absence.id) };
+  },
+  'accounts.list': (_i, { env }) => listAccounts(env),
+  'accounts.save': async (i, c) => {
+    const account = await saveAccount(c.env, who(c), i);
+    const verdict = await serverVerdict(c.env, c.sync, 'accounts.put', account.id);
+    return { account: listAccounts(c.env).find((a) => a.id === account.id) ?? account, verdict };
+  },
   'schedule.listAbsences': (_i, { env }) => listAbsences(env),
   'tasks.resolve': (i, c) => {
     resolveTask(c.env, who(c), i.taskId, i.outcome);

@@ -39,6 +39,9 @@ function failure(code: ErrorCode, lang: Lang, params?: Record<string, string | n
   return { ok: false, status: httpStatus(code), error };
 }
 
+/** What a session signed in with a temporary password may do: choose its own, or leave. */
+const UNTIL_PASSWORD_CHANGED: ReadonlySet<string> = new Set<Method>(['auth.changePassword', 'auth.signOut', 'auth.me']);
+
 /**
  * The one router behind both transports. For every call: the method must be in
  * the contract, the session must exist and its role be allowed, the input must
@@ -54,6 +57,7 @@ export function createRouter(env: Env, sessions: Sessions, printer: PrinterServi
       if (spec.roles !== 'public') {
         if (!session) return failure('unauthenticated', lang);
         if (!(spec.roles as readonly string[]).includes(session.user.role)) return failure('forbidden', lang);
+        if (session.mustChangePassword && !UNTIL_PASSWORD_CHANGED.has(method)) return failure('password_change_required', lang);
       }
       const parsed = spec.input.safeParse(input ?? {});
       if (!parsed.success) {

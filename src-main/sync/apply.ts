@@ -74,6 +74,13 @@ export function applyChanges(db: Db, changes: readonly Change[]): Applied {
     if (c.op === 'remove' || c.row === null) {
       if (c.entity === 'lease') stmt(s, 'DELETE FROM leases WHERE slot_id = ?').run(c.id);
       else if (c.entity === 'lease_set') stmt(s, 'DELETE FROM lease_sets WHERE device_id = ?').run(c.id);
+      // An account the server refused to create: gone from the desk that made it offline (the organization's only).
+      else if (c.entity === 'account' && !pendingHere(db, c.id)) stmt(s, 'DELETE FROM users WHERE id = ? AND shared = 1').run(c.id);
+      // An absence the server refused: this desk's slots open again.
+      else if (c.entity === 'exception' && !pendingHere(db, c.id)) {
+        stmt(s, 'DELETE FROM schedule_exceptions WHERE id = ?').run(c.id);
+        out.schedules = true;
+      }
       continue;
     }
     switch (c.entity) {

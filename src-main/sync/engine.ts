@@ -57,9 +57,12 @@ export function renumberPending(db: Db, from: number, serverLast: number): numbe
  * the server refused, say) goes too, so this desk's register says what the organization's says.
  */
 function settle(db: Db, r: OpResult): void {
-  const op = stmt(db.sqlite, "UPDATE outbox SET status = ? WHERE seq = ? AND op_id = ? AND status = 'pending' RETURNING name, args, entity_id AS entityId").get(r.status, r.seq, r.opId) as
-    | { name: string; args: string; entityId: string | null }
-    | undefined;
+  const op = stmt(db.sqlite, "UPDATE outbox SET status = ?, detail = ? WHERE seq = ? AND op_id = ? AND status = 'pending' RETURNING name, args, entity_id AS entityId").get(
+    r.status,
+    r.detail,
+    r.seq,
+    r.opId,
+  ) as { name: string; args: string; entityId: string | null } | undefined;
   if (!op) return;
   if (r.status === 'conflict' && op.name === 'appointments.book' && op.entityId) stmt(db.sqlite, "UPDATE appointments SET sync_state = 'conflict' WHERE id = ?").run(op.entityId);
   if (r.status !== 'rejected') return;

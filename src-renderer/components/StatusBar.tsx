@@ -4,7 +4,7 @@ import { PrinterState } from './PrinterState.js';
 import { SyncState } from './SyncState.js';
 
 /** Always-visible state: sync, the printer, who is signed in, on which desk. */
-export function StatusBar({ user, devicePrefix, timezone, onSignOut }: { user: string; devicePrefix: string; timezone: string; onSignOut(): void }) {
+export function StatusBar({ user, devicePrefix, timezone, onSignOut, onChangePassword }: { user: string; devicePrefix: string; timezone: string; onSignOut(): void; onChangePassword(): void }) {
   const { t } = useI18n();
   return (
     <footer className="statusbar">
@@ -14,7 +14,9 @@ export function StatusBar({ user, devicePrefix, timezone, onSignOut }: { user: s
       <span className="grow" />
       <span className="muted">{devicePrefix}</span>
       <span className="sep">|</span>
-      <span>{user}</span>
+      <button type="button" className="link" onClick={onChangePassword} title={t('ui.changePassword')} data-testid="change-password">
+        {user}
+      </button>
       <LangSwitch />
       <button type="button" className="link" onClick={onSignOut}>
         {t('ui.signOut')}

@@ -36,7 +36,7 @@ export function ScheduleScreen({ directory }: { directory: DirectoryView }) {
         note,
       }),
     onSuccess: (a) => {
-      notify(t('ui.absenceEntered', { n: a.calls }));
+      notify(`${t('ui.absenceEntered', { n: a.calls })}${a.verdict === 'queued' ? ` — ${t('ui.verdictQueued')}` : ''}`);
       setNote('');
       for (const k of ['absences', 'tasks', 'slots', 'day', 'today', 'sync']) void qc.invalidateQueries({ queryKey: [k] });
     },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { callOutcome } from '../rules/call-outcomes.js';
 import { absenceRequest } from '../rules/absences.js';
+import { newPassword } from '../rules/accounts.js';
 import { newPatient, patientContacts } from '../rules/new-patient.js';
 import { homeVisitRequest } from '../domain/home-visit.js';
 import { referral } from '../domain/patient.js';
@@ -10,6 +11,9 @@ import { lang, requestChannel, type Role } from '../domain/enums.js';
 import { printerSettings, printerStatus } from '../print/settings.js';
 import {
   absenceView,
+  accountView,
+  staffAccountInput,
+  verdict,
   appointmentView,
   bookResult,
   dayLists,
@@ -67,6 +71,11 @@ export const contract = {
   },
   'auth.signOut': { input: z.object({}), output: ok, roles: staff },
   'auth.me': { input: z.object({}), output: user, roles: staff },
+  /** Everyone's own password (forced after the administrator set a temporary one). */
+  'auth.changePassword': { input: z.object({ current: z.string().min(1).max(200), next: newPassword }), output: ok, roles: staff },
+  /** Staff accounts: the administrator's (the server checks the account's role again). */
+  'accounts.list': { input: z.object({}), output: z.array(accountView), roles: ['admin'] },
+  'accounts.save': { input: staffAccountInput, output: z.object({ account: accountView, verdict }), roles: ['admin'] },
   'directory.get': { input: z.object({}), output: directoryView, roles: staff },
   /** R16: a new patient (national ID checked per profile; birth date and sex must agree with it). */
   'patients.register': { input: newPatient, output: patientCard, roles: ['registrar', 'head'] },
@@ -168,7 +177,7 @@ export const contract = {
   /** The patient agreed to another time: the lost booking moves there (never a second booking), and the task is done. */
   'tasks.rebook': { input: z.object({ taskId: id, slotId: id }), output: bookResult, roles: desk },
   /** R8: a doctor's absence (head and administrator; the server checks the account's role again). */
-  'schedule.enterAbsence': { input: absenceRequest.omit({ id: true }), output: absenceView, roles: managers },
+  'schedule.enterAbsence': { input: absenceRequest.omit({ id: true }), output: absenceView.extend({ verdict }), roles: managers },
   'schedule.listAbsences': { input: z.object({}), output: z.array(absenceView), roles: managers },
 } as const satisfies Record<string, MethodSpec>;
 

@@ -27,7 +27,9 @@ export type ErrorCode =
   | 'printer_path_not_allowed'
   | 'bad_host'
   | 'cross_origin'
-  | 'unsupported_media_type';
+  | 'unsupported_media_type'
+  | 'wrong_password'
+  | 'password_change_required';
 
 /** HTTP status for each error: 4xx with a machine-readable code on the RPC transport. */
 export function httpStatus(code: ErrorCode): number {
@@ -51,6 +53,8 @@ export function httpStatus(code: ErrorCode): number {
     case 'bad_credentials':
       return 401;
     case 'forbidden':
+    case 'wrong_password':
+    case 'password_change_required':
     case 'bad_host':
     case 'cross_origin':
     case 'channel_not_allowed':

@@ -5,7 +5,9 @@ import { appointment, registerEntry, ticket, user } from '../domain/appointment.
 import { cabinet, department, doctor, organization, specialty } from '../domain/directory.js';
 import { patient, referral } from '../domain/patient.js';
 import { hhmm, id, instant, isoDate } from '../domain/primitives.js';
-import { lang, nationalIdKind, profileId, slotChannel } from '../domain/enums.js';
+import { lang, nationalIdKind, profileId, role, slotChannel } from '../domain/enums.js';
+import { account } from '../domain/account.js';
+import { newPassword } from '../rules/accounts.js';
 
 /** What the screens receive: domain records joined with the names they display. */
 export const appointmentView = appointment.extend({
@@ -100,7 +102,8 @@ export const directoryView = z.object({
 });
 export type DirectoryView = z.infer<typeof directoryView>;
 
-export const session = z.object({ token: z.string(), user, lang });
+/** `mustChangePassword`: the administrator set a temporary password — nothing else works until the person chose their own. */
+export const session = z.object({ token: z.string(), user, lang, mustChangePassword: z.boolean() });
 export type Session = z.infer<typeof session>;
 
 export const bookResult = z.object({ appointment: appointmentView, ticket });
@@ -168,3 +171,28 @@ export type AbsenceView = z.infer<typeof absenceView>;
 /** R24: a home visit as the desk and the doctor's list show it. */
 export const homeVisitView = homeVisit.extend({ patientName: z.string(), patientBirthDate: isoDate, doctorName: z.string() });
 export type HomeVisitView = z.infer<typeof homeVisitView>;
+
+/** A staff account as the administrator's screen shows it (never its password hash). */
+export const accountView = z.object({
+  id,
+  username: z.string(),
+  fullName: z.string(),
+  role,
+  doctorId: id.nullable(),
+  doctorName: z.string().nullable(),
+  disabled: z.boolean(),
+  mustChangePassword: z.boolean(),
+  /** A cabinet PC's own doctor account: not the organization's, not on the server. */
+  thisPcOnly: z.boolean(),
+});
+export type AccountView = z.infer<typeof accountView>;
+
+/** The administrator's form: a new account (no id) needs a temporary password; a reset gives one too. */
+export const staffAccountInput = account.pick({ username: true, fullName: true, role: true, doctorId: true, disabled: true }).extend({
+  id: id.optional(),
+  temporaryPassword: newPassword.nullable().default(null),
+});
+export type StaffAccountInput = z.infer<typeof staffAccountInput>;
+
+/** Where the server's answer to a management change stands: confirmed, sent when the link returns, or final on a standalone desk. */
+export const verdict = z.enum(['confirmed', 'queued', 'local']);

@@ -41,6 +41,13 @@ export const REFUSALS = {
   absence_dates: { kind: 'input', rule: 'R8: an absence from a day to a day, at most a year' },
   absence_past: { kind: 'input', rule: 'R8: the past schedule stays as it was' },
   absence_hours: { kind: 'input', rule: 'R8, 004 §3.4.3.3: more than 4 hours in a row, one day' },
+  not_admin: { kind: 'input', rule: 'staff accounts are the administrator’s' },
+  password_required: { kind: 'input', rule: 'a new account starts with a temporary password' },
+  duplicate_login: { kind: 'input', rule: 'one login per person in the organization' },
+  account_doctor: { kind: 'input', rule: 'a doctor’s account names a doctor of the organization; others none' },
+  own_account: { kind: 'input', rule: 'the administrator cannot lock themselves out' },
+  last_admin: { kind: 'input', rule: 'an organization keeps an enabled administrator' },
+  unknown_account: { kind: 'input', rule: 'no such enabled account in this organization' },
 } as const;
 
 export type RefusalCode = keyof typeof REFUSALS;

@@ -7,6 +7,7 @@ import { id, isoDate } from '../domain/primitives.js';
 import { requestChannel } from '../domain/enums.js';
 import { absenceRequest } from '../rules/absences.js';
 import { callOutcome } from '../rules/call-outcomes.js';
+import { accountChange } from '../rules/accounts.js';
 
 /** Bumped when an op's arguments change shape; the server quarantines ops of versions it does not know. */
 export const SYNC_SCHEMA_VERSION = 1;
@@ -30,6 +31,10 @@ export const opArgs = {
   'tasks.resolve': z.object({ taskId: id, outcome: callOutcome }),
   /** R8: a doctor's absence entered by the head or administrator (the server checks the account's role itself). */
   'schedule.absence': absenceRequest.extend({ userId: id }),
+  /** The administrator's change to a staff account (the server checks the account's role and the logins itself). */
+  'accounts.put': accountChange.extend({ userId: id }),
+  /** A person's own new password, as its hash (the desk checked the old one). */
+  'accounts.password': z.object({ userId: id, passwordHash: z.string().min(20).max(300) }),
   'register.refuse': registerEntry
     .omit({ at: true, userId: true, deviceId: true, tookPlace: true, result: true, appointmentId: true, appointedAt: true })
     // Older desks send neither result nor rule: a refusal on a closed ground.

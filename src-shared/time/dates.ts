@@ -17,6 +17,10 @@ export function isoWeekday(iso: string): 1 | 2 | 3 | 4 | 5 | 6 | 7 {
   return (wd === 0 ? 7 : wd) as 1 | 2 | 3 | 4 | 5 | 6 | 7;
 }
 
+/** The earlier / later of two ISO dates (they compare as strings; Math.min would turn them into NaN). */
+export const earlierDate = (a: string, b: string): string => (a < b ? a : b);
+export const laterDate = (a: string, b: string): string => (a > b ? a : b);
+
 export function datesBetween(from: string, to: string): string[] {
   const out: string[] = [];
   for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);

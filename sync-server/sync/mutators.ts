@@ -17,6 +17,7 @@ import { localParts } from '../../src-shared/time/dates.js';
 import { appointments, changeLog, orgRows, referralUses, tasks } from '../db/schema.js';
 import { putCallTask, takenSlots } from './call-tasks.js';
 import { enterAbsence } from './schedule-mutators.js';
+import { changePassword, putAccountChange } from './account-mutators.js';
 import { logChange, type OpContext } from './context.js';
 
 export type Outcome = { status: 'applied' | 'conflict' | 'rejected'; detail: string };
@@ -342,6 +343,8 @@ export const SCHEDULE_OPS: ReadonlySet<string> = new Set<OpName>(['schedule.abse
 
 export const MUTATORS: Record<OpName, (ctx: OpContext, args: unknown) => Promise<Outcome>> = {
   'schedule.absence': enterAbsence,
+  'accounts.put': putAccountChange,
+  'accounts.password': changePassword,
   'referrals.issue': issueReferral,
   'homeVisits.request': requestHomeVisit,
   'homeVisits.setStatus': setHomeVisitStatus,

@@ -3,7 +3,7 @@ import type { Appointment } from '../../src-shared/domain/appointment.js';
 import { absenceTaskId, decideAbsence, isUrgentCall } from '../../src-shared/rules/absences.js';
 import { generateDoctorSlots } from '../../src-shared/slots/generate.js';
 import { opArgs } from '../../src-shared/sync/protocol.js';
-import { datesBetween, localParts } from '../../src-shared/time/dates.js';
+import { datesBetween, earlierDate, laterDate, localParts } from '../../src-shared/time/dates.js';
 import { horizonEnd } from '../../src-shared/time/working-days.js';
 import { appointments, changeLog, organizations, orgRows } from '../db/schema.js';
 import { roleOf } from '../rules/staff.js';
@@ -25,7 +25,11 @@ export async function enterAbsence(ctx: OpContext, args: unknown): Promise<Outco
   const today = localParts(ctx.at, ctx.dir.timezone).date;
   const role = await roleOf(ctx.tx, ctx.orgId, userId);
   const decision = decideAbsence(req, { today, role, doctorActive: ctx.dir.doctors.get(req.doctorId)?.active === true });
-  if (!decision.ok) return { status: 'rejected', detail: decision.code };
+  if (!decision.ok) {
+    // The desk that entered it applied it already: it takes it back (no other desk ever had it).
+    if (!ctx.dir.exceptions.get(req.doctorId)?.some((x) => x.id === req.id)) await logChange(ctx, 'exception', req.id, 'remove', null);
+    return { status: 'rejected', detail: decision.code };
+  }
   const e = decision.exception;
   const inserted = await ctx.tx.insert(orgRows).values({ orgId: ctx.orgId, entity: 'exception', id: e.id, row: e }).onConflictDoNothing().returning({ id: orgRows.id });
   if (inserted.length === 0) return { status: 'applied', detail: 'already_known' };
@@ -37,7 +41,7 @@ export async function enterAbsence(ctx: OpContext, args: unknown): Promise<Outco
     .where(eq(organizations.id, ctx.orgId));
 
   // The doctor's bookings on the days it covers, as the server holds them (full rows: their latest change-log entry).
-  const lastDay = e.toDate < horizonEnd(ctx.dir.profile, today) ? e.toDate : horizonEnd(ctx.dir.profile, today);
+  const lastDay = earlierDate(e.toDate, horizonEnd(ctx.dir.profile, today));
   const held = await ctx.tx
     .select({ row: changeLog.row })
     .from(appointments)
@@ -54,7 +58,7 @@ export async function enterAbsence(ctx: OpContext, args: unknown): Promise<Outco
           template,
           exceptions,
           specialtyId: doctor.specialtyId,
-          dates: datesBetween(e.fromDate < today ? today : e.fromDate, lastDay),
+          dates: datesBetween(laterDate(e.fromDate, today), lastDay),
           profile: ctx.dir.profile,
           timezone: ctx.dir.timezone,
         }),

@@ -1,0 +1,62 @@
+import type { Account } from '../../src-shared/domain/account.js';
+import { decideAccountChange, decidePasswordChange } from '../../src-shared/rules/accounts.js';
+import { opArgs } from '../../src-shared/sync/protocol.js';
+import { orgRows } from '../db/schema.js';
+import { roleOf } from '../rules/staff.js';
+import { logChange, type OpContext, orgRowsOf } from './context.js';
+
+type Outcome = { status: 'applied' | 'rejected'; detail: string };
+
+/** The account as the server now holds it, published to every desk of the organization. */
+async function putAccount(ctx: OpContext, a: Account): Promise<void> {
+  await ctx.tx
+    .insert(orgRows)
+    .values({ orgId: ctx.orgId, entity: 'account', id: a.id, row: a })
+    .onConflictDoUpdate({ target: [orgRows.orgId, orgRows.entity, orgRows.id], set: { row: a } });
+  await logChange(ctx, 'account', a.id, 'put', a);
+}
+
+/**
+ * A refused change was applied at the desk that made it (so it works offline): publish the account
+ * as the server holds it again, so that desk — and none other — takes it back. A refused new account
+ * is published as removed.
+ */
+async function restore(ctx: OpContext, id: string, accounts: readonly Account[]): Promise<void> {
+  const current = accounts.find((a) => a.id === id);
+  if (current) await logChange(ctx, 'account', id, 'put', current);
+  else await logChange(ctx, 'account', id, 'remove', null);
+}
+
+/** The administrator creates, changes, disables or resets an account: the server decides on the accounts it holds. */
+export async function putAccountChange(ctx: OpContext, args: unknown): Promise<Outcome> {
+  const parsed = opArgs['accounts.put'].safeParse(args);
+  if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
+  const { userId, ...change } = parsed.data;
+  const accounts = await orgRowsOf<Account>(ctx.tx, ctx.orgId, 'account');
+  const decision = decideAccountChange(change, {
+    actorRole: await roleOf(ctx.tx, ctx.orgId, userId),
+    actorId: userId,
+    accounts,
+    isDoctor: (doctorId) => ctx.dir.doctors.has(doctorId),
+  });
+  if (!decision.ok) {
+    await restore(ctx, change.id, accounts);
+    return { status: 'rejected', detail: decision.code };
+  }
+  await putAccount(ctx, decision.account);
+  return { status: 'applied', detail: 'saved' };
+}
+
+/** A person's own new password (the desk checked the old one before it sent this). */
+export async function changePassword(ctx: OpContext, args: unknown): Promise<Outcome> {
+  const parsed = opArgs['accounts.password'].safeParse(args);
+  if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
+  const accounts = await orgRowsOf<Account>(ctx.tx, ctx.orgId, 'account');
+  const decision = decidePasswordChange(parsed.data.userId, parsed.data.passwordHash, accounts);
+  if (!decision.ok) {
+    await restore(ctx, parsed.data.userId, accounts);
+    return { status: 'rejected', detail: decision.code };
+  }
+  await putAccount(ctx, decision.account);
+  return { status: 'applied', detail: 'saved' };
+}
