@@ -13,12 +13,14 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     viewport: { width: 1366, height: 768 },
-    // As the Electron desk runs Chromium (main.ts: --lang=ru): date fields read dd.mm.yyyy.
+    // As the Electron desk runs Chromium (main.ts: --lang=ru): date fields read dd.mm.yyyy (Debian's Chromium needs chromium-l10n for it).
     locale: 'ru-RU',
     launchOptions: {
       // Debian's Chromium: Playwright's own browser download is not reachable from these machines.
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+      // On Linux Chromium takes its locale from the environment, not from --lang.
+      env: { ...process.env, LANGUAGE: 'ru' },
+      args: ['--headless', '--lang=ru', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
     },
   },
   webServer: {

@@ -156,7 +156,7 @@ async function openLockedDesk(opts: DeskOptions, releaseLock: () => void): Promi
   const sync = SyncEngine.enrolled(db)
     ? new SyncEngine(db, new ServerClient(getMeta(db, 'server_url')!, secrets.get(), 5000, opts.fetchFn), clock, (applied) => {
         if (applied.directory || applied.schedules) env.directory.reload();
-        if (applied.schedules) ensureSlots(env, true);
+        if (applied.schedules || applied.directory) ensureSlots(env, true);
       })
     : null;
   if (sync) {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * The desk's local replica. Tables the sync server owns carry `org_id` and
@@ -90,6 +90,8 @@ export const scheduleExceptions = sqliteTable(
     toDate: text('to_date').notNull(),
     intervalsJson: text('intervals_json'),
     note: text('note').notNull(),
+    /** R7 internet quota: the share of the day's times the internet channel keeps (internet_quota only). */
+    share: real('share'),
   },
   (t) => [index('exceptions_doctor').on(t.doctorId, t.fromDate)],
 );

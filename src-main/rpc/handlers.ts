@@ -10,6 +10,7 @@ import { listTasks, rebookFromTask, resolveTask } from '../services/tasks.js';
 import { enterAbsence, listAbsences } from '../services/absences.js';
 import { changeOwnPassword, listAccounts, saveAccount } from '../services/accounts.js';
 import { serverVerdict } from '../services/server-verdict.js';
+import { doctorSchedules, saveDoctor, saveTemplate, setQuota } from '../services/schedule-edits.js';
 import { listAppointments } from '../services/appointment-views.js';
 import { clinicToday } from '../services/clinic-time.js';
 import { findPatients, patientCard, registerPatient, similarPatients, updatePatientContacts } from '../services/patients.js';
@@ -65,6 +66,7 @@ export const handlers: Handlers = {
         refusalReasons: [...env.profile.refusalReasons],
         notAttachedGround: env.profile.refusalGrounds.not_attached ?? null,
         nationalIdKinds: [...env.profile.nationalIdKinds],
+        maxInternetPercent: Math.round(env.profile.maxInternetShare * 100),
       },
       today,
       horizonEnd,
@@ -121,6 +123,19 @@ export const handlers: Handlers = {
     const absence = enterAbsence(c.env, who(c), i);
     return { ...absence, verdict: await serverVerdict(c.env, c.sync, 'schedule.absence', absence.id) };
   },
+  'directory.saveDoctor': async (i, c) => {
+    const { id } = saveDoctor(c.env, who(c), i);
+    return { id, verdict: await serverVerdict(c.env, c.sync, 'directory.doctor', id) };
+  },
+  'schedule.saveTemplate': async (i, c) => {
+    const saved = saveTemplate(c.env, who(c), i);
+    return { ...saved, verdict: await serverVerdict(c.env, c.sync, 'schedule.template', saved.id) };
+  },
+  'schedule.setQuota': async (i, c) => {
+    const { id } = setQuota(c.env, who(c), i);
+    return { id, verdict: await serverVerdict(c.env, c.sync, 'schedule.quota', id) };
+  },
+  'schedule.doctors': (_i, { env }) => doctorSchedules(env),
   'accounts.list': (_i, { env }) => listAccounts(env),
   'accounts.save': async (i, c) => {
     const account = await saveAccount(c.env, who(c), i);

@@ -29,6 +29,8 @@ export function ensureSlots(env: Env, force = false): void {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
     ON CONFLICT(id) DO UPDATE SET blocked = excluded.blocked, channel = excluded.channel`,
   );
+  s.exec('CREATE TEMP TABLE IF NOT EXISTS generated_slots (id TEXT PRIMARY KEY) WITHOUT ROWID');
+  const generated = stmt(s, 'INSERT OR IGNORE INTO temp.generated_slots (id) VALUES (?)');
   s.transaction(() => {
     for (const t of templates) {
       const doctor = env.directory.doctor(t.doctorId);
@@ -41,8 +43,16 @@ export function ensureSlots(env: Env, force = false): void {
         profile: env.profile,
         timezone: env.org.timezone,
       });
-      for (const x of slots) insert.run(x.id, env.org.id, x.doctorId, x.specialtyId, x.date, x.time, x.startUtc, x.endUtc, x.channel, x.blocked ? 1 : 0);
+      for (const x of slots) {
+        insert.run(x.id, env.org.id, x.doctorId, x.specialtyId, x.date, x.time, x.startUtc, x.endUtc, x.channel, x.blocked ? 1 : 0);
+        generated.run(x.id);
+      }
     }
+    // Times the schedules no longer have (a new weekly schedule, a dismissal): free ones go; a booked one stays,
+    // blocked, so its booking is found and phoned (R8) instead of silently pointing at nothing.
+    stmt(s, 'DELETE FROM slots WHERE date >= ? AND date <= ? AND appointment_id IS NULL AND id NOT IN (SELECT id FROM temp.generated_slots)').run(from, horizonEnd);
+    stmt(s, 'UPDATE slots SET blocked = 1 WHERE date >= ? AND date <= ? AND blocked = 0 AND id NOT IN (SELECT id FROM temp.generated_slots)').run(from, horizonEnd);
+    stmt(s, 'DELETE FROM temp.generated_slots').run();
     // Bookings that arrived before their slots existed (bootstrap, sync) take their slots now.
     stmt(
       s,
@@ -62,10 +72,10 @@ export function loadSchedules(env: Env, from = '0000-01-01'): { templates: Sched
     ) as Array<Omit<ScheduleTemplate, 'week'> & { week: string }>
   ).map((t) => ({ ...t, week: JSON.parse(t.week) }) as ScheduleTemplate);
   const exceptions = (
-    stmt(s, 'SELECT id, doctor_id AS doctorId, kind, from_date AS fromDate, to_date AS toDate, intervals_json AS intervals, note FROM schedule_exceptions WHERE org_id = ? AND to_date >= ?').all(
-      env.org.id,
-      from,
-    ) as Array<Omit<ScheduleException, 'intervals'> & { intervals: string | null }>
+    stmt(
+      s,
+      'SELECT id, doctor_id AS doctorId, kind, from_date AS fromDate, to_date AS toDate, intervals_json AS intervals, note, share FROM schedule_exceptions WHERE org_id = ? AND to_date >= ?',
+    ).all(env.org.id, from) as Array<Omit<ScheduleException, 'intervals'> & { intervals: string | null }>
   ).map((e) => ({ ...e, intervals: e.intervals ? JSON.parse(e.intervals) : null }) as ScheduleException);
   return { templates, exceptions };
 }
@@ -88,7 +98,7 @@ export function searchSlots(env: Env, q: { specialtyId?: string; doctorId?: stri
     : undefined;
   // Channel names come from the closed enum, so inlining them is safe and lets SQLite use the covering index.
   const chs = channelSql(accessibleSlotChannels(env, q.channel, patient?.priority === 1));
-  const result: SlotSearchResult = { today, horizonEnd, dates: datesBetween(today, horizonEnd), specialtyFree: [], doctorDays: [] };
+  const result: SlotSearchResult = { today, horizonEnd, dates: datesBetween(today, horizonEnd), specialtyFree: [], doctorDays: [], internetLimits: [] };
 
   // Later days come from the trigger-kept counters; today is counted exactly, because slots
   // whose time has passed are no longer bookable.
@@ -139,6 +149,12 @@ export function searchSlots(env: Env, q: { specialtyId?: string; doctorId?: stri
   // doctor's specialty: a pediatrician or therapist is no "other family doctor" for a family doctor's patient.
   const ownHere = patient?.familyDoctorId && doctorIds.includes(patient.familyDoctorId);
   result.doctorDays = ownHere ? orderFamilyDoctors(patient.familyDoctorId, days) : days;
+  // R7: the internet quotas of these doctors within the horizon, for the grid to show.
+  result.internetLimits = stmt(
+    s,
+    `SELECT doctor_id AS doctorId, CAST(round(share * 100) AS INTEGER) AS percent, from_date AS fromDate, to_date AS toDate FROM schedule_exceptions
+      WHERE kind = 'internet_quota' AND doctor_id IN (${inList}) AND to_date >= ? AND from_date <= ? ORDER BY from_date`,
+  ).all(...doctorIds, today, horizonEnd) as SlotSearchResult['internetLimits'];
   return result;
 }
 

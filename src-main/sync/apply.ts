@@ -7,6 +7,7 @@ import { putPatient } from '../services/patients.js';
 import { putHomeVisit } from '../services/home-visits.js';
 import { noteTicketCode } from '../services/ticket-codes.js';
 import { saveAccounts } from '../auth/accounts.js';
+import { putCabinet, putDoctor, putException, putTemplate } from '../db/schedules.js';
 
 const ACTIVE = "('booked', 'arrived', 'fulfilled')";
 
@@ -76,9 +77,15 @@ export function applyChanges(db: Db, changes: readonly Change[]): Applied {
       else if (c.entity === 'lease_set') stmt(s, 'DELETE FROM lease_sets WHERE device_id = ?').run(c.id);
       // An account the server refused to create: gone from the desk that made it offline (the organization's only).
       else if (c.entity === 'account' && !pendingHere(db, c.id)) stmt(s, 'DELETE FROM users WHERE id = ? AND shared = 1').run(c.id);
-      // An absence the server refused: this desk's slots open again.
-      else if (c.entity === 'exception' && !pendingHere(db, c.id)) {
-        stmt(s, 'DELETE FROM schedule_exceptions WHERE id = ?').run(c.id);
+      // A schedule change the server refused (an absence, a quota, a weekly schedule): this desk's times are as before again.
+      else if ((c.entity === 'exception' || c.entity === 'template') && !pendingHere(db, c.id)) {
+        stmt(s, `DELETE FROM ${c.entity === 'exception' ? 'schedule_exceptions' : 'schedule_templates'} WHERE id = ?`).run(c.id);
+        out.schedules = true;
+      }
+      // A doctor the server refused to hire: kept as a row (bookings may name it) but not working.
+      else if (c.entity === 'doctor' && !pendingHere(db, c.id)) {
+        stmt(s, 'UPDATE doctors SET active = 0 WHERE id = ?').run(c.id);
+        out.directory = true;
         out.schedules = true;
       }
       continue;
@@ -130,47 +137,22 @@ export function applyChanges(db: Db, changes: readonly Change[]): Applied {
         out.directory = true;
         break;
       }
-      case 'cabinet': {
-        const x = c.row;
-        stmt(s, 'INSERT INTO cabinets (id, org_id, number, floor) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET number = excluded.number, floor = excluded.floor').run(
-          x.id,
-          x.orgId,
-          x.number,
-          x.floor,
-        );
+      case 'cabinet':
+        putCabinet(db, c.row);
         out.directory = true;
         break;
-      }
-      case 'doctor': {
-        const d = c.row;
-        stmt(
-          s,
-          `INSERT INTO doctors (id, org_id, department_id, specialty_id, cabinet_id, full_name, active) VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET department_id = excluded.department_id, specialty_id = excluded.specialty_id, cabinet_id = excluded.cabinet_id, full_name = excluded.full_name, active = excluded.active`,
-        ).run(d.id, d.orgId, d.departmentId, d.specialtyId, d.cabinetId, d.fullName, d.active ? 1 : 0);
+      case 'doctor':
+        putDoctor(db, c.row);
         out.directory = true;
         break;
-      }
-      case 'template': {
-        const t = c.row;
-        stmt(
-          s,
-          `INSERT INTO schedule_templates (id, org_id, doctor_id, valid_from, valid_to, slot_minutes, week_json) VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET valid_from = excluded.valid_from, valid_to = excluded.valid_to, slot_minutes = excluded.slot_minutes, week_json = excluded.week_json`,
-        ).run(t.id, orgOfDoctor(db, t.doctorId), t.doctorId, t.validFrom, t.validTo, t.slotMinutes, JSON.stringify(t.week));
+      case 'template':
+        putTemplate(db, orgOfDoctor(db, c.row.doctorId), c.row);
         out.schedules = true;
         break;
-      }
-      case 'exception': {
-        const e = c.row;
-        stmt(
-          s,
-          `INSERT INTO schedule_exceptions (id, org_id, doctor_id, kind, from_date, to_date, intervals_json, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, from_date = excluded.from_date, to_date = excluded.to_date, intervals_json = excluded.intervals_json, note = excluded.note`,
-        ).run(e.id, orgOfDoctor(db, e.doctorId), e.doctorId, e.kind, e.fromDate, e.toDate, e.intervals ? JSON.stringify(e.intervals) : null, e.note);
+      case 'exception':
+        putException(db, orgOfDoctor(db, c.row.doctorId), c.row);
         out.schedules = true;
         break;
-      }
       case 'patient':
         putPatient(db, c.row);
         break;

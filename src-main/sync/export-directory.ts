@@ -1,3 +1,4 @@
+import { loadSchedules } from '../services/slots.js';
 import type { Cabinet, Department, Doctor, Region, ScheduleException, ScheduleTemplate, Specialty } from '../../src-shared/domain/directory.js';
 import type { Referral } from '../../src-shared/domain/patient.js';
 import type { DirectoryFile } from '../../src-shared/sync/directory-file.js';
@@ -14,14 +15,7 @@ export function exportDirectory(env: Env): DirectoryFile {
   const departments: Department[] = [...env.directory.departments.values()];
   const cabinets = all<Cabinet>('SELECT id, org_id AS orgId, number, floor FROM cabinets WHERE org_id = ?', org.id);
   const doctors: Doctor[] = [...env.directory.doctors.values()].map(({ cabinet: _c, ...d }) => d);
-  const templates: ScheduleTemplate[] = all<Omit<ScheduleTemplate, 'week'> & { week: string }>(
-    'SELECT id, doctor_id AS doctorId, valid_from AS validFrom, valid_to AS validTo, slot_minutes AS slotMinutes, week_json AS week FROM schedule_templates WHERE org_id = ?',
-    org.id,
-  ).map((t) => ({ ...t, week: JSON.parse(t.week) as ScheduleTemplate['week'] }));
-  const exceptions: ScheduleException[] = all<Omit<ScheduleException, 'intervals'> & { intervals: string | null }>(
-    'SELECT id, doctor_id AS doctorId, kind, from_date AS fromDate, to_date AS toDate, intervals_json AS intervals, note FROM schedule_exceptions WHERE org_id = ?',
-    org.id,
-  ).map((e) => ({ ...e, intervals: e.intervals ? (JSON.parse(e.intervals) as ScheduleException['intervals']) : null }));
+  const { templates, exceptions } = loadSchedules(env);
   const patients = all<{ id: string }>('SELECT id FROM patients ORDER BY id').map((p) => loadPatient(env, p.id)!);
   const referrals = all<Referral>(`SELECT id, patient_id AS patientId, specialty_id AS specialtyId, issued_by_doctor_id AS issuedByDoctorId, issued_at AS issuedAt,
       valid_until AS validUntil, used_by_appointment_id AS usedByAppointmentId FROM referrals`);

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { DirectoryView, SlotSearchResult } from '../../src-shared/rpc/views.js';
-import { useI18n, weekday } from '../lib/i18n.js';
+import { fmtDate, useI18n, weekday } from '../lib/i18n.js';
 
 const isWeekend = (iso: string) => [0, 6].includes(new Date(`${iso}T00:00:00Z`).getUTCDay());
 
@@ -90,6 +90,13 @@ export function DoctorDayGrid({ directory, result, specialtyId, autoFocus, onPic
                   <div className="muted small">
                     {t('ui.cabinet')} {doc?.cabinet.number}
                   </div>
+                  {result.internetLimits
+                    .filter((l) => l.doctorId === docId)
+                    .map((l) => (
+                      <div key={l.fromDate} className="badge warn small" data-testid="internet-limit">
+                        {t('ui.quotaBadge', { percent: l.percent, to: fmtDate(l.toDate) })}
+                      </div>
+                    ))}
                 </th>
                 {dates.map((date, c) => {
                   const d = byKey.get(`${docId}|${date}`);

@@ -40,6 +40,7 @@ export function CallListScreen({ directory }: { directory: DirectoryView }) {
   const reasonText = (task: TaskView): string => {
     if (task.kind !== 'call_patient') return t('ui.quarantined');
     if (task.reason.startsWith('absence:')) return t('ui.lostAbsence', { kind: t(`absenceKind.${task.reason.slice('absence:'.length)}`) });
+    if (task.reason === 'schedule_change') return t('ui.lostScheduleChange');
     if (task.reason.startsWith('refused:')) return t('ui.serverRefused', { reason: t(`errors.${task.reason.slice('refused:'.length)}`) });
     return task.reason === 'slot_leased' ? t('ui.lostSlotLeased') : task.reason === 'lease_lost' ? t('ui.lostLeaseLost') : t('ui.lostBooking');
   };

@@ -1,136 +1,43 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { AbsenceKind } from '../../src-shared/rules/absences.js';
 import type { DirectoryView } from '../../src-shared/rpc/views.js';
-import { fmtDate, specialtyLabel, useI18n } from '../lib/i18n.js';
-import { useNotify } from '../lib/notice.js';
-import { call, RpcError } from '../lib/rpc.js';
+import { AbsencesPanel } from '../components/AbsencesPanel.js';
+import { DoctorsPanel } from '../components/DoctorsPanel.js';
+import { QuotaPanel } from '../components/QuotaPanel.js';
+import { WeekSchedulePanel } from '../components/WeekSchedulePanel.js';
+import { useI18n } from '../lib/i18n.js';
 
-const KINDS: AbsenceKind[] = ['sick', 'vacation', 'training', 'absenteeism', 'dismissal'];
+type Part = 'absences' | 'doctors' | 'week' | 'quota';
+const PARTS: Part[] = ['absences', 'doctors', 'week', 'quota'];
+const TITLE = { absences: 'ui.absences', doctors: 'ui.doctors', week: 'ui.weeklySchedule', quota: 'ui.internetQuota' } as const;
 
 /**
- * The head of registry's schedule screen (R8): a doctor's absence is entered here and takes effect
- * on this desk at once; the patients it takes away go to the call list. Below, the absences that
- * are not over, with how many patients are still to be phoned.
+ * The head of registry's and administrator's schedule screen (004 §3.4.3: the schedule changes on
+ * the head's order): doctors' absences (R8), the doctors themselves, their weekly schedules with
+ * the channel shares (R7, R13, R21), and internet quotas (R7). Every change takes effect on this
+ * desk at once and goes to the server, which decides it again and sends it to every desk.
  */
 export function ScheduleScreen({ directory }: { directory: DirectoryView }) {
-  const { t, lang } = useI18n();
-  const notify = useNotify();
-  const qc = useQueryClient();
-  const doctors = directory.doctors.filter((d) => d.active);
-  const [doctorId, setDoctorId] = useState(doctors[0]?.id ?? '');
-  const [kind, setKind] = useState<AbsenceKind>('sick');
-  const [fromDate, setFrom] = useState(directory.today);
-  const [toDate, setTo] = useState(directory.today);
-  const [hours, setHours] = useState({ from: '08:00', to: '12:00' });
-  const [note, setNote] = useState('');
-  const absences = useQuery({ queryKey: ['absences'], queryFn: () => call('schedule.listAbsences', {}), refetchInterval: 5000 });
-  const enter = useMutation({
-    mutationFn: () =>
-      call('schedule.enterAbsence', {
-        doctorId,
-        kind,
-        fromDate,
-        toDate: kind === 'dismissal' ? null : kind === 'absenteeism' ? fromDate : toDate,
-        hours: kind === 'absenteeism' ? hours : null,
-        note,
-      }),
-    onSuccess: (a) => {
-      notify(`${t('ui.absenceEntered', { n: a.calls })}${a.verdict === 'queued' ? ` — ${t('ui.verdictQueued')}` : ''}`);
-      setNote('');
-      for (const k of ['absences', 'tasks', 'slots', 'day', 'today', 'sync']) void qc.invalidateQueries({ queryKey: [k] });
-    },
-    onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
-  });
-  const bySpecialty = [...new Set(doctors.map((d) => d.specialtyId))];
-
+  const { t } = useI18n();
+  const [part, setPart] = useState<Part>('absences');
   return (
     <div className="schedule pad">
-      <h2>{t('ui.absences')}</h2>
-      <form
-        className="card form-grid absence-form"
-        data-testid="absence-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          enter.mutate();
-        }}
-      >
-        <label className="field">
-          {t('ui.doctor')}
-          <select value={doctorId} onChange={(e) => setDoctorId(e.target.value)} data-testid="absence-doctor">
-            {bySpecialty.map((sp) => (
-              <optgroup key={sp} label={specialtyLabel(directory, sp, lang)}>
-                {doctors
-                  .filter((d) => d.specialtyId === sp)
-                  .map((d) => (
-                    <option key={d.id} value={d.id}>
-                      {d.fullName} · {d.cabinet.number}
-                    </option>
-                  ))}
-              </optgroup>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          {t('ui.absenceKindLabel')}
-          <select value={kind} onChange={(e) => setKind(e.target.value as AbsenceKind)} data-testid="absence-kind">
-            {KINDS.map((k) => (
-              <option key={k} value={k}>
-                {t(`absenceKind.${k}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          {t('ui.absenceFrom')}
-          <input type="date" value={fromDate} min={directory.today} onChange={(e) => setFrom(e.target.value)} data-testid="absence-from" />
-        </label>
-        {kind === 'absenteeism' ? (
-          <div className="field row">
-            <label className="field">
-              {t('ui.absenceHoursFrom')}
-              <input type="time" value={hours.from} onChange={(e) => setHours({ ...hours, from: e.target.value })} data-testid="absence-hours-from" />
-            </label>
-            <label className="field">
-              {t('ui.absenceHoursTo')}
-              <input type="time" value={hours.to} onChange={(e) => setHours({ ...hours, to: e.target.value })} data-testid="absence-hours-to" />
-            </label>
-          </div>
-        ) : kind === 'dismissal' ? (
-          <div className="field muted">{t('ui.openEnded')}</div>
-        ) : (
-          <label className="field">
-            {t('ui.absenceTo')}
-            <input type="date" value={toDate} min={fromDate} onChange={(e) => setTo(e.target.value)} data-testid="absence-to" />
-          </label>
-        )}
-        <label className="field wide">
-          {t('ui.absenceNote')}
-          <input value={note} maxLength={200} onChange={(e) => setNote(e.target.value)} data-testid="absence-note" />
-        </label>
-        <div className="actions">
-          <button type="submit" className="primary" disabled={enter.isPending || !doctorId} data-testid="absence-save">
-            {t('ui.enterAbsence')}
+      <nav className="subtabs" data-testid="schedule-parts">
+        {PARTS.map((p) => (
+          <button key={p} type="button" className={p === part ? 'chip on' : 'chip'} onClick={() => setPart(p)} data-testid={`schedule-part-${p}`}>
+            {t(TITLE[p])}
           </button>
-        </div>
-      </form>
-      {absences.data?.length === 0 && <p className="muted">{t('ui.absencesEmpty')}</p>}
-      <table className="list absence-list" data-testid="absence-list">
-        <tbody>
-          {absences.data?.map((a) => (
-            <tr key={a.id}>
-              <td>{a.doctorName}</td>
-              <td>{t(`absenceKind.${a.kind}`)}</td>
-              <td>
-                {fmtDate(a.fromDate)}
-                {a.hours ? ` ${a.hours.from}–${a.hours.to}` : a.toDate === null ? ` — ${t('ui.openEnded')}` : a.toDate !== a.fromDate ? ` — ${fmtDate(a.toDate)}` : ''}
-              </td>
-              <td className="muted">{a.note}</td>
-              <td>{a.calls > 0 && <span className="badge warn">{t('ui.toCall', { n: a.calls })}</span>}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </nav>
+      <h2>{t(TITLE[part])}</h2>
+      {part === 'absences' ? (
+        <AbsencesPanel directory={directory} />
+      ) : part === 'doctors' ? (
+        <DoctorsPanel directory={directory} />
+      ) : part === 'week' ? (
+        <WeekSchedulePanel directory={directory} />
+      ) : (
+        <QuotaPanel directory={directory} />
+      )}
     </div>
   );
 }

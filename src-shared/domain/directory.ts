@@ -71,5 +71,7 @@ export const scheduleException = z.object({
   /** For changed_hours: the day's intervals instead of the template's; for absenteeism: the hours missed. */
   intervals: z.array(templateInterval).nullable(),
   note: z.string(),
+  /** For internet_quota (R7): the most of each day's bookable times the internet channel keeps, 0–1. */
+  share: z.number().min(0).max(1).nullable().optional(),
 });
 export type ScheduleException = z.infer<typeof scheduleException>;

@@ -26,7 +26,7 @@ export const sex = z.enum(['male', 'female']);
 export type Sex = z.infer<typeof sex>;
 
 /** R8's grounds (000 §1, 004 §3.4.3): a whole-day absence, hours away (absenteeism), or a day's hours changed. */
-export const exceptionKind = z.enum(['vacation', 'sick', 'training', 'absenteeism', 'dismissal', 'changed_hours']);
+export const exceptionKind = z.enum(['vacation', 'sick', 'training', 'absenteeism', 'dismissal', 'changed_hours', 'internet_quota']);
 export type ExceptionKind = z.infer<typeof exceptionKind>;
 
 export const nationalIdKind = z.enum(['KG_PIN', 'KZ_IIN', 'RU_SNILS', 'RU_OMS']);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { callOutcome } from '../rules/call-outcomes.js';
 import { absenceRequest } from '../rules/absences.js';
 import { newPassword } from '../rules/accounts.js';
+import { doctorEdit, quotaRequest, templateEdit } from '../rules/schedule-edits.js';
 import { newPatient, patientContacts } from '../rules/new-patient.js';
 import { homeVisitRequest } from '../domain/home-visit.js';
 import { referral } from '../domain/patient.js';
@@ -12,6 +13,7 @@ import { printerSettings, printerStatus } from '../print/settings.js';
 import {
   absenceView,
   accountView,
+  doctorScheduleView,
   staffAccountInput,
   verdict,
   appointmentView,
@@ -179,6 +181,13 @@ export const contract = {
   /** R8: a doctor's absence (head and administrator; the server checks the account's role again). */
   'schedule.enterAbsence': { input: absenceRequest.omit({ id: true }), output: absenceView.extend({ verdict }), roles: managers },
   'schedule.listAbsences': { input: z.object({}), output: z.array(absenceView), roles: managers },
+  /** Hire (no id), change or dismiss (`active: false`) a doctor; the cabinet by its number and floor. */
+  'directory.saveDoctor': { input: doctorEdit.extend({ id: id.optional() }), output: z.object({ id, verdict }), roles: managers },
+  /** A doctor's weekly schedule from a day on (R7 internet share, R13 priority windows, R21 repeat visits) → how many patients went to the call list. */
+  'schedule.saveTemplate': { input: templateEdit.omit({ id: true }), output: z.object({ id, calls: z.number().int(), verdict }), roles: managers },
+  /** R7: an internet quota for a doctor and a period (at most 30 %). */
+  'schedule.setQuota': { input: quotaRequest.omit({ id: true }), output: z.object({ id, verdict }), roles: managers },
+  'schedule.doctors': { input: z.object({}), output: z.array(doctorScheduleView), roles: managers },
 } as const satisfies Record<string, MethodSpec>;
 
 export type Contract = typeof contract;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { absenceKind } from '../rules/absences.js';
 import { homeVisit } from '../domain/home-visit.js';
 import { appointment, registerEntry, ticket, user } from '../domain/appointment.js';
-import { cabinet, department, doctor, organization, specialty } from '../domain/directory.js';
+import { cabinet, department, doctor, organization, scheduleTemplate, specialty } from '../domain/directory.js';
 import { patient, referral } from '../domain/patient.js';
 import { hhmm, id, instant, isoDate } from '../domain/primitives.js';
 import { lang, nationalIdKind, profileId, role, slotChannel } from '../domain/enums.js';
@@ -70,6 +70,8 @@ export const slotSearchResult = z.object({
   ),
   /** R25: free tickets per doctor-day. */
   doctorDays: z.array(doctorDay),
+  /** R7: the head's limits on these doctors' internet booking within the horizon (shown on the grid). */
+  internetLimits: z.array(z.object({ doctorId: id, percent: z.number().int(), fromDate: isoDate, toDate: isoDate })),
 });
 export type SlotSearchResult = z.infer<typeof slotSearchResult>;
 
@@ -95,6 +97,8 @@ export const directoryView = z.object({
     /** R3: the closed-list ground an unattached patient's refusal is filed under, if the list has one. */
     notAttachedGround: z.string().nullable(),
     nationalIdKinds: z.array(nationalIdKind),
+    /** R7: the most of a doctor's time internet booking may have, in percent. */
+    maxInternetPercent: z.number().int(),
   }),
   today: isoDate,
   horizonEnd: isoDate,
@@ -196,3 +200,11 @@ export type StaffAccountInput = z.infer<typeof staffAccountInput>;
 
 /** Where the server's answer to a management change stands: confirmed, sent when the link returns, or final on a standalone desk. */
 export const verdict = z.enum(['confirmed', 'queued', 'local']);
+
+/** A doctor's weekly schedules in force today or later, and internet quotas not over yet (R7). */
+export const doctorScheduleView = z.object({
+  doctorId: id,
+  templates: z.array(scheduleTemplate),
+  quotas: z.array(z.object({ id, fromDate: isoDate, toDate: isoDate, percent: z.number().int() })),
+});
+export type DoctorScheduleView = z.infer<typeof doctorScheduleView>;

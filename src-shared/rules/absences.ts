@@ -54,9 +54,12 @@ export function decideAbsence(req: AbsenceRequest, f: { today: string; role: Rol
 }
 
 /** The call-list task of one booking an absence took away: the same id on every desk and on the server, so nobody phones twice. */
-export function absenceTaskId(exceptionId: string, appointmentId: string): string {
-  const id = `ab:${exceptionId}:${appointmentId}`;
-  return id.length <= 80 ? id : `ab:${fnv1a(exceptionId)}:${fnv1a(appointmentId)}`;
+export const absenceTaskId = (exceptionId: string, appointmentId: string): string => callTaskId('ab', exceptionId, appointmentId);
+
+/** A call-list task's id from the change that caused it and the booking it lost: derived alike on every desk and on the server. */
+export function callTaskId(prefix: string, causeId: string, appointmentId: string): string {
+  const id = `${prefix}:${causeId}:${appointmentId}`;
+  return id.length <= 80 ? id : `${prefix}:${fnv1a(causeId)}:${fnv1a(appointmentId)}`;
 }
 
 /** A short stable digest for ids too long to join (not a security measure: ids are the organization's own). */

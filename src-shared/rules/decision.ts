@@ -48,6 +48,11 @@ export const REFUSALS = {
   own_account: { kind: 'input', rule: 'the administrator cannot lock themselves out' },
   last_admin: { kind: 'input', rule: 'an organization keeps an enabled administrator' },
   unknown_account: { kind: 'input', rule: 'no such enabled account in this organization' },
+  doctor_has_bookings: { kind: 'input', rule: 'a doctor is dismissed once their patients are moved (R8)' },
+  template_interval: { kind: 'input', rule: 'a working interval holds at least one visit' },
+  template_overlap: { kind: 'input', rule: 'a schedule’s intervals of one day do not overlap' },
+  template_periods: { kind: 'input', rule: 'one weekly schedule of a doctor at a time' },
+  internet_quota: { kind: 'input', rule: 'R7 (000 §5): internet booking at most 30 % of a doctor’s time' },
 } as const;
 
 export type RefusalCode = keyof typeof REFUSALS;

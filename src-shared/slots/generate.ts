@@ -38,6 +38,7 @@ export function generateDoctorSlots(args: {
     const intervals = changed?.intervals ?? template.week[String(isoWeekday(date))] ?? [];
     const dayOff = todays.some((e) => ABSENCE_KINDS.has(e.kind));
     const gaps = todays.filter((e) => e.kind === 'absenteeism').flatMap((e) => e.intervals ?? []);
+    const dayStart = out.length;
     for (const iv of intervals) {
       const end = minutesOf(iv.to);
       for (let m = minutesOf(iv.from); m + template.slotMinutes <= end; m += template.slotMinutes) {
@@ -57,8 +58,21 @@ export function generateDoctorSlots(args: {
         });
       }
     }
+    const quota = todays.find((e) => e.kind === 'internet_quota' && e.share != null);
+    if (quota) capInternet(out.slice(dayStart), quota.share!);
   }
   return out;
+}
+
+/**
+ * R7 (000 §5): a quota for a period keeps the internet channel to that share of the day's bookable
+ * times; the day's last internet times beyond it become registry times — the same ones on every
+ * desk and on the server, whose rules then refuse an internet booking there (the slot's channel).
+ */
+function capInternet(day: Slot[], share: number): void {
+  const open = day.filter((s) => !s.blocked);
+  const internet = open.filter((s) => s.channel === 'internet');
+  for (const s of internet.slice(Math.floor(share * open.length + 1e-9))) s.channel = 'registry';
 }
 
 /** R7: share of a doctor's weekly bookable minutes given to the internet channel. */

@@ -8,6 +8,7 @@ import { requestChannel } from '../domain/enums.js';
 import { absenceRequest } from '../rules/absences.js';
 import { callOutcome } from '../rules/call-outcomes.js';
 import { accountChange } from '../rules/accounts.js';
+import { doctorEdit, quotaRequest, templateEdit } from '../rules/schedule-edits.js';
 
 /** Bumped when an op's arguments change shape; the server quarantines ops of versions it does not know. */
 export const SYNC_SCHEMA_VERSION = 1;
@@ -31,6 +32,12 @@ export const opArgs = {
   'tasks.resolve': z.object({ taskId: id, outcome: callOutcome }),
   /** R8: a doctor's absence entered by the head or administrator (the server checks the account's role itself). */
   'schedule.absence': absenceRequest.extend({ userId: id }),
+  /** Hiring, changing or dismissing a doctor (head or administrator; a dismissal waits until the doctor's bookings are moved). */
+  'directory.doctor': doctorEdit.extend({ userId: id }),
+  /** A doctor's weekly schedule from a day on, with its channel shares (R7, R13, R21). */
+  'schedule.template': templateEdit.extend({ userId: id }),
+  /** R7: the internet quota of a doctor for a period. */
+  'schedule.quota': quotaRequest.extend({ userId: id }),
   /** The administrator's change to a staff account (the server checks the account's role and the logins itself). */
   'accounts.put': accountChange.extend({ userId: id }),
   /** A person's own new password, as its hash (the desk checked the old one). */

@@ -16,7 +16,7 @@ import { taskStatusAfter } from '../../src-shared/rules/call-outcomes.js';
 import { localParts } from '../../src-shared/time/dates.js';
 import { appointments, changeLog, orgRows, referralUses, tasks } from '../db/schema.js';
 import { putCallTask, takenSlots } from './call-tasks.js';
-import { enterAbsence } from './schedule-mutators.js';
+import { editDoctor, enterAbsence, saveTemplate, setQuota } from './schedule-mutators.js';
 import { changePassword, putAccountChange } from './account-mutators.js';
 import { logChange, type OpContext } from './context.js';
 
@@ -339,10 +339,13 @@ async function issueReferral(ctx: OpContext, args: unknown): Promise<Outcome> {
 }
 
 /** Ops that change the schedules the rules read: the ops after them in a push are judged on the new ones. */
-export const SCHEDULE_OPS: ReadonlySet<string> = new Set<OpName>(['schedule.absence']);
+export const SCHEDULE_OPS: ReadonlySet<string> = new Set<OpName>(['schedule.absence', 'schedule.template', 'schedule.quota', 'directory.doctor']);
 
 export const MUTATORS: Record<OpName, (ctx: OpContext, args: unknown) => Promise<Outcome>> = {
   'schedule.absence': enterAbsence,
+  'schedule.template': saveTemplate,
+  'schedule.quota': setQuota,
+  'directory.doctor': editDoctor,
   'accounts.put': putAccountChange,
   'accounts.password': changePassword,
   'referrals.issue': issueReferral,

@@ -1,0 +1,87 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { DirectoryView } from '../../src-shared/rpc/views.js';
+import { fmtDate, useI18n } from '../lib/i18n.js';
+import { useNotify } from '../lib/notice.js';
+import { call, RpcError } from '../lib/rpc.js';
+
+/**
+ * R7 (000 §5): the head limits a doctor's internet booking for a period to at most 30 % of the
+ * doctor's time. The internet times beyond the limit become registry times on every desk; the
+ * doctor's grid shows the limit.
+ */
+export function QuotaPanel({ directory }: { directory: DirectoryView }) {
+  const { t } = useI18n();
+  const notify = useNotify();
+  const qc = useQueryClient();
+  const doctors = directory.doctors.filter((d) => d.active);
+  const [doctorId, setDoctorId] = useState(doctors[0]?.id ?? '');
+  const [fromDate, setFrom] = useState(directory.today);
+  const [toDate, setTo] = useState(directory.today);
+  const [percent, setPercent] = useState(10);
+  const schedules = useQuery({ queryKey: ['doctorSchedules'], queryFn: () => call('schedule.doctors', {}) });
+  const save = useMutation({
+    mutationFn: () => call('schedule.setQuota', { doctorId, fromDate, toDate, percent }),
+    onSuccess: ({ verdict }) => {
+      notify(`${t('ui.quotaSaved')}${verdict === 'queued' ? ` — ${t('ui.verdictQueued')}` : ''}`);
+      for (const k of ['doctorSchedules', 'slots', 'day']) void qc.invalidateQueries({ queryKey: [k] });
+    },
+    onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
+  });
+  const name = (id: string) => directory.doctors.find((d) => d.id === id)?.fullName ?? id;
+  const quotas = (schedules.data ?? []).flatMap((s) => s.quotas.map((q) => ({ ...q, doctorId: s.doctorId })));
+
+  return (
+    <>
+      <form
+        className="card form-grid quota-form"
+        data-testid="quota-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.mutate();
+        }}
+      >
+        <label className="field">
+          {t('ui.doctor')}
+          <select value={doctorId} onChange={(e) => setDoctorId(e.target.value)} data-testid="quota-doctor">
+            {doctors.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.fullName} · {d.cabinet.number}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          {t('ui.absenceFrom')}
+          <input type="date" value={fromDate} min={directory.today} onChange={(e) => setFrom(e.target.value)} data-testid="quota-from" />
+        </label>
+        <label className="field">
+          {t('ui.absenceTo')}
+          <input type="date" value={toDate} min={fromDate} onChange={(e) => setTo(e.target.value)} data-testid="quota-to" />
+        </label>
+        <label className="field">
+          {t('ui.quotaPercent')}
+          <input type="number" min={0} max={100} value={percent} onChange={(e) => setPercent(Number(e.target.value))} data-testid="quota-percent" />
+        </label>
+        <div className="actions">
+          <button type="submit" className="primary" disabled={save.isPending || !doctorId} data-testid="quota-save">
+            {t('ui.setQuota')}
+          </button>
+        </div>
+      </form>
+      <table className="list quota-list" data-testid="quota-list">
+        <tbody>
+          {quotas.map((q) => (
+            <tr key={q.id}>
+              <td>{name(q.doctorId)}</td>
+              <td>
+                {fmtDate(q.fromDate)} — {fmtDate(q.toDate)}
+              </td>
+              <td>≤ {q.percent} %</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
