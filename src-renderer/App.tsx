@@ -12,11 +12,12 @@ import { SettingsScreen } from './screens/SettingsScreen.js';
 import { CallListScreen } from './screens/CallListScreen.js';
 import { ScheduleScreen } from './screens/ScheduleScreen.js';
 import { StaffScreen } from './screens/StaffScreen.js';
+import { ReportsScreen } from './screens/ReportsScreen.js';
 import { PasswordForm } from './components/PasswordForm.js';
 import { useNotify } from './lib/notice.js';
 import { useScanCheckIn } from './lib/scan-check-in.js';
 
-type Tab = 'desk' | 'today' | 'register' | 'settings' | 'calls' | 'schedule' | 'staff';
+type Tab = 'desk' | 'today' | 'register' | 'settings' | 'calls' | 'schedule' | 'staff' | 'reports';
 
 export function App() {
   const { t } = useI18n();
@@ -116,6 +117,11 @@ export function App() {
               {t('ui.schedule')}
             </button>
           )}
+          {manages && (
+            <button type="button" className={tab === 'reports' ? 'tab active' : 'tab'} onClick={() => setTab('reports')} data-testid="tab-reports">
+              {t('ui.reports')}
+            </button>
+          )}
           {session.user.role === 'admin' && (
             <button type="button" className={tab === 'staff' ? 'tab active' : 'tab'} onClick={() => setTab('staff')} data-testid="tab-staff">
               {t('ui.staff')}
@@ -141,6 +147,8 @@ export function App() {
           <CallListScreen directory={directory.data} />
         ) : tab === 'schedule' ? (
           <ScheduleScreen directory={directory.data} />
+        ) : tab === 'reports' ? (
+          <ReportsScreen directory={directory.data} />
         ) : tab === 'staff' ? (
           <StaffScreen directory={directory.data} />
         ) : (

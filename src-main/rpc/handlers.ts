@@ -15,6 +15,8 @@ import { listAppointments } from '../services/appointment-views.js';
 import { clinicToday } from '../services/clinic-time.js';
 import { findPatients, patientCard, registerPatient, similarPatients, updatePatientContacts } from '../services/patients.js';
 import { exportRegister } from '../services/register-export.js';
+import { exportReport } from '../services/report-export.js';
+import { buildReport } from '../services/reports.js';
 import { listHomeVisits, requestHomeVisit, setHomeVisitStatus } from '../services/home-visits.js';
 import { issueReferral } from '../services/referrals.js';
 import { listRegister, recordOutOfSchedule, refuseManually } from '../services/register.js';
@@ -95,6 +97,8 @@ export const handlers: Handlers = {
   },
   'register.list': (i, { env }) => listRegister(env, i),
   'register.export': (i, c) => exportRegister(c.env, c.lang, i, i.format),
+  'reports.get': (i, { env }) => buildReport(env, i),
+  'reports.export': (i, c) => exportReport(c.env, c.lang, i, i.format),
   'visits.outOfSchedule': (i, c) => recordOutOfSchedule(c.env, who(c), i),
   'referrals.issue': (i, c) => issueReferral(c.env, who(c), i),
   'homeVisits.request': (i, c) => requestHomeVisit(c.env, who(c), i),

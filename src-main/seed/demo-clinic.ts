@@ -186,10 +186,21 @@ function seedHistory(db: Db, rng: Rng, size: ClinicSize, today: string): void {
   const attachedIds = (s.prepare('SELECT id FROM patients WHERE attached_org_id = ?').all(DEMO_ORG_ID) as Array<{ id: string }>).map((r) => r.id);
   const ins = s.prepare(`INSERT INTO appointments (id, org_id, patient_id, slot_id, doctor_id, specialty_id, date, time, start_utc, status, channel,
     referral_id, replaces_id, ticket_code, queue_number, live_queue, created_at, created_by, device_id, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, 0, ?, 'user-registrar', 'seed', ?)`);
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, 'user-registrar', 'seed', ?)`);
+  // The register of requests (R15) has each of these bookings, its cancellation, and now and then a refusal: the head's reports read it.
+  const reg = s.prepare(`INSERT INTO register_entries (id, org_id, at, patient_id, applicant, specialty_id, doctor_id, channel, result, reason, rule, appointment_id, appointed_at, user_id, device_id)
+    VALUES (?, ?, ?, ?, '', ?, ?, ?, ?, ?, NULL, ?, ?, 'user-registrar', 'seed')`);
+  const reasons = profile.refusalReasons;
+  // Its own random stream: the bookings themselves stay exactly as before (tests and benchmarks rely on them).
+  const extra = new Rng(size.seed + 1);
   let n = 0;
   const add = (patientId: string, slot: { id: string; doctorId: string; specialtyId: string; date: string; time: string; startUtc: number }, status: string, queue: number) => {
     n++;
+    const channel = rng.chance(0.25) ? 'internet' : 'registry';
+    const bookedAt = slot.startUtc - 86_400_000;
+    reg.run(`hist-reg-${n}`, DEMO_ORG_ID, bookedAt, patientId, slot.specialtyId, slot.doctorId, channel, 'booked', null, `hist-${n}`, slot.startUtc);
+    if (status === 'cancelled') reg.run(`hist-cxl-${n}`, DEMO_ORG_ID, bookedAt + 3_600_000, patientId, slot.specialtyId, slot.doctorId, channel, 'cancelled', null, `hist-${n}`, slot.startUtc);
+    if (extra.chance(0.03)) reg.run(`hist-ref-${n}`, DEMO_ORG_ID, bookedAt + 60_000, null, slot.specialtyId, null, 'registry', 'refused', extra.pick(reasons), null, null);
     ins.run(
       `hist-${n}`,
       DEMO_ORG_ID,
@@ -201,9 +212,11 @@ function seedHistory(db: Db, rng: Rng, size: ClinicSize, today: string): void {
       slot.time,
       slot.startUtc,
       status,
-      rng.chance(0.25) ? 'internet' : 'registry',
+      channel,
       `H${String(n).padStart(7, '0')}`,
       queue,
+      // R12: now and then a patient came more than 15 minutes late and was seen in the live queue.
+      status === 'fulfilled' && extra.chance(0.05) ? 1 : 0,
       slot.startUtc - 86_400_000,
       slot.startUtc,
     );

@@ -64,7 +64,7 @@ export function listAbsences(env: Env): AbsenceView[] {
   }>;
   const calls = new Map(open.map((r) => [r.absenceId, r.n]));
   return exceptions
-    .filter((e) => e.kind !== 'changed_hours' && e.kind !== 'internet_quota')
+    .filter((e) => e.kind !== 'internet_quota')
     .sort((a, b) => (a.fromDate < b.fromDate ? -1 : a.fromDate > b.fromDate ? 1 : 0))
     .map((e) => ({ ...toView(env, e), calls: calls.get(e.id) ?? 0 }));
 }

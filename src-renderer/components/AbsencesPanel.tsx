@@ -6,7 +6,9 @@ import { fmtDate, specialtyLabel, useI18n } from '../lib/i18n.js';
 import { useNotify } from '../lib/notice.js';
 import { call, RpcError } from '../lib/rpc.js';
 
-const KINDS: AbsenceKind[] = ['sick', 'vacation', 'training', 'absenteeism', 'dismissal'];
+const KINDS: AbsenceKind[] = ['sick', 'vacation', 'training', 'absenteeism', 'changed_hours', 'dismissal'];
+/** The kinds of one day with hours: away for those hours, or working only those hours. */
+const BY_HOURS: ReadonlySet<AbsenceKind> = new Set(['absenteeism', 'changed_hours']);
 
 /**
  * Doctors' absences (R8): an absence is entered here and takes effect
@@ -31,8 +33,8 @@ export function AbsencesPanel({ directory }: { directory: DirectoryView }) {
         doctorId,
         kind,
         fromDate,
-        toDate: kind === 'dismissal' ? null : kind === 'absenteeism' ? fromDate : toDate,
-        hours: kind === 'absenteeism' ? hours : null,
+        toDate: kind === 'dismissal' ? null : BY_HOURS.has(kind) ? fromDate : toDate,
+        hours: BY_HOURS.has(kind) ? hours : null,
         note,
       }),
     onSuccess: (a) => {
@@ -84,7 +86,7 @@ export function AbsencesPanel({ directory }: { directory: DirectoryView }) {
           {t('ui.absenceFrom')}
           <input type="date" value={fromDate} min={directory.today} onChange={(e) => setFrom(e.target.value)} data-testid="absence-from" />
         </label>
-        {kind === 'absenteeism' ? (
+        {BY_HOURS.has(kind) ? (
           <div className="field row">
             <label className="field">
               {t('ui.absenceHoursFrom')}

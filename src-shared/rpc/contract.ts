@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { callOutcome } from '../rules/call-outcomes.js';
 import { absenceRequest } from '../rules/absences.js';
 import { newPassword } from '../rules/accounts.js';
+import { report, reportFilter } from '../reports/report.js';
 import { doctorEdit, quotaRequest, templateEdit } from '../rules/schedule-edits.js';
 import { newPatient, patientContacts } from '../rules/new-patient.js';
 import { homeVisitRequest } from '../domain/home-visit.js';
@@ -132,6 +133,13 @@ export const contract = {
     input: registerFilter.extend({ format: z.enum(['csv', 'xlsx']) }),
     output: z.object({ fileName: z.string(), mimeType: z.string(), base64: z.string() }),
     roles: ['registrar', 'head', 'admin'],
+  },
+  /** The head's report for a period (issue 11): requests by channel, refusals, attendance, occupancy, earliest free time. */
+  'reports.get': { input: reportFilter, output: report, roles: managers },
+  'reports.export': {
+    input: reportFilter.and(z.object({ format: z.enum(['csv', 'xlsx']) })),
+    output: z.object({ fileName: z.string(), mimeType: z.string(), base64: z.string() }),
+    roles: managers,
   },
   'register.refuse': {
     input: z.object({ patientId: id.nullable(), applicant: z.string().max(200).default(''), specialtyId: id.nullable(), reason: z.string().min(1).max(64), channel: channelField }),

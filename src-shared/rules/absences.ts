@@ -8,8 +8,11 @@ import { refuse, type Decision } from './decision.js';
 /** Who may change the clinic's schedules: the head of registry and the administrator (004 §3.4.3: on the head's order). */
 export const MANAGERS: readonly Role[] = ['head', 'admin'];
 
-/** R8's grounds for a doctor's absence (000 §1, 004 §3.4.3). Absenteeism is hours of one day; the rest are whole days. */
-export const absenceKind = z.enum(['vacation', 'sick', 'training', 'absenteeism', 'dismissal']);
+/**
+ * R8's grounds for a doctor's absence (000 §1, 004 §3.4.3), and the one-off change of a day's hours.
+ * Absenteeism is hours of one day away; changed hours are the hours of one day the doctor works; the rest are whole days.
+ */
+export const absenceKind = z.enum(['vacation', 'sick', 'training', 'absenteeism', 'dismissal', 'changed_hours']);
 export type AbsenceKind = z.infer<typeof absenceKind>;
 
 /** 004 §3.4.3.3: an absence of more than four hours in a row changes the schedule (a shorter one is the doctor's own business). */
@@ -25,7 +28,7 @@ export const absenceRequest = z.object({
   fromDate: isoDate,
   /** The last day away; a dismissal has none (it lasts). */
   toDate: isoDate.nullable(),
-  /** Absenteeism only: the hours of that day the doctor is away. */
+  /** Absenteeism: the hours of that day the doctor is away; changed hours: the hours the doctor works that day instead. */
   hours: z.object({ from: hhmm, to: hhmm }).nullable().default(null),
   note: z.string().trim().max(200).default(''),
 });
@@ -48,6 +51,12 @@ export function decideAbsence(req: AbsenceRequest, f: { today: string; role: Rol
     const h = req.hours;
     if (!h || req.fromDate !== toDate) return refuse('absence_hours', { hours: MIN_ABSENCE_HOURS });
     if (minutesOf(h.to) - minutesOf(h.from) < MIN_ABSENCE_HOURS * 60) return refuse('absence_hours', { hours: MIN_ABSENCE_HOURS });
+    intervals = [{ from: h.from, to: h.to, channel: 'registry' }];
+  }
+  if (req.kind === 'changed_hours') {
+    // A one-off day of other hours (for the registry): times outside them close, their patients go to the call list.
+    const h = req.hours;
+    if (!h || req.fromDate !== toDate || minutesOf(h.to) <= minutesOf(h.from)) return refuse('day_hours');
     intervals = [{ from: h.from, to: h.to, channel: 'registry' }];
   }
   return { ok: true, exception: { id: req.id, doctorId: req.doctorId, kind: req.kind, fromDate: req.fromDate, toDate, intervals, note: req.note } };

@@ -41,6 +41,7 @@ export const REFUSALS = {
   absence_dates: { kind: 'input', rule: 'R8: an absence from a day to a day, at most a year' },
   absence_past: { kind: 'input', rule: 'R8: the past schedule stays as it was' },
   absence_hours: { kind: 'input', rule: 'R8, 004 §3.4.3.3: more than 4 hours in a row, one day' },
+  day_hours: { kind: 'input', rule: 'a day of other hours: one day, from before to' },
   not_admin: { kind: 'input', rule: 'staff accounts are the administrator’s' },
   password_required: { kind: 'input', rule: 'a new account starts with a temporary password' },
   duplicate_login: { kind: 'input', rule: 'one login per person in the organization' },

@@ -119,6 +119,23 @@ describe('the head runs the directory and the weekly schedules (issue 11; R7, R8
     expect((await b.call('slots.search', { doctorId, channel: 'registry' })).internetLimits).toEqual([{ doctorId, percent: 10, fromDate: day3, toDate: '2026-11-26' }]);
   });
 
+  it('a one-off day of other hours: the bookings outside them go to both call lists, the ones inside stay', async () => {
+    const { a, b, head, doctorId } = await hiredDoctor('Жээнбеков Айбек', '318');
+    const [p1, p2] = freePatients(b, 2, 10);
+    const early = (await b.call('appointments.book', { patientId: p1!.id, slotId: `${doctorId}@${TOMORROW}T08:00`, preventive: true })).appointment;
+    const inside = (await b.call('appointments.book', { patientId: p2!.id, slotId: `${doctorId}@${TOMORROW}T10:00`, preventive: true })).appointment;
+    await sync(b, a);
+    const day = await head.call('schedule.enterAbsence', { doctorId, kind: 'changed_hours', fromDate: TOMORROW, toDate: TOMORROW, hours: { from: '09:00', to: '13:00' }, note: 'совещание утром' });
+    expect(day).toMatchObject({ calls: 1, verdict: 'confirmed' });
+    await sync(b);
+    for (const d of [a, b]) {
+      const listed = (await d.call('tasks.list', {})).filter((t) => t.appointment?.id === early.id || t.appointment?.id === inside.id);
+      expect(listed.map((t) => [t.appointment!.id, t.reason])).toEqual([[early.id, 'absence:changed_hours']]);
+      expect(slotsOf(d, doctorId, TOMORROW, "time < '09:00'")).toEqual([{ time: '08:00', channel: 'registry', blocked: 1, appointmentId: early.id }]);
+      expect(slotsOf(d, doctorId, TOMORROW, "time >= '09:00' AND blocked = 0").map((s) => s.time)[0]).toBe('09:00');
+    }
+  });
+
   it('bad input is a translated error and changes nothing; the server refuses a forged change and the desk that made it takes it back', async () => {
     const { a, b, head, doctorId } = await hiredDoctor('Бекова Гүлмира', '317');
     const templates = () => sql(a).prepare('SELECT id, valid_to AS validTo FROM schedule_templates WHERE doctor_id = ? ORDER BY valid_from').all(doctorId);

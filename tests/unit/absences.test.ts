@@ -20,6 +20,13 @@ describe('R8 absences (000 §1; 004 §3.4.3)', () => {
     expect(decideAbsence({ ...req, kind: 'dismissal', toDate: null }, facts)).toMatchObject({ ok: true, exception: { toDate: '9999-12-31' } });
     expect(decideAbsence({ ...req, toDate: null }, facts)).toMatchObject({ ok: false, code: 'absence_dates' });
   });
+  it('a one-off day of other hours: one day, the hours in order, any length', () => {
+    const day = (from: string, to: string, toDate = req.fromDate) => decideAbsence({ ...req, kind: 'changed_hours', toDate, hours: { from, to } }, facts);
+    expect(day('14:00', '16:00')).toMatchObject({ ok: true, exception: { kind: 'changed_hours', toDate: req.fromDate, intervals: [{ from: '14:00', to: '16:00', channel: 'registry' }] } });
+    expect(day('16:00', '14:00')).toMatchObject({ ok: false, code: 'day_hours' });
+    expect(day('14:00', '16:00', '2026-11-25')).toMatchObject({ ok: false, code: 'day_hours' });
+    expect(decideAbsence({ ...req, kind: 'changed_hours', toDate: req.fromDate, hours: null }, facts)).toMatchObject({ ok: false, code: 'day_hours' });
+  });
   it('a vacation known less than two days ahead: its first day’s patients are phoned first (004 §3.4.3.2)', () => {
     expect(isUrgentCall({ fromDate: '2026-11-24' }, '2026-11-24', '2026-11-23')).toBe(true);
     expect(isUrgentCall({ fromDate: '2026-11-24' }, '2026-11-25', '2026-11-23')).toBe(false);
