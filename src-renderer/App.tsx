@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import type { Session } from '../src-shared/rpc/views.js';
 import { StatusBar } from './components/StatusBar.js';
 import { call, onSessionLost, setToken } from './lib/rpc.js';
@@ -12,10 +12,12 @@ import { SettingsScreen } from './screens/SettingsScreen.js';
 import { CallListScreen } from './screens/CallListScreen.js';
 import { ScheduleScreen } from './screens/ScheduleScreen.js';
 import { StaffScreen } from './screens/StaffScreen.js';
-import { ReportsScreen } from './screens/ReportsScreen.js';
 import { PasswordForm } from './components/PasswordForm.js';
 import { useNotify } from './lib/notice.js';
 import { useScanCheckIn } from './lib/scan-check-in.js';
+
+/** The reports bring a charting library the desk's own screens do not need: loaded when first opened. */
+const ReportsScreen = lazy(() => import('./screens/ReportsScreen.js').then((m) => ({ default: m.ReportsScreen })));
 
 type Tab = 'desk' | 'today' | 'register' | 'settings' | 'calls' | 'schedule' | 'staff' | 'reports';
 
@@ -148,7 +150,9 @@ export function App() {
         ) : tab === 'schedule' ? (
           <ScheduleScreen directory={directory.data} />
         ) : tab === 'reports' ? (
-          <ReportsScreen directory={directory.data} />
+          <Suspense fallback={<p className="muted pad">{t('ui.loading')}</p>}>
+            <ReportsScreen directory={directory.data} />
+          </Suspense>
         ) : tab === 'staff' ? (
           <StaffScreen directory={directory.data} />
         ) : (
