@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { importDirectory, parseDirectoryFile } from './directory/import.js';
 import { randomBytes } from 'node:crypto';
 import { adminInput, askRunningServer, runAdmin, type AdminCommand, type AdminOutput } from './admin/commands.js';
@@ -17,6 +17,9 @@ import { jsonLogger, type Logger } from './log.js';
  * `npm run server -- import <file.json>`     load or update the directory (regions, organizations, doctors, schedules, patients)
  * `npm run server -- devices <orgId>`        list an organization's enrolled devices
  * `npm run server -- revoke-device <id>`     stop a lost or replaced PC's token working
+ * `npm run server -- publish-release <dir> [--platform win|linux] [--min-os 10.0]`   publish a desk release (seen by no region yet)
+ * `npm run server -- rollout <version> <regionId>=<YYYY-MM-DD>[/<clinics a day>]…`  open regions' windows for it (R23)
+ * `npm run server -- pause-release | resume-release <version>`, `releases`
  * Database: DATABASE_URL=postgres://… for PostgreSQL, else embedded PGlite in KEZEK_SERVER_DATA (default ./server-data).
  */
 /**
@@ -42,6 +45,8 @@ async function connectPatiently(log: Logger, wait: boolean): Promise<Database> {
 }
 
 const dataDir = () => process.env.KEZEK_SERVER_DATA ?? join(process.cwd(), 'server-data');
+/** Published desk releases: beside the data, or a folder every server process shares (KEZEK_RELEASES_DIR). */
+const releasesDir = () => process.env.KEZEK_RELEASES_DIR ?? join(dataDir(), 'releases');
 
 /** An installer's command: through the server running on this PC's embedded database if there is one, else on the database itself. */
 async function admin<C extends AdminCommand>(log: Logger, command: C, input: unknown): Promise<AdminOutput[C]> {
@@ -51,7 +56,7 @@ async function admin<C extends AdminCommand>(log: Logger, command: C, input: unk
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const database = await connectPatiently(log, false);
   try {
-    return await runAdmin(database.db, command, parsed.data as never, Date.now());
+    return await runAdmin(database.db, command, parsed.data as never, Date.now(), releasesDir());
   } finally {
     await database.close();
   }
@@ -94,6 +99,45 @@ async function main(): Promise<void> {
     if (!revoked) process.exitCode = 1;
     return;
   }
+  // Desk releases (issue 12): publish, open regions' windows (R23), pause or resume, list.
+  const flag = (name: string) => {
+    const at = args.indexOf(name);
+    return at >= 0 ? args[at + 1] : undefined;
+  };
+  const positional = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+  const releasePlatform = flag('--platform') ?? 'win';
+  if (cmd === 'publish-release') {
+    if (!positional[0]) throw new Error('usage: publish-release <folder with latest.yml> [--platform win|linux] [--min-os 10.0]');
+    const r = await admin(log, 'publish-release', { dir: resolve(positional[0]), platform: releasePlatform, minOs: flag('--min-os') ?? null });
+    log('info', 'release published (no region sees it until its window opens: rollout)', { version: r.version, files: r.files.map((f) => f.name) });
+    return;
+  }
+  if (cmd === 'rollout') {
+    const [version, ...windows] = positional;
+    if (!version || windows.length === 0) throw new Error('usage: rollout <version> <regionId>=<YYYY-MM-DD>[/<clinics a day>]… [--platform win|linux]');
+    const plan = Object.fromEntries(
+      windows.map((w) => {
+        const m = /^([^=]+)=(\d{4}-\d{2}-\d{2})(?:\/(\d+))?$/.exec(w);
+        if (!m) throw new Error(`${w}: expected regionId=YYYY-MM-DD or regionId=YYYY-MM-DD/<clinics a day>`);
+        return [m[1]!, { opensOn: m[2]!, clinicsPerDay: m[3] ? Number(m[3]) : null }];
+      }),
+    );
+    console.log(JSON.stringify((await admin(log, 'rollout', { platform: releasePlatform, version, windows: plan })).rollout, null, 2));
+    return;
+  }
+  if (cmd === 'pause-release' || cmd === 'resume-release') {
+    if (!positional[0]) throw new Error(`usage: ${cmd} <version> [--platform win|linux]`);
+    await admin(log, 'pause-release', { platform: releasePlatform, version: positional[0], paused: cmd === 'pause-release' });
+    log('info', cmd === 'pause-release' ? 'release paused: desks that have not taken it see the one before' : 'release resumed', { version: positional[0] });
+    return;
+  }
+  if (cmd === 'releases') {
+    for (const r of (await admin(log, 'releases', {})).releases) {
+      const windows = Object.entries(r.rollout).map(([region, w]) => `${region} ${w.opensOn}${w.clinicsPerDay ? `/${w.clinicsPerDay} a day` : ''}`);
+      console.log([r.platform, r.version, r.paused ? 'PAUSED' : 'live', `min OS ${r.minOs ?? '-'}`, `PCs running it ${r.running}`, windows.join(', ') || 'no region yet'].join('\t'));
+    }
+    return;
+  }
   if (cmd === 'import') {
     const file = args[0];
     if (!file) throw new Error('usage: import <directory.json>');
@@ -105,7 +149,7 @@ async function main(): Promise<void> {
     await database.close();
     return;
   }
-  if (cmd !== 'serve') throw new Error(`unknown command ${cmd} (serve | enroll-code | import | devices | revoke-device)`);
+  if (cmd !== 'serve') throw new Error(`unknown command ${cmd} (serve | enroll-code | import | devices | revoke-device | publish-release | rollout | pause-release | resume-release | releases)`);
   const database = await connectPatiently(log, true);
   const port = Number(process.env.PORT ?? 5790);
   const host = process.env.HOST ?? '0.0.0.0';
@@ -114,7 +158,7 @@ async function main(): Promise<void> {
   const pokes = new Pokes(database.db);
   // On the embedded database the admin commands come to this process (see admin/running-server.ts).
   const adminSecret = database.kind === 'pglite' ? randomBytes(24).toString('base64url') : undefined;
-  const app = createServerApp({ database, clock: () => Date.now() + offset, log, pokes, ...(adminSecret ? { adminSecret } : {}) });
+  const app = createServerApp({ database, clock: () => Date.now() + offset, log, pokes, releasesDir: releasesDir(), ...(adminSecret ? { adminSecret } : {}) });
   let note: { remove: () => void } | null = null;
   const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
     if (adminSecret) note = announce(dataDir(), info.port, adminSecret);

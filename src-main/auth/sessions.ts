@@ -33,6 +33,8 @@ interface Failures {
 /** Local accounts and the desk's signed-in sessions (in memory: a restart signs everyone out). */
 export class Sessions {
   private readonly byToken = new Map<string, SessionInfo>();
+  /** When someone last used the desk (any call of a live session): updates install only after a quiet half hour. */
+  lastActivityAt = 0;
   private readonly failures = new Map<string, Failures>();
 
   constructor(
@@ -83,6 +85,7 @@ export class Sessions {
       this.byToken.delete(token);
       return undefined;
     }
+    this.lastActivityAt = this.clock();
     return s;
   }
 

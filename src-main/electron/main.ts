@@ -1,4 +1,4 @@
-// Electron wiring only: window, IPC transport, CSP, updater. Everything else lives
+// Electron wiring only: window, IPC transport, CSP, updates. Everything else lives
 // in plain-Node modules that tests load without Electron (DESIGN "Electron cannot run").
 import { app, BrowserWindow, dialog, ipcMain, net, protocol, session } from 'electron';
 import { dirname, join, normalize } from 'node:path';
@@ -10,6 +10,8 @@ import { fractionDone } from '../sync/progress.js';
 import { mkdirSync } from 'node:fs';
 import { APP_ORIGIN, createIpcHandler } from '../rpc/ipc.js';
 import { startErrorText, withCsp } from './shell.js';
+import { DeskUpdates } from '../update/desk-updates.js';
+import { runningHeaders } from '../version.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const rendererDir = app.isPackaged ? join(process.resourcesPath, 'renderer') : join(root, 'dist', 'renderer');
@@ -39,10 +41,11 @@ async function start(): Promise<void> {
     webPreferences: { preload: join(dirname(fileURLToPath(import.meta.url)), 'preload.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false },
   });
   // A first start downloads the clinic before the desk opens: show how far it is (window title and taskbar bar).
+  const secrets = await safeStorageSecretStore(dataDir);
   const desk = await openDesk({
     dataDir,
     enroll: enrollmentFor(opts),
-    secrets: await safeStorageSecretStore(dataDir),
+    secrets,
     onBootstrapProgress: (done, total) => {
       const f = fractionDone(done, total);
       win.setProgressBar(f ?? 2); // 2 = indeterminate
@@ -51,6 +54,22 @@ async function start(): Promise<void> {
   });
   win.setProgressBar(-1);
   win.setTitle('Kezek');
+
+  // Updates come from the clinic's own sync server (its region's window, R23), never from the internet at large.
+  const serverUrl = (desk.env.db.sqlite.prepare("SELECT value FROM meta WHERE key = 'server_url'").get() as { value: string } | undefined)?.value;
+  if (serverUrl && app.isPackaged) {
+    const { NsisUpdater, AppImageUpdater } = await import('electron-updater');
+    new DeskUpdates({
+      updater: process.platform === 'win32' ? new NsisUpdater() : new AppImageUpdater(),
+      serverUrl,
+      platform: process.platform === 'win32' ? 'win' : 'linux',
+      headers: () => ({ authorization: `Bearer ${secrets.get() ?? ''}`, ...runningHeaders() }),
+      clock: Date.now,
+      timezone: desk.env.org.timezone,
+      lastActivityAt: () => desk.sessions.lastActivityAt,
+      log: (msg, err) => console.error(msg, err),
+    }).start();
+  }
 
   app.on('second-instance', () => {
     if (win.isMinimized()) win.restore();

@@ -1,3 +1,4 @@
+import { runningHeaders } from '../version.js';
 import { z } from 'zod';
 import type { Account } from '../../src-shared/domain/account.js';
 import { leaseResponse, pullResponse, pushResponse, type LeaseResponse, type PullResponse, type PushOp, type PushResponse } from '../../src-shared/sync/protocol.js';
@@ -38,7 +39,7 @@ export class ServerClient {
     try {
       res = await this.fetchFn(new URL(path, this.baseUrl), {
         ...init,
-        headers: { 'content-type': 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+        headers: { 'content-type': 'application/json', ...runningHeaders(), ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (e) {

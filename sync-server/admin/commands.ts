@@ -3,6 +3,8 @@ import { createEnrollmentCode, type EnrollAs } from '../auth/enrollment.js';
 import { listDevices, revokeDevice, type DeviceInfo } from '../auth/devices.js';
 import type { ServerDb } from '../db/connect.js';
 import type { RunningServer } from './running-server.js';
+import { listReleases, platform, publishRelease, type ReleaseFile, ReleaseError, type ReleaseInfo, setPaused, setRollout } from '../updates/releases.js';
+import { type RolloutPlan, rolloutPlan } from '../updates/rollout.js';
 
 /** The installer's commands, as the CLI runs them on the database and the running server runs them for the CLI. */
 export const adminInput = {
@@ -17,12 +19,49 @@ export const adminInput = {
   }),
   devices: z.object({ orgId: z.string().min(1) }),
   'revoke-device': z.object({ deviceId: z.string().min(1) }),
+  /** A release built by electron-builder (the folder with latest.yml, the installer and its blockmap). */
+  'publish-release': z.object({
+    dir: z.string().min(1),
+    platform,
+    minOs: z
+      .string()
+      .regex(/^\d+(\.\d+)*$/)
+      .nullable()
+      .default(null),
+  }),
+  /** R23: open (or move) regions' windows for a release. */
+  rollout: z.object({ platform, version: z.string().min(1), windows: rolloutPlan }),
+  'pause-release': z.object({ platform, version: z.string().min(1), paused: z.boolean().default(true) }),
+  releases: z.object({}),
 };
 export type AdminCommand = keyof typeof adminInput;
-export type AdminOutput = { 'enroll-code': { code: string }; devices: { devices: DeviceInfo[] }; 'revoke-device': { revoked: boolean } };
+export type AdminOutput = {
+  'enroll-code': { code: string };
+  devices: { devices: DeviceInfo[] };
+  'revoke-device': { revoked: boolean };
+  'publish-release': { version: string; files: ReleaseFile[] };
+  rollout: { rollout: RolloutPlan };
+  'pause-release': { paused: boolean };
+  releases: { releases: ReleaseInfo[] };
+};
 
-export async function runAdmin<C extends AdminCommand>(db: ServerDb, command: C, input: z.infer<(typeof adminInput)[C]>, now: number): Promise<AdminOutput[C]> {
+export async function runAdmin<C extends AdminCommand>(db: ServerDb, command: C, input: z.infer<(typeof adminInput)[C]>, now: number, releasesDir: string | null = null): Promise<AdminOutput[C]> {
+  const out = (x: unknown) => x as AdminOutput[C];
   switch (command) {
+    case 'publish-release': {
+      if (!releasesDir) throw new ReleaseError('this server has no releases folder (KEZEK_RELEASES_DIR)');
+      return out(await publishRelease(db, releasesDir, input as z.infer<(typeof adminInput)['publish-release']>, now));
+    }
+    case 'rollout': {
+      const i = input as z.infer<(typeof adminInput)['rollout']>;
+      return out({ rollout: await setRollout(db, i.platform, i.version, i.windows) });
+    }
+    case 'pause-release': {
+      const i = input as z.infer<(typeof adminInput)['pause-release']>;
+      return out({ paused: await setPaused(db, i.platform, i.version, i.paused) });
+    }
+    case 'releases':
+      return out({ releases: await listReleases(db) });
     case 'enroll-code': {
       const i = input as z.infer<(typeof adminInput)['enroll-code']>;
       const as: EnrollAs = i.cabinet ? { kind: 'cabinet', doctorId: i.cabinet } : { kind: 'desk' };

@@ -67,8 +67,35 @@ export const devices = pgTable(
      * the organization (null only for a device enrolled before prefixes were assigned, until it next syncs).
      */
     ticketPrefix: text('ticket_prefix'),
+    /** What the desk last said it runs (its sync and update calls carry both): the installer's console shows them. */
+    appVersion: text('app_version'),
+    osVersion: text('os_version'),
   },
   (t) => [uniqueIndex('devices_token').on(t.tokenHash), uniqueIndex('devices_org_prefix').on(t.orgId, t.ticketPrefix)],
+);
+
+/**
+ * Desk releases the server hands out as electron-updater's `generic` feed (issue 12). The files
+ * themselves lie in the releases folder; here, what each release is and who may see it when.
+ */
+export const releases = pgTable(
+  'releases',
+  {
+    /** `win` or `linux`: which channel file (latest.yml, latest-linux.yml) it is served as. */
+    platform: text('platform').notNull(),
+    version: text('version').notNull(),
+    /** The channel file as electron-builder wrote it (version, files with sha512 and size, release date). */
+    channelFile: text('channel_file').notNull(),
+    /** The files it serves: the installer and its blockmap, each with its sha512 and size. */
+    files: jsonb('files').notNull(),
+    /** The oldest OS version it runs on (Electron 45: Windows 10 = 10.0); null: any. */
+    minOs: text('min_os'),
+    /** R23: per region, the day its window opens and how many clinics a day join it (null: all at once). */
+    rollout: jsonb('rollout').notNull(),
+    paused: boolean('paused').notNull().default(false),
+    publishedAt: ms('published_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.version] })],
 );
 
 export const enrollmentCodes = pgTable('enrollment_codes', {

@@ -20,6 +20,8 @@ import { pull } from '../sync/pull.js';
 import { renewLeases } from '../sync/leases.js';
 import { Pokes } from '../sync/pokes.js';
 import { eventStream } from './events.js';
+import { noteVersions, serveUpdate } from '../updates/feed.js';
+import { ReleaseError } from '../updates/releases.js';
 
 export interface ServerDeps {
   database: Database;
@@ -28,6 +30,8 @@ export interface ServerDeps {
   pokes?: Pokes;
   /** Enables /admin/* for this PC's administrator (the CLI, when the server holds the embedded database). */
   adminSecret?: string;
+  /** Where published desk releases lie (the update feed serves them from there). */
+  releasesDir?: string;
 }
 type Device = ServerDevice & { name: string; ticketPrefix: string | null };
 
@@ -86,7 +90,7 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
   });
 
   // Everything below needs a device token; the device's organization scopes every read and write.
-  app.use('/sync/*', async (c, next) => {
+  const deviceOnly = async (c: Context<{ Variables: { device: Device } }>, next: () => Promise<void>) => {
     const token = c.req.header('authorization')?.replace(/^Bearer\s+/i, '');
     const device = token ? await deviceForToken(db, token) : null;
     if (!device) {
@@ -95,7 +99,10 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
     }
     c.set('device', device);
     await next();
-  });
+  };
+  app.use('/sync/*', deviceOnly);
+  app.use('/updates/*', deviceOnly);
+  const versions = (c: Context<{ Variables: { device: Device } }>) => noteVersions(db, c.get('device').id, c.req.header('x-kezek-version'), c.req.header('x-kezek-os'));
 
   app.get('/sync/whoami', (c) => c.json(c.get('device')));
 
@@ -123,9 +130,17 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
     const q = pullQuery.safeParse({ cursor: c.req.query('cursor') ?? '0', limit: c.req.query('limit') ?? '1000', count: c.req.query('count') ?? '0' });
     if (!q.success) return fail(c, 400, 'bad_pull', 'cursor and limit must be non-negative integers');
     const device = c.get('device');
+    await versions(c);
     // A device enrolled before the server assigned ticket prefixes gets one now, and switches to it.
     const ticketPrefix = device.ticketPrefix ?? (await db.transaction((tx) => ticketPrefixFor(tx, device.orgId, device.id)));
     return c.json({ ...(await pull(db, device, q.data.cursor, q.data.limit, clock, q.data.count === '1')), ticketPrefix });
+  });
+
+  // Desk updates (electron-updater's generic feed), each desk seeing the release its region's window allows.
+  app.get('/updates/:platform/:file', async (c) => {
+    if (!deps.releasesDir) return fail(c, 404, 'not_found', 'this server publishes no updates');
+    await versions(c);
+    return serveUpdate(c, db, deps.releasesDir, { orgId: c.get('device').orgId, osVersion: c.req.header('x-kezek-os') ?? null }, clock());
   });
 
   // The installer's commands, for the CLI on this same PC only (see admin/running-server.ts).
@@ -141,9 +156,10 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
     const input = adminInput[command as AdminCommand].safeParse(await c.req.json().catch(() => null));
     if (!input.success) return fail(c, 400, 'bad_input', input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     try {
-      return c.json(await runAdmin(db, command as AdminCommand, input.data as never, clock()));
+      return c.json(await runAdmin(db, command as AdminCommand, input.data as never, clock(), deps.releasesDir ?? null));
     } catch (e) {
       if (e instanceof EnrollError) return fail(c, 404, e.code, e.code);
+      if (e instanceof ReleaseError) return fail(c, 409, 'release', e.message);
       throw e;
     }
   });

@@ -33,6 +33,8 @@ export class ClinicServer {
   server: RunningServer | null = null;
   private port = 0;
   private readonly dirs: string[] = [];
+  /** Where this server keeps published desk releases (the update feed). */
+  readonly releasesDir = mkdtempSync(join(tmpdir(), 'kezek-releases-'));
 
   constructor(readonly now: () => number = () => MONDAY_9AM) {}
 
@@ -49,7 +51,7 @@ export class ClinicServer {
   }
 
   async up(): Promise<void> {
-    this.server = await listen(createServerApp({ database: this.database, clock: this.now, log: silentLogger }) as never, this.port);
+    this.server = await listen(createServerApp({ database: this.database, clock: this.now, log: silentLogger, releasesDir: this.releasesDir }) as never, this.port);
     this.port = Number(new URL(this.server.url).port);
   }
 
@@ -91,6 +93,7 @@ export class ClinicServer {
     await this.database.close();
     await this.source.close();
     for (const d of this.dirs) for (const f of [d, `${d}.ticket-mark`]) rmSync(f, { recursive: true, force: true });
+    rmSync(this.releasesDir, { recursive: true, force: true });
   }
 }
 

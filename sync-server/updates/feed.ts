@@ -1,0 +1,67 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Context } from 'hono';
+import semver from 'semver';
+import { localParts } from '../../src-shared/time/dates.js';
+import type { ServerDb } from '../db/connect.js';
+import { organizations, releases } from '../db/schema.js';
+import type { ReleaseFile } from './releases.js';
+import { CHANNEL_FILE, platform } from './releases.js';
+import { type RolloutPlan, visibleRelease } from './rollout.js';
+
+/**
+ * electron-updater's `generic` feed, per device: `GET /updates/<platform>/latest.yml` answers with the
+ * release this desk may have now (its region's window open for its clinic, R23), and the files it
+ * names are served with HTTP Range, so a desk downloads only the blocks that changed.
+ */
+export async function serveUpdate(c: Context, db: ServerDb, releasesDir: string, device: { orgId: string; osVersion: string | null }, now: number): Promise<Response> {
+  const p = platform.safeParse(c.req.param('platform'));
+  if (!p.success) return c.json({ error: { code: 'not_found', message: 'platforms: win, linux' } }, 404);
+  const name = c.req.param('file') ?? '';
+  const [org] = await db.select({ regionId: organizations.regionId, timezone: organizations.timezone }).from(organizations).where(eq(organizations.id, device.orgId));
+  if (!org) return c.json({ error: { code: 'not_found', message: 'no organization' } }, 404);
+  const clinics = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.regionId, org.regionId)).orderBy(organizations.id);
+  const rows = await db.select().from(releases).where(eq(releases.platform, p.data));
+  const seen = visibleRelease(
+    rows.map((r) => ({ ...r, rollout: r.rollout as RolloutPlan })),
+    { orgId: device.orgId, regionId: org.regionId, today: localParts(now, org.timezone).date, regionClinics: clinics.map((x) => x.id), os: device.osVersion },
+  );
+  c.header('Cache-Control', 'no-store');
+  if (name === CHANNEL_FILE[p.data]) {
+    if (!seen) return c.json({ error: { code: 'no_release', message: 'no release is open for this desk yet' } }, 404);
+    return c.body(seen.channelFile, 200, { 'Content-Type': 'text/yaml; charset=utf-8' });
+  }
+  // A file of the release this desk sees, or of an older one (the blockmap a differential download compares with).
+  const owner = rows.find((r) => (r.files as ReleaseFile[]).some((f) => f.name === name) && seen !== null && semver.lte(r.version, seen.version));
+  const path = owner ? join(releasesDir, p.data, owner.version, name) : null;
+  if (!path || !existsSync(path)) return c.json({ error: { code: 'not_found', message: `no ${name} for this desk` } }, 404);
+  return serveFile(c, path);
+}
+
+/** A file, whole or one byte range of it (`Range: bytes=a-b`, `a-`, `-n`); anything else gets the whole file. */
+function serveFile(c: Context, path: string): Response {
+  const size = statSync(path).size;
+  const range = /^bytes=(\d*)-(\d*)$/.exec(c.req.header('range') ?? '');
+  const headers: Record<string, string> = { 'Accept-Ranges': 'bytes', 'Content-Type': 'application/octet-stream' };
+  if (range && (range[1] || range[2])) {
+    const start = range[1] ? Number(range[1]) : Math.max(0, size - Number(range[2]));
+    const end = range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
+    if (start > end || start >= size) return c.body(null, 416, { ...headers, 'Content-Range': `bytes */${size}` });
+    const body = Readable.toWeb(createReadStream(path, { start, end })) as ReadableStream;
+    return c.body(body, 206, { ...headers, 'Content-Range': `bytes ${start}-${end}/${size}`, 'Content-Length': String(end - start + 1) });
+  }
+  return c.body(Readable.toWeb(createReadStream(path)) as ReadableStream, 200, { ...headers, 'Content-Length': String(size) });
+}
+
+/** What a desk says it runs (headers of its sync and update calls), kept for the installer's console; written only when it changed. */
+export async function noteVersions(db: ServerDb, deviceId: string, appVersion: string | undefined, osVersion: string | undefined): Promise<void> {
+  if (!appVersion && !osVersion) return;
+  const app = appVersion?.slice(0, 40) ?? null;
+  const os = osVersion?.slice(0, 40) ?? null;
+  await db.execute(
+    sql`UPDATE devices SET app_version = coalesce(${app}, app_version), os_version = coalesce(${os}, os_version)
+      WHERE id = ${deviceId} AND (app_version IS DISTINCT FROM coalesce(${app}, app_version) OR os_version IS DISTINCT FROM coalesce(${os}, os_version))`,
+  );
+}

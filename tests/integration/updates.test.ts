@@ -1,0 +1,184 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NodeHttpExecutor } from 'builder-util/out/nodeHttpExecutor.js';
+import type { RequestOptions } from 'node:http';
+import { configureRequestOptions, configureRequestUrl, type DownloadOptions } from 'builder-util-runtime';
+import { NsisUpdater } from 'electron-updater';
+import type { AppAdapter } from 'electron-updater/out/AppAdapter.js';
+import { dump, load } from 'js-yaml';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileSecretStore } from '../../src-main/sync/secret-store.js';
+import { DeskUpdates } from '../../src-main/update/desk-updates.js';
+import { runAdmin } from '../../sync-server/admin/commands.js';
+import { ClinicServer, type EnrolledDesk } from '../support/clinic-server.js';
+import { MONDAY_9AM } from '../support/desk.js';
+import { buildRelease, installerBytes } from '../support/releases.js';
+
+let serverNow = MONDAY_9AM; // Monday 23.11.2026, 09:00 in Bishkek
+const clinic = new ClinicServer(() => serverNow);
+const builds = mkdtempSync(join(tmpdir(), 'kezek-builds-'));
+const v110 = installerBytes(1);
+// 1.2.0 differs from 1.1.0 in 64 KiB in the middle: most blocks are the same.
+const v120 = Buffer.from(v110);
+installerBytes(2, 64 * 1024).copy(v120, 1_500_000);
+let desk: EnrolledDesk;
+let releases: { v110: Awaited<ReturnType<typeof buildRelease>>; v120: Awaited<ReturnType<typeof buildRelease>> };
+
+beforeAll(async () => {
+  await clinic.start();
+  desk = await clinic.enrolledDesk('Регистратура 1');
+  releases = { v110: await buildRelease(builds, '1.1.0', v110), v120: await buildRelease(builds, '1.2.0', v120) };
+  const admin = (command: Parameters<typeof runAdmin>[1], input: unknown) => runAdmin(clinic.database.db, command, input as never, MONDAY_9AM, clinic.releasesDir);
+  await admin('publish-release', { dir: releases.v110.dir, platform: 'win', minOs: '10.0' });
+  await admin('publish-release', { dir: releases.v120.dir, platform: 'win', minOs: '10.0' });
+  // R23: Bishkek's window for 1.1.0 opened last week; 1.2.0 opens on Wednesday for Bishkek, today for Osh.
+  await admin('rollout', { platform: 'win', version: '1.1.0', windows: { 'kg-bishkek': { opensOn: '2026-11-16' } } });
+  await admin('rollout', { platform: 'win', version: '1.2.0', windows: { 'kg-bishkek': { opensOn: '2026-11-25' }, 'kg-osh': { opensOn: '2026-11-23' } } });
+}, 60_000);
+afterAll(() => clinic.stop());
+
+/**
+ * Node's HTTP for electron-updater in place of Chromium's (its ElectronHttpExecutor): the same whole-file
+ * download — through the base class's doDownload, which checks the sha512 — and a record of each request.
+ */
+class RecordingExecutor extends NodeHttpExecutor {
+  readonly requests: Array<{ path: string; range: string | null }> = [];
+  download(url: URL, destination: string, options: DownloadOptions): Promise<string> {
+    return options.cancellationToken.createPromise((resolve, reject, onCancel) => {
+      const requestOptions: RequestOptions = { headers: options.headers ?? undefined };
+      configureRequestUrl(url, requestOptions);
+      configureRequestOptions(requestOptions);
+      this.doDownload(requestOptions, { destination, options, onCancel, callback: (error) => (error == null ? resolve(destination) : reject(error)), responseHandler: null }, 0);
+    });
+  }
+  override createRequest(options: RequestOptions, callback: (response: unknown) => void) {
+    const h = (options.headers ?? {}) as Record<string, string>;
+    this.requests.push({ path: String(options.path), range: h.Range ?? h.range ?? null });
+    return super.createRequest(options, callback as never);
+  }
+}
+
+/**
+ * The real electron-updater NsisUpdater, driven in Node: a stand-in app adapter (the version this desk
+ * "runs", its cache folder) instead of Electron's app, and Node's HTTP instead of Chromium's.
+ */
+function standInDesk(version: string, os = '10.0.19045', differential = false) {
+  const root = mkdtempSync(join(tmpdir(), 'kezek-updater-'));
+  const configPath = join(root, 'app-update.yml');
+  writeFileSync(configPath, dump({ provider: 'generic', url: 'http://unused.invalid/', updaterCacheDirName: 'kezek-updater' }));
+  const app: AppAdapter = {
+    version,
+    name: 'Kezek',
+    isPackaged: true,
+    appUpdateConfigPath: configPath,
+    userDataPath: root,
+    baseCachePath: root,
+    whenReady: async () => undefined,
+    relaunch: () => undefined,
+    quit: () => undefined,
+    onQuit: () => undefined,
+  };
+  const updater = new NsisUpdater(null, app);
+  const http = new RecordingExecutor();
+  (updater as unknown as { httpExecutor: NodeHttpExecutor }).httpExecutor = http;
+  updater.logger = null;
+  // The Windows desk's feed (latest.yml) from this Linux machine, through electron-updater's own hook for its tests
+  // (in it, a differential download that fails is an error instead of a quiet full download — so it is asked for only where one is expected).
+  (updater as unknown as { _testOnlyOptions: object })._testOnlyOptions = { platform: 'win32', isUseDifferentialDownload: differential };
+  const token = fileSecretStore(desk.dir).get()!;
+  const updates = new DeskUpdates({
+    updater,
+    serverUrl: clinic.url,
+    platform: 'win',
+    headers: () => ({ authorization: `Bearer ${token}`, 'x-kezek-version': version, 'x-kezek-os': os }),
+    clock: () => serverNow,
+    timezone: 'Asia/Bishkek',
+    lastActivityAt: () => 0,
+    log: () => undefined,
+  });
+  return { updates, updater, http, cacheDir: join(root, 'kezek-updater') };
+}
+
+describe('desk updates from the sync server, region by region (issue 12; R23, 000 App. 4)', () => {
+  it('a desk sees the newest release its region’s window has opened: none before, the next on its day, the one before while paused; not for an OS it cannot run on', async () => {
+    const d = standInDesk('1.0.0');
+    const found = await d.updates.check();
+    expect(found?.version).toBe('1.1.0');
+    await d.updates.download;
+    serverNow = Date.parse('2026-11-25T00:10:00+06:00'); // Wednesday just after midnight in Bishkek
+    expect((await standInDesk('1.1.0').updates.check())?.version).toBe('1.2.0');
+    await runAdmin(clinic.database.db, 'pause-release', { platform: 'win', version: '1.2.0', paused: true }, serverNow, clinic.releasesDir);
+    const paused = standInDesk('1.1.0');
+    expect(await paused.updates.check()).toBeNull();
+    expect(paused.updates.state).toEqual({ kind: 'none' });
+    await runAdmin(clinic.database.db, 'pause-release', { platform: 'win', version: '1.2.0', paused: false }, serverNow, clinic.releasesDir);
+    // Windows 7 (6.1): Electron 45 does not run there, so no release is offered at all.
+    const win7 = standInDesk('1.0.0', '6.1.7601');
+    expect(await win7.updates.check()).toBeNull();
+    // The desk told the server what it runs (the console shows it).
+    const seen = (await clinic.database.db.execute(sql`SELECT app_version AS app, os_version AS os FROM devices WHERE name = 'Регистратура 1'`)) as unknown as {
+      rows: Array<{ app: string; os: string }>;
+    };
+    expect(seen.rows).toEqual([{ app: '1.0.0', os: '6.1.7601' }]);
+    const { releases: list } = await runAdmin(clinic.database.db, 'releases', {}, serverNow, clinic.releasesDir);
+    expect(list.map((r) => [r.version, r.paused])).toEqual([
+      ['1.2.0', false],
+      ['1.1.0', false],
+    ]);
+    serverNow = MONDAY_9AM;
+  });
+
+  it('downloads only the blocks that changed (HTTP Range against the previous blockmap), and the result is the new installer byte for byte', async () => {
+    serverNow = Date.parse('2026-11-25T10:00:00+06:00');
+    const d = standInDesk('1.1.0', '10.0.19045', true);
+    // Installed from 1.1.0: the installer electron-updater keeps for the next differential download.
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(d.cacheDir, { recursive: true });
+    writeFileSync(join(d.cacheDir, 'installer.exe'), v110);
+    expect((await d.updates.check())?.version).toBe('1.2.0');
+    const [file] = (await d.updates.download) as string[];
+    expect(readFileSync(file!).equals(v120)).toBe(true);
+    expect(d.updates.state).toEqual({ kind: 'ready', version: '1.2.0' });
+    const ranged = d.http.requests.filter((r) => r.path.includes('Kezek-Setup-1.2.0.exe') && r.range);
+    expect(ranged.length).toBeGreaterThan(0);
+    const bytes = ranged.reduce((sum, r) => {
+      const [a, b] = r.range!.replace('bytes=', '').split('-').map(Number);
+      return sum + (b! - a! + 1);
+    }, 0);
+    expect(bytes).toBeLessThan(v120.length / 4);
+    // Both blockmaps were read: the old one from the 1.1.0 release the server still holds.
+    expect(d.http.requests.some((r) => r.path.endsWith('Kezek-Setup-1.1.0.exe.blockmap'))).toBe(true);
+    serverNow = MONDAY_9AM;
+  });
+
+  it('refuses an installer altered on the server: its sha512 does not match, nothing is ready to install', async () => {
+    serverNow = Date.parse('2026-11-25T10:00:00+06:00');
+    const served = join(clinic.releasesDir, 'win', '1.2.0', 'Kezek-Setup-1.2.0.exe');
+    const altered = Buffer.from(v120);
+    altered[100] = altered[100]! ^ 0xff;
+    writeFileSync(served, altered);
+    try {
+      const d = standInDesk('1.0.0');
+      expect((await d.updates.check())?.version).toBe('1.2.0');
+      await expect(d.updates.download).rejects.toThrow(/sha512 checksum mismatch/);
+      expect(d.updates.state.kind).not.toBe('ready');
+    } finally {
+      writeFileSync(served, v120);
+      serverNow = MONDAY_9AM;
+    }
+  });
+
+  it('publishing checks the files against latest.yml, and a version is published once', async () => {
+    const copy = await buildRelease(builds, '1.3.0', installerBytes(3));
+    writeFileSync(copy.file, installerBytes(4));
+    await expect(runAdmin(clinic.database.db, 'publish-release', { dir: copy.dir, platform: 'win', minOs: null }, MONDAY_9AM, clinic.releasesDir)).rejects.toThrow(/does not match its sha512/);
+    await expect(runAdmin(clinic.database.db, 'publish-release', { dir: releases.v110.dir, platform: 'win', minOs: null }, MONDAY_9AM, clinic.releasesDir)).rejects.toThrow(/already published/);
+  });
+
+  it('only an enrolled desk reads the feed', async () => {
+    const res = await fetch(`${clinic.url}/updates/win/latest.yml`);
+    expect(res.status).toBe(401);
+  });
+});
