@@ -162,6 +162,10 @@ async function openLockedDesk(opts: DeskOptions, releaseLock: () => void): Promi
   if (sync) {
     env.online = () => sync.online;
     env.queued = () => sync.pushSoon();
+    sync.printerReport = () => {
+      const p = printer.status('ru');
+      return { configured: p.configured, queued: p.queued, error: p.lastError ? `${p.lastError.code}: ${p.lastError.message}`.slice(0, 300) : null };
+    };
   }
   if (sync && opts.autoSync !== false) sync.start();
   return {

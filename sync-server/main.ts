@@ -20,6 +20,7 @@ import { jsonLogger, type Logger } from './log.js';
  * `npm run server -- publish-release <dir> [--platform win|linux] [--min-os 10.0]`   publish a desk release (seen by no region yet)
  * `npm run server -- rollout <version> <regionId>=<YYYY-MM-DD>[/<clinics a day>]…`  open regions' windows for it (R23)
  * `npm run server -- pause-release | resume-release <version>`, `releases`
+ * `KEZEK_PASSWORD=… npm run server -- add-installer <username> <regionId,…|*>`   an IT installer's console account
  * Database: DATABASE_URL=postgres://… for PostgreSQL, else embedded PGlite in KEZEK_SERVER_DATA (default ./server-data).
  */
 /**
@@ -138,6 +139,14 @@ async function main(): Promise<void> {
     }
     return;
   }
+  if (cmd === 'add-installer') {
+    const [username, regionList] = positional;
+    const password = process.env.KEZEK_PASSWORD ?? (flag('--password-file') ? readFileSync(flag('--password-file')!, 'utf8').split(/\r?\n/)[0] : undefined);
+    if (!username || !regionList || !password) throw new Error('usage: add-installer <username> <regionId,…|*>, the password in KEZEK_PASSWORD or --password-file FILE (never on the command line)');
+    const r = await admin(log, 'add-installer', { username, password, regions: regionList.split(',') });
+    log('info', 'installer account ready: sign in at /console', r);
+    return;
+  }
   if (cmd === 'import') {
     const file = args[0];
     if (!file) throw new Error('usage: import <directory.json>');
@@ -149,7 +158,8 @@ async function main(): Promise<void> {
     await database.close();
     return;
   }
-  if (cmd !== 'serve') throw new Error(`unknown command ${cmd} (serve | enroll-code | import | devices | revoke-device | publish-release | rollout | pause-release | resume-release | releases)`);
+  if (cmd !== 'serve')
+    throw new Error(`unknown command ${cmd} (serve | enroll-code | import | devices | revoke-device | publish-release | rollout | pause-release | resume-release | releases | add-installer)`);
   const database = await connectPatiently(log, true);
   const port = Number(process.env.PORT ?? 5790);
   const host = process.env.HOST ?? '0.0.0.0';
@@ -158,7 +168,15 @@ async function main(): Promise<void> {
   const pokes = new Pokes(database.db);
   // On the embedded database the admin commands come to this process (see admin/running-server.ts).
   const adminSecret = database.kind === 'pglite' ? randomBytes(24).toString('base64url') : undefined;
-  const app = createServerApp({ database, clock: () => Date.now() + offset, log, pokes, releasesDir: releasesDir(), ...(adminSecret ? { adminSecret } : {}) });
+  const app = createServerApp({
+    database,
+    clock: () => Date.now() + offset,
+    log,
+    pokes,
+    releasesDir: releasesDir(),
+    ...(process.env.KEZEK_PUBLIC_URL ? { publicUrl: process.env.KEZEK_PUBLIC_URL } : {}),
+    ...(adminSecret ? { adminSecret } : {}),
+  });
   let note: { remove: () => void } | null = null;
   const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
     if (adminSecret) note = announce(dataDir(), info.port, adminSecret);

@@ -1,7 +1,7 @@
 import type { Account } from '../../src-shared/domain/account.js';
 import type { Db } from '../db/open.js';
 import { stmt } from '../db/stmt.js';
-import { hashPassword } from './passwords.js';
+import { hashPassword } from '../../src-shared/node/passwords.js';
 
 /**
  * The organization's first accounts, with the password the installer chose at enrollment: the

@@ -4,7 +4,7 @@ import type { Lang } from '../../src-shared/domain/enums.js';
 import { AppError } from '../../src-shared/rpc/errors.js';
 import type { Db } from '../db/open.js';
 import { stmt } from '../db/stmt.js';
-import { verifyPassword } from './passwords.js';
+import { verifyPassword } from '../../src-shared/node/passwords.js';
 
 export interface SessionInfo {
   user: User;

@@ -5,7 +5,7 @@ import { PROFILES } from '../../src-shared/policy/profiles.js';
 import { addDays, datesBetween, wallToUtc } from '../../src-shared/time/dates.js';
 import { isWorkingDay } from '../../src-shared/time/working-days.js';
 import { generateDoctorSlots } from '../../src-shared/slots/generate.js';
-import { hashPassword } from '../auth/passwords.js';
+import { hashPassword } from '../../src-shared/node/passwords.js';
 import type { Db } from '../db/open.js';
 import { nameKey, phoneKey } from '../../src-shared/search/keys.js';
 import { address, personName, phone } from './names.js';

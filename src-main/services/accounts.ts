@@ -4,7 +4,7 @@ import { AppError } from '../../src-shared/rpc/errors.js';
 import type { AccountView, StaffAccountInput } from '../../src-shared/rpc/views.js';
 import type { OpArgs } from '../../src-shared/sync/protocol.js';
 import { saveAccounts } from '../auth/accounts.js';
-import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import { hashPassword, verifyPassword } from '../../src-shared/node/passwords.js';
 import { stmt } from '../db/stmt.js';
 import type { Actor, Env } from './env.js';
 import { auditOnly, journal, newId } from './journal.js';

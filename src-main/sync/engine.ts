@@ -1,5 +1,5 @@
 import type { Account } from '../../src-shared/domain/account.js';
-import type { OpResult, PushOp } from '../../src-shared/sync/protocol.js';
+import type { DeskReport, OpResult, PushOp } from '../../src-shared/sync/protocol.js';
 import type { Db } from '../db/open.js';
 import { stmt } from '../db/stmt.js';
 import { isTicketPrefix } from '../../src-shared/print/ticket-prefix.js';
@@ -70,6 +70,9 @@ function settle(db: Db, r: OpResult): void {
   if (typeof registerId === 'string') stmt(db.sqlite, 'DELETE FROM register_entries WHERE id = ?').run(registerId);
 }
 
+/** How often a desk tells the server its state (uploads waiting, printer…): the console's figures are at most this old. */
+const REPORT_EVERY_MS = 60_000;
+
 const meta = (db: Db, key: string) => (stmt(db.sqlite, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
 const setMeta = (db: Db, key: string, value: string) => stmt(db.sqlite, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
 
@@ -87,6 +90,10 @@ export class SyncEngine {
   private running: Promise<void> | null = null;
   private failures = 0;
   private stopped = false;
+
+  /** The printer's part of the desk's report (the engine knows the rest); set by the desk. */
+  printerReport: () => DeskReport['printer'] = () => ({ configured: false, queued: 0, error: null });
+  private reportedAt = 0;
 
   constructor(
     private readonly db: Db,
@@ -139,6 +146,7 @@ export class SyncEngine {
       this.lastError = null;
       this.failures = 0;
       setMeta(this.db, 'last_sync_at', String(this.clock()));
+      await this.reportIfDue();
     } catch (e) {
       this.online = false;
       this.failures++;
@@ -289,6 +297,23 @@ export class SyncEngine {
     this.abort.abort();
     if (this.timer) clearTimeout(this.timer);
     await this.running;
+  }
+
+  /** At most once a minute, the desk's state for the installer's console (a failure here is no sync failure). */
+  private async reportIfDue(): Promise<void> {
+    if (this.clock() - this.reportedAt < REPORT_EVERY_MS) return;
+    const st = this.status();
+    this.reportedAt = this.clock();
+    await this.client
+      .report({
+        pending: st.pending,
+        conflicts: st.conflicts,
+        openTasks: st.openTasks,
+        printer: this.printerReport(),
+        clockOffsetMs: st.clockOffsetMs === null ? null : Math.round(st.clockOffsetMs),
+        lastError: st.lastError?.slice(0, 300) ?? null,
+      })
+      .catch(() => undefined);
   }
 
   status(): SyncStatus {

@@ -1,7 +1,7 @@
 import { runningHeaders } from '../version.js';
 import { z } from 'zod';
 import type { Account } from '../../src-shared/domain/account.js';
-import { leaseResponse, pullResponse, pushResponse, type LeaseResponse, type PullResponse, type PushOp, type PushResponse } from '../../src-shared/sync/protocol.js';
+import { type DeskReport, leaseResponse, pullResponse, pushResponse, type LeaseResponse, type PullResponse, type PushOp, type PushResponse } from '../../src-shared/sync/protocol.js';
 
 /** Why talking to the server failed: the desk shows "offline" for the first, asks for re-enrollment for the second. */
 export class SyncError extends Error {
@@ -61,6 +61,11 @@ export class ServerClient {
 
   push(schemaVersion: number, ops: PushOp[]): Promise<PushResponse> {
     return this.request('/sync/push', { method: 'POST', body: JSON.stringify({ schemaVersion, ops }) }, pushResponse);
+  }
+
+  /** The desk's own state for the installer's console. */
+  report(r: DeskReport): Promise<unknown> {
+    return this.request('/sync/status', { method: 'POST', body: JSON.stringify(r) }, z.object({ ok: z.literal(true) }));
   }
 
   leases(): Promise<LeaseResponse> {

@@ -136,3 +136,17 @@ export type PullResponse = z.infer<typeof pullResponse>;
 /** The answer to a lease renewal; the leases themselves arrive through pull like every other row. */
 export const leaseResponse = z.object({ expiresAt: z.number(), held: z.number().int(), granted: z.number().int(), released: z.number().int() });
 export type LeaseResponse = z.infer<typeof leaseResponse>;
+
+/**
+ * What a desk reports of itself after a sync round (at most every minute): what the installer's console
+ * shows per PC — uploads waiting, lost bookings, the printer, the clock's offset, the last error.
+ */
+export const deskReport = z.object({
+  pending: z.number().int().nonnegative(),
+  conflicts: z.number().int().nonnegative(),
+  openTasks: z.number().int().nonnegative(),
+  printer: z.object({ configured: z.boolean(), queued: z.number().int().nonnegative(), error: z.string().max(300).nullable() }),
+  clockOffsetMs: z.number().int().nullable(),
+  lastError: z.string().max(300).nullable(),
+});
+export type DeskReport = z.infer<typeof deskReport>;

@@ -5,6 +5,7 @@ import type { ServerDb } from '../db/connect.js';
 import type { RunningServer } from './running-server.js';
 import { listReleases, platform, publishRelease, type ReleaseFile, ReleaseError, type ReleaseInfo, setPaused, setRollout } from '../updates/releases.js';
 import { type RolloutPlan, rolloutPlan } from '../updates/rollout.js';
+import { putInstaller } from '../console/installers.js';
 
 /** The installer's commands, as the CLI runs them on the database and the running server runs them for the CLI. */
 export const adminInput = {
@@ -33,6 +34,8 @@ export const adminInput = {
   rollout: z.object({ platform, version: z.string().min(1), windows: rolloutPlan }),
   'pause-release': z.object({ platform, version: z.string().min(1), paused: z.boolean().default(true) }),
   releases: z.object({}),
+  /** An IT installer's console account, for some regions (or '*' for all). */
+  'add-installer': z.object({ username: z.string().trim().min(2).max(40), password: z.string().min(10).max(200), regions: z.array(z.string().min(1)).min(1) }),
 };
 export type AdminCommand = keyof typeof adminInput;
 export type AdminOutput = {
@@ -43,6 +46,7 @@ export type AdminOutput = {
   rollout: { rollout: RolloutPlan };
   'pause-release': { paused: boolean };
   releases: { releases: ReleaseInfo[] };
+  'add-installer': { username: string; regions: string[] };
 };
 
 export async function runAdmin<C extends AdminCommand>(db: ServerDb, command: C, input: z.infer<(typeof adminInput)[C]>, now: number, releasesDir: string | null = null): Promise<AdminOutput[C]> {
@@ -62,6 +66,11 @@ export async function runAdmin<C extends AdminCommand>(db: ServerDb, command: C,
     }
     case 'releases':
       return out({ releases: await listReleases(db) });
+    case 'add-installer': {
+      const i = input as z.infer<(typeof adminInput)['add-installer']>;
+      const who = await putInstaller(db, i.username, i.password, i.regions, now);
+      return out({ username: who.username, regions: who.regions });
+    }
     case 'enroll-code': {
       const i = input as z.infer<(typeof adminInput)['enroll-code']>;
       const as: EnrollAs = i.cabinet ? { kind: 'cabinet', doctorId: i.cabinet } : { kind: 'desk' };

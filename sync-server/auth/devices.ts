@@ -1,4 +1,5 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { DeskReport } from '../../src-shared/sync/protocol.js';
 import type { ServerDb } from '../db/connect.js';
 import { devices } from '../db/schema.js';
 import { lockOrg } from '../sync/context.js';
@@ -13,6 +14,10 @@ export interface DeviceInfo {
   lastAppliedSeq: number;
   clockSuspect: boolean;
   ticketPrefix: string | null;
+  appVersion: string | null;
+  osVersion: string | null;
+  /** The desk's last report of itself (DeskReport and when), null before its first. */
+  status: (DeskReport & { at: number }) | null;
 }
 
 /** An organization's enrolled devices, for the IT installer (`npm run server -- devices <org>`). */
@@ -27,6 +32,9 @@ export async function listDevices(db: ServerDb, orgId: string): Promise<DeviceIn
       lastAppliedSeq: devices.lastAppliedSeq,
       clockSuspect: devices.clockSuspect,
       ticketPrefix: devices.ticketPrefix,
+      appVersion: devices.appVersion,
+      osVersion: devices.osVersion,
+      status: sql<(DeskReport & { at: number }) | null>`${devices.status}`,
     })
     .from(devices)
     .where(eq(devices.orgId, orgId))

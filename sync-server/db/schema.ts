@@ -70,6 +70,8 @@ export const devices = pgTable(
     /** What the desk last said it runs (its sync and update calls carry both): the installer's console shows them. */
     appVersion: text('app_version'),
     osVersion: text('os_version'),
+    /** What the desk last reported of itself (uploads waiting, conflicts, printer, clock offset, last error), with when. */
+    status: jsonb('status'),
   },
   (t) => [uniqueIndex('devices_token').on(t.tokenHash), uniqueIndex('devices_org_prefix').on(t.orgId, t.ticketPrefix)],
 );
@@ -217,3 +219,22 @@ export const changeLog = pgTable(
   },
   (t) => [primaryKey({ columns: [t.orgId, t.seq] })],
 ); // one index serves pulls and keys rows
+
+/** IT installers: each signs in to the console and sees only the regions they roll Kezek out in. */
+export const installers = pgTable('installers', {
+  id: text('id').primaryKey(),
+  username: text('username').notNull().unique(),
+  /** Salted scrypt, as the desks keep their accounts. */
+  passwordHash: text('password_hash').notNull(),
+  /** Region ids, or ['*'] for every region. */
+  regions: jsonb('regions').notNull(),
+  createdAt: ms('created_at').notNull(),
+  disabled: boolean('disabled').notNull().default(false),
+});
+
+/** Console sign-ins (in the database, so any server process answers them): the cookie's token only as its hash. */
+export const consoleSessions = pgTable('console_sessions', {
+  tokenHash: text('token_hash').primaryKey(),
+  installerId: text('installer_id').notNull(),
+  expiresAt: ms('expires_at').notNull(),
+});

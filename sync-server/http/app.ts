@@ -1,5 +1,5 @@
 import { account } from '../../src-shared/domain/account.js';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
@@ -14,14 +14,16 @@ import { adminInput, runAdmin, type AdminCommand } from '../admin/commands.js';
 import type { Database } from '../db/connect.js';
 import { isTransient, Unavailable } from '../db/faults.js';
 import type { Logger } from '../log.js';
-import { pushRequest } from '../../src-shared/sync/protocol.js';
+import { deskReport, pushRequest } from '../../src-shared/sync/protocol.js';
+import { devices as devicesTable } from '../db/schema.js';
 import { push } from '../sync/push.js';
 import { pull } from '../sync/pull.js';
 import { renewLeases } from '../sync/leases.js';
 import { Pokes } from '../sync/pokes.js';
 import { eventStream } from './events.js';
-import { noteVersions, serveUpdate } from '../updates/feed.js';
+import { noteDevice, serveUpdate } from '../updates/feed.js';
 import { ReleaseError } from '../updates/releases.js';
+import { mountConsole } from '../console/routes.js';
 
 export interface ServerDeps {
   database: Database;
@@ -32,6 +34,8 @@ export interface ServerDeps {
   adminSecret?: string;
   /** Where published desk releases lie (the update feed serves them from there). */
   releasesDir?: string;
+  /** The address desks reach this server at (the console's enrollment QR carries it); else the address the console was opened at. */
+  publicUrl?: string;
 }
 type Device = ServerDevice & { name: string; ticketPrefix: string | null };
 
@@ -102,7 +106,7 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
   };
   app.use('/sync/*', deviceOnly);
   app.use('/updates/*', deviceOnly);
-  const versions = (c: Context<{ Variables: { device: Device } }>) => noteVersions(db, c.get('device').id, c.req.header('x-kezek-version'), c.req.header('x-kezek-os'));
+  const versions = (c: Context<{ Variables: { device: Device } }>) => noteDevice(db, c.get('device').id, clock(), c.req.header('x-kezek-version'), c.req.header('x-kezek-os'));
 
   app.get('/sync/whoami', (c) => c.json(c.get('device')));
 
@@ -116,6 +120,17 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
     const res = await pushes.run(device.orgId, () => push(database, directories, device, parsed.data.schemaVersion, parsed.data.ops, clock, log));
     if (res.results.length > 0) pokes.notify(device.orgId);
     return c.json(res);
+  });
+
+  // A desk's report of itself, for the installer's console (the latest one is kept, with when).
+  app.post('/sync/status', async (c) => {
+    const parsed = deskReport.safeParse(await c.req.json().catch(() => null));
+    if (!parsed.success) return fail(c, 400, 'bad_input', 'expected {pending, conflicts, openTasks, printer, clockOffsetMs, lastError}');
+    await db
+      .update(devicesTable)
+      .set({ status: { ...parsed.data, at: clock() } })
+      .where(eq(devicesTable.id, c.get('device').id));
+    return c.json({ ok: true as const });
   });
 
   app.post('/sync/leases', async (c) => {
@@ -142,6 +157,9 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
     await versions(c);
     return serveUpdate(c, db, deps.releasesDir, { orgId: c.get('device').orgId, osVersion: c.req.header('x-kezek-os') ?? null }, clock());
   });
+
+  // The IT installers' console (web pages, their own sign-in).
+  mountConsole(app, { db, clock, log, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
 
   // The installer's commands, for the CLI on this same PC only (see admin/running-server.ts).
   app.post('/admin/:command', async (c) => {

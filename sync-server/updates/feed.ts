@@ -55,13 +55,16 @@ function serveFile(c: Context, path: string): Response {
   return c.body(Readable.toWeb(createReadStream(path)) as ReadableStream, 200, { ...headers, 'Content-Length': String(size) });
 }
 
-/** What a desk says it runs (headers of its sync and update calls), kept for the installer's console; written only when it changed. */
-export async function noteVersions(db: ServerDb, deviceId: string, appVersion: string | undefined, osVersion: string | undefined): Promise<void> {
-  if (!appVersion && !osVersion) return;
+/**
+ * A desk was here: when (kept to the minute — one write a minute at most, whatever it asks) and what it
+ * says it runs (its sync and update calls carry both), for the installer's console and the update feed.
+ */
+export async function noteDevice(db: ServerDb, deviceId: string, now: number, appVersion: string | undefined, osVersion: string | undefined): Promise<void> {
   const app = appVersion?.slice(0, 40) ?? null;
   const os = osVersion?.slice(0, 40) ?? null;
   await db.execute(
-    sql`UPDATE devices SET app_version = coalesce(${app}, app_version), os_version = coalesce(${os}, os_version)
-      WHERE id = ${deviceId} AND (app_version IS DISTINCT FROM coalesce(${app}, app_version) OR os_version IS DISTINCT FROM coalesce(${os}, os_version))`,
+    sql`UPDATE devices SET app_version = coalesce(${app}, app_version), os_version = coalesce(${os}, os_version), last_seen_at = ${now}
+      WHERE id = ${deviceId} AND (last_seen_at IS NULL OR last_seen_at < ${now - 60_000}
+        OR app_version IS DISTINCT FROM coalesce(${app}, app_version) OR os_version IS DISTINCT FROM coalesce(${os}, os_version))`,
   );
 }

@@ -50,7 +50,7 @@ export async function startClinic(root: string, clock: string, deskNames: string
     await expect.poll(() => readDesk(dir, (db) => db.prepare("SELECT count(*) AS n FROM meta WHERE key = 'lease_renewed_at'").get()), { timeout: 20_000 }).toEqual({ n: 1 });
     desks.push({ name, dir, url: `http://127.0.0.1:${deskPort}` });
   }
-  return { server, startServer, desks };
+  return { server, startServer, desks, serverUrl: `http://127.0.0.1:${port}`, serverEnv };
 }
 
 /** A read-only look into a running desk's replica (WAL lets us read beside it). */

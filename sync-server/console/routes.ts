@@ -1,0 +1,113 @@
+import bwipjs from 'bwip-js/node';
+import { asc, eq, inArray } from 'drizzle-orm';
+import type { Context, Hono } from 'hono';
+import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
+import { enrollmentQr } from '../../src-shared/sync/enrollment-qr.js';
+import { createEnrollmentCode } from '../auth/enrollment.js';
+import { listDevices, revokeDevice } from '../auth/devices.js';
+import type { ServerDb } from '../db/connect.js';
+import { devices, organizations, regions } from '../db/schema.js';
+import type { Logger } from '../log.js';
+import { listReleases } from '../updates/releases.js';
+import { type Installer, installerFor, seesRegion, signIn, signOut } from './installers.js';
+import { codePage, page, regionList, regionPage, signInForm } from './views.js';
+
+const COOKIE = 'kezek_console';
+const CODE_HOURS = 72;
+
+/**
+ * The IT installers' console (issue 12), served by the sync server: regions → clinics → PCs with what
+ * each desk last reported, enrollment codes with their QR, revoking a PC, and each region's rollout
+ * board. An installer sees and changes only the regions of their account. Forms post to the same
+ * origin only (the cookie is SameSite=Strict, and a post from another origin is refused).
+ */
+export function mountConsole(app: Hono<any>, deps: { db: ServerDb; clock: () => number; log: Logger; publicUrl?: string }): void {
+  const { db, clock, log } = deps;
+  const who = (c: Context) => installerFor(db, getCookie(c, COOKIE), clock());
+  const sameOrigin = (c: Context) => {
+    const origin = c.req.header('origin');
+    return !origin || origin === new URL(c.req.url).origin;
+  };
+  const forbidden = (c: Context) => c.html(page('Нет доступа', null, signInForm('Войдите снова')), 403);
+
+  app.get('/console', async (c) => {
+    const me = await who(c);
+    if (!me) return c.html(page('Вход', null, signInForm(null)));
+    const all = await db.select().from(regions).orderBy(asc(regions.name));
+    const orgs = await db.select({ id: organizations.id, regionId: organizations.regionId }).from(organizations);
+    const pcs = await db.select({ orgId: devices.orgId }).from(devices);
+    const rows = all
+      .filter((r) => seesRegion(me, r.id))
+      .map((r) => {
+        const ids = new Set(orgs.filter((o) => o.regionId === r.id).map((o) => o.id));
+        return { id: r.id, name: r.name, clinics: ids.size, pcs: pcs.filter((p) => ids.has(p.orgId)).length };
+      });
+    return c.html(page('Регионы', me.username, regionList(rows)));
+  });
+
+  app.post('/console/sign-in', async (c) => {
+    if (!sameOrigin(c)) return forbidden(c);
+    const form = await c.req.parseBody();
+    const token = await signIn(db, String(form.username ?? ''), String(form.password ?? ''), clock());
+    if (!token) {
+      log('warn', 'console sign-in refused', { username: String(form.username ?? '').slice(0, 40) });
+      return c.html(page('Вход', null, signInForm('Неверное имя или пароль')), 401);
+    }
+    setCookie(c, COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/console', secure: new URL(c.req.url).protocol === 'https:' });
+    return c.redirect('/console', 303);
+  });
+
+  app.post('/console/sign-out', async (c) => {
+    const token = getCookie(c, COOKIE);
+    if (token) await signOut(db, token);
+    deleteCookie(c, COOKIE, { path: '/console' });
+    return c.redirect('/console', 303);
+  });
+
+  const regionOf = async (me: Installer, regionId: string) => {
+    const [r] = await db.select().from(regions).where(eq(regions.id, regionId));
+    return r && seesRegion(me, r.id) ? r : null;
+  };
+
+  app.get('/console/regions/:id', async (c) => {
+    const me = await who(c);
+    if (!me) return c.redirect('/console', 303);
+    const region = await regionOf(me, c.req.param('id'));
+    if (!region) return c.html(page('Нет доступа', me.username, signInForm('Этот регион не ваш')), 404);
+    const orgs = await db.select({ id: organizations.id, name: organizations.name }).from(organizations).where(eq(organizations.regionId, region.id)).orderBy(asc(organizations.id));
+    const clinics = await Promise.all(orgs.map(async (o) => ({ ...o, devices: await listDevices(db, o.id) })));
+    return c.html(page(region.name, me.username, regionPage(region, clinics, await listReleases(db), clock())));
+  });
+
+  /** The organization, if it is in one of this installer's regions. */
+  const clinicOf = async (me: Installer, orgId: string) => {
+    const [o] = await db.select({ id: organizations.id, name: organizations.name, regionId: organizations.regionId }).from(organizations).where(eq(organizations.id, orgId));
+    return o && seesRegion(me, o.regionId) ? o : null;
+  };
+
+  app.post('/console/codes', async (c) => {
+    const me = await who(c);
+    if (!me || !sameOrigin(c)) return forbidden(c);
+    const clinic = await clinicOf(me, String((await c.req.parseBody()).orgId ?? ''));
+    if (!clinic) return forbidden(c);
+    const code = await createEnrollmentCode(db, clinic.id, clock(), CODE_HOURS);
+    const serverUrl = deps.publicUrl ?? new URL(c.req.url).origin;
+    log('info', 'enrollment code made in the console', { installer: me.username, orgId: clinic.id });
+    const qr = bwipjs.toSVG({ bcid: 'qrcode', text: enrollmentQr(serverUrl, code), scale: 3 });
+    return c.html(page('Код подключения', me.username, codePage(clinic, code, serverUrl, qr, CODE_HOURS)));
+  });
+
+  app.post('/console/devices/:id/revoke', async (c) => {
+    const me = await who(c);
+    if (!me || !sameOrigin(c)) return forbidden(c);
+    const [d] = await db
+      .select({ orgId: devices.orgId })
+      .from(devices)
+      .where(inArray(devices.id, [c.req.param('id')]));
+    const clinic = d ? await clinicOf(me, d.orgId) : null;
+    if (!clinic) return forbidden(c);
+    await revokeDevice(db, c.req.param('id'), clock());
+    log('info', 'device revoked in the console', { installer: me.username, deviceId: c.req.param('id') });
+    return c.redirect(`/console/regions/${clinic.regionId}`, 303);
+  });
+}

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAdmin } from '../../sync-server/admin/commands.js';
+import { parseEnrollmentQr } from '../../src-shared/sync/enrollment-qr.js';
+import { ClinicServer, type EnrolledDesk } from '../support/clinic-server.js';
+import { MONDAY_9AM } from '../support/desk.js';
+
+const clinic = new ClinicServer();
+let desk: EnrolledDesk;
+beforeAll(async () => {
+  await clinic.start();
+  desk = await clinic.enrolledDesk('Регистратура 1');
+  await desk.desk.sync!.syncOnce();
+  const admin = (username: string, regions: string[]) => runAdmin(clinic.database.db, 'add-installer', { username, password: 'installer-pass-1', regions }, MONDAY_9AM);
+  await admin('bishkek-it', ['kg-bishkek']);
+  await admin('osh-it', ['kg-osh']);
+});
+afterAll(() => clinic.stop());
+
+/** A browser's session with the console: its cookie kept between requests, forms posted from the console's own origin. */
+async function consoleAs(username: string, password = 'installer-pass-1') {
+  const res = await fetch(`${clinic.url}/console/sign-in`, { method: 'POST', body: new URLSearchParams({ username, password }), headers: { origin: clinic.url }, redirect: 'manual' });
+  const cookie = res.headers.get('set-cookie')?.split(';')[0] ?? '';
+  const get = (path: string) => fetch(`${clinic.url}${path}`, { headers: { cookie } }).then(async (r) => ({ status: r.status, text: await r.text() }));
+  const post = (path: string, form: Record<string, string> = {}, origin = clinic.url) =>
+    fetch(`${clinic.url}${path}`, { method: 'POST', body: new URLSearchParams(form), headers: { cookie, origin }, redirect: 'manual' }).then(async (r) => ({
+      status: r.status,
+      text: await r.text(),
+    }));
+  return { status: res.status, cookie, get, post };
+}
+
+describe('the installers’ console (issue 12): scoped to the installer’s regions', () => {
+  it('shows the region’s clinics and each PC with what it reported: version, OS, uploads waiting, printer', async () => {
+    const it = await consoleAs('bishkek-it');
+    expect(it.status).toBe(303);
+    expect((await it.get('/console')).text).toContain('г. Бишкек');
+    const region = await it.get('/console/regions/kg-bishkek');
+    expect(region.status).toBe(200);
+    expect(region.text).toContain('Регистратура 1');
+    expect(region.text).toContain('0.1.0'); // the desk's version, from its sync calls
+    expect(region.text).toContain('не настроен'); // its printer, from its report
+    expect(region.text).toContain('только что'); // last seen: its last sync call
+  });
+
+  it('makes a one-time enrollment code with a QR carrying the server and the code; a desk enrolls with it', async () => {
+    const it = await consoleAs('bishkek-it');
+    const page = await it.post('/console/codes', { orgId: 'org-bishkek-lenin' });
+    expect(page.status).toBe(200);
+    const code = /data-testid="enroll-code">([A-Z2-9-]+)</.exec(page.text)![1]!;
+    expect(page.text).toContain('<svg');
+    expect(parseEnrollmentQr(`KEZEK-ENROLL ${clinic.url} ${code}`)).toEqual({ serverUrl: clinic.url, code });
+    const { openDesk } = await import('../../src-main/desk.js');
+    const second = await openDesk({ dataDir: clinic.newDir(), clock: clinic.now, autoSync: false, enroll: { serverUrl: clinic.url, code, deviceName: 'Регистратура 2', password: 'desk-pass' } });
+    await second.sync!.syncOnce();
+    expect((await it.get('/console/regions/kg-bishkek')).text).toContain('Регистратура 2');
+    await second.close();
+  });
+
+  it('an installer of another region sees nothing of it and changes nothing; a wrong password and a cross-site post are refused', async () => {
+    const osh = await consoleAs('osh-it');
+    expect((await osh.get('/console')).text).not.toContain('г. Бишкек');
+    expect((await osh.get('/console/regions/kg-bishkek')).status).toBe(404);
+    expect((await osh.post('/console/codes', { orgId: 'org-bishkek-lenin' })).status).toBe(403);
+    const { devices } = await runAdmin(clinic.database.db, 'devices', { orgId: 'org-bishkek-lenin' }, MONDAY_9AM);
+    expect((await osh.post(`/console/devices/${devices[0]!.id}/revoke`)).status).toBe(403);
+    expect((await runAdmin(clinic.database.db, 'devices', { orgId: 'org-bishkek-lenin' }, MONDAY_9AM)).devices[0]!.revokedAt).toBeNull();
+    expect((await consoleAs('bishkek-it', 'wrong-password')).status).toBe(401);
+    const bishkek = await consoleAs('bishkek-it');
+    expect((await bishkek.post(`/console/devices/${devices[0]!.id}/revoke`, {}, 'https://evil.example')).status).toBe(403);
+  });
+
+  it('revokes a PC: its token stops working at once', async () => {
+    const it = await consoleAs('bishkek-it');
+    const { devices } = await runAdmin(clinic.database.db, 'devices', { orgId: 'org-bishkek-lenin' }, MONDAY_9AM);
+    const mine = devices.find((d) => d.name === 'Регистратура 1')!;
+    expect((await it.post(`/console/devices/${mine.id}/revoke`)).status).toBe(303);
+    expect((await it.get('/console/regions/kg-bishkek')).text).toMatch(/Регистратура 1[\s\S]*?отключён/);
+    await desk.desk.sync!.syncOnce();
+    expect(desk.desk.sync!.lastError).toBe('unauthorized');
+  });
+});
