@@ -24,7 +24,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `rm -rf test-results/e2e-desk && tsx src-main/cli/start.ts --browser --data-dir test-results/e2e-desk --port ${PORT} --clock-start ${E2E_CLOCK}`,
+    command: `rm -rf test-results/e2e-desk && tsx src-main/cli/start.ts --browser --demo --data-dir test-results/e2e-desk --port ${PORT} --clock-start ${E2E_CLOCK}`,
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: false,
     timeout: 120_000,

@@ -107,8 +107,18 @@ export async function openDesk(opts: DeskOptions): Promise<Desk> {
 }
 
 async function openLockedDesk(opts: DeskOptions, releaseLock: () => void): Promise<Desk> {
-  const clock = opts.clock ?? Date.now;
   const db = openDb(join(opts.dataDir, 'kezek.sqlite'));
+  try {
+    return await openOn(db, opts, releaseLock);
+  } catch (e) {
+    // A first start that could not finish (a refused code, no server): the folder stays as it was, nothing holds it.
+    db.sqlite.close();
+    throw e;
+  }
+}
+
+async function openOn(db: Db, opts: DeskOptions, releaseLock: () => void): Promise<Desk> {
+  const clock = opts.clock ?? Date.now;
   const device = ensureDevice(db);
   refreshNameKeys(db);
   const markFile = opts.ticketMarkFile ?? `${opts.dataDir.replace(/[\\/]+$/, '')}.ticket-mark`;

@@ -13,6 +13,7 @@ import { CallListScreen } from './screens/CallListScreen.js';
 import { ScheduleScreen } from './screens/ScheduleScreen.js';
 import { StaffScreen } from './screens/StaffScreen.js';
 import { PasswordForm } from './components/PasswordForm.js';
+import { SetupWizard } from './screens/SetupWizard.js';
 import { useNotify } from './lib/notice.js';
 import { useScanCheckIn } from './lib/scan-check-in.js';
 
@@ -54,7 +55,10 @@ export function App() {
   }, []);
 
   useScanCheckIn(session !== null && !session.mustChangePassword);
+  // A fresh desk first asks for its clinic (the first-run wizard); a set-up one answers "ready" at once.
+  const setup = useQuery({ queryKey: ['setup'], queryFn: () => call('setup.status', {}), staleTime: Infinity, enabled: session === null });
 
+  if (!session && setup.data && setup.data.state !== 'ready') return <SetupWizard initial={setup.data} onReady={() => void setup.refetch()} />;
   if (!session)
     return (
       <SignInScreen
@@ -63,6 +67,14 @@ export function App() {
           setToken(s.token);
           setSession(s);
           setEnded(false);
+          // The wizard's last step: the administrator's first sign-in on a desk without a printer goes to the printer.
+          if (s.user.role === 'admin' && !s.mustChangePassword)
+            void call('printer.status', {}).then((p) => {
+              if (!p.configured) {
+                setTab('settings');
+                notify(t('ui.setupChoosePrinter'));
+              }
+            });
         }}
       />
     );

@@ -16,6 +16,8 @@ const schema = z.object({
   /** Extra names other PCs of the clinic's LAN use for this desk (its DNS name): with `--host 0.0.0.0`, only these, this PC's name and its addresses are answered. */
   lanNames: z.array(z.string().regex(/^[a-z0-9.-]{1,253}$/i, 'a host name')),
   browser: z.boolean(),
+  /** On a fresh data folder, build the demo clinic (otherwise the first-run wizard asks). */
+  demo: z.boolean(),
   /** Start the desk's clock at this instant and let it run (training, demos, end-to-end tests). */
   clockStart: z.iso.datetime({ offset: true }).nullable(),
   /** First start of a clinic's desk: enroll with the sync server instead of building the demo clinic. */
@@ -38,6 +40,7 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     host: '127.0.0.1',
     lanNames: [] as string[],
     browser: false,
+    demo: false,
     clockStart: env.KEZEK_CLOCK_START ?? null,
     server: null,
     enrollCode: null,
@@ -54,6 +57,7 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     else if (flag === '--host') raw.host = value();
     else if (flag === '--lan-name') (raw.lanNames as string[]).push(String(value()));
     else if (flag === '--browser') raw.browser = true;
+    else if (flag === '--demo') raw.demo = true;
     else if (flag === '--clock-start') raw.clockStart = value();
     else if (flag === '--server') raw.server = value();
     else if (flag === '--enroll-code') raw.enrollCode = value();
@@ -64,7 +68,7 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     else if (how.unknown === 'ignore') continue;
     else
       throw new Error(
-        `unknown option ${a} (known: --data-dir DIR, --port N, --host ADDR, --lan-name NAME, --browser, --clock-start ISO, --server URL --enroll-code CODE [--password-file FILE] [--device-name NAME]; the password may also come from KEZEK_PASSWORD)`,
+        `unknown option ${a} (known: --data-dir DIR, --port N, --host ADDR, --lan-name NAME, --browser, --demo, --clock-start ISO, --server URL --enroll-code CODE [--password-file FILE] [--device-name NAME]; the password may also come from KEZEK_PASSWORD)`,
       );
   }
   const parsed = schema.safeParse(raw);

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDesk } from '../desk.js';
+import { DeskHost } from '../setup/host.js';
+import { PROVISION_FILE } from '../setup/provisioning.js';
 import { progressLine } from '../sync/progress.js';
 import { createHttpApp, listen, LOOPBACK_HOSTS } from '../rpc/http.js';
 import { clockFor, electronLaunch, enrollmentFor, parseStartOptions } from './options.js';
@@ -44,19 +45,24 @@ async function main(): Promise<void> {
     child.on('exit', (code) => process.exit(code ?? 0));
     return;
   }
-  const desk = await openDesk({
+  const enroll = enrollmentFor(opts);
+  const host = await DeskHost.open({
     dataDir: opts.dataDir,
     clock: clockFor(opts),
-    enroll: enrollmentFor(opts),
+    deviceName: opts.deviceName,
+    demo: opts.demo,
+    ...(enroll ? { enroll } : {}),
+    provisionPaths: [join(opts.dataDir, PROVISION_FILE)],
     onBootstrapProgress: (done, total) => process.stdout.write(`\rDownloading the clinic from the sync server ${progressLine(done, total)}`),
   });
-  const server = await listen(createHttpApp(desk.router, join(root, 'dist', 'renderer'), allowedHosts(opts.host, opts.lanNames)), opts.port, opts.host);
-  console.log(`Kezek desk (browser mode) — open ${server.url}  [data: ${opts.dataDir}${opts.clockStart ? `, clock from ${opts.clockStart}` : ''}]`);
+  const server = await listen(createHttpApp(host.router, join(root, 'dist', 'renderer'), allowedHosts(opts.host, opts.lanNames)), opts.port, opts.host);
+  const fresh = host.desk ? '' : ' — first run: the wizard asks for the clinic (or the demo)';
+  console.log(`Kezek desk (browser mode) — open ${server.url}  [data: ${opts.dataDir}${opts.clockStart ? `, clock from ${opts.clockStart}` : ''}]${fresh}`);
   const stop = async () => {
     // An open browser tab keeps connections alive: do not let it hold the exit past 5 s.
     setTimeout(() => process.exit(0), 5000).unref();
     await server.close();
-    await desk.close();
+    await host.close();
     process.exit(0);
   };
   process.on('SIGINT', stop);

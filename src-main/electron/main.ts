@@ -3,7 +3,10 @@
 import { app, BrowserWindow, dialog, ipcMain, net, protocol, session } from 'electron';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { openDesk } from '../desk.js';
+import type { Desk } from '../desk.js';
+import { DeskHost } from '../setup/host.js';
+import { PROVISION_FILE } from '../setup/provisioning.js';
+import type { SecretStore } from '../sync/secret-store.js';
 import { enrollmentFor, parseStartOptions } from '../cli/options.js';
 import { safeStorageSecretStore } from './safe-storage-secret.js';
 import { fractionDone } from '../sync/progress.js';
@@ -26,6 +29,24 @@ app.commandLine.appendSwitch('lang', 'ru');
 // second sync engine and print queue on the same database (the data directory is locked too).
 if (!app.requestSingleInstanceLock()) app.quit();
 
+/** Updates come from the clinic's own sync server (its region's window, R23), never from the internet at large. */
+function startUpdates(desk: Desk, secrets: SecretStore): void {
+  const serverUrl = (desk.env.db.sqlite.prepare("SELECT value FROM meta WHERE key = 'server_url'").get() as { value: string } | undefined)?.value;
+  if (!serverUrl || !app.isPackaged) return;
+  void import('electron-updater').then(({ NsisUpdater, AppImageUpdater }) =>
+    new DeskUpdates({
+      updater: process.platform === 'win32' ? new NsisUpdater() : new AppImageUpdater(),
+      serverUrl,
+      platform: process.platform === 'win32' ? 'win' : 'linux',
+      headers: () => ({ authorization: `Bearer ${secrets.get() ?? ''}`, ...runningHeaders() }),
+      clock: Date.now,
+      timezone: desk.env.org.timezone,
+      lastActivityAt: () => desk.sessions.lastActivityAt,
+      log: (msg, err) => console.error(msg, err),
+    }).start(),
+  );
+}
+
 async function start(): Promise<void> {
   const args = process.argv.slice(app.isPackaged ? 1 : 2).filter((a) => a.startsWith('--'));
   // Chromium's own switches (--no-sandbox, --enable-logging…) come in argv too: not ours to refuse.
@@ -42,34 +63,26 @@ async function start(): Promise<void> {
   });
   // A first start downloads the clinic before the desk opens: show how far it is (window title and taskbar bar).
   const secrets = await safeStorageSecretStore(dataDir);
-  const desk = await openDesk({
+  const enroll = enrollmentFor(opts);
+  const host = await DeskHost.open({
     dataDir,
-    enroll: enrollmentFor(opts),
+    deviceName: opts.deviceName,
+    demo: opts.demo,
+    ...(enroll ? { enroll } : {}),
     secrets,
+    // A silent install: the deployment tool leaves the provisioning file beside the app or in its data folder.
+    provisionPaths: [join(dirname(process.execPath), PROVISION_FILE), join(dataDir, PROVISION_FILE)],
     onBootstrapProgress: (done, total) => {
       const f = fractionDone(done, total);
       win.setProgressBar(f ?? 2); // 2 = indeterminate
       win.setTitle(`Kezek — загрузка клиники с сервера: ${f === null ? done : `${Math.round(f * 100)} %`}`);
     },
+    onReady: (desk) => {
+      win.setProgressBar(-1);
+      win.setTitle('Kezek');
+      startUpdates(desk, secrets);
+    },
   });
-  win.setProgressBar(-1);
-  win.setTitle('Kezek');
-
-  // Updates come from the clinic's own sync server (its region's window, R23), never from the internet at large.
-  const serverUrl = (desk.env.db.sqlite.prepare("SELECT value FROM meta WHERE key = 'server_url'").get() as { value: string } | undefined)?.value;
-  if (serverUrl && app.isPackaged) {
-    const { NsisUpdater, AppImageUpdater } = await import('electron-updater');
-    new DeskUpdates({
-      updater: process.platform === 'win32' ? new NsisUpdater() : new AppImageUpdater(),
-      serverUrl,
-      platform: process.platform === 'win32' ? 'win' : 'linux',
-      headers: () => ({ authorization: `Bearer ${secrets.get() ?? ''}`, ...runningHeaders() }),
-      clock: Date.now,
-      timezone: desk.env.org.timezone,
-      lastActivityAt: () => desk.sessions.lastActivityAt,
-      log: (msg, err) => console.error(msg, err),
-    }).start();
-  }
 
   app.on('second-instance', () => {
     if (win.isMinimized()) win.restore();
@@ -87,14 +100,14 @@ async function start(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
 
   // One channel; the handler checks the sender, the router everything else.
-  ipcMain.handle('kezek:rpc', createIpcHandler(desk.router));
+  ipcMain.handle('kezek:rpc', createIpcHandler(host.router));
 
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.webContents.on('will-navigate', (e, url) => {
     if (!url.startsWith(APP_ORIGIN)) e.preventDefault();
   });
   await win.loadURL(`${APP_ORIGIN}index.html`);
-  app.on('before-quit', () => void desk.close());
+  app.on('before-quit', () => void host.close());
 }
 
 app

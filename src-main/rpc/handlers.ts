@@ -44,7 +44,17 @@ const who = (c: HandlerCtx): Actor => {
   return c.actor;
 };
 
+/** A desk that runs is set up: the first-run wizard's methods only say so. */
+const SET_UP = { state: 'ready' as const, progress: null, error: null, deviceName: '' };
+
 export const handlers: Handlers = {
+  'setup.status': () => SET_UP,
+  'setup.enroll': () => {
+    throw new AppError('already_set_up');
+  },
+  'setup.demo': () => {
+    throw new AppError('already_set_up');
+  },
   'auth.signIn': (i, c) => c.sessions.signIn(i.username, i.password, i.lang, c.address),
   'auth.signOut': (_i, c) => {
     if (c.token) c.sessions.signOut(c.token);

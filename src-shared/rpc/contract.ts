@@ -66,7 +66,33 @@ const registerFilter = z.object({
   patient: z.string().trim().min(2).max(100).optional(),
 });
 
+/** A fresh desk's first run (issue 12): where it stands, enrolling with the clinic's server, or the demo clinic when chosen. */
+const setupState = z.object({
+  state: z.enum(['choose', 'enrolling', 'failed', 'ready']),
+  /** The first download: records so far, and in all (null until the server said). */
+  progress: z.object({ done: z.number().int(), total: z.number().int().nullable() }).nullable(),
+  error: z.string().nullable(),
+  /** This PC's name, suggested as the desk's name. */
+  deviceName: z.string(),
+});
+export type SetupState = z.infer<typeof setupState>;
+
 export const contract = {
+  'setup.status': { input: z.object({}), output: setupState, roles: 'public' },
+  /** Enroll with the clinic's sync server by a one-time code (from the installers' console) and download the clinic. */
+  'setup.enroll': {
+    input: z.object({
+      serverUrl: z.url({ protocol: /^https?$/ }),
+      code: z.string().trim().min(4).max(40),
+      deviceName: z.string().trim().min(1).max(100),
+      /** The clinic's first accounts' password (used only if this is the clinic's first desk). */
+      password: z.string().min(8).max(200),
+    }),
+    output: setupState,
+    roles: 'public',
+  },
+  /** The demo clinic, only when chosen (never on its own on a fresh install). */
+  'setup.demo': { input: z.object({}), output: setupState, roles: 'public' },
   'auth.signIn': {
     input: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200), lang: lang.default('ru') }),
     output: session,

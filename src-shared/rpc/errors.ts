@@ -29,7 +29,11 @@ export type ErrorCode =
   | 'cross_origin'
   | 'unsupported_media_type'
   | 'wrong_password'
-  | 'password_change_required';
+  | 'password_change_required'
+  | 'already_set_up'
+  | 'not_set_up'
+  | 'enroll_refused'
+  | 'server_unreachable';
 
 /** HTTP status for each error: 4xx with a machine-readable code on the RPC transport. */
 export function httpStatus(code: ErrorCode): number {
@@ -70,6 +74,12 @@ export function httpStatus(code: ErrorCode): number {
     case 'printer_not_configured':
     case 'ticket_not_valid':
       return 409;
+    case 'already_set_up':
+    case 'not_set_up':
+    case 'enroll_refused':
+      return 409;
+    case 'server_unreachable':
+      return 503;
     case 'printer_no_access':
     case 'printer_unreachable':
     case 'printer_error':

@@ -1,8 +1,8 @@
 import bwipjs from 'bwip-js/node';
 import { asc, eq, inArray } from 'drizzle-orm';
-import type { Context, Hono } from 'hono';
+import type { Context, Env, Hono } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
-import { enrollmentQr } from '../../src-shared/sync/enrollment-qr.js';
+import { enrollmentQr } from '../../src-shared/sync/enrollment-code.js';
 import { createEnrollmentCode } from '../auth/enrollment.js';
 import { listDevices, revokeDevice } from '../auth/devices.js';
 import type { ServerDb } from '../db/connect.js';
@@ -21,7 +21,7 @@ const CODE_HOURS = 72;
  * board. An installer sees and changes only the regions of their account. Forms post to the same
  * origin only (the cookie is SameSite=Strict, and a post from another origin is refused).
  */
-export function mountConsole(app: Hono<any>, deps: { db: ServerDb; clock: () => number; log: Logger; publicUrl?: string }): void {
+export function mountConsole<E extends Env>(app: Hono<E>, deps: { db: ServerDb; clock: () => number; log: Logger; publicUrl?: string }): void {
   const { db, clock, log } = deps;
   const who = (c: Context) => installerFor(db, getCookie(c, COOKIE), clock());
   const sameOrigin = (c: Context) => {

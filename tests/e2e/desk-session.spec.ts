@@ -10,7 +10,7 @@ const CLOCK = '2026-11-23T02:30:00Z';
 
 /** A desk of its own (not the suite's shared one): this test restarts it. */
 async function startDesk(dir: string, port: number): Promise<Proc> {
-  const p = tsx('src-main/cli/start.ts', ['--browser', '--data-dir', dir, '--port', String(port), '--clock-start', CLOCK]);
+  const p = tsx('src-main/cli/start.ts', ['--browser', '--demo', '--data-dir', dir, '--port', String(port), '--clock-start', CLOCK]);
   await p.waitFor(/open (http:\/\/127\.0\.0\.1:\d+)/);
   return p;
 }

@@ -16,7 +16,7 @@ test("a PC without Electron uses another desk over the LAN by that desk's name; 
   test.setTimeout(120_000);
   const dir = mkdtempSync(join(tmpdir(), 'kezek-e2e-lan-'));
   const port = await closedPort();
-  const desk = tsx('src-main/cli/start.ts', ['--browser', '--data-dir', dir, '--port', String(port), '--host', '0.0.0.0', '--lan-name', 'registratura-1.lan', '--clock-start', CLOCK]);
+  const desk = tsx('src-main/cli/start.ts', ['--browser', '--demo', '--data-dir', dir, '--port', String(port), '--host', '0.0.0.0', '--lan-name', 'registratura-1.lan', '--clock-start', CLOCK]);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [

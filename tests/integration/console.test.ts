@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdmin } from '../../sync-server/admin/commands.js';
-import { parseEnrollmentQr } from '../../src-shared/sync/enrollment-qr.js';
+import { parseEnrollmentQr } from '../../src-shared/sync/enrollment-code.js';
 import { ClinicServer, type EnrolledDesk } from '../support/clinic-server.js';
 import { MONDAY_9AM } from '../support/desk.js';
 

@@ -20,6 +20,7 @@ function deskProcess(dir: string, port: number, enroll?: { url: string; code: st
   const args = [
     'src-main/cli/start.ts',
     '--browser',
+    ...(enroll ? [] : ['--demo']),
     '--data-dir',
     dir,
     '--port',

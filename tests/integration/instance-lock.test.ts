@@ -20,7 +20,7 @@ afterAll(() => {
 
 /** A browser-mode desk process; resolves with its output once it serves, or once it exits. */
 function deskProcess(dir: string, port: number) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src-main/cli/start.ts', '--browser', '--data-dir', dir, '--port', String(port)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src-main/cli/start.ts', '--browser', '--demo', '--data-dir', dir, '--port', String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
