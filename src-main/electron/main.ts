@@ -12,7 +12,7 @@ import { safeStorageSecretStore } from './safe-storage-secret.js';
 import { fractionDone } from '../sync/progress.js';
 import { mkdirSync } from 'node:fs';
 import { APP_ORIGIN, createIpcHandler } from '../rpc/ipc.js';
-import { startErrorText, withCsp } from './shell.js';
+import { deskDataDir, startErrorText, withCsp } from './shell.js';
 import { DeskUpdates } from '../update/desk-updates.js';
 import { runningHeaders } from '../version.js';
 
@@ -48,12 +48,12 @@ function startUpdates(desk: Desk, secrets: SecretStore): void {
 }
 
 async function start(): Promise<void> {
-  const args = process.argv.slice(app.isPackaged ? 1 : 2).filter((a) => a.startsWith('--'));
-  // Chromium's own switches (--no-sandbox, --enable-logging…) come in argv too: not ours to refuse.
+  // Every argument after the executable (and the script, unpackaged), values included (`--data-dir D:\Kezek`):
+  // Chromium's own switches (--no-sandbox, --enable-logging…) and stray words come too, not ours to refuse.
+  const args = process.argv.slice(app.isPackaged ? 1 : 2);
   const opts = parseStartOptions(args, process.env, { unknown: 'ignore' });
-  // Installed desks keep their data in the OS's per-user app folder unless told otherwise.
-  const explicitDir = args.some((a) => a.startsWith('--data-dir'));
-  const dataDir = explicitDir ? opts.dataDir : join(app.getPath('userData'), 'desk');
+  const explicitDir = args.some((a) => a.startsWith('--data-dir')) || process.env.KEZEK_DATA_DIR !== undefined;
+  const dataDir = explicitDir ? opts.dataDir : deskDataDir(process.platform, process.env, app.getPath('userData'));
   mkdirSync(dataDir, { recursive: true });
   const win = new BrowserWindow({
     width: 1366,

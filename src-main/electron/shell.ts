@@ -1,6 +1,7 @@
 // What the Electron shell does that plain Node can check: kept apart from main.ts so tests load it without Electron.
+import { join, win32 } from 'node:path';
 import { DeskAlreadyRunning } from '../db/instance-lock.js';
-import { CSP } from '../rpc/http.js';
+import { CSP } from '../rpc/csp.js';
 
 /** The app:// response with the Content-Security-Policy header on it, body and status untouched. */
 export function withCsp(res: Response): Response {
@@ -15,4 +16,15 @@ export function startErrorText(e: unknown): string {
   if (e instanceof DeskAlreadyRunning) return `Кезек уже запущен на этом компьютере (${e.dataDir}). Используйте открытое окно.`;
   const detail = e instanceof Error ? e.message : String(e);
   return `Кезек не смог запуститься.\n\n${detail}\n\nСообщите ИТ-специалисту (README, «Troubleshooting»).`;
+}
+
+/**
+ * Where an installed desk keeps its data unless told otherwise. On Windows one folder for the PC,
+ * shared by all its Windows accounts (a registrar's and the IT person's see the same clinic, the same
+ * queue): %ProgramData%\Kezek\desk — the installer gives the PC's users write access to it
+ * (build/installer.nsh). Elsewhere, the OS's per-user app folder.
+ */
+export function deskDataDir(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, userData: string): string {
+  if (platform === 'win32') return win32.join(env.ProgramData ?? 'C:\\ProgramData', 'Kezek', 'desk');
+  return join(userData, 'desk');
 }

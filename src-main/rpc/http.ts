@@ -10,8 +10,9 @@ import { lang as langSchema, type Lang } from '../../src-shared/domain/enums.js'
 import { translate } from '../../src-shared/i18n/index.js';
 import type { Router } from './router.js';
 
-/** Content-Security-Policy of the desk UI: only our own scripts; barcodes are data: images. */
-export const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+import { CSP } from './csp.js';
+
+export { CSP };
 
 const MAX_BODY = 64 * 1024;
 

@@ -1,4 +1,4 @@
-import type { Lang } from '../../src-shared/domain/enums.js';
+import { lang as langSchema } from '../../src-shared/domain/enums.js';
 import { translate } from '../../src-shared/i18n/index.js';
 import type { CallResult, Router } from './router.js';
 
@@ -18,11 +18,11 @@ export interface IpcSender {
 export function createIpcHandler(router: Router) {
   return async (event: IpcSender, method: unknown, input: unknown, token: unknown, lang: unknown): Promise<CallResult> => {
     if (!event.senderFrame?.url.startsWith(APP_ORIGIN)) {
-      return { ok: false, status: 403, error: { code: 'forbidden', message: translate(lang === 'ky' ? 'ky' : 'ru', 'errors.forbidden') } };
+      return { ok: false, status: 403, error: { code: 'forbidden', message: translate(langSchema.safeParse(lang).data ?? 'ru', 'errors.forbidden') } };
     }
     return router.call(typeof method === 'string' ? method : '', input, {
       token: typeof token === 'string' ? token : undefined,
-      lang: lang === 'ky' || lang === 'ru' ? (lang as Lang) : undefined,
+      lang: langSchema.safeParse(lang).data,
     });
   };
 }

@@ -1,5 +1,5 @@
 import { loadSchedules } from '../services/slots.js';
-import type { Cabinet, Department, Doctor, Region, ScheduleException, ScheduleTemplate, Specialty } from '../../src-shared/domain/directory.js';
+import type { Cabinet, Department, Doctor, Region, Specialty } from '../../src-shared/domain/directory.js';
 import type { Referral } from '../../src-shared/domain/patient.js';
 import type { DirectoryFile } from '../../src-shared/sync/directory-file.js';
 import { loadPatient } from '../services/patients.js';

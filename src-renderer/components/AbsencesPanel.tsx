@@ -2,9 +2,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { AbsenceKind } from '../../src-shared/rules/absences.js';
 import type { DirectoryView } from '../../src-shared/rpc/views.js';
-import { fmtDate, specialtyLabel, useI18n } from '../lib/i18n.js';
+import { fmtDate, useI18n } from '../lib/i18n.js';
 import { useNotify } from '../lib/notice.js';
 import { call, RpcError } from '../lib/rpc.js';
+import { DoctorSelect } from './DoctorSelect.js';
 
 const KINDS: AbsenceKind[] = ['sick', 'vacation', 'training', 'absenteeism', 'changed_hours', 'dismissal'];
 /** The kinds of one day with hours: away for those hours, or working only those hours. */
@@ -16,7 +17,7 @@ const BY_HOURS: ReadonlySet<AbsenceKind> = new Set(['absenteeism', 'changed_hour
  * are not over, with how many patients are still to be phoned.
  */
 export function AbsencesPanel({ directory }: { directory: DirectoryView }) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const notify = useNotify();
   const qc = useQueryClient();
   const doctors = directory.doctors.filter((d) => d.active);
@@ -44,7 +45,7 @@ export function AbsencesPanel({ directory }: { directory: DirectoryView }) {
     },
     onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
   });
-  const bySpecialty = [...new Set(doctors.map((d) => d.specialtyId))];
+  const _bySpecialty = [...new Set(doctors.map((d) => d.specialtyId))];
 
   return (
     <>
@@ -56,22 +57,7 @@ export function AbsencesPanel({ directory }: { directory: DirectoryView }) {
           enter.mutate();
         }}
       >
-        <label className="field">
-          {t('ui.doctor')}
-          <select value={doctorId} onChange={(e) => setDoctorId(e.target.value)} data-testid="absence-doctor">
-            {bySpecialty.map((sp) => (
-              <optgroup key={sp} label={specialtyLabel(directory, sp, lang)}>
-                {doctors
-                  .filter((d) => d.specialtyId === sp)
-                  .map((d) => (
-                    <option key={d.id} value={d.id}>
-                      {d.fullName} · {d.cabinet.number}
-                    </option>
-                  ))}
-              </optgroup>
-            ))}
-          </select>
-        </label>
+        <DoctorSelect directory={directory} value={doctorId} onChange={setDoctorId} testId="absence-doctor" />
         <label className="field">
           {t('ui.absenceKindLabel')}
           <select value={kind} onChange={(e) => setKind(e.target.value as AbsenceKind)} data-testid="absence-kind">

@@ -4,6 +4,7 @@ import type { DirectoryView } from '../../src-shared/rpc/views.js';
 import { fmtDate, useI18n } from '../lib/i18n.js';
 import { useNotify } from '../lib/notice.js';
 import { call, RpcError } from '../lib/rpc.js';
+import { DoctorSelect } from './DoctorSelect.js';
 
 /**
  * R7 (000 §5): the head limits a doctor's internet booking for a period to at most 30 % of the
@@ -41,16 +42,7 @@ export function QuotaPanel({ directory }: { directory: DirectoryView }) {
           save.mutate();
         }}
       >
-        <label className="field">
-          {t('ui.doctor')}
-          <select value={doctorId} onChange={(e) => setDoctorId(e.target.value)} data-testid="quota-doctor">
-            {doctors.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.fullName} · {d.cabinet.number}
-              </option>
-            ))}
-          </select>
-        </label>
+        <DoctorSelect directory={directory} value={doctorId} onChange={setDoctorId} testId="quota-doctor" />
         <label className="field">
           {t('ui.absenceFrom')}
           <input type="date" value={fromDate} min={directory.today} onChange={(e) => setFrom(e.target.value)} data-testid="quota-from" />

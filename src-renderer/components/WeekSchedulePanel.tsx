@@ -7,6 +7,7 @@ import { internetShare } from '../../src-shared/slots/generate.js';
 import { fmtDate, useI18n } from '../lib/i18n.js';
 import { useNotify } from '../lib/notice.js';
 import { call, RpcError } from '../lib/rpc.js';
+import { DoctorSelect } from './DoctorSelect.js';
 
 const DAYS = ['1', '2', '3', '4', '5', '6', '7'] as const;
 const CHANNELS: SlotChannel[] = ['registry', 'doctor', 'internet', 'priority'];
@@ -53,16 +54,7 @@ export function WeekSchedulePanel({ directory }: { directory: DirectoryView }) {
   return (
     <>
       <div className="card week-head">
-        <label className="field">
-          {t('ui.doctor')}
-          <select value={doctorId} onChange={(e) => setDoctorId(e.target.value)} data-testid="week-doctor">
-            {doctors.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.fullName} · {d.cabinet.number}
-              </option>
-            ))}
-          </select>
-        </label>
+        <DoctorSelect directory={directory} value={doctorId} onChange={setDoctorId} testId="week-doctor" />
         <label className="field">
           {t('ui.scheduleFrom')}
           <input type="date" value={validFrom} min={directory.today} onChange={(e) => setValidFrom(e.target.value)} data-testid="week-from" />

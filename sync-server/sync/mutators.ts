@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { Appointment } from '../../src-shared/domain/appointment.js';
-import { ACTIVE_STATUSES, type AppointmentStatus, type RequestChannel } from '../../src-shared/domain/enums.js';
+import type { AppointmentStatus, RequestChannel } from '../../src-shared/domain/enums.js';
 import { STATUS_CHANGES, type StatusOp } from '../../src-shared/rules/transitions.js';
 import { judgeBooking, judgeStatusChange, loadPatients, loadReferral, loadSpentReferrals } from '../rules/judge.js';
 import { opArgs, type OpName } from '../../src-shared/sync/protocol.js';

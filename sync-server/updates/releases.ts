@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
-import { dump, load } from 'js-yaml';
+import { load } from 'js-yaml';
 import semver from 'semver';
 import { z } from 'zod';
 import type { ServerDb } from '../db/connect.js';

@@ -137,7 +137,7 @@ describe('the head runs the directory and the weekly schedules (issue 11; R7, R8
   });
 
   it('bad input is a translated error and changes nothing; the server refuses a forged change and the desk that made it takes it back', async () => {
-    const { a, b, head, doctorId } = await hiredDoctor('Бекова Гүлмира', '317');
+    const { a, b, doctorId } = await hiredDoctor('Бекова Гүлмира', '317');
     const templates = () => sql(a).prepare('SELECT id, valid_to AS validTo FROM schedule_templates WHERE doctor_id = ? ORDER BY valid_from').all(doctorId);
     const before = templates();
     const token = (await a.desk.router.call('auth.signIn', { username: 'head', password: 'desk-pass' }, {})) as { ok: true; data: { token: string } };

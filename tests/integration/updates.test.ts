@@ -6,7 +6,7 @@ import type { RequestOptions } from 'node:http';
 import { configureRequestOptions, configureRequestUrl, type DownloadOptions } from 'builder-util-runtime';
 import { NsisUpdater } from 'electron-updater';
 import type { AppAdapter } from 'electron-updater/out/AppAdapter.js';
-import { dump, load } from 'js-yaml';
+import { dump } from 'js-yaml';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileSecretStore } from '../../src-main/sync/secret-store.js';

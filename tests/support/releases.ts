@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildBlockMap } from 'app-builder-lib/out/targets/blockmap/blockmap.js';
-import { dump, load } from 'js-yaml';
+import { dump } from 'js-yaml';
 import { Rng } from '../../src-main/seed/random.js';
 
 /** A stand-in installer's bytes: the same seed, the same bytes (an update changes a few blocks of them). */

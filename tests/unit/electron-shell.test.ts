@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { electronLaunch, parseStartOptions } from '../../src-main/cli/options.js';
 import { DeskAlreadyRunning } from '../../src-main/db/instance-lock.js';
-import { startErrorText, withCsp } from '../../src-main/electron/shell.js';
+import { deskDataDir, startErrorText, withCsp } from '../../src-main/electron/shell.js';
 import { CSP } from '../../src-main/rpc/http.js';
 
 describe('the Electron shell, without the runtime (issue 12)', () => {
@@ -30,5 +30,10 @@ describe('the Electron shell, without the runtime (issue 12)', () => {
   it('a start that fails says why in words, a second instance that the open window is to be used', () => {
     expect(startErrorText(new DeskAlreadyRunning('C:\\ProgramData\\Kezek'))).toContain('уже запущен');
     expect(startErrorText(new Error('enrollment_code_invalid'))).toContain('enrollment_code_invalid');
+  });
+  it('an installed Windows desk keeps one data folder for the PC, shared by its Windows accounts; elsewhere the user’s app folder', () => {
+    expect(deskDataDir('win32', { ProgramData: 'C:\\ProgramData' }, 'C:\\Users\\aigul\\AppData\\Roaming\\Kezek')).toBe('C:\\ProgramData\\Kezek\\desk');
+    expect(deskDataDir('win32', { ProgramData: 'D:\\PD' }, 'C:\\Users\\it\\AppData\\Roaming\\Kezek')).toBe('D:\\PD\\Kezek\\desk');
+    expect(deskDataDir('linux', {}, '/home/aigul/.config/Kezek')).toBe('/home/aigul/.config/Kezek/desk');
   });
 });

@@ -1,0 +1,94 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { extractAll, listPackage } from '@electron/asar';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedPort } from '../support/virtual-printer.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const RELEASE = join(ROOT, 'release');
+const work = mkdtempSync(join(tmpdir(), 'kezek-package-'));
+
+beforeAll(() => {
+  rmSync(RELEASE, { recursive: true, force: true });
+  // The real `npm run package`, for both platforms, around the stand-in Electron runtime.
+  try {
+    // As from a shell: electron-builder switches to hard links under VITEST (its own tests), which then collide.
+    const { VITEST: _v, VITEST_MODE: _m, VITEST_POOL_ID: _p, VITEST_WORKER_ID: _w, ...env } = process.env;
+    execFileSync('npm', ['run', '-s', 'package', '--', '--win', '--linux', '--dir', '--stand-in'], { cwd: ROOT, stdio: 'pipe', env });
+  } catch (e) {
+    const x = e as { stdout?: Buffer; stderr?: Buffer };
+    throw new Error(`npm run package failed:\n${String(x.stdout ?? '').slice(-3000)}\n${String(x.stderr ?? '').slice(-3000)}`);
+  }
+}, 300_000);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const resources = (platform: 'linux' | 'win') => join(RELEASE, `${platform}-unpacked`, 'resources');
+const asarFiles = (platform: 'linux' | 'win') => listPackage(join(resources(platform), 'app.asar'), { isPack: false }).map((p) => p.replaceAll('\\', '/'));
+const unpacked = (platform: 'linux' | 'win', ...path: string[]) => join(resources(platform), 'app.asar.unpacked', ...path);
+
+describe('npm run package (issue 12): what a real package carries', () => {
+  for (const platform of ['linux', 'win'] as const) {
+    it(`${platform}: the desk's code, UI and migrations; fonts and native modules outside the asar; nothing of the server`, () => {
+      const files = asarFiles(platform);
+      for (const f of ['/package.json', '/out/main/src-main/electron/main.js', '/out/main/src-main/electron/preload.cjs', '/out/main/src-main/desk.js']) expect(files).toContain(f);
+      // Server-only code and dependencies stay out (PGlite, pg, hono), and so do the tests.
+      expect(files.filter((f) => /^\/out\/main\/(sync-server|tests)\//.test(f))).toEqual([]);
+      expect(files.filter((f) => /^\/node_modules\/(@electric-sql|pg|pg-[^/]+|hono|@hono)\//.test(f))).toEqual([]);
+      expect(existsSync(join(resources(platform), 'renderer', 'index.html'))).toBe(true);
+      expect(readdirSync(join(resources(platform), 'migrations', 'client')).filter((f) => f.endsWith('.sql')).length).toBeGreaterThan(10);
+      // Native code cannot read inside app.asar: the ticket fonts and every .node file are beside it.
+      expect(existsSync(unpacked(platform, 'node_modules', 'dejavu-fonts-ttf', 'ttf', 'DejaVuSansCondensed.ttf'))).toBe(true);
+      const node = platform === 'win' ? 'win32-x64' : 'linux-x64';
+      expect(existsSync(unpacked(platform, 'node_modules', 'better-sqlite3', 'prebuilds', `${node}.node`))).toBe(true);
+      const resvg =
+        platform === 'win'
+          ? unpacked(platform, 'node_modules', '@resvg', 'resvg-js', 'resvgjs.win32-x64-msvc.node')
+          : unpacked(platform, 'node_modules', '@resvg', 'resvg-js-linux-x64-gnu', 'resvgjs.linux-x64-gnu.node');
+      expect(existsSync(resvg)).toBe(true);
+      if (platform === 'win') expect(existsSync(join(RELEASE, 'win-unpacked', 'Kezek.exe'))).toBe(true);
+      // Updates come from the clinic's server (generic feed), one byte range per request (electron-builder writes it for
+      // the Linux build; for Windows with the NSIS installer, which --dir does not build).
+      if (platform === 'linux') expect(readFileSync(join(resources(platform), 'app-update.yml'), 'utf8')).toMatch(/provider: generic[\s\S]*useMultipleRangeRequest: false/);
+    });
+  }
+
+  it('the packaged main process, run under Node with an Electron stand-in, serves a working desk from the unpacked folder', async () => {
+    // The package as Electron would load it: resources/app (the asar, unpacked files included), renderer, migrations.
+    const res = join(work, 'resources');
+    mkdirSync(res, { recursive: true });
+    extractAll(join(resources('linux'), 'app.asar'), join(res, 'app'));
+    for (const d of ['renderer', 'migrations']) cpSync(join(resources('linux'), d), join(res, d), { recursive: true });
+    const standIn = join(res, 'app', 'node_modules', 'electron');
+    mkdirSync(standIn, { recursive: true });
+    copyFileSync(join(ROOT, 'tests', 'support', 'electron-standin', 'index.cjs'), join(standIn, 'index.cjs'));
+    writeFileSync(join(standIn, 'package.json'), JSON.stringify({ name: 'electron', main: 'index.cjs' }));
+
+    const port = await closedPort();
+    const child = spawn(process.execPath, [join(res, 'app', 'out', 'main', 'src-main', 'electron', 'main.js'), '--data-dir', join(work, 'desk'), '--demo'], {
+      env: { ...process.env, KEZEK_STANDIN_PORT: String(port), KEZEK_STANDIN_RESOURCES: res, KEZEK_STANDIN_HOME: join(work, 'home') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (b) => (out += String(b)));
+    child.stderr.on('data', (b) => (out += String(b)));
+    try {
+      await expect.poll(() => out, { timeout: 60_000 }).toMatch(/stand-in window loads app:\/\/desk\/index\.html/);
+      const page = await fetch(`http://127.0.0.1:${port}/index.html`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+      const html = await page.text();
+      const script = /src="\.?\/?(assets\/[^"]+\.js)"/.exec(html)![1]!;
+      expect((await fetch(`http://127.0.0.1:${port}/${script}`)).status).toBe(200);
+      const ipc = (args: unknown[]) => fetch(`http://127.0.0.1:${port}/__ipc/kezek:rpc`, { method: 'POST', body: JSON.stringify(args) }).then((r) => r.json());
+      const signIn = (await ipc(['auth.signIn', { username: 'registrar', password: 'kezek' }])) as { ok: boolean; data: { token: string } };
+      expect(JSON.stringify(signIn)).toContain('"ok":true');
+      const found = (await ipc(['patients.find', { query: 'Асанова' }, signIn.data.token, 'ru'])) as { ok: boolean; data: { total: number } };
+      expect(found).toMatchObject({ ok: true });
+      expect(found.data.total).toBeGreaterThan(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 90_000);
+});
