@@ -139,6 +139,11 @@ async function main(): Promise<void> {
     }
     return;
   }
+  if (cmd === 'after-restore') {
+    const { organizations } = await admin(log, 'after-restore', {});
+    log('info', 'history renewed after a restore: every desk pulls again and re-sends what the backup lacks', { organizations });
+    return;
+  }
   if (cmd === 'add-installer') {
     const [username, regionList] = positional;
     const password = process.env.KEZEK_PASSWORD ?? (flag('--password-file') ? readFileSync(flag('--password-file')!, 'utf8').split(/\r?\n/)[0] : undefined);
@@ -159,7 +164,9 @@ async function main(): Promise<void> {
     return;
   }
   if (cmd !== 'serve')
-    throw new Error(`unknown command ${cmd} (serve | enroll-code | import | devices | revoke-device | publish-release | rollout | pause-release | resume-release | releases | add-installer)`);
+    throw new Error(
+      `unknown command ${cmd} (serve | enroll-code | import | devices | revoke-device | publish-release | rollout | pause-release | resume-release | releases | add-installer | after-restore)`,
+    );
   const database = await connectPatiently(log, true);
   const port = Number(process.env.PORT ?? 5790);
   const host = process.env.HOST ?? '0.0.0.0';

@@ -1,5 +1,5 @@
 import type { Account } from '../../src-shared/domain/account.js';
-import type { DeskReport, OpResult, PushOp } from '../../src-shared/sync/protocol.js';
+import type { DeskReport, OpResult, PullResponse, PushOp } from '../../src-shared/sync/protocol.js';
 import type { Db } from '../db/open.js';
 import { stmt } from '../db/stmt.js';
 import { isTicketPrefix } from '../../src-shared/print/ticket-prefix.js';
@@ -72,6 +72,25 @@ function settle(db: Db, r: OpResult): void {
 
 /** How often a desk tells the server its state (uploads waiting, printer…): the console's figures are at most this old. */
 const REPORT_EVERY_MS = 60_000;
+
+/**
+ * The server came back from a backup (its history renewed by `after-restore`, or its newest change behind our
+ * cursor): what it held after the backup is gone from it, not from this desk. Start the pull over from the
+ * beginning (every row is put by id: nothing doubles) and send again every op of ours the server no longer has
+ * (those after its last-applied number for us). Returns whether it did — the pull then starts again.
+ */
+function serverForgot(db: Db, page: PullResponse, cursor: number): boolean {
+  if (page.historyId === undefined) return false;
+  const known = meta(db, 'server_history_id');
+  const forgot = (known !== null && known !== page.historyId) || (page.head !== undefined && page.head < cursor);
+  db.sqlite.transaction(() => {
+    setMeta(db, 'server_history_id', page.historyId!);
+    if (!forgot) return;
+    setMeta(db, 'pull_cursor', '0');
+    stmt(db.sqlite, "UPDATE outbox SET status = 'pending' WHERE seq > ? AND status != 'pending'").run(page.lastAppliedSeq);
+  })();
+  return forgot;
+}
 
 const meta = (db: Db, key: string) => (stmt(db.sqlite, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
 const setMeta = (db: Db, key: string, value: string) => stmt(db.sqlite, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
@@ -197,6 +216,7 @@ export class SyncEngine {
       const cursor = Number(meta(this.db, 'pull_cursor') ?? 0);
       const page = await this.client.pull(cursor, PULL_PAGE);
       this.clockOffsetMs = page.serverTime - this.clock();
+      if (serverForgot(this.db, page, cursor)) continue;
       const applied = this.db.sqlite.transaction(() => {
         // Results first: a row the server republished after rejecting our op must not be held back as "ours, pending".
         for (const r of page.results) settle(this.db, r);

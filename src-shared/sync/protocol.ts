@@ -130,6 +130,13 @@ export const pullResponse = z.object({
   remaining: z.number().int().optional(),
   /** This device's ticket prefix as the server assigned it (unique within the organization). */
   ticketPrefix: z.string().optional(),
+  /**
+   * The organization's history on the server, and the newest change it holds: a new history, or a newest change
+   * behind this desk's cursor, means the server came back from a backup — the desk pulls everything again and
+   * re-sends its ops the server no longer has (older servers send neither).
+   */
+  historyId: z.string().optional(),
+  head: z.number().int().optional(),
 });
 export type PullResponse = z.infer<typeof pullResponse>;
 

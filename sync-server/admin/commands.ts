@@ -3,6 +3,8 @@ import { createEnrollmentCode, type EnrollAs } from '../auth/enrollment.js';
 import { listDevices, revokeDevice, type DeviceInfo } from '../auth/devices.js';
 import type { ServerDb } from '../db/connect.js';
 import type { RunningServer } from './running-server.js';
+import { sql } from 'drizzle-orm';
+import { organizations } from '../db/schema.js';
 import { listReleases, platform, publishRelease, type ReleaseFile, ReleaseError, type ReleaseInfo, setPaused, setRollout } from '../updates/releases.js';
 import { type RolloutPlan, rolloutPlan } from '../updates/rollout.js';
 import { putInstaller } from '../console/installers.js';
@@ -35,6 +37,8 @@ export const adminInput = {
   'pause-release': z.object({ platform, version: z.string().min(1), paused: z.boolean().default(true) }),
   releases: z.object({}),
   /** An IT installer's console account, for some regions (or '*' for all). */
+  /** After restoring the database from a backup: every organization's history starts anew, so desks pull again and re-send. */
+  'after-restore': z.object({}),
   'add-installer': z.object({ username: z.string().trim().min(2).max(40), password: z.string().min(10).max(200), regions: z.array(z.string().min(1)).min(1) }),
 };
 export type AdminCommand = keyof typeof adminInput;
@@ -47,6 +51,7 @@ export type AdminOutput = {
   'pause-release': { paused: boolean };
   releases: { releases: ReleaseInfo[] };
   'add-installer': { username: string; regions: string[] };
+  'after-restore': { organizations: number };
 };
 
 export async function runAdmin<C extends AdminCommand>(db: ServerDb, command: C, input: z.infer<(typeof adminInput)[C]>, now: number, releasesDir: string | null = null): Promise<AdminOutput[C]> {
@@ -66,6 +71,13 @@ export async function runAdmin<C extends AdminCommand>(db: ServerDb, command: C,
     }
     case 'releases':
       return out({ releases: await listReleases(db) });
+    case 'after-restore': {
+      const renewed = await db
+        .update(organizations)
+        .set({ historyId: sql`md5(random()::text || ${organizations.id})` })
+        .returning({ id: organizations.id });
+      return out({ organizations: renewed.length });
+    }
     case 'add-installer': {
       const i = input as z.infer<(typeof adminInput)['add-installer']>;
       const who = await putInstaller(db, i.username, i.password, i.regions, now);

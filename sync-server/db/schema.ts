@@ -20,6 +20,12 @@ export const organizations = pgTable('organizations', {
   timezone: text('timezone').notNull(),
   /** Bumped by every import that changed the directory: server processes reload their copy of the rules' facts when it moves. */
   directoryVersion: bigint('directory_version', { mode: 'number' }).notNull().default(0),
+  /**
+   * This organization's history as the server holds it: renewed by `after-restore` when the database came back from a
+   * backup, so every desk knows the server forgot what came after it — the desk pulls everything again and re-sends
+   * the ops the server no longer has.
+   */
+  historyId: text('history_id').notNull().default(sql`md5(random()::text)`),
 });
 
 export const specialties = pgTable('specialties', {

@@ -1,7 +1,7 @@
-import { and, asc, eq, gt, lte } from 'drizzle-orm';
+import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
 import type { OpResult, PullResponse } from '../../src-shared/sync/protocol.js';
 import type { ServerDb } from '../db/connect.js';
-import { changeLog, devices, opResults } from '../db/schema.js';
+import { changeLog, devices, opResults, organizations } from '../db/schema.js';
 
 /**
  * A page of the organization's changes after `cursor`, with the device's
@@ -32,6 +32,16 @@ export async function pull(db: ServerDb, device: { id: string; orgId: string }, 
         .where(and(eq(opResults.deviceId, device.id), gt(opResults.serverSeq, cursor), hasMore ? lte(opResults.serverSeq, lastChange) : undefined))
         .orderBy(asc(opResults.serverSeq));
       const [d] = await tx.select({ last: devices.lastAppliedSeq }).from(devices).where(eq(devices.id, device.id));
+      const [org] = await tx
+        // The newest place this device's cursor can legitimately reach: the organization's newest change, or a later result of this device's ops.
+        .select({
+          historyId: organizations.historyId,
+          head: sql<
+            number | null
+          >`greatest((SELECT max(${changeLog.seq}) FROM ${changeLog} WHERE ${changeLog.orgId} = ${device.orgId}), (SELECT max(${opResults.serverSeq}) FROM ${opResults} WHERE ${opResults.deviceId} = ${device.id}))`,
+        })
+        .from(organizations)
+        .where(eq(organizations.id, device.orgId));
       const remaining = withCount ? await tx.$count(changeLog, and(eq(changeLog.orgId, device.orgId), gt(changeLog.seq, cursor))) : undefined;
       const results: OpResult[] = stored.map((r) => ({ seq: r.deviceSeq, opId: r.opId, status: r.status as OpResult['status'], detail: String((r.result as { detail?: string }).detail ?? '') }));
       return {
@@ -42,6 +52,7 @@ export async function pull(db: ServerDb, device: { id: string; orgId: string }, 
         results,
         serverTime: clock(),
         ...(remaining === undefined ? {} : { remaining }),
+        ...(org ? { historyId: org.historyId, head: Number(org.head ?? 0) } : {}),
       };
     },
     { isolationLevel: 'repeatable read' },

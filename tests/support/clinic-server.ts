@@ -36,11 +36,15 @@ export class ClinicServer {
   /** Where this server keeps published desk releases (the update feed). */
   readonly releasesDir = mkdtempSync(join(tmpdir(), 'kezek-releases-'));
 
-  constructor(readonly now: () => number = () => MONDAY_9AM) {}
+  constructor(
+    readonly now: () => number = () => MONDAY_9AM,
+    /** A real PostgreSQL database instead of the embedded one. */
+    private databaseUrl?: string,
+  ) {}
 
   async start(): Promise<this> {
     this.source = await TestDesk.start();
-    this.database = await connect({});
+    this.database = await connect({ databaseUrl: this.databaseUrl });
     await importDirectory(this.database.db, parseDirectoryFile(JSON.parse(JSON.stringify(exportDirectory(this.source.desk.env)))), MONDAY_9AM);
     await this.up();
     return this;
@@ -58,6 +62,16 @@ export class ClinicServer {
   async down(): Promise<void> {
     await this.server?.close();
     this.server = null;
+  }
+
+  /** The server stopped, its database closed, `whileClosed` done (a backup, a restore), and the server up again on `databaseUrl`. */
+  async restartOn(databaseUrl: string, whileClosed: () => Promise<void> = async () => undefined): Promise<void> {
+    await this.down();
+    await this.database.close();
+    await whileClosed();
+    this.databaseUrl = databaseUrl;
+    this.database = await connect({ databaseUrl });
+    await this.up();
   }
 
   newDir(): string {

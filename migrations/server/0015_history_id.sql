@@ -1,0 +1,1 @@
+ALTER TABLE "organizations" ADD COLUMN "history_id" text DEFAULT md5(random()::text) NOT NULL;

@@ -1,0 +1,85 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAdmin } from '../../sync-server/admin/commands.js';
+import { ClinicServer, type EnrolledDesk } from '../support/clinic-server.js';
+import { MONDAY_9AM } from '../support/desk.js';
+import { type Postgres, startPostgres } from '../support/postgres.js';
+
+let postgres: Postgres | null = null;
+let clinic: ClinicServer;
+let live: string;
+beforeAll(async () => {
+  postgres = await startPostgres();
+  if (!postgres) return;
+  live = await postgres.createDatabase();
+  clinic = await new ClinicServer(undefined, live).start();
+}, 120_000);
+afterAll(async () => {
+  await clinic?.stop();
+  postgres?.stop();
+});
+
+const sql = (d: EnrolledDesk) => d.desk.env.db.sqlite;
+/** `CREATE DATABASE … TEMPLATE …`: the database as it is now, as a backup taken now would restore it. */
+async function copyDatabase(from: string): Promise<string> {
+  const name = `${new URL(from).pathname.slice(1)}_backup`;
+  const c = new pg.Client({ connectionString: postgres!.url('postgres') });
+  await c.connect();
+  await c.query(`CREATE DATABASE ${name} TEMPLATE ${new URL(from).pathname.slice(1)}`);
+  await c.end();
+  return postgres!.url(name);
+}
+const book = async (d: EnrolledDesk, skip: number) => {
+  const { patientId, slotId } = sql(d)
+    .prepare(
+      `SELECT p.id AS patientId, s.id AS slotId FROM patients p, slots s WHERE p.attached_org_id = 'org-bishkek-lenin' AND p.priority = 0
+        AND s.date = '2026-11-24' AND s.channel = 'registry' AND s.appointment_id IS NULL AND s.blocked = 0 AND s.specialty_id = 'family'
+        AND p.id NOT IN (SELECT patient_id FROM appointments) AND s.id NOT IN (SELECT slot_id FROM leases) ORDER BY p.id, s.id LIMIT 1 OFFSET ?`,
+    )
+    .get(skip) as { patientId: string; slotId: string };
+  return (await d.call('appointments.book', { patientId, slotId, preventive: true })).appointment;
+};
+
+describe('the server restored from an older backup (issue 12: the desks carry on)', () => {
+  it('a desk notices the server forgot, pulls everything again and re-sends what the backup lacks; another desk then sees it all', async () => {
+    if (!postgres) return expect.fail('PostgreSQL is not installed here (.ci/run installs it)');
+    const a = await clinic.enrolledDesk('Регистратура 1');
+    const first = await book(a, 0);
+    await a.desk.sync!.syncOnce();
+    // The night's backup…
+    let backup = '';
+    await clinic.restartOn(live, async () => {
+      backup = await copyDatabase(live);
+    });
+    // …then a morning's work, acknowledged by the server.
+    const second = await book(a, 1);
+    await a.desk.sync!.syncOnce();
+    expect(sql(a).prepare("SELECT status FROM outbox WHERE name = 'appointments.book' ORDER BY seq").all()).toEqual([{ status: 'applied' }, { status: 'applied' }]);
+
+    // The server's disk dies; it comes back from the backup: the second booking is gone from it.
+    await clinic.restartOn(backup);
+    const onServer = async () =>
+      (
+        (await clinic.database.db.execute((await import('drizzle-orm')).sql`SELECT id, sync_state AS state FROM appointments WHERE id IN (${first.id}, ${second.id}) ORDER BY id`)) as unknown as {
+          rows: Array<{ id: string; state: string }>;
+        }
+      ).rows;
+    expect((await onServer()).map((r) => r.id)).toEqual([first.id]);
+
+    // The desk's next sync notices (the server's newest change is behind its cursor) and re-sends.
+    await a.desk.sync!.syncOnce();
+    await a.desk.sync!.syncOnce();
+    expect((await onServer()).map((r) => r.state)).toEqual(['confirmed', 'confirmed']);
+    expect(sql(a).prepare('SELECT sync_state AS s FROM appointments WHERE id = ?').get(second.id)).toEqual({ s: 'confirmed' });
+
+    // `after-restore` renews the history: a desk re-pulls from the start even when others have pushed past its cursor.
+    const before = sql(a).prepare("SELECT value FROM meta WHERE key = 'server_history_id'").get() as { value: string };
+    await runAdmin(clinic.database.db, 'after-restore', {}, MONDAY_9AM);
+    await a.desk.sync!.syncOnce();
+    expect(sql(a).prepare("SELECT value FROM meta WHERE key = 'server_history_id'").get()).not.toEqual(before);
+
+    const b = await clinic.enrolledDesk('Регистратура 2');
+    const seen = sql(b).prepare('SELECT id, sync_state AS s FROM appointments WHERE id IN (?, ?) ORDER BY id').all(first.id, second.id);
+    expect(seen).toEqual([first.id, second.id].sort().map((id) => ({ id, s: 'confirmed' })));
+  }, 120_000);
+});
