@@ -29,8 +29,7 @@ export function ensureSlots(env: Env, force = false): void {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
     ON CONFLICT(id) DO UPDATE SET blocked = excluded.blocked, channel = excluded.channel`,
   );
-  s.exec('CREATE TEMP TABLE IF NOT EXISTS generated_slots (id TEXT PRIMARY KEY) WITHOUT ROWID');
-  const generated = stmt(s, 'INSERT OR IGNORE INTO temp.generated_slots (id) VALUES (?)');
+  const generated = new Set<string>();
   s.transaction(() => {
     for (const t of templates) {
       const doctor = env.directory.doctor(t.doctorId);
@@ -45,14 +44,23 @@ export function ensureSlots(env: Env, force = false): void {
       });
       for (const x of slots) {
         insert.run(x.id, env.org.id, x.doctorId, x.specialtyId, x.date, x.time, x.startUtc, x.endUtc, x.channel, x.blocked ? 1 : 0);
-        generated.run(x.id);
+        generated.add(x.id);
       }
     }
     // Times the schedules no longer have (a new weekly schedule, a dismissal): free ones go; a booked one stays,
     // blocked, so its booking is found and phoned (R8) instead of silently pointing at nothing.
-    stmt(s, 'DELETE FROM slots WHERE date >= ? AND date <= ? AND appointment_id IS NULL AND id NOT IN (SELECT id FROM temp.generated_slots)').run(from, horizonEnd);
-    stmt(s, 'UPDATE slots SET blocked = 1 WHERE date >= ? AND date <= ? AND blocked = 0 AND id NOT IN (SELECT id FROM temp.generated_slots)').run(from, horizonEnd);
-    stmt(s, 'DELETE FROM temp.generated_slots').run();
+    const held = stmt(s, 'SELECT id, appointment_id AS appointmentId, blocked FROM slots WHERE date >= ? AND date <= ?').all(from, horizonEnd) as Array<{
+      id: string;
+      appointmentId: string | null;
+      blocked: number;
+    }>;
+    const drop = stmt(s, 'DELETE FROM slots WHERE id = ?');
+    const block = stmt(s, 'UPDATE slots SET blocked = 1 WHERE id = ?');
+    for (const h of held) {
+      if (generated.has(h.id)) continue;
+      if (h.appointmentId === null) drop.run(h.id);
+      else if (h.blocked === 0) block.run(h.id);
+    }
     // Bookings that arrived before their slots existed (bootstrap, sync) take their slots now.
     stmt(
       s,
