@@ -1,12 +1,12 @@
 import bwipjs from 'bwip-js/node';
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Context, Env, Hono } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { enrollmentQr } from '../../src-shared/sync/enrollment-code.js';
 import { createEnrollmentCode } from '../auth/enrollment.js';
 import { listDevices, revokeDevice } from '../auth/devices.js';
 import type { ServerDb } from '../db/connect.js';
-import { devices, organizations, regions } from '../db/schema.js';
+import { devices, organizations, orgRows, regions } from '../db/schema.js';
 import type { Logger } from '../log.js';
 import { listReleases } from '../updates/releases.js';
 import { type Installer, installerFor, seesRegion, signIn, signOut } from './installers.js';
@@ -75,7 +75,7 @@ export function mountConsole<E extends Env>(app: Hono<E>, deps: { db: ServerDb; 
     const region = await regionOf(me, c.req.param('id'));
     if (!region) return c.html(page('Нет доступа', me.username, signInForm('Этот регион не ваш')), 404);
     const orgs = await db.select({ id: organizations.id, name: organizations.name }).from(organizations).where(eq(organizations.regionId, region.id)).orderBy(asc(organizations.id));
-    const clinics = await Promise.all(orgs.map(async (o) => ({ ...o, devices: await listDevices(db, o.id) })));
+    const clinics = await Promise.all(orgs.map(async (o) => ({ ...o, devices: await listDevices(db, o.id), doctors: await doctorsOf(o.id) })));
     return c.html(page(region.name, me.username, regionPage(region, clinics, await listReleases(db), clock())));
   });
 
@@ -85,16 +85,33 @@ export function mountConsole<E extends Env>(app: Hono<E>, deps: { db: ServerDb; 
     return o && seesRegion(me, o.regionId) ? o : null;
   };
 
+  /** The organization's working doctors, by name (their cabinet PCs enroll with a code bound to them). */
+  const doctorsOf = async (orgId: string) =>
+    (
+      await db
+        .select({ row: orgRows.row })
+        .from(orgRows)
+        .where(and(eq(orgRows.orgId, orgId), eq(orgRows.entity, 'doctor')))
+    )
+      .map((r) => r.row as { id: string; fullName: string; active: boolean })
+      .filter((d) => d.active)
+      .sort((a, b) => a.fullName.localeCompare(b.fullName, 'ru'))
+      .map(({ id, fullName }) => ({ id, fullName }));
+
   app.post('/console/codes', async (c) => {
     const me = await who(c);
     if (!me || !sameOrigin(c)) return forbidden(c);
-    const clinic = await clinicOf(me, String((await c.req.parseBody()).orgId ?? ''));
+    const form = await c.req.parseBody();
+    const clinic = await clinicOf(me, String(form.orgId ?? ''));
     if (!clinic) return forbidden(c);
-    const code = await createEnrollmentCode(db, clinic.id, clock(), CODE_HOURS);
+    // A doctor's cabinet PC: the code binds it to that doctor (it leases the doctor's repeat-visit times).
+    const cabinet = String(form.cabinet ?? '') ? ((await doctorsOf(clinic.id)).find((d) => d.id === String(form.cabinet)) ?? null) : null;
+    if (String(form.cabinet ?? '') && !cabinet) return forbidden(c);
+    const code = await createEnrollmentCode(db, clinic.id, clock(), CODE_HOURS, cabinet ? { kind: 'cabinet', doctorId: cabinet.id } : { kind: 'desk' });
     const serverUrl = deps.publicUrl ?? new URL(c.req.url).origin;
     log('info', 'enrollment code made in the console', { installer: me.username, orgId: clinic.id });
     const qr = bwipjs.toSVG({ bcid: 'qrcode', text: enrollmentQr(serverUrl, code), scale: 3 });
-    return c.html(page('Код подключения', me.username, codePage(clinic, code, serverUrl, qr, CODE_HOURS)));
+    return c.html(page('Код подключения', me.username, codePage(clinic, code, serverUrl, qr, CODE_HOURS, cabinet?.fullName ?? null)));
   });
 
   app.post('/console/devices/:id/revoke', async (c) => {

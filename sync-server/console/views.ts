@@ -67,6 +67,8 @@ export interface ClinicBlock {
   id: string;
   name: string;
   devices: DeviceInfo[];
+  /** The clinic's working doctors: a code may be for one's cabinet PC. */
+  doctors: Array<{ id: string; fullName: string }>;
 }
 
 /** The rollout board of a region: each release's window here, the day this clinic's turn comes, and how many of the region's PCs run it. */
@@ -96,14 +98,16 @@ function rolloutBoard(regionId: string, releases: ReleaseInfo[], clinics: Clinic
 export function regionPage(region: { id: string; name: string }, clinics: ClinicBlock[], releases: ReleaseInfo[], now: number): Html {
   return html`<h2>${region.name}</h2>${rolloutBoard(region.id, releases, clinics)}${clinics.map(
     (c) => html`<section class="card" data-testid="clinic-${c.id}"><h3>${c.name} <span class="muted">${c.id}</span></h3>
-<form method="post" action="/console/codes"><input type="hidden" name="orgId" value="${c.id}"><button class="primary" data-testid="code-${c.id}">Код подключения ПК</button></form>
+<form method="post" action="/console/codes"><input type="hidden" name="orgId" value="${c.id}">
+<select name="cabinet" data-testid="code-for-${c.id}"><option value="">регистратура</option>${c.doctors.map((d) => html`<option value="${d.id}">кабинет врача: ${d.fullName}</option>`)}</select>
+<button class="primary" data-testid="code-${c.id}">Код подключения ПК</button></form>
 <table><tr><th>ПК</th><th>Версия</th><th>Был на связи</th><th>К отправке</th><th>Конфликты</th><th>Принтер</th><th>Часы</th><th>Последняя ошибка</th><th></th></tr>
 ${c.devices.length === 0 ? html`<tr><td colspan="9" class="muted">ПК ещё не подключены</td></tr>` : c.devices.map((d) => deviceRow(d, now))}</table></section>`,
   )}`;
 }
 
-export function codePage(clinic: { id: string; name: string }, code: string, serverUrl: string, qrSvg: string, hours: number): Html {
-  return html`<h2>Код подключения: ${clinic.name}</h2><div class="card"><p>Адрес сервера: <strong data-testid="server-url">${serverUrl}</strong></p>
+export function codePage(clinic: { id: string; name: string }, code: string, serverUrl: string, qrSvg: string, hours: number, cabinetOf: string | null): Html {
+  return html`<h2>Код подключения: ${clinic.name}</h2><div class="card">${cabinetOf ? html`<p>Для кабинета врача: <strong data-testid="code-cabinet">${cabinetOf}</strong></p>` : ''}<p>Адрес сервера: <strong data-testid="server-url">${serverUrl}</strong></p>
 <p class="code" data-testid="enroll-code">${code}</p><div class="qr" data-testid="enroll-qr">${raw(qrSvg)}</div>
 <p class="muted">Один раз, действует ${hours} ч. В мастере первого запуска Кезек введите адрес и код или отсканируйте QR сканером регистратуры.</p>
 <p><a href="javascript:history.back()">Назад</a></p></div>`;

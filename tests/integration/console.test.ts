@@ -56,6 +56,19 @@ describe('the installers’ console (issue 12): scoped to the installer’s regi
     await second.close();
   });
 
+  it('a code for a doctor’s cabinet PC binds the PC to that doctor; a doctor of no clinic of the installer is refused', async () => {
+    const it = await consoleAs('bishkek-it');
+    const doctorId = 'doc-001';
+    const page = await it.post('/console/codes', { orgId: 'org-bishkek-lenin', cabinet: doctorId });
+    expect(page.text).toContain('Для кабинета врача');
+    const code = /data-testid="enroll-code">([A-Z2-9-]+)</.exec(page.text)![1]!;
+    const { openDesk } = await import('../../src-main/desk.js');
+    const cabinet = await openDesk({ dataDir: clinic.newDir(), clock: clinic.now, autoSync: false, enroll: { serverUrl: clinic.url, code, deviceName: 'Кабинет 12', password: 'desk-pass' } });
+    expect(cabinet.env.device.kind).toBe('cabinet');
+    await cabinet.close();
+    expect((await it.post('/console/codes', { orgId: 'org-bishkek-lenin', cabinet: 'doc-of-nowhere' })).status).toBe(403);
+  });
+
   it('an installer of another region sees nothing of it and changes nothing; a wrong password and a cross-site post are refused', async () => {
     const osh = await consoleAs('osh-it');
     expect((await osh.get('/console')).text).not.toContain('г. Бишкек');
