@@ -4,7 +4,7 @@ import type { Lang } from '../../src-shared/domain/enums.js';
 import { AppError } from '../../src-shared/rpc/errors.js';
 import type { Db } from '../db/open.js';
 import { stmt } from '../db/stmt.js';
-import { verifyPassword } from '../../src-shared/node/passwords.js';
+import { DUMMY_HASH, verifyPassword } from '../../src-shared/node/passwords.js';
 
 export interface SessionInfo {
   user: User;
@@ -55,7 +55,7 @@ export class Sessions {
       'SELECT id, username, full_name AS fullName, role, doctor_id AS doctorId, password_hash AS hash, must_change_password AS mustChange FROM users WHERE username = ? AND disabled = 0',
     ).get(username) as (User & { hash: string; mustChange: number }) | undefined;
     // Verify against a dummy hash when the user is unknown, so timing does not reveal which usernames exist.
-    const ok = await verifyPassword(password, row?.hash ?? 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
+    const ok = await verifyPassword(password, row?.hash ?? DUMMY_HASH);
     if (!row || !ok) {
       // Bounded memory whatever names are tried: forget waits that are over once the table grows.
       if (this.failures.size > 10_000) for (const [k, f] of this.failures) if (f.until < now) this.failures.delete(k);

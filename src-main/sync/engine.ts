@@ -84,6 +84,8 @@ function serverForgot(db: Db, page: PullResponse, cursor: number): boolean {
   if (page.historyId === undefined) return false;
   const known = meta(db, 'server_history_id');
   const forgot = (known !== null && known !== page.historyId) || (page.head !== undefined && page.head < cursor);
+  // Written only when it changes: this runs for every pulled page.
+  if (!forgot && known === page.historyId) return false;
   db.sqlite.transaction(() => {
     setMeta(db, 'server_history_id', page.historyId!);
     if (!forgot) return;

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { and, eq, gt, lt } from 'drizzle-orm';
-import { hashPassword, verifyPassword } from '../../src-shared/node/passwords.js';
+import { DUMMY_HASH, hashPassword, verifyPassword } from '../../src-shared/node/passwords.js';
 import type { ServerDb } from '../db/connect.js';
 import { consoleSessions, installers } from '../db/schema.js';
 
@@ -31,7 +31,7 @@ export async function putInstaller(db: ServerDb, username: string, password: str
 /** Sign in: the password checked (against a dummy hash for an unknown name, so timing tells nothing); a session token, or null. */
 export async function signIn(db: ServerDb, username: string, password: string, now: number): Promise<string | null> {
   const [row] = await db.select().from(installers).where(eq(installers.username, username));
-  const ok = await verifyPassword(password, row?.passwordHash ?? 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
+  const ok = await verifyPassword(password, row?.passwordHash ?? DUMMY_HASH);
   if (!row || row.disabled || !ok) return null;
   const token = randomBytes(32).toString('base64url');
   await db.delete(consoleSessions).where(lt(consoleSessions.expiresAt, now));
