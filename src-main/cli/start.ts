@@ -1,12 +1,12 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { hostname, networkInterfaces } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DeskHost } from '../setup/host.js';
 import { PROVISION_FILE } from '../setup/provisioning.js';
 import { progressLine } from '../sync/progress.js';
-import { createHttpApp, listen, LOOPBACK_HOSTS } from '../rpc/http.js';
+import { createHttpApp, listen } from '../rpc/http.js';
+import { allowedHosts } from '../rpc/lan-hosts.js';
 import { clockFor, electronLaunch, enrollmentFor, parseStartOptions } from './options.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -20,17 +20,6 @@ function electronBinary(): string | null {
   const bin = join(root, 'node_modules', 'electron', 'dist', process.platform === 'win32' ? 'electron.exe' : 'electron');
   const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
   return existsSync(bin) && hasDisplay ? bin : null;
-}
-
-/**
- * The names this desk answers to (anything else in Host is refused: DNS rebinding). Loopback
- * always; with `--host 0.0.0.0`, also this PC's name and every address of its network cards,
- * so other PCs of the clinic's LAN can open it by name or address.
- */
-function allowedHosts(host: string, lanNames: readonly string[]): string[] {
-  if (host !== '0.0.0.0' && host !== '::') return [...LOOPBACK_HOSTS, host, ...lanNames];
-  const addresses = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address));
-  return [...LOOPBACK_HOSTS, hostname(), `${hostname()}.local`, ...addresses, ...lanNames];
 }
 
 async function main(): Promise<void> {

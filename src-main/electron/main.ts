@@ -12,6 +12,9 @@ import { safeStorageSecretStore } from './safe-storage-secret.js';
 import { fractionDone } from '../sync/progress.js';
 import { mkdirSync } from 'node:fs';
 import { APP_ORIGIN, createIpcHandler } from '../rpc/ipc.js';
+import { createHttpApp, listen, type RunningServer } from '../rpc/http.js';
+import { allowedHosts, servesLan } from '../rpc/lan-hosts.js';
+import type { StartOptions } from '../cli/options.js';
 import { deskDataDir, startErrorText, withCsp } from './shell.js';
 import { DeskUpdates } from '../update/desk-updates.js';
 import { runningHeaders } from '../version.js';
@@ -47,6 +50,24 @@ function startUpdates(desk: Desk, secrets: SecretStore): void {
   );
 }
 
+/**
+ * `--host 0.0.0.0` (and `--lan-name`): this desk also serves its browser mode to the clinic's
+ * Windows 7/8 PCs, which cannot run the desk themselves — once it has a clinic (the first-run
+ * wizard stays on this PC). Only this PC's names and the given LAN names are answered.
+ */
+async function serveLan(opts: StartOptions, router: Parameters<typeof createHttpApp>[0]): Promise<RunningServer | null> {
+  if (!servesLan(opts.host)) return null;
+  try {
+    const server = await listen(createHttpApp(router, rendererDir, allowedHosts(opts.host, opts.lanNames)), opts.port, opts.host);
+    console.log(`Kezek serves the clinic's LAN on ${opts.host}:${opts.port} (${server.url})`);
+    return server;
+  } catch (e) {
+    // The window works without it: the old PCs wait, the registrar does not.
+    console.error(`cannot serve the LAN on ${opts.host}:${opts.port}`, e);
+    return null;
+  }
+}
+
 async function start(): Promise<void> {
   // Every argument after the executable (and the script, unpackaged), values included (`--data-dir D:\Kezek`):
   // Chromium's own switches (--no-sandbox, --enable-logging…) and stray words come too, not ours to refuse.
@@ -64,6 +85,7 @@ async function start(): Promise<void> {
   // A first start downloads the clinic before the desk opens: show how far it is (window title and taskbar bar).
   const secrets = await safeStorageSecretStore(dataDir);
   const enroll = enrollmentFor(opts);
+  let lan: Promise<RunningServer | null> = Promise.resolve(null);
   const host = await DeskHost.open({
     dataDir,
     deviceName: opts.deviceName,
@@ -81,6 +103,7 @@ async function start(): Promise<void> {
       win.setProgressBar(-1);
       win.setTitle('Kezek');
       startUpdates(desk, secrets);
+      lan = serveLan(opts, desk.router);
     },
   });
 
@@ -107,7 +130,7 @@ async function start(): Promise<void> {
     if (!url.startsWith(APP_ORIGIN)) e.preventDefault();
   });
   await win.loadURL(`${APP_ORIGIN}index.html`);
-  app.on('before-quit', () => void host.close());
+  app.on('before-quit', () => void lan.then((server) => server?.close()).then(() => host.close()));
 }
 
 app

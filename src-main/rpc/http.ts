@@ -1,11 +1,7 @@
-import { serve, type ServerType } from '@hono/node-server';
-import { getConnInfo } from '@hono/node-server/conninfo';
-import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { extname, join, normalize, sep } from 'node:path';
 import { lang as langSchema, type Lang } from '../../src-shared/domain/enums.js';
 import { translate } from '../../src-shared/i18n/index.js';
 import type { Router } from './router.js';
@@ -14,9 +10,21 @@ import { CSP } from './csp.js';
 
 export { CSP };
 
-const MAX_BODY = 64 * 1024;
+// Plain node:http, no web framework: the installed desk serves old PCs over the LAN (issue 12) and
+// its package carries none of the sync server's HTTP stack.
 
-/** The names a desk answers to on this PC; `--host 0.0.0.0` adds the PC's own names and addresses (see start.ts). */
+const MAX_BODY = 64 * 1024;
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+/** The names a desk answers to on this PC; `--host 0.0.0.0` adds the PC's own names and addresses (see lan-hosts.ts). */
 export const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
 
 /** The host name of a Host header (`[::1]:5780` → `::1`, `Desk-1:5780` → `desk-1`). */
@@ -26,65 +34,97 @@ export function hostName(header: string | undefined): string {
   return h.replace(/:\d+$/, '');
 }
 
+type ErrorCode = 'bad_input' | 'bad_host' | 'cross_origin' | 'unsupported_media_type' | 'unknown_method';
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer): void {
+  res.writeHead(status, { 'x-content-type-options': 'nosniff', ...headers }).end(body);
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  send(res, status, { 'content-type': 'application/json', ...headers }, JSON.stringify(value));
+}
+
+function fail(res: ServerResponse, code: ErrorCode, lang: Lang, status: number, issue?: string, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { error: { code, message: translate(lang, `errors.${code}`), ...(issue ? { issues: [issue] } : {}) } }, headers);
+}
+
+/** The request body, or null once it passes `limit` bytes (the rest is not read). */
+async function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) return null;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return null;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The built UI: a file of it, or index.html for every other path (a single-page app). Never a path outside it. */
+function staticFiles(dir: string | null): ((path: string) => { body: Buffer; type: string }) | null {
+  if (!dir || !existsSync(join(dir, 'index.html'))) return null;
+  const index = readFileSync(join(dir, 'index.html'));
+  const root = normalize(dir + sep);
+  return (path) => {
+    const file = normalize(join(root, decodeURIComponent(path)));
+    if (file.startsWith(root) && file !== root && existsSync(file) && statSync(file).isFile()) return { body: readFileSync(file), type: TYPES[extname(file)] ?? 'application/octet-stream' };
+    return { body: index, type: TYPES['.html']! };
+  };
+}
+
 /**
  * Browser-mode transport: `POST /rpc/<method>` with a JSON body, the session token
  * as `Authorization: Bearer …`, the UI language as `X-Kezek-Lang`; the built UI on `/`.
  */
-export function createHttpApp(router: Router, staticDir: string | null, allowedHosts: readonly string[] = LOOPBACK_HOSTS): Hono {
-  const app = new Hono();
+export function createHttpApp(router: Router, staticDir: string | null, allowedHosts: readonly string[] = LOOPBACK_HOSTS): RequestListener {
   const hosts = new Set(allowedHosts.map((h) => h.toLowerCase()));
-  const langOf = (h: string | undefined): Lang => langSchema.safeParse(h).data ?? 'ru';
-  const fail = (code: 'bad_input' | 'bad_host' | 'cross_origin' | 'unsupported_media_type', lang: Lang, status: 400 | 403 | 413 | 415, issue: string) =>
-    new Response(JSON.stringify({ error: { code, message: translate(lang, `errors.${code}`), issues: [issue] } }), {
-      status,
-      headers: { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' },
-    });
+  const files = staticFiles(staticDir);
 
-  // DNS rebinding: a web page whose name resolves to 127.0.0.1 reaches this port, but its requests carry its own name in Host.
-  // Only this PC's own names are served; a page of another origin may not call the desk either (Origin, Sec-Fetch-Site).
-  app.use('*', async (c, next) => {
-    const lang = langOf(c.req.header('x-kezek-lang'));
-    const host = hostName(c.req.header('host'));
-    if (!hosts.has(host)) return fail('bad_host', lang, 403, `host ${host || '(none)'} is not this desk`);
-    if (c.req.path.startsWith('/rpc/')) {
-      const origin = c.req.header('origin');
-      if (origin !== undefined && origin !== `http://${c.req.header('host')}`) return fail('cross_origin', lang, 403, `origin ${origin}`);
-      const site = c.req.header('sec-fetch-site');
-      if (site !== undefined && site !== 'same-origin' && site !== 'none') return fail('cross_origin', lang, 403, `sec-fetch-site ${site}`);
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const lang: Lang = langSchema.safeParse(req.headers['x-kezek-lang']).data ?? 'ru';
+    const path = new URL(req.url ?? '/', 'http://desk').pathname;
+    // DNS rebinding: a web page whose name resolves to 127.0.0.1 reaches this port, but its requests carry its own name in Host.
+    // Only this PC's own names are served; a page of another origin may not call the desk either (Origin, Sec-Fetch-Site).
+    const host = hostName(req.headers.host);
+    if (!hosts.has(host)) return fail(res, 'bad_host', lang, 403, `host ${host || '(none)'} is not this desk`);
+
+    if (path.startsWith('/rpc/')) {
+      const origin = req.headers.origin;
+      if (origin !== undefined && origin !== `http://${req.headers.host}`) return fail(res, 'cross_origin', lang, 403, `origin ${origin}`);
+      const site = req.headers['sec-fetch-site'];
+      if (site !== undefined && site !== 'same-origin' && site !== 'none') return fail(res, 'cross_origin', lang, 403, `sec-fetch-site ${String(site)}`);
+      if (req.method !== 'POST') return fail(res, 'unknown_method', lang, 404);
+      // JSON only: a form or a text/plain "simple request" from another page cannot reach the router.
+      if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) return fail(res, 'unsupported_media_type', lang, 415, 'content-type must be application/json');
+      const text = await readBody(req, MAX_BODY);
+      // The rest of an oversized body is never read: close the connection rather than drain it.
+      if (text === null) return fail(res, 'bad_input', lang, 413, `body over ${MAX_BODY} bytes`, { connection: 'close' });
+      let body: unknown;
+      try {
+        body = text.trim() === '' ? {} : JSON.parse(text);
+      } catch {
+        return fail(res, 'bad_input', lang, 400, 'body is not JSON');
+      }
+      const token = req.headers.authorization?.replace(/^Bearer\s+/i, '');
+      const r = await router.call(decodeURIComponent(path.slice('/rpc/'.length)), body, { token, lang, address: req.socket.remoteAddress ?? 'unknown' });
+      return r.ok ? sendJson(res, 200, { data: r.data }) : sendJson(res, r.status, { error: r.error });
     }
-    await next();
-    c.header('X-Content-Type-Options', 'nosniff');
-  });
 
-  app.post('/rpc/:method', bodyLimit({ maxSize: MAX_BODY, onError: (c) => fail('bad_input', langOf(c.req.header('x-kezek-lang')), 413, `body over ${MAX_BODY} bytes`) }), async (c) => {
-    const lang = langOf(c.req.header('x-kezek-lang'));
-    // JSON only: a form or a text/plain "simple request" from another page cannot reach the router.
-    if (!/^application\/json\s*(;|$)/i.test(c.req.header('content-type') ?? '')) return fail('unsupported_media_type', lang, 415, 'content-type must be application/json');
-    let body: unknown;
-    try {
-      const text = await c.req.text();
-      body = text.trim() === '' ? {} : JSON.parse(text);
-    } catch {
-      return fail('bad_input', lang, 400, 'body is not JSON');
+    if (files && (req.method === 'GET' || req.method === 'HEAD')) {
+      const f = files(path);
+      return send(res, 200, { 'content-type': f.type, 'content-security-policy': CSP }, req.method === 'HEAD' ? '' : f.body);
     }
-    const token = c.req.header('authorization')?.replace(/^Bearer\s+/i, '');
-    const r = await router.call(c.req.param('method'), body, { token, lang, address: getConnInfo(c).remote.address ?? 'unknown' });
-    return r.ok ? c.json({ data: r.data }) : c.json({ error: r.error }, r.status as 400);
-  });
-  app.all('/rpc/*', (c) => c.json({ error: { code: 'unknown_method', message: translate(langOf(c.req.header('x-kezek-lang')), 'errors.unknown_method') } }, 404));
+    send(res, 404, { 'content-type': 'text/plain' }, 'not found');
+  };
 
-  if (staticDir && existsSync(join(staticDir, 'index.html'))) {
-    const index = readFileSync(join(staticDir, 'index.html'), 'utf8');
-    app.use('*', async (c, next) => {
-      await next();
-      c.header('Content-Security-Policy', CSP);
+  return (req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      console.error('desk http', e);
+      if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: translate('ru', 'errors.internal') } });
+      else res.destroy();
     });
-    app.use('/assets/*', serveStatic({ root: staticDir }));
-    app.use('/favicon.svg', serveStatic({ root: staticDir }));
-    // Single-page app: every other GET is the UI.
-    app.get('*', (c) => c.html(index));
-  }
-  return app;
+  };
 }
 
 export interface RunningServer {
@@ -92,24 +132,21 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function listen(app: Hono, port: number, host = '127.0.0.1'): Promise<RunningServer> {
+export function listen(handler: RequestListener, port: number, host = '127.0.0.1'): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    let server: ServerType;
-    try {
-      server = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
-        resolve({
-          url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${info.port}`,
-          // Idle keep-alive connections (an open browser tab) would hold close() forever: drop them.
-          close: () =>
-            new Promise((r) => {
-              server.close(() => r());
-              (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-            }),
-        });
+    const server: Server = createServer(handler);
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const info = server.address() as AddressInfo;
+      resolve({
+        url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${info.port}`,
+        // Idle keep-alive connections (an open browser tab) would hold close() forever: drop them.
+        close: () =>
+          new Promise((r) => {
+            server.close(() => r());
+            server.closeAllConnections();
+          }),
       });
-      server.on('error', reject);
-    } catch (e) {
-      reject(e);
-    }
+    });
   });
 }

@@ -126,6 +126,9 @@ export class DeskHost {
         meta,
         parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`),
       );
+    // Which clinic this PC belongs to is decided at the PC itself (the window, or a browser on it),
+    // never by another computer of the LAN reaching a desk started with --host 0.0.0.0.
+    if (method !== 'setup.status' && !fromThisPc(meta.address)) return failure('setup_on_this_pc', meta);
     const busy = this.state.state === 'enrolling';
     if (method === 'setup.enroll' && !busy) {
       const i = parsed.data as { serverUrl: string; code: string; deviceName: string; password: string };
@@ -143,6 +146,11 @@ export class DeskHost {
     await this.desk?.close();
     this.releaseLock();
   }
+}
+
+/** The window's own calls (IPC, no address) and loopback HTTP; not another computer of the network. */
+function fromThisPc(address: string | undefined): boolean {
+  return address === undefined || address === '::1' || /^(::ffff:)?127\./.test(address);
 }
 
 /** A failed enrollment, as the wizard says it: the code refused, the server not reached, or something else. */

@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'password_change_required'
   | 'already_set_up'
   | 'not_set_up'
+  | 'setup_on_this_pc'
   | 'enroll_refused'
   | 'server_unreachable';
 
@@ -62,6 +63,7 @@ export function httpStatus(code: ErrorCode): number {
     case 'bad_host':
     case 'cross_origin':
     case 'channel_not_allowed':
+    case 'setup_on_this_pc':
       return 403;
     case 'unsupported_media_type':
       return 415;

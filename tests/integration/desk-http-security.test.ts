@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStartOptions } from '../../src-main/cli/options.js';
 import { createHttpApp, listen, type RunningServer } from '../../src-main/rpc/http.js';
@@ -62,6 +62,30 @@ describe('the desk’s HTTP server against other web pages (issue 9, finding 9)'
     const same = await signIn('kezek', { origin: `http://127.0.0.1:${port}`, 'sec-fetch-site': 'same-origin' });
     expect(same.status).toBe(200);
     expect(same.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('serves the built UI and its files with the CSP, and nothing outside the UI folder (../, encoded or not)', async () => {
+    const ui = mkdtempSync(join(tmpdir(), 'kezek-ui-'));
+    mkdirSync(join(ui, 'assets'));
+    writeFileSync(join(ui, 'index.html'), '<!doctype html><title>Kezek</title>');
+    writeFileSync(join(ui, 'assets', 'app-1.js'), 'console.log(1)');
+    writeFileSync(join(ui, '..', `${basename(ui)}-secret.txt`), 'SECRET');
+    const files = await listen(createHttpApp(t.desk.router, ui), 0);
+    const get = (path: string) =>
+      fetch(`${files.url}${path}`).then(async (r) => ({ status: r.status, type: r.headers.get('content-type'), csp: r.headers.get('content-security-policy'), text: await r.text() }));
+    try {
+      expect(await get('/')).toMatchObject({ status: 200, type: 'text/html; charset=utf-8', text: '<!doctype html><title>Kezek</title>' });
+      expect((await get('/')).csp).toContain("default-src 'self'");
+      expect(await get('/assets/app-1.js')).toMatchObject({ status: 200, type: 'text/javascript; charset=utf-8', text: 'console.log(1)' });
+      // A path of the app (the page reloaded on a screen) is the UI; a way out of the folder is the UI too, never the file.
+      expect((await get('/register')).text).toContain('<title>Kezek');
+      for (const path of [`/..%2f${basename(ui)}-secret.txt`, `/%2e%2e/${basename(ui)}-secret.txt`, `/assets/..%2f..%2f${basename(ui)}-secret.txt`])
+        expect((await get(path)).text).not.toContain('SECRET');
+    } finally {
+      await files.close();
+      rmSync(ui, { recursive: true, force: true });
+      rmSync(join(ui, '..', `${basename(ui)}-secret.txt`), { force: true });
+    }
   });
 
   it('sign-in is throttled per account: after 5 wrong passwords even the right one waits, with a clear message', async () => {

@@ -32,7 +32,16 @@ describe('the first run of a desk (issue 12)', () => {
     expect(await call('setup.status')).toMatchObject({ ok: true, data: { state: 'choose', deviceName: 'PC-07' } });
     expect(await call('auth.signIn', { username: 'registrar', password: 'kezek' })).toMatchObject({ ok: false, error: { code: 'not_set_up' } });
     expect(existsSync(join(dataDir, 'kezek.sqlite'))).toBe(false);
-    await call('setup.demo');
+    // Another computer of the LAN (a desk started with --host 0.0.0.0) may look, not choose the clinic.
+    const lan = { lang: 'ru' as const, address: '::ffff:192.168.1.20' };
+    expect(await host.router.call('setup.status', {}, lan)).toMatchObject({ ok: true, data: { state: 'choose' } });
+    expect(await host.router.call('setup.demo', {}, lan)).toMatchObject({ ok: false, status: 403, error: { code: 'setup_on_this_pc', message: expect.stringContaining('на самом этом ПК') } });
+    expect(await host.router.call('setup.enroll', { serverUrl: clinic.url, code: 'AAAA-BBBB-CCCC', deviceName: 'x', password: 'first-pass-1' }, lan)).toMatchObject({
+      ok: false,
+      error: { code: 'setup_on_this_pc' },
+    });
+    expect(await call('setup.status')).toMatchObject({ ok: true, data: { state: 'choose' } });
+    await host.router.call('setup.demo', {}, { lang: 'ru', address: '127.0.0.1' });
     await host.settled();
     expect(await call('setup.status')).toMatchObject({ ok: true, data: { state: 'ready' } });
     expect(await call('auth.signIn', { username: 'registrar', password: 'kezek' })).toMatchObject({ ok: true });

@@ -1,10 +1,34 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extractAll, listPackage } from '@electron/asar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort } from '../support/virtual-printer.js';
+
+/** A request from another PC of the LAN: to 127.0.0.2, under the host name that PC uses for the desk. */
+function lanRequest(port: number, hostName: string, path: string, json?: unknown): Promise<{ status: number; csp: string | undefined; body: string }> {
+  const body = json === undefined ? '' : JSON.stringify(json);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.2',
+        port,
+        path,
+        method: json === undefined ? 'GET' : 'POST',
+        headers: { host: `${hostName}:${port}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode!, csp: res.headers['content-security-policy'] as string | undefined, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const RELEASE = join(ROOT, 'release');
@@ -66,7 +90,10 @@ describe('npm run package (issue 12): what a real package carries', () => {
     writeFileSync(join(standIn, 'package.json'), JSON.stringify({ name: 'electron', main: 'index.cjs' }));
 
     const port = await closedPort();
-    const child = spawn(process.execPath, [join(res, 'app', 'out', 'main', 'src-main', 'electron', 'main.js'), '--data-dir', join(work, 'desk'), '--demo'], {
+    const lanPort = await closedPort();
+    // --host: the installed desk also serves the clinic's Windows 7/8 PCs over the LAN, by its name only.
+    const lanArgs = ['--host', '0.0.0.0', '--port', String(lanPort), '--lan-name', 'registratura-1.lan'];
+    const child = spawn(process.execPath, [join(res, 'app', 'out', 'main', 'src-main', 'electron', 'main.js'), '--data-dir', join(work, 'desk'), '--demo', ...lanArgs], {
       env: { ...process.env, KEZEK_STANDIN_PORT: String(port), KEZEK_STANDIN_RESOURCES: res, KEZEK_STANDIN_HOME: join(work, 'home') },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -87,6 +114,16 @@ describe('npm run package (issue 12): what a real package carries', () => {
       const found = (await ipc(['patients.find', { query: 'Асанова' }, signIn.data.token, 'ru'])) as { ok: boolean; data: { total: number } };
       expect(found).toMatchObject({ ok: true });
       expect(found.data.total).toBeGreaterThan(0);
+
+      // An old PC of the LAN (a second loopback address) opens the packaged desk by its LAN name and signs in.
+      await expect.poll(() => out, { timeout: 30_000 }).toMatch(/serves the clinic's LAN/);
+      const old = await lanRequest(lanPort, 'registratura-1.lan', '/');
+      expect(old).toMatchObject({ status: 200, csp: expect.stringContaining("default-src 'self'") });
+      expect(old.body).toContain(script);
+      const lanSignIn = await lanRequest(lanPort, 'registratura-1.lan', '/rpc/auth.signIn', { username: 'registrar', password: 'kezek' });
+      expect(lanSignIn.status).toBe(200);
+      expect(JSON.parse(lanSignIn.body).data.token).toEqual(expect.any(String));
+      expect((await lanRequest(lanPort, 'evil.example', '/')).status).toBe(403);
     } finally {
       child.kill('SIGKILL');
     }

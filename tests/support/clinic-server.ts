@@ -1,3 +1,4 @@
+import { getRequestListener } from '@hono/node-server';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,7 +56,7 @@ export class ClinicServer {
   }
 
   async up(): Promise<void> {
-    this.server = await listen(createServerApp({ database: this.database, clock: this.now, log: silentLogger, releasesDir: this.releasesDir }) as never, this.port);
+    this.server = await listen(getRequestListener(createServerApp({ database: this.database, clock: this.now, log: silentLogger, releasesDir: this.releasesDir }).fetch), this.port);
     this.port = Number(new URL(this.server.url).port);
   }
 

@@ -1,3 +1,4 @@
+import { getRequestListener } from '@hono/node-server';
 import type { Database } from '../../sync-server/db/connect.js';
 import { connect } from '../../sync-server/db/connect.js';
 import { createServerApp } from '../../sync-server/http/app.js';
@@ -32,5 +33,5 @@ export class Backends {
 /** A real sync server over real HTTP on 127.0.0.1. */
 export async function startServer(database: Database, opts: { clock?: () => number; log?: Logger } = {}): Promise<RunningServer> {
   const app = createServerApp({ database, clock: opts.clock ?? Date.now, log: opts.log ?? silentLogger });
-  return listen(app as never, 0);
+  return listen(getRequestListener(app.fetch), 0);
 }
