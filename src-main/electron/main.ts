@@ -11,6 +11,7 @@ import { enrollmentFor, parseStartOptions } from '../cli/options.js';
 import { safeStorageSecretStore } from './safe-storage-secret.js';
 import { fractionDone } from '../sync/progress.js';
 import { mkdirSync } from 'node:fs';
+import { teeConsoleToFile } from '../log/file-log.js';
 import { APP_ORIGIN, createIpcHandler } from '../rpc/ipc.js';
 import { createHttpApp, listen, type RunningServer } from '../rpc/http.js';
 import { allowedHosts, servesLan } from '../rpc/lan-hosts.js';
@@ -76,6 +77,7 @@ async function start(): Promise<void> {
   const explicitDir = args.some((a) => a.startsWith('--data-dir')) || process.env.KEZEK_DATA_DIR !== undefined;
   const dataDir = explicitDir ? opts.dataDir : deskDataDir(process.platform, process.env, app.getPath('userData'));
   mkdirSync(dataDir, { recursive: true });
+  teeConsoleToFile(join(dataDir, 'logs', 'kezek.log'));
   const win = new BrowserWindow({
     width: 1366,
     height: 768,

@@ -124,6 +124,8 @@ describe('npm run package (issue 12): what a real package carries', () => {
       expect(lanSignIn.status).toBe(200);
       expect(JSON.parse(lanSignIn.body).data.token).toEqual(expect.any(String));
       expect((await lanRequest(lanPort, 'evil.example', '/')).status).toBe(403);
+      // A Windows PC has no terminal: what the desk said is in its log file, in the data folder.
+      expect(readFileSync(join(work, 'desk', 'logs', 'kezek.log'), 'utf8')).toMatch(/ info Kezek serves the clinic's LAN on 0\.0\.0\.0:\d+/);
     } finally {
       child.kill('SIGKILL');
     }
