@@ -5,6 +5,7 @@ import { importDirectory, parseDirectoryFile } from './directory/import.js';
 import { randomBytes } from 'node:crypto';
 import { adminInput, askRunningServer, runAdmin, type AdminCommand, type AdminOutput } from './admin/commands.js';
 import { announce, runningServer } from './admin/running-server.js';
+import { backupServer, restoreServer } from './admin/backup.js';
 import { connect, type Database } from './db/connect.js';
 import { isTransient } from './db/faults.js';
 import { createServerApp } from './http/app.js';
@@ -21,6 +22,8 @@ import { jsonLogger, type Logger } from './log.js';
  * `npm run server -- rollout <version> <regionId>=<YYYY-MM-DD>[/<clinics a day>]…`  open regions' windows for it (R23)
  * `npm run server -- pause-release | resume-release <version>`, `releases`
  * `KEZEK_PASSWORD=… npm run server -- add-installer <username> <regionId,…|*>`   an IT installer's console account
+ * `npm run server -- backup [file]` / `restore <file>`   the whole database in one file (restore with the server stopped; it renews the history)
+ * `npm run server -- after-restore`          after a database restored by other means (PostgreSQL's own tools, a replica)
  * Database: DATABASE_URL=postgres://… for PostgreSQL, else embedded PGlite in KEZEK_SERVER_DATA (default ./server-data).
  */
 /**
@@ -144,6 +147,20 @@ async function main(): Promise<void> {
     log('info', 'history renewed after a restore: every desk pulls again and re-sends what the backup lacks', { organizations });
     return;
   }
+  if (cmd === 'backup' || cmd === 'restore') {
+    const store = process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : { dataDir: dataDir() };
+    if (cmd === 'backup') {
+      const stamp = new Date().toISOString().slice(0, 19).replace(/[T:]/g, '-');
+      const file = resolve(positional[0] ?? `kezek-server-${stamp}.${'databaseUrl' in store ? 'dump' : 'tar.gz'}`);
+      log('info', 'server backed up', await backupServer(store, file));
+      return;
+    }
+    if (!positional[0]) throw new Error('usage: restore <backup file> (with the sync server stopped)');
+    const { keptAside } = await restoreServer(store, resolve(positional[0]), Date.now());
+    const { organizations } = await admin(log, 'after-restore', {});
+    log('info', 'server restored; history renewed: every desk pulls again and re-sends what the backup lacks', { file: positional[0], keptAside, organizations });
+    return;
+  }
   if (cmd === 'add-installer') {
     const [username, regionList] = positional;
     const password = process.env.KEZEK_PASSWORD ?? (flag('--password-file') ? readFileSync(flag('--password-file')!, 'utf8').split(/\r?\n/)[0] : undefined);
@@ -165,7 +182,7 @@ async function main(): Promise<void> {
   }
   if (cmd !== 'serve')
     throw new Error(
-      `unknown command ${cmd} (serve | enroll-code | import | devices | revoke-device | publish-release | rollout | pause-release | resume-release | releases | add-installer | after-restore)`,
+      `unknown command ${cmd} (serve | enroll-code | import | devices | revoke-device | publish-release | rollout | pause-release | resume-release | releases | add-installer | backup | restore | after-restore)`,
     );
   const database = await connectPatiently(log, true);
   const port = Number(process.env.PORT ?? 5790);

@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect } from '../../sync-server/db/connect.js';
@@ -59,4 +59,42 @@ describe('the server CLI next to a running server on the embedded database (issu
     await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => null)) === null, 20_000, 'the server to stop');
     expect(existsSync(join(dataDir, 'server.json'))).toBe(false);
   });
+
+  it('backup and restore of the embedded database: not while the server runs; restore keeps the replaced folder, renews the history, refuses a damaged file (issue 12)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kezek-cli-'));
+    dirs.push(dataDir);
+    const file = join(dataDir, '..', `${basename(dataDir)}.tar.gz`);
+    dirs.push(file);
+    const org = async (): Promise<{ name: string; history: string }> => {
+      const db = await connect({ dataDir });
+      try {
+        return (await db.hot('q', "SELECT name, history_id AS history FROM organizations WHERE id = 'org-a'", [])).at(0) as { name: string; history: string };
+      } finally {
+        await db.close();
+      }
+    };
+    const setup = await connect({ dataDir });
+    await seedOrgs(setup.db);
+    await setup.close();
+    const server = await serverProcess(dataDir);
+    await expect(cli(dataDir, 'backup', file)).rejects.toThrow(/stop it for the backup/);
+    await server.kill();
+    await cli(dataDir, 'backup', file);
+    await expect(cli(dataDir, 'backup', file)).rejects.toThrow(/exists already/);
+    const backedUp = await org();
+
+    // Work after the backup, then the restore takes it back.
+    const later = await connect({ dataDir });
+    await later.hot('u', "UPDATE organizations SET name = 'after the backup' WHERE id = 'org-a'", []);
+    await later.close();
+    writeFileSync(join(dataDir, '..', 'damaged.tar.gz'), 'not a backup');
+    await expect(cli(dataDir, 'restore', join(dataDir, '..', 'damaged.tar.gz'))).rejects.toThrow();
+    expect((await org()).name).toBe('after the backup');
+    const restored = await cli(dataDir, 'restore', file);
+    expect((await org()).name).toBe(backedUp.name);
+    expect((await org()).history).not.toBe(backedUp.history);
+    const keptAside = /"keptAside":"([^"]+)"/.exec(restored.stdout)?.[1];
+    expect(keptAside && existsSync(join(keptAside, 'PG_VERSION'))).toBe(true);
+    dirs.push(keptAside!, join(dataDir, '..', 'damaged.tar.gz'));
+  }, 120_000);
 });
