@@ -7,7 +7,7 @@ import type { Desk } from '../desk.js';
 import { DeskHost } from '../setup/host.js';
 import { PROVISION_FILE } from '../setup/provisioning.js';
 import type { SecretStore } from '../sync/secret-store.js';
-import { enrollmentFor, parseStartOptions } from '../cli/options.js';
+import { enrollmentFor, parseStartOptions, type StartOptions } from '../cli/options.js';
 import { safeStorageSecretStore } from './safe-storage-secret.js';
 import { fractionDone } from '../sync/progress.js';
 import { mkdirSync } from 'node:fs';
@@ -15,8 +15,9 @@ import { teeConsoleToFile } from '../log/file-log.js';
 import { APP_ORIGIN, createIpcHandler } from '../rpc/ipc.js';
 import { createHttpApp, listen, type RunningServer } from '../rpc/http.js';
 import { allowedHosts, servesLan } from '../rpc/lan-hosts.js';
-import type { StartOptions } from '../cli/options.js';
-import { deskDataDir, startErrorText, withCsp } from './shell.js';
+import { deskDataDir, type Maintenance, maintenanceOf, startErrorText, withCsp } from './shell.js';
+import { nightlyBackup } from '../db/backup-schedule.js';
+import { restoreDesk } from '../db/backup.js';
 import { DeskUpdates } from '../update/desk-updates.js';
 import { runningHeaders } from '../version.js';
 
@@ -29,9 +30,33 @@ app.enableSandbox();
 // clinic's dd.mm.yyyy whatever language Windows was installed in (the UI itself switches ru/ky/kk).
 app.commandLine.appendSwitch('lang', 'ru');
 
+// Every argument after the executable (and the script, unpackaged), values included (`--data-dir D:\Kezek`):
+// Chromium's own switches (--no-sandbox, --enable-logging…) and stray words come too, not ours to refuse.
+const args = process.argv.slice(app.isPackaged ? 1 : 2);
+// A bad option is said in the start-up window (start() throws it), never a silent exit.
+let badArgs: unknown = null;
+let maintenance: Maintenance | null = null;
+try {
+  maintenance = maintenanceOf(args);
+} catch (e) {
+  badArgs = e;
+}
+
+/** The options and this PC's data folder. */
+function configure(): { opts: StartOptions; dataDir: string } {
+  if (badArgs) throw badArgs;
+  const opts = parseStartOptions(args, process.env, { unknown: 'ignore' });
+  const explicitDir = args.some((a) => a.startsWith('--data-dir')) || process.env.KEZEK_DATA_DIR !== undefined;
+  const dataDir = explicitDir ? opts.dataDir : deskDataDir(process.platform, process.env, app.getPath('userData'));
+  mkdirSync(dataDir, { recursive: true });
+  teeConsoleToFile(join(dataDir, 'logs', 'kezek.log'));
+  return { opts, dataDir };
+}
+
 // One Kezek per PC user session: a second start brings the open window forward instead of a
 // second sync engine and print queue on the same database (the data directory is locked too).
-if (!app.requestSingleInstanceLock()) app.quit();
+// A backup runs beside the open desk (SQLite's online backup); a restore refuses it by the lock.
+if (!maintenance && !app.requestSingleInstanceLock()) app.quit();
 
 /** Updates come from the clinic's own sync server (its region's window, R23), never from the internet at large. */
 function startUpdates(desk: Desk, secrets: SecretStore): void {
@@ -69,15 +94,29 @@ async function serveLan(opts: StartOptions, router: Parameters<typeof createHttp
   }
 }
 
+/**
+ * `--backup [FILE]` (a nightly task in the Task Scheduler: no window, the result in the log and the
+ * exit code) or `--restore FILE` (the IT person at the PC: the result in a window).
+ */
+async function runMaintenance(task: Maintenance, dataDir: string): Promise<void> {
+  if (task.kind === 'backup') {
+    const r = await nightlyBackup(dataDir, task.file, Date.now());
+    console.log(`backup of ${dataDir} written to ${r.file} (${r.pages} pages)${r.removed.length ? `; ${r.removed.length} older backups removed` : ''}`);
+    return;
+  }
+  const { keptAs } = restoreDesk(dataDir, task.file);
+  const text = `Резервная копия восстановлена: ${task.file}.${keptAs ? `\nПрежняя база сохранена как ${keptAs}.` : ''}\nЗапустите Кезек: он сам догонит сервер.`;
+  console.log(text);
+  await dialog.showMessageBox({ type: 'info', title: 'Kezek', message: text });
+}
+
 async function start(): Promise<void> {
-  // Every argument after the executable (and the script, unpackaged), values included (`--data-dir D:\Kezek`):
-  // Chromium's own switches (--no-sandbox, --enable-logging…) and stray words come too, not ours to refuse.
-  const args = process.argv.slice(app.isPackaged ? 1 : 2);
-  const opts = parseStartOptions(args, process.env, { unknown: 'ignore' });
-  const explicitDir = args.some((a) => a.startsWith('--data-dir')) || process.env.KEZEK_DATA_DIR !== undefined;
-  const dataDir = explicitDir ? opts.dataDir : deskDataDir(process.platform, process.env, app.getPath('userData'));
-  mkdirSync(dataDir, { recursive: true });
-  teeConsoleToFile(join(dataDir, 'logs', 'kezek.log'));
+  const { opts, dataDir } = configure();
+  if (maintenance) {
+    await runMaintenance(maintenance, dataDir);
+    app.exit(0);
+    return;
+  }
   const win = new BrowserWindow({
     width: 1366,
     height: 768,
@@ -141,7 +180,8 @@ app
   .catch((e: unknown) => {
     // A desk PC has no console to read: say what stopped the start in a window, then exit.
     console.error(e);
-    dialog.showErrorBox('Kezek', startErrorText(e));
+    // A nightly backup that failed says so in the log and its exit code, not in a window nobody closes.
+    if (maintenance?.kind !== 'backup') dialog.showErrorBox('Kezek', startErrorText(e));
     app.exit(1);
   });
 app.on('window-all-closed', () => app.quit());

@@ -28,3 +28,22 @@ export function deskDataDir(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, u
   if (platform === 'win32') return win32.join(env.ProgramData ?? 'C:\\ProgramData', 'Kezek', 'desk');
   return join(userData, 'desk');
 }
+
+/** `Kezek.exe --backup [FILE]` / `--restore FILE`: a task for the PC's desk instead of a window (nightly tasks, the IT person). */
+export type Maintenance = { kind: 'backup'; file: string | null } | { kind: 'restore'; file: string };
+
+export function maintenanceOf(args: readonly string[]): Maintenance | null {
+  const valueAfter = (flag: string): string | null | undefined => {
+    const at = args.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
+    if (at < 0) return undefined;
+    if (args[at]!.includes('=')) return args[at]!.slice(flag.length + 1);
+    const next = args[at + 1];
+    return next !== undefined && !next.startsWith('--') ? next : null;
+  };
+  const backup = valueAfter('--backup');
+  if (backup !== undefined) return { kind: 'backup', file: backup };
+  const restore = valueAfter('--restore');
+  if (restore === undefined) return null;
+  if (!restore) throw new Error('--restore needs the backup file: Kezek.exe --restore D:\\backups\\kezek-backup-….sqlite');
+  return { kind: 'restore', file: restore };
+}

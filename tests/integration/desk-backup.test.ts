@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backupDesk, restoreDesk } from '../../src-main/db/backup.js';
+import { defaultBackupDir, nightlyBackup } from '../../src-main/db/backup-schedule.js';
 import { DeskAlreadyRunning } from '../../src-main/db/instance-lock.js';
 import { TestDesk } from '../support/desk.js';
 
@@ -59,5 +60,26 @@ describe('desk backup and restore (issue 12: operations)', () => {
     expect(() => cli('restore', '--data-dir', t.dir, join(t.dir, 'desk.lock'))).toThrow(/not a Kezek desk database|not an intact/);
     await t.open();
     await t.close();
+  });
+
+  it('the nightly backup (no file named) goes beside the data folder and keeps its 14 newest, never a file it did not make', async () => {
+    const t = await TestDesk.start();
+    const dir = defaultBackupDir(t.dir);
+    try {
+      expect(dir).toBe(`${t.dir}-backups`);
+      const night = (n: number) => Date.parse('2026-11-01T02:15:00Z') + n * 86_400_000;
+      const first = await nightlyBackup(t.dir, null, night(0));
+      expect(first.file).toBe(join(dir, 'kezek-backup-2026-11-01-02-15-00.sqlite'));
+      writeFileSync(join(dir, 'kezek-backup-before-migration.sqlite'), 'the IT person’s own copy');
+      for (let n = 1; n < 16; n++) await nightlyBackup(t.dir, null, night(n));
+      const left = readdirSync(dir).sort();
+      expect(left).toHaveLength(15);
+      expect(left).toContain('kezek-backup-before-migration.sqlite');
+      expect(left[0]).toBe('kezek-backup-2026-11-03-02-15-00.sqlite');
+      expect(left).toContain('kezek-backup-2026-11-16-02-15-00.sqlite');
+    } finally {
+      await t.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

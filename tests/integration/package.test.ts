@@ -1,8 +1,9 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { extractAll, listPackage } from '@electron/asar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort } from '../support/virtual-printer.js';
@@ -30,6 +31,7 @@ function lanRequest(port: number, hostName: string, path: string, json?: unknown
   });
 }
 
+const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
 const RELEASE = join(ROOT, 'release');
 const work = mkdtempSync(join(tmpdir(), 'kezek-package-'));
@@ -93,8 +95,10 @@ describe('npm run package (issue 12): what a real package carries', () => {
     const lanPort = await closedPort();
     // --host: the installed desk also serves the clinic's Windows 7/8 PCs over the LAN, by its name only.
     const lanArgs = ['--host', '0.0.0.0', '--port', String(lanPort), '--lan-name', 'registratura-1.lan'];
-    const child = spawn(process.execPath, [join(res, 'app', 'out', 'main', 'src-main', 'electron', 'main.js'), '--data-dir', join(work, 'desk'), '--demo', ...lanArgs], {
-      env: { ...process.env, KEZEK_STANDIN_PORT: String(port), KEZEK_STANDIN_RESOURCES: res, KEZEK_STANDIN_HOME: join(work, 'home') },
+    const mainJs = join(res, 'app', 'out', 'main', 'src-main', 'electron', 'main.js');
+    const standInEnv = { ...process.env, KEZEK_STANDIN_RESOURCES: res, KEZEK_STANDIN_HOME: join(work, 'home') };
+    const child = spawn(process.execPath, [mainJs, '--data-dir', join(work, 'desk'), '--demo', ...lanArgs], {
+      env: { ...standInEnv, KEZEK_STANDIN_PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -126,8 +130,22 @@ describe('npm run package (issue 12): what a real package carries', () => {
       expect((await lanRequest(lanPort, 'evil.example', '/')).status).toBe(403);
       // A Windows PC has no terminal: what the desk said is in its log file, in the data folder.
       expect(readFileSync(join(work, 'desk', 'logs', 'kezek.log'), 'utf8')).toMatch(/ info Kezek serves the clinic's LAN on 0\.0\.0\.0:\d+/);
+
+      // The IT person's tasks on the installed desk: a backup beside the open window, a restore only once it is closed.
+      const task = (...more: string[]) =>
+        run(process.execPath, [mainJs, '--data-dir', join(work, 'desk'), ...more], { env: { ...standInEnv, KEZEK_STANDIN_PORT: '0' } }).then(
+          (r) => ({ code: 0, out: r.stdout + r.stderr }),
+          (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
+        );
+      const backup = join(work, 'night.sqlite');
+      expect(await task('--backup', backup)).toMatchObject({ code: 0, out: expect.stringContaining(`written to ${backup}`) });
+      expect((await task('--restore', backup)).code).toBe(1);
+      expect(readFileSync(join(work, 'desk', 'logs', 'kezek.log'), 'utf8')).toMatch(/error .*already running/);
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      expect(await task('--restore', backup)).toMatchObject({ code: 0, out: expect.stringContaining('[dialog] Kezek: Резервная копия восстановлена') });
     } finally {
       child.kill('SIGKILL');
     }
-  }, 90_000);
+  }, 120_000);
 });

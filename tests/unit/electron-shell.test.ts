@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { electronLaunch, parseStartOptions } from '../../src-main/cli/options.js';
 import { DeskAlreadyRunning } from '../../src-main/db/instance-lock.js';
-import { deskDataDir, startErrorText, withCsp } from '../../src-main/electron/shell.js';
+import { deskDataDir, maintenanceOf, startErrorText, withCsp } from '../../src-main/electron/shell.js';
 import { CSP } from '../../src-main/rpc/http.js';
 
 describe('the Electron shell, without the runtime (issue 12)', () => {
@@ -35,5 +35,14 @@ describe('the Electron shell, without the runtime (issue 12)', () => {
     expect(deskDataDir('win32', { ProgramData: 'C:\\ProgramData' }, 'C:\\Users\\aigul\\AppData\\Roaming\\Kezek')).toBe('C:\\ProgramData\\Kezek\\desk');
     expect(deskDataDir('win32', { ProgramData: 'D:\\PD' }, 'C:\\Users\\it\\AppData\\Roaming\\Kezek')).toBe('D:\\PD\\Kezek\\desk');
     expect(deskDataDir('linux', {}, '/home/aigul/.config/Kezek')).toBe('/home/aigul/.config/Kezek/desk');
+  });
+
+  it('`Kezek.exe --backup [FILE]` and `--restore FILE` are tasks instead of a window; a restore without its file is an error', () => {
+    expect(maintenanceOf(['--data-dir', 'D:\\Kezek'])).toBeNull();
+    expect(maintenanceOf(['--backup'])).toEqual({ kind: 'backup', file: null });
+    expect(maintenanceOf(['--backup', 'E:\\b.sqlite', '--data-dir', 'D:\\K'])).toEqual({ kind: 'backup', file: 'E:\\b.sqlite' });
+    expect(maintenanceOf(['--backup', '--data-dir', 'D:\\K'])).toEqual({ kind: 'backup', file: null });
+    expect(maintenanceOf(['--restore=E:\\b.sqlite'])).toEqual({ kind: 'restore', file: 'E:\\b.sqlite' });
+    expect(() => maintenanceOf(['--restore'])).toThrow('--restore needs the backup file');
   });
 });

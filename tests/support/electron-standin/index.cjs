@@ -56,7 +56,13 @@ const net = {
 
 exports.app = app;
 exports.BrowserWindow = BrowserWindow;
-exports.dialog = { showErrorBox: (title, text) => console.error(`[dialog] ${title}: ${text}`) };
+exports.dialog = {
+  showErrorBox: (title, text) => console.error(`[dialog] ${title}: ${text}`),
+  showMessageBox: async ({ title, message }) => {
+    console.log(`[dialog] ${title}: ${message}`);
+    return { response: 0 };
+  },
+};
 exports.ipcMain = { handle: (channel, fn) => ipcHandlers.set(channel, fn) };
 exports.protocol = { registerSchemesAsPrivileged: () => undefined, handle: (scheme, fn) => protocolHandlers.set(scheme, fn) };
 exports.net = net;
