@@ -137,7 +137,7 @@ export const kk: Messages = {
     sessionEnded: 'Сеанс аяқталды (бағдарлама қайта іске қосылды немесе кіру ескірді) — қайта кіріңіз',
     username: 'Пайдаланушы',
     password: 'Құпиясөз',
-    searchPlaceholder: 'ЖСН, тегі немесе телефон — Enter',
+    searchPlaceholder: 'ЖСН, тегі немесе телефон',
     notFound: 'Пациент табылмады',
     foundCount: 'Табылды: {{total}} ({{from}}–{{to}} көрсетілген)',
     pageKeys: 'PgDn / PgUp — келесі / алдыңғы',

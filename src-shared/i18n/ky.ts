@@ -145,7 +145,7 @@ export const ky: Messages = {
     sessionEnded: 'Сеанс бүттү (программа кайра ачылды же кирүү эскирди) — кайра кириңиз',
     username: 'Колдонуучу',
     password: 'Сырсөз',
-    searchPlaceholder: 'ПИН, фамилия же телефон — Enter',
+    searchPlaceholder: 'ПИН, фамилия же телефон',
     notFound: 'Бейтап табылган жок',
     foundCount: 'Табылды: {{total}} ({{from}}–{{to}} көрсөтүлдү)',
     pageKeys: 'PgDn / PgUp — кийинкилер / мурункулар',

@@ -135,7 +135,7 @@ export const ru = {
     sessionEnded: 'Сеанс завершён (программа перезапущена или вход устарел) — войдите снова',
     username: 'Пользователь',
     password: 'Пароль',
-    searchPlaceholder: 'ПИН, фамилия или телефон — Enter',
+    searchPlaceholder: 'ПИН, фамилия или телефон',
     notFound: 'Пациент не найден',
     foundCount: 'Найдено: {{total}} (показаны {{from}}–{{to}})',
     pageKeys: 'PgDn / PgUp — следующие / предыдущие',
