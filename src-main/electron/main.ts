@@ -18,6 +18,7 @@ import { allowedHosts, servesLan } from '../rpc/lan-hosts.js';
 import { deskDataDir, type Maintenance, maintenanceOf, startErrorText, withCsp } from './shell.js';
 import { nightlyBackup } from '../db/backup-schedule.js';
 import { restoreDesk } from '../db/backup.js';
+import { DeskAlreadyRunning } from '../db/instance-lock.js';
 import { DeskUpdates } from '../update/desk-updates.js';
 import { runningHeaders } from '../version.js';
 
@@ -104,7 +105,14 @@ async function runMaintenance(task: Maintenance, dataDir: string): Promise<void>
     console.log(`backup of ${dataDir} written to ${r.file} (${r.pages} pages)${r.removed.length ? `; ${r.removed.length} older backups removed` : ''}`);
     return;
   }
-  const { keptAs } = restoreDesk(dataDir, task.file);
+  let keptAs: string | null;
+  try {
+    ({ keptAs } = restoreDesk(dataDir, task.file));
+  } catch (e) {
+    // Not "use the open window" (the start-up wording): here the open window is what must close.
+    if (e instanceof DeskAlreadyRunning) throw new Error(`Кезек открыт на этом компьютере (${e.dataDir}): закройте его окно и повторите восстановление.`, { cause: e });
+    throw e;
+  }
   const text = `Резервная копия восстановлена: ${task.file}.${keptAs ? `\nПрежняя база сохранена как ${keptAs}.` : ''}\nЗапустите Кезек: он сам догонит сервер.`;
   console.log(text);
   await dialog.showMessageBox({ type: 'info', title: 'Kezek', message: text });

@@ -61,13 +61,22 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string | n
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** A path's text, or null for a malformed escape (`%E0%A4%A`) — answered, never thrown. */
+function decoded(path: string): string | null {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return null;
+  }
+}
+
 /** The built UI: a file of it, or index.html for every other path (a single-page app). Never a path outside it. */
 function staticFiles(dir: string | null): ((path: string) => { body: Buffer; type: string }) | null {
   if (!dir || !existsSync(join(dir, 'index.html'))) return null;
   const index = readFileSync(join(dir, 'index.html'));
   const root = normalize(dir + sep);
   return (path) => {
-    const file = normalize(join(root, decodeURIComponent(path)));
+    const file = normalize(join(root, decoded(path) ?? ''));
     if (file.startsWith(root) && file !== root && existsSync(file) && statSync(file).isFile()) return { body: readFileSync(file), type: TYPES[extname(file)] ?? 'application/octet-stream' };
     return { body: index, type: TYPES['.html']! };
   };
@@ -107,7 +116,7 @@ export function createHttpApp(router: Router, staticDir: string | null, allowedH
         return fail(res, 'bad_input', lang, 400, 'body is not JSON');
       }
       const token = req.headers.authorization?.replace(/^Bearer\s+/i, '');
-      const r = await router.call(decodeURIComponent(path.slice('/rpc/'.length)), body, { token, lang, address: req.socket.remoteAddress ?? 'unknown' });
+      const r = await router.call(decoded(path.slice('/rpc/'.length)) ?? '', body, { token, lang, address: req.socket.remoteAddress ?? 'unknown' });
       return r.ok ? sendJson(res, 200, { data: r.data }) : sendJson(res, r.status, { error: r.error });
     }
 

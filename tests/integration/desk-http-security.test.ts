@@ -81,6 +81,10 @@ describe('the desk’s HTTP server against other web pages (issue 9, finding 9)'
       expect((await get('/register')).text).toContain('<title>Kezek');
       for (const path of [`/..%2f${basename(ui)}-secret.txt`, `/%2e%2e/${basename(ui)}-secret.txt`, `/assets/..%2f..%2f${basename(ui)}-secret.txt`])
         expect((await get(path)).text).not.toContain('SECRET');
+      // A malformed escape is answered (the UI; an unknown method), never a server error.
+      expect((await get('/%E0%A4%A')).status).toBe(200);
+      const rpc = await fetch(`${files.url}/rpc/%E0%A4%A`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect(rpc.status).toBe(404);
     } finally {
       await files.close();
       rmSync(ui, { recursive: true, force: true });

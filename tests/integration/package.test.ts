@@ -139,8 +139,8 @@ describe('npm run package (issue 12): what a real package carries', () => {
         );
       const backup = join(work, 'night.sqlite');
       expect(await task('--backup', backup)).toMatchObject({ code: 0, out: expect.stringContaining(`written to ${backup}`) });
-      expect((await task('--restore', backup)).code).toBe(1);
-      expect(readFileSync(join(work, 'desk', 'logs', 'kezek.log'), 'utf8')).toMatch(/error .*already running/);
+      expect(await task('--restore', backup)).toMatchObject({ code: 1, out: expect.stringContaining('[dialog] Kezek: Кезек не смог запуститься.\n\nКезек открыт на этом компьютере') });
+      expect(readFileSync(join(work, 'desk', 'logs', 'kezek.log'), 'utf8')).toMatch(/error Error: Кезек открыт на этом компьютере .*закройте его окно/);
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
       expect(await task('--restore', backup)).toMatchObject({ code: 0, out: expect.stringContaining('[dialog] Kezek: Резервная копия восстановлена') });
