@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runningServer } from './running-server.js';
@@ -52,6 +52,8 @@ export async function backupServer(store: ServerStore, file: string): Promise<{ 
         await db.close();
       }
     }
+    // Patients' names and PINs: readable by the server's own user only.
+    chmodSync(partial, 0o600);
     renameSync(partial, file);
   } catch (e) {
     rmSync(partial, { force: true });

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -80,6 +80,7 @@ describe('the server CLI next to a running server on the embedded database (issu
     await expect(cli(dataDir, 'backup', file)).rejects.toThrow(/stop it for the backup/);
     await server.kill();
     await cli(dataDir, 'backup', file);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
     await expect(cli(dataDir, 'backup', file)).rejects.toThrow(/exists already/);
     const backedUp = await org();
 
