@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { acquireInstanceLock } from './instance-lock.js';
 
@@ -15,6 +15,8 @@ export async function backupDesk(dataDir: string, to: string): Promise<number> {
   const source = new Database(join(dataDir, DB_FILE), { readonly: true, fileMustExist: true });
   try {
     const { totalPages } = await source.backup(to);
+    // The clinic's patients: readable by this user only (on Windows the folder's permissions decide).
+    chmodSync(to, 0o600);
     return totalPages;
   } finally {
     source.close();

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,7 @@ describe('desk backup and restore (issue 12: operations)', () => {
     const pages = await backupDesk(t.dir, file);
     await during;
     expect(pages).toBeGreaterThan(100);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
     const after = await t.call('appointments.book', { patientId: patients[8]!, slotId: slots[8]! });
     // Never over another backup.
     await expect(backupDesk(t.dir, file)).rejects.toThrow('already exists');
