@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { teeConsoleToFile } from '../../src-main/log/file-log.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kezek-log-'));
-let restore = () => undefined as void;
+let restore: () => void = () => undefined;
 afterEach(() => {
   restore();
   rmSync(dir, { recursive: true, force: true });
