@@ -79,6 +79,7 @@ export const handlers: Handlers = {
         notAttachedGround: env.profile.refusalGrounds.not_attached ?? null,
         nationalIdKinds: [...env.profile.nationalIdKinds],
         maxInternetPercent: Math.round(env.profile.maxInternetShare * 100),
+        maxWaitMinutes: env.profile.maxWaitMinutes,
       },
       today,
       horizonEnd,

@@ -1,5 +1,6 @@
 import type { Appointment } from '../../src-shared/domain/appointment.js';
 import type { AppointmentView } from '../../src-shared/rpc/views.js';
+import { overdueWaitMinutes } from '../../src-shared/rules/waiting.js';
 import { stmt } from '../db/stmt.js';
 import type { Env } from './env.js';
 
@@ -10,11 +11,19 @@ export const APPOINTMENT_COLUMNS = `a.id, a.org_id AS orgId, a.patient_id AS pat
   a.created_at AS createdAt, a.created_by AS createdBy, a.device_id AS deviceId, a.sync_state AS syncState, a.mode,
   a.visit_reason AS visitReason, p.full_name AS patientName, p.national_id AS patientNationalId, p.birth_date AS patientBirthDate`;
 
-type Row = Omit<AppointmentView, 'liveQueue' | 'doctorName' | 'cabinet' | 'floor'> & { liveQueue: number };
+type Row = Omit<AppointmentView, 'liveQueue' | 'doctorName' | 'cabinet' | 'floor' | 'overdueWaitMinutes'> & { liveQueue: number };
 
 export function toView(env: Env, r: Row): AppointmentView {
   const d = env.directory.doctor(r.doctorId);
-  return { ...r, liveQueue: r.liveQueue === 1, doctorName: d?.fullName ?? '?', cabinet: d?.cabinet.number ?? '', floor: d?.cabinet.floor ?? 0 };
+  const liveQueue = r.liveQueue === 1;
+  return {
+    ...r,
+    liveQueue,
+    doctorName: d?.fullName ?? '?',
+    cabinet: d?.cabinet.number ?? '',
+    floor: d?.cabinet.floor ?? 0,
+    overdueWaitMinutes: overdueWaitMinutes(env.profile, { status: r.status, startUtc: r.startUtc, liveQueue }, env.clock()),
+  };
 }
 
 export function getAppointment(env: Env, id: string): AppointmentView | undefined {

@@ -13,7 +13,10 @@ export function TodayScreen({ directory, defaultDoctorId }: { directory: Directo
   const [doctorId, setDoctorId] = useState<string>(defaultDoctorId ?? '');
   const [error, setError] = useState<string | null>(null);
   const [showLists, setShowLists] = useState(false);
-  const list = useQuery({ queryKey: ['today', doctorId], queryFn: () => call('appointments.day', { doctorId: doctorId || undefined }) });
+  // Refreshed every half minute: who has waited too long (R22) changes with the clock, not only with actions.
+  const list = useQuery({ queryKey: ['today', doctorId], queryFn: () => call('appointments.day', { doctorId: doctorId || undefined }), refetchInterval: 30_000 });
+  const overdue = (list.data ?? []).filter((a) => a.overdueWaitMinutes !== null).length;
+  const limit = directory.profile.maxWaitMinutes;
   // R6: today's emergencies sent on without a booking.
   const outside = useQuery({ queryKey: ['outOfSchedule', directory.today], queryFn: () => call('visits.outOfScheduleList', { date: directory.today }) });
   const act = useMutation({
@@ -50,6 +53,11 @@ export function TodayScreen({ directory, defaultDoctorId }: { directory: Directo
           {error}
         </p>
       )}
+      {!showLists && overdue > 0 && (
+        <p className="banner warn" data-testid="waiting-too-long">
+          {t('ui.waitingTooLong', { limit, count: overdue })}
+        </p>
+      )}
       {showLists ? (
         <DayListsView directory={directory} />
       ) : (
@@ -68,7 +76,7 @@ export function TodayScreen({ directory, defaultDoctorId }: { directory: Directo
             </thead>
             <tbody>
               {(list.data ?? []).map((a) => (
-                <tr key={a.id} className={`st-${a.status}`}>
+                <tr key={a.id} className={`st-${a.status}${a.overdueWaitMinutes !== null ? ' overdue' : ''}`}>
                   <td>{a.time}</td>
                   <td>{a.queueNumber}</td>
                   <td>
@@ -83,6 +91,11 @@ export function TodayScreen({ directory, defaultDoctorId }: { directory: Directo
                   <td>
                     {t(`status.${a.status}`)}
                     {a.liveQueue && <span className="badge warn">{t('ui.liveQueue')}</span>}
+                    {a.overdueWaitMinutes !== null && (
+                      <span className="badge bad" title={t('ui.waitingTooLongHint', { limit })}>
+                        {t('ui.waitingMinutes', { minutes: a.overdueWaitMinutes })}
+                      </span>
+                    )}
                   </td>
                   <td className="actions">
                     {a.status === 'booked' && (

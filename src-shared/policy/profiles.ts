@@ -18,6 +18,7 @@ const common = {
   noShowBlock: { inARow: 3, withinDays: 30, blockDays: 30 },
   electronicPerSpecialtyPerDay: 1,
   liveQueueAfterMinutes: 15,
+  maxWaitMinutes: 15,
   maxInternetShare: 0.3,
   // The desk may also take internet-quota slots: unused quota is released to the
   // registry (the patient in front of the desk outranks an empty slot).
@@ -45,6 +46,7 @@ const commonSources = {
   R11: '004 §3.4.1',
   R12: '001 §2; 004 §3.4.1',
   R13: '004 §3.4.1',
+  R22: '001 order 2.3',
 };
 
 const russianSources = { ...commonSources, R3: '004 §2.6', R20: 'Labour Code RF art. 112' };

@@ -37,6 +37,8 @@ export interface PolicyProfile {
   electronicPerSpecialtyPerDay: number;
   /** R12: later than this → live queue. */
   liveQueueAfterMinutes: number;
+  /** R22: a checked-in patient waits at most this long past the appointed time. */
+  maxWaitMinutes: number;
   /** R7: the most of a doctor's time the head may give the internet channel. */
   maxInternetShare: number;
   /** Which request channels may take a slot reserved for a slot channel (R7, R13, R21). */

@@ -21,6 +21,8 @@ export const appointmentView = appointment.extend({
   doctorName: z.string(),
   cabinet: z.string(),
   floor: z.number().int(),
+  /** R22: checked in and still waiting more than the limit past the appointed time: the minutes since it; else null. */
+  overdueWaitMinutes: z.number().int().nullable(),
 });
 export type AppointmentView = z.infer<typeof appointmentView>;
 
@@ -99,6 +101,8 @@ export const directoryView = z.object({
     nationalIdKinds: z.array(nationalIdKind),
     /** R7: the most of a doctor's time internet booking may have, in percent. */
     maxInternetPercent: z.number().int(),
+    /** R22: the longest a checked-in patient should wait past the appointed time, in minutes. */
+    maxWaitMinutes: z.number().int(),
   }),
   today: isoDate,
   horizonEnd: isoDate,

@@ -4,7 +4,7 @@ import { makeKgPin } from '../../src-shared/ids/kg-pin.js';
 import { Actions, ATTACHED, busyPrefix, enterThroughBooking, pickPatient, signIn, UNATTACHED } from './helpers.js';
 
 test.describe('registrar at the desk (browser mode, real services, real SQLite)', () => {
-  test('books from a typed PIN in at most 6 keystrokes after the PIN, and shows the ticket', async ({ page }) => {
+  test('books from a typed PIN in at most 6 keystrokes after the PIN, and shows the ticket (R19: desk service in minutes at most, 003 item 3; 004 §2.3)', async ({ page }) => {
     const p = pickPatient(ATTACHED);
     await signIn(page);
     await expect(page.getByTestId('patient-search')).toBeFocused();

@@ -341,6 +341,25 @@ describe('booking on a real SQLite replica', () => {
     expect((await t.fail('appointments.checkIn', { appointmentId: other.appointment.id })).error.code).toBe('not_today');
   });
 
+  it('R22 (001 order 2.3): today’s list marks a checked-in patient still waiting more than 15 min past the appointed time, until seen', async () => {
+    const p = attachedPatient();
+    const slot = db()
+      .prepare("SELECT id, start_utc AS s FROM slots WHERE date = ? AND channel = 'registry' AND appointment_id IS NULL AND blocked = 0 AND start_utc > ? ORDER BY start_utc LIMIT 1")
+      .get(new Date(t.now + 6 * 3_600_000).toISOString().slice(0, 10), t.now + 10 * 60_000) as { id: string; s: number };
+    const { appointment } = await t.call('appointments.book', { patientId: p.id, slotId: slot.id });
+    const inList = async () => ((await t.call('appointments.day', {})) as Array<{ id: string; overdueWaitMinutes: number | null }>).find((a) => a.id === appointment.id)!;
+    await t.travel(slot.s - 5 * 60_000);
+    await t.call('appointments.checkIn', { appointmentId: appointment.id });
+    await t.travel(slot.s + 15 * 60_000);
+    expect((await inList()).overdueWaitMinutes).toBeNull();
+    await t.travel(slot.s + 21 * 60_000);
+    expect((await inList()).overdueWaitMinutes).toBe(21);
+    await t.signIn('head');
+    await t.call('appointments.fulfil', { appointmentId: appointment.id });
+    expect((await inList()).overdueWaitMinutes).toBeNull();
+    await t.signIn('registrar');
+  });
+
   it('no-show only once the visit time has come', async () => {
     const p = attachedPatient();
     const slot = freeSlot();

@@ -1,3 +1,4 @@
+import { overdueWaitMinutes } from '../../src-shared/rules/waiting.js';
 import { describe, expect, it } from 'vitest';
 import { decideBooking, noShowBlockedUntil, type BookingFacts } from '../../src-shared/rules/booking.js';
 import { decideCancel, decideCheckIn, decideFulfil, decideNoShow } from '../../src-shared/rules/transitions.js';
@@ -304,6 +305,26 @@ describe('R12 lateness (001 §2; 004 §3.4.1) and R18 arrival (004 §3.4.1)', ()
   it('checks in only on the day of the visit and only a booked appointment', () => {
     expect(decideCheckIn(PROFILES.KG, { ...a, date: '2026-11-24' }, '2026-11-23', NOW)).toMatchObject({ ok: false, code: 'not_today' });
     expect(decideCheckIn(PROFILES.KG, { ...a, status: 'arrived' }, '2026-11-23', NOW)).toMatchObject({ ok: false, code: 'bad_status' });
+  });
+});
+
+describe('R22 waiting (001 order 2.3): a patient waits at most 15 min past the appointed time', () => {
+  const a = { status: 'arrived' as const, startUtc: NOW, liveQueue: false };
+  it('a checked-in patient not seen 15 min after the appointed time is fine; past it, the minutes since it', () => {
+    expect(overdueWaitMinutes(PROFILES.KG, a, NOW - 10 * 60_000)).toBeNull();
+    expect(overdueWaitMinutes(PROFILES.KG, a, NOW + 15 * 60_000)).toBeNull();
+    expect(overdueWaitMinutes(PROFILES.KG, a, NOW + 16 * 60_000)).toBe(16);
+    expect(overdueWaitMinutes(PROFILES.KG, a, NOW + 42 * 60_000 + 59_000)).toBe(42);
+  });
+  it('only while checked in and waiting: not before arrival, not once seen, not for the live queue (R12)', () => {
+    for (const status of ['booked', 'fulfilled', 'noshow', 'cancelled'] as const) expect(overdueWaitMinutes(PROFILES.KG, { ...a, status }, NOW + 60 * 60_000)).toBeNull();
+    expect(overdueWaitMinutes(PROFILES.KG, { ...a, liveQueue: true }, NOW + 60 * 60_000)).toBeNull();
+  });
+  it('the limit is profile data with its source, 15 minutes in every profile', () => {
+    for (const p of Object.values(PROFILES)) {
+      expect(p.maxWaitMinutes).toBe(15);
+      expect(p.sources.R22).toBe('001 order 2.3');
+    }
   });
 });
 
