@@ -14,6 +14,7 @@ export function DaySlotPicker({ slots, title, onPick }: { slots: DaySlot[]; titl
   const hasMine = slots.some((s) => s.lease === 'mine' && s.state === 'free');
   const hasOther = slots.some((s) => s.lease === 'other' && s.state === 'free');
   const [active, setActive] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new day's times (a new array) start again at the first and take the keyboard
   useEffect(() => {
     setActive(0);
     box.current?.focus();
@@ -37,13 +38,26 @@ export function DaySlotPicker({ slots, title, onPick }: { slots: DaySlot[]; titl
       <h3>
         {t('ui.chooseTime')}: {title}
       </h3>
-      <div ref={box} tabIndex={0} className="times" data-testid="day-slots" onKeyDown={onKey}>
+      {/* A listbox that keeps the keyboard itself: the highlighted time is its active descendant. */}
+      <div
+        ref={box}
+        tabIndex={0}
+        role="listbox"
+        aria-label={`${t('ui.chooseTime')}: ${title}`}
+        aria-activedescendant={free[active] ? `time-${free[active].slotId}` : undefined}
+        className="times"
+        data-testid="day-slots"
+        onKeyDown={onKey}
+      >
         {slots.map((s) => {
           const i = free.indexOf(s);
           return (
             <button
               type="button"
               key={s.slotId}
+              id={`time-${s.slotId}`}
+              role="option"
+              aria-selected={i === active && i >= 0}
               tabIndex={-1}
               className={`time ${s.state} ${s.lease ? `lease-${s.lease}` : ''} ${i === active && i >= 0 ? 'focus' : ''}`}
               disabled={i < 0}

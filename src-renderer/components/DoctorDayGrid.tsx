@@ -44,6 +44,7 @@ export function DoctorDayGrid({ directory, result, specialtyId, autoFocus, onPic
   }, [rows, dates, byKey]);
   const [pos, setPos] = useState(first);
   useEffect(() => setPos(first), [first]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new search result takes the keyboard again
   useEffect(() => {
     if (autoFocus) grid.current?.focus();
   }, [autoFocus, result]);
@@ -66,7 +67,18 @@ export function DoctorDayGrid({ directory, result, specialtyId, autoFocus, onPic
 
   return (
     <div className="grid-wrap">
-      <table ref={grid} tabIndex={0} className="grid" data-testid="slot-grid" onKeyDown={onKey}>
+      {/* A grid that keeps the keyboard itself: the highlighted doctor-day is its active descendant. */}
+      <table
+        ref={grid}
+        tabIndex={0}
+        // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: WAI-ARIA's grid pattern is a table whose cells the arrows walk
+        role="grid"
+        aria-label={t('ui.doctor')}
+        aria-activedescendant={`cell-${pos.r}-${pos.c}`}
+        className="grid"
+        data-testid="slot-grid"
+        onKeyDown={onKey}
+      >
         <thead>
           <tr>
             <th className="doc">{t('ui.doctor')}</th>
@@ -102,8 +114,14 @@ export function DoctorDayGrid({ directory, result, specialtyId, autoFocus, onPic
                   const d = byKey.get(`${docId}|${date}`);
                   const cls = ['cell', d && d.free > 0 ? 'free' : 'none', pos.r === r && pos.c === c ? 'focus' : '', d?.needsConsent ? 'consent' : ''].join(' ');
                   return (
+                    // biome-ignore lint/a11y/useKeyWithClickEvents: the grid around it takes the keys (arrows, Enter)
                     <td
                       key={date}
+                      id={`cell-${r}-${c}`}
+                      // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: a cell of the grid above
+                      role="gridcell"
+                      tabIndex={-1}
+                      aria-selected={pos.r === r && pos.c === c}
                       className={cls}
                       onClick={() => {
                         setPos({ r, c });

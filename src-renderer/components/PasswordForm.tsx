@@ -37,7 +37,15 @@ export function PasswordForm({ onDone, onCancel }: { onDone(): void; onCancel?()
     >
       <label>
         {t('ui.currentPassword')}
-        <input type="password" autoFocus autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} data-testid="password-current" />
+        <input
+          type="password"
+          // biome-ignore lint/a11y/noAutofocus: the dialog opens to be typed in
+          autoFocus
+          autoComplete="current-password"
+          value={current}
+          onChange={(e) => setCurrent(e.target.value)}
+          data-testid="password-current"
+        />
       </label>
       <label>
         {t('ui.newPasswordLabel')}

@@ -16,7 +16,7 @@ interface Props {
 /** R25: specialties with their free-ticket counts. Digits 1–9 or arrows + Enter. */
 export function SpecialtyPicker({ directory, free, selected, autoFocus, focusKey, onPick }: Props) {
   const { t, lang } = useI18n();
-  const list = useRef<HTMLUListElement>(null);
+  const list = useRef<HTMLDivElement>(null);
   const firstFree = Math.max(
     0,
     free.findIndex((f) => f.free > 0 && !f.referralMissing),
@@ -52,20 +52,23 @@ export function SpecialtyPicker({ directory, free, selected, autoFocus, focusKey
       <h3>
         {t('ui.specialties')} <span className="muted small">{t('ui.chooseSpecialty')}</span>
       </h3>
-      <ul ref={list} tabIndex={0} role="listbox" className="spec-list" data-testid="specialties" onKeyDown={onKey}>
+      {/* A listbox that keeps the keyboard itself: the highlighted option is its active descendant. */}
+      <div
+        ref={list}
+        tabIndex={0}
+        role="listbox"
+        aria-label={t('ui.specialties')}
+        aria-activedescendant={free[active] ? `spec-${free[active].specialtyId}` : undefined}
+        className="spec-list"
+        data-testid="specialties"
+        onKeyDown={onKey}
+      >
         {free.map((f, i) => {
           const s = directory.specialties.find((x) => x.id === f.specialtyId);
           const cls = ['spec', i === active ? 'active' : '', f.specialtyId === selected ? 'selected' : '', f.free === 0 ? 'empty' : '', f.referralMissing ? 'blocked' : ''].join(' ');
           return (
-            <li
-              key={f.specialtyId}
-              role="option"
-              aria-selected={f.specialtyId === selected}
-              aria-disabled={f.referralMissing}
-              className={cls}
-              onClick={() => choose(f)}
-              onKeyDown={(e) => e.key === 'Enter' && choose(f)}
-            >
+            // biome-ignore lint/a11y/useKeyWithClickEvents: the listbox around it takes the keys (digits, arrows, Enter)
+            <div key={f.specialtyId} id={`spec-${f.specialtyId}`} role="option" tabIndex={-1} aria-selected={i === active} aria-disabled={f.referralMissing} className={cls} onClick={() => choose(f)}>
               <span className="key">{i < 9 ? i + 1 : ''}</span>
               <span className="name">
                 {s ? localName(s.name, lang) : f.specialtyId}
@@ -74,10 +77,10 @@ export function SpecialtyPicker({ directory, free, selected, autoFocus, focusKey
               <span className="count" title={t('ui.freeTickets')}>
                 {f.free}
               </span>
-            </li>
+            </div>
           );
         })}
-      </ul>
+      </div>
       {hint && (
         <p className="warn small" role="alert" data-testid="specialty-hint">
           {hint}

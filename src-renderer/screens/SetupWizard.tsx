@@ -72,7 +72,14 @@ export function SetupWizard({ initial, onReady }: { initial: SetupState; onReady
             <p className="muted">{t('ui.setupText')}</p>
             <label>
               {t('ui.serverAddress')}
-              <input autoFocus value={serverUrl} onChange={(e) => typed(e.target.value, setServerUrl)} placeholder="http://kezek.oblast.kg:5790" data-testid="setup-server" />
+              <input
+                // biome-ignore lint/a11y/noAutofocus: the first field of the wizard, where the scanner's QR goes too
+                autoFocus
+                value={serverUrl}
+                onChange={(e) => typed(e.target.value, setServerUrl)}
+                placeholder="http://kezek.oblast.kg:5790"
+                data-testid="setup-server"
+              />
             </label>
             <label>
               {t('ui.enrollCodeLabel')}

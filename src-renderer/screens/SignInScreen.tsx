@@ -35,7 +35,14 @@ export function SignInScreen({ onSignedIn, sessionEnded }: { onSignedIn(s: Sessi
         )}
         <label>
           {t('ui.username')}
-          <input autoFocus name="username" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" />
+          <input
+            // biome-ignore lint/a11y/noAutofocus: a keyboard-first desk: the sign-in screen is for typing the name
+            autoFocus
+            name="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            autoComplete="username"
+          />
         </label>
         <label>
           {t('ui.password')}

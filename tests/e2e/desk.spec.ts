@@ -178,7 +178,7 @@ test.describe('registrar at the desk (browser mode, real services, real SQLite)'
     await expect(page.getByTestId('desk-modes').getByRole('button', { name: 'По телефону' })).toHaveAttribute('aria-pressed', 'true');
     await page.keyboard.type(p.pin);
     await page.keyboard.press('Enter');
-    const cardio = page.getByTestId('specialties').locator('li', { hasText: 'Кардиолог' });
+    const cardio = page.getByTestId('specialties').getByRole('option', { name: /Кардиолог/ });
     await expect(cardio).toContainText('нет направления');
     await expect(cardio).toHaveAttribute('aria-disabled', 'true');
     await page.screenshot({ path: 'test-results/screens/14-no-referral.png' });
@@ -210,7 +210,7 @@ test.describe('registrar at the desk (browser mode, real services, real SQLite)'
     await page.getByTestId('patient-search').fill(p.pin);
     await page.keyboard.press('Enter');
     await expect(page.getByTestId('specialties')).toBeFocused();
-    await page.getByTestId('specialties').locator('li', { hasText: 'Педиатр' }).click();
+    await page.getByTestId('specialties').getByRole('option', { name: /Педиатр/ }).click();
     await expect(page.getByTestId('slot-grid')).toBeFocused();
     await page.keyboard.press('Enter');
     await expect(page.getByTestId('day-slots')).toBeFocused();
@@ -287,7 +287,7 @@ test.describe('registrar at the desk (browser mode, real services, real SQLite)'
     await signIn(page);
     await page.keyboard.type(p.pin);
     await page.keyboard.press('Enter');
-    const cardio = page.getByTestId('specialties').locator('li', { hasText: 'Кардиолог' });
+    const cardio = page.getByTestId('specialties').getByRole('option', { name: /Кардиолог/ });
     await expect(cardio).not.toContainText('нет направления');
     await cardio.click();
     await expect(page.getByTestId('slot-grid')).toBeFocused();

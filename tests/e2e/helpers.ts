@@ -70,7 +70,7 @@ export async function enterThroughBooking(page: Page, time?: string, atPicker?: 
   if (time)
     await page
       .getByTestId('day-slots')
-      .getByRole('button', { name: new RegExp(`^${time}`) })
+      .getByRole('option', { name: new RegExp(`^${time}`) })
       .click();
   else await page.keyboard.press('Enter');
   await page.getByTestId('confirm').waitFor();
