@@ -75,7 +75,10 @@ test('a registrar working in Kyrgyz: new patient, booking by phone, cancel and u
   await page.getByTestId('patient-search').fill(pin);
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('specialties')).toBeFocused();
-  await page.getByTestId('specialties').getByRole('option', { name: /Педиатр/ }).click();
+  await page
+    .getByTestId('specialties')
+    .getByRole('option', { name: /Педиатр/ })
+    .click();
   await expect(page.getByTestId('slot-grid')).toBeFocused();
   await page.keyboard.press('F2');
   await page.keyboard.press('F1');

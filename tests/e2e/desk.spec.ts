@@ -210,7 +210,10 @@ test.describe('registrar at the desk (browser mode, real services, real SQLite)'
     await page.getByTestId('patient-search').fill(p.pin);
     await page.keyboard.press('Enter');
     await expect(page.getByTestId('specialties')).toBeFocused();
-    await page.getByTestId('specialties').getByRole('option', { name: /Педиатр/ }).click();
+    await page
+      .getByTestId('specialties')
+      .getByRole('option', { name: /Педиатр/ })
+      .click();
     await expect(page.getByTestId('slot-grid')).toBeFocused();
     await page.keyboard.press('Enter');
     await expect(page.getByTestId('day-slots')).toBeFocused();
