@@ -21,7 +21,7 @@ import { ensureSlots } from './services/slots.js';
 import { openTicketMark, ticketPrefix } from './services/ticket-codes.js';
 import { PrinterService } from './print/printer-service.js';
 import type { Transport } from './print/transports/index.js';
-import { bootstrap, enroll, SyncEngine } from './sync/engine.js';
+import { bootstrap, enroll, reenroll, SyncEngine } from './sync/engine.js';
 import { fileSecretStore, type SecretStore } from './sync/secret-store.js';
 import { ServerClient, type FetchFn } from './sync/server-client.js';
 
@@ -36,7 +36,8 @@ export interface DeskOptions {
   /** Where device files may be (default /dev; tests add a folder holding a named pipe standing in for a printer). */
   printerDeviceRoots?: readonly string[];
   /** First start of a desk of a real clinic: enroll with the sync server and pull the clinic instead of building the demo. */
-  enroll?: { serverUrl: string; code: string; deviceName: string; password: string };
+  /** `password`: of the clinic's first accounts — needed by a first enrollment, not by a desk enrolling again. */
+  enroll?: { serverUrl: string; code: string; deviceName: string; password: string | null };
   /** Where the device token lives (default: a 0600 file in the data directory; Electron passes safeStorage). */
   secrets?: SecretStore;
   /** Start the background sync loop (default true; tests drive `sync.syncOnce()` themselves). */
@@ -126,12 +127,17 @@ async function openOn(db: Db, opts: DeskOptions, releaseLock: () => void): Promi
   let freshDemo: ClinicSize | null = null;
   const secrets = opts.secrets ?? fileSecretStore(opts.dataDir);
   if (!getMeta(db, 'org_id') && !getMeta(db, 'server_url') && opts.enroll) {
-    const accounts = await bootstrapAccounts(opts.enroll.password);
+    const password = opts.enroll.password;
+    if (!password) throw new Error('to enroll this desk give the password for its local accounts in KEZEK_PASSWORD or --password-file FILE');
+    const accounts = await bootstrapAccounts(password);
     const { cabinetDoctorId } = await enroll(db, { ...opts.enroll, accounts, storeToken: secrets.set, fetchFn: opts.fetchFn });
     // Usable at once; the server's accounts (seeded by the first desk of the clinic) replace these on the first download.
     saveAccounts(db, accounts, true);
-    if (cabinetDoctorId) saveAccounts(db, [await cabinetAccount(opts.enroll.password, cabinetDoctorId)], false);
+    if (cabinetDoctorId) saveAccounts(db, [await cabinetAccount(password, cabinetDoctorId)], false);
   }
+  // A desk the server refused (revoked, or a server restored from before its enrollment), given a new code: enroll
+  // again, keeping everything it holds. Any other enrolled desk ignores a code it is given again.
+  if (getMeta(db, 'org_id') && getMeta(db, 'server_refused_at') && opts.enroll) await reenroll(db, { ...opts.enroll, storeToken: secrets.set, fetchFn: opts.fetchFn });
   // Enrolled but not (fully) downloaded yet — first start, or one that was interrupted: resume.
   if (!getMeta(db, 'org_id') && getMeta(db, 'server_url')) {
     await bootstrap(db, secrets.get() ?? '', { onProgress: opts.onBootstrapProgress, fetchFn: opts.fetchFn });

@@ -44,3 +44,13 @@ export function saveAccounts(db: Db, accounts: readonly Account[], shared: boole
     for (const a of accounts) put.run({ ...a, disabled: a.disabled ? 1 : 0, mustChangePassword: a.mustChangePassword ? 1 : 0, shared: shared ? 1 : 0 });
   })();
 }
+
+/** The organization's accounts this desk holds (hashes only): what a desk enrolling again brings, as a first desk does. */
+export function sharedAccounts(db: Db): Account[] {
+  const rows = stmt(
+    db.sqlite,
+    `SELECT id, username, full_name AS fullName, role, doctor_id AS doctorId, password_hash AS passwordHash, disabled, must_change_password AS mustChangePassword
+      FROM users WHERE shared = 1 ORDER BY id`,
+  ).all() as Array<Omit<Account, 'disabled' | 'mustChangePassword'> & { disabled: number; mustChangePassword: number }>;
+  return rows.map((r) => ({ ...r, disabled: r.disabled === 1, mustChangePassword: r.mustChangePassword === 1 }));
+}

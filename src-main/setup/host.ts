@@ -63,7 +63,8 @@ export class DeskHost {
     const lock = acquireInstanceLock(opts.dataDir);
     const host = new DeskHost(opts, lock.release);
     try {
-      if (isSetUp(opts.dataDir)) await host.openWith({});
+      // A set-up desk takes a code only to enroll again after the server refused it (openDesk decides).
+      if (isSetUp(opts.dataDir)) await host.openWith(opts.enroll ? { enroll: opts.enroll } : {});
       else if (opts.enroll) await host.openWith({ enroll: opts.enroll });
       else if (opts.demo) await host.openWith({ demo: DEMO_CLINIC });
       else {

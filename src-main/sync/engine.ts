@@ -4,6 +4,7 @@ import type { Db } from '../db/open.js';
 import { stmt } from '../db/stmt.js';
 import { isTicketPrefix } from '../../src-shared/print/ticket-prefix.js';
 import { adoptTicketPrefix } from '../services/ticket-codes.js';
+import { sharedAccounts } from '../auth/accounts.js';
 import { applyChanges, type Applied } from './apply.js';
 import { ServerClient, SyncError, type FetchFn } from './server-client.js';
 
@@ -88,11 +89,15 @@ function serverForgot(db: Db, page: PullResponse, cursor: number): boolean {
   if (!forgot && known === page.historyId) return false;
   db.sqlite.transaction(() => {
     setMeta(db, 'server_history_id', page.historyId!);
-    if (!forgot) return;
-    setMeta(db, 'pull_cursor', '0');
-    stmt(db.sqlite, "UPDATE outbox SET status = 'pending' WHERE seq > ? AND status != 'pending'").run(page.lastAppliedSeq);
+    if (forgot) startOver(db, page.lastAppliedSeq);
   })();
   return forgot;
+}
+
+/** Pull everything again from the start, and send again every op after `lastAppliedSeq` (all the server still has of ours). */
+function startOver(db: Db, lastAppliedSeq: number): void {
+  setMeta(db, 'pull_cursor', '0');
+  stmt(db.sqlite, "UPDATE outbox SET status = 'pending' WHERE seq > ? AND status != 'pending'").run(lastAppliedSeq);
 }
 
 const meta = (db: Db, key: string) => (stmt(db.sqlite, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
@@ -168,11 +173,14 @@ export class SyncEngine {
       this.lastError = null;
       this.failures = 0;
       setMeta(this.db, 'last_sync_at', String(this.clock()));
+      stmt(this.db.sqlite, "DELETE FROM meta WHERE key = 'server_refused_at'").run();
       await this.reportIfDue();
     } catch (e) {
       this.online = false;
       this.failures++;
       this.lastError = e instanceof SyncError ? e.kind : String(e);
+      // Remembered across restarts: only a desk the server refused may enroll again with a new code (see reenroll).
+      if (e instanceof SyncError && e.kind === 'unauthorized') setMeta(this.db, 'server_refused_at', String(this.clock()));
       if (!(e instanceof SyncError)) throw e;
     }
   }
@@ -376,6 +384,20 @@ export async function enroll(
     if (r.ticketPrefix && isTicketPrefix(r.ticketPrefix)) adoptTicketPrefix(db, r.ticketPrefix);
   })();
   return { cabinetDoctorId: r.kind === 'cabinet' ? r.doctorId : null };
+}
+
+/**
+ * The server refused this PC's token — it was revoked, or the server came back from a backup taken before this
+ * PC was enrolled — and the installer gave a new code: enroll again and keep everything. The new device pulls the
+ * clinic again from the start and sends every op of this desk again (the server applies an op it already holds
+ * once: ops carry their ids). Brings the clinic's accounts along, as a first desk does, in case the server lost them too.
+ */
+export async function reenroll(db: Db, opts: { serverUrl: string; code: string; deviceName: string; storeToken(t: string): void; fetchFn?: FetchFn }): Promise<void> {
+  await enroll(db, { ...opts, accounts: sharedAccounts(db) });
+  db.sqlite.transaction(() => {
+    startOver(db, 0);
+    stmt(db.sqlite, "DELETE FROM meta WHERE key IN ('server_history_id', 'server_refused_at')").run();
+  })();
 }
 
 /**

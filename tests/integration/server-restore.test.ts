@@ -6,7 +6,9 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdmin } from '../../sync-server/admin/commands.js';
-import { ClinicServer, type EnrolledDesk } from '../support/clinic-server.js';
+import { openDesk } from '../../src-main/desk.js';
+import { createEnrollmentCode } from '../../sync-server/auth/enrollment.js';
+import { ClinicServer, type EnrolledDesk, ORG } from '../support/clinic-server.js';
 import { MONDAY_9AM } from '../support/desk.js';
 import { type Postgres, startPostgres } from '../support/postgres.js';
 
@@ -38,8 +40,8 @@ async function query(url: string, text: string, values: unknown[]): Promise<Arra
 
 const sql = (d: EnrolledDesk) => d.desk.env.db.sqlite;
 /** `CREATE DATABASE … TEMPLATE …`: the database as it is now, as a backup taken now would restore it. */
-async function copyDatabase(from: string): Promise<string> {
-  const name = `${new URL(from).pathname.slice(1)}_backup`;
+async function copyDatabase(from: string, suffix = 'backup'): Promise<string> {
+  const name = `${new URL(from).pathname.slice(1)}_${suffix}`;
   const c = new pg.Client({ connectionString: postgres!.url('postgres') });
   await c.connect();
   await c.query(`CREATE DATABASE ${name} TEMPLATE ${new URL(from).pathname.slice(1)}`);
@@ -134,6 +136,49 @@ describe('the server restored from an older backup (issue 12: the desks carry on
       expect(await onServer()).toEqual([first.id, second.id].sort());
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('a PC enrolled after the backup is unknown to the restored server: given a new code it enrolls again keeping everything, and its bookings come back', async () => {
+    if (!postgres) return expect.fail('PostgreSQL is not installed here (.ci/run installs it)');
+    let backup = '';
+    await clinic.restartOn(live, async () => {
+      backup = await copyDatabase(live, 'before_new_pc');
+    });
+    // Installed the day after the night's backup; books before the server's disk dies.
+    const c = await clinic.enrolledDesk('Регистратура 5');
+    const booked = await book(c, 9);
+    await c.desk.sync!.syncOnce();
+    const oldDevice = sql(c).prepare("SELECT value FROM meta WHERE key = 'server_device_id'").get() as { value: string };
+    // A code given to a desk the server knows is ignored (left in a shortcut, it must not enroll the PC at every start).
+    await c.desk.close();
+    const unused = await createEnrollmentCode(clinic.database.db, ORG, MONDAY_9AM);
+    const same = await openDesk({ dataDir: c.dir, clock: clinic.now, autoSync: false, enroll: { serverUrl: clinic.url, code: unused, deviceName: 'x', password: 'ignored-pass' } });
+    expect(same.env.db.sqlite.prepare("SELECT value FROM meta WHERE key = 'server_device_id'").get()).toEqual(oldDevice);
+    await clinic.restartOn(backup);
+    live = backup;
+
+    // The restored server does not know this PC: its token is refused, and the desk remembers that.
+    await same.sync!.syncOnce();
+    expect(same.sync!.lastError).toBe('unauthorized');
+    await same.close();
+    const code = await createEnrollmentCode(clinic.database.db, ORG, MONDAY_9AM);
+    const again = await openDesk({ dataDir: c.dir, clock: clinic.now, autoSync: false, enroll: { serverUrl: clinic.url, code, deviceName: 'Регистратура 5', password: 'ignored-pass' } });
+    try {
+      const db = again.env.db.sqlite;
+      expect(db.prepare("SELECT value FROM meta WHERE key = 'server_device_id'").get()).not.toEqual(oldDevice);
+      expect(db.prepare('SELECT count(*) AS n FROM appointments WHERE id = ?').get(booked.id)).toEqual({ n: 1 });
+      await again.sync!.syncOnce();
+      await again.sync!.syncOnce();
+      expect(again.sync!.lastError).toBeNull();
+      expect(await query(live, 'SELECT sync_state AS state FROM appointments WHERE id = $1', [booked.id])).toEqual([{ state: 'confirmed' }]);
+      // Another desk receives it with the ticket code it was printed with.
+      const d = await clinic.enrolledDesk('Регистратура 6');
+      expect(sql(d).prepare('SELECT ticket_code AS code, sync_state AS state FROM appointments WHERE id = ?').get(booked.id)).toEqual({ code: booked.ticketCode, state: 'confirmed' });
+      expect(db.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get()).toEqual({ n: 0 });
+      expect(db.prepare("SELECT value FROM meta WHERE key = 'server_refused_at'").get()).toBeUndefined();
+    } finally {
+      await again.close();
     }
   }, 120_000);
 });
