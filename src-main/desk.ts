@@ -170,10 +170,16 @@ async function openOn(db: Db, opts: DeskOptions, releaseLock: () => void): Promi
   const stopCheckpoints = startIdleCheckpoints(db);
   const printer = new PrinterService(env, opts.printerTransport, opts.printerDeviceRoots);
   const sync = SyncEngine.enrolled(db)
-    ? new SyncEngine(db, new ServerClient(getMeta(db, 'server_url')!, secrets.get(), 5000, opts.fetchFn), clock, (applied) => {
-        if (applied.directory || applied.schedules) env.directory.reload();
-        if (applied.schedules || applied.directory) ensureSlots(env, true);
-      })
+    ? new SyncEngine(
+        db,
+        new ServerClient(getMeta(db, 'server_url')!, secrets.get(), 5000, opts.fetchFn),
+        clock,
+        (applied) => {
+          if (applied.directory || applied.schedules) env.directory.reload();
+          if (applied.schedules || applied.directory) ensureSlots(env, true);
+        },
+        secrets.set,
+      )
     : null;
   if (sync) {
     env.online = () => sync.online;

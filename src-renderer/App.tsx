@@ -173,6 +173,7 @@ export function App() {
       </main>
       <StatusBar
         user={session.user.fullName}
+        isAdmin={session.user.role === 'admin'}
         devicePrefix={directory.data?.device.prefix ?? ''}
         timezone={directory.data?.organization.timezone ?? 'Asia/Bishkek'}
         onSignOut={signOut}

@@ -24,6 +24,7 @@ import { daySlots, searchSlots } from '../services/slots.js';
 import { ticketFor } from '../services/tickets.js';
 import type { Actor } from '../services/env.js';
 import type { HandlerCtx, Handlers } from './router.js';
+import { SyncError } from '../sync/server-client.js';
 
 /** The router checked the session for every non-public method; this narrows the type. */
 /** A desk that is not enrolled: standalone, its replica is the authority. */
@@ -132,6 +133,16 @@ export const handlers: Handlers = {
   'sync.now': async (_i, c) => {
     await c.sync?.syncOnce();
     return c.sync?.status() ?? NOT_ENROLLED(c);
+  },
+  'sync.enrollAgain': async (i, c) => {
+    if (!c.sync?.refused) throw new AppError('already_set_up');
+    try {
+      await c.sync.enrollAgain(i.code);
+    } catch (e) {
+      if (e instanceof SyncError) throw new AppError(e.kind === 'unauthorized' || e.kind === 'refused' ? 'enroll_refused' : 'server_unreachable');
+      throw e;
+    }
+    return c.sync.status();
   },
   'tasks.list': (i, { env }) => listTasks(env, i.status),
   'schedule.enterAbsence': async (i, c) => {

@@ -124,10 +124,40 @@ export class SyncEngine {
 
   constructor(
     private readonly db: Db,
-    private readonly client: ServerClient,
+    private client: ServerClient,
     private readonly clock: () => number,
     private readonly onApplied: (a: Applied) => void = () => undefined,
+    /** Keeps a new device token (enrolling again): the desk's secret store. */
+    private readonly storeToken: (token: string) => void = () => undefined,
   ) {}
+
+  /** Whether the server has refused this desk's token (revoked, or restored from before its enrollment). */
+  get refused(): boolean {
+    return meta(this.db, 'server_refused_at') !== null;
+  }
+
+  /**
+   * The administrator gave a new code to a desk the server refuses: enroll again at the same server keeping
+   * everything (see reenroll), carry on with the new token, and sync at once.
+   */
+  async enrollAgain(code: string): Promise<void> {
+    await this.running?.catch(() => undefined);
+    let token = '';
+    const deviceName = meta(this.db, 'device_name') ?? 'Kezek';
+    await reenroll(this.db, {
+      serverUrl: this.client.baseUrl,
+      code,
+      deviceName,
+      storeToken: (t) => {
+        token = t;
+        this.storeToken(t);
+      },
+      fetchFn: this.client.fetchFn,
+    });
+    this.client = this.client.withToken(token);
+    this.lastError = null;
+    await this.syncOnce();
+  }
 
   static enrolled(db: Db): boolean {
     return meta(db, 'server_url') !== null;
@@ -378,6 +408,7 @@ export async function enroll(
   opts.storeToken(r.token);
   db.sqlite.transaction(() => {
     setMeta(db, 'server_url', opts.serverUrl);
+    setMeta(db, 'device_name', opts.deviceName);
     setMeta(db, 'server_device_id', r.deviceId);
     setMeta(db, 'server_org_id', r.orgId);
     setMeta(db, 'device_kind', r.kind);

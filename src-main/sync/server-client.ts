@@ -31,8 +31,13 @@ export class ServerClient {
     readonly baseUrl: string,
     private readonly token: string | null,
     private readonly timeoutMs = 5000,
-    private readonly fetchFn: FetchFn = fetch,
+    readonly fetchFn: FetchFn = fetch,
   ) {}
+
+  /** The same server and network with another token (a desk enrolled again). */
+  withToken(token: string): ServerClient {
+    return new ServerClient(this.baseUrl, token, this.timeoutMs, this.fetchFn);
+  }
 
   private async request<T>(path: string, init: RequestInit, schema: z.ZodType<T>): Promise<T> {
     let res: Response;

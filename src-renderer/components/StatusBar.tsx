@@ -4,11 +4,25 @@ import { PrinterState } from './PrinterState.js';
 import { SyncState } from './SyncState.js';
 
 /** Always-visible state: sync, the printer, who is signed in, on which desk. */
-export function StatusBar({ user, devicePrefix, timezone, onSignOut, onChangePassword }: { user: string; devicePrefix: string; timezone: string; onSignOut(): void; onChangePassword(): void }) {
+export function StatusBar({
+  user,
+  isAdmin,
+  devicePrefix,
+  timezone,
+  onSignOut,
+  onChangePassword,
+}: {
+  user: string;
+  isAdmin: boolean;
+  devicePrefix: string;
+  timezone: string;
+  onSignOut(): void;
+  onChangePassword(): void;
+}) {
   const { t } = useI18n();
   return (
     <footer className="statusbar">
-      <SyncState timezone={timezone} />
+      <SyncState timezone={timezone} canEnrollAgain={isAdmin} />
       <span className="sep">|</span>
       <PrinterState />
       <span className="grow" />

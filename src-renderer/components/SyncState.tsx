@@ -1,10 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { EnrollAgainDialog } from './EnrollAgainDialog.js';
 import { fmtInstant, useI18n } from '../lib/i18n.js';
 import { call } from '../lib/rpc.js';
 
 /** Offline-first promise 4: online or not, what waits to upload, what conflicted, when the last sync was, a wrong desk clock. */
-export function SyncState({ timezone }: { timezone: string }) {
+export function SyncState({ timezone, canEnrollAgain }: { timezone: string; canEnrollAgain: boolean }) {
   const { t } = useI18n();
+  const [enrolling, setEnrolling] = useState(false);
   const status = useQuery({ queryKey: ['sync', 'status'], queryFn: () => call('sync.status', {}), refetchInterval: 3000 });
   const s = status.data;
   if (!s?.enrolled)
@@ -16,6 +19,24 @@ export function SyncState({ timezone }: { timezone: string }) {
   const time = s.lastSyncAt ? fmtInstant(s.lastSyncAt, timezone, 'time') : null;
   const registerDays = s.registerAgeMs === null ? null : Math.floor(s.registerAgeMs / 86_400_000);
   const skewMin = s.clockOffsetMs === null ? 0 : Math.round(Math.abs(s.clockOffsetMs) / 60_000);
+  // Refused by the server (revoked, or a server restored from before this PC): say only that, what waits, and the way out.
+  if (s.lastError === 'unauthorized')
+    return (
+      <span data-testid="sync-state" className="sync-state">
+        <span className="dot bad" />{' '}
+        <span className="error" data-testid="sync-revoked">
+          {t('ui.syncRevoked')}
+        </span>{' '}
+        {canEnrollAgain && (
+          <button type="button" className="link" onClick={() => setEnrolling(true)} data-testid="enroll-again">
+            {t('ui.enrollAgain')}
+          </button>
+        )}
+        {' · '}
+        {t('ui.syncPending', { n: s.pending })}
+        {enrolling && <EnrollAgainDialog onClose={() => setEnrolling(false)} />}
+      </span>
+    );
   return (
     <span data-testid="sync-state" className="sync-state">
       <span className={`dot ${s.online ? 'on' : 'bad'}`} /> {s.online ? t('ui.syncOnline') : t('ui.syncOffline2')}
@@ -28,12 +49,6 @@ export function SyncState({ timezone }: { timezone: string }) {
         <span className={registerDays > 7 ? 'warn' : undefined} data-testid="register-age">
           {' '}
           · {registerDays <= 0 ? t('ui.registerAgeToday') : t('ui.registerAge', { days: registerDays })}
-        </span>
-      )}
-      {s.lastError === 'unauthorized' && (
-        <span className="error" data-testid="sync-revoked">
-          {' '}
-          · {t('ui.syncRevoked')}
         </span>
       )}
       {skewMin >= 2 && <span className="warn"> · {t('ui.clockSkew', { min: skewMin })}</span>}

@@ -207,6 +207,8 @@ export const contract = {
   'sync.status': { input: z.object({}), output: syncStatusView, roles: staff },
   /** Sync now instead of waiting for the next round. */
   'sync.now': { input: z.object({}), output: syncStatusView, roles: staff },
+  /** A desk the server refuses enrolls again with a new code from the console, keeping its data. */
+  'sync.enrollAgain': { input: z.object({ code: z.string().trim().min(4).max(64) }), output: syncStatusView, roles: ['admin'] },
   /** The call list: bookings the clinic must phone about (lost conflicts, quarantined ops). */
   'tasks.list': { input: z.object({ status: z.enum(['open', 'all']).default('open') }), output: z.array(taskView), roles: desk },
   'tasks.resolve': { input: z.object({ taskId: id, outcome: callOutcome }), output: ok, roles: desk },
