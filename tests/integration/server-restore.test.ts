@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdmin } from '../../sync-server/admin/commands.js';
 import { openDesk } from '../../src-main/desk.js';
 import { createEnrollmentCode } from '../../sync-server/auth/enrollment.js';
-import { ClinicServer, type EnrolledDesk, ORG } from '../support/clinic-server.js';
+import { ClinicServer, type EnrolledDesk, ORG, signedIn } from '../support/clinic-server.js';
 import { MONDAY_9AM } from '../support/desk.js';
 import { type Postgres, startPostgres } from '../support/postgres.js';
 
@@ -155,6 +155,8 @@ describe('the server restored from an older backup (issue 12: the desks carry on
     const unused = await createEnrollmentCode(clinic.database.db, ORG, MONDAY_9AM);
     const same = await openDesk({ dataDir: c.dir, clock: clinic.now, autoSync: false, enroll: { serverUrl: clinic.url, code: unused, deviceName: 'x', password: 'ignored-pass' } });
     expect(same.env.db.sqlite.prepare("SELECT value FROM meta WHERE key = 'server_device_id'").get()).toEqual(oldDevice);
+    // …and so does the status bar's "enroll again" while the server accepts the PC.
+    await expect((await signedIn(same, 'admin')).call('sync.enrollAgain', { code: unused })).rejects.toThrow('already_set_up');
     await clinic.restartOn(backup);
     live = backup;
 
