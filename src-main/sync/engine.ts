@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Account } from '../../src-shared/domain/account.js';
 import type { DeskReport, OpResult, PullResponse, PushOp } from '../../src-shared/sync/protocol.js';
 import type { Db } from '../db/open.js';
@@ -143,7 +144,8 @@ export class SyncEngine {
   async enrollAgain(code: string): Promise<void> {
     await this.running?.catch(() => undefined);
     let token = '';
-    const deviceName = meta(this.db, 'device_name') ?? 'Kezek';
+    // The name it was enrolled with (desks enrolled before names were kept: the PC's own name).
+    const deviceName = meta(this.db, 'device_name') ?? hostname();
     await reenroll(this.db, {
       serverUrl: this.client.baseUrl,
       code,
