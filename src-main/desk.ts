@@ -21,7 +21,8 @@ import { ensureSlots } from './services/slots.js';
 import { openTicketMark, ticketPrefix } from './services/ticket-codes.js';
 import { PrinterService } from './print/printer-service.js';
 import type { Transport } from './print/transports/index.js';
-import { bootstrap, enroll, reenroll, SyncEngine } from './sync/engine.js';
+import { SyncEngine } from './sync/engine.js';
+import { bootstrap, enroll, reenroll } from './sync/enrollment.js';
 import { fileSecretStore, type SecretStore } from './sync/secret-store.js';
 import { ServerClient, type FetchFn } from './sync/server-client.js';
 
