@@ -14,5 +14,5 @@ export function allowedHosts(host: string, lanNames: readonly string[]): string[
 
 /** Whether the desk was asked to serve other PCs: a `--host` beyond this PC's loopback. */
 export function servesLan(host: string): boolean {
-  return !LOOPBACK_HOSTS.includes(host.toLowerCase()) && host !== 'localhost';
+  return !LOOPBACK_HOSTS.includes(host.toLowerCase());
 }
