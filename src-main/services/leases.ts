@@ -18,6 +18,19 @@ function serverClock(env: Env): { me: string | undefined; serverNow: number; clo
 }
 
 /**
+ * Slots (of `slotIds`) freed here by an op of this desk the server has not applied yet: a booking of the
+ * slot, not lost, with an op still pending in the outbox. The server still holds the time for it.
+ */
+function releasesInDoubt(env: Env, slotIds: readonly string[]): Set<string> {
+  const rows = stmt(
+    env.db.sqlite,
+    `SELECT DISTINCT a.slot_id AS slotId FROM appointments a WHERE a.slot_id IN (SELECT value FROM json_each(?)) AND a.sync_state != 'conflict'
+      AND EXISTS (SELECT 1 FROM outbox o WHERE o.entity_id = a.id AND o.status = 'pending')`,
+  ).all(JSON.stringify(slotIds)) as Array<{ slotId: string }>;
+  return new Set(rows.map((r) => r.slotId));
+}
+
+/**
  * The mode of a booking about to be made on this slot (see bookingMode):
  * `local` on a desk that is not enrolled; otherwise guaranteed, online or
  * tentative — or refused with a translated error.
@@ -38,6 +51,7 @@ export function modeFor(env: Env, slotId: string): { mode: BookingMode; leaseEpo
     serverNow: clock.serverNow,
     clockWentBack: clock.clockWentBack,
     renewalInDoubt: clock.renewalInDoubt,
+    releaseInDoubt: lease?.deviceId === clock.me && releasesInDoubt(env, [slotId]).size > 0,
     online: env.online(),
     profile: env.profile,
   });
@@ -58,6 +72,7 @@ export function leaseMarks(env: Env, slotIds: readonly string[]): Map<string, 'm
     `SELECT l.slot_id AS slotId, l.device_id AS deviceId, s.expires_at AS expiresAt, s.reclaim_after AS reclaimAfter
       FROM leases l LEFT JOIN lease_sets s ON s.device_id = l.device_id WHERE l.slot_id IN (SELECT value FROM json_each(?))`,
   ).all(JSON.stringify(slotIds)) as Array<{ slotId: string; deviceId: string; expiresAt: number | null; reclaimAfter: number | null }>;
+  const inDoubt = releasesInDoubt(env, slotIds);
   for (const r of rows) {
     const holder = r.expiresAt === null || r.reclaimAfter === null ? null : { expiresAt: r.expiresAt, reclaimAfter: r.reclaimAfter };
     const d = bookingMode({
@@ -67,6 +82,7 @@ export function leaseMarks(env: Env, slotIds: readonly string[]): Map<string, 'm
       serverNow: clock.serverNow,
       clockWentBack: clock.clockWentBack,
       renewalInDoubt: clock.renewalInDoubt,
+      releaseInDoubt: inDoubt.has(r.slotId),
       online: false,
       profile: env.profile,
     });

@@ -108,7 +108,8 @@ export type BookingMode = 'local' | 'online' | 'guaranteed' | 'tentative';
 /**
  * The mode of a new booking on an enrolled desk. Guaranteed only inside this
  * device's lease while the lease is valid by the server's clock as the desk
- * estimates it (and the desk clock has not gone backwards); a slot another
+ * estimates it (and the desk clock has not gone backwards), and only on a time
+ * the server holds as free too (see releaseInDoubt); a slot another
  * device may still use offline is refused; anything else goes to the server at
  * once when online, else is tentative or refused as the clinic decides.
  */
@@ -124,12 +125,18 @@ export function bookingMode(i: {
    * some of its leases (a desk gives back its excess at renewal), so none of them is trusted until then.
    */
   renewalInDoubt: boolean;
+  /**
+   * The slot is free here only because of an op of this desk the server has not applied yet (a cancellation,
+   * a move away): the server still gives the time to that booking, and may refuse its release (another desk
+   * checked the patient in meanwhile — seed 7142). A lease guards against other desks, not against that.
+   */
+  releaseInDoubt: boolean;
   online: boolean;
   profile: PolicyProfile;
 }): { ok: true; mode: BookingMode; leaseEpoch: number | null } | { ok: false; code: 'slot_reserved' | 'offline_not_leased' } {
   const { lease, holder, serverNow } = i;
   if (lease && lease.deviceId === i.me) {
-    if (!i.clockWentBack && !i.renewalInDoubt && holder && serverNow < holder.expiresAt - LEASE_SAFETY_MS) return { ok: true, mode: 'guaranteed', leaseEpoch: lease.epoch };
+    if (!i.clockWentBack && !i.renewalInDoubt && !i.releaseInDoubt && holder && serverNow < holder.expiresAt - LEASE_SAFETY_MS) return { ok: true, mode: 'guaranteed', leaseEpoch: lease.epoch };
   } else if (lease && (!holder || serverNow < holder.reclaimAfter)) {
     return { ok: false, code: 'slot_reserved' };
   }

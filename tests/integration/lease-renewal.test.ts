@@ -63,3 +63,52 @@ describe('leases keep their promise (issue 9, finding 8: the lease_lost the simu
     await b.desk.close();
   });
 });
+
+describe('issue 25: a guaranteed booking never loses its time (seed 7142, without the simulator)', () => {
+  it('a time freed only by this desk’s cancellation the server has not applied is booked tentative, not "guaranteed": another desk checked that patient in first, and the server refuses the cancellation', async () => {
+    const { net, fetchFn } = faultyNetwork();
+    const a = await clinic.enrolledDesk('Регистратура A', fetchFn);
+    const b = await clinic.enrolledDesk('Регистратура B');
+    for (const d of [a, b, a, b]) await d.desk.sync!.syncOnce();
+    const s = a.desk.env.db.sqlite;
+    const me = (s.prepare("SELECT value FROM meta WHERE key = 'server_device_id'").get() as { value: string }).value;
+    // A time of A's lease, today (a check-in needs the day).
+    const slot = s
+      .prepare(`SELECT l.slot_id AS id FROM leases l JOIN slots s ON s.id = l.slot_id WHERE l.device_id = ? AND s.appointment_id IS NULL AND s.start_utc > ? AND s.date = '2026-11-23'
+        AND s.specialty_id IN (SELECT id FROM specialties WHERE kind = 'family') ORDER BY s.start_utc LIMIT 1`)
+      .get(me, clinic.now()) as { id: string };
+    const [p1, p2] = s.prepare('SELECT id FROM patients WHERE attached_org_id = ? AND priority = 0 ORDER BY id LIMIT 2 OFFSET 120').all(ORG) as Array<{ id: string }>;
+
+    // A books the first patient on its lease, offline: guaranteed; online again, the server confirms it and B sees it.
+    net.cut = true;
+    const first = await a.call('appointments.book', { patientId: p1!.id, slotId: slot.id });
+    expect(first.appointment.mode).toBe('guaranteed');
+    net.cut = false;
+    await a.desk.sync!.syncOnce();
+    await b.desk.sync!.syncOnce();
+
+    // A is cut off again and cancels it; meanwhile the patient stands at B's window and is checked in — B's word reaches the server first.
+    net.cut = true;
+    await a.call('appointments.cancel', { appointmentId: first.appointment.id });
+    await b.call('appointments.checkIn', { appointmentId: first.appointment.id });
+    await b.desk.sync!.syncOnce();
+
+    // A gives the time, free on its screen, to another patient: not guaranteed, for the server still holds it for the first.
+    const second = await a.call('appointments.book', { patientId: p2!.id, slotId: slot.id });
+    expect(second.appointment.mode).toBe('tentative');
+    expect(second.ticket.tentative).toBe(true);
+    const day = await a.call('slots.day', { doctorId: slot.id.split('@')[0]!, date: '2026-11-23' });
+    expect(day.find((x) => x.slotId === slot.id)?.lease).not.toBe('mine');
+
+    // Back online: the cancellation is refused (the patient is here), the second booking lost — loudly, on the call list, never as a broken guarantee.
+    net.cut = false;
+    await a.desk.sync!.syncOnce();
+    await a.desk.sync!.syncOnce();
+    expect(s.prepare('SELECT status, sync_state AS state FROM appointments WHERE id = ?').get(first.appointment.id)).toEqual({ status: 'arrived', state: 'confirmed' });
+    expect(s.prepare('SELECT sync_state AS state FROM appointments WHERE id = ?').get(second.appointment.id)).toEqual({ state: 'conflict' });
+    const task = s.prepare('SELECT reason FROM tasks WHERE appointment_id = ?').get(second.appointment.id) as { reason: string };
+    expect(task.reason).toBe('slot_taken');
+    await a.desk.close();
+    await b.desk.close();
+  });
+});

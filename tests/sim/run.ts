@@ -1,7 +1,8 @@
 /**
- * `npm run sim -- --seeds N [--from S] [--desks D] [--steps K] [--jobs J]`: seeded sync simulations,
+ * `npm run sim -- --seeds N [--from S] [--desks D] [--steps K] [--jobs J] [--trace]`: seeded sync simulations,
  * each seed in a fresh process (see seed-worker.ts), J at a time (default: one per core).
- * A failing seed is printed with its violations and replays exactly with `--from <seed> --seeds 1`.
+ * A failing seed is printed with its violations and replays exactly with `--from <seed> --seeds 1`;
+ * `--trace` adds the story of each violated time (story.ts).
  * The last line is `sim: <seeds> seeds, <violations> violations`.
  */
 import { spawn } from 'node:child_process';
@@ -19,7 +20,9 @@ const arg = (name: string, def: number) => {
 
 function runSeed(seed: number, directoryFile: string, desks: number, steps: number): Promise<SimResult & { crashedBy?: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/sim/seed-worker.ts', String(seed), directoryFile, String(desks), String(steps)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/sim/seed-worker.ts', String(seed), directoryFile, String(desks), String(steps), process.argv.includes('--trace') ? 'trace' : ''], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -60,6 +63,7 @@ async function main(): Promise<void> {
       violations += r.violations.length;
       console.log(`seed ${r.seed}: ${r.violations.length ? `FAILED — replay with: npm run sim -- --from ${r.seed} --seeds 1` : 'ok'} ${JSON.stringify(r.stats)}`);
       for (const v of r.violations) console.log(`  ${v}`);
+      for (const line of r.story ?? []) console.log(`    ${line}`);
     }
   };
   // A seed whose process V8 itself aborted (a rare crash in PGlite's WebAssembly, SIGTRAP — no line of ours runs there)

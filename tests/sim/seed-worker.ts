@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import type { DirectoryFile } from '../../src-shared/sync/directory-file.js';
 import { simulate } from './simulate.js';
 
-const [seed, directoryFile, desks, steps] = process.argv.slice(2);
+const [seed, directoryFile, desks, steps, trace] = process.argv.slice(2);
 const directory = JSON.parse(readFileSync(directoryFile!, 'utf8')) as DirectoryFile;
-simulate(Number(seed), { desks: Number(desks), steps: Number(steps), directory })
+simulate(Number(seed), { desks: Number(desks), steps: Number(steps), directory, trace: trace === 'trace' })
   .then((r) => process.stdout.write(`${JSON.stringify(r)}\n`))
   .catch((e: unknown) => {
     process.stdout.write(`${JSON.stringify({ seed: Number(seed), violations: [`the run itself failed: ${String(e instanceof Error ? e.stack : e).slice(0, 2000)}`], stats: {} })}\n`);

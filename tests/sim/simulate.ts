@@ -14,16 +14,20 @@ import { createServerApp } from '../../sync-server/http/app.js';
 import { silentLogger } from '../../sync-server/log.js';
 import { checkInvariants, type SimDesk } from './invariants.js';
 import { SimNetwork } from './network.js';
+import { Story } from './story.js';
 
 export interface SimOptions {
   desks: number;
   steps: number;
   directory: DirectoryFile;
+  /** Tell the story of each violated time (see story.ts). */
+  trace?: boolean;
 }
 export interface SimResult {
   seed: number;
   violations: string[];
   stats: Record<string, number>;
+  story?: string[];
 }
 
 const START = Date.parse('2026-11-23T03:00:00Z');
@@ -52,6 +56,14 @@ export async function simulate(seed: number, opts: SimOptions): Promise<SimResul
   const net = new SimNetwork(app, rng, { dropRequest: 0.1, loseResponse: 0.1, duplicate: 0.1, replayOld: 0.05 });
   const orgId = opts.directory.organizations[0]!.organization.id;
   const desks: Live[] = [];
+  const story = new Story(opts.trace === true);
+  const slotOf = (d: Live, appointmentId: string) => (stmt(d.sqlite, 'SELECT slot_id AS s FROM appointments WHERE id = ?').get(appointmentId) as { s: string } | undefined)?.s;
+  const leaseView = (d: Live, slotId: string) =>
+    JSON.stringify({
+      lease: stmt(d.sqlite, 'SELECT device_id AS device, epoch FROM leases WHERE slot_id = ?').get(slotId) ?? null,
+      me: (stmt(d.sqlite, "SELECT value FROM meta WHERE key = 'server_device_id'").get() as { value: string }).value,
+      pending: (stmt(d.sqlite, "SELECT group_concat(name) AS n FROM outbox WHERE status = 'pending'").get() as { n: string | null }).n,
+    });
   const stats = { books: 0, refused: 0, cancels: 0, restores: 0, checkIns: 0, crashes: 0, poison: 0, syncs: 0, concurrentRounds: 0, longOutages: 0 };
 
   const open = async (d: Omit<Live, 'desk' | 'token'> & { code?: string }): Promise<Live> => {
@@ -113,7 +125,15 @@ export async function simulate(seed: number, opts: SimOptions): Promise<SimResul
           .prepare("SELECT id FROM slots WHERE doctor_id = ? AND date = ? AND channel = 'registry' AND appointment_id IS NULL AND blocked = 0 AND start_utc > ?")
           .all(doctorId, date, now + d.skewMs) as Array<{ id: string }>;
         if (free.length === 0) continue;
-        const res = await call(d, 'appointments.book', { patientId: rng.pick(patients), slotId: rng.pick(free).id });
+        const patientId = rng.pick(patients);
+        const slotId = rng.pick(free).id;
+        const view = story.enabled ? leaseView(d, slotId) : '';
+        const res = await call(d, 'appointments.book', { patientId, slotId });
+        story.note(
+          slotId,
+          () =>
+            `step ${step} ${d.name} books ${patientId}: ${res.ok ? `${(res.data as { appointment: { id: string; mode: string } }).appointment.id} ${(res.data as { appointment: { mode: string } }).appointment.mode}` : res.error.code} ${view}`,
+        );
         if (res.ok) {
           stats.books++;
           d.created.add((res.data as { appointment: { id: string } }).appointment.id);
@@ -125,14 +145,20 @@ export async function simulate(seed: number, opts: SimOptions): Promise<SimResul
         const mine = [...d.created];
         if (mine.length === 0) continue;
         const id = rng.pick(mine);
-        if ((await call(d, 'appointments.cancel', { appointmentId: id })).ok) {
+        const cancelled = await call(d, 'appointments.cancel', { appointmentId: id });
+        story.note(slotOf(d, id), () => `step ${step} ${d.name} cancels ${id}: ${cancelled.ok ? 'ok' : cancelled.error.code}`);
+        if (cancelled.ok) {
           stats.cancels++;
           // Half the time the registrar takes it back at once (issue 10's undo): the time must still be free, on the desk and on the server.
           if (rng.chance(0.5) && (await call(d, 'appointments.restore', { appointmentId: id })).ok) stats.restores++;
         }
       } else if (r < 0.55) {
         const today = d.sqlite.prepare("SELECT id FROM appointments WHERE status = 'booked' AND date = '2026-11-23'").all() as Array<{ id: string }>;
-        if (today.length && (await call(d, 'appointments.checkIn', { appointmentId: rng.pick(today).id })).ok) stats.checkIns++;
+        if (today.length === 0) continue;
+        const id = rng.pick(today).id;
+        const checkedIn = await call(d, 'appointments.checkIn', { appointmentId: id });
+        story.note(slotOf(d, id), () => `step ${step} ${d.name} checks in ${id}: ${checkedIn.ok ? 'ok' : checkedIn.error.code}`);
+        if (checkedIn.ok) stats.checkIns++;
       } else if (r < 0.8) {
         // Sometimes every desk syncs at once: their pushes and pulls interleave at the server.
         if (rng.chance(0.3)) {
@@ -180,7 +206,8 @@ export async function simulate(seed: number, opts: SimOptions): Promise<SimResul
         .reduce((m, r) => m.set(r.mode, (m.get(r.mode) ?? 0) + r.n), new Map<string, number>()),
     );
     const conflicts = ((await database.db.execute(sql`SELECT count(*)::int AS n FROM appointments WHERE sync_state = 'conflict'`)) as unknown as { rows: Array<{ n: number }> }).rows[0]!.n;
-    return { seed, violations, stats: { ...stats, conflicts, ...modes, ...net.stats } };
+    const told = await story.explain(database.db, violations);
+    return { seed, violations, stats: { ...stats, conflicts, ...modes, ...net.stats }, ...(told.length ? { story: told } : {}) };
   } finally {
     for (const d of desks) {
       await d.desk.close().catch(() => undefined);

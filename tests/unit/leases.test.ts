@@ -66,7 +66,7 @@ describe('lease planning (research/sync.md §6.6 grant, return/rebalance)', () =
 });
 
 describe('booking mode on an enrolled desk (research/sync.md §6.3, §6.6 validity)', () => {
-  const base = { me: 'a', serverNow: 1_000_000, clockWentBack: false, renewalInDoubt: false, online: false, profile: KG };
+  const base = { me: 'a', serverNow: 1_000_000, clockWentBack: false, renewalInDoubt: false, releaseInDoubt: false, online: false, profile: KG };
   const mine = { lease: { deviceId: 'a', epoch: 7 }, holder: { expiresAt: 1_000_000 + LEASE_SAFETY_MS + 1, reclaimAfter: 9e12 } };
   it('own valid lease → guaranteed, citing the epoch; too close to expiry or a clock that went back → not guaranteed', () => {
     expect(bookingMode({ ...base, ...mine })).toEqual({ ok: true, mode: 'guaranteed', leaseEpoch: 7 });
@@ -75,6 +75,10 @@ describe('booking mode on an enrolled desk (research/sync.md §6.3, §6.6 validi
   });
   it('issue 9 finding 8: after sending a renewal and before pulling its outcome, no own lease is trusted (the renewal may have given it back)', () => {
     expect(bookingMode({ ...base, ...mine, renewalInDoubt: true })).toMatchObject({ ok: true, mode: 'tentative', leaseEpoch: null });
+  });
+  it('issue 25 (seed 7142): a time freed only by this desk’s own cancellation the server has not applied is not guaranteed — the server still holds it for that booking and may refuse the cancellation', () => {
+    expect(bookingMode({ ...base, ...mine, releaseInDoubt: true })).toMatchObject({ ok: true, mode: 'tentative', leaseEpoch: null });
+    expect(bookingMode({ ...base, ...mine, releaseInDoubt: true, online: true })).toMatchObject({ ok: true, mode: 'online', leaseEpoch: null });
   });
   it('another device’s lease → refused until its reclaim time; the pool → online, or offline tentative / refused by clinic setting', () => {
     const other = { lease: { deviceId: 'b', epoch: 3 }, holder: { expiresAt: 0, reclaimAfter: base.serverNow + 1 } };
