@@ -52,6 +52,14 @@ export function restoreDesk(dataDir: string, from: string, now = Date.now()): { 
     }
     for (const side of ['-wal', '-shm']) rmSync(`${current}${side}`, { force: true });
     copyFileSync(from, current);
+    // The backup's leases may be older than what the server has since taken back: none is trusted until the
+    // desk's next renewal has been answered and pulled (the lease invariant, sync-server/sync/leases.ts).
+    const restored = new Database(current);
+    try {
+      restored.prepare("INSERT INTO meta (key, value) VALUES ('lease_renewal_in_doubt', '1') ON CONFLICT(key) DO UPDATE SET value = excluded.value").run();
+    } finally {
+      restored.close();
+    }
     return { keptAs };
   } finally {
     lock.release();

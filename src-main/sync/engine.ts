@@ -179,17 +179,12 @@ export class SyncEngine {
     try {
       await this.pushAll();
       // Leases are renewed only with nothing left to upload: a lease given back must never be one a queued booking relies on.
-      if (this.leasesDue()) {
-        // From the moment the renewal leaves, the server may take back part of this desk's leases (its excess),
-        // and the desk learns which only from the pull: until a pull after the renewal completes, no lease of ours
-        // is trusted (a lost answer or a failed pull must not leave the desk booking "guaranteed" on a given-back slot).
-        setMeta(this.db, 'lease_renewal_in_doubt', '1');
-        await this.client.leases();
-        setMeta(this.db, 'lease_renewed_at', String(this.clock()));
-      }
-      // A whole pull after any renewal (this round's, or an earlier one whose answer was lost): the leases are as the server has them.
+      if (this.leasesDue()) await this.renewLeases();
+      // A whole pull after the answer to the latest renewal: the leases are as the server has them.
       await this.pullAll();
-      if (meta(this.db, 'lease_renewal_in_doubt') === '1') setMeta(this.db, 'lease_renewal_in_doubt', '0');
+      if (meta(this.db, 'lease_renewal_in_doubt') === '1' && meta(this.db, 'lease_renewal_answered') === meta(this.db, 'lease_renewal_no')) {
+        setMeta(this.db, 'lease_renewal_in_doubt', '0');
+      }
       this.online = true;
       this.lastError = null;
       this.failures = 0;
@@ -236,8 +231,37 @@ export class SyncEngine {
     }
   }
 
+  /**
+   * From the moment a renewal leaves, the server may take back part of this desk's leases (its excess), and
+   * the desk learns which only from the pull: no lease of ours is trusted until this renewal's answer and a
+   * whole pull after it (a lost answer or a failed pull must not leave the desk booking "guaranteed" on a
+   * given-back time). Renewals are numbered, so the server ignores one the network brings late (see the lease
+   * invariant in sync-server/sync/leases.ts); a renewal stays in doubt until one whose answer came back.
+   */
+  private async renewLeases(): Promise<void> {
+    const send = async () => {
+      const n = Number(meta(this.db, 'lease_renewal_no') ?? 0) + 1;
+      this.db.sqlite.transaction(() => {
+        setMeta(this.db, 'lease_renewal_no', String(n));
+        setMeta(this.db, 'lease_renewal_in_doubt', '1');
+      })();
+      return { n, res: await this.client.leases(n) };
+    };
+    let { n, res } = await send();
+    // A desk restored from a backup numbers from where the server is (the server carried out later ones of ours).
+    if (res.stale && res.renewal !== undefined) {
+      setMeta(this.db, 'lease_renewal_no', String(Math.max(res.renewal, n)));
+      ({ n, res } = await send());
+    }
+    // An older server numbers nothing: its answer is this request's.
+    if (!res.stale) setMeta(this.db, 'lease_renewal_answered', String(n));
+    setMeta(this.db, 'lease_renewed_at', String(this.clock()));
+  }
+
   private leasesDue(): boolean {
     if ((stmt(this.db.sqlite, "SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get() as { n: number }).n > 0) return false;
+    // A renewal in doubt is settled by the next one.
+    if (meta(this.db, 'lease_renewal_in_doubt') === '1') return true;
     const last = Number(meta(this.db, 'lease_renewed_at') ?? 0);
     const now = this.clock();
     return now - last >= LEASE_RENEW_MS || now < last;

@@ -73,8 +73,8 @@ export class ServerClient {
     return this.request('/sync/status', { method: 'POST', body: JSON.stringify(r) }, z.object({ ok: z.literal(true) }));
   }
 
-  leases(): Promise<LeaseResponse> {
-    return this.request('/sync/leases', { method: 'POST', body: '{}' }, leaseResponse);
+  leases(renewal: number): Promise<LeaseResponse> {
+    return this.request('/sync/leases', { method: 'POST', body: JSON.stringify({ renewal }) }, leaseResponse);
   }
 
   /**

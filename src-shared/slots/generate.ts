@@ -1,7 +1,7 @@
 import type { ScheduleException, ScheduleTemplate, TemplateInterval } from '../domain/directory.js';
 import type { Slot } from '../domain/appointment.js';
 import type { PolicyProfile } from '../policy/types.js';
-import { hhmmOf, isoWeekday, minutesOf, wallToUtc } from '../time/dates.js';
+import { hhmmOf, isoWeekday, minutesOf, wallMinuteToUtc } from '../time/dates.js';
 import { isWorkingDay } from '../time/working-days.js';
 
 /** Deterministic slot ID: the same doctor and local start give the same ID on every device. */
@@ -43,7 +43,7 @@ export function generateDoctorSlots(args: {
       const end = minutesOf(iv.to);
       for (let m = minutesOf(iv.from); m + template.slotMinutes <= end; m += template.slotMinutes) {
         const time = hhmmOf(m);
-        const startUtc = wallToUtc(date, time, timezone);
+        const startUtc = wallMinuteToUtc(date, m, timezone);
         out.push({
           id: slotId(template.doctorId, date, time),
           doctorId: template.doctorId,

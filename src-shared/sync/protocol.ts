@@ -140,8 +140,25 @@ export const pullResponse = z.object({
 });
 export type PullResponse = z.infer<typeof pullResponse>;
 
-/** The answer to a lease renewal; the leases themselves arrive through pull like every other row. */
-export const leaseResponse = z.object({ expiresAt: z.number(), held: z.number().int(), granted: z.number().int(), released: z.number().int() });
+/**
+ * A lease renewal, numbered by the desk (1, 2, 3…): the server carries out only a number higher than any it
+ * carried out for this device, so a renewal the network delays or replays cannot take back leases after the
+ * desk has learned what its later renewal left it. Desks before this change send no number.
+ */
+export const leaseRequest = z.object({ renewal: z.number().int().positive().optional() }).strict();
+/**
+ * The answer to a lease renewal; the leases themselves arrive through pull like every other row.
+ * `renewal` is the latest number the server carried out for this device: the request's own, or — `stale`,
+ * nothing done — the one that came before it (a desk restored from a backup numbers on from there).
+ */
+export const leaseResponse = z.object({
+  expiresAt: z.number(),
+  held: z.number().int(),
+  granted: z.number().int(),
+  released: z.number().int(),
+  renewal: z.number().int().optional(),
+  stale: z.boolean().optional(),
+});
 export type LeaseResponse = z.infer<typeof leaseResponse>;
 
 /**

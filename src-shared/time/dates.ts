@@ -40,6 +40,27 @@ export function wallToUtc(date: string, time: string, zone: string): number {
   return dt.toMillis();
 }
 
+/** Per zone and date: the UTC instant of local midnight when the day's UTC offset holds all day, else null. */
+const steadyDays = new Map<string, number | null>();
+const DAY_SPAN_MS = (23 * 60 + 59) * 60_000;
+
+/**
+ * UTC instant of minute `minutes` of a clinic-local day. One zone lookup per day instead of one per
+ * time (slot generation's cost was mostly this): a day without an offset change is linear from
+ * midnight; a day with one (a DST switch) is looked up time by time.
+ */
+export function wallMinuteToUtc(date: string, minutes: number, zone: string): number {
+  const key = `${zone}|${date}`;
+  let midnight = steadyDays.get(key);
+  if (midnight === undefined) {
+    const start = wallToUtc(date, '00:00', zone);
+    midnight = wallToUtc(date, '23:59', zone) - start === DAY_SPAN_MS ? start : null;
+    if (steadyDays.size >= 10_000) steadyDays.clear();
+    steadyDays.set(key, midnight);
+  }
+  return midnight === null ? wallToUtc(date, hhmmOf(minutes), zone) : midnight + minutes * 60_000;
+}
+
 export function minutesOf(hhmm: string): number {
   return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 }

@@ -35,7 +35,13 @@ function migrationsDir(): string {
  * machine with no setup. Migrations run on connect; they are idempotent, and
  * PostgreSQL serializes concurrent runs from several server processes.
  */
-export async function connect(opts: { databaseUrl?: string | undefined; dataDir?: string | undefined; onConnectionError?: (e: Error) => void }): Promise<Database> {
+export async function connect(opts: {
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
+  /** An embedded database to start from (PGlite's dumpDataDir): the simulation starts each seed from one in a tenth of the time. */
+  template?: Blob | undefined;
+  onConnectionError?: (e: Error) => void;
+}): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: Number(process.env.KEZEK_DB_POOL ?? 10), connectionTimeoutMillis: 5000 });
     // A connection dropped by the database (restart, failover, a terminated backend) must never crash the process:
@@ -60,7 +66,7 @@ export async function connect(opts: { databaseUrl?: string | undefined; dataDir?
       hot: async (name, text, values) => (await pool.query({ name, text, values })).rows as Array<Record<string, unknown>>,
     };
   }
-  const client = new PGlite(opts.dataDir);
+  const client = opts.template ? new PGlite({ loadDataDir: opts.template }) : new PGlite(opts.dataDir);
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder: migrationsDir() });
   return {

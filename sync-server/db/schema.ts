@@ -126,6 +126,11 @@ export const leaseSets = pgTable('lease_sets', {
   expiresAt: ms('expires_at').notNull(),
   /** expires_at + the clinic's grace: until then nobody else may be granted or book these slots. */
   reclaimAfter: ms('reclaim_after').notNull(),
+  /**
+   * The number of the device's latest renewal carried out: a renewal numbered no higher (a request
+   * delayed or replayed by the network) changes nothing, for the desk already trusts what came after it.
+   */
+  renewal: ms('renewal').notNull().default(0),
 });
 
 /**

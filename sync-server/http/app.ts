@@ -14,7 +14,7 @@ import { adminInput, runAdmin, type AdminCommand } from '../admin/commands.js';
 import type { Database } from '../db/connect.js';
 import { isTransient, Unavailable } from '../db/faults.js';
 import type { Logger } from '../log.js';
-import { deskReport, pushRequest } from '../../src-shared/sync/protocol.js';
+import { deskReport, leaseRequest, pushRequest } from '../../src-shared/sync/protocol.js';
 import { devices as devicesTable } from '../db/schema.js';
 import { push } from '../sync/push.js';
 import { pull } from '../sync/pull.js';
@@ -134,7 +134,9 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
   });
 
   app.post('/sync/leases', async (c) => {
-    const res = await renewLeases(db, c.get('device'), clock());
+    const body = leaseRequest.safeParse(await c.req.json().catch(() => ({})));
+    if (!body.success) return fail(c, 400, 'bad_input', 'expected {renewal?: a positive whole number}');
+    const res = await renewLeases(db, c.get('device'), clock(), body.data.renewal);
     if (res.granted + res.released > 0) pokes.notify(c.get('device').orgId);
     return c.json(res);
   });

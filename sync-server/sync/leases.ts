@@ -44,13 +44,50 @@ async function logLeases(tx: Tx, orgId: string, now: number, deviceId: string, s
   return out;
 }
 
+/*
+ * THE LEASE INVARIANT (issue 25). A desk books a time as *guaranteed* only while the server has not given
+ * that time to anyone else, and the server never gives a time to anyone else while a desk may still book it
+ * as guaranteed. Every path that changes who holds a time keeps both halves:
+ *
+ * - Grant: only a free time (no confirmed booking) that no other device's lease covers until its reclaim time
+ *   (planLeases). Bookings of other devices on a leased time are refused (kezek_slot_state: 'leased').
+ * - Expiry: the desk stops guaranteeing LEASE_SAFETY_MS before expires_at by its estimate of this clock;
+ *   the server frees the time only after reclaim_after = expires_at + the profile's grace.
+ * - Give-back at renewal: the desk trusts none of its leases from the moment a renewal leaves until it has
+ *   the renewal's answer and a whole pull after it (the engine's lease_renewal_in_doubt). Renewals are
+ *   numbered: one the network delays or replays past that point changes nothing (lease_sets.renewal).
+ * - Release of a time by the desk's own op (a cancellation, a move): until the server has applied it, the
+ *   server still gives the time to that booking and may refuse the release — not guaranteed (bookingMode's
+ *   releaseInDoubt; seed 7142).
+ * - Absence, schedule change, dismissal: a blocked time is nobody's to book; its lease goes at the holder's
+ *   next renewal. A booking on it is the clinic's call task (R8), not a lease given to someone else.
+ * - Revocation (dropLeases) and a server restored from a backup: the device's leases are gone on the server;
+ *   a revoked desk can never upload again, and a desk that finds the server forgot it drops its lease table,
+ *   pulls everything again and trusts nothing until its next renewal (startOver). A desk restored from its
+ *   own backup likewise trusts no lease until then (restoreDesk).
+ * - A wall clock moved back: the desk sees it (clockWentBack) against its last contact and guarantees nothing.
+ *   What no desk can see is a clock moved back between contacts by more than the grace while the desk is cut
+ *   off past its expiry; the grace (12 h in every profile) is the bound.
+ */
+
+/** The latest renewal carried out for the device, with what it holds: the answer to a stale renewal. */
+async function currentAnswer(tx: Tx, orgId: string, deviceId: string, set: { expiresAt: number; renewal: number }): Promise<LeaseResponse> {
+  const [held] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(slotLeases)
+    .where(and(eq(slotLeases.orgId, orgId), eq(slotLeases.deviceId, deviceId)));
+  return { expiresAt: set.expiresAt, held: held?.n ?? 0, granted: 0, released: 0, renewal: set.renewal, stale: true };
+}
+
 /**
  * Renew this device's leases (it calls while online, with nothing left to
  * upload): in one transaction under the organization's lock, extend its expiry,
  * give back what is over its share, and grant free slots nobody else may still
- * use. Every change travels to every desk through the pull feed.
+ * use. Every change travels to every desk through the pull feed. `renewal` is
+ * the desk's number for this request (see leaseRequest): a number no higher than
+ * the last one carried out changes nothing.
  */
-export async function renewLeases(db: ServerDb, device: { id: string; orgId: string }, now: number): Promise<LeaseResponse> {
+export async function renewLeases(db: ServerDb, device: { id: string; orgId: string }, now: number, renewal?: number): Promise<LeaseResponse> {
   return db.transaction(async (tx) => {
     // The slots of the window come from the directory alone: worked out before taking the organization's
     // lock, so pushes of the clinic wait only for the part that must be consistent (who holds what, what is taken).
@@ -58,6 +95,9 @@ export async function renewLeases(db: ServerDb, device: { id: string; orgId: str
     await lockOrg(tx, device.orgId);
     const [me] = await tx.select({ kind: devices.kind, doctorId: devices.doctorId }).from(devices).where(eq(devices.id, device.id));
     if (!me || !c) return { expiresAt: now, held: 0, granted: 0, released: 0 };
+    const [set] = await tx.select({ expiresAt: leaseSets.expiresAt, renewal: leaseSets.renewal }).from(leaseSets).where(eq(leaseSets.deviceId, device.id));
+    if (renewal !== undefined && set && renewal <= set.renewal) return currentAnswer(tx, device.orgId, device.id, set);
+    const number = renewal ?? set?.renewal ?? 0;
     const slotIds = c.list.map((x) => x.slotId);
     const taken = new Set<string>();
     const holders = new Map<string, LeaseHolder>();
@@ -108,10 +148,13 @@ export async function renewLeases(db: ServerDb, device: { id: string; orgId: str
     }
     const expiresAt = now + c.profile.leases.ttlMs;
     const reclaimAfter = expiresAt + c.profile.leases.graceMs;
-    await tx.insert(leaseSets).values({ deviceId: device.id, orgId: device.orgId, expiresAt, reclaimAfter }).onConflictDoUpdate({ target: leaseSets.deviceId, set: { expiresAt, reclaimAfter } });
+    await tx
+      .insert(leaseSets)
+      .values({ deviceId: device.id, orgId: device.orgId, expiresAt, reclaimAfter, renewal: number })
+      .onConflictDoUpdate({ target: leaseSets.deviceId, set: { expiresAt, reclaimAfter, renewal: number } });
     await tx.insert(changeLog).values({ orgId: device.orgId, entity: 'lease_set', entityId: device.id, op: 'put', row: { deviceId: device.id, expiresAt, reclaimAfter }, at: now });
     const held = [...holders.values()].filter((h) => h.deviceId === device.id).length - plan.release.length + plan.grant.length;
-    return { expiresAt, held, granted: plan.grant.length, released: plan.release.length };
+    return { expiresAt, held, granted: plan.grant.length, released: plan.release.length, ...(renewal !== undefined ? { renewal } : {}) };
   });
 }
 

@@ -1,4 +1,6 @@
 import { eq } from 'drizzle-orm';
+import { join } from 'node:path';
+import { backupDesk, restoreDesk } from '../../src-main/db/backup.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FetchFn } from '../../src-main/sync/server-client.js';
 import { slotLeases } from '../../sync-server/db/schema.js';
@@ -110,5 +112,43 @@ describe('issue 25: a guaranteed booking never loses its time (seed 7142, withou
     expect(task.reason).toBe('slot_taken');
     await a.desk.close();
     await b.desk.close();
+  });
+});
+
+describe('issue 25: a desk restored from its own backup', () => {
+  it('trusts none of its leases until a renewal after the restore has been answered and pulled — the backup’s may have been given back since — and numbers its renewals on from where the server is', async () => {
+    const a = await clinic.enrolledDesk('Регистратура A');
+    await a.desk.sync!.syncOnce();
+    const backup = join(clinic.newDir(), 'a.sqlite');
+    await backupDesk(a.dir, backup);
+    // After the backup, A renews again (the server's number for A moves past the backup's).
+    a.desk.env.db.sqlite.prepare("DELETE FROM meta WHERE key = 'lease_renewed_at'").run();
+    await a.desk.sync!.syncOnce();
+    const numberBefore = Number((a.desk.env.db.sqlite.prepare("SELECT value FROM meta WHERE key = 'lease_renewal_no'").get() as { value: string }).value);
+    await a.desk.close();
+    restoreDesk(a.dir, backup);
+
+    await clinic.down();
+    const back = await clinic.reopen(a.dir);
+    const s = back.desk.env.db.sqlite;
+    const me = (s.prepare("SELECT value FROM meta WHERE key = 'server_device_id'").get() as { value: string }).value;
+    const slot = s
+      .prepare(`SELECT l.slot_id AS id FROM leases l JOIN slots s ON s.id = l.slot_id WHERE l.device_id = ? AND s.appointment_id IS NULL AND s.start_utc > ?
+        AND s.specialty_id IN (SELECT id FROM specialties WHERE kind = 'family') ORDER BY s.start_utc LIMIT 1`)
+      .get(me, clinic.now()) as { id: string };
+    const patient = s.prepare('SELECT id FROM patients WHERE attached_org_id = ? AND priority = 0 ORDER BY id LIMIT 1 OFFSET 140').get(ORG) as { id: string };
+    const booked = await back.call('appointments.book', { patientId: patient.id, slotId: slot.id });
+    expect(booked.appointment.mode).toBe('tentative');
+
+    await clinic.up();
+    await back.desk.sync!.syncOnce();
+    expect(s.prepare("SELECT value FROM meta WHERE key = 'lease_renewal_in_doubt'").get()).toEqual({ value: '0' });
+    expect(Number((s.prepare("SELECT value FROM meta WHERE key = 'lease_renewal_no'").get() as { value: string }).value)).toBeGreaterThan(numberBefore);
+    const free = s
+      .prepare(`SELECT l.slot_id AS id FROM leases l JOIN slots s ON s.id = l.slot_id WHERE l.device_id = ? AND s.appointment_id IS NULL AND s.start_utc > ? ORDER BY s.start_utc LIMIT 1`)
+      .get(me, clinic.now()) as { id: string };
+    const day = await back.call('slots.day', { doctorId: free.id.split('@')[0]!, date: free.id.split('@')[1]!.slice(0, 10) });
+    expect(day.find((x) => x.slotId === free.id)?.lease).toBe('mine');
+    await back.desk.close();
   });
 });

@@ -109,6 +109,26 @@ describe.each<Backend>(['pglite', 'postgres'])('slot leases on %s (issue 3 item 
     await s.close();
   });
 
+  it('issue 25: a renewal the network brings late — after a later one — changes nothing; a desk restored from a backup is told the number to go on from', async () => {
+    const s = await syncFixture(backends, kind);
+    const a = await s.enrollDesk('org-a');
+    expect(await s.leases(a, 1)).toMatchObject({ granted: 32, renewal: 1 });
+    expect(await s.leases(a, 2)).toMatchObject({ granted: 0, released: 0, held: 32, renewal: 2 });
+    expect((await s.leases(a, 2)).stale).toBe(true);
+    // B arrives and waits for A's excess; renewal 1 arrives again, late. Carried out, it would give back
+    // half of A's leases (B is live now) while A trusts what renewal 2 left it.
+    const b = await s.enrollDesk('org-a');
+    await s.leases(b, 1);
+    const before = await leasesSeenBy(s, a);
+    expect(await s.leases(a, 1)).toMatchObject({ granted: 0, released: 0, held: 32, renewal: 2, stale: true });
+    expect(await leasesSeenBy(s, a)).toEqual(before);
+    // A's next renewal (3) gives the excess back as it should.
+    expect(await s.leases(a, 3)).toMatchObject({ released: 16, held: 16, renewal: 3 });
+    // Unnumbered renewals (desks before issue 25) are carried out as before.
+    expect(await s.leases(a)).toMatchObject({ held: 16 });
+    await s.close();
+  });
+
   it('a doctor’s cabinet PC leases that doctor’s repeat-visit slots; revoking a device drops its leases at once', async () => {
     const s = await syncFixture(backends, kind);
     const { orgRows } = await import('../../sync-server/db/schema.js');

@@ -6,6 +6,8 @@ export interface Faults {
   loseResponse: number;
   duplicate: number;
   replayOld: number;
+  /** A lease renewal sent before the current one arrives again, late (issue 25: numbered renewals). */
+  replayOldRenewal: number;
 }
 
 /**
@@ -17,13 +19,16 @@ export interface Faults {
 export class SimNetwork {
   readonly partitioned = new Set<string>();
   private readonly past = new Map<string, Request[]>();
+  private readonly pastRenewals = new Map<string, Request[]>();
   healed = false;
-  stats = { requests: 0, dropped: 0, lost: 0, duplicated: 0, replayed: 0 };
+  stats = { requests: 0, dropped: 0, lost: 0, duplicated: 0, replayed: 0, renewalsReplayed: 0 };
 
   constructor(
     private readonly app: { fetch(req: Request): Response | Promise<Response> },
     private readonly rng: Rng,
     private readonly faults: Faults,
+    /** Its own stream, so runs recorded before renewals were replayed (seed 7142's) go as they went until the first replay. */
+    private readonly renewalRng: Rng,
   ) {}
 
   fetchFor(desk: string): FetchFn {
@@ -45,6 +50,14 @@ export class SimNetwork {
           this.stats.replayed++;
           await this.app.fetch(past[this.rng.int(0, past.length - 2)]!.clone());
         }
+      }
+      if (url.pathname === '/sync/leases') {
+        const renewals = this.pastRenewals.get(desk) ?? [];
+        if (renewals.length > 0 && this.renewalRng.chance(this.faults.replayOldRenewal)) {
+          this.stats.renewalsReplayed++;
+          await this.app.fetch(renewals[this.renewalRng.int(0, renewals.length - 1)]!.clone());
+        }
+        this.pastRenewals.set(desk, [...renewals, req.clone()].slice(-5));
       }
       if (this.rng.chance(this.faults.duplicate)) {
         this.stats.duplicated++;

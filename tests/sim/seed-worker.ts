@@ -1,17 +1,23 @@
 /**
- * One simulation seed in a process of its own (spawned by run.ts): every seed starts from a
- * fresh Node and PGlite, so any number of seeds can run (hundreds in one process once aborted
- * V8 in PGlite's WebAssembly), and a seed's failure cannot leak into the next.
- * Prints one JSON line: the seed's result.
+ * Simulation seeds in a process of their own (spawned by run.ts): a fresh Node and PGlite for each
+ * batch, so a seed's failure cannot leak far, and an abort of V8 in PGlite's WebAssembly costs only
+ * the rest of the batch (run.ts runs it again). The clinic's server database is built once per
+ * process and each seed starts from a copy of it. Prints one JSON line per seed: its result.
+ *
+ * Arguments: <directory file> <desks> <steps> <trace|-> <seed>…
  */
 import { readFileSync } from 'node:fs';
 import type { DirectoryFile } from '../../src-shared/sync/directory-file.js';
-import { simulate } from './simulate.js';
+import { clinicTemplate, simulate } from './simulate.js';
 
-const [seed, directoryFile, desks, steps, trace] = process.argv.slice(2);
+const [directoryFile, desks, steps, trace, ...seeds] = process.argv.slice(2);
 const directory = JSON.parse(readFileSync(directoryFile!, 'utf8')) as DirectoryFile;
-simulate(Number(seed), { desks: Number(desks), steps: Number(steps), directory, trace: trace === 'trace' })
-  .then((r) => process.stdout.write(`${JSON.stringify(r)}\n`))
-  .catch((e: unknown) => {
-    process.stdout.write(`${JSON.stringify({ seed: Number(seed), violations: [`the run itself failed: ${String(e instanceof Error ? e.stack : e).slice(0, 2000)}`], stats: {} })}\n`);
-  });
+const template = await clinicTemplate(directory);
+for (const seed of seeds.map(Number)) {
+  const r = await simulate(seed, { desks: Number(desks), steps: Number(steps), directory, template, trace: trace === 'trace' }).catch((e: unknown) => ({
+    seed,
+    violations: [`the run itself failed: ${String(e instanceof Error ? e.stack : e).slice(0, 2000)}`],
+    stats: {},
+  }));
+  process.stdout.write(`${JSON.stringify(r)}\n`);
+}

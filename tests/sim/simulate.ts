@@ -1,3 +1,4 @@
+import type { PGlite } from '@electric-sql/pglite';
 import Database from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +21,8 @@ export interface SimOptions {
   desks: number;
   steps: number;
   directory: DirectoryFile;
+  /** The server's database with the clinic already imported (see clinicTemplate): skips migrating and importing. */
+  template?: Blob;
   /** Tell the story of each violated time (see story.ts). */
   trace?: boolean;
 }
@@ -47,13 +50,24 @@ interface Live extends SimDesk {
  * clocks are skewed, and poison ops appear; then the network heals, everyone
  * syncs, and the invariants are checked. The same seed replays the same run.
  */
+/** The server's embedded database, migrated and with the clinic imported, as one blob: each seed starts from it. */
+export async function clinicTemplate(directory: DirectoryFile): Promise<Blob> {
+  const database = await connect({});
+  try {
+    await importDirectory(database.db, directory, START);
+    return (await (database.db as unknown as { $client: PGlite }).$client.dumpDataDir('none')) as Blob;
+  } finally {
+    await database.close();
+  }
+}
+
 export async function simulate(seed: number, opts: SimOptions): Promise<SimResult> {
   const rng = new Rng(seed);
   let now = START;
-  const database = await connect({});
-  await importDirectory(database.db, opts.directory, START);
+  const database = await connect({ template: opts.template });
+  if (!opts.template) await importDirectory(database.db, opts.directory, START);
   const app = createServerApp({ database, clock: () => now, log: silentLogger });
-  const net = new SimNetwork(app, rng, { dropRequest: 0.1, loseResponse: 0.1, duplicate: 0.1, replayOld: 0.05 });
+  const net = new SimNetwork(app, rng, { dropRequest: 0.1, loseResponse: 0.1, duplicate: 0.1, replayOld: 0.05, replayOldRenewal: 0.2 }, new Rng(seed * 7919 + 1));
   const orgId = opts.directory.organizations[0]!.organization.id;
   const desks: Live[] = [];
   const story = new Story(opts.trace === true);

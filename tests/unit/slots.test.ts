@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ScheduleException, ScheduleTemplate } from '../../src-shared/domain/directory.js';
 import { PROFILES } from '../../src-shared/policy/profiles.js';
 import { generateDoctorSlots, internetShare, slotId } from '../../src-shared/slots/generate.js';
-import { datesBetween } from '../../src-shared/time/dates.js';
+import { datesBetween, hhmmOf, wallMinuteToUtc, wallToUtc } from '../../src-shared/time/dates.js';
 
 const morning = [
   { from: '08:00', to: '10:00', channel: 'registry' as const },
@@ -68,5 +68,18 @@ describe('slot generation', () => {
   it("R7 (000 §5): measures the internet share of a doctor's time", () => {
     // 60 internet minutes of 270 per day
     expect(internetShare(template)).toBeCloseTo(60 / 270);
+  });
+});
+
+describe('wallMinuteToUtc (slot generation looks the zone up once per day)', () => {
+  it('gives what a per-time lookup gives, every 5 minutes, on a steady day and across a DST switch', () => {
+    for (const [date, zone] of [
+      ['2026-11-23', 'Asia/Bishkek'],
+      ['2026-03-29', 'Europe/Berlin'],
+      ['2026-10-25', 'Europe/Berlin'],
+      ['2026-03-08', 'America/Havana'],
+    ] as const) {
+      for (let m = 0; m < 24 * 60; m += 5) expect(wallMinuteToUtc(date, m, zone), `${zone} ${date} ${hhmmOf(m)}`).toBe(wallToUtc(date, hhmmOf(m), zone));
+    }
   });
 });

@@ -1,0 +1,1 @@
+ALTER TABLE "lease_sets" ADD COLUMN "renewal" bigint DEFAULT 0 NOT NULL;
