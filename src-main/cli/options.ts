@@ -51,7 +51,14 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv = proce
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = () => inline ?? argv[++i];
+    // A flag's value is the next word — never another flag (`--data-dir --demo` once made a folder named `--demo`).
+    const value = () => {
+      if (inline !== undefined) return inline;
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) throw new Error(`${flag} needs a value${next === undefined ? '' : `, but the next word is the option ${next}`}`);
+      i++;
+      return next;
+    };
     if (flag === '--data-dir') raw.dataDir = value();
     else if (flag === '--port') raw.port = value();
     else if (flag === '--host') raw.host = value();

@@ -20,6 +20,13 @@ describe('the Electron shell, without the runtime (issue 12)', () => {
     expect(() => parseStartOptions(argv, {})).toThrow('unknown option --no-sandbox');
   });
 
+  it('issue 19 finding 7: a flag where a value is expected is an error naming both (`--data-dir --demo` once made a folder named --demo)', () => {
+    expect(() => parseStartOptions(['--data-dir', '--demo'], {})).toThrow('--data-dir needs a value, but the next word is the option --demo');
+    expect(() => parseStartOptions(['--server'], {})).toThrow('--server needs a value');
+    expect(() => parseStartOptions(['--data-dir', '--demo'], {}, { unknown: 'ignore' })).toThrow('--data-dir needs a value');
+    expect(parseStartOptions(['--data-dir', '/srv/desk', '--demo'], {})).toMatchObject({ dataDir: '/srv/desk', demo: true });
+  });
+
   it('the app:// responses carry the CSP header, body and status untouched', async () => {
     const r = withCsp(new Response('<!doctype html>', { status: 200, headers: { 'content-type': 'text/html' } }));
     expect(r.headers.get('content-security-policy')).toBe(CSP);
