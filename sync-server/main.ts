@@ -22,6 +22,7 @@ import { jsonLogger, type Logger } from './log.js';
  * `npm run server -- rollout <version> <regionId>=<YYYY-MM-DD>[/<clinics a day>]…`  open regions' windows for it (R23)
  * `npm run server -- pause-release | resume-release <version>`, `releases`
  * `KEZEK_PASSWORD=… npm run server -- add-installer <username> <regionId,…|*>`   an IT installer's console account
+ * `npm run server -- disable-installer <username>`   that account signs in no more (its sessions end now)
  * `npm run server -- backup [file]` / `restore <file>`   the whole database in one file (restore with the server stopped; it renews the history)
  * `npm run server -- after-restore`          after a database restored by other means (PostgreSQL's own tools, a replica)
  * Database: DATABASE_URL=postgres://… for PostgreSQL, else embedded PGlite in KEZEK_SERVER_DATA (default ./server-data).
@@ -169,6 +170,12 @@ async function main(): Promise<void> {
     log('info', 'installer account ready: sign in at /console', r);
     return;
   }
+  if (cmd === 'disable-installer') {
+    const [username] = positional;
+    if (!username) throw new Error('usage: disable-installer <username>');
+    log('info', 'installer account disabled: signed out everywhere', await admin(log, 'disable-installer', { username }));
+    return;
+  }
   if (cmd === 'import') {
     const file = args[0];
     if (!file) throw new Error('usage: import <directory.json>');
@@ -182,7 +189,7 @@ async function main(): Promise<void> {
   }
   if (cmd !== 'serve')
     throw new Error(
-      `unknown command ${cmd} (serve | enroll-code | import | devices | revoke-device | publish-release | rollout | pause-release | resume-release | releases | add-installer | backup | restore | after-restore)`,
+      `unknown command ${cmd} (serve | enroll-code | import | devices | revoke-device | publish-release | rollout | pause-release | resume-release | releases | add-installer | disable-installer | backup | restore | after-restore)`,
     );
   const database = await connectPatiently(log, true);
   const port = Number(process.env.PORT ?? 5790);

@@ -7,7 +7,15 @@ import { sql } from 'drizzle-orm';
 import { organizations } from '../db/schema.js';
 import { listReleases, platform, publishRelease, type ReleaseFile, ReleaseError, type ReleaseInfo, setPaused, setRollout } from '../updates/releases.js';
 import { type RolloutPlan, rolloutPlan } from '../updates/rollout.js';
-import { putInstaller } from '../console/installers.js';
+import { disableInstaller, putInstaller, unknownRegions } from '../console/installers.js';
+
+/** A command refused for what it was given (an unknown region, an unknown account): said to the installer as it is. */
+export class AdminError extends Error {}
+
+async function mustKnowRegions(db: ServerDb, ids: readonly string[]): Promise<void> {
+  const { unknown, known } = await unknownRegions(db, ids);
+  if (unknown.length) throw new AdminError(`unknown region ${unknown.join(', ')} (this server has: ${known.join(', ') || 'none yet — import the directory first'})`);
+}
 
 /** The installer's commands, as the CLI runs them on the database and the running server runs them for the CLI. */
 export const adminInput = {
@@ -40,6 +48,8 @@ export const adminInput = {
   /** After restoring the database from a backup: every organization's history starts anew, so desks pull again and re-send. */
   'after-restore': z.object({}),
   'add-installer': z.object({ username: z.string().trim().min(2).max(40), password: z.string().min(10).max(200), regions: z.array(z.string().min(1)).min(1) }),
+  /** The account signs in no more; its sessions end at once. */
+  'disable-installer': z.object({ username: z.string().trim().min(1).max(40) }),
 };
 export type AdminCommand = keyof typeof adminInput;
 export type AdminOutput = {
@@ -51,6 +61,7 @@ export type AdminOutput = {
   'pause-release': { paused: boolean };
   releases: { releases: ReleaseInfo[] };
   'add-installer': { username: string; regions: string[] };
+  'disable-installer': { username: string; disabled: true };
   'after-restore': { organizations: number };
 };
 
@@ -63,6 +74,7 @@ export async function runAdmin<C extends AdminCommand>(db: ServerDb, command: C,
     }
     case 'rollout': {
       const i = input as z.infer<(typeof adminInput)['rollout']>;
+      await mustKnowRegions(db, Object.keys(i.windows));
       return out({ rollout: await setRollout(db, i.platform, i.version, i.windows) });
     }
     case 'pause-release': {
@@ -80,8 +92,14 @@ export async function runAdmin<C extends AdminCommand>(db: ServerDb, command: C,
     }
     case 'add-installer': {
       const i = input as z.infer<(typeof adminInput)['add-installer']>;
+      await mustKnowRegions(db, i.regions);
       const who = await putInstaller(db, i.username, i.password, i.regions, now);
       return out({ username: who.username, regions: who.regions });
+    }
+    case 'disable-installer': {
+      const { username } = input as z.infer<(typeof adminInput)['disable-installer']>;
+      if (!(await disableInstaller(db, username))) throw new AdminError(`no installer account named ${username}`);
+      return out({ username, disabled: true });
     }
     case 'enroll-code': {
       const i = input as z.infer<(typeof adminInput)['enroll-code']>;

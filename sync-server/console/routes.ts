@@ -1,6 +1,7 @@
 import bwipjs from 'bwip-js/node';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Context, Env, Hono } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { enrollmentQr } from '../../src-shared/sync/enrollment-code.js';
 import { createEnrollmentCode } from '../auth/enrollment.js';
@@ -9,10 +10,38 @@ import type { ServerDb } from '../db/connect.js';
 import { devices, organizations, orgRows, regions } from '../db/schema.js';
 import type { Logger } from '../log.js';
 import { listReleases } from '../updates/releases.js';
+import { SignInThrottle } from '../../src-shared/node/throttle.js';
 import { type Installer, installerFor, seesRegion, signIn, signOut } from './installers.js';
 import { codePage, page, regionList, regionPage, signInForm } from './views.js';
 
 const COOKIE = 'kezek_console';
+
+/**
+ * The address a sign-in came from, for its throttle. Behind the reverse proxy every request comes from the
+ * proxy; KEZEK_TRUST_PROXY=1 takes the client's address from X-Forwarded-For (only set it behind a proxy
+ * that writes that header, or anyone could pick their own address).
+ */
+const trustProxy = () => process.env.KEZEK_TRUST_PROXY === '1';
+
+/** The origin the browser sees: behind a TLS proxy (KEZEK_TRUST_PROXY=1) the scheme is the proxy's, from X-Forwarded-Proto. */
+function originOf(c: Context): URL {
+  const url = new URL(c.req.url);
+  const proto = trustProxy() ? c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() : undefined;
+  if (proto === 'https' || proto === 'http') url.protocol = `${proto}:`;
+  return url;
+}
+
+function addressOf(c: Context): string {
+  if (trustProxy()) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
+    if (forwarded) return forwarded;
+  }
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
 const CODE_HOURS = 72;
 
 /**
@@ -26,8 +55,9 @@ export function mountConsole<E extends Env>(app: Hono<E>, deps: { db: ServerDb; 
   const who = (c: Context) => installerFor(db, getCookie(c, COOKIE), clock());
   const sameOrigin = (c: Context) => {
     const origin = c.req.header('origin');
-    return !origin || origin === new URL(c.req.url).origin;
+    return !origin || origin === originOf(c).origin;
   };
+  const throttle = new SignInThrottle();
   const forbidden = (c: Context) => c.html(page('Нет доступа', null, signInForm('Войдите снова')), 403);
 
   app.get('/console', async (c) => {
@@ -48,12 +78,14 @@ export function mountConsole<E extends Env>(app: Hono<E>, deps: { db: ServerDb; 
   app.post('/console/sign-in', async (c) => {
     if (!sameOrigin(c)) return forbidden(c);
     const form = await c.req.parseBody();
-    const token = await signIn(db, String(form.username ?? ''), String(form.password ?? ''), clock());
-    if (!token) {
-      log('warn', 'console sign-in refused', { username: String(form.username ?? '').slice(0, 40) });
+    const username = String(form.username ?? '').slice(0, 100);
+    const r = await signIn(db, throttle, { username, password: String(form.password ?? ''), address: addressOf(c) }, clock());
+    if ('refused' in r) {
+      log('warn', 'console sign-in refused', { username: username.slice(0, 40), why: r.refused });
+      if (r.refused === 'too_many_attempts') return c.html(page('Вход', null, signInForm(`Слишком много неудачных попыток. Попробуйте через ${r.seconds} с.`)), 429);
       return c.html(page('Вход', null, signInForm('Неверное имя или пароль')), 401);
     }
-    setCookie(c, COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/console', secure: new URL(c.req.url).protocol === 'https:' });
+    setCookie(c, COOKIE, r.token, { httpOnly: true, sameSite: 'Strict', path: '/console', secure: originOf(c).protocol === 'https:' });
     return c.redirect('/console', 303);
   });
 
@@ -108,7 +140,7 @@ export function mountConsole<E extends Env>(app: Hono<E>, deps: { db: ServerDb; 
     const cabinet = String(form.cabinet ?? '') ? ((await doctorsOf(clinic.id)).find((d) => d.id === String(form.cabinet)) ?? null) : null;
     if (String(form.cabinet ?? '') && !cabinet) return forbidden(c);
     const code = await createEnrollmentCode(db, clinic.id, clock(), CODE_HOURS, cabinet ? { kind: 'cabinet', doctorId: cabinet.id } : { kind: 'desk' });
-    const serverUrl = deps.publicUrl ?? new URL(c.req.url).origin;
+    const serverUrl = deps.publicUrl ?? originOf(c).origin;
     log('info', 'enrollment code made in the console', { installer: me.username, orgId: clinic.id });
     const qr = bwipjs.toSVG({ bcid: 'qrcode', text: enrollmentQr(serverUrl, code), scale: 3 });
     return c.html(page('Код подключения', me.username, codePage(clinic, code, serverUrl, qr, CODE_HOURS, cabinet?.fullName ?? null)));

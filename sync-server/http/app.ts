@@ -10,7 +10,7 @@ import { ticketPrefixFor } from '../auth/ticket-prefixes.js';
 import { DirectoryCache } from '../rules/directory-cache.js';
 import { OrgQueue } from '../sync/org-queue.js';
 import type { ServerDevice } from '../rules/judge.js';
-import { adminInput, runAdmin, type AdminCommand } from '../admin/commands.js';
+import { AdminError, adminInput, runAdmin, type AdminCommand } from '../admin/commands.js';
 import type { Database } from '../db/connect.js';
 import { isTransient, Unavailable } from '../db/faults.js';
 import type { Logger } from '../log.js';
@@ -180,6 +180,7 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
     } catch (e) {
       if (e instanceof EnrollError) return fail(c, 404, e.code, e.code);
       if (e instanceof ReleaseError) return fail(c, 409, 'release', e.message);
+      if (e instanceof AdminError) return fail(c, 400, 'bad_input', e.message);
       throw e;
     }
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdmin } from '../../sync-server/admin/commands.js';
+import { regions as regionsTable } from '../../sync-server/db/schema.js';
 import { parseEnrollmentQr } from '../../src-shared/sync/enrollment-code.js';
 import { ClinicServer, type EnrolledDesk } from '../support/clinic-server.js';
 import { MONDAY_9AM } from '../support/desk.js';
@@ -10,6 +11,8 @@ beforeAll(async () => {
   await clinic.start();
   desk = await clinic.enrolledDesk('Регистратура 1');
   await desk.desk.sync!.syncOnce();
+  // A second region, with no clinic yet (an installer is given a region before its clinics are imported).
+  await clinic.database.db.insert(regionsTable).values({ id: 'kg-osh', name: 'г. Ош' });
   const admin = (username: string, regions: string[]) => runAdmin(clinic.database.db, 'add-installer', { username, password: 'installer-pass-1', regions }, MONDAY_9AM);
   await admin('bishkek-it', ['kg-bishkek']);
   await admin('osh-it', ['kg-osh']);
@@ -90,5 +93,66 @@ describe('the installers’ console (issue 12): scoped to the installer’s regi
     expect((await it.get('/console/regions/kg-bishkek')).text).toMatch(/Регистратура 1[\s\S]*?отключён/);
     await desk.desk.sync!.syncOnce();
     expect(desk.desk.sync!.lastError).toBe('unauthorized');
+  });
+});
+
+describe('the console’s doors (issue 19 finding 6)', () => {
+  it('sign-in is throttled per account like the desk’s: after five wrong passwords even the right one waits', async () => {
+    await runAdmin(clinic.database.db, 'add-installer', { username: 'guess-me', password: 'installer-pass-1', regions: ['kg-bishkek'] }, MONDAY_9AM);
+    for (let i = 0; i < 5; i++) expect((await consoleAs('guess-me', `wrong-${i}`)).status).toBe(401);
+    const right = await fetch(`${clinic.url}/console/sign-in`, { method: 'POST', body: new URLSearchParams({ username: 'guess-me', password: 'installer-pass-1' }), headers: { origin: clinic.url } });
+    expect(right.status).toBe(429);
+    expect(await right.text()).toContain('Слишком много неудачных попыток');
+    // Another account from the same address is not held up by it.
+    expect((await consoleAs('osh-it')).status).toBe(303);
+  });
+
+  it('a new password ends the account’s other sessions; a disabled account is signed out at once and cannot sign in', async () => {
+    await runAdmin(clinic.database.db, 'add-installer', { username: 'leaver', password: 'installer-pass-1', regions: ['kg-bishkek'] }, MONDAY_9AM);
+    const before = await consoleAs('leaver');
+    expect((await before.get('/console/regions/kg-bishkek')).status).toBe(200);
+    await runAdmin(clinic.database.db, 'add-installer', { username: 'leaver', password: 'installer-pass-2', regions: ['kg-bishkek'] }, MONDAY_9AM);
+    expect((await before.get('/console/regions/kg-bishkek')).text).not.toContain('Регистратура 1');
+    const after = await consoleAs('leaver', 'installer-pass-2');
+    expect((await after.get('/console/regions/kg-bishkek')).status).toBe(200);
+    expect(await runAdmin(clinic.database.db, 'disable-installer', { username: 'leaver' }, MONDAY_9AM)).toEqual({ username: 'leaver', disabled: true });
+    expect((await after.get('/console/regions/kg-bishkek')).text).not.toContain('Регистратура 1');
+    expect((await consoleAs('leaver', 'installer-pass-2')).status).toBe(401);
+    await expect(runAdmin(clinic.database.db, 'disable-installer', { username: 'nobody' }, MONDAY_9AM)).rejects.toThrow('no installer account named nobody');
+  });
+
+  it('an unknown region id is refused with the ones the server knows (a typo would have left a region closed)', async () => {
+    await expect(runAdmin(clinic.database.db, 'add-installer', { username: 'typo', password: 'installer-pass-1', regions: ['kg-bishkekk'] }, MONDAY_9AM)).rejects.toThrow(
+      /unknown region kg-bishkekk \(this server has: .*kg-bishkek/,
+    );
+    await expect(runAdmin(clinic.database.db, 'rollout', { platform: 'win', version: '1.1.0', windows: { 'kg-chuy': { opensOn: '2026-12-01' } } } as never, MONDAY_9AM)).rejects.toThrow(
+      'unknown region kg-chuy',
+    );
+  });
+});
+
+describe('the console behind a TLS reverse proxy (KEZEK_TRUST_PROXY=1)', () => {
+  it('accepts forms from the https origin the browser sees, marks the cookie Secure, and throttles by the client’s forwarded address', async () => {
+    process.env.KEZEK_TRUST_PROXY = '1';
+    try {
+      const host = new URL(clinic.url).host;
+      const viaProxy = (password: string, client: string, username = 'osh-it') =>
+        fetch(`${clinic.url}/console/sign-in`, {
+          method: 'POST',
+          body: new URLSearchParams({ username, password }),
+          headers: { origin: `https://${host}`, 'x-forwarded-proto': 'https', 'x-forwarded-for': client },
+          redirect: 'manual',
+        });
+      const ok = await viaProxy('installer-pass-1', '10.0.0.7');
+      expect(ok.status).toBe(303);
+      expect(ok.headers.get('set-cookie')).toContain('Secure');
+      // Twenty wrong guesses from one client, each at another name (no account's budget is spent): that address waits,
+      // the next client does not.
+      for (let i = 0; i < 20; i++) await viaProxy('wrong', '10.0.0.66', `nobody-${i}`).then((r) => r.body?.cancel());
+      expect((await viaProxy('installer-pass-1', '10.0.0.66')).status).toBe(429);
+      expect((await viaProxy('installer-pass-1', '10.0.0.8')).status).toBe(303);
+    } finally {
+      delete process.env.KEZEK_TRUST_PROXY;
+    }
   });
 });
