@@ -25,6 +25,7 @@ export const opArgs = {
     register: registerRecord.optional(),
   }),
   'appointments.cancel': z.object({ appointmentId: id, channel: requestChannel, register: registerRecord.optional() }),
+  // liveQueue is the desk's prediction (R12), kept so the op's shape stays; the server computes its own.
   'appointments.checkIn': z.object({ appointmentId: id, liveQueue: z.boolean() }),
   'appointments.noShow': z.object({ appointmentId: id }),
   'appointments.fulfil': z.object({ appointmentId: id }),

@@ -41,6 +41,9 @@ async function book(ctx: OpContext, args: unknown): Promise<Outcome> {
   if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
   const a = parsed.data.appointment;
   if (a.orgId !== ctx.orgId) return { status: 'rejected', detail: 'wrong_org' };
+  // A booking is born booked (issue 19 finding 2): arrival, a visit done, a no-show come only through the status
+  // machine's own ops — a booking pushed as 'fulfilled' or 'arrived' would skip every rule they have.
+  if (a.status !== 'booked') return { status: 'rejected', detail: `bad_status:${a.status}` };
   // One query: is this booking already known, who holds its slot, who holds its lease? The organization
   // is locked (kezek_position), so this check and the insert cannot race; the partial unique index stands behind it all the same.
   const state = ((await ctx.tx.execute(sql`SELECT kezek_slot_state(${ctx.orgId}, ${a.id}, ${a.slotId}, ${ctx.deviceId}, ${ctx.now}) AS s`)) as unknown as { rows: Array<{ s: string }> }).rows[0]!.s;
@@ -136,7 +139,8 @@ function transition(name: StatusOp, guard: Guard = async () => null) {
       ...current,
       status: to,
       updatedAt: ctx.now,
-      ...('liveQueue' in parsed.data ? { liveQueue: parsed.data.liveQueue } : {}),
+      // R12: late or not is the server's to compute, at the moment the desk checked the patient in.
+      ...(decision.ok && decision.liveQueue !== undefined ? { liveQueue: decision.liveQueue } : {}),
       register: 'register' in parsed.data ? parsed.data.register : undefined,
     };
     const seq = await logChange(ctx, 'appointment', cur.id, 'put', { ...row, syncState: cur.syncState });
