@@ -4,7 +4,7 @@ import { getAppointment } from './appointment-views.js';
 import type { Actor, Env } from './env.js';
 import type { OpArgs } from '../../src-shared/sync/protocol.js';
 import type { BookResult, TaskView } from '../../src-shared/rpc/views.js';
-import { taskStatusAfter, type CallOutcome } from '../../src-shared/rules/call-outcomes.js';
+import { decideCallOutcome, taskStatusAfter, type CallOutcome } from '../../src-shared/rules/call-outcomes.js';
 import { book, cancelForAbsence, move } from './booking.js';
 import { journal } from './journal.js';
 
@@ -57,6 +57,10 @@ export function listTasks(env: Env, status: 'open' | 'all'): TaskView[] {
 }
 
 function resolveInTx(env: Env, actor: Actor, taskId: string, outcome: CallOutcome): void {
+  const task = stmt(env.db.sqlite, 'SELECT kind, status FROM tasks WHERE id = ?').get(taskId) as { kind: string; status: string } | undefined;
+  if (!task) throw new AppError('not_found');
+  const d = decideCallOutcome(task, outcome);
+  if (!d.ok) throw new AppError(d.code, d.params);
   const r = stmt(
     env.db.sqlite,
     `UPDATE tasks SET status = ?, row_json = CASE WHEN ? THEN json_set(row_json, '$.attempts', coalesce(json_extract(row_json, '$.attempts'), 0) + 1) ELSE row_json END WHERE id = ?`,

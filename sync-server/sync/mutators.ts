@@ -12,7 +12,7 @@ import type { Patient } from '../../src-shared/domain/patient.js';
 import type { HomeVisitStatus } from '../../src-shared/domain/home-visit.js';
 import { canSetHomeVisitStatus, decideHomeVisit } from '../../src-shared/rules/home-visits.js';
 import { decideReferral } from '../../src-shared/rules/referrals.js';
-import { taskStatusAfter } from '../../src-shared/rules/call-outcomes.js';
+import { decideCallOutcome, taskStatusAfter } from '../../src-shared/rules/call-outcomes.js';
 import { localParts } from '../../src-shared/time/dates.js';
 import { appointments, changeLog, orgRows, referralUses, tasks } from '../db/schema.js';
 import { putCallTask, takenSlots } from './call-tasks.js';
@@ -171,6 +171,12 @@ async function resolveTask(ctx: OpContext, args: unknown): Promise<Outcome> {
   if (!cur) return { status: 'rejected', detail: 'unknown_task' };
   const old = cur.row as { history?: unknown[]; attempts?: number };
   const outcome = parsed.data.outcome;
+  // The task's own transitions (issue 19 finding 2): refused, the task is published again as the server holds it.
+  const d = decideCallOutcome({ kind: cur.kind, status: cur.status }, outcome);
+  if (!d.ok) {
+    await logChange(ctx, 'task', cur.id, 'put', cur.row);
+    return { status: 'rejected', detail: `bad_status:${cur.status}` };
+  }
   // Not reached: the task stays open to be tried again, counting the attempts (R8: each patient is told by phone).
   const status = taskStatusAfter(outcome);
   const attempts = (old.attempts ?? 0) + (outcome === 'unreachable' ? 1 : 0);

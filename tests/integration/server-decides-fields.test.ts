@@ -42,4 +42,25 @@ describe.each<Backend>(['pglite', 'postgres'])('the server decides every field i
     expect(await published(s, desk, a.id)).toMatchObject({ status: 'arrived', liveQueue: false });
     await s.close();
   });
+
+  it('a call’s outcome follows the task’s own transitions: a task that ended takes no more outcomes, a quarantined op’s task takes no call outcome', async () => {
+    const s = await syncFixture(backends, kind);
+    const [a, b] = [await s.enrollDesk('org-a'), await s.enrollDesk('org-a')];
+    const first = appointmentOf('doc-1@2026-11-24T09:00');
+    const lost = { ...appointmentOf('doc-1@2026-11-24T09:00'), patientId: 'pat-77' };
+    await s.push(a, [{ seq: 1, name: 'appointments.book', args: { appointment: first, preventive: false } }]);
+    expect((await s.push(b, [{ seq: 1, name: 'appointments.book', args: { appointment: lost, preventive: false } }])).json.results[0].status).toBe('conflict');
+    await s.push(b, [{ seq: 2, name: 'appointments.fromTheFuture', args: {} }]);
+    const tasks = (await s.pull(a)).changes.filter((c: { entity: string }) => c.entity === 'task').map((c: { row: { id: string; kind: string } }) => c.row);
+    const call = tasks.find((t: { kind: string }) => t.kind === 'call_patient')!;
+    const quarantined = tasks.find((t: { kind: string }) => t.kind === 'quarantined_op')!;
+    const resolve = (token: string, seq: number, taskId: string, outcome: string) => s.push(token, [{ seq, name: 'tasks.resolve', args: { taskId, outcome } }]).then((r) => r.json.results[0]);
+    expect(await resolve(a, 2, call.id, 'reached')).toMatchObject({ status: 'applied' });
+    expect(await resolve(a, 3, call.id, 'declined')).toMatchObject({ status: 'applied' });
+    expect(await resolve(b, 3, call.id, 'unreachable')).toMatchObject({ status: 'rejected', detail: 'bad_status:declined' });
+    expect(await resolve(a, 4, quarantined.id, 'rebooked')).toMatchObject({ status: 'rejected', detail: 'bad_status:open' });
+    const latest = (await s.pull(b)).changes.filter((c: { entity: string; id: string }) => c.entity === 'task' && c.id === call.id).at(-1).row;
+    expect(latest.status).toBe('declined');
+    await s.close();
+  });
 });
