@@ -207,6 +207,8 @@ async function outOfSchedule(ctx: OpContext, args: unknown): Promise<Outcome> {
   const parsed = opArgs['register.outOfSchedule'].safeParse(args);
   if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
   const { destination, ...e } = parsed.data;
+  // A named patient must be one of this organization's (an unnamed emergency — no record — is fine).
+  if (e.patientId !== null && !(await loadPatients(ctx.tx, ctx.orgId, [e.patientId])).has(e.patientId)) return { status: 'rejected', detail: 'unknown_patient' };
   const row = {
     ...e,
     specialtyId: null,

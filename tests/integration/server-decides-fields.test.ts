@@ -43,6 +43,19 @@ describe.each<Backend>(['pglite', 'postgres'])('the server decides every field i
     await s.close();
   });
 
+  it('R6: an out-of-schedule visit names a patient of this organization, or none (an unregistered emergency)', async () => {
+    const s = await syncFixture(backends, kind);
+    const desk = await s.enrollDesk('org-a');
+    const visit = (id: string, patientId: string | null) => ({ id, patientId, applicant: 'Скорая', channel: 'registry', destination: 'duty_doctor' });
+    const r = await s.push(desk, [
+      { seq: 1, name: 'register.outOfSchedule', args: visit('e1', 'pat-3') },
+      { seq: 2, name: 'register.outOfSchedule', args: visit('e2', 'pat-of-nowhere') },
+      { seq: 3, name: 'register.outOfSchedule', args: visit('e3', null) },
+    ]);
+    expect(r.json.results.map((x: { status: string; detail: string }) => `${x.status} ${x.detail}`)).toEqual(['applied recorded', 'rejected unknown_patient', 'applied recorded']);
+    await s.close();
+  });
+
   it('a call’s outcome follows the task’s own transitions: a task that ended takes no more outcomes, a quarantined op’s task takes no call outcome', async () => {
     const s = await syncFixture(backends, kind);
     const [a, b] = [await s.enrollDesk('org-a'), await s.enrollDesk('org-a')];
