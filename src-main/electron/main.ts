@@ -1,5 +1,5 @@
 // Electron wiring only: window, IPC transport, CSP, updates. Everything else lives
-// in plain-Node modules that tests load without Electron (DESIGN "Electron cannot run").
+// in plain-Node modules that tests load without Electron (the Electron runtime itself cannot be installed on the build machines).
 import { app, BrowserWindow, dialog, ipcMain, net, protocol, session } from 'electron';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

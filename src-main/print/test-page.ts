@@ -2,7 +2,7 @@ import type { EncodingName, PrinterProfile } from '../../src-shared/print/profil
 import { encodeText } from './encoding.js';
 import { builder, startJob } from './render-ticket.js';
 
-/** `ESC t n` numbers the printers we know use for Cyrillic pages (research/printing.md §2). */
+/** `ESC t n` numbers the printers we know use for Cyrillic pages (docs/printing.md, Code pages). */
 const CANDIDATE_PAGES = [6, 7, 17, 23, 46, 53, 59, 73];
 const ENCODINGS: EncodingName[] = ['cp866', 'win1251', 'rk1048'];
 const SAMPLE = 'АБВ абв Ңң Өө Үү Әә Ққ Іі';

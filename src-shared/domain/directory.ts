@@ -12,7 +12,7 @@ export const organization = z.object({
   address: z.string(),
   phone: z.string(),
   profileId,
-  /** IANA zone; slot wall-clock times are in this zone (DESIGN "Local data"). */
+  /** IANA zone; slot wall-clock times are in this zone. */
   timezone: z.string().min(1),
 });
 export type Organization = z.infer<typeof organization>;

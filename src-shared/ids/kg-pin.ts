@@ -3,7 +3,7 @@ import { digitsOnly, validDate, type IdCheck } from './types.js';
 
 /**
  * Kyrgyz PIN: 14 digits = sex digit + DDMMYYYY birth date + 5-digit serial.
- * The sex mapping is disputed (research/domain.md §6.4), so it comes from the
+ * The sex mapping is disputed (docs/national-ids.md, Kyrgyz PIN), so it comes from the
  * policy profile, and no check digit is enforced until verified on real PINs.
  */
 export function checkKgPin(raw: string, sexDigits: Record<string, Sex>, todayIso: string): IdCheck {

@@ -12,7 +12,7 @@ export function iinCheckDigit(first11: string): number | null {
   return c === 10 ? null : c;
 }
 
-/** Kazakh IIN: YYMMDD, century+sex digit, 4-digit serial, check digit (research/domain.md §6.1). */
+/** Kazakh IIN: YYMMDD, century+sex digit, 4-digit serial, check digit (docs/national-ids.md, Kazakh IIN). */
 export function checkKzIin(raw: string, todayIso: string): IdCheck {
   const s = digitsOnly(raw);
   if (!/^\d{12}$/.test(s)) return { ok: false, kind: 'KZ_IIN', error: 'id_format' };

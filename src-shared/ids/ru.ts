@@ -1,6 +1,6 @@
 import { digitsOnly, type IdCheck } from './types.js';
 
-/** SNILS control number (PFR algorithm, mod 101; research/domain.md §6.2). */
+/** SNILS control number (PFR algorithm, mod 101; docs/national-ids.md, Russian SNILS). */
 export function snilsControl(first9: string): number {
   const s = [...first9].reduce((acc, d, i) => acc + Number(d) * (9 - i), 0);
   if (s < 100) return s;
@@ -19,7 +19,7 @@ export function checkRuSnils(raw: string): IdCheck {
   return { ok: true, kind: 'RU_SNILS', normalized: s, warnings: [] };
 }
 
-/** ЕНП check digit (research/domain.md §6.3). */
+/** ЕНП check digit (docs/national-ids.md, Russian OMS ЕНП). */
 export function omsCheckDigit(first15: string): number {
   let odd = '';
   let even = '';

@@ -1,6 +1,6 @@
 import type { NationalIdKind, Sex } from '../domain/enums.js';
 
-/** Hard errors reject the ID; warnings are shown but never block (research/domain.md §6). */
+/** Hard errors reject the ID; warnings are shown but never block (docs/national-ids.md, Errors and warnings). */
 export type IdCheck =
   | { ok: true; kind: NationalIdKind; normalized: string; birthDate?: string; sex?: Sex; warnings: string[] }
   | { ok: false; kind: NationalIdKind; error: 'id_format' | 'id_date' | 'id_check_digit' };

@@ -5,8 +5,8 @@ import type { NationalIdKind, ProfileId, RequestChannel, Sex, SlotChannel } from
 export type WorkingWeek = Record<1 | 2 | 3 | 4 | 5 | 6 | 7, { open: string; close: string } | null>;
 
 /**
- * A country's or region's booking rules as data (REQUIREMENTS "Rule values differ by
- * country"). Every value carries the clause it comes from in `sources`.
+ * A country's or region's booking rules as data: the values differ by country. Every value
+ * carries the clause it comes from in `sources`.
  */
 export interface PolicyProfile {
   id: ProfileId;
@@ -21,7 +21,7 @@ export interface PolicyProfile {
   /** Weekend days made working by decree (YYYY-MM-DD). */
   extraWorkingDays: readonly string[];
   nationalIdKinds: readonly NationalIdKind[];
-  /** Unverified mapping of the KG PIN's first digit (research/domain.md §6.4). */
+  /** Unverified mapping of the KG PIN's first digit (docs/national-ids.md, Kyrgyz PIN). */
   kgPinSexDigits: Record<string, Sex>;
   /** R3: the closed list of refusal reasons a registrar may record. */
   refusalReasons: readonly string[];
@@ -44,7 +44,7 @@ export interface PolicyProfile {
   /** Which request channels may take a slot reserved for a slot channel (R7, R13, R21). */
   slotAccess: Record<SlotChannel, readonly RequestChannel[]>;
   /**
-   * Offline guarantees (issue 3; research/sync.md §6.6): while online the server
+   * Offline guarantees (issue 3; docs/sync-design.md, Leases): while online the server
    * leases each desk a share of every doctor's registry slots over the next
    * working days, and each doctor's cabinet PC that doctor's repeat-visit slots.
    * Offline, a booking inside a valid lease is guaranteed; outside it, tentative

@@ -7,7 +7,7 @@ export type EncodingName = z.infer<typeof encodingName>;
 /**
  * A printer model as data: paper width in dots, text columns of font A, the
  * vendor's own `ESC t n` number for each code page it has (the numbers differ by
- * vendor — research/printing.md §2), and whether it understands `GS ( k` QR codes.
+ * vendor — docs/printing.md, Code pages), and whether it understands `GS ( k` QR codes.
  */
 export interface PrinterProfile {
   id: string;

@@ -156,7 +156,7 @@ export function ticketLines(t: Ticket, opts: TicketPrintOptions, columns: number
   return lines;
 }
 
-/** What the Code128 carries: the ticket code, ASCII only (node-thermal-printer's length bug, research §1). */
+/** What the Code128 carries: the ticket code, ASCII only (node-thermal-printer's length bug; docs/printing.md, QR codes and barcodes). */
 export const barcodePayload = (t: Pick<Ticket, 'code'>): string => t.code;
 /** What the QR carries: code, visit time and cabinet, ASCII. */
 export const qrPayload = (t: Pick<Ticket, 'code' | 'date' | 'time' | 'cabinet'>): string => `KEZEK|${t.code}|${t.date}T${t.time}|${t.cabinet.replace(/[^\x20-\x7e]/g, '')}`;

@@ -1,6 +1,6 @@
 /**
  * Hybrid logical clock (Kulkarni et al.): orders a device's ops and helps
- * diagnostics across devices. Never used to decide who gets a slot (DESIGN "Clocks").
+ * diagnostics across devices. Never used to decide who gets a slot (docs/sync-design.md, Clocks).
  * Encoded so that string order is clock order: 13-digit ms, 5-digit counter, node.
  */
 export class Hlc {

@@ -4,7 +4,7 @@ import { addDays } from '../time/dates.js';
 import { isWorkingDay } from '../time/working-days.js';
 
 /**
- * Slot leases (research/sync.md §6.6, escrow): the only source of offline
+ * Slot leases (escrow; docs/sync-design.md, Leases): the only source of offline
  * guarantees. The server plans them (planLeases) in one locked transaction;
  * the desk decides a booking's mode from them (bookingMode). Both are pure.
  */

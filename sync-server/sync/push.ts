@@ -221,7 +221,7 @@ export function quarantineCopy(op: PushOp): { seq: number; opId: string; hlc: st
   return { seq: op.seq, opId: op.opId, hlc: op.hlc, name: op.name, args };
 }
 
-/** How far ahead of the server a desk's clock may run before the device is flagged (research/sync.md §6.7). */
+/** How far ahead of the server a desk's clock may run before the device is flagged (docs/sync-design.md, Clocks). */
 const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
 
 /**

@@ -26,7 +26,7 @@ const byDevice = (m: Map<string, { deviceId: string }>) => {
   return counts;
 };
 
-describe.each<Backend>(['pglite', 'postgres'])('slot leases on %s (issue 3 item 4; research/sync.md §6.6)', (kind) => {
+describe.each<Backend>(['pglite', 'postgres'])('slot leases on %s (issue 3 item 4; docs/sync-design.md, Leases)', (kind) => {
   /** Desks A and B of org-a on a server whose clock the test moves; A alone has taken its leases. */
   const desksAWithLeasesAndB = async () => {
     let t = NOW;

@@ -215,7 +215,7 @@ describe.each<Backend>(['pglite', 'postgres'])('push and pull on %s', (kind) => 
     await s.close();
   });
 
-  it('a desk whose clock runs ahead (research/sync.md §6.7): its op is accepted all the same, the device is flagged, and unflagged once its clock is right', async () => {
+  it('a desk whose clock runs ahead (docs/sync-design.md, Clocks): its op is accepted all the same, the device is flagged, and unflagged once its clock is right', async () => {
     const s = await setup();
     const d = await s.enrollDesk('org-a');
     const ahead = await fetch(`${s.server.url}/sync/push`, {

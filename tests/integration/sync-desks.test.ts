@@ -242,7 +242,7 @@ describe('two desks, one server, an outage', () => {
     await desk.close();
   });
 
-  it('version skew (DESIGN.md): an op queued by an older app version goes as what it is; the server quarantines it with a task, and the newer ops carry on', async () => {
+  it('version skew (docs/sync-design.md, Version skew): an op queued by an older app version goes as what it is; the server quarantines it with a task, and the newer ops carry on', async () => {
     const a = await enrolledDesk('Регистратура 1');
     await a.desk.sync!.syncOnce();
     const s = a.desk.env.db.sqlite;

@@ -12,7 +12,7 @@ export interface SimDesk {
   cursors: number[];
 }
 
-/** DESIGN.md's sync invariants, checked against the server and every desk's replica once the network is quiet. */
+/** The sync invariants (docs/sync-design.md, Simulation invariants), checked against the server and every desk's replica once the network is quiet. */
 export async function checkInvariants(server: ServerDb, desks: readonly SimDesk[], faults: { longOutages: number } = { longOutages: 0 }): Promise<string[]> {
   const v: string[] = [];
   const appts = await rowsOf(

@@ -7,7 +7,7 @@ const day = (doctorId: string, date: string, n: number, channel: LeaseCandidate[
   Array.from({ length: n }, (_, i) => ({ slotId: `${doctorId}@${date}T${String(8 + i).padStart(2, '0')}:00`, doctorId, date, channel }));
 const desk = (id: string) => ({ id, kind: 'desk' as const, doctorId: null });
 
-describe('lease planning (research/sync.md §6.6 grant, return/rebalance)', () => {
+describe('lease planning (docs/sync-design.md, Leases: grant and give-back at renewal)', () => {
   it('the window is today and the next two working days (a weekend is skipped)', () => {
     expect(leaseWindow(KG, '2026-11-27')).toEqual(['2026-11-27', '2026-11-28', '2026-11-29', '2026-11-30', '2026-12-01']);
   });
@@ -65,7 +65,7 @@ describe('lease planning (research/sync.md §6.6 grant, return/rebalance)', () =
   });
 });
 
-describe('booking mode on an enrolled desk (research/sync.md §6.3, §6.6 validity)', () => {
+describe('booking mode on an enrolled desk (docs/sync-design.md, Booking modes)', () => {
   const base = { me: 'a', serverNow: 1_000_000, clockWentBack: false, renewalInDoubt: false, releaseInDoubt: false, online: false, profile: KG };
   const mine = { lease: { deviceId: 'a', epoch: 7 }, holder: { expiresAt: 1_000_000 + LEASE_SAFETY_MS + 1, reclaimAfter: 9e12 } };
   it('own valid lease → guaranteed, citing the epoch; too close to expiry or a clock that went back → not guaranteed', () => {

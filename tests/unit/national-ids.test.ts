@@ -8,7 +8,7 @@ import { PROFILES } from '../../src-shared/policy/profiles.js';
 const TODAY = '2026-11-22';
 const KG = PROFILES.KG;
 
-describe('KG PIN (research/domain.md §6.4: 14 digits, sex digit, DDMMYYYY, no check digit)', () => {
+describe('KG PIN (docs/national-ids.md, Kyrgyz PIN: 14 digits, sex digit, DDMMYYYY, no check digit)', () => {
   it('reads sex and birth date from a well-formed PIN', () => {
     const r = checkKgPin('21204199012345', KG.kgPinSexDigits, TODAY);
     expect(r).toMatchObject({ ok: true, sex: 'male', birthDate: '1990-04-12' });
@@ -33,7 +33,7 @@ describe('KG PIN (research/domain.md §6.4: 14 digits, sex digit, DDMMYYYY, no c
   });
 });
 
-describe('KZ IIN (research/domain.md §6.1: mod-11 check digit with two weight sets)', () => {
+describe('KZ IIN (docs/national-ids.md, Kazakh IIN: mod-11 check digit with two weight sets)', () => {
   it('accepts the public samples', () => {
     expect(checkKzIin('061211600012', TODAY)).toMatchObject({ ok: true, birthDate: '2006-12-11', sex: 'female' });
     expect(checkKzIin('790303402568', TODAY)).toMatchObject({ ok: true, birthDate: '1979-03-03', sex: 'female' });
@@ -48,7 +48,7 @@ describe('KZ IIN (research/domain.md §6.1: mod-11 check digit with two weight s
   });
 });
 
-describe('RU SNILS (research/domain.md §6.2: weights 9…1, mod 101)', () => {
+describe('RU SNILS (docs/national-ids.md, Russian SNILS: weights 9…1, mod 101)', () => {
   it('accepts the worked example 112-233-445 95', () => {
     expect(checkRuSnils('112-233-445 95')).toMatchObject({ ok: true, normalized: '11223344595' });
   });
@@ -58,7 +58,7 @@ describe('RU SNILS (research/domain.md §6.2: weights 9…1, mod 101)', () => {
   });
 });
 
-describe('RU OMS ЕНП (research/domain.md §6.3: warn, never reject on the check digit)', () => {
+describe('RU OMS ЕНП (docs/national-ids.md, Russian OMS ЕНП: warn, never reject on the check digit)', () => {
   it('accepts the test vector and only warns on a mismatch', () => {
     expect(checkRuOms('7700000000000016')).toMatchObject({ ok: true, warnings: [] });
     expect(checkRuOms('7700000000000017')).toMatchObject({ ok: true, warnings: ['id_check_digit_unconfirmed'] });
