@@ -3,6 +3,7 @@ import { directoryFile, ORG_ENTITIES, type DirectoryFile } from '../../src-share
 import type { ServerDb } from '../db/connect.js';
 import { changeLog, organizations, orgRows, regions, specialties } from '../db/schema.js';
 import { lockOrg } from '../sync/context.js';
+import { callForImportedSchedules } from '../sync/imported-schedules.js';
 
 export class DirectoryFileError extends Error {}
 
@@ -15,6 +16,8 @@ export interface ImportReport {
   organizations: number;
   changed: number;
   unchanged: number;
+  /** Patients put on the call list because the imported schedules took their booked times away (R8). */
+  calls: number;
 }
 
 /** Parse and check an import file; every problem is named with its path. */
@@ -36,7 +39,7 @@ export function parseDirectoryFile(json: unknown): DirectoryFile {
  * log, so a re-import of the same file changes nothing and desks pull only news.
  */
 export async function importDirectory(db: ServerDb, file: DirectoryFile, now: number): Promise<ImportReport> {
-  const report: ImportReport = { organizations: 0, changed: 0, unchanged: 0 };
+  const report: ImportReport = { organizations: 0, changed: 0, unchanged: 0, calls: 0 };
   for (const r of file.regions)
     await db
       .insert(regions)
@@ -59,6 +62,8 @@ export async function importDirectory(db: ServerDb, file: DirectoryFile, now: nu
         ...Object.entries(ORG_ENTITIES).map(([entity, key]) => [entity, o[key] as Array<{ id: string }>] as [string, Array<{ id: string }>]),
       ];
       const changedBefore = report.changed;
+      // Doctors whose schedules (or employment) this import changes: their booked patients may lose their times.
+      const rescheduled = new Set<string>();
       for (const [entity, rows] of lists) {
         const existing = new Map(
           (
@@ -71,6 +76,8 @@ export async function importDirectory(db: ServerDb, file: DirectoryFile, now: nu
         const changed = rows.filter((row) => existing.get(row.id) !== canonical(row));
         report.unchanged += rows.length - changed.length;
         report.changed += changed.length;
+        if (entity === 'doctor' || entity === 'template' || entity === 'exception')
+          for (const row of changed) rescheduled.add(entity === 'doctor' ? row.id : (row as unknown as { doctorId: string }).doctorId);
         for (let i = 0; i < changed.length; i += 500) {
           const batch = changed.slice(i, i + 500);
           await tx
@@ -86,6 +93,7 @@ export async function importDirectory(db: ServerDb, file: DirectoryFile, now: nu
           .update(organizations)
           .set({ directoryVersion: sql`${organizations.directoryVersion} + 1` })
           .where(eq(organizations.id, orgId));
+      report.calls += await callForImportedSchedules(tx, orgId, rescheduled, now);
       // Desks show how old their attached-patient register is: the time of the last import, changed or not.
       await tx.insert(changeLog).values({ orgId, entity: 'register_stamp', entityId: orgId, op: 'put', row: { importedAt: now, patients: o.patients.length }, at: now });
     });

@@ -39,7 +39,13 @@ export async function putCallTask(
   ctx: OpContext,
   a: Pick<Appointment, 'id' | 'patientId' | 'doctorId' | 'date' | 'startUtc'>,
   task: { id: string; reason: string; taken: ReadonlySet<string>; schedules?: Schedules; extra?: Record<string, unknown> },
-): Promise<void> {
+): Promise<boolean> {
+  // Once per id: a task already on the server (an absence imported twice, a patient told and the schedule changed again) is left as it is.
+  const [known] = await ctx.tx
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(and(eq(tasks.id, task.id), eq(tasks.orgId, ctx.orgId)));
+  if (known) return false;
   const schedules = task.schedules ?? schedulesOf(ctx);
   const alternatives = suggestAlternatives({
     lost: { doctorId: a.doctorId, date: a.date, startUtc: a.startUtc },
@@ -65,17 +71,26 @@ export async function putCallTask(
   };
   const seq = await logChange(ctx, 'task', task.id, 'put', row);
   await ctx.tx.insert(tasks).values({ id: task.id, orgId: ctx.orgId, kind: 'call_patient', status: 'open', row, serverSeq: seq }).onConflictDoNothing();
+  return true;
 }
 
 /**
  * The confirmed bookings of a doctor from a day to a day (from today, within the horizon) whose
  * time the changed schedules no longer offer — an absence blocks it, a new weekly schedule has no
  * such time — each put on the call list with R8's offers, by a task id the desk derives alike.
- * Returns how many.
+ * Returns how many were put on the list now (one already phoned about this change is not again).
  */
 export async function callLostBookings(
   ctx: OpContext,
-  lost: { doctorId: string; fromDate: string; toDate: string; schedules: Schedules; taskId(appointmentId: string): string; reason: string; extra?(a: Appointment): Record<string, unknown> },
+  lost: {
+    doctorId: string;
+    fromDate: string;
+    toDate: string;
+    schedules: Schedules;
+    taskId(a: Appointment): string;
+    reason: string | ((a: Appointment) => string);
+    extra?(a: Appointment): Record<string, unknown>;
+  },
 ): Promise<number> {
   const today = localParts(ctx.at, ctx.dir.timezone).date;
   const from = laterDate(lost.fromDate, today);
@@ -113,6 +128,10 @@ export async function callLostBookings(
   const listed = new Set(open.map((o) => o.appointmentId));
   const affected = bookings.filter((a) => !offered.has(a.slotId) && !listed.has(a.id)).sort((x, y) => x.startUtc - y.startUtc);
   const taken = affected.length ? await takenSlots(ctx) : new Set<string>();
-  for (const a of affected) await putCallTask(ctx, a, { id: lost.taskId(a.id), reason: lost.reason, taken, schedules: lost.schedules, extra: lost.extra?.(a) ?? {} });
-  return affected.length;
+  let called = 0;
+  for (const a of affected) {
+    const reason = typeof lost.reason === 'string' ? lost.reason : lost.reason(a);
+    if (await putCallTask(ctx, a, { id: lost.taskId(a), reason, taken, schedules: lost.schedules, extra: lost.extra?.(a) ?? {} })) called++;
+  }
+  return called;
 }

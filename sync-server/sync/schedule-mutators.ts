@@ -65,7 +65,7 @@ export async function enterAbsence(ctx: OpContext, args: unknown): Promise<Outco
     fromDate: e.fromDate,
     toDate: e.toDate,
     schedules: { templates: now.templates, exceptions: [...now.exceptions, e] },
-    taskId: (appointmentId) => absenceTaskId(e.id, appointmentId),
+    taskId: (a) => absenceTaskId(e.id, a.id),
     reason: `absence:${e.kind}`,
     extra: (a) => ({ urgent: isUrgentCall(e, a.date, today(ctx)), absenceId: e.id }),
   });
@@ -146,7 +146,7 @@ export async function saveTemplate(ctx: OpContext, args: unknown): Promise<Outco
     fromDate: t.validFrom,
     toDate: '9999-12-31',
     schedules: { templates, exceptions: schedulesOf(ctx).exceptions },
-    taskId: (appointmentId) => scheduleTaskId(t.id, appointmentId),
+    taskId: (a) => scheduleTaskId(t.id, a.id),
     reason: 'schedule_change',
   });
   return { status: 'applied', detail: `recorded:${calls}` };

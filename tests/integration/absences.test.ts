@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journal } from '../../src-main/services/journal.js';
+import { exportDirectory } from '../../src-main/sync/export-directory.js';
+import type { DirectoryFile } from '../../src-shared/sync/directory-file.js';
+import { importDirectory, parseDirectoryFile } from '../../sync-server/directory/import.js';
 import { ClinicServer, signedIn, type EnrolledDesk } from '../support/clinic-server.js';
 
 const clinic = new ClinicServer();
@@ -149,5 +152,33 @@ describe('a doctor falls ill: the absence, the call list, the moves (R8, 000 §1
     await expect(head.call('schedule.enterAbsence', { ...base, fromDate: '2026-11-20', toDate: '2026-11-21' })).rejects.toThrow('absence_past');
     await expect(head.call('schedule.enterAbsence', { ...base, doctorId: 'nobody' })).rejects.toThrow('unknown_doctor');
     expect(sql(a).prepare('SELECT (SELECT count(*) FROM schedule_exceptions) AS e, (SELECT count(*) FROM outbox) AS o, (SELECT count(*) FROM tasks) AS t').get()).toEqual(before);
+  });
+});
+
+describe('an absence loaded with the directory (issue 19 finding 4: `npm run server -- import`, IT’s HR file)', () => {
+  it('puts the booked patients on every desk’s call list with R8’s offers, as the head’s absence does — once, however often the file is imported', async () => {
+    const { a, b, doctorId, booked } = await deskPairWithBookings(3);
+    const file = JSON.parse(JSON.stringify(exportDirectory(clinic.source.desk.env))) as DirectoryFile;
+    const org = file.organizations.find((o) => o.organization.id === a.desk.env.org.id)!;
+    org.exceptions.push({ id: 'hr-vacation-1', doctorId, fromDate: TOMORROW, toDate: '2026-12-04', kind: 'vacation', intervals: null, share: null, note: 'отпуск (HR)' } as never);
+    const first = await importDirectory(clinic.database.db, parseDirectoryFile(file), clinic.now());
+    expect(first.calls).toBe(2);
+    await sync(a, b);
+    for (const d of [a, b]) {
+      const mine = (await d.call('tasks.list', {})).filter((t) => booked.some((x) => x.id === t.appointment?.id));
+      expect(mine.map((t) => t.appointment!.id).sort()).toEqual(booked.map((x) => x.id).sort());
+      for (const t of mine) {
+        expect(t).toMatchObject({ reason: 'absence:vacation', urgent: true });
+        expect(t.alternatives[0]).toMatchObject({ kind: 'same_time', date: TOMORROW });
+        expect(t.alternatives[0]!.doctorId).not.toBe(doctorId);
+      }
+      expect(freeTimes(d, doctorId)).toBe(0);
+    }
+    // The same file again, and once more with an unrelated change: nobody is phoned twice.
+    expect((await importDirectory(clinic.database.db, parseDirectoryFile(file), clinic.now())).calls).toBe(0);
+    org.exceptions.push({ id: 'hr-training-1', doctorId, fromDate: '2026-12-07', toDate: '2026-12-07', kind: 'training', intervals: null, share: null, note: '' } as never);
+    expect((await importDirectory(clinic.database.db, parseDirectoryFile(file), clinic.now())).calls).toBe(0);
+    await sync(a);
+    expect((await a.call('tasks.list', {})).filter((t) => booked.some((x) => x.id === t.appointment?.id))).toHaveLength(2);
   });
 });
