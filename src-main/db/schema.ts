@@ -1,3 +1,4 @@
+import { ACTIVE_SQL } from '../../src-shared/domain/enums.js';
 import { sql } from 'drizzle-orm';
 import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
@@ -224,7 +225,9 @@ export const appointments = sqliteTable(
     index('appointments_ticket').on(t.ticketCode),
     // Second guard against double booking, independent of the slot row. A booking the server
     // ruled a conflict stays on record but no longer counts as holding the slot.
-    uniqueIndex('appointments_one_per_slot').on(t.slotId).where(sql`status IN ('booked', 'arrived', 'fulfilled') AND sync_state != 'conflict'`),
+    uniqueIndex('appointments_one_per_slot')
+      .on(t.slotId)
+      .where(sql`status IN ${sql.raw(ACTIVE_SQL)} AND sync_state != 'conflict'`),
   ],
 );
 

@@ -1,3 +1,4 @@
+import { ACTIVE_SQL } from '../../src-shared/domain/enums.js';
 import type { RequestChannel, SlotChannel } from '../../src-shared/domain/enums.js';
 import { AppError } from '../../src-shared/rpc/errors.js';
 import type { Appointment, VisitReason } from '../../src-shared/domain/appointment.js';
@@ -76,7 +77,7 @@ function bookInTx(env: Env, actor: Actor, a: BookArgs, replacesId: string | null
   const sameDay = stmt(
     s,
     `SELECT count(*) AS n FROM appointments WHERE patient_id = ? AND specialty_id = ? AND date = ?
-      AND status IN ('booked', 'arrived', 'fulfilled')`,
+      AND status IN ${ACTIVE_SQL}`,
   ).get(a.patientId, slot.specialtyId, slot.date) as { n: number };
   const facts: BookingFacts = {
     profile: env.profile,

@@ -1,3 +1,4 @@
+import { ACTIVE_STATUSES, sqlList } from '../../src-shared/domain/enums.js';
 import type { Report, ReportFilter } from '../../src-shared/reports/report.js';
 import { generateDoctorSlots } from '../../src-shared/slots/generate.js';
 import { addDays, datesBetween, wallToUtc } from '../../src-shared/time/dates.js';
@@ -8,7 +9,7 @@ import { accessibleSlotChannels, loadSchedules } from './slots.js';
 
 const DAY = 86_400_000;
 /** A booking that counts as the doctor's time taken: still booked, come, seen, or not come. */
-const HELD = "('booked', 'arrived', 'fulfilled', 'noshow')";
+const HELD = sqlList([...ACTIVE_STATUSES, 'noshow']);
 
 /**
  * The head's report for a period, read from this desk's replica (every desk holds the whole clinic).

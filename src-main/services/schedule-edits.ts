@@ -1,3 +1,4 @@
+import { AHEAD_SQL } from '../../src-shared/domain/enums.js';
 import type { Cabinet, ScheduleTemplate } from '../../src-shared/domain/directory.js';
 import { AppError } from '../../src-shared/rpc/errors.js';
 import type { DoctorScheduleView } from '../../src-shared/rpc/views.js';
@@ -24,7 +25,7 @@ export function saveDoctor(env: Env, actor: Actor, input: Omit<DoctorEdit, 'id'>
   const { today } = clinicToday(env);
   const bookingsAhead =
     current?.active && !edit.active
-      ? (stmt(s, "SELECT count(*) AS n FROM appointments WHERE doctor_id = ? AND date >= ? AND status IN ('booked', 'arrived') AND sync_state != 'conflict'").get(edit.id, today) as { n: number }).n
+      ? (stmt(s, `SELECT count(*) AS n FROM appointments WHERE doctor_id = ? AND date >= ? AND status IN ${AHEAD_SQL} AND sync_state != 'conflict'`).get(edit.id, today) as { n: number }).n
       : 0;
   const decision = decideDoctorEdit(edit, {
     role: actor.role,

@@ -1,3 +1,4 @@
+import { ACTIVE_SQL } from '../../src-shared/domain/enums.js';
 import type { ScheduleException, ScheduleTemplate } from '../../src-shared/domain/directory.js';
 import type { RequestChannel, SlotChannel } from '../../src-shared/domain/enums.js';
 import { orderFamilyDoctors } from '../../src-shared/rules/family.js';
@@ -64,7 +65,7 @@ export function ensureSlots(env: Env, force = false): void {
     // Bookings that arrived before their slots existed (bootstrap, sync) take their slots now.
     stmt(
       s,
-      `UPDATE slots SET appointment_id = (SELECT a.id FROM appointments a WHERE a.slot_id = slots.id AND a.status IN ('booked', 'arrived', 'fulfilled')
+      `UPDATE slots SET appointment_id = (SELECT a.id FROM appointments a WHERE a.slot_id = slots.id AND a.status IN ${ACTIVE_SQL}
         AND a.sync_state != 'conflict' LIMIT 1) WHERE date >= ? AND date <= ? AND appointment_id IS NULL`,
     ).run(from, horizonEnd);
     stmt(s, "INSERT INTO meta (key, value) VALUES ('slots_through', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(horizonEnd);

@@ -1,3 +1,4 @@
+import { ACTIVE_SQL, ACTIVE_STATUSES } from '../../src-shared/domain/enums.js';
 import { checkChange, type ChangeRow } from '../../src-shared/sync/change-rows.js';
 import type { Change } from '../../src-shared/sync/protocol.js';
 import type { Db } from '../db/open.js';
@@ -8,8 +9,6 @@ import { putHomeVisit } from '../services/home-visits.js';
 import { noteTicketCode } from '../services/ticket-codes.js';
 import { saveAccounts } from '../auth/accounts.js';
 import { putCabinet, putDoctor, putException, putTemplate } from '../db/schedules.js';
-
-const ACTIVE = "('booked', 'arrived', 'fulfilled')";
 
 type ServerAppointment = ChangeRow<'appointment'>;
 
@@ -23,10 +22,10 @@ function applyAppointment(db: Db, a: ServerAppointment): void {
   // only the sync state is taken from the server for such rows.
   const pending = pendingHere(db, a.id);
   const exists = stmt(s, 'SELECT 1 FROM appointments WHERE id = ?').get(a.id) !== undefined;
-  const holds = ['booked', 'arrived', 'fulfilled'].includes(a.status) && a.syncState === 'confirmed';
+  const holds = ACTIVE_STATUSES.includes(a.status) && a.syncState === 'confirmed';
   if (holds) {
     // A confirmed booking by the server is final: a local booking of ours on the same slot lost it.
-    stmt(s, `UPDATE appointments SET sync_state = 'conflict' WHERE slot_id = ? AND id != ? AND status IN ${ACTIVE} AND sync_state != 'conflict'`).run(a.slotId, a.id);
+    stmt(s, `UPDATE appointments SET sync_state = 'conflict' WHERE slot_id = ? AND id != ? AND status IN ${ACTIVE_SQL} AND sync_state != 'conflict'`).run(a.slotId, a.id);
   }
   if (exists && pending) {
     stmt(s, 'UPDATE appointments SET sync_state = ? WHERE id = ?').run(a.syncState, a.id);
@@ -48,7 +47,7 @@ function applyAppointment(db: Db, a: ServerAppointment): void {
   }
   // The register row of the request behind this change (another desk's booking or cancellation; ours is already here).
   if (a.register) insertRegister(s, a.orgId, a.register);
-  const holder = stmt(s, `SELECT id FROM appointments WHERE slot_id = ? AND status IN ${ACTIVE} AND sync_state != 'conflict' LIMIT 1`).get(a.slotId) as { id: string } | undefined;
+  const holder = stmt(s, `SELECT id FROM appointments WHERE slot_id = ? AND status IN ${ACTIVE_SQL} AND sync_state != 'conflict' LIMIT 1`).get(a.slotId) as { id: string } | undefined;
   stmt(s, 'UPDATE slots SET appointment_id = ? WHERE id = ?').run(holder?.id ?? null, a.slotId);
 }
 

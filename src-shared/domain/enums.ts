@@ -5,6 +5,12 @@ export const appointmentStatus = z.enum(['booked', 'arrived', 'fulfilled', 'nosh
 export type AppointmentStatus = z.infer<typeof appointmentStatus>;
 /** Statuses that hold the slot. */
 export const ACTIVE_STATUSES: readonly AppointmentStatus[] = ['booked', 'arrived', 'fulfilled'];
+/** Statuses as an SQL list for the desk's and the server's statements: `status IN ${sqlList(…)}`. */
+export const sqlList = (statuses: readonly AppointmentStatus[]): string => `(${statuses.map((s) => `'${s}'`).join(', ')})`;
+/** The statuses that hold a slot, as an SQL list. */
+export const ACTIVE_SQL = sqlList(ACTIVE_STATUSES);
+/** Statuses of a booking still to be kept (not yet visited, not cancelled): what a doctor's absence or dismissal concerns. */
+export const AHEAD_SQL = sqlList(['booked', 'arrived']);
 
 /** Who a slot is reserved for (R7 internet quota, R13 priority windows, R21 doctor repeat visits). */
 export const slotChannel = z.enum(['registry', 'internet', 'doctor', 'priority']);

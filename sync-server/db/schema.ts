@@ -1,3 +1,4 @@
+import { ACTIVE_SQL } from '../../src-shared/domain/enums.js';
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 
@@ -169,7 +170,9 @@ export const appointments = pgTable(
     // Ids are the organization's: an id used in another clinic is no answer about this one (and no oracle across clinics).
     primaryKey({ columns: [t.orgId, t.id] }),
     // The guarantee: two confirmed bookings of one slot cannot both exist, whatever the devices did offline.
-    uniqueIndex('appointments_one_per_slot').on(t.orgId, t.slotId).where(sql`status IN ('booked', 'arrived', 'fulfilled') AND sync_state = 'confirmed'`),
+    uniqueIndex('appointments_one_per_slot')
+      .on(t.orgId, t.slotId)
+      .where(sql`status IN ${sql.raw(ACTIVE_SQL)} AND sync_state = 'confirmed'`),
   ],
 );
 

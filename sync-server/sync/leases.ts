@@ -1,3 +1,4 @@
+import { ACTIVE_STATUSES } from '../../src-shared/domain/enums.js';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Doctor, ScheduleException, ScheduleTemplate } from '../../src-shared/domain/directory.js';
 import { getProfile } from '../../src-shared/policy/profiles.js';
@@ -106,9 +107,7 @@ export async function renewLeases(db: ServerDb, device: { id: string; orgId: str
       for (const r of await tx
         .select({ slotId: appointments.slotId })
         .from(appointments)
-        .where(
-          and(eq(appointments.orgId, device.orgId), inArray(appointments.slotId, part), eq(appointments.syncState, 'confirmed'), inArray(appointments.status, ['booked', 'arrived', 'fulfilled'])),
-        ))
+        .where(and(eq(appointments.orgId, device.orgId), inArray(appointments.slotId, part), eq(appointments.syncState, 'confirmed'), inArray(appointments.status, [...ACTIVE_STATUSES]))))
         taken.add(r.slotId);
     }
     // Every lease of the organization (past slots included, so the device's own stale ones are released too).

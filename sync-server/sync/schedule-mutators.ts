@@ -1,3 +1,4 @@
+import { AHEAD_SQL } from '../../src-shared/domain/enums.js';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Appointment } from '../../src-shared/domain/appointment.js';
 import type { ScheduleException, ScheduleTemplate } from '../../src-shared/domain/directory.js';
@@ -81,7 +82,7 @@ async function bookingsAhead(ctx: OpContext, doctorId: string): Promise<number> 
     .where(
       and(
         eq(appointments.orgId, ctx.orgId),
-        sql`${appointments.status} IN ('booked', 'arrived')`,
+        sql`${appointments.status} IN ${sql.raw(AHEAD_SQL)}`,
         eq(appointments.syncState, 'confirmed'),
         sql`starts_with(${appointments.slotId}, ${`${doctorId}@`})`,
       ),

@@ -107,4 +107,15 @@ describe('code health (issue 9)', () => {
     // The check reads what it checks: the code does cite the docs.
     expect(cited).toBeGreaterThan(0);
   });
+
+  it('the statuses that hold a slot are spelled once (ACTIVE_STATUSES / ACTIVE_SQL in src-shared/domain/enums.ts), not as literals beside it (issue 19 finding 7)', () => {
+    const spelled = all
+      .filter((f) => !f.file.endsWith(join('domain', 'enums.ts')))
+      .flatMap((f) =>
+        readFileSync(f.file, 'utf8')
+          .split('\n')
+          .flatMap((line, i) => (/'booked',\s*'arrived',\s*'fulfilled'/.test(line) ? [`${relative(ROOT, f.file)}:${i + 1}`] : [])),
+      );
+    expect(spelled).toEqual([]);
+  });
 });
