@@ -4,7 +4,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -19,6 +19,9 @@ export interface Database {
   hot(name: string, text: string, values: unknown[]): Promise<Array<Record<string, unknown>>>;
   close(): Promise<void>;
 }
+
+/** The server's PL/pgSQL as it is today (functions.sql), applied after the migrations on every start. */
+const FUNCTIONS = () => readFileSync(new URL('./functions.sql', import.meta.url), 'utf8');
 
 function migrationsDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -55,6 +58,7 @@ export async function connect(opts: {
     try {
       await lock.query('SELECT pg_advisory_lock(727274)');
       await migratePg(db, { migrationsFolder: migrationsDir() });
+      await lock.query(FUNCTIONS());
       await lock.query('SELECT pg_advisory_unlock(727274)');
     } finally {
       lock.release();
@@ -69,6 +73,7 @@ export async function connect(opts: {
   const client = opts.template ? new PGlite({ loadDataDir: opts.template }) : new PGlite(opts.dataDir);
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder: migrationsDir() });
+  await client.exec(FUNCTIONS());
   return {
     db: db as unknown as ServerDb,
     kind: 'pglite',

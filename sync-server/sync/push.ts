@@ -71,11 +71,13 @@ function fastCandidate(op: PushOp, device: ServerDevice, schemaVersion: number, 
  * committed on its own, in one round trip. Returns how many of the run were
  * committed; the op after them (if any) needs the general path.
  */
-async function fastBook(database: Database, device: ServerDevice, run: FastOp[], now: number, log: Logger): Promise<number> {
+async function fastBook(database: Database, device: ServerDevice, dirVersion: number, run: FastOp[], now: number, log: Logger): Promise<number> {
   try {
-    const rows = await database.hot('kezek_push_books', 'CALL kezek_push_books($1, $2, $3, $4, $5, $6, $7, $8::jsonb[], $9, NULL)', [
+    const rows = await database.hot('kezek_push_books', 'CALL kezek_push_books($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb[], $10, NULL)', [
       device.orgId,
       device.id,
+      // The directory the run was judged on: the procedure stops if it moved before its lock (see functions.sql).
+      dirVersion,
       run.map((c) => c.op.seq),
       run.map((c) => c.op.opId),
       run.map((c) => c.a.id),
@@ -115,13 +117,15 @@ export async function push(database: Database, directories: DirectoryCache, devi
   const patients = await loadPatients(db, device.orgId, booked.filter(Boolean));
   // Ops after one that changes the schedules are judged on the changed ones: none of them takes the fast path (judged up front).
   const firstScheduleOp = sorted.findIndex((op) => SCHEDULE_OPS.has(op.name));
+  const judgedOn = dir.version;
   const candidates = sorted.map((op, i) => (op.seq > (before?.last ?? 0) && (firstScheduleOp < 0 || i < firstScheduleOp) ? fastCandidate(op, device, schemaVersion, dir!, patients, clock()) : null));
   for (let i = 0; i < sorted.length; i++) {
     // The run: the fast-path candidates that follow one another from op i on.
     const run: FastOp[] = [];
     for (let c = candidates[i]; c; c = candidates[i + run.length]) run.push(c);
-    if (run.length) {
-      const done = await fastBook(database, device, run, clock(), log);
+    // Only while the directory is still the one the candidates were judged on (the procedure checks it again under its lock).
+    if (run.length && dir.version === judgedOn) {
+      const done = await fastBook(database, device, judgedOn, run, clock(), log);
       for (const c of run.slice(0, done)) results.push({ seq: c.op.seq, opId: c.op.opId, status: 'applied', detail: 'confirmed' });
       i += done;
       if (i >= sorted.length) break;
@@ -136,6 +140,9 @@ export async function push(database: Database, directories: DirectoryCache, devi
       out = await db.transaction(async (tx) => {
         const pos = await position(tx, device, op);
         if (pos.kind !== 'new') return pos.kind === 'repeat' ? pos.result : pos.kind;
+        // The organization's lock is held now: the rules read its directory as of now, not as of the push's start
+        // (an absence another desk committed meanwhile must count — issue 19 finding 3). One small read; a reload only if it moved.
+        dir = (await directories.get(tx, device.orgId)) ?? dir;
         const ctx = ctxFor(tx);
         if (schemaVersion !== SYNC_SCHEMA_VERSION || !isKnownOp(op.name)) throw new Quarantine(schemaVersion !== SYNC_SCHEMA_VERSION ? `schema_version:${schemaVersion}` : `unknown_op:${op.name}`);
         const outcome: Outcome = await MUTATORS[op.name](ctx, op.args);

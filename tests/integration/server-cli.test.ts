@@ -42,7 +42,8 @@ describe('the server CLI next to a running server on the embedded database (issu
     });
     expect(sneaky.status).toBe(403);
     await expect(cli(dataDir, 'import', join(dataDir, 'none.json'))).rejects.toThrow(/stop it for the import/);
-  });
+    // A server process and three CLI runs, each a Node start: long on a machine busy with another test run.
+  }, 90_000);
 
   it('SIGTERM to `npm run server` stops the server itself (not only npm), and it removes its note', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kezek-cli-'));
@@ -58,7 +59,7 @@ describe('the server CLI next to a running server on the embedded database (issu
     npm.kill('SIGTERM');
     await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => null)) === null, 20_000, 'the server to stop');
     expect(existsSync(join(dataDir, 'server.json'))).toBe(false);
-  });
+  }, 90_000);
 
   it('backup and restore of the embedded database: not while the server runs; restore keeps the replaced folder, renews the history, refuses a damaged file (issue 12)', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kezek-cli-'));

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileSecretStore } from '../../src-main/sync/secret-store.js';
 import { DeskUpdates } from '../../src-main/update/desk-updates.js';
 import { runAdmin } from '../../sync-server/admin/commands.js';
+import { regions } from '../../sync-server/db/schema.js';
 import { ClinicServer, type EnrolledDesk } from '../support/clinic-server.js';
 import { MONDAY_9AM } from '../support/desk.js';
 import { buildRelease, installerBytes } from '../support/releases.js';
@@ -30,6 +31,8 @@ beforeAll(async () => {
   await clinic.start();
   desk = await clinic.enrolledDesk('Регистратура 1');
   releases = { v110: await buildRelease(builds, '1.1.0', v110), v120: await buildRelease(builds, '1.2.0', v120) };
+  // Osh: a region with no clinic on this server yet (its window can still be set).
+  await clinic.database.db.insert(regions).values({ id: 'kg-osh', name: 'г. Ош' });
   const admin = (command: Parameters<typeof runAdmin>[1], input: unknown) => runAdmin(clinic.database.db, command, input as never, MONDAY_9AM, clinic.releasesDir);
   await admin('publish-release', { dir: releases.v110.dir, platform: 'win', minOs: '10.0' });
   await admin('publish-release', { dir: releases.v120.dir, platform: 'win', minOs: '10.0' });

@@ -1,0 +1,93 @@
+-- The sync server's PL/pgSQL, in one place: what runs today is what this file says.
+-- Applied after the migrations on every start (sync-server/db/connect.ts), so a function's
+-- current definition is read here, not pieced together from the migrations that once created
+-- it (0001, 0003, 0006, 0008 hold their history). Each statement is idempotent. A change of a
+-- signature drops the old one first. The decisions stay the shared TypeScript rules'; these
+-- only make the hot path one round trip (tests/integration/slot-state-parity.test.ts runs a
+-- table of cases through both).
+
+-- The organization's lock serializes every writer of the organization (and so of the device):
+-- the device row needs no row lock of its own. Returns the device's last applied op number.
+CREATE OR REPLACE FUNCTION kezek_position(p_org text, p_device text) RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE v_last integer;
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext(p_org));
+  SELECT last_applied_seq INTO v_last FROM devices WHERE id = p_device;
+  RETURN v_last;
+END $$;
+
+-- Is this booking known; else who holds its slot: a confirmed booking ('taken'), another
+-- device's lease not yet past its reclaim time ('leased'), or nobody ('free'). The caller holds
+-- the organization's lock. The lease rule is the server half of the lease invariant
+-- (sync-server/sync/leases.ts); the statuses are ACTIVE_STATUSES (src-shared/domain/enums.ts).
+CREATE OR REPLACE FUNCTION kezek_slot_state(p_org text, p_id text, p_slot text, p_device text, p_now bigint) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM appointments WHERE org_id = p_org AND id = p_id) THEN RETURN 'known'; END IF;
+  IF EXISTS (SELECT 1 FROM appointments WHERE org_id = p_org AND slot_id = p_slot AND sync_state = 'confirmed' AND status IN ('booked', 'arrived', 'fulfilled')) THEN RETURN 'taken'; END IF;
+  IF EXISTS (SELECT 1 FROM slot_leases l JOIN lease_sets s ON s.device_id = l.device_id
+             WHERE l.org_id = p_org AND l.slot_id = p_slot AND l.device_id <> p_device AND s.reclaim_after > p_now) THEN RETURN 'leased'; END IF;
+  RETURN 'free';
+END $$;
+
+-- Store an appointment: its row goes to the change log only; the appointments table keeps
+-- what the rules check and the sequence of the entry holding the row (ids are per organization).
+CREATE OR REPLACE FUNCTION kezek_put_appointment(p_org text, p_id text, p_patient text, p_slot text, p_status text, p_state text, p_row jsonb, p_at bigint) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE v_seq bigint;
+BEGIN
+  INSERT INTO change_log (org_id, entity, entity_id, op, row, at) VALUES (p_org, 'appointment', p_id, 'put', p_row, p_at) RETURNING seq INTO v_seq;
+  INSERT INTO appointments (id, org_id, patient_id, slot_id, status, sync_state, server_seq)
+  VALUES (p_id, p_org, p_patient, p_slot, p_status, p_state, v_seq)
+  ON CONFLICT (org_id, id) DO UPDATE SET status = excluded.status, sync_state = excluded.sync_state, server_seq = excluded.server_seq;
+  RETURN v_seq;
+END $$;
+
+-- Record an op's result and the device's new position. The result takes a place in the
+-- change log's order after the op's own changes (a pull hands it over with them) without a
+-- change-log row of its own.
+CREATE OR REPLACE FUNCTION kezek_record(p_org text, p_device text, p_seq integer, p_op text, p_status text, p_detail text, p_at bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO op_results (device_id, device_seq, op_id, org_id, status, result, server_seq)
+  VALUES (p_device, p_seq, p_op, p_org, p_status, jsonb_build_object('detail', p_detail), nextval('change_log_seq_seq'));
+  UPDATE devices SET last_applied_seq = p_seq, last_seen_at = p_at WHERE id = p_device;
+END $$;
+
+-- The common case of a push: a run of new bookings of free slots, by the next ops in the
+-- device's sequence, in one call and one round trip — and still each op in its own
+-- transaction (a COMMIT per op). The rules judged these bookings on the organization's
+-- directory as of `p_dir_version`, before the lock: if the directory moved since (an absence
+-- committed meanwhile, issue 19 finding 3), the procedure stops and the general path judges
+-- again under the lock. The unique indexes decide "already known" and "slot taken" in the
+-- insert itself (ON CONFLICT DO NOTHING). At the first op that is anything else — a repeat, a
+-- gap, a taken or leased slot that needs a conflict task with alternatives — the procedure
+-- stops with that op's writes undone and says how many ops it committed.
+DROP PROCEDURE IF EXISTS kezek_push_books(text, text, integer[], text[], text[], text[], text[], jsonb[], bigint, integer);
+CREATE OR REPLACE PROCEDURE kezek_push_books(p_org text, p_device text, p_dir_version bigint, p_seqs integer[], p_ops text[], p_ids text[], p_patients text[], p_slots text[], p_rows jsonb[], p_now bigint, INOUT p_done integer)
+LANGUAGE plpgsql AS $$
+DECLARE i integer; v_seq bigint;
+BEGIN
+  p_done := 0;
+  FOR i IN 1 .. coalesce(array_length(p_seqs, 1), 0) LOOP
+    PERFORM pg_advisory_xact_lock(hashtext(p_org));
+    EXIT WHEN (SELECT directory_version FROM organizations WHERE id = p_org) IS DISTINCT FROM p_dir_version;
+    EXIT WHEN EXISTS (SELECT 1 FROM slot_leases l JOIN lease_sets s ON s.device_id = l.device_id
+                      WHERE l.org_id = p_org AND l.slot_id = p_slots[i] AND l.device_id <> p_device AND s.reclaim_after > p_now);
+    v_seq := nextval('change_log_seq_seq');
+    INSERT INTO appointments (id, org_id, patient_id, slot_id, status, sync_state, server_seq)
+    VALUES (p_ids[i], p_org, p_patients[i], p_slots[i], 'booked', 'confirmed', v_seq) ON CONFLICT DO NOTHING;
+    EXIT WHEN NOT FOUND;
+    UPDATE devices SET last_applied_seq = p_seqs[i], last_seen_at = p_now WHERE id = p_device AND last_applied_seq = p_seqs[i] - 1;
+    IF NOT FOUND THEN
+      ROLLBACK;
+      EXIT;
+    END IF;
+    INSERT INTO change_log (seq, org_id, entity, entity_id, op, row, at) VALUES (v_seq, p_org, 'appointment', p_ids[i], 'put', p_rows[i], p_now);
+    INSERT INTO op_results (device_id, device_seq, op_id, org_id, status, result, server_seq)
+    VALUES (p_device, p_seqs[i], p_ops[i], p_org, 'applied', '{"detail":"confirmed"}', v_seq);
+    COMMIT;
+    p_done := i;
+  END LOOP;
+END $$;
