@@ -171,12 +171,17 @@ function bookInTx(env: Env, actor: Actor, a: BookArgs, replacesId: string | null
     deviceId: env.device.id,
     visitReason,
   };
-  journal(
-    env,
-    actor,
-    { name: 'appointments.book', args: { appointment, preventive: a.preventive, mode, leaseEpoch, register } satisfies OpArgs<'appointments.book'> },
-    { entity: 'appointment', entityId: id, detail: slot.id },
-  );
+  const booking = { appointment, preventive: a.preventive, mode, leaseEpoch, register } satisfies OpArgs<'appointments.book'>;
+  // A move is one op for the server to decide whole (both or neither). It is filed under the booking it moves
+  // away from: until the server has it, that booking's time is not free for a guarantee (see releasesInDoubt).
+  if (replacesId)
+    journal(
+      env,
+      actor,
+      { name: 'appointments.move', args: { appointmentId: replacesId, ...booking } satisfies OpArgs<'appointments.move'> },
+      { entity: 'appointment', entityId: replacesId, detail: slot.id },
+    );
+  else journal(env, actor, { name: 'appointments.book', args: booking }, { entity: 'appointment', entityId: id, detail: slot.id });
   return id;
 }
 
@@ -215,7 +220,8 @@ function mustFind(env: Env, appointmentId: string): AppointmentView {
   return a;
 }
 
-function cancelInTx(env: Env, actor: Actor, a: AppointmentView, channel: RequestChannel, registerResult: 'cancelled' | null, rule: string | null = null): void {
+/** Cancel inside a transaction; `journalled` false when the cancellation travels inside another op (a move). */
+function cancelInTx(env: Env, actor: Actor, a: AppointmentView, channel: RequestChannel, registerResult: 'cancelled' | null, rule: string | null = null, journalled = true): void {
   const s = env.db.sqlite;
   must(decideCancel(env.profile, a, channel, env.clock()));
   const { from, to } = STATUS_CHANGES['appointments.cancel'];
@@ -237,12 +243,13 @@ function cancelInTx(env: Env, actor: Actor, a: AppointmentView, channel: Request
         appointedAt: a.startUtc,
       })
     : undefined;
-  journal(
-    env,
-    actor,
-    { name: 'appointments.cancel', args: { appointmentId: a.id, channel, ...(register ? { register } : {}) } satisfies OpArgs<'appointments.cancel'> },
-    { entity: 'appointment', entityId: a.id },
-  );
+  if (journalled)
+    journal(
+      env,
+      actor,
+      { name: 'appointments.cancel', args: { appointmentId: a.id, channel, ...(register ? { register } : {}) } satisfies OpArgs<'appointments.cancel'> },
+      { entity: 'appointment', entityId: a.id },
+    );
 }
 
 /** R9: cancel; the slot is free again at once. */
@@ -275,7 +282,8 @@ export function cancelForAbsence(env: Env, actor: Actor, appointmentId: string, 
 }
 
 /**
- * Move = cancel + new booking pointing at the old one, atomically: either both happen or neither.
+ * Move = cancel + new booking pointing at the old one, atomically: either both happen or neither —
+ * here, and on the server, which receives it as one op.
  * `alongside` runs in the same transaction (the call-list task a rebooking resolves).
  */
 export function move(env: Env, actor: Actor, appointmentId: string, slotId: string, alongside: () => void = () => undefined): BookResult {
@@ -284,7 +292,7 @@ export function move(env: Env, actor: Actor, appointmentId: string, slotId: stri
   const args: BookArgs = { patientId: old.patientId, slotId, channel: old.channel === 'phone' ? 'phone' : 'registry', preventive: false };
   const id = withRefusalRecord(env, actor, args, () =>
     env.db.sqlite.transaction(() => {
-      cancelInTx(env, actor, old, 'registry', null);
+      cancelInTx(env, actor, old, 'registry', null, null, false);
       const moved = bookInTx(env, actor, args, old.id);
       alongside();
       return moved;

@@ -66,6 +66,11 @@ function settle(db: Db, r: OpResult): void {
   ) as { name: string; args: string; entityId: string | null } | undefined;
   if (!op) return;
   if (r.status === 'conflict' && op.name === 'appointments.book' && op.entityId) stmt(db.sqlite, "UPDATE appointments SET sync_state = 'conflict' WHERE id = ?").run(op.entityId);
+  // A move the server could not make: the new booking is the lost one (the old one comes back with the pull).
+  if (r.status === 'conflict' && op.name === 'appointments.move') {
+    const moved = (JSON.parse(op.args) as { appointment?: { id?: unknown } }).appointment?.id;
+    if (typeof moved === 'string') stmt(db.sqlite, "UPDATE appointments SET sync_state = 'conflict' WHERE id = ?").run(moved);
+  }
   if (r.status !== 'rejected') return;
   const registerId = (JSON.parse(op.args) as { register?: { id?: unknown } }).register?.id;
   if (typeof registerId === 'string') stmt(db.sqlite, 'DELETE FROM register_entries WHERE id = ?').run(registerId);

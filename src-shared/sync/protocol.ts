@@ -24,6 +24,15 @@ export const opArgs = {
     leaseEpoch: z.number().int().nullable().optional(),
     register: registerRecord.optional(),
   }),
+  /** A move: the booking `appointmentId` cancelled and `appointment` (which replaces it) booked, both or neither (issue 19 finding 2). */
+  'appointments.move': z.object({
+    appointmentId: id,
+    appointment,
+    preventive: z.boolean(),
+    mode: z.enum(['local', 'online', 'guaranteed', 'tentative']).optional(),
+    leaseEpoch: z.number().int().nullable().optional(),
+    register: registerRecord.optional(),
+  }),
   'appointments.cancel': z.object({ appointmentId: id, channel: requestChannel, register: registerRecord.optional() }),
   // liveQueue is the desk's prediction (R12), kept so the op's shape stays; the server computes its own.
   'appointments.checkIn': z.object({ appointmentId: id, liveQueue: z.boolean() }),

@@ -1,9 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { randomUUID } from 'node:crypto';
-import type { Appointment } from '../../src-shared/domain/appointment.js';
-import type { AppointmentStatus, RequestChannel } from '../../src-shared/domain/enums.js';
-import { STATUS_CHANGES, type StatusOp } from '../../src-shared/rules/transitions.js';
-import { judgeBooking, judgeStatusChange, loadPatients, loadReferral, loadSpentReferrals } from '../rules/judge.js';
+import { loadPatients } from '../rules/judge.js';
 import { opArgs, type OpName } from '../../src-shared/sync/protocol.js';
 import { REFUSALS, type RefusalCode } from '../../src-shared/rules/decision.js';
 import { isClosedGround, registerOutcome } from '../../src-shared/rules/register-outcome.js';
@@ -14,147 +10,11 @@ import { canSetHomeVisitStatus, decideHomeVisit } from '../../src-shared/rules/h
 import { decideReferral } from '../../src-shared/rules/referrals.js';
 import { decideCallOutcome, taskStatusAfter } from '../../src-shared/rules/call-outcomes.js';
 import { localParts } from '../../src-shared/time/dates.js';
-import { appointments, changeLog, orgRows, referralUses, tasks } from '../db/schema.js';
-import { putCallTask, takenSlots } from './call-tasks.js';
+import { orgRows, tasks } from '../db/schema.js';
 import { editDoctor, enterAbsence, saveTemplate, setQuota } from './schedule-mutators.js';
 import { changePassword, putAccountChange } from './account-mutators.js';
 import { logChange, type OpContext } from './context.js';
-
-export type Outcome = { status: 'applied' | 'conflict' | 'rejected'; detail: string };
-
-/** The stored and published form of a booking: its sync state, and the register row of the request that made this change. */
-export const appointmentRow = (a: Appointment, syncState: 'confirmed' | 'conflict', register: unknown): string => JSON.stringify({ ...a, syncState, register });
-
-/** The appointment and its change-log entry in one statement (one round trip on the hot path). */
-async function putAppointment(ctx: OpContext, a: Appointment, syncState: 'confirmed' | 'conflict', register: unknown): Promise<void> {
-  const row = appointmentRow(a, syncState, register);
-  await ctx.tx.execute(sql`SELECT kezek_put_appointment(${ctx.orgId}, ${a.id}, ${a.patientId}, ${a.slotId}, ${a.status}, ${syncState}, ${row}::jsonb, ${ctx.now})`);
-}
-
-/** The losing booking stays; a call-the-patient task carries alternatives to offer (R4, R8). */
-async function conflictTask(ctx: OpContext, a: Appointment, reason: string): Promise<void> {
-  await putCallTask(ctx, a, { id: randomUUID(), reason, taken: await takenSlots(ctx) });
-}
-
-async function book(ctx: OpContext, args: unknown): Promise<Outcome> {
-  const parsed = opArgs['appointments.book'].safeParse(args);
-  if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
-  const a = parsed.data.appointment;
-  if (a.orgId !== ctx.orgId) return { status: 'rejected', detail: 'wrong_org' };
-  // A booking is born booked (issue 19 finding 2): arrival, a visit done, a no-show come only through the status
-  // machine's own ops — a booking pushed as 'fulfilled' or 'arrived' would skip every rule they have.
-  if (a.status !== 'booked') return { status: 'rejected', detail: `bad_status:${a.status}` };
-  // One query: is this booking already known, who holds its slot, who holds its lease? The organization
-  // is locked (kezek_position), so this check and the insert cannot race; the partial unique index stands behind it all the same.
-  const state = ((await ctx.tx.execute(sql`SELECT kezek_slot_state(${ctx.orgId}, ${a.id}, ${a.slotId}, ${ctx.deviceId}, ${ctx.now}) AS s`)) as unknown as { rows: Array<{ s: string }> }).rows[0]!.s;
-  if (state === 'known') return { status: 'applied', detail: 'already_known' };
-  // The server decides: the desk's decision was a prediction. A refused booking stays visible as lost, with a call
-  // task and a register row naming the rule — never silently dropped, never holding the slot.
-  const patients = await loadPatients(ctx.tx, ctx.orgId, [a.patientId]);
-  const named = await loadReferral(ctx.tx, ctx.orgId, a.referralId);
-  const { decision, spendsReferral } = judgeBooking(ctx.dir, ctx.device, a, parsed.data.preventive, ctx.at, patients.get(a.patientId), named);
-  if (!decision.ok) {
-    const reason = `refused:${decision.code}`;
-    await putAppointment(ctx, a, 'conflict', parsed.data.register);
-    await conflictTask(ctx, a, reason);
-    await serverRefusal(ctx, a, decision.code, parsed.data.register?.applicant ?? '');
-    return { status: 'conflict', detail: reason };
-  }
-  if (state === 'taken' || state === 'leased') {
-    // A booking made under a lease that did not hold is a lease_lost conflict: never a silent loss.
-    const reason = parsed.data.leaseEpoch != null ? 'lease_lost' : state === 'taken' ? 'slot_taken' : 'slot_leased';
-    await putAppointment(ctx, a, 'conflict', parsed.data.register);
-    await conflictTask(ctx, a, reason);
-    return { status: 'conflict', detail: reason };
-  }
-  await putAppointment(ctx, a, 'confirmed', parsed.data.register);
-  if (spendsReferral) await ctx.tx.insert(referralUses).values({ orgId: ctx.orgId, referralId: spendsReferral, appointmentId: a.id });
-  return { status: 'applied', detail: 'confirmed' };
-}
-
-/** R15: the server's refusal of a booking is a row of the organization's register too. */
-async function serverRefusal(ctx: OpContext, a: Appointment, code: RefusalCode, applicant: string): Promise<void> {
-  const row = {
-    id: randomUUID(),
-    at: ctx.now,
-    patientId: a.patientId,
-    applicant,
-    specialtyId: a.specialtyId,
-    doctorId: a.doctorId,
-    channel: a.channel,
-    ...registerOutcome(ctx.dir.profile, code),
-    appointmentId: a.id,
-    appointedAt: a.startUtc,
-    userId: a.createdBy,
-    deviceId: ctx.deviceId,
-  };
-  await ctx.tx.insert(orgRows).values({ orgId: ctx.orgId, entity: 'register_entry', id: row.id, row });
-  await logChange(ctx, 'register_entry', row.id, 'put', row);
-}
-
-type Current = { id: string; status: string; syncState: string; row: Appointment & { syncState: string } };
-/** A check of the server's own state a status change needs beyond the status machine: a refusal code, or null. */
-type Guard = (ctx: OpContext, cur: Current) => Promise<string | null>;
-
-/**
- * Undoing a cancellation takes the time back only if it is still free — no confirmed booking
- * of it since, no other device's lease on it — and the booking's referral is not spent elsewhere.
- */
-const stillFree: Guard = async (ctx, cur) => {
-  if (cur.syncState !== 'confirmed') return 'bad_status';
-  // No appointment id to recognize here (''): only whether the slot is taken or leased.
-  const state = ((await ctx.tx.execute(sql`SELECT kezek_slot_state(${ctx.orgId}, '', ${cur.row.slotId}, ${ctx.deviceId}, ${ctx.now}) AS s`)) as unknown as { rows: Array<{ s: string }> }).rows[0]!.s;
-  if (state === 'taken') return 'slot_taken';
-  if (state === 'leased') return 'slot_reserved';
-  if (cur.row.referralId) {
-    const spent = await loadSpentReferrals(ctx.tx, ctx.orgId, [cur.row.referralId]);
-    if (spent.size > 0) return 'referral_required';
-  }
-  return null;
-};
-
-/** Status changes by the shared status machine (STATUS_CHANGES), judged by the server at the op's time. */
-function transition(name: StatusOp, guard: Guard = async () => null) {
-  return async (ctx: OpContext, args: unknown): Promise<Outcome> => {
-    const parsed = opArgs[name].safeParse(args);
-    if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
-    // The booking's full row is its latest change-log entry (see the appointments table).
-    const [cur] = await ctx.tx
-      .select({ id: appointments.id, status: appointments.status, syncState: appointments.syncState, row: changeLog.row })
-      .from(appointments)
-      .innerJoin(changeLog, and(eq(changeLog.orgId, appointments.orgId), eq(changeLog.seq, appointments.serverSeq)))
-      .where(and(eq(appointments.id, parsed.data.appointmentId), eq(appointments.orgId, ctx.orgId)));
-    if (!cur) return { status: 'rejected', detail: 'unknown_appointment' };
-    const current = cur.row as Appointment & { syncState: string; updatedAt?: number };
-    const decision = judgeStatusChange(name, ctx.dir, { ...current, status: cur.status as AppointmentStatus }, ctx.at, (parsed.data as { channel?: RequestChannel }).channel ?? 'registry');
-    const refusal = decision.ok ? await guard(ctx, { ...cur, row: current }) : decision.code;
-    if (refusal) {
-      // The desk already shows the change: publishing the booking as the server holds it again brings every desk back to it.
-      await logChange(ctx, 'appointment', cur.id, 'put', { ...current, register: undefined });
-      return { status: 'rejected', detail: refusal === 'bad_status' ? `bad_status:${cur.status}` : refusal };
-    }
-    const to = STATUS_CHANGES[name].to;
-    // Each change carries only the register row of its own request (a cancellation's; none for the rest).
-    const row = {
-      ...current,
-      status: to,
-      updatedAt: ctx.now,
-      // R12: late or not is the server's to compute, at the moment the desk checked the patient in.
-      ...(decision.ok && decision.liveQueue !== undefined ? { liveQueue: decision.liveQueue } : {}),
-      register: 'register' in parsed.data ? parsed.data.register : undefined,
-    };
-    const seq = await logChange(ctx, 'appointment', cur.id, 'put', { ...row, syncState: cur.syncState });
-    await ctx.tx
-      .update(appointments)
-      .set({ status: to, serverSeq: seq })
-      .where(and(eq(appointments.orgId, ctx.orgId), eq(appointments.id, cur.id)));
-    // A cancelled booking gives its referral back (R5), as on the desk.
-    if (to === 'cancelled') await ctx.tx.delete(referralUses).where(and(eq(referralUses.orgId, ctx.orgId), eq(referralUses.appointmentId, cur.id)));
-    // An undone cancellation spends it again (the guard saw it free).
-    if (name === 'appointments.restore' && current.referralId) await ctx.tx.insert(referralUses).values({ orgId: ctx.orgId, referralId: current.referralId, appointmentId: cur.id });
-    return { status: 'applied', detail: to };
-  };
-}
+import { book, move, type Outcome, stillFree, transition } from './booking-mutators.js';
 
 /**
  * A call's outcome from any desk. Tasks are never deleted; the latest outcome in
@@ -369,6 +229,7 @@ export const MUTATORS: Record<OpName, (ctx: OpContext, args: unknown) => Promise
   'register.outOfSchedule': outOfSchedule,
   'tasks.resolve': resolveTask,
   'appointments.book': book,
+  'appointments.move': move,
   'appointments.cancel': transition('appointments.cancel'),
   'appointments.checkIn': transition('appointments.checkIn'),
   'appointments.noShow': transition('appointments.noShow'),

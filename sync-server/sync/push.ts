@@ -11,7 +11,8 @@ import { Hlc } from '../../src-shared/sync/hlc.js';
 import { logChange, type OpContext, type Tx } from './context.js';
 import type { DirectoryCache, RulesDirectory } from '../rules/directory-cache.js';
 import { decisionTime, judgeBooking, loadPatients, type ServerDevice } from '../rules/judge.js';
-import { appointmentRow, isKnownOp, MUTATORS, SCHEDULE_OPS, type Outcome } from './mutators.js';
+import { appointmentRow, type Outcome } from './booking-mutators.js';
+import { isKnownOp, MUTATORS, SCHEDULE_OPS } from './mutators.js';
 
 type Position = { kind: 'new' } | { kind: 'repeat'; result: OpResult } | { kind: 'gap' } | { kind: 'reused' };
 

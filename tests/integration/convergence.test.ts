@@ -33,4 +33,35 @@ describe('desks converge on what the server decided (issue 9: the simulation now
     await a.desk.close();
     await b.desk.close();
   });
+
+  it('issue 19 finding 2: a move made offline into a time another desk gave away meanwhile leaves the patient the old time (the server decides the move whole), and the lost new one on the call list', async () => {
+    const a = await clinic.enrolledDesk('Регистратура 1');
+    const b = await clinic.enrolledDesk('Регистратура 2');
+    for (const d of [a, b]) await d.desk.sync!.syncOnce();
+    const s = a.desk.env.db.sqlite;
+    const [t1, t2] = s
+      .prepare(`SELECT s.id FROM slots s LEFT JOIN leases l ON l.slot_id = s.id WHERE s.date = '2026-11-24' AND s.channel = 'registry' AND s.appointment_id IS NULL
+        AND l.slot_id IS NULL AND s.specialty_id IN (SELECT id FROM specialties WHERE kind = 'family') ORDER BY s.start_utc LIMIT 2`)
+      .all() as Array<{ id: string }>;
+    const [p, q] = s.prepare('SELECT id FROM patients WHERE attached_org_id = ? AND priority = 0 ORDER BY id LIMIT 2 OFFSET 95').all(ORG) as Array<{ id: string }>;
+    const kept = await a.call('appointments.book', { patientId: p!.id, slotId: t1!.id });
+    expect(kept.appointment.syncState).toBe('confirmed');
+    // A is cut off and moves the patient to t2 (tentative: the common pool); B, online, gives t2 to someone else first.
+    await clinic.down();
+    const moved = await a.call('appointments.move', { appointmentId: kept.appointment.id, slotId: t2!.id });
+    expect(moved.appointment.mode).toBe('tentative');
+    await clinic.up();
+    await b.desk.sync!.syncOnce();
+    await b.call('appointments.book', { patientId: q!.id, slotId: t2!.id });
+    await a.desk.sync!.syncOnce();
+    await a.desk.sync!.syncOnce();
+    // The patient still has t1 — confirmed, holding its slot — and the move's new booking is lost, on the call list.
+    expect(s.prepare('SELECT status, sync_state AS state FROM appointments WHERE id = ?').get(kept.appointment.id)).toEqual({ status: 'booked', state: 'confirmed' });
+    expect(s.prepare('SELECT appointment_id AS holder FROM slots WHERE id = ?').get(t1!.id)).toEqual({ holder: kept.appointment.id });
+    expect(s.prepare('SELECT sync_state AS state FROM appointments WHERE id = ?').get(moved.appointment.id)).toEqual({ state: 'conflict' });
+    expect((await a.call('tasks.list', {})).some((t) => t.appointment?.id === moved.appointment.id)).toBe(true);
+    expect(s.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get()).toEqual({ n: 0 });
+    await a.desk.close();
+    await b.desk.close();
+  });
 });

@@ -43,6 +43,35 @@ describe.each<Backend>(['pglite', 'postgres'])('the server decides every field i
     await s.close();
   });
 
+  it('a move is one op: both or neither — when the new time is taken, the patient keeps the old one and the new booking is lost with a call task', async () => {
+    const s = await syncFixture(backends, kind);
+    const [a, b] = [await s.enrollDesk('org-a'), await s.enrollDesk('org-a')];
+    const first = appointmentOf('doc-1@2026-11-24T08:00');
+    await s.push(a, [{ seq: 1, name: 'appointments.book', args: { appointment: first, preventive: false } }]);
+    await s.push(b, [{ seq: 1, name: 'appointments.book', args: { appointment: appointmentOf('doc-1@2026-11-24T08:20'), preventive: false } }]);
+    const moveTo = (slotId: string) => ({ ...appointmentOf(slotId), patientId: first.patientId, replacesId: first.id });
+    const intoTaken = moveTo('doc-1@2026-11-24T08:20');
+    const taken = await s.push(a, [{ seq: 2, name: 'appointments.move', args: { appointmentId: first.id, appointment: intoTaken, preventive: false } }]);
+    expect(taken.json.results[0]).toMatchObject({ status: 'conflict', detail: 'slot_taken' });
+    expect(await published(s, a, first.id)).toMatchObject({ status: 'booked', syncState: 'confirmed' });
+    expect(await published(s, a, intoTaken.id)).toMatchObject({ syncState: 'conflict' });
+    const tasks = (await s.pull(a)).changes.filter((c: { entity: string; row: { appointmentId?: string } }) => c.entity === 'task' && c.row?.appointmentId === intoTaken.id);
+    expect(tasks).toHaveLength(1);
+    // Into a free time: the old booking cancelled, the new one confirmed, in one transaction.
+    const intoFree = moveTo('doc-1@2026-11-24T08:40');
+    const moved = await s.push(a, [{ seq: 3, name: 'appointments.move', args: { appointmentId: first.id, appointment: intoFree, preventive: false } }]);
+    expect(moved.json.results[0]).toMatchObject({ status: 'applied', detail: 'moved' });
+    expect(await published(s, a, first.id)).toMatchObject({ status: 'cancelled' });
+    expect(await published(s, a, intoFree.id)).toMatchObject({ status: 'booked', syncState: 'confirmed' });
+    // A move whose new booking does not name the booking it replaces is refused.
+    const stray = moveTo('doc-1@2026-11-24T09:00');
+    expect((await s.push(a, [{ seq: 4, name: 'appointments.move', args: { appointmentId: intoFree.id, appointment: stray, preventive: false } }])).json.results[0]).toMatchObject({
+      status: 'rejected',
+      detail: 'bad_args',
+    });
+    await s.close();
+  });
+
   it('R6: an out-of-schedule visit names a patient of this organization, or none (an unregistered emergency)', async () => {
     const s = await syncFixture(backends, kind);
     const desk = await s.enrollDesk('org-a');

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SYNC_SCHEMA_VERSION } from '../../src-shared/sync/protocol.js';
 import { sha256 } from '../../sync-server/auth/tokens.js';
 import { connect } from '../../sync-server/db/connect.js';
-import { appointmentRow } from '../../sync-server/sync/mutators.js';
+import { appointmentRow } from '../../sync-server/sync/booking-mutators.js';
 import { startServer } from '../support/server.js';
 import { appointment, NOW, seedOrgs } from '../support/sync-fixture.js';
 
