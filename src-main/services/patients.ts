@@ -11,7 +11,7 @@ import { listAppointments } from './appointment-views.js';
 import { clinicToday } from './clinic-time.js';
 import type { Actor, Env } from './env.js';
 import { journal } from './journal.js';
-import { checkPhone, decideNewPatient, type NewPatient } from '../../src-shared/rules/new-patient.js';
+import { decideContacts, decideNewPatient, type NewPatient } from '../../src-shared/rules/new-patient.js';
 
 const SUMMARY = `SELECT id, national_id AS nationalId, full_name AS fullName, birth_date AS birthDate, phone,
   (attached_org_id IS NOT NULL AND attached_org_id = @org) AS attached FROM patients`;
@@ -182,7 +182,8 @@ export function registerPatient(env: Env, actor: Actor, input: NewPatient): Pati
 
 /** R16: correct a patient's phone and address (an op the server applies; the latest correction stands). */
 export function updatePatientContacts(env: Env, actor: Actor, patientId: string, c: { phone: string; address: string }): PatientCard {
-  if (!checkPhone(c.phone)) throw new AppError('phone_format');
+  const d = decideContacts(c);
+  if (!d.ok) throw new AppError(d.code);
   env.db.sqlite.transaction(() => {
     const r = stmt(env.db.sqlite, 'UPDATE patients SET phone = ?, phone_key = ?, address = ? WHERE id = ?').run(c.phone, phoneKey(c.phone), c.address, patientId);
     if (r.changes !== 1) throw new AppError('not_found');

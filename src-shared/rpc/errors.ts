@@ -47,6 +47,7 @@ export function httpStatus(code: ErrorCode): number {
     case 'id_kind_not_used':
     case 'id_mismatch':
     case 'phone_format':
+    case 'address_format':
     case 'unknown_department':
     case 'unknown_reason':
     case 'unknown_profile':

@@ -51,7 +51,8 @@ export function decideNewPatient(profile: PolicyProfile, p: NewPatient, today: s
   if (!check.ok) return refuse(check.error);
   if ((check.birthDate && check.birthDate !== p.birthDate) || (check.sex && check.sex !== p.sex)) return refuse('id_mismatch');
   if (p.birthDate > today) return refuse('id_date');
-  if (p.phone && !/^\+?[\d\s()-]{9,20}$/.test(p.phone)) return refuse('phone_format');
+  const contacts = decideContacts(p);
+  if (!contacts.ok) return contacts;
   if (p.attach) {
     if (!targets.hasDepartment(p.attach.departmentId)) return refuse('unknown_department');
     if (p.attach.doctorId && targets.doctorDepartment(p.attach.doctorId) !== p.attach.departmentId) return refuse('unknown_department');
@@ -76,4 +77,15 @@ export function decideNewPatient(profile: PolicyProfile, p: NewPatient, today: s
 
 /** R16: the contact details a registrar corrects. */
 export const patientContacts = z.object({ phone: z.string().trim().max(40), address: z.string().trim().max(300) });
-export const checkPhone = (phone: string): boolean => phone === '' || /^\+?[\d\s()-]{9,20}$/.test(phone);
+const checkPhone = (phone: string): boolean => phone === '' || /^\+?[\d\s()-]{9,20}$/.test(phone);
+
+/**
+ * R16: a phone and an address as a patient's record keeps them — when registered and whenever corrected,
+ * one rule on desk and server (issue 19 finding 2): the phone a number or nothing, the address printable
+ * (no line breaks or control characters, which would break the ticket and the lists).
+ */
+export function decideContacts(c: { phone: string; address: string }): Decision {
+  if (!checkPhone(c.phone)) return refuse('phone_format');
+  if (/\p{Cc}/u.test(c.address)) return refuse('address_format');
+  return { ok: true };
+}

@@ -3,7 +3,7 @@ import { loadPatients } from '../rules/judge.js';
 import { opArgs, type OpName } from '../../src-shared/sync/protocol.js';
 import { REFUSALS, type RefusalCode } from '../../src-shared/rules/decision.js';
 import { isClosedGround, registerOutcome } from '../../src-shared/rules/register-outcome.js';
-import { checkPhone, decideNewPatient } from '../../src-shared/rules/new-patient.js';
+import { decideContacts, decideNewPatient } from '../../src-shared/rules/new-patient.js';
 import type { Patient } from '../../src-shared/domain/patient.js';
 import type { HomeVisitStatus } from '../../src-shared/domain/home-visit.js';
 import { canSetHomeVisitStatus, decideHomeVisit } from '../../src-shared/rules/home-visits.js';
@@ -128,12 +128,18 @@ async function registerPatient(ctx: OpContext, args: unknown): Promise<Outcome> 
 /** R16: a patient's phone and address corrected at a desk; the latest correction in server order stands. */
 async function updatePatient(ctx: OpContext, args: unknown): Promise<Outcome> {
   const parsed = opArgs['patients.update'].safeParse(args);
-  if (!parsed.success || !checkPhone(parsed.data.phone)) return { status: 'rejected', detail: 'bad_args' };
+  if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
   const [cur] = await ctx.tx
     .select({ row: orgRows.row })
     .from(orgRows)
     .where(and(eq(orgRows.orgId, ctx.orgId), eq(orgRows.entity, 'patient'), eq(orgRows.id, parsed.data.patientId)));
   if (!cur) return { status: 'rejected', detail: 'unknown_patient' };
+  // The desk's rule, run again: refused, the record goes back to every desk as the server holds it.
+  const d = decideContacts(parsed.data);
+  if (!d.ok) {
+    await logChange(ctx, 'patient', parsed.data.patientId, 'put', cur.row);
+    return { status: 'rejected', detail: d.code };
+  }
   const row = { ...(cur.row as Patient), phone: parsed.data.phone, address: parsed.data.address };
   await ctx.tx
     .update(orgRows)

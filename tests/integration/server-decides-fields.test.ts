@@ -72,6 +72,20 @@ describe.each<Backend>(['pglite', 'postgres'])('the server decides every field i
     await s.close();
   });
 
+  it('R16: a patient’s contacts are corrected by one rule on desk and server — a refused correction goes back to every desk as the server holds it', async () => {
+    const s = await syncFixture(backends, kind);
+    const desk = await s.enrollDesk('org-a');
+    const r = await s.push(desk, [
+      { seq: 1, name: 'patients.update', args: { patientId: 'pat-5', phone: '+996 555 123 456', address: 'ул. Ленина, 1' } },
+      { seq: 2, name: 'patients.update', args: { patientId: 'pat-5', phone: '12', address: 'ул. Ленина, 1' } },
+      { seq: 3, name: 'patients.update', args: { patientId: 'pat-5', phone: '', address: 'ул. Ленина,\n1\u0007' } },
+    ]);
+    expect(r.json.results.map((x: { status: string; detail: string }) => `${x.status} ${x.detail}`)).toEqual(['applied updated', 'rejected phone_format', 'rejected address_format']);
+    const rows = (await s.pull(desk)).changes.filter((c: { entity: string; id: string }) => c.entity === 'patient' && c.id === 'pat-5');
+    expect(rows.at(-1).row).toMatchObject({ phone: '+996 555 123 456', address: 'ул. Ленина, 1' });
+    await s.close();
+  });
+
   it('R6: an out-of-schedule visit names a patient of this organization, or none (an unregistered emergency)', async () => {
     const s = await syncFixture(backends, kind);
     const desk = await s.enrollDesk('org-a');
