@@ -108,6 +108,23 @@ describe('code health (issue 9)', () => {
     expect(cited).toBeGreaterThan(0);
   });
 
+  it('every package the code, the build and the tests import is declared in package.json (issue 19 finding 7: the build used four it did not declare)', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const declared = new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)]);
+    const sources = [...all.map((f) => f.file), ...files(join(ROOT, 'tests'))];
+    const undeclared = new Set<string>();
+    for (const file of sources) {
+      const src = readFileSync(file, 'utf8');
+      const specs = [...imports(file).map((i) => i.spec), ...[...src.matchAll(/\brequire(?:\.resolve)?\(\s*'([^']+)'/g)].map((m) => m[1]!)];
+      for (const spec of specs) {
+        if (spec.startsWith('.') || spec.startsWith('node:') || spec.startsWith('/')) continue;
+        const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+        if (!declared.has(name)) undeclared.add(`${name} (${relative(ROOT, file)})`);
+      }
+    }
+    expect([...undeclared]).toEqual([]);
+  });
+
   it('the statuses that hold a slot are spelled once (ACTIVE_STATUSES / ACTIVE_SQL in src-shared/domain/enums.ts), not as literals beside it (issue 19 finding 7)', () => {
     const spelled = all
       .filter((f) => !f.file.endsWith(join('domain', 'enums.ts')))
