@@ -10,21 +10,23 @@ const week = [{ from: '08:00', to: '16:00', channel: 'registry' as const }];
  * (24 twenty-minute times a day) and `patients` patients attached to it — what the push
  * benchmarks book against, with the server's rules on.
  */
-export function smallClinic(orgId: string, doctors: number, patients: number): DirectoryFile {
+export function smallClinic(orgId: string, doctors: number, patients: number, opts: { cardiologists?: number } = {}): DirectoryFile {
+  const cardiologists = opts.cardiologists ?? 0;
   const org: OrgDirectory = {
     organization: { id: orgId, regionId: 'bench', name: orgId, address: '', phone: '', profileId: 'KG', timezone: 'Asia/Bishkek' },
     departments: [{ id: `${orgId}-gsv`, orgId, name: 'ГСВ №1', isFamilyGroup: true }],
     cabinets: [{ id: `${orgId}-c1`, orgId, number: '101', floor: 1 }],
-    doctors: Array.from({ length: doctors }, (_, i) => ({
+    doctors: Array.from({ length: doctors + cardiologists }, (_, i) => ({
       id: `${orgId}-doc-${i}`,
       orgId,
       departmentId: `${orgId}-gsv`,
-      specialtyId: 'family',
+      // The last `cardiologists` are narrow specialists: booked with a family doctor's referral (R5).
+      specialtyId: i < doctors ? 'family' : 'cardiology',
       cabinetId: `${orgId}-c1`,
       fullName: `Врач ${i}`,
       active: true,
     })),
-    templates: Array.from({ length: doctors }, (_, i) => ({
+    templates: Array.from({ length: doctors + cardiologists }, (_, i) => ({
       id: `${orgId}-t-${i}`,
       doctorId: `${orgId}-doc-${i}`,
       validFrom: '2026-01-01',
@@ -46,22 +48,36 @@ export function smallClinic(orgId: string, doctors: number, patients: number): D
       dispensarySpecialtyIds: [],
       priority: false,
     })),
-    referrals: [],
+    // With cardiologists: every patient holds a referral to cardiology from the first family doctor.
+    referrals: cardiologists
+      ? Array.from({ length: patients }, (_, i) => ({
+          id: `${orgId}-ref-${i}`,
+          patientId: `${orgId}-p-${i}`,
+          specialtyId: 'cardiology',
+          issuedByDoctorId: `${orgId}-doc-0`,
+          issuedAt: Date.parse('2026-11-20T03:00:00Z'),
+          validUntil: '2026-12-20',
+          usedByAppointmentId: null,
+        }))
+      : [],
   };
   return {
     format: 'kezek-directory/1',
     regions: [{ id: 'bench', name: 'Bench' }],
-    specialties: [{ id: 'family', kind: 'family', name: { ru: 'Семейный врач', ky: 'Үй-бүлөлүк дарыгер' }, patientAges: 'all' }],
+    specialties: [
+      { id: 'family', kind: 'family', name: { ru: 'Семейный врач', ky: 'Үй-бүлөлүк дарыгер' }, patientAges: 'all' },
+      { id: 'cardiology', kind: 'narrow', name: { ru: 'Кардиолог', ky: 'Кардиолог' }, patientAges: 'all' },
+    ],
     organizations: [org],
   };
 }
 
-/** Every registry time of the organization's non-narrow doctors on these dates, as every desk generates them. */
-export function registrySlots(file: DirectoryFile, dates: readonly string[]): Slot[] {
+/** Every registry time of the organization's primary-care (or, `narrow`, its narrow specialists') doctors on these dates, as every desk generates them. */
+export function registrySlots(file: DirectoryFile, dates: readonly string[], kind: 'primary' | 'narrow' = 'primary'): Slot[] {
   const org = file.organizations[0]!;
   const profile = getProfile(org.organization.profileId);
   const narrow = new Set(file.specialties.filter((s) => s.kind === 'narrow').map((s) => s.id));
-  const doctors = new Map(org.doctors.filter((d) => d.active && !narrow.has(d.specialtyId)).map((d) => [d.id, d]));
+  const doctors = new Map(org.doctors.filter((d) => d.active && narrow.has(d.specialtyId) === (kind === 'narrow')).map((d) => [d.id, d]));
   return org.templates
     .filter((t) => doctors.has(t.doctorId))
     .flatMap((template) =>

@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: desk hot paths on the large generated clinic (150 doctors,
  * 70,000 attached patients, a year of history), each beside a baseline measured
- * in the same run on the same SQLite file. The last line printed is the JSON.
+ * in the same run on the same SQLite file, then the sync benchmarks on a real
+ * PostgreSQL (sync.ts; without PostgreSQL the run fails — `-- --desk-only` skips
+ * them on purpose). The last line printed is the JSON.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,7 +72,8 @@ async function main(): Promise<void> {
       .all(NOW) as Array<{ id: string }>
   ).map((r) => r.id);
   let k = 0;
-  results.push(summarize('book', await measure(500, () => rpc('appointments.book', { patientId: patients[k]!, slotId: free[k++]! }))));
+  // A desk not enrolled with any server: no lease to check, nothing to settle online (book_enrolled_online, in sync.ts, is the other case).
+  results.push(summarize('book_standalone', await measure(500, () => rpc('appointments.book', { patientId: patients[k]!, slotId: free[k++]! }))));
 
   // Ticket rendering (issue 4): text mode (Kyrgyz on an Epson with KZ-1048) and raster mode (the same ticket
   // on an Xprinter, which lacks the letters, so the text is drawn with the bundled font), beside a same-run
@@ -87,18 +90,19 @@ async function main(): Promise<void> {
   results.push(summarize('ticket_render_raster', await measure(100, () => renderTicket(ticket, opts, xprinter, '23.11.2026 09:00'))));
 
   const largeDirectory = () => exportDirectory(desk.env);
-  results.push(...(await syncBenchmarks(largeDirectory, log)));
+  if (process.argv.includes('--desk-only')) log('sync benchmarks skipped (--desk-only)');
+  else results.push(...(await syncBenchmarks(largeDirectory, log)));
 
   await desk.close();
   rmSync(dir, { recursive: true, force: true });
   const push = results.find((r) => r.name === 'sync_push_8_clinics_64_desks');
-  if (push?.ratio_to_baseline) log(`sync push (8 clinics, 64 desks) = ${push.ratio_to_baseline.toFixed(2)}× the same-run one-row INSERT commit baseline (8 clients)`);
+  if (push?.ratio_to_baseline) log(`sync push (8 clinics, 64 desks) = ${push.ratio_to_baseline.toFixed(2)}× the same-run one-row INSERT commit baseline (as many clients as the server's pool)`);
   const ratio = (a: string, b: string) => {
     const x = results.find((r) => r.name === a)!;
     const y = results.find((r) => r.name === b)!;
     return (x.p50_ms / y.p50_ms).toFixed(1);
   };
-  log(`book p50 = ${ratio('book', 'baseline_insert_commit')}× a one-row commit; lookup p50 = ${ratio('lookup_pin', 'baseline_pk_select')}× a primary-key select`);
+  log(`book_standalone p50 = ${ratio('book_standalone', 'baseline_insert_commit')}× a one-row commit; lookup p50 = ${ratio('lookup_pin', 'baseline_pk_select')}× a primary-key select`);
   const json = JSON.stringify({ results });
   mkdirSync('bench-results', { recursive: true });
   writeFileSync('bench-results/bench.json', `${json}\n`);
