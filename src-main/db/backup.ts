@@ -27,7 +27,7 @@ export async function backupDesk(dataDir: string, to: string): Promise<number> {
  * Put a backup back. Refused while a desk runs on the directory (its instance lock); the database
  * it replaces is kept beside it (`kezek.sqlite.before-restore-<time>`), never deleted. The ticket
  * mark beside the directory is left alone on purpose: it is what keeps the restored desk from
- * printing a ticket code twice (README, "Restoring a backup").
+ * printing a ticket code twice (docs/installer.md, "Restoring a backup").
  */
 export function restoreDesk(dataDir: string, from: string, now = Date.now()): { keptAs: string | null } {
   const check = new Database(from, { readonly: true, fileMustExist: true });

@@ -74,7 +74,7 @@ export const kk: Messages = {
     unknown_profile: 'Принтердің белгісіз моделі',
     printer_not_configured: 'Принтер бапталмаған — талон экранда көрсетілді, оны A4 парағына басуға болады',
     printer_path_missing: 'Принтер табылмады: {{target}} — кабель мен қуатты тексеріңіз',
-    printer_no_access: '{{target}} принтеріне рұқсат жоқ — README, «Принтер» бөлімін қараңыз',
+    printer_no_access: '{{target}} принтеріне рұқсат жоқ — docs/installer.md, «Принтер» бөлімін қараңыз',
     printer_unreachable: '{{target}} принтері жауап бермейді — қосулы ма, қағаз бар ма? Жазылу сақталды, талон принтер жұмыс істегенде басылады',
     printer_error: '{{target}} принтерінің қатесі: {{detail}}. Жазылу сақталды',
     not_a_ticket: 'Сканерленгені талон емес',

@@ -74,7 +74,7 @@ export const ky: Messages = {
     unknown_profile: 'Принтердин белгисиз модели',
     printer_not_configured: 'Принтер жөндөлгөн эмес — талон экранда, аны A4 барагына басып чыгарса болот',
     printer_path_missing: 'Принтер табылган жок: {{target}} — кабелди жана кубатты текшериңиз',
-    printer_no_access: '{{target}} принтерине уруксат жок — README, «Принтер» бөлүмүн караңыз',
+    printer_no_access: '{{target}} принтерине уруксат жок — docs/installer.md, «Принтер» бөлүмүн караңыз',
     printer_unreachable: '{{target}} принтери жооп бербейт — күйгүзүлгөнбү, кагаз барбы? Жазылуу сакталды, талон принтер иштегенде басылат',
     printer_error: '{{target}} принтеринин катасы: {{detail}}. Жазылуу сакталды',
     not_a_ticket: 'Сканерленгени талон эмес',

@@ -72,7 +72,7 @@ export const ru = {
     unknown_profile: 'Неизвестная модель принтера',
     printer_not_configured: 'Принтер не настроен — талон показан на экране, его можно распечатать на A4',
     printer_path_missing: 'Принтер не найден: {{target}} — проверьте кабель и питание',
-    printer_no_access: 'Нет доступа к принтеру {{target}} — см. README, «Принтер»',
+    printer_no_access: 'Нет доступа к принтеру {{target}} — см. docs/installer.md, «Принтер»',
     printer_unreachable: 'Принтер {{target}} не отвечает — включён ли он, есть ли бумага? Запись сохранена, талон напечатается, когда принтер заработает',
     printer_error: 'Ошибка принтера {{target}}: {{detail}}. Запись сохранена',
     not_a_ticket: 'Отсканировано не талон',

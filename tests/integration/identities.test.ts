@@ -41,7 +41,7 @@ describe('identities survive restores and collisions (issue 9)', () => {
     const x = await a.call('appointments.book', { patientId: patients[0]!, slotId: slots[0]! });
     expect(x.appointment.syncState).toBe('confirmed');
     await a.desk.close();
-    // The README's backup: the data directory copied while Kezek is stopped.
+    // The backup of docs/installer.md ("The data directory"): the data directory copied while Kezek is stopped.
     const backup = clinic.newDir();
     cpSync(a.dir, backup, { recursive: true });
 

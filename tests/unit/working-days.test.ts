@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../../src-shared/policy/profiles.js';
 import { horizonEnd, isWorkingDay } from '../../src-shared/time/working-days.js';
 
-describe('R20 working days and holidays per country (R20 in the README Rules; Labour Code KR art. 113)', () => {
+describe('R20 working days and holidays per country (R20 in docs/rules.md; Labour Code KR art. 113)', () => {
   it('KG: weekends and public holidays are not working days, moved days off are', () => {
     expect(isWorkingDay(PROFILES.KG, '2026-11-23')).toBe(true); // Monday
     expect(isWorkingDay(PROFILES.KG, '2026-11-21')).toBe(false); // Saturday

@@ -1,4 +1,4 @@
-// A stand-in for the Electron runtime, which cannot be downloaded on these machines (README, "Toolchain
+// A stand-in for the Electron runtime, which cannot be downloaded on these machines (docs/speed-and-toolchain.md, "Toolchain
 // choice"). It implements the part of Electron's main-process API that Kezek's main process uses, and
 // shows "the window" over loopback HTTP: a GET is answered by the app:// protocol handler the main
 // process registered (as Chromium would load the page), a POST /__ipc/<channel> is an ipcRenderer.invoke
