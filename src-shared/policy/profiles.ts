@@ -18,6 +18,8 @@ const common = {
   noShowBlock: { inARow: 3, withinDays: 30, blockDays: 30 },
   electronicPerSpecialtyPerDay: 1,
   liveQueueAfterMinutes: 15,
+  // R16: no one registered is older; a PIN encoding 1800 is a mistake, not a patient of 226 (issue 23).
+  maxPatientAgeYears: 120,
   maxWaitMinutes: 15,
   maxInternetShare: 0.3,
   // The desk may also take internet-quota slots: unused quota is released to the

@@ -37,6 +37,8 @@ export interface PolicyProfile {
   electronicPerSpecialtyPerDay: number;
   /** R12: later than this → live queue. */
   liveQueueAfterMinutes: number;
+  /** R16: the oldest a patient can plausibly be, in years (a birth date further back is a typing or ID mistake). */
+  maxPatientAgeYears: number;
   /** R22: a checked-in patient waits at most this long past the appointed time. */
   maxWaitMinutes: number;
   /** R7: the most of a doctor's time the head may give the internet channel. */

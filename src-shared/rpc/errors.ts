@@ -48,6 +48,7 @@ export function httpStatus(code: ErrorCode): number {
     case 'id_mismatch':
     case 'phone_format':
     case 'address_format':
+    case 'birth_date_implausible':
     case 'unknown_department':
     case 'unknown_reason':
     case 'unknown_profile':

@@ -31,6 +31,7 @@ export const REFUSALS = {
   id_mismatch: { kind: 'input', rule: 'R16: the ID encodes another birth date or sex' },
   phone_format: { kind: 'input', rule: 'R16: phone number' },
   address_format: { kind: 'input', rule: 'R16: an address of printable characters' },
+  birth_date_implausible: { kind: 'input', rule: "R16: a birth date within the profile's oldest plausible age" },
   unknown_department: { kind: 'input', rule: 'R2: attachment to a ГСВ of this organization' },
   patient_exists: { kind: 'input', rule: 'R16: one record per national ID' },
   home_visit_date: { kind: 'input', rule: 'R24: a home visit from today up to a week ahead' },

@@ -4,6 +4,7 @@ import { nationalIdKind, sex } from '../domain/enums.js';
 import { id, isoDate } from '../domain/primitives.js';
 import { checkNationalId } from '../ids/index.js';
 import type { PolicyProfile } from '../policy/types.js';
+import { ageOn } from '../time/dates.js';
 import { refuse, type Decision } from './decision.js';
 
 /** R16: what the registrar types for a new patient (the rest is derived or starts empty). */
@@ -51,6 +52,7 @@ export function decideNewPatient(profile: PolicyProfile, p: NewPatient, today: s
   if (!check.ok) return refuse(check.error);
   if ((check.birthDate && check.birthDate !== p.birthDate) || (check.sex && check.sex !== p.sex)) return refuse('id_mismatch');
   if (p.birthDate > today) return refuse('id_date');
+  if (ageOn(p.birthDate, today) > profile.maxPatientAgeYears) return refuse('birth_date_implausible', { years: profile.maxPatientAgeYears });
   const contacts = decideContacts(p);
   if (!contacts.ok) return contacts;
   if (p.attach) {

@@ -48,7 +48,15 @@ describe('R16 registering a patient at the desk (issue 10)', () => {
     expect(await fail(newcomer(1, { nationalId: taken.pin }))).toMatchObject({ code: 'patient_exists', message: expect.stringContaining(taken.name) });
     expect((await fail(newcomer(1, { attach: { departmentId: 'gsv-999', doctorId: null } }))).code).toBe('unknown_department');
     expect((await fail(newcomer(1, { phone: 'позвонить маме' }))).code).toBe('phone_format');
+    expect((await fail(newcomer(1, { address: 'Киевская 10\nкв. 5' }))).code).toBe('address_format');
+    // Issue 23 finding 5: a PIN encoding 1800 is a mistake, not a patient aged 226 (the KG profile's limit: 120 years).
+    const old = await fail(newcomer(2, { nationalId: makeKgPin('2', '1800-04-12', 2), birthDate: '1800-04-12' }));
+    expect(old).toMatchObject({ code: 'birth_date_implausible', message: expect.stringContaining('120') });
+    expect((await fail(newcomer(3, { nationalId: makeKgPin('2', '1905-04-12', 3), birthDate: '1905-04-12' }))).code).toBe('birth_date_implausible');
     expect(t.count('patients')).toBe(before);
+    // The oldest plausible person still registers.
+    const eldest = await t.call('patients.register', newcomer(4, { nationalId: makeKgPin('2', '1907-01-10', 4), birthDate: '1907-01-10' }));
+    expect(eldest.patient.birthDate).toBe('1907-01-10');
   });
 
   it('shows a likely duplicate before saving — the same birth date and name, however typed', async () => {
