@@ -106,7 +106,11 @@ export function mountConsole<E extends Env>(app: Hono<E>, deps: { db: ServerDb; 
     if (!me) return c.redirect('/console', 303);
     const region = await regionOf(me, c.req.param('id'));
     if (!region) return c.html(page('Нет доступа', me.username, signInForm('Этот регион не ваш')), 404);
-    const orgs = await db.select({ id: organizations.id, name: organizations.name }).from(organizations).where(eq(organizations.regionId, region.id)).orderBy(asc(organizations.id));
+    const orgs = await db
+      .select({ id: organizations.id, name: organizations.name, rolloutOrder: organizations.rolloutOrder })
+      .from(organizations)
+      .where(eq(organizations.regionId, region.id))
+      .orderBy(asc(organizations.id));
     const clinics = await Promise.all(orgs.map(async (o) => ({ ...o, devices: await listDevices(db, o.id), doctors: await doctorsOf(o.id) })));
     return c.html(page(region.name, me.username, regionPage(region, clinics, await listReleases(db), clock())));
   });

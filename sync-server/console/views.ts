@@ -2,7 +2,7 @@ import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { DeviceInfo } from '../auth/devices.js';
 import type { ReleaseInfo } from '../updates/releases.js';
-import { clinicOpensOn } from '../updates/rollout.js';
+import { clinicOpensOn, stagedOrder } from '../updates/rollout.js';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -66,6 +66,8 @@ function deviceRow(d: DeviceInfo, now: number): Html {
 export interface ClinicBlock {
   id: string;
   name: string;
+  /** Its place in the region's staged rollout (stagedOrder). */
+  rolloutOrder: number;
   devices: DeviceInfo[];
   /** The clinic's working doctors: a code may be for one's cabinet PC. */
   doctors: Array<{ id: string; fullName: string }>;
@@ -73,7 +75,7 @@ export interface ClinicBlock {
 
 /** The rollout board of a region: each release's window here, the day this clinic's turn comes, and how many of the region's PCs run it. */
 function rolloutBoard(regionId: string, releases: ReleaseInfo[], clinics: ClinicBlock[]): Html {
-  const order = clinics.map((c) => c.id).sort();
+  const order = stagedOrder(clinics);
   const running = (v: string) => clinics.flatMap((c) => c.devices).filter((d) => !d.revokedAt && d.appVersion === v).length;
   const versions = [
     ...new Set(

@@ -22,6 +22,11 @@ export const organizations = pgTable('organizations', {
   /** Bumped by every import that changed the directory: server processes reload their copy of the rules' facts when it moves. */
   directoryVersion: bigint('directory_version', { mode: 'number' }).notNull().default(0),
   /**
+   * The organization's place in its region's staged rollout (R23): the order in which clinics came to this server, so a
+   * clinic imported later always takes its turn after the others and never pushes one out of a day it was given.
+   */
+  rolloutOrder: bigserial('rollout_order', { mode: 'number' }).notNull(),
+  /**
    * This organization's history as the server holds it: renewed by `after-restore` when the database came back from a
    * backup, so every desk knows the server forgot what came after it — the desk pulls everything again and re-sends
    * the ops the server no longer has.

@@ -9,7 +9,7 @@ import type { ServerDb } from '../db/connect.js';
 import { organizations, releases } from '../db/schema.js';
 import type { ReleaseFile } from './releases.js';
 import { CHANNEL_FILE, platform } from './releases.js';
-import { type RolloutPlan, visibleRelease } from './rollout.js';
+import { type RolloutPlan, stagedOrder, visibleRelease } from './rollout.js';
 
 /**
  * electron-updater's `generic` feed, per device: `GET /updates/<platform>/latest.yml` answers with the
@@ -22,11 +22,11 @@ export async function serveUpdate(c: Context, db: ServerDb, releasesDir: string,
   const name = c.req.param('file') ?? '';
   const [org] = await db.select({ regionId: organizations.regionId, timezone: organizations.timezone }).from(organizations).where(eq(organizations.id, device.orgId));
   if (!org) return c.json({ error: { code: 'not_found', message: 'no organization' } }, 404);
-  const clinics = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.regionId, org.regionId)).orderBy(organizations.id);
+  const clinics = stagedOrder(await db.select({ id: organizations.id, rolloutOrder: organizations.rolloutOrder }).from(organizations).where(eq(organizations.regionId, org.regionId)));
   const rows = await db.select().from(releases).where(eq(releases.platform, p.data));
   const seen = visibleRelease(
     rows.map((r) => ({ ...r, rollout: r.rollout as RolloutPlan })),
-    { orgId: device.orgId, regionId: org.regionId, today: localParts(now, org.timezone).date, regionClinics: clinics.map((x) => x.id), os: device.osVersion },
+    { orgId: device.orgId, regionId: org.regionId, today: localParts(now, org.timezone).date, regionClinics: clinics, os: device.osVersion },
   );
   c.header('Cache-Control', 'no-store');
   if (name === CHANNEL_FILE[p.data]) {

@@ -26,6 +26,15 @@ export interface Viewer {
   os: string | null;
 }
 
+/**
+ * The order in which a region's clinics join a staged window (issue 24 finding 4): the order they came to the server,
+ * then their ids compared code unit by code unit — never a collation, so the console and the update feed, on any
+ * database, agree; and a clinic imported later joins at the end, taking no day from another.
+ */
+export function stagedOrder(clinics: ReadonlyArray<{ id: string; rolloutOrder: number }>): string[] {
+  return [...clinics].sort((a, b) => a.rolloutOrder - b.rolloutOrder || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((c) => c.id);
+}
+
 /** The day a clinic's turn comes in a region's window: clinics join in the region's order, so many a day. */
 export function clinicOpensOn(w: z.infer<typeof regionWindow>, orgId: string, regionClinics: readonly string[]): string {
   if (w.clinicsPerDay === null) return w.opensOn;

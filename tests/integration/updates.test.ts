@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileSecretStore } from '../../src-main/sync/secret-store.js';
 import { DeskUpdates } from '../../src-main/update/desk-updates.js';
 import { runAdmin } from '../../sync-server/admin/commands.js';
-import { regions } from '../../sync-server/db/schema.js';
+import { organizations, regions } from '../../sync-server/db/schema.js';
 import { ClinicServer, type EnrolledDesk } from '../support/clinic-server.js';
 import { MONDAY_9AM } from '../support/desk.js';
 import { buildRelease, installerBytes } from '../support/releases.js';
@@ -178,6 +178,19 @@ describe('desk updates from the sync server, region by region (issue 12; R23, 00
     writeFileSync(copy.file, installerBytes(4));
     await expect(runAdmin(clinic.database.db, 'publish-release', { dir: copy.dir, platform: 'win', minOs: null }, MONDAY_9AM, clinic.releasesDir)).rejects.toThrow(/does not match its sha512/);
     await expect(runAdmin(clinic.database.db, 'publish-release', { dir: releases.v110.dir, platform: 'win', minOs: null }, MONDAY_9AM, clinic.releasesDir)).rejects.toThrow(/already published/);
+  });
+
+  it('issue 24 finding 4: a clinic imported into the region later takes its turn after the others — it does not take today’s update from a clinic whose turn it is', async () => {
+    serverNow = MONDAY_9AM;
+    const admin = (input: unknown) => runAdmin(clinic.database.db, 'rollout', input as never, serverNow, clinic.releasesDir);
+    await admin({ platform: 'win', version: '1.2.0', windows: { 'kg-bishkek': { opensOn: '2026-11-23', clinicsPerDay: 1 }, 'kg-osh': { opensOn: '2026-11-23' } } });
+    const token = fileSecretStore(desk.dir).get()!;
+    const feed = async () => (await fetch(`${clinic.url}/updates/win/latest.yml`, { headers: { authorization: `Bearer ${token}`, 'x-kezek-os': '10.0.19045' } })).text();
+    expect(await feed()).toContain('version: 1.2.0');
+    // A clinic whose id sorts first joins the region (imported today).
+    await clinic.database.db.insert(organizations).values({ id: 'org-aaa-new', regionId: 'kg-bishkek', name: 'ЦСМ (новый)', address: '', phone: '', profileId: 'KG', timezone: 'Asia/Bishkek' });
+    expect(await feed()).toContain('version: 1.2.0');
+    await admin({ platform: 'win', version: '1.2.0', windows: { 'kg-bishkek': { opensOn: '2026-11-25' }, 'kg-osh': { opensOn: '2026-11-23' } } });
   });
 
   it('only an enrolled desk reads the feed', async () => {

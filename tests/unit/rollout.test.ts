@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clinicOpensOn, osAtLeast, visibleRelease } from '../../sync-server/updates/rollout.js';
+import { clinicOpensOn, osAtLeast, stagedOrder, visibleRelease } from '../../sync-server/updates/rollout.js';
 
 const release = (version: string, rollout: Record<string, { opensOn: string; clinicsPerDay: number | null }>, extra: { paused?: boolean; minOs?: string | null } = {}) => ({
   version,
@@ -32,5 +32,23 @@ describe('rollout by region (R23, 000 App. 4: e.g. Naryn 23–28 Sep)', () => {
     expect(visibleRelease(needs10, viewer('org-a', '2026-09-30', '10.0.19045'))?.version).toBe('2.0.0');
     expect(osAtLeast('10.0', '10.0')).toBe(true);
     expect(osAtLeast('6.3.9600', '10.0')).toBe(false);
+  });
+
+  it('issue 24 finding 4: the staged order is the order clinics came to the server, then ids by code unit — never a collation', () => {
+    expect(
+      stagedOrder([
+        { id: 'chui-2', rolloutOrder: 2 },
+        { id: 'chui-0', rolloutOrder: 3 },
+        { id: 'chui-1', rolloutOrder: 1 },
+      ]),
+    ).toEqual(['chui-1', 'chui-2', 'chui-0']);
+    // Ties (never from the server's sequence; but any input): by code unit, so upper case before lower, 'Z' before 'a'.
+    expect(
+      stagedOrder([
+        { id: 'b', rolloutOrder: 1 },
+        { id: 'a', rolloutOrder: 1 },
+        { id: 'Z', rolloutOrder: 1 },
+      ]),
+    ).toEqual(['Z', 'a', 'b']);
   });
 });
