@@ -5,6 +5,7 @@ import { importDirectory, parseDirectoryFile } from './directory/import.js';
 import { randomBytes } from 'node:crypto';
 import { adminInput, askRunningServer, runAdmin, type AdminCommand, type AdminOutput } from './admin/commands.js';
 import { announce, runningServer } from './admin/running-server.js';
+import { holdServingLock } from './db/presence.js';
 import { backupServer, restoreServer } from './admin/backup.js';
 import { connect, type Database } from './db/connect.js';
 import { isTransient } from './db/faults.js';
@@ -192,6 +193,9 @@ async function main(): Promise<void> {
       `unknown command ${cmd} (serve | enroll-code | import | devices | revoke-device | publish-release | rollout | pause-release | resume-release | releases | add-installer | disable-installer | backup | restore | after-restore)`,
     );
   const database = await connectPatiently(log, true);
+  // PostgreSQL knows this process serves the database while it runs: a restore is refused meanwhile.
+  const presence = process.env.DATABASE_URL ? holdServingLock(process.env.DATABASE_URL, (e) => log('warn', 'the serving lock’s connection was lost; taking it again', { err: e.message })) : null;
+  await presence?.ready;
   const port = Number(process.env.PORT ?? 5790);
   const host = process.env.HOST ?? '0.0.0.0';
   // KEZEK_CLOCK_START: run the server's clock from this instant (training and end-to-end tests, like the desk's --clock-start).
@@ -221,6 +225,7 @@ async function main(): Promise<void> {
     setTimeout(() => process.exit(0), 5000).unref();
     pokes.close(); // desks' event streams end; they reconnect to another server process or poll
     server.close(async () => {
+      await presence?.end();
       await database.close();
       process.exit(0);
     });

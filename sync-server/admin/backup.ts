@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { whileNoServer } from '../db/presence.js';
 import { runningServer } from './running-server.js';
 
 const run = promisify(execFile);
@@ -71,7 +72,8 @@ export async function backupServer(store: ServerStore, file: string): Promise<{ 
 export async function restoreServer(store: ServerStore, file: string, now: number): Promise<{ keptAside: string | null }> {
   if (!existsSync(file)) throw new Error(`${file}: no such backup`);
   if ('databaseUrl' in store) {
-    await run(pgTool('pg_restore'), ['--clean', '--if-exists', '--no-owner', '--single-transaction', `--dbname=${store.databaseUrl}`, file]);
+    const url = store.databaseUrl;
+    await whileNoServer(url, () => run(pgTool('pg_restore'), ['--clean', '--if-exists', '--no-owner', '--single-transaction', `--dbname=${url}`, file]));
     return { keptAside: null };
   }
   refuseRunningEmbedded(store.dataDir, 'restore');

@@ -10,6 +10,7 @@ import { openDesk } from '../../src-main/desk.js';
 import { createEnrollmentCode } from '../../sync-server/auth/enrollment.js';
 import { ClinicServer, type EnrolledDesk, ORG, signedIn } from '../support/clinic-server.js';
 import { MONDAY_9AM } from '../support/desk.js';
+import { serverProcess } from '../support/server-process.js';
 import { type Postgres, startPostgres } from '../support/postgres.js';
 
 let postgres: Postgres | null = null;
@@ -121,6 +122,14 @@ describe('the server restored from an older backup (issue 12: the desks carry on
       const history = async () => (await query(live, "SELECT history_id AS h FROM organizations WHERE id = 'org-bishkek-lenin'", []))[0]!.h;
       const before = await history();
 
+      // Issue 24 finding 6: while a sync server serves the database — here `npm run server` as its own process — a restore is refused and changes nothing.
+      const running = await serverProcess(live);
+      try {
+        await expect(cli(live, 'restore', file)).rejects.toThrow(/a sync server is serving this database/);
+        expect(await onServer()).toEqual([first.id, second.id].sort());
+      } finally {
+        await running.kill(); // a crash drops its lock with its connection
+      }
       await clinic.restartOn(live, async () => {
         writeFileSync(join(dir, 'damaged.dump'), 'PGDMP not really');
         await expect(cli(live, 'restore', join(dir, 'damaged.dump'))).rejects.toThrow();
