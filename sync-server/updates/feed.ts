@@ -23,7 +23,9 @@ export async function serveUpdate(c: Context, db: ServerDb, releasesDir: string,
   const [org] = await db.select({ regionId: organizations.regionId, timezone: organizations.timezone }).from(organizations).where(eq(organizations.id, device.orgId));
   if (!org) return c.json({ error: { code: 'not_found', message: 'no organization' } }, 404);
   const clinics = stagedOrder(await db.select({ id: organizations.id, rolloutOrder: organizations.rolloutOrder }).from(organizations).where(eq(organizations.regionId, org.regionId)));
-  const rows = await db.select().from(releases).where(eq(releases.platform, p.data));
+  // A release whose files are not all on this machine (a server restored onto a new machine without its releases
+  // folder, issue 24 finding 3) is offered to nobody: desks see the newest one they can download, not a 404 each night.
+  const rows = (await db.select().from(releases).where(eq(releases.platform, p.data))).filter((r) => (r.files as ReleaseFile[]).every((f) => existsSync(join(releasesDir, p.data, r.version, f.name))));
   const seen = visibleRelease(
     rows.map((r) => ({ ...r, rollout: r.rollout as RolloutPlan })),
     { orgId: device.orgId, regionId: org.regionId, today: localParts(now, org.timezone).date, regionClinics: clinics, os: device.osVersion },

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeHttpExecutor } from 'builder-util/out/nodeHttpExecutor.js';
@@ -191,6 +191,22 @@ describe('desk updates from the sync server, region by region (issue 12; R23, 00
     await clinic.database.db.insert(organizations).values({ id: 'org-aaa-new', regionId: 'kg-bishkek', name: 'ЦСМ (новый)', address: '', phone: '', profileId: 'KG', timezone: 'Asia/Bishkek' });
     expect(await feed()).toContain('version: 1.2.0');
     await admin({ platform: 'win', version: '1.2.0', windows: { 'kg-bishkek': { opensOn: '2026-11-25' }, 'kg-osh': { opensOn: '2026-11-23' } } });
+  });
+
+  it('issue 24 finding 3: a release whose files are missing on the server (restored without its releases folder) is offered to nobody — desks see the newest one they can download', async () => {
+    serverNow = Date.parse('2026-11-25T00:10:00+06:00'); // 1.2.0 is open for Bishkek
+    const token = fileSecretStore(desk.dir).get()!;
+    const feed = async () => (await fetch(`${clinic.url}/updates/win/latest.yml`, { headers: { authorization: `Bearer ${token}`, 'x-kezek-os': '10.0.19045' } })).text();
+    expect(await feed()).toContain('version: 1.2.0');
+    const installer = join(clinic.releasesDir, 'win', '1.2.0', 'Kezek-Setup-1.2.0.exe');
+    const kept = `${installer}.away`;
+    renameSync(installer, kept);
+    try {
+      expect(await feed()).toContain('version: 1.1.0');
+    } finally {
+      renameSync(kept, installer);
+      serverNow = MONDAY_9AM;
+    }
   });
 
   it('only an enrolled desk reads the feed', async () => {
