@@ -12,9 +12,15 @@ export function PatientSearch({
   onPick,
   onScan,
   onRegister,
+  onMiss,
   focusKey,
 }: {
   onPick(p: PatientSummary): void;
+  /**
+   * A search that picked nobody — not found, several found, or refused (a mistyped PIN): the patient picked
+   * before is no longer the one in front of the desk, and must not stay ready to book (issue 23 finding 2).
+   */
+  onMiss(): void;
   onScan(code: string): void;
   /** Nobody found: register a new patient, with what was typed if it is an ID. */
   onRegister?(query: string): void;
@@ -48,11 +54,14 @@ export function PatientSearch({
         setResults(null);
         onPick(found.items[0]!);
       } else {
+        // Paging through one search's matches keeps them; a new search that picks nobody lets go of the last patient.
+        if (offset === 0) onMiss();
         setResults(found);
         setActive(highlight === 'first' ? 0 : found.items.length - 1);
         if (found.total === 0) setError(t('ui.notFound'));
       }
     } catch (e) {
+      onMiss();
       setResults(null);
       setError(e instanceof RpcError ? e.message : String(e));
     }

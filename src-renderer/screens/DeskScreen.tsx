@@ -237,6 +237,14 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
             setPicks((n) => n + 1);
           }}
           onScan={(code) => void scanCheckIn(code)}
+          onMiss={() => {
+            setPatientId(null);
+            setSpecialtyId(null);
+            setCell(null);
+            setSlot(null);
+            setMoving(null);
+            setBooked(null);
+          }}
           onRegister={role === 'doctor' ? undefined : (q) => setTask({ kind: 'register', initialId: /^[\d\s-]+$/.test(q) ? q.replace(/\D/g, '') : '' })}
         />
         {card.data && (

@@ -338,3 +338,23 @@ test('moves a booking to another time: the old one is cancelled, the new ticket 
   await page.keyboard.press('F3');
   await expect(page.getByTestId('register-list').locator('tr', { hasText: p.name }).first()).toContainText('Перенесена');
 });
+
+test('issue 23 finding 2: a mistyped PIN lets go of the patient found before — no card, nothing to book until the right one is found', async ({ page }) => {
+  const p = pickPatient(ATTACHED);
+  await signIn(page);
+  await page.keyboard.type(p.pin);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('patient-card')).toContainText(p.name);
+  await expect(page.getByTestId('specialties')).toBeVisible();
+  // One digit short: the format message, and the previous patient's card and specialties are gone.
+  await page.getByTestId('patient-search').fill(p.pin.slice(0, 13));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('alert')).toBeVisible();
+  await expect(page.getByTestId('patient-card')).toHaveCount(0);
+  await expect(page.getByTestId('specialties')).toHaveCount(0);
+  await page.screenshot({ path: 'test-results/screens/23-2-mistyped-pin.png' });
+  // The right PIN finds the patient again.
+  await page.getByTestId('patient-search').fill(p.pin);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('patient-card')).toContainText(p.name);
+});
