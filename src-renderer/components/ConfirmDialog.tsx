@@ -1,7 +1,11 @@
 import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { useI18n } from '../lib/i18n.js';
 
-/** A modal with the primary action focused, so Enter confirms and Esc goes back. */
+/**
+ * A modal with the primary action focused, so Enter confirms and Esc goes back. A `form` dialog takes the
+ * keyboard at its first field instead (its action is not ready until the fields are filled), and Enter in
+ * one of its fields confirms once it is ready — a keyboard-first desk never needs the mouse (issue 23).
+ */
 export function ConfirmDialog({
   title,
   children,
@@ -9,6 +13,7 @@ export function ConfirmDialog({
   dismissLabel,
   busy,
   danger = false,
+  form = false,
   onKey,
   onConfirm,
   onCancel,
@@ -21,6 +26,8 @@ export function ConfirmDialog({
   busy: boolean;
   /** The action cannot simply be taken back (a cancellation): the button says so by its colour. */
   danger?: boolean;
+  /** Fields to fill first: the keyboard starts in the first one, and Enter in a field confirms. */
+  form?: boolean;
   /** Other keys pressed anywhere in the dialog (digits choosing an option). */
   onKey?(e: KeyboardEvent): void;
   onConfirm(): void;
@@ -28,7 +35,12 @@ export function ConfirmDialog({
 }) {
   const { t } = useI18n();
   const ok = useRef<HTMLButtonElement>(null);
-  useEffect(() => ok.current?.focus(), []);
+  const box = useRef<HTMLDivElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: where the keyboard starts is decided once, when the dialog opens
+  useEffect(() => {
+    if (form) box.current?.querySelector<HTMLElement>('input, select, textarea')?.focus();
+    else ok.current?.focus();
+  }, []);
   return (
     <div className="modal-backdrop">
       <div
@@ -37,10 +49,15 @@ export function ConfirmDialog({
         aria-modal="true"
         aria-label={title}
         data-testid="confirm"
+        ref={box}
         onKeyDown={(e) => {
           if (e.key === 'Escape') {
             e.stopPropagation();
             onCancel();
+          } else if (form && e.key === 'Enter' && e.target instanceof HTMLInputElement) {
+            e.preventDefault();
+            e.stopPropagation();
+            if (!busy) onConfirm();
           } else if (!(e.target instanceof HTMLInputElement && e.target.type === 'text')) onKey?.(e); // typing a name is not choosing
         }}
       >

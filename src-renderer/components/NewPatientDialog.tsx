@@ -82,6 +82,7 @@ export function NewPatientDialog({
       title={t('ui.newPatient')}
       confirmLabel={similar ? t('ui.saveAnyway') : t('ui.save')}
       busy={save.isPending || !ready}
+      form
       onConfirm={() => save.mutate(similar !== null)}
       onCancel={onClose}
     >

@@ -358,3 +358,24 @@ test('issue 23 finding 2: a mistyped PIN lets go of the patient found before —
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('patient-card')).toContainText(p.name);
 });
+
+test('issue 23 finding 1: F10 takes the keyboard — the PIN goes into the dialog, Esc closes it, Enter in its fields saves', async ({ page }) => {
+  const pin = makeKgPin('1', '1985-03-14', 80000 + Math.floor(Math.random() * 9999));
+  await signIn(page);
+  await page.keyboard.press('F10');
+  await expect(page.getByTestId('np-id')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('new-patient')).toHaveCount(0);
+  await page.keyboard.press('F10');
+  await page.keyboard.type(pin);
+  await expect(page.getByTestId('np-id')).toHaveValue(pin);
+  await expect(page.getByTestId('patient-search')).toHaveValue('');
+  // Birth date and sex come from the PIN; the name, then Enter.
+  await expect(page.getByTestId('np-birth')).toHaveValue('1985-03-14');
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('np-name')).toBeFocused();
+  await page.keyboard.type('Осмонова Айжан Бакытовна');
+  await page.screenshot({ path: 'test-results/screens/23-1-new-patient-keyboard.png' });
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('patient-card')).toContainText('Осмонова Айжан Бакытовна');
+});
