@@ -9,7 +9,7 @@ import type { CallOutcome } from '../../src-shared/rules/call-outcomes.js';
  * The call list: patients whose booking changed — lost to another desk, refused by the server, or taken
  * away by a doctor's absence (R8) — with R8's offers for one-click moving, and the call's outcome.
  */
-const ALT_LABEL = { same_time: 'ui.altSameTime', same_doctor: 'ui.altSameDoctor', specialty: 'ui.altSpecialty' } as const;
+const ALT_LABEL = { same_time: 'ui.altSameTime', near_time: 'ui.altNearTime', same_doctor: 'ui.altSameDoctor', specialty: 'ui.altSpecialty' } as const;
 
 export function CallListScreen({ directory }: { directory: DirectoryView }) {
   const { t } = useI18n();

@@ -453,7 +453,8 @@ export const kk: Messages = {
     attempts: 'Хабарласа алмады: {{n}} рет',
     declinedCancel: 'Бас тартты — жазылуды болдырмау',
     altSameTime: 'Сол уақытта басқа дәрігер',
-    altSameDoctor: 'Сол дәрігер кейінірек',
+    altNearTime: 'Сол күні басқа дәрігер, жақын уақыт',
+    altSameDoctor: 'Сол дәрігер, басқа уақыт немесе күн',
     altSpecialty: 'Ең жақын уақыт',
   },
 };

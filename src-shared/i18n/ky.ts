@@ -461,7 +461,8 @@ export const ky: Messages = {
     attempts: 'Жетише алышкан жок: {{n}} жолу',
     declinedCancel: 'Баш тартты — жазылууну жокко чыгаруу',
     altSameTime: 'Ошол эле убакта башка дарыгер',
-    altSameDoctor: 'Ошол эле дарыгер кийинчерээк',
+    altNearTime: 'Ошол күнү башка дарыгер, жакын убакыт',
+    altSameDoctor: 'Ошол эле дарыгер, башка убакыт же күн',
     altSpecialty: 'Эң жакын убакыт',
   },
 };

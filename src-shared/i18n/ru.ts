@@ -450,7 +450,8 @@ export const ru = {
     attempts: 'Не дозвонились: {{n}} раз(а)',
     declinedCancel: 'Отказался — отменить запись',
     altSameTime: 'Другой врач в то же время',
-    altSameDoctor: 'Тот же врач позже',
+    altNearTime: 'Другой врач в этот день, близкое время',
+    altSameDoctor: 'Тот же врач, другое время или день',
     altSpecialty: 'Ближайшее время',
   },
 };

@@ -158,7 +158,9 @@ export const taskView = z.object({
   urgent: z.boolean(),
   /** Calls that found nobody; the task stays open until someone is reached. */
   attempts: z.number().int(),
-  alternatives: z.array(z.object({ slotId: z.string(), doctorId: z.string(), date: isoDate, time: hhmm, sameDoctor: z.boolean(), kind: z.enum(['same_time', 'same_doctor', 'specialty']) })),
+  alternatives: z.array(
+    z.object({ slotId: z.string(), doctorId: z.string(), date: isoDate, time: hhmm, sameDoctor: z.boolean(), kind: z.enum(['same_time', 'near_time', 'same_doctor', 'specialty']) }),
+  ),
 });
 export type TaskView = z.infer<typeof taskView>;
 

@@ -3,8 +3,12 @@ import type { PolicyProfile } from '../policy/types.js';
 import { addDays, datesBetween } from '../time/dates.js';
 import { generateDoctorSlots } from './generate.js';
 
-/** Which of R8's offers this is: another doctor at the same time, the same doctor later, any time of the specialty. */
-export type AlternativeKind = 'same_time' | 'same_doctor' | 'specialty';
+/**
+ * Which of R8's offers this is — and what the call list says it is (issue 23 finding 9): another doctor at
+ * exactly the same time; another doctor that day at a time near it; the same doctor at another time or day;
+ * the specialty's nearest time.
+ */
+export type AlternativeKind = 'same_time' | 'near_time' | 'same_doctor' | 'specialty';
 
 export interface Alternative {
   slotId: string;
@@ -16,7 +20,7 @@ export interface Alternative {
   kind: AlternativeKind;
 }
 
-/** "The same time": another doctor's start within this of the lost one, on the same day. */
+/** "Near the time": another doctor's start within this of the lost one, on the same day. */
 const SAME_TIME_MS = 30 * 60_000;
 /** How far ahead offers are looked for (a two-week vacation still finds the doctor's first day back). */
 const SEARCH_DAYS = 14;
@@ -61,7 +65,8 @@ export function suggestAlternatives(args: {
         return { slotId: s.id, doctorId: s.doctorId, date: s.date, time: s.time, startUtc: s.startUtc, sameDoctor: s.doctorId === lost.doctorId, kind };
       });
   return [
-    ...pick('same_time', (s) => s.doctorId !== lost.doctorId && s.date === lost.date && Math.abs(s.startUtc - lost.startUtc) <= SAME_TIME_MS),
+    ...pick('same_time', (s) => s.doctorId !== lost.doctorId && s.startUtc === lost.startUtc),
+    ...pick('near_time', (s) => s.doctorId !== lost.doctorId && s.date === lost.date && Math.abs(s.startUtc - lost.startUtc) <= SAME_TIME_MS),
     ...pick('same_doctor', (s) => s.doctorId === lost.doctorId),
     ...pick('specialty', () => true),
   ];
