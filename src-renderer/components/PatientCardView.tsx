@@ -90,7 +90,7 @@ export function PatientCardView({ card, directory, onCancel, onMove, onCheckIn, 
             {t('ui.referrals')}: {specName(r.specialtyId)}
           </span>
         ))}
-        {card.noShowBlockedUntil && <span className="badge bad">{t('errors.noshow_blocked', { until: new Date(card.noShowBlockedUntil).toISOString().slice(0, 10) })}</span>}
+        {card.noShowBlockedUntil && <span className="badge bad">{t('errors.noshow_blocked', { until: fmtDate(new Date(card.noShowBlockedUntil).toISOString().slice(0, 10)) })}</span>}
       </div>
       <h3>{t('ui.upcoming')}</h3>
       {card.upcoming.length === 0 ? (
