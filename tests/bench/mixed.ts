@@ -29,15 +29,15 @@ function deskOps(orgId: string, d: number, own: Slot[], contested: Slot[], cardi
   const ops: Array<{ name: string; args: unknown }> = [];
   const patient = (k: number) => (d * 40 + k) % 300;
   const bookArgs = (slot: Slot, p: number, id: string) => bookingArgs(orgId, slot, `${orgId}-p-${p}`, id, `D${d}`, NOW);
-  own.forEach((slot, k) => ops.push({ name: 'appointments.book', args: bookArgs(slot, patient(k), `${orgId}-a-${d}-${k}`) }));
+  for (const [k, slot] of own.entries()) ops.push({ name: 'appointments.book', args: bookArgs(slot, patient(k), `${orgId}-a-${d}-${k}`) });
   // The same times as the neighbouring desk: whichever reaches the server second loses, with a call task.
-  contested.forEach((slot, k) => ops.push({ name: 'appointments.book', args: bookArgs(slot, patient(20 + k), `${orgId}-c-${d}-${k}`) }));
+  for (const [k, slot] of contested.entries()) ops.push({ name: 'appointments.book', args: bookArgs(slot, patient(20 + k), `${orgId}-c-${d}-${k}`) });
   cardiology.forEach((slot, k) => {
     const b = bookArgs(slot, patient(30 + k), `${orgId}-r-${d}-${k}`);
     ops.push({ name: 'appointments.book', args: { ...b, appointment: { ...b.appointment, referralId: `${orgId}-ref-${patient(30 + k)}` } } });
   });
-  today.forEach((slot, k) => ops.push({ name: 'appointments.book', args: bookArgs(slot, patient(35 + k), `${orgId}-t-${d}-${k}`) }));
-  today.forEach((_, k) => ops.push({ name: 'appointments.checkIn', args: { appointmentId: `${orgId}-t-${d}-${k}`, liveQueue: false } }));
+  for (const [k, slot] of today.entries()) ops.push({ name: 'appointments.book', args: bookArgs(slot, patient(35 + k), `${orgId}-t-${d}-${k}`) });
+  for (const k of today.keys()) ops.push({ name: 'appointments.checkIn', args: { appointmentId: `${orgId}-t-${d}-${k}`, liveQueue: false } });
   for (let k = 0; k < 5; k++) ops.push({ name: 'appointments.cancel', args: { appointmentId: `${orgId}-a-${d}-${k}`, channel: 'registry' } });
   spare.forEach((slot, k) => {
     const from = `${orgId}-a-${d}-${5 + k}`;
