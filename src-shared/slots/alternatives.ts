@@ -66,7 +66,7 @@ export function suggestAlternatives(args: {
       });
   return [
     ...pick('same_time', (s) => s.doctorId !== lost.doctorId && s.startUtc === lost.startUtc),
-    ...pick('near_time', (s) => s.doctorId !== lost.doctorId && s.date === lost.date && Math.abs(s.startUtc - lost.startUtc) <= SAME_TIME_MS),
+    ...pick('near_time', (s) => s.doctorId !== lost.doctorId && s.date === lost.date && s.startUtc !== lost.startUtc && Math.abs(s.startUtc - lost.startUtc) <= SAME_TIME_MS),
     ...pick('same_doctor', (s) => s.doctorId === lost.doctorId),
     ...pick('specialty', () => true),
   ];
