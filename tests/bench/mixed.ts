@@ -1,8 +1,8 @@
-import pg from 'pg';
 import type { Slot } from '../../src-shared/domain/appointment.js';
 import type { Database } from '../../sync-server/db/connect.js';
 import { importDirectory, parseDirectoryFile } from '../../sync-server/directory/import.js';
 import { bookingArgs, registrySlots, smallClinic } from './clinic-file.js';
+import { PgInsertBaseline } from './pg-baseline.js';
 import { summarize, type BenchResult } from './stats.js';
 
 /**
@@ -48,26 +48,9 @@ function deskOps(orgId: string, d: number, own: Slot[], contested: Slot[], cardi
 }
 
 export async function pushMixedOneClinic(database: Database, url: string, enroll: (org: string, name: string) => Promise<Device>, push: Push, log: (m: string) => void): Promise<BenchResult[]> {
-  const POOL = Number(process.env.KEZEK_DB_POOL ?? 10);
-  const base = new pg.Pool({ connectionString: url, max: POOL });
-  await base.query('CREATE TABLE IF NOT EXISTS bench_mixed_baseline (id bigserial PRIMARY KEY, v text NOT NULL)');
-  const baseLatency: number[] = [];
-  const baselineRound = async (): Promise<number> => {
-    const PER = 500;
-    const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: POOL }, async () => {
-        const c = await base.connect();
-        for (let i = 0; i < PER; i++) {
-          const t1 = performance.now();
-          await c.query('INSERT INTO bench_mixed_baseline (v) VALUES ($1)', [`row ${i}`]);
-          baseLatency.push(performance.now() - t1);
-        }
-        c.release();
-      }),
-    );
-    return (POOL * PER) / ((performance.now() - t0) / 1000);
-  };
+  const baseline = await PgInsertBaseline.open(url, 'bench_mixed_baseline');
+  const baseLatency = baseline.latency;
+  const baselineRound = () => baseline.round(500);
   const latency: number[] = [];
   const tally = new Map<string, number>();
   const pushRound = async (round: number): Promise<number> => {
@@ -110,7 +93,7 @@ export async function pushMixedOneClinic(database: Database, url: string, enroll
       rates.push(p);
     }
   }
-  await base.end();
+  await baseline.close();
   // The benchmark measures what it says only if the mix happened: conflicts lost, referral bookings, check-ins, cancels and moves applied.
   const seen = Object.fromEntries(tally);
   log(`mixed push rounds (ops/s): baseline ${baseRates.map(Math.round).join(', ')}; one clinic, 8 desks ${rates.map(Math.round).join(', ')}; results ${JSON.stringify(seen)}`);

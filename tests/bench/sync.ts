@@ -29,6 +29,7 @@ import { startPostgres } from '../support/postgres.js';
 import { serverProcess } from '../support/server-process.js';
 import { bookingArgs, registrySlots, smallClinic } from './clinic-file.js';
 import { pushMixedOneClinic } from './mixed.js';
+import { PgInsertBaseline } from './pg-baseline.js';
 import { summarize, type BenchResult } from './stats.js';
 
 const NOW = Date.parse('2026-11-23T03:00:00Z'); // Monday 09:00 in Bishkek
@@ -164,27 +165,10 @@ async function pushManyClinics(database: Database, url: string, enroll: (org: st
   const PER_DESK = 100;
   const BATCH = 50;
   const ROUNDS = 5;
-  // As many connections as the server's pool: the most the server itself can have at the database at once.
-  const BASE_CLIENTS = Number(process.env.KEZEK_DB_POOL ?? 10);
   const BASE_PER_CLIENT = 1000;
-  const pool = new pg.Pool({ connectionString: url, max: BASE_CLIENTS });
-  await pool.query('CREATE TABLE bench_baseline (id bigserial PRIMARY KEY, v text NOT NULL)');
-  const baseLatency: number[] = [];
-  const baselineRound = async (): Promise<number> => {
-    const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: BASE_CLIENTS }, async () => {
-        const c = await pool.connect();
-        for (let i = 0; i < BASE_PER_CLIENT; i++) {
-          const t1 = performance.now();
-          await c.query('INSERT INTO bench_baseline (v) VALUES ($1)', [`row ${i}`]);
-          baseLatency.push(performance.now() - t1);
-        }
-        c.release();
-      }),
-    );
-    return (BASE_CLIENTS * BASE_PER_CLIENT) / ((performance.now() - t0) / 1000);
-  };
+  const baseline = await PgInsertBaseline.open(url, 'bench_baseline');
+  const baseLatency = baseline.latency;
+  const baselineRound = () => baseline.round(BASE_PER_CLIENT);
   const pushLatency: number[] = [];
   const pushRound = async (round: number): Promise<number> => {
     const work: Array<{ device: Device; batches: unknown[][] }> = [];
@@ -233,7 +217,7 @@ async function pushManyClinics(database: Database, url: string, enroll: (org: st
       pushRates.push(p);
     }
   }
-  await pool.end();
+  await baseline.close();
   log(`push rounds (ops/s): baseline ${baseRates.map(Math.round).join(', ')}; 64 desks of 8 clinics ${pushRates.map(Math.round).join(', ')}`);
   const base = median(baseRates);
   const rate = median(pushRates);
