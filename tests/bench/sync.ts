@@ -17,7 +17,6 @@ import { sql } from 'drizzle-orm';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { DirectoryFile } from '../../src-shared/sync/directory-file.js';
 import { SYNC_SCHEMA_VERSION } from '../../src-shared/sync/protocol.js';
 import { openDesk, type Desk } from '../../src-main/desk.js';
