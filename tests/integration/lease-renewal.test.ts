@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { backupDesk, restoreDesk } from '../../src-main/db/backup.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FetchFn } from '../../src-main/sync/server-client.js';
-import { slotLeases } from '../../sync-server/db/schema.js';
+import { revokeDevice } from '../../sync-server/auth/devices.js';
+import { devices, slotLeases } from '../../sync-server/db/schema.js';
 import { ClinicServer, ORG } from '../support/clinic-server.js';
 
 const clinic = new ClinicServer();
@@ -68,6 +69,8 @@ describe('leases keep their promise (issue 9, finding 8: the lease_lost the simu
 
 describe('issue 25: a guaranteed booking never loses its time (seed 7142, without the simulator)', () => {
   it('a time freed only by this desk’s cancellation the server has not applied is booked tentative, not "guaranteed": another desk checked that patient in first, and the server refuses the cancellation', async () => {
+    // The first test's desks are closed but their leases would live on (the clock stands still): they leave the clinic.
+    for (const d of await clinic.database.db.select({ id: devices.id }).from(devices)) await revokeDevice(clinic.database.db, d.id, clinic.now());
     const { net, fetchFn } = faultyNetwork();
     const a = await clinic.enrolledDesk('Регистратура A', fetchFn);
     const b = await clinic.enrolledDesk('Регистратура B');
@@ -117,6 +120,8 @@ describe('issue 25: a guaranteed booking never loses its time (seed 7142, withou
 
 describe('issue 25: a desk restored from its own backup', () => {
   it('trusts none of its leases until a renewal after the restore has been answered and pulled — the backup’s may have been given back since — and numbers its renewals on from where the server is', async () => {
+    // The earlier tests' desks are closed but their leases would live on (the clock stands still): they leave the clinic, so this desk alone takes the desk share.
+    for (const d of await clinic.database.db.select({ id: devices.id }).from(devices)) await revokeDevice(clinic.database.db, d.id, clinic.now());
     const a = await clinic.enrolledDesk('Регистратура A');
     await a.desk.sync!.syncOnce();
     const backup = join(clinic.newDir(), 'a.sqlite');
