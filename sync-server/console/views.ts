@@ -73,6 +73,13 @@ export interface ClinicBlock {
   doctors: Array<{ id: string; fullName: string }>;
 }
 
+/** "1 клиника в день", "2 клиники в день", "5 клиник в день": Russian plural forms (issue 23 finding 11). */
+export function clinicsADay(n: number): string {
+  const [ten, hundred] = [n % 10, n % 100];
+  const word = ten === 1 && hundred !== 11 ? 'клиника' : ten >= 2 && ten <= 4 && (hundred < 12 || hundred > 14) ? 'клиники' : 'клиник';
+  return `${n} ${word} в день`;
+}
+
 /** The rollout board of a region: each release's window here, the day this clinic's turn comes, and how many of the region's PCs run it. */
 function rolloutBoard(regionId: string, releases: ReleaseInfo[], clinics: ClinicBlock[]): Html {
   const order = stagedOrder(clinics);
@@ -90,7 +97,7 @@ function rolloutBoard(regionId: string, releases: ReleaseInfo[], clinics: Clinic
     (r) => {
       const w = r.rollout[regionId];
       return html`<tr><td>${r.version} <span class="muted">${r.platform}${r.minOs ? `, ОС ≥ ${r.minOs}` : ''}</span></td>
-<td>${w ? `с ${w.opensOn}${w.clinicsPerDay ? `, ${w.clinicsPerDay} клиник в день` : ''}` : html`<span class="muted">не открыто</span>`}</td>
+<td>${w ? `с ${w.opensOn}${w.clinicsPerDay ? `, ${clinicsADay(w.clinicsPerDay)}` : ''}` : html`<span class="muted">не открыто</span>`}</td>
 <td>${w ? clinics.map((c) => html`<div>${c.name}: ${clinicOpensOn(w, c.id, order)}</div>`) : ''}</td>
 <td>${r.paused ? html`<span class="warn">приостановлено</span>` : 'действует'}</td><td>${running(r.version)}</td></tr>`;
     },

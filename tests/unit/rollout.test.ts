@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { clinicsADay } from '../../sync-server/console/views.js';
 import { clinicOpensOn, osAtLeast, stagedOrder, visibleRelease } from '../../sync-server/updates/rollout.js';
 
 const release = (version: string, rollout: Record<string, { opensOn: string; clinicsPerDay: number | null }>, extra: { paused?: boolean; minOs?: string | null } = {}) => ({
@@ -50,5 +51,20 @@ describe('rollout by region (R23, 000 App. 4: e.g. Naryn 23–28 Sep)', () => {
         { id: 'Z', rolloutOrder: 1 },
       ]),
     ).toEqual(['Z', 'a', 'b']);
+  });
+
+  it('issue 23 finding 11: the console counts clinics a day in proper Russian', () => {
+    expect([1, 2, 4, 5, 11, 12, 21, 22, 25, 111].map(clinicsADay)).toEqual([
+      '1 клиника в день',
+      '2 клиники в день',
+      '4 клиники в день',
+      '5 клиник в день',
+      '11 клиник в день',
+      '12 клиник в день',
+      '21 клиника в день',
+      '22 клиники в день',
+      '25 клиник в день',
+      '111 клиник в день',
+    ]);
   });
 });
