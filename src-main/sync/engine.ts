@@ -65,11 +65,10 @@ function settle(db: Db, r: OpResult): void {
     r.opId,
   ) as { name: string; args: string; entityId: string | null } | undefined;
   if (!op) return;
-  if (r.status === 'conflict' && op.name === 'appointments.book' && op.entityId) stmt(db.sqlite, "UPDATE appointments SET sync_state = 'conflict' WHERE id = ?").run(op.entityId);
-  // A move the server could not make: the new booking is the lost one (the old one comes back with the pull).
-  if (r.status === 'conflict' && op.name === 'appointments.move') {
-    const moved = (JSON.parse(op.args) as { appointment?: { id?: unknown } }).appointment?.id;
-    if (typeof moved === 'string') stmt(db.sqlite, "UPDATE appointments SET sync_state = 'conflict' WHERE id = ?").run(moved);
+  if (r.status === 'conflict') {
+    // The lost booking: a booking's own; for a move the server could not make, the new one (the old comes back with the pull).
+    const lost = op.name === 'appointments.book' ? op.entityId : op.name === 'appointments.move' ? (JSON.parse(op.args) as { appointment?: { id?: unknown } }).appointment?.id : null;
+    if (typeof lost === 'string') stmt(db.sqlite, "UPDATE appointments SET sync_state = 'conflict' WHERE id = ?").run(lost);
   }
   if (r.status !== 'rejected') return;
   const registerId = (JSON.parse(op.args) as { register?: { id?: unknown } }).register?.id;

@@ -184,8 +184,6 @@ export async function push(database: Database, directories: DirectoryCache, devi
       break;
     }
     results.push(out);
-    // The schedules moved (an absence): the next ops are judged on them (the cache reloads by the new version).
-    if (SCHEDULE_OPS.has(op.name) && out.status === 'applied') dir = (await directories.get(db, device.orgId)) ?? dir;
   }
   await flagClock(database, device, ops, clock(), log);
   const [d] = await db.select({ last: devices.lastAppliedSeq }).from(devices).where(eq(devices.id, device.id));
