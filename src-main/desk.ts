@@ -14,7 +14,8 @@ import { stmt } from './db/stmt.js';
 import { createRouter, type Router } from './rpc/router.js';
 import { seedClinic, DEMO_CLINIC, DEMO_ORG_ID, type ClinicSize } from './seed/demo-clinic.js';
 import { seedUpcomingBookings } from './seed/upcoming.js';
-import { bootstrapAccounts, cabinetAccount, saveAccounts } from './auth/accounts.js';
+import { bootstrapAccounts, CABINET_DOCTOR_ID, cabinetAccount, cabinetCredential, saveAccounts } from './auth/accounts.js';
+import { giveKey } from './services/accounts.js';
 import { DirectoryCache } from './services/directory.js';
 import type { Env } from './services/env.js';
 import { ensureSlots } from './services/slots.js';
@@ -130,11 +131,12 @@ async function openOn(db: Db, opts: DeskOptions, releaseLock: () => void): Promi
   if (!getMeta(db, 'org_id') && !getMeta(db, 'server_url') && opts.enroll) {
     const password = opts.enroll.password;
     if (!password) throw new Error('to enroll this desk give the password for its local accounts in KEZEK_PASSWORD or --password-file FILE');
-    const accounts = await bootstrapAccounts(password);
-    const { cabinetDoctorId } = await enroll(db, { ...opts.enroll, accounts, storeToken: secrets.set, fetchFn: opts.fetchFn });
+    const [accounts, cabinet] = await Promise.all([bootstrapAccounts(password), cabinetCredential(password)]);
+    const cabinetSigner = { userId: CABINET_DOCTOR_ID, publicKey: cabinet.publicKey };
+    const { cabinetDoctorId } = await enroll(db, { ...opts.enroll, accounts, cabinetSigner, storeToken: secrets.set, fetchFn: opts.fetchFn });
     // Usable at once; the server's accounts (seeded by the first desk of the clinic) replace these on the first download.
     saveAccounts(db, accounts, true);
-    if (cabinetDoctorId) saveAccounts(db, [await cabinetAccount(password, cabinetDoctorId)], false);
+    if (cabinetDoctorId) saveAccounts(db, [cabinetAccount(cabinet, cabinetDoctorId)], false);
   }
   // A desk the server refused (revoked, or a server restored from before its enrollment), given a new code: enroll
   // again, keeping everything it holds. Any other enrolled desk ignores a code it is given again.
@@ -167,7 +169,7 @@ async function openOn(db: Db, opts: DeskOptions, releaseLock: () => void): Promi
   };
   ensureSlots(env);
   if (freshDemo) seedUpcomingBookings(env, freshDemo.seed);
-  const sessions = new Sessions(db, clock);
+  const sessions = new Sessions(db, clock, (user, password) => giveKey(env, user, password));
   const stopCheckpoints = startIdleCheckpoints(db);
   const printer = new PrinterService(env, opts.printerTransport, opts.printerDeviceRoots);
   const sync = SyncEngine.enrolled(db)

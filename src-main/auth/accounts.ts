@@ -1,7 +1,7 @@
 import type { Account } from '../../src-shared/domain/account.js';
 import type { Db } from '../db/open.js';
 import { stmt } from '../db/stmt.js';
-import { hashPassword } from '../../src-shared/node/passwords.js';
+import { newCredential } from '../../src-shared/node/op-keys.js';
 
 /**
  * The organization's first accounts, with the password the installer chose at enrollment: the
@@ -15,12 +15,28 @@ export async function bootstrapAccounts(password: string): Promise<Account[]> {
     { id: 'user-head', username: 'head', fullName: 'Заведующий регистратурой', role: 'head' },
     { id: 'user-admin', username: 'admin', fullName: 'Администратор', role: 'admin' },
   ] as const;
-  return Promise.all(base.map(async (a) => ({ ...a, doctorId: null, passwordHash: await hashPassword(password), disabled: false, mustChangePassword: false })));
+  return Promise.all(
+    base.map(async (a) => {
+      const { passwordHash, publicKey } = await newCredential(password);
+      return { ...a, doctorId: null, passwordHash, publicKey, disabled: false, mustChangePassword: false };
+    }),
+  );
 }
 
-/** A doctor's cabinet PC keeps its own `doctor` account, bound to that doctor (this PC's only). */
-export async function cabinetAccount(password: string, doctorId: string): Promise<Account> {
-  return { id: 'user-doctor', username: 'doctor', fullName: 'Врач', role: 'doctor', doctorId, passwordHash: await hashPassword(password), disabled: false, mustChangePassword: false };
+/** The id of a cabinet PC's own doctor account (the same on every cabinet PC; the server tells them apart by the PC). */
+export const CABINET_DOCTOR_ID = 'user-doctor';
+
+/**
+ * A doctor's cabinet PC keeps its own `doctor` account, bound to that doctor (this PC's only). Its credential is made
+ * before the PC enrolls, so the enrollment registers its public key (the code proves the installer).
+ */
+export async function cabinetCredential(password: string): Promise<{ passwordHash: string; publicKey: string }> {
+  const { passwordHash, publicKey } = await newCredential(password);
+  return { passwordHash, publicKey };
+}
+
+export function cabinetAccount(credential: { passwordHash: string; publicKey: string }, doctorId: string): Account {
+  return { id: CABINET_DOCTOR_ID, username: 'doctor', fullName: 'Врач', role: 'doctor', doctorId, ...credential, disabled: false, mustChangePassword: false };
 }
 
 /**
@@ -30,10 +46,10 @@ export async function cabinetAccount(password: string, doctorId: string): Promis
 export function saveAccounts(db: Db, accounts: readonly Account[], shared: boolean): void {
   const put = stmt(
     db.sqlite,
-    `INSERT INTO users (id, username, full_name, role, doctor_id, password_hash, disabled, must_change_password, shared)
-      VALUES (@id, @username, @fullName, @role, @doctorId, @passwordHash, @disabled, @mustChangePassword, @shared)
+    `INSERT INTO users (id, username, full_name, role, doctor_id, password_hash, public_key, disabled, must_change_password, shared)
+      VALUES (@id, @username, @fullName, @role, @doctorId, @passwordHash, @publicKey, @disabled, @mustChangePassword, @shared)
       ON CONFLICT(id) DO UPDATE SET username = excluded.username, full_name = excluded.full_name, role = excluded.role, doctor_id = excluded.doctor_id,
-        password_hash = excluded.password_hash, disabled = excluded.disabled, must_change_password = excluded.must_change_password, shared = excluded.shared
+        password_hash = excluded.password_hash, public_key = excluded.public_key, disabled = excluded.disabled, must_change_password = excluded.must_change_password, shared = excluded.shared
       WHERE users.shared = 1 OR excluded.shared = 0`,
   );
   // The organization's usernames win: a PC's own account of the same name steps aside (`doctor` → `doctor.user-doc`),
@@ -41,7 +57,7 @@ export function saveAccounts(db: Db, accounts: readonly Account[], shared: boole
   const stepAside = stmt(db.sqlite, "UPDATE users SET username = username || '.' || substr(id, 1, 8) WHERE username = ? AND id != ?");
   db.sqlite.transaction(() => {
     for (const a of accounts) if (shared) stepAside.run(a.username, a.id);
-    for (const a of accounts) put.run({ ...a, disabled: a.disabled ? 1 : 0, mustChangePassword: a.mustChangePassword ? 1 : 0, shared: shared ? 1 : 0 });
+    for (const a of accounts) put.run({ ...a, publicKey: a.publicKey ?? null, disabled: a.disabled ? 1 : 0, mustChangePassword: a.mustChangePassword ? 1 : 0, shared: shared ? 1 : 0 });
   })();
 }
 
@@ -49,7 +65,8 @@ export function saveAccounts(db: Db, accounts: readonly Account[], shared: boole
 export function sharedAccounts(db: Db): Account[] {
   const rows = stmt(
     db.sqlite,
-    `SELECT id, username, full_name AS fullName, role, doctor_id AS doctorId, password_hash AS passwordHash, disabled, must_change_password AS mustChangePassword
+    `SELECT id, username, full_name AS fullName, role, doctor_id AS doctorId, password_hash AS passwordHash, public_key AS publicKey, disabled,
+        must_change_password AS mustChangePassword
       FROM users WHERE shared = 1 ORDER BY id`,
   ).all() as Array<Omit<Account, 'disabled' | 'mustChangePassword'> & { disabled: number; mustChangePassword: number }>;
   return rows.map((r) => ({ ...r, disabled: r.disabled === 1, mustChangePassword: r.mustChangePassword === 1 }));

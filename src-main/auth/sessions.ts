@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { type KeyObject, randomBytes } from 'node:crypto';
 import type { User } from '../../src-shared/domain/appointment.js';
 import type { Lang } from '../../src-shared/domain/enums.js';
 import { AppError } from '../../src-shared/rpc/errors.js';
 import type { Db } from '../db/open.js';
 import { stmt } from '../db/stmt.js';
-import { DUMMY_HASH, verifyPassword } from '../../src-shared/node/passwords.js';
+import { verifyPassword } from '../../src-shared/node/passwords.js';
+import { dummyCredential, isCredential, openCredential } from '../../src-shared/node/op-keys.js';
 import { SignInThrottle } from '../../src-shared/node/throttle.js';
 
 export interface SessionInfo {
@@ -13,7 +14,12 @@ export interface SessionInfo {
   expiresAt: number;
   /** A temporary password (set by the administrator) was used: only choosing one's own works until then. */
   mustChangePassword: boolean;
+  /** The person's signing key, opened with their password at sign-in (in this process's memory only, never stored open). */
+  key: KeyObject;
 }
+
+/** Gives an account from before signed ops its key pair (sealed under the password just checked) and tells the server. */
+export type GiveKey = (user: User, password: string) => Promise<KeyObject>;
 
 const TTL = 12 * 3_600_000; // one working day, then sign in again
 
@@ -27,6 +33,8 @@ export class Sessions {
   constructor(
     private readonly db: Db,
     private readonly clock: () => number,
+    /** Set by the desk once its services exist (accounts.ts, giveKey). */
+    public giveKey: GiveKey | null = null,
   ) {}
 
   async signIn(username: string, password: string, lang: Lang, address = 'local'): Promise<{ token: string; user: User; lang: Lang; mustChangePassword: boolean }> {
@@ -37,17 +45,21 @@ export class Sessions {
       this.db.sqlite,
       'SELECT id, username, full_name AS fullName, role, doctor_id AS doctorId, password_hash AS hash, must_change_password AS mustChange FROM users WHERE username = ? AND disabled = 0',
     ).get(username) as (User & { hash: string; mustChange: number }) | undefined;
-    // Verify against a dummy hash when the user is unknown, so timing does not reveal which usernames exist.
-    const ok = await verifyPassword(password, row?.hash ?? DUMMY_HASH);
-    if (!row || !ok) {
+    // Opening the credential is the password check. A dummy one when the user is unknown, so timing does not reveal
+    // which usernames exist; an account from before signed ops has a scrypt hash until this sign-in gives it a key.
+    const stored = row?.hash ?? (await dummyCredential());
+    const opened = isCredential(stored) ? await openCredential(password, stored) : (await verifyPassword(password, stored)) ? 'legacy' : null;
+    if (!row || !opened) {
       this.throttle.failed(username, address, now);
       throw new AppError('bad_credentials');
     }
     this.throttle.succeeded(username, address);
     const { hash: _hash, mustChange, ...user } = row;
+    if (opened === 'legacy' && !this.giveKey) throw new AppError('internal');
+    const key = opened === 'legacy' ? await this.giveKey!(user, password) : opened;
     const token = randomBytes(32).toString('base64url');
     const mustChangePassword = mustChange === 1;
-    this.byToken.set(token, { user, lang, expiresAt: this.clock() + TTL, mustChangePassword });
+    this.byToken.set(token, { user, lang, expiresAt: this.clock() + TTL, mustChangePassword, key });
     return { token, user, lang, mustChangePassword };
   }
 
@@ -69,10 +81,13 @@ export class Sessions {
     return !r || r.disabled === 1;
   }
 
-  /** The person chose their own password: the session works in full. */
-  passwordChanged(token: string): void {
+  /** The person chose their own password: the session works in full, signing with the key that password now opens. */
+  passwordChanged(token: string, key: KeyObject): void {
     const s = this.byToken.get(token);
-    if (s) s.mustChangePassword = false;
+    if (s) {
+      s.mustChangePassword = false;
+      s.key = key;
+    }
   }
 
   signOut(token: string): void {

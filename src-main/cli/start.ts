@@ -25,6 +25,7 @@ function electronBinary(): string | null {
 async function main(): Promise<void> {
   const opts = parseStartOptions(process.argv.slice(2));
   delete process.env.KEZEK_PASSWORD; // read once; child processes need not inherit it
+  if (process.env.KEZEK_INSECURE_FAST_KDF === '1') console.warn('kezek: KEZEK_INSECURE_FAST_KDF=1 — passwords and signing keys are sealed with a test-only scrypt cost; never use it in a clinic');
   const electron = opts.browser ? null : electronBinary();
   if (electron) {
     // The main process runs from its build: make it from the sources first, so `npm start` never runs a stale one.

@@ -292,7 +292,10 @@ export const users = sqliteTable('users', {
   fullName: text('full_name').notNull(),
   role: text('role').notNull(),
   doctorId: text('doctor_id'),
+  /** The account's credential: its signing key sealed under the password (op-keys.ts), or — an account from before signed ops — a scrypt hash. */
   passwordHash: text('password_hash').notNull(),
+  /** The account's public signing key (null: an account from before signed ops, until its person next signs in). */
+  publicKey: text('public_key'),
   disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
   mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
   /** Whether the organization's server holds this account (false: this PC's own, e.g. a cabinet's doctor account). */
@@ -328,6 +331,9 @@ export const outbox = sqliteTable(
     entityId: text('entity_id'),
     /** The server's word on the op (a refusal's code): what a management screen tells its user once the server answered. */
     detail: text('detail'),
+    /** Who made the op, and their signature over it (op-keys.ts): the server attributes the op to this person only if it verifies. */
+    userId: text('user_id'),
+    signature: text('signature'),
   },
   (t) => [
     // The outbox keeps every op ever made; the sync engine and the pull's rebase look only at the pending ones.

@@ -63,8 +63,8 @@ export const handlers: Handlers = {
   },
   'auth.me': (_i, c) => c.sessions.get(c.token)!.user,
   'auth.changePassword': async (i, c) => {
-    await changeOwnPassword(c.env, who(c), i.current, i.next);
-    if (c.token) c.sessions.passwordChanged(c.token);
+    const key = await changeOwnPassword(c.env, who(c), i.current, i.next);
+    if (c.token) c.sessions.passwordChanged(c.token, key);
     return { ok: true as const };
   },
   'directory.get': (_i, { env }) => {

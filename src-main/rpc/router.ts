@@ -68,7 +68,7 @@ export function createRouter(env: Env, sessions: Sessions, printer: PrinterServi
           parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`),
         );
       }
-      const actor: Actor | null = session ? { userId: session.user.id, role: session.user.role, doctorId: session.user.doctorId } : null;
+      const actor: Actor | null = session ? { userId: session.user.id, role: session.user.role, doctorId: session.user.doctorId, key: session.key } : null;
       try {
         const handler = handlers[method] as (i: unknown, c: HandlerCtx) => unknown;
         const out = await handler(parsed.data, { env, sessions, printer, sync, actor, token: meta.token, lang, address: meta.address ?? 'local' });

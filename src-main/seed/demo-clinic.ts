@@ -5,7 +5,7 @@ import { PROFILES } from '../../src-shared/policy/profiles.js';
 import { addDays, datesBetween, wallToUtc } from '../../src-shared/time/dates.js';
 import { isWorkingDay } from '../../src-shared/time/working-days.js';
 import { generateDoctorSlots } from '../../src-shared/slots/generate.js';
-import { hashPassword } from '../../src-shared/node/passwords.js';
+import { newCredential } from '../../src-shared/node/op-keys.js';
 import type { Db } from '../db/open.js';
 import { nameKey, phoneKey } from '../../src-shared/search/keys.js';
 import { address, personName, phone } from './names.js';
@@ -62,7 +62,7 @@ export async function seedClinic(db: Db, size: ClinicSize, today: string): Promi
   const tz = profile.defaultTimezone;
   const ins = (sql: string) => s.prepare(sql);
 
-  const hashes = await Promise.all(['registrar', 'head', 'doctor', 'admin'].map(() => hashPassword(DEMO_PASSWORD)));
+  const creds = await Promise.all(['registrar', 'head', 'doctor', 'admin'].map(() => newCredential(DEMO_PASSWORD)));
 
   s.transaction(() => {
     ins('INSERT INTO regions (id, name) VALUES (?, ?)').run('kg-bishkek', 'г. Бишкек');
@@ -119,11 +119,11 @@ export async function seedClinic(db: Db, size: ClinicSize, today: string): Promi
       "INSERT INTO schedule_exceptions (id, org_id, doctor_id, kind, from_date, to_date, intervals_json, note) VALUES ('exc-hours', ?, 'doc-003', 'changed_hours', ?, ?, ?, 'Учёба после обеда')",
     ).run(DEMO_ORG_ID, addDays(today, 2), addDays(today, 2), JSON.stringify([iv('08:00', '12:00', 'registry')]));
 
-    const user = ins('INSERT INTO users (id, username, full_name, role, doctor_id, password_hash) VALUES (?, ?, ?, ?, ?, ?)');
-    user.run('user-registrar', 'registrar', 'Регистратор Айгүл Асановна', 'registrar', null, hashes[0]);
-    user.run('user-head', 'head', 'Заведующая регистратурой Гүлнара Бакытовна', 'head', null, hashes[1]);
-    user.run('user-doctor', 'doctor', 'Врач (семейный) — doc-001', 'doctor', 'doc-001', hashes[2]);
-    user.run('user-admin', 'admin', 'Администратор', 'admin', null, hashes[3]);
+    const user = ins('INSERT INTO users (id, username, full_name, role, doctor_id, password_hash, public_key) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    user.run('user-registrar', 'registrar', 'Регистратор Айгүл Асановна', 'registrar', null, creds[0]!.passwordHash, creds[0]!.publicKey);
+    user.run('user-head', 'head', 'Заведующая регистратурой Гүлнара Бакытовна', 'head', null, creds[1]!.passwordHash, creds[1]!.publicKey);
+    user.run('user-doctor', 'doctor', 'Врач (семейный) — doc-001', 'doctor', 'doc-001', creds[2]!.passwordHash, creds[2]!.publicKey);
+    user.run('user-admin', 'admin', 'Администратор', 'admin', null, creds[3]!.passwordHash, creds[3]!.publicKey);
   })();
 
   const familyDocs = s.prepare("SELECT id, department_id AS dep FROM doctors WHERE department_id LIKE 'gsv-%' AND specialty_id = 'family'").all() as Array<{ id: string; dep: string }>;

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { Organization } from '../../src-shared/domain/directory.js';
 import type { Role } from '../../src-shared/domain/enums.js';
 import type { DeviceKind } from '../../src-shared/rules/channels.js';
@@ -27,4 +28,6 @@ export interface Actor {
   userId: string;
   role: Role;
   doctorId: string | null;
+  /** Their signing key, opened at sign-in: every op they make is signed with it (journal.ts). */
+  key: KeyObject;
 }

@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import { SYNC_SCHEMA_VERSION } from '../../src-shared/sync/protocol.js';
+import { signOp } from '../../src-shared/node/op-keys.js';
 import { stmt } from '../db/stmt.js';
 import type { Actor, Env } from './env.js';
 
@@ -13,14 +14,20 @@ export const newId = (): string => uuidv7();
  */
 export function journal(env: Env, actor: Actor, op: { name: string; args: unknown }, audit: { entity: string; entityId: string; detail?: string }): void {
   auditOnly(env, actor, op.name, audit);
-  stmt(env.db.sqlite, "INSERT INTO outbox (op_id, hlc, name, args, created_at, status, schema_version, entity_id) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)").run(
-    newId(),
+  const opId = newId();
+  const args = JSON.stringify(op.args);
+  // Signed as the server will read it back (the stored JSON): the clinic, this install, the op and the person (op-keys.ts).
+  const signature = signOp(actor.key, { orgId: env.org.id, installId: env.device.id, opId, name: op.name, userId: actor.userId, args: JSON.parse(args) });
+  stmt(env.db.sqlite, "INSERT INTO outbox (op_id, hlc, name, args, created_at, status, schema_version, entity_id, user_id, signature) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)").run(
+    opId,
     env.hlc.now(),
     op.name,
-    JSON.stringify(op.args),
+    args,
     env.clock(),
     SYNC_SCHEMA_VERSION,
     audit.entityId,
+    actor.userId,
+    signature,
   );
   // Scheduled, not run: the transaction this op belongs to commits first.
   env.queued();

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { DeskReport, OpResult, PullResponse, PushOp } from '../../src-shared/sync/protocol.js';
+import { type DeskReport, FIRST_SIGNED_SCHEMA_VERSION, type OpResult, type PullResponse, type PushOp } from '../../src-shared/sync/protocol.js';
 import type { Db } from '../db/open.js';
 import { stmt } from '../db/stmt.js';
 import { isTicketPrefix } from '../../src-shared/print/ticket-prefix.js';
@@ -207,18 +207,23 @@ export class SyncEngine {
 
   private async pushAll(): Promise<void> {
     for (;;) {
-      const queued = stmt(this.db.sqlite, `SELECT seq, op_id AS opId, hlc, name, args, schema_version AS v FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT ${PUSH_BATCH}`).all() as Array<
-        Omit<PushOp, 'args'> & { args: string; v: number }
-      >;
+      const queued = stmt(
+        this.db.sqlite,
+        `SELECT seq, op_id AS opId, hlc, name, args, user_id AS userId, signature, schema_version AS v FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT ${PUSH_BATCH}`,
+      ).all() as Array<Omit<PushOp, 'args'> & { args: string; v: number }>;
       if (queued.length === 0) return;
       // One request carries one op format: ops queued by an older app version go as what they are (the server
-      // quarantines a format it no longer knows, with a task — never drops it).
-      const version = queued[0]!.v;
-      const cut = queued.findIndex((o) => o.v !== version);
+      // quarantines a format it no longer knows, with a task — never drops it). Ops from before signed ops carry no
+      // signature and go as the first signed format: the server refuses them one by one ('unsigned'), visibly,
+      // instead of answering "update this desk" to a desk that is up to date.
+      const formatOf = (o: { v: number }) => Math.max(o.v, FIRST_SIGNED_SCHEMA_VERSION);
+      const version = formatOf(queued[0]!);
+      const cut = queued.findIndex((o) => formatOf(o) !== version);
       const ops = (cut === -1 ? queued : queued.slice(0, cut)).map(({ v: _v, ...o }) => o);
       const res = await this.client.push(
         version,
         ops.map((o) => ({ ...o, args: JSON.parse(o.args) as unknown })),
+        meta(this.db, 'device_id') ?? undefined,
       );
       this.clockOffsetMs = res.serverTime - this.clock();
       this.db.sqlite.transaction(() => {

@@ -17,10 +17,19 @@ const BOOTSTRAP_PAGE = 300;
  */
 export async function enroll(
   db: Db,
-  opts: { serverUrl: string; code: string; deviceName: string; accounts: readonly Account[]; storeToken(t: string): void; fetchFn?: FetchFn },
+  opts: {
+    serverUrl: string;
+    code: string;
+    deviceName: string;
+    accounts: readonly Account[];
+    /** This PC's own doctor account's public key: the server keeps it if the code is for a cabinet PC. */
+    cabinetSigner?: { userId: string; publicKey: string } | null;
+    storeToken(t: string): void;
+    fetchFn?: FetchFn;
+  },
 ): Promise<{ cabinetDoctorId: string | null }> {
   // The install's id was stored before this request: if the answer is lost, the next start asks again with it and the same code.
-  const r = await new ServerClient(opts.serverUrl, null, 30_000, opts.fetchFn).enroll(opts.code, opts.deviceName, meta(db, 'device_id')!, opts.accounts);
+  const r = await new ServerClient(opts.serverUrl, null, 30_000, opts.fetchFn).enroll(opts.code, opts.deviceName, meta(db, 'device_id')!, opts.accounts, opts.cabinetSigner ?? null);
   opts.storeToken(r.token);
   db.sqlite.transaction(() => {
     setMeta(db, 'server_url', opts.serverUrl);
@@ -40,7 +49,11 @@ export async function enroll(
  * once: ops carry their ids). Brings the clinic's accounts along, as a first desk does, in case the server lost them too.
  */
 export async function reenroll(db: Db, opts: { serverUrl: string; code: string; deviceName: string; storeToken(t: string): void; fetchFn?: FetchFn }): Promise<void> {
-  await enroll(db, { ...opts, accounts: sharedAccounts(db) });
+  // A cabinet PC's own doctor account goes along: the server keeps its key for this PC's new device.
+  const own = stmt(db.sqlite, "SELECT id AS userId, public_key AS publicKey FROM users WHERE shared = 0 AND role = 'doctor' AND public_key IS NOT NULL LIMIT 1").get() as
+    | { userId: string; publicKey: string }
+    | undefined;
+  await enroll(db, { ...opts, accounts: sharedAccounts(db), cabinetSigner: own ?? null });
   db.sqlite.transaction(() => {
     startOver(db, 0);
     stmt(db.sqlite, "DELETE FROM meta WHERE key IN ('server_history_id', 'server_refused_at')").run();

@@ -6,7 +6,7 @@ import { type DeskReport, leaseResponse, pullResponse, pushResponse, type LeaseR
 /** Why talking to the server failed: the desk shows "offline" for the first, asks for re-enrollment for the second. */
 export class SyncError extends Error {
   constructor(
-    readonly kind: 'offline' | 'unauthorized' | 'refused' | 'bad_response',
+    readonly kind: 'offline' | 'unauthorized' | 'update_required' | 'refused' | 'bad_response',
     message: string,
   ) {
     super(message);
@@ -52,6 +52,8 @@ export class ServerClient {
     }
     const body: unknown = await res.json().catch(() => null);
     if (res.status === 401) throw new SyncError('unauthorized', JSON.stringify(body));
+    // The server no longer takes this app version's ops (426): nothing was applied; they wait here for the update.
+    if (res.status === 426) throw new SyncError('update_required', JSON.stringify(body));
     if (!res.ok) throw new SyncError(res.status >= 500 ? 'offline' : 'refused', `${res.status} ${JSON.stringify(body)}`);
     const parsed = schema.safeParse(body);
     if (!parsed.success) throw new SyncError('bad_response', parsed.error.message);
@@ -60,12 +62,12 @@ export class ServerClient {
 
   /** `installId`: this install's own id, so a lost answer can be asked for again with the same code. */
   /** `accounts`: the clinic's first accounts (hashes only), which the server keeps if this is the clinic's first desk. */
-  enroll(code: string, deviceName: string, installId: string, accounts: readonly Account[] = []) {
-    return this.request('/enroll', { method: 'POST', body: JSON.stringify({ code, deviceName, installId, accounts }) }, enrollResponse);
+  enroll(code: string, deviceName: string, installId: string, accounts: readonly Account[] = [], cabinetSigner: { userId: string; publicKey: string } | null = null) {
+    return this.request('/enroll', { method: 'POST', body: JSON.stringify({ code, deviceName, installId, accounts, cabinetSigner }) }, enrollResponse);
   }
 
-  push(schemaVersion: number, ops: PushOp[]): Promise<PushResponse> {
-    return this.request('/sync/push', { method: 'POST', body: JSON.stringify({ schemaVersion, ops }) }, pushResponse);
+  push(schemaVersion: number, ops: PushOp[], installId?: string): Promise<PushResponse> {
+    return this.request('/sync/push', { method: 'POST', body: JSON.stringify({ schemaVersion, ops, installId }) }, pushResponse);
   }
 
   /** The desk's own state for the installer's console. */

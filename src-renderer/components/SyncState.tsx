@@ -37,6 +37,18 @@ export function SyncState({ timezone, canEnrollAgain }: { timezone: string; canE
         {enrolling && <EnrollAgainDialog onClose={() => setEnrolling(false)} />}
       </span>
     );
+  // The server takes only signed ops of newer desks: what waits stays here until this PC updates (the installer's console shows it).
+  if (s.lastError === 'update_required')
+    return (
+      <span data-testid="sync-state" className="sync-state">
+        <span className="dot bad" />{' '}
+        <span className="error" data-testid="sync-update-required">
+          {t('ui.syncUpdateRequired')}
+        </span>
+        {' · '}
+        {t('ui.syncPending', { n: s.pending })}
+      </span>
+    );
   return (
     <span data-testid="sync-state" className="sync-state">
       <span className={`dot ${s.online ? 'on' : 'bad'}`} /> {s.online ? t('ui.syncOnline') : t('ui.syncOffline2')}

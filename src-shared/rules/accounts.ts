@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { account, type Account } from '../domain/account.js';
+import { account, type Account, publicKey } from '../domain/account.js';
 import type { Role } from '../domain/enums.js';
 import { type Decision, refuse } from './decision.js';
 
@@ -12,7 +12,9 @@ export const newPassword = z.string().min(8).max(200);
  * the person must choose their own at the next sign-in.
  */
 export const accountChange = account.pick({ id: true, username: true, fullName: true, role: true, doctorId: true, disabled: true }).extend({
-  temporaryHash: z.string().min(20).max(300).nullable(),
+  /** A temporary password's credential: a new key pair sealed under it, and its public key (the old key stops counting). */
+  temporaryHash: z.string().min(20).max(400).nullable(),
+  temporaryKey: publicKey.nullable().default(null),
 });
 export type AccountChange = z.infer<typeof accountChange>;
 
@@ -35,6 +37,8 @@ export function decideAccountChange(change: AccountChange, ctx: AccountContext):
   if (ctx.actorRole !== 'admin') return refuse('not_admin');
   const current = ctx.accounts.find((a) => a.id === change.id);
   if (!current && !change.temporaryHash) return refuse('password_required');
+  // A temporary password comes with the new key pair sealed under it (desks from before signed ops send none: refused).
+  if (change.temporaryHash && !change.temporaryKey) return refuse('password_required');
   const login = change.username.toLowerCase();
   if (ctx.accounts.some((a) => a.id !== change.id && a.username.toLowerCase() === login)) return refuse('duplicate_login', { username: change.username });
   if (change.role === 'doctor' ? !change.doctorId || !ctx.isDoctor(change.doctorId) : change.doctorId !== null) return refuse('account_doctor');
@@ -47,6 +51,7 @@ export function decideAccountChange(change: AccountChange, ctx: AccountContext):
     doctorId: change.doctorId,
     disabled: change.disabled,
     passwordHash: change.temporaryHash ?? current!.passwordHash,
+    publicKey: change.temporaryHash ? change.temporaryKey : (current?.publicKey ?? null),
     mustChangePassword: change.temporaryHash ? true : (current?.mustChangePassword ?? false),
   };
   const admins = ctx.accounts.map((a) => (a.id === next.id ? next : a)).filter((a) => a.role === 'admin' && !a.disabled);
@@ -54,9 +59,16 @@ export function decideAccountChange(change: AccountChange, ctx: AccountContext):
   return { ok: true, account: next };
 }
 
-/** A person's own new password: the account must exist and be enabled; the forced change is then done. */
-export function decidePasswordChange(accountId: string, passwordHash: string, accounts: readonly Account[]): Decision<{ account: Account }> {
+/**
+ * A person's own new password: the account must exist and be enabled; the forced change is then done. The key
+ * pair stays (ops signed offline at other desks still count) — except after a temporary password, when the
+ * person's first own password comes with a new pair (`publicKey`) that the administrator never saw.
+ */
+export function decidePasswordChange(accountId: string, passwordHash: string, accounts: readonly Account[], publicKey?: string): Decision<{ account: Account }> {
   const current = accounts.find((a) => a.id === accountId);
   if (!current || current.disabled) return refuse('unknown_account');
-  return { ok: true, account: { ...current, passwordHash, mustChangePassword: false } };
+  // (An account row from before signed ops has no publicKey at all.)
+  const held = current.publicKey ?? null;
+  if (publicKey !== undefined && publicKey !== held && !current.mustChangePassword && held !== null) return refuse('key_change');
+  return { ok: true, account: { ...current, passwordHash, publicKey: publicKey ?? held, mustChangePassword: false } };
 }

@@ -34,3 +34,29 @@ export function allowedChannels(device: DeviceKind, role: Role | null = null): r
 
 /** The channel the desk books through by default for a role. */
 export const defaultChannel = (role: Role): RequestChannel => BY_ROLE[role][0] ?? 'registry';
+
+/**
+ * The ops a cabinet PC may send (issue 19): its doctor's — bookings, referrals — and the registry's everyday ones a
+ * doctor's PC is used for; nothing of staff accounts (but its own doctor account's first key), schedules or the
+ * directory, whoever signed in there. A front desk sends every op; the signer's role then decides.
+ */
+const CABINET_OPS: ReadonlySet<string> = new Set([
+  'appointments.book',
+  'appointments.move',
+  'appointments.cancel',
+  'appointments.checkIn',
+  'appointments.noShow',
+  'appointments.fulfil',
+  'appointments.restore',
+  'referrals.issue',
+  'tasks.resolve',
+  'register.refuse',
+  'register.outOfSchedule',
+  'patients.register',
+  'patients.update',
+  'homeVisits.request',
+  'homeVisits.setStatus',
+  'accounts.key',
+]);
+
+export const opAllowedOn = (device: DeviceKind, opName: string): boolean => device !== 'cabinet' || CABINET_OPS.has(opName);

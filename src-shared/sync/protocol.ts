@@ -8,10 +8,16 @@ import { requestChannel } from '../domain/enums.js';
 import { absenceRequest } from '../rules/absences.js';
 import { callOutcome } from '../rules/call-outcomes.js';
 import { accountChange } from '../rules/accounts.js';
+import { publicKey } from '../domain/account.js';
 import { doctorEdit, quotaRequest, templateEdit } from '../rules/schedule-edits.js';
 
-/** Bumped when an op's arguments change shape; the server quarantines ops of versions it does not know. */
-export const SYNC_SCHEMA_VERSION = 1;
+/**
+ * Bumped when an op's arguments or envelope change shape. 2: every op carries the person who made it and their
+ * signature (issue 19); the server answers a desk still sending format 1 "update this desk" and applies nothing of it.
+ */
+export const SYNC_SCHEMA_VERSION = 2;
+/** The first format whose ops are signed: a desk's ops queued before it (unsigned) go up as this format and are refused visibly. */
+export const FIRST_SIGNED_SCHEMA_VERSION = 2;
 export const MAX_PUSH_OPS = 500;
 
 /** The arguments of each op a desk can push, as the server will check them. */
@@ -50,8 +56,16 @@ export const opArgs = {
   'schedule.quota': quotaRequest.extend({ userId: id }),
   /** The administrator's change to a staff account (the server checks the account's role and the logins itself). */
   'accounts.put': accountChange.extend({ userId: id }),
-  /** A person's own new password, as its hash (the desk checked the old one). */
-  'accounts.password': z.object({ userId: id, passwordHash: z.string().min(20).max(300) }),
+  /**
+   * A person's own new password: their signing key sealed under it (the desk checked the old one). After a temporary
+   * password it is a new key pair (`publicKey`), so the administrator who knew the temporary one cannot sign as them.
+   */
+  'accounts.password': z.object({ userId: id, passwordHash: z.string().min(20).max(400), publicKey: publicKey.optional() }),
+  /**
+   * An account from before signed ops gets its key pair at its person's first sign-in on an updated desk (or a cabinet
+   * PC enrolled before them, for its own doctor account): taken only while the server holds no key for it.
+   */
+  'accounts.key': z.object({ userId: id, passwordHash: z.string().min(20).max(400), publicKey }),
   'register.refuse': registerEntry
     .omit({ at: true, userId: true, deviceId: true, tookPlace: true, result: true, appointmentId: true, appointedAt: true })
     // Older desks send neither result nor rule: a refusal on a closed ground.
@@ -91,11 +105,16 @@ export const pushOp = z.object({
   hlc: printable(80),
   name: printable(60),
   args: z.unknown(),
+  /** The person who made the op, and their Ed25519 signature over it (src-shared/node/op-keys.ts); null: made before signed ops. */
+  userId: printable(80).nullable().default(null),
+  signature: z.string().max(200).nullable().default(null),
 });
 export type PushOp = z.infer<typeof pushOp>;
 
 export const pushRequest = z.object({
   schemaVersion: z.number().int().nonnegative(),
+  /** The desk install (its own id): the server records it for a device enrolled before installs were, then holds it. */
+  installId: printable(80).optional(),
   ops: z.array(pushOp).min(1).max(MAX_PUSH_OPS),
 });
 export type PushRequest = z.infer<typeof pushRequest>;

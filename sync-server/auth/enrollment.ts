@@ -1,3 +1,4 @@
+import type { ServerDevice } from '../rules/judge.js';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { ServerDb } from '../db/connect.js';
@@ -54,6 +55,8 @@ export async function enroll(
   now: number,
   installId: string | null = null,
   accounts: readonly Account[] = [],
+  /** A cabinet PC's own doctor account and its public key, made before the code was redeemed (the code proves the installer). */
+  cabinetSigner: { userId: string; publicKey: string } | null = null,
 ): Promise<{ deviceId: string; token: string; orgId: string; kind: string; doctorId: string | null; ticketPrefix: string }> {
   const token = newDeviceToken();
   const deviceId = randomUUID();
@@ -66,7 +69,7 @@ export async function enroll(
       if (again?.deviceId) {
         const rotated = await tx
           .update(devices)
-          .set({ tokenHash: sha256(token) })
+          .set({ tokenHash: sha256(token), ...(again.kind === 'cabinet' && cabinetSigner ? { signer: cabinetSigner } : {}) })
           .where(and(eq(devices.id, again.deviceId), isNull(devices.revokedAt)))
           .returning({ id: devices.id });
         if (rotated.length !== 1) throw new EnrollError('enrollment_code_invalid');
@@ -81,7 +84,8 @@ export async function enroll(
       .returning({ orgId: enrollmentCodes.orgId, kind: enrollmentCodes.deviceKind, doctorId: enrollmentCodes.doctorId });
     if (used.length !== 1) throw new EnrollError('enrollment_code_invalid');
     const { orgId, kind, doctorId } = used[0]!;
-    await tx.insert(devices).values({ id: deviceId, orgId, name: deviceName, tokenHash: sha256(token), createdAt: now, kind, doctorId });
+    const signer = kind === 'cabinet' ? cabinetSigner : null;
+    await tx.insert(devices).values({ id: deviceId, orgId, name: deviceName, tokenHash: sha256(token), createdAt: now, kind, doctorId, installId, signer });
     await seedAccounts(tx, orgId, accounts, now);
     const ticketPrefix = await ticketPrefixFor(tx, orgId, deviceId);
     return { deviceId, token, orgId, kind, doctorId, ticketPrefix };
@@ -109,12 +113,18 @@ async function seedAccounts(tx: Parameters<Parameters<ServerDb['transaction']>[0
 }
 
 /** The device a bearer token belongs to, unless revoked. */
-export async function deviceForToken(
-  db: ServerDb,
-  token: string,
-): Promise<{ id: string; orgId: string; name: string; ticketPrefix: string | null; kind: 'desk' | 'cabinet'; doctorId: string | null } | null> {
+export async function deviceForToken(db: ServerDb, token: string): Promise<(ServerDevice & { name: string; ticketPrefix: string | null; kind: 'desk' | 'cabinet' }) | null> {
   const rows = await db
-    .select({ id: devices.id, orgId: devices.orgId, name: devices.name, ticketPrefix: devices.ticketPrefix, kind: sql<'desk' | 'cabinet'>`${devices.kind}`, doctorId: devices.doctorId })
+    .select({
+      id: devices.id,
+      orgId: devices.orgId,
+      name: devices.name,
+      ticketPrefix: devices.ticketPrefix,
+      kind: sql<'desk' | 'cabinet'>`${devices.kind}`,
+      doctorId: devices.doctorId,
+      installId: devices.installId,
+      signer: sql<{ userId: string; publicKey: string } | null>`${devices.signer}`,
+    })
     .from(devices)
     .where(and(eq(devices.tokenHash, sha256(token)), isNull(devices.revokedAt)));
   return rows[0] ?? null;

@@ -84,6 +84,14 @@ export const devices = pgTable(
     osVersion: text('os_version'),
     /** What the desk last reported of itself (uploads waiting, conflicts, printer, clock offset, last error), with when. */
     status: jsonb('status'),
+    /**
+     * The desk install this device is (the id it keeps in its own database, the same after enrolling again): every op's
+     * signature covers it, so an op copied to another PC's token does not verify. Null only for a device enrolled
+     * before installs were recorded, until its first push names it.
+     */
+    installId: text('install_id'),
+    /** A cabinet PC's own doctor account (`{userId, publicKey}`): the key that PC's doctor signs with (null: none yet). */
+    signer: jsonb('signer'),
   },
   (t) => [uniqueIndex('devices_token').on(t.tokenHash), uniqueIndex('devices_org_prefix').on(t.orgId, t.ticketPrefix)],
 );

@@ -1,5 +1,5 @@
-import { account } from '../../src-shared/domain/account.js';
-import { eq, sql } from 'drizzle-orm';
+import { account, publicKey } from '../../src-shared/domain/account.js';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
@@ -14,7 +14,7 @@ import { AdminError, adminInput, runAdmin, type AdminCommand } from '../admin/co
 import type { Database } from '../db/connect.js';
 import { isTransient, Unavailable } from '../db/faults.js';
 import type { Logger } from '../log.js';
-import { deskReport, leaseRequest, pushRequest } from '../../src-shared/sync/protocol.js';
+import { deskReport, leaseRequest, pushRequest, SYNC_SCHEMA_VERSION } from '../../src-shared/sync/protocol.js';
 import { devices as devicesTable } from '../db/schema.js';
 import { push } from '../sync/push.js';
 import { pull } from '../sync/pull.js';
@@ -45,8 +45,13 @@ const enrollBody = z.object({
   code: z.string().min(4).max(40),
   deviceName: z.string().trim().min(1).max(100),
   installId: z.uuid().optional(),
-  /** The clinic's first accounts (hashes), kept if this is its first desk. */
+  /** The clinic's first accounts (credentials), kept if this is its first desk. */
   accounts: z.array(account).max(10).default([]),
+  /** The cabinet PC's own doctor account's public key (kept if the code is for a cabinet PC). */
+  cabinetSigner: z
+    .object({ userId: z.string().min(1).max(80), publicKey })
+    .nullable()
+    .default(null),
 });
 
 /** Every error the server returns: a machine-readable code, a message for logs and screens. */
@@ -81,7 +86,7 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
     const parsed = enrollBody.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) return fail(c, 400, 'bad_input', 'expected {code, deviceName}');
     try {
-      const r = await enroll(db, parsed.data.code, parsed.data.deviceName, clock(), parsed.data.installId ?? null, parsed.data.accounts);
+      const r = await enroll(db, parsed.data.code, parsed.data.deviceName, clock(), parsed.data.installId ?? null, parsed.data.accounts, parsed.data.cabinetSigner);
       log('info', 'device enrolled', { deviceId: r.deviceId, orgId: r.orgId, name: parsed.data.deviceName });
       return c.json(r);
     } catch (e) {
@@ -116,6 +121,16 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
     if (!parsed.success) {
       log('warn', 'malformed push', { deviceId: device.id, issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`) });
       return fail(c, 400, 'bad_push', 'expected {schemaVersion, ops: [{seq, opId, hlc, name, args}]} with 1–500 ops');
+    }
+    // A desk from before signed ops (format 1): nothing applied — its ops wait on it for the update (issue 19).
+    if (parsed.data.schemaVersion < SYNC_SCHEMA_VERSION) return fail(c, 426, 'update_desk', `this desk sends ops of format ${parsed.data.schemaVersion}; update it`);
+    // A device enrolled before installs were recorded names its install once; from then on the server holds it.
+    if (device.installId === null && parsed.data.installId) {
+      await db
+        .update(devicesTable)
+        .set({ installId: parsed.data.installId })
+        .where(and(eq(devicesTable.id, device.id), isNull(devicesTable.installId)));
+      device.installId = (await deviceForToken(db, c.req.header('authorization')!.replace(/^Bearer\s+/i, '')))?.installId ?? null;
     }
     const res = await pushes.run(device.orgId, () => push(database, directories, device, parsed.data.schemaVersion, parsed.data.ops, clock, log));
     if (res.results.length > 0) pokes.notify(device.orgId);

@@ -1,7 +1,8 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Slot } from '../../src-shared/domain/appointment.js';
 import type { Doctor, ScheduleException, ScheduleTemplate, Specialty } from '../../src-shared/domain/directory.js';
-import type { SpecialtyKind } from '../../src-shared/domain/enums.js';
+import type { Role, SpecialtyKind } from '../../src-shared/domain/enums.js';
+import type { Account } from '../../src-shared/domain/account.js';
 import { getProfile } from '../../src-shared/policy/profiles.js';
 import type { PolicyProfile } from '../../src-shared/policy/types.js';
 import { organizations, orgRows } from '../db/schema.js';
@@ -23,6 +24,17 @@ export interface RulesDirectory {
   slots: Map<string, Map<string, Slot>>;
   /** R1's last bookable date, by the day it is counted from. */
   horizons: Map<string, string>;
+  /** The organization's staff accounts as ops are verified against them: role, enabled, public key (issue 19). */
+  accounts: Map<string, Signer>;
+}
+
+/** What a signed op needs of its signer's account. */
+export interface Signer {
+  id: string;
+  role: Role;
+  doctorId: string | null;
+  disabled: boolean;
+  publicKey: string | null;
 }
 
 const group = <T, K>(rows: T[], key: (t: T) => K): Map<K, T[]> => {
@@ -33,7 +45,7 @@ const group = <T, K>(rows: T[], key: (t: T) => K): Map<K, T[]> => {
 
 /**
  * Each server process keeps one copy of every organization's directory it serves (doctors,
- * schedules, specialties, departments — not the patients or referrals, read per op by key) and reloads it
+ * schedules, specialties, departments, staff accounts — not the patients or referrals, read per op by key) and reloads it
  * when an import moved the organization's `directory_version`: one indexed read per push
  * instead of the whole directory per op, and still nothing in memory that another process
  * could make wrong.
@@ -52,7 +64,7 @@ export class DirectoryCache {
     const rows = await tx
       .select({ entity: orgRows.entity, row: orgRows.row })
       .from(orgRows)
-      .where(and(eq(orgRows.orgId, orgId), inArray(orgRows.entity, ['doctor', 'template', 'exception', 'specialty', 'department'])));
+      .where(and(eq(orgRows.orgId, orgId), inArray(orgRows.entity, ['doctor', 'template', 'exception', 'specialty', 'department', 'account'])));
     const of = <T>(entity: string) => rows.filter((r) => r.entity === entity).map((r) => r.row as T);
     const dir: RulesDirectory = {
       version: org.version,
@@ -66,6 +78,7 @@ export class DirectoryCache {
       departments: new Set(of<{ id: string }>('department').map((d) => d.id)),
       slots: new Map(),
       horizons: new Map(),
+      accounts: new Map(of<Account>('account').map((a) => [a.id, { id: a.id, role: a.role, doctorId: a.doctorId, disabled: a.disabled, publicKey: a.publicKey ?? null }])),
     };
     this.byOrg.set(orgId, dir);
     return dir;

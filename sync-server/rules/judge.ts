@@ -2,6 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Appointment, Slot } from '../../src-shared/domain/appointment.js';
 import type { Patient, Referral } from '../../src-shared/domain/patient.js';
 import { decideBooking, needsReferral, type BookingFacts } from '../../src-shared/rules/booking.js';
+import type { Role } from '../../src-shared/domain/enums.js';
 import { allowedChannels, type DeviceKind } from '../../src-shared/rules/channels.js';
 import { refuse, type Decision } from '../../src-shared/rules/decision.js';
 import { decideStatusChange, type StatusOp } from '../../src-shared/rules/transitions.js';
@@ -22,6 +23,10 @@ export interface ServerDevice {
   orgId: string;
   kind: DeviceKind;
   doctorId: string | null;
+  /** The desk install every op's signature names (null: a device from before, until its first push names it). */
+  installId?: string | null;
+  /** A cabinet PC's own doctor account and its public key. */
+  signer?: { userId: string; publicKey: string } | null;
 }
 
 /** When the rules are judged: when the desk acted (offline ops upload late), but never later than the server's now. */
@@ -51,6 +56,8 @@ export function judgeBooking(
   patient: Patient | undefined,
   /** The referral the booking names, as the server holds it (loadReferral), and whether another booking spent it. */
   named: { referral: Referral | undefined; spent: boolean },
+  /** The role of the person who signed the booking (signatures.ts): the channels are that role's on this kind of PC. */
+  role: Role | null = null,
 ): Judgement {
   const slot = slotOf(dir, a.slotId);
   if (!slot || slot.doctorId !== a.doctorId || slot.date !== a.date || slot.time !== a.time || slot.startUtc !== a.startUtc || slot.specialtyId !== a.specialtyId) {
@@ -72,7 +79,7 @@ export function judgeBooking(
     slot: { date: slot.date, startUtc: slot.startUtc, channel: slot.channel, blocked: slot.blocked, taken: false, specialtyId: slot.specialtyId },
     specialtyKind: kind,
     channel: a.channel,
-    allowedChannels: allowedChannels(device.kind),
+    allowedChannels: allowedChannels(device.kind, role),
     // Only a cabinet PC's doctor books through the doctor channel (R5's repeat-visit exemption follows from it).
     actor: a.channel === 'doctor' && cabinetDoctor ? { role: 'doctor', doctorSpecialtyId: cabinetDoctor.specialtyId } : { role: 'registrar', doctorSpecialtyId: null },
     hasReferral: referral !== undefined,

@@ -1,19 +1,24 @@
 import type { Account } from '../../src-shared/domain/account.js';
 import { decideAccountChange, decidePasswordChange } from '../../src-shared/rules/accounts.js';
 import { opArgs } from '../../src-shared/sync/protocol.js';
-import { orgRows } from '../db/schema.js';
+import { and, eq, isNull } from 'drizzle-orm';
+import { devices, orgRows } from '../db/schema.js';
 import { roleOf } from '../rules/staff.js';
-import { logChange, type OpContext, orgRowsOf } from './context.js';
+import { directoryMoved, logChange, type OpContext, orgRowsOf } from './context.js';
 
 type Outcome = { status: 'applied' | 'rejected'; detail: string };
 
-/** The account as the server now holds it, published to every desk of the organization. */
+/**
+ * The account as the server now holds it, published to every desk of the organization. The directory's version
+ * moves: every server process verifies the next ops against the accounts as they now are (signatures.ts).
+ */
 async function putAccount(ctx: OpContext, a: Account): Promise<void> {
   await ctx.tx
     .insert(orgRows)
     .values({ orgId: ctx.orgId, entity: 'account', id: a.id, row: a })
     .onConflictDoUpdate({ target: [orgRows.orgId, orgRows.entity, orgRows.id], set: { row: a } });
   await logChange(ctx, 'account', a.id, 'put', a);
+  await directoryMoved(ctx);
 }
 
 /**
@@ -52,11 +57,43 @@ export async function changePassword(ctx: OpContext, args: unknown): Promise<Out
   const parsed = opArgs['accounts.password'].safeParse(args);
   if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
   const accounts = await orgRowsOf<Account>(ctx.tx, ctx.orgId, 'account');
-  const decision = decidePasswordChange(parsed.data.userId, parsed.data.passwordHash, accounts);
+  const decision = decidePasswordChange(parsed.data.userId, parsed.data.passwordHash, accounts, parsed.data.publicKey);
   if (!decision.ok) {
     await restore(ctx, parsed.data.userId, accounts);
     return { status: 'rejected', detail: decision.code };
   }
   await putAccount(ctx, decision.account);
+  return { status: 'applied', detail: 'saved' };
+}
+
+/**
+ * The first key of an account from before signed ops, made at its person's first sign-in on an updated desk and signed
+ * with it (signatures.ts verified that signature with this very key). Taken only while the server holds no key for the
+ * account: a later claim — another desk's, or anyone's — is refused and the account goes out again as the server holds
+ * it, so that desk takes the first key. A cabinet PC enrolled before signed ops registers its own doctor account so.
+ */
+export async function giveKey(ctx: OpContext, args: unknown): Promise<Outcome> {
+  const parsed = opArgs['accounts.key'].safeParse(args);
+  if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
+  const { userId, passwordHash, publicKey } = parsed.data;
+  const accounts = await orgRowsOf<Account>(ctx.tx, ctx.orgId, 'account');
+  const current = accounts.find((a) => a.id === userId);
+  if (!current) {
+    if (ctx.device.kind !== 'cabinet') return { status: 'rejected', detail: 'unknown_account' };
+    const r = await ctx.tx
+      .update(devices)
+      .set({ signer: { userId, publicKey } })
+      .where(and(eq(devices.id, ctx.deviceId), isNull(devices.signer)))
+      .returning({ id: devices.id });
+    return r.length === 1 ? { status: 'applied', detail: 'saved' } : { status: 'rejected', detail: 'key_change' };
+  }
+  if (current.disabled) return { status: 'rejected', detail: 'unknown_account' };
+  // (An account row from before signed ops has no publicKey field at all.)
+  const held = current.publicKey ?? null;
+  if (held !== null) {
+    await restore(ctx, userId, accounts);
+    return held === publicKey ? { status: 'applied', detail: 'saved' } : { status: 'rejected', detail: 'key_change' };
+  }
+  await putAccount(ctx, { ...current, passwordHash, publicKey });
   return { status: 'applied', detail: 'saved' };
 }

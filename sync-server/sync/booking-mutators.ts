@@ -67,7 +67,7 @@ async function judgeNew(ctx: OpContext, b: BookArgs): Promise<Verdict> {
   if (state === 'known') return { known: true };
   const patients = await loadPatients(ctx.tx, ctx.orgId, [a.patientId]);
   const named = await loadReferral(ctx.tx, ctx.orgId, a.referralId);
-  const { decision, spendsReferral } = judgeBooking(ctx.dir, ctx.device, a, b.preventive, ctx.at, patients.get(a.patientId), named);
+  const { decision, spendsReferral } = judgeBooking(ctx.dir, ctx.device, a, b.preventive, ctx.at, patients.get(a.patientId), named, ctx.by.role);
   if (!decision.ok) return { known: false, lost: `refused:${decision.code}`, refusal: decision.code };
   if (state === 'taken' || state === 'leased') return { known: false, lost: b.leaseEpoch != null ? 'lease_lost' : state === 'taken' ? 'slot_taken' : 'slot_leased', refusal: null };
   return { known: false, lost: null, spendsReferral };

@@ -1,8 +1,9 @@
 import type { ServerDb } from '../db/connect.js';
 import { and, eq, sql } from 'drizzle-orm';
-import { changeLog, orgRows } from '../db/schema.js';
+import { changeLog, organizations, orgRows } from '../db/schema.js';
 import type { RulesDirectory } from '../rules/directory-cache.js';
 import type { ServerDevice } from '../rules/judge.js';
+import type { Proven } from './signatures.js';
 
 /** A transaction of the server's drizzle database (either driver). */
 export type Tx = Parameters<Parameters<ServerDb['transaction']>[0]>[0];
@@ -20,6 +21,8 @@ export interface OpContext {
   at: number;
   device: ServerDevice;
   dir: RulesDirectory;
+  /** The person the op is proven to come from (signatures.ts), with their role now. */
+  by: Proven;
 }
 
 /**
@@ -48,4 +51,12 @@ export async function orgRowsOf<T>(tx: Tx, orgId: string, entity: string): Promi
     .from(orgRows)
     .where(and(eq(orgRows.orgId, orgId), eq(orgRows.entity, entity)));
   return rows.map((r) => r.row as T);
+}
+
+/** Every server process reloads its copy of the rules' directory (schedules, and the accounts ops are signed by) when this moves. */
+export async function directoryMoved(ctx: OpContext): Promise<void> {
+  await ctx.tx
+    .update(organizations)
+    .set({ directoryVersion: sql`${organizations.directoryVersion} + 1` })
+    .where(eq(organizations.id, ctx.orgId));
 }

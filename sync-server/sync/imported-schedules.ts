@@ -21,7 +21,7 @@ export async function callForImportedSchedules(tx: Tx, orgId: string, doctorIds:
   if (doctorIds.size === 0) return 0;
   const dir = await new DirectoryCache().get(tx, orgId);
   if (!dir) return 0;
-  const ctx: OpContext = { tx, orgId, deviceId: 'import', now, at: now, device: { id: 'import', orgId, kind: 'desk', doctorId: null }, dir };
+  const ctx: OpContext = { tx, orgId, deviceId: 'import', now, at: now, device: { id: 'import', orgId, kind: 'desk', doctorId: null }, dir, by: { userId: 'import', role: 'admin' } };
   const today = localParts(now, dir.timezone).date;
   const schedules = schedulesOf(ctx);
   let calls = 0;

@@ -12,7 +12,7 @@ import { decideCallOutcome, taskStatusAfter } from '../../src-shared/rules/call-
 import { localParts } from '../../src-shared/time/dates.js';
 import { orgRows, tasks } from '../db/schema.js';
 import { editDoctor, enterAbsence, saveTemplate, setQuota } from './schedule-mutators.js';
-import { changePassword, putAccountChange } from './account-mutators.js';
+import { changePassword, giveKey, putAccountChange } from './account-mutators.js';
 import { logChange, type OpContext } from './context.js';
 import { book, move, type Outcome, stillFree, transition } from './booking-mutators.js';
 
@@ -56,7 +56,8 @@ async function refuse(ctx: OpContext, args: unknown): Promise<Outcome> {
   const outcome = legacy ? registerOutcome(profile, parsed.data.reason as RefusalCode) : parsed.data;
   // R3: a refusal names a ground of the organization's closed list; a decline names the rule that decided.
   if (outcome.result === 'refused' ? !isClosedGround(profile, outcome.reason) : !outcome.rule) return { status: 'rejected', detail: 'unknown_reason' };
-  const row = { ...parsed.data, result: outcome.result, reason: outcome.reason, rule: outcome.rule, at: ctx.now, deviceId: ctx.deviceId };
+  // The register names the person the op is proven to come from (older desks left userId out).
+  const row = { ...parsed.data, userId: ctx.by.userId, result: outcome.result, reason: outcome.reason, rule: outcome.rule, at: ctx.now, deviceId: ctx.deviceId };
   await ctx.tx.insert(orgRows).values({ orgId: ctx.orgId, entity: 'register_entry', id: row.id, row }).onConflictDoNothing();
   await logChange(ctx, 'register_entry', row.id, 'put', row);
   return { status: 'applied', detail: 'recorded' };
@@ -71,6 +72,7 @@ async function outOfSchedule(ctx: OpContext, args: unknown): Promise<Outcome> {
   if (e.patientId !== null && !(await loadPatients(ctx.tx, ctx.orgId, [e.patientId])).has(e.patientId)) return { status: 'rejected', detail: 'unknown_patient' };
   const row = {
     ...e,
+    userId: ctx.by.userId,
     specialtyId: null,
     doctorId: null,
     result: 'out_of_schedule',
@@ -158,14 +160,14 @@ async function requestHomeVisit(ctx: OpContext, args: unknown): Promise<Outcome>
   const doctor = ctx.dir.doctors.get(v.doctorId);
   const decision = decideHomeVisit({ today: localParts(ctx.at, ctx.dir.timezone).date, date: v.date, patientKnown: patients.has(v.patientId), doctorActive: doctor?.active === true });
   if (!decision.ok) return { status: 'rejected', detail: decision.code };
-  const { userId, register, ...request } = v;
-  const row = { ...request, status: 'open', createdAt: ctx.now, createdBy: userId ?? ctx.deviceId, deviceId: ctx.deviceId };
+  const { userId: _named, register, ...request } = v;
+  const row = { ...request, status: 'open', createdAt: ctx.now, createdBy: ctx.by.userId, deviceId: ctx.deviceId };
   const inserted = await ctx.tx.insert(orgRows).values({ orgId: ctx.orgId, entity: 'home_visit', id: v.id, row }).onConflictDoNothing().returning({ id: orgRows.id });
   if (inserted.length === 0) return { status: 'applied', detail: 'already_known' };
   await logChange(ctx, 'home_visit', v.id, 'put', row);
   // R15: its row of the register of requests, for every desk.
   if (register) {
-    const entry = { ...register, result: 'home_visit', at: ctx.now, deviceId: ctx.deviceId };
+    const entry = { ...register, userId: ctx.by.userId, result: 'home_visit', at: ctx.now, deviceId: ctx.deviceId };
     await ctx.tx.insert(orgRows).values({ orgId: ctx.orgId, entity: 'register_entry', id: entry.id, row: entry }).onConflictDoNothing();
     await logChange(ctx, 'register_entry', entry.id, 'put', entry);
   }
@@ -226,6 +228,7 @@ export const MUTATORS: Record<OpName, (ctx: OpContext, args: unknown) => Promise
   'directory.doctor': editDoctor,
   'accounts.put': putAccountChange,
   'accounts.password': changePassword,
+  'accounts.key': giveKey,
   'referrals.issue': issueReferral,
   'homeVisits.request': requestHomeVisit,
   'homeVisits.setStatus': setHomeVisitStatus,

@@ -13,6 +13,7 @@ import type { DirectoryCache, RulesDirectory } from '../rules/directory-cache.js
 import { decisionTime, judgeBooking, loadPatients, type ServerDevice } from '../rules/judge.js';
 import { appointmentRow, type Outcome } from './booking-mutators.js';
 import { isKnownOp, MUTATORS, SCHEDULE_OPS } from './mutators.js';
+import { type Proven, proveOp } from './signatures.js';
 
 type Position = { kind: 'new' } | { kind: 'repeat'; result: OpResult } | { kind: 'gap' } | { kind: 'reused' };
 
@@ -63,7 +64,11 @@ function fastCandidate(op: PushOp, device: ServerDevice, schemaVersion: number, 
   const a = parsed.data.appointment;
   // A booking that spends a referral takes the general path, which records the spending (R5).
   if (a.referralId !== null) return null;
-  if (!judgeBooking(dir, device, a, parsed.data.preventive, decisionTime(Hlc.physical(op.hlc), now), patients.get(a.patientId), NO_REFERRAL).decision.ok) return null;
+  // Signed by an enabled person of the organization as the directory holds them (a change to the accounts moves its
+  // version, and the procedure stops at a moved version: the general path then proves the op again under the lock).
+  const proof = proveOp(dir, device, op);
+  if (!proof.ok) return null;
+  if (!judgeBooking(dir, device, a, parsed.data.preventive, decisionTime(Hlc.physical(op.hlc), now), patients.get(a.patientId), NO_REFERRAL, proof.by.role).decision.ok) return null;
   return { op, a, row: appointmentRow(a, 'confirmed', parsed.data.register) };
 }
 
@@ -132,9 +137,9 @@ export async function push(database: Database, directories: DirectoryCache, devi
       if (i >= sorted.length) break;
     }
     const op = sorted[i]!;
-    const ctxFor = (tx: Tx): OpContext => {
+    const ctxFor = (tx: Tx, by: Proven): OpContext => {
       const now = clock();
-      return { tx, orgId: device.orgId, deviceId: device.id, now, at: decisionTime(Hlc.physical(op.hlc), now), device, dir: dir! };
+      return { tx, orgId: device.orgId, deviceId: device.id, now, at: decisionTime(Hlc.physical(op.hlc), now), device, dir: dir!, by };
     };
     let out: OpResult | 'gap' | 'reused';
     try {
@@ -144,8 +149,14 @@ export async function push(database: Database, directories: DirectoryCache, devi
         // The organization's lock is held now: the rules read its directory as of now, not as of the push's start
         // (an absence another desk committed meanwhile must count — issue 19 finding 3). One small read; a reload only if it moved.
         dir = (await directories.get(tx, device.orgId)) ?? dir;
-        const ctx = ctxFor(tx);
         if (schemaVersion !== SYNC_SCHEMA_VERSION || !isKnownOp(op.name)) throw new Quarantine(schemaVersion !== SYNC_SCHEMA_VERSION ? `schema_version:${schemaVersion}` : `unknown_op:${op.name}`);
+        // Who made it, proven against the accounts as they stand under the lock (issue 19 finding 1); refused, nothing of it is applied.
+        const proof = proveOp(dir!, device, op);
+        if (!proof.ok) {
+          log('warn', 'op refused: not proven', { deviceId: device.id, seq: op.seq, op: op.name, userId: op.userId, detail: proof.code });
+          return record(ctxFor(tx, NOBODY), op, 'rejected', proof.code);
+        }
+        const ctx = ctxFor(tx, proof.by);
         const outcome: Outcome = await MUTATORS[op.name](ctx, op.args);
         if (outcome.status === 'rejected') log('warn', 'op rejected', { deviceId: device.id, seq: op.seq, op: op.name, detail: outcome.detail });
         return record(ctx, op, outcome.status, outcome.detail);
@@ -166,7 +177,7 @@ export async function push(database: Database, directories: DirectoryCache, devi
       out = await db.transaction(async (tx) => {
         const pos = await position(tx, device, op);
         if (pos.kind !== 'new') return pos.kind === 'repeat' ? pos.result : pos.kind;
-        const ctx = ctxFor(tx);
+        const ctx = ctxFor(tx, NOBODY);
         const id = randomUUID();
         const row = { id, kind: 'quarantined_op', status: 'open', reason, op: quarantineCopy(op), deviceId: device.id, createdAt: ctx.now };
         const seq = await logChange(ctx, 'task', id, 'put', row);
@@ -191,6 +202,9 @@ export async function push(database: Database, directories: DirectoryCache, devi
 }
 
 class Quarantine extends Error {}
+
+/** The context of an op that runs no rule (refused unproven, or quarantined): it acts for nobody. */
+const NOBODY: Proven = { userId: '', role: 'registrar' };
 
 /** How much of a quarantined op's arguments the task keeps: enough to read what it was, never enough to hurt. */
 const QUARANTINE_ARGS_CHARS = 4000;

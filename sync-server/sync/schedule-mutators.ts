@@ -6,10 +6,10 @@ import { absenceTaskId, decideAbsence, isUrgentCall } from '../../src-shared/rul
 import { decideDoctorEdit, decideQuota, decideTemplate, scheduleTaskId } from '../../src-shared/rules/schedule-edits.js';
 import { opArgs } from '../../src-shared/sync/protocol.js';
 import { localParts } from '../../src-shared/time/dates.js';
-import { appointments, changeLog, organizations, orgRows } from '../db/schema.js';
+import { appointments, changeLog, orgRows } from '../db/schema.js';
 import { roleOf } from '../rules/staff.js';
 import { callLostBookings, schedulesOf } from './call-tasks.js';
-import { logChange, type OpContext, orgRowsOf } from './context.js';
+import { directoryMoved, logChange, type OpContext, orgRowsOf } from './context.js';
 
 type Outcome = { status: 'applied' | 'rejected'; detail: string };
 
@@ -22,14 +22,6 @@ async function putRow(ctx: OpContext, entity: string, row: { id: string }): Prom
     .values({ orgId: ctx.orgId, entity, id: row.id, row })
     .onConflictDoUpdate({ target: [orgRows.orgId, orgRows.entity, orgRows.id], set: { row } });
   await logChange(ctx, entity, row.id, 'put', row);
-}
-
-/** Every server process reloads its copy of the rules' directory when this moves. */
-async function directoryMoved(ctx: OpContext): Promise<void> {
-  await ctx.tx
-    .update(organizations)
-    .set({ directoryVersion: sql`${organizations.directoryVersion} + 1` })
-    .where(eq(organizations.id, ctx.orgId));
 }
 
 /**

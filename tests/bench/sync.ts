@@ -26,6 +26,7 @@ import { importDirectory, parseDirectoryFile } from '../../sync-server/directory
 import { renewLeases } from '../../sync-server/sync/leases.js';
 import { startPostgres } from '../support/postgres.js';
 import { serverProcess } from '../support/server-process.js';
+import { enrollRaw, seedFixtureAccounts, signedBy } from '../support/signing.js';
 import { bookingArgs, registrySlots, smallClinic } from './clinic-file.js';
 import { pushMixedOneClinic } from './mixed.js';
 import { PgInsertBaseline } from './pg-baseline.js';
@@ -53,24 +54,22 @@ export async function syncBenchmarks(largeDirectory: () => DirectoryFile, log: (
     const server = await serverProcess(url, { KEZEK_CLOCK_START: new Date(NOW).toISOString() });
     stopServer = server.stop;
     const enroll = async (orgId: string, name: string): Promise<Device> => {
-      const code = await createEnrollmentCode(database.db, orgId, NOW);
-      const r = (await (await fetch(`${server.url}/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: name }) })).json()) as {
-        token: string;
-        deviceId: string;
-      };
-      return { token: r.token, deviceId: r.deviceId };
+      await seedFixtureAccounts(database.db, orgId);
+      const token = await enrollRaw(server.url, await createEnrollmentCode(database.db, orgId, NOW), name);
+      return { token, deviceId: (await (await fetch(`${server.url}/sync/whoami`, { headers: { authorization: `Bearer ${token}` } })).json()).id as string };
     };
-    /** One push over HTTP; its measured time, and how many of its ops the server confirmed. */
+    /** One push over HTTP (its ops signed as a desk signs them, beforehand); its measured time, and how many of its ops the server confirmed. */
     const push = async (token: string, ops: unknown[]): Promise<{ ms: number; confirmed: number; results: Array<{ status: string; detail: string }> }> => {
+      const body = JSON.stringify({ schemaVersion: SYNC_SCHEMA_VERSION, ops: ops.map((o) => signedBy(token, o as { opId: string; name: string; args: unknown })) });
       const t0 = performance.now();
       const r = await fetch(`${server.url}/sync/push`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ schemaVersion: SYNC_SCHEMA_VERSION, ops }),
+        body,
       });
-      const body = (await r.json()) as { results: Array<{ status: string; detail: string }> };
+      const answer = (await r.json()) as { results: Array<{ status: string; detail: string }> };
       const ms = performance.now() - t0;
-      return { ms, confirmed: body.results.filter((x) => x.detail === 'confirmed').length, results: body.results };
+      return { ms, confirmed: answer.results.filter((x) => x.detail === 'confirmed').length, results: answer.results };
     };
 
     out.push(...(await pushManyClinics(database, url, enroll, push, log)));

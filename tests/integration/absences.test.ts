@@ -3,7 +3,7 @@ import { journal } from '../../src-main/services/journal.js';
 import { exportDirectory } from '../../src-main/sync/export-directory.js';
 import type { DirectoryFile } from '../../src-shared/sync/directory-file.js';
 import { importDirectory, parseDirectoryFile } from '../../sync-server/directory/import.js';
-import { ClinicServer, signedIn, type EnrolledDesk } from '../support/clinic-server.js';
+import { ClinicServer, signedIn, type EnrolledDesk, actorAt } from '../support/clinic-server.js';
 
 const clinic = new ClinicServer();
 beforeAll(() => clinic.start());
@@ -125,10 +125,11 @@ describe('a doctor falls ill: the absence, the call list, the moves (R8, 000 §1
     const { a, b, doctorId } = await deskPairWithBookings(2);
     // Forged past the desk's own check: the op as a modified desk could send it.
     const env = a.desk.env;
+    const signedRegistrar = await actorAt(a.desk);
     env.db.sqlite.transaction(() =>
       journal(
         env,
-        { userId: 'user-registrar', role: 'registrar', doctorId: null },
+        signedRegistrar,
         { name: 'schedule.absence', args: { id: 'forged-absence', doctorId, kind: 'sick', fromDate: TOMORROW, toDate: TOMORROW, hours: null, note: '', userId: 'user-registrar' } },
         { entity: 'exception', entityId: 'forged-absence' },
       ),

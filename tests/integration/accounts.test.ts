@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journal } from '../../src-main/services/journal.js';
 import { DEMO_PASSWORD } from '../../src-main/seed/demo-clinic.js';
 import type { Desk } from '../../src-main/desk.js';
-import { ClinicServer, signedIn, type EnrolledDesk } from '../support/clinic-server.js';
+import { ClinicServer, signedIn, type EnrolledDesk, actorAt } from '../support/clinic-server.js';
 
 const clinic = new ClinicServer();
 beforeAll(() => clinic.start());
@@ -98,10 +98,11 @@ describe('staff accounts: one per person, made by the administrator, everywhere 
     const b = await clinic.enrolledDesk('Регистратура 6');
     const env = a.desk.env;
     // Forged past the desk's own check: the op as a modified desk could send it.
+    const signedRegistrar = await actorAt(a.desk);
     env.db.sqlite.transaction(() =>
       journal(
         env,
-        { userId: 'user-registrar', role: 'registrar', doctorId: null },
+        signedRegistrar,
         {
           name: 'accounts.put',
           args: { id: 'forged', username: 'mallory', fullName: 'M', role: 'admin', doctorId: null, disabled: false, temporaryHash: 'scrypt$1$1$1$AAAAAAAAAAAAAAAAAAAA$AAAA', userId: 'user-registrar' },

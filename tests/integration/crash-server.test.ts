@@ -9,6 +9,7 @@ import { appointments } from '../../sync-server/db/schema.js';
 import { startPostgres, type Postgres } from '../support/postgres.js';
 import { serverProcess, type ServerProcess } from '../support/server-process.js';
 import { appointmentOf, NOW, pushUntilAnswered, seedOrgs } from '../support/sync-fixture.js';
+import { enrollRaw } from '../support/signing.js';
 import { closedPort } from '../support/virtual-printer.js';
 import { waitFor } from '../support/wait.js';
 
@@ -44,10 +45,7 @@ describe.each(['pglite', 'postgres'] as const)('the sync server killed with SIGK
     let server = await serverProcess(database, env);
     alive.push(server);
     const tokens: string[] = [];
-    for (const code of codes) {
-      const r = await fetch(`${server.url}/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: 'desk' }) });
-      tokens.push(((await r.json()) as { token: string }).token);
-    }
+    for (const code of codes) tokens.push(await enrollRaw(server.url, code));
     let answered = 0;
     // Desks 0/1 contend for doc-1's times, 2/3 for doc-2's; each op is retried until the server answers it, as the engine does.
     const desks = tokens.map(async (token, d) => {

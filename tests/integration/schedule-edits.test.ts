@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journal } from '../../src-main/services/journal.js';
 import { generateDoctorSlots } from '../../src-shared/slots/generate.js';
 import { DirectoryCache } from '../../sync-server/rules/directory-cache.js';
-import { ClinicServer, ORG, signedIn, type EnrolledDesk } from '../support/clinic-server.js';
+import { ClinicServer, ORG, signedIn, type EnrolledDesk, actorAt } from '../support/clinic-server.js';
 
 const clinic = new ClinicServer();
 beforeAll(() => clinic.start());
@@ -165,11 +165,12 @@ describe('the head runs the directory and the weekly schedules (issue 11; R7, R8
     // A modified desk applies and sends a registrar's weekly schedule: the server refuses it, and the desk is as before again.
     const env = a.desk.env;
     const forged = { id: 'forged-tpl', doctorId, validFrom: TOMORROW, validTo: null, slotMinutes: 20, week: {}, userId: 'user-registrar' };
+    const signedRegistrar = await actorAt(a.desk);
     env.db.sqlite.transaction(() => {
       env.db.sqlite
         .prepare("INSERT INTO schedule_templates (id, org_id, doctor_id, valid_from, valid_to, slot_minutes, week_json) VALUES ('forged-tpl', ?, ?, ?, NULL, 20, '{}')")
         .run(ORG, doctorId, TOMORROW);
-      journal(env, { userId: 'user-registrar', role: 'registrar', doctorId: null }, { name: 'schedule.template', args: forged }, { entity: 'template', entityId: 'forged-tpl' });
+      journal(env, signedRegistrar, { name: 'schedule.template', args: forged }, { entity: 'template', entityId: 'forged-tpl' });
     })();
     await sync(a, b);
     expect(sql(a).prepare("SELECT status, detail FROM outbox WHERE entity_id = 'forged-tpl'").get()).toEqual({ status: 'rejected', detail: 'not_manager' });

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { createEnrollmentCode } from '../../sync-server/auth/enrollment.js';
+import { enrollRaw, signedBy } from '../support/signing.js';
 import { connect } from '../../sync-server/db/connect.js';
 import { isTransient } from '../../sync-server/db/faults.js';
 import { appointments, tasks } from '../../sync-server/db/schema.js';
@@ -28,7 +29,7 @@ describe.each<Backend>(['pglite', 'postgres'])('poison ops on %s (issue 9: findi
     const d = await s.enrollDesk('org-a');
     // Written as text: JSON.stringify itself overflows the stack on such input.
     const deep = `${'{"x":'.repeat(5000)}"bottom"${'}'.repeat(5000)}`;
-    const second = JSON.stringify({ ...book(2, '08:00'), opId: 'op-2', hlc: `${NOW}-00000-x` });
+    const second = JSON.stringify(signedBy(d, { ...book(2, '08:00'), opId: 'op-2', hlc: `${NOW}-00000-x` }));
     const body = `{"schemaVersion":${SYNC_SCHEMA_VERSION},"ops":[{"seq":1,"opId":"op-1","hlc":"${NOW}-00000-x","name":"appointments.teleport","args":${deep}},${second}]}`;
     const res = await fetch(`${s.server.url}/sync/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${d}` }, body });
     const r = { status: res.status, json: (await res.json()) as any };
@@ -71,16 +72,14 @@ describe('transient database errors on PostgreSQL (issue 9: findings 4, 5)', () 
     const { startServer } = await import('../support/server.js');
     const server = await startServer(database, { clock: () => NOW });
     const code = await createEnrollmentCode(database.db, 'org-a', NOW);
-    const token = (
-      (await (await fetch(`${server.url}/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: 'd' }) })).json()) as { token: string }
-    ).token;
+    const token = await enrollRaw(server.url, code, 'd');
     const push = (ops: unknown[]) =>
       fetch(`${server.url}/sync/push`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({ schemaVersion: SYNC_SCHEMA_VERSION, ops }),
       });
-    const ops = ['08:00', '08:20', '08:40'].map((t, i) => ({ ...book(i + 1, t), opId: `op-${i + 1}`, hlc: `${NOW}-00000-x` }));
+    const ops = ['08:00', '08:20', '08:40'].map((t, i) => signedBy(token, { ...book(i + 1, t), opId: `op-${i + 1}`, hlc: `${NOW}-00000-x` }));
     // Another writer holds the organization's lock longer than the database lets anyone wait.
     await admin.query("SELECT pg_advisory_lock(hashtext('org-a'))");
     const blocked = await push(ops);
@@ -107,8 +106,7 @@ describe('transient database errors on PostgreSQL (issue 9: findings 4, 5)', () 
     const tokens: string[] = [];
     for (let i = 0; i < 4; i++) {
       const code = await createEnrollmentCode(setup.db, 'org-a', Date.now());
-      const r = await fetch(`${server.url}/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: `desk ${i}` }) });
-      tokens.push(((await r.json()) as { token: string }).token);
+      tokens.push(await enrollRaw(server.url, code, `desk ${i}`));
     }
     await setup.close();
     const statuses = new Set<number>();

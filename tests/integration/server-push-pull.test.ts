@@ -4,6 +4,8 @@ import { listDevices, revokeDevice } from '../../sync-server/auth/devices.js';
 import { appointments, devices, opResults } from '../../sync-server/db/schema.js';
 import { Backends, type Backend } from '../support/server.js';
 import { appointment, NOW, syncFixture } from '../support/sync-fixture.js';
+import { signedBy } from '../support/signing.js';
+import { SYNC_SCHEMA_VERSION } from '../../src-shared/sync/protocol.js';
 
 const backends = new Backends();
 afterAll(() => backends.stop());
@@ -48,7 +50,7 @@ describe.each<Backend>(['pglite', 'postgres'])('push and pull on %s', (kind) => 
     await s.close();
   });
 
-  it('an unknown op or an old schema is quarantined with a task and never blocks the next op', async () => {
+  it('an unknown op or a format newer than the server is quarantined with a task and never blocks the next op; a desk from before signed ops is told to update, nothing applied (issue 19)', async () => {
     const s = await setup();
     const d = await s.enrollDesk('org-a');
     const r = await s.push(d, [
@@ -56,10 +58,14 @@ describe.each<Backend>(['pglite', 'postgres'])('push and pull on %s', (kind) => 
       { seq: 2, name: 'appointments.book', args: { appointment: appointment('10:00'), preventive: false } },
     ]);
     expect(r.json.results.map((x: any) => x.status)).toEqual(['quarantined', 'applied']);
-    const old = await s.push(d, [{ seq: 3, name: 'appointments.book', args: { appointment: appointment('10:20'), preventive: false } }], 0);
-    expect(old.json.results[0]).toMatchObject({ status: 'quarantined', detail: 'schema_version:0' });
+    const newer = await s.push(d, [{ seq: 3, name: 'appointments.book', args: { appointment: appointment('10:20'), preventive: false } }], SYNC_SCHEMA_VERSION + 1);
+    expect(newer.json.results[0]).toMatchObject({ status: 'quarantined', detail: `schema_version:${SYNC_SCHEMA_VERSION + 1}` });
     const feed = await s.pull(d);
     expect(feed.changes.filter((c: any) => c.entity === 'task').map((c: any) => c.row.kind)).toEqual(['quarantined_op', 'quarantined_op']);
+    // Format 1 (unsigned): 426, and the op waits on the desk — neither applied nor quarantined.
+    const old = await s.push(d, [{ seq: 4, name: 'appointments.book', args: { appointment: appointment('10:40'), preventive: false } }], 1);
+    expect(old).toMatchObject({ status: 426, json: { error: { code: 'update_desk' } } });
+    expect((await s.pull(d, feed.cursor)).lastAppliedSeq).toBe(3);
     await s.close();
   });
 
@@ -75,7 +81,10 @@ describe.each<Backend>(['pglite', 'postgres'])('push and pull on %s', (kind) => 
     const raw = await fetch(`${s.server.url}/sync/push`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${d}` },
-      body: JSON.stringify({ schemaVersion: 1, ops: [{ seq: 2, opId: 'after-restore', hlc: `${NOW}-00000-x`, name: 'appointments.cancel', args: { appointmentId: x.id, channel: 'registry' } }] }),
+      body: JSON.stringify({
+        schemaVersion: SYNC_SCHEMA_VERSION,
+        ops: [signedBy(d, { seq: 2, opId: 'after-restore', hlc: `${NOW}-00000-x`, name: 'appointments.cancel', args: { appointmentId: x.id, channel: 'registry' } })],
+      }),
     });
     const r = (await raw.json()) as any;
     expect(r).toMatchObject({ results: [], seqReusedAt: 2, lastAppliedSeq: 2, gapAt: null });
@@ -85,7 +94,10 @@ describe.each<Backend>(['pglite', 'postgres'])('push and pull on %s', (kind) => 
     const again = await fetch(`${s.server.url}/sync/push`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${d}` },
-      body: JSON.stringify({ schemaVersion: 1, ops: [{ seq: 3, opId: 'after-restore', hlc: `${NOW}-00000-x`, name: 'appointments.cancel', args: { appointmentId: x.id, channel: 'registry' } }] }),
+      body: JSON.stringify({
+        schemaVersion: SYNC_SCHEMA_VERSION,
+        ops: [signedBy(d, { seq: 3, opId: 'after-restore', hlc: `${NOW}-00000-x`, name: 'appointments.cancel', args: { appointmentId: x.id, channel: 'registry' } })],
+      }),
     });
     expect(((await again.json()) as any).results[0]).toMatchObject({ seq: 3, status: 'applied', detail: 'cancelled' });
     await s.close();
@@ -222,8 +234,8 @@ describe.each<Backend>(['pglite', 'postgres'])('push and pull on %s', (kind) => 
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${d}` },
       body: JSON.stringify({
-        schemaVersion: 1,
-        ops: [{ seq: 1, opId: 'clock-1', hlc: `${NOW + 3_600_000}-00000-x`, name: 'appointments.book', args: { appointment: appointment('11:20'), preventive: false } }],
+        schemaVersion: SYNC_SCHEMA_VERSION,
+        ops: [signedBy(d, { seq: 1, opId: 'clock-1', hlc: `${NOW + 3_600_000}-00000-x`, name: 'appointments.book', args: { appointment: appointment('11:20'), preventive: false } })],
       }),
     });
     expect(((await ahead.json()) as any).results[0]).toMatchObject({ status: 'applied' });

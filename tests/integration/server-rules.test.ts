@@ -1,3 +1,4 @@
+import { CABINET_DOCTOR } from '../support/signing.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { appointments, orgRows } from '../../sync-server/db/schema.js';
@@ -227,7 +228,7 @@ describe.each<Backend>(['pglite', 'postgres'])('the server decides by the same r
     const repeat = { ...cardio('10:20', 'pat-202'), channel: 'doctor' };
     expect((await s.push(desk, [book(1, repeat)])).json.results[0].detail).toBe('refused:channel_not_allowed');
     // From the cabinet: the doctor's own repeat visit needs no referral (R5 exemption) and is confirmed.
-    const again = { ...repeat, id: 'repeat-2' };
+    const again = { ...repeat, id: 'repeat-2', createdBy: CABINET_DOCTOR };
     expect((await s.push(cab, [book(1, again)])).json.results[0]).toMatchObject({ status: 'applied', detail: 'confirmed' });
     await s.close();
   });

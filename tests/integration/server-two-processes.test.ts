@@ -6,6 +6,7 @@ import { createEnrollmentCode } from '../../sync-server/auth/enrollment.js';
 import { connect } from '../../sync-server/db/connect.js';
 import { startPostgres, type Postgres } from '../support/postgres.js';
 import { NOW, seedOrgs } from '../support/sync-fixture.js';
+import { enrollRaw, signedBy } from '../support/signing.js';
 import { serverProcess, type ServerProcess } from '../support/server-process.js';
 
 let pgc: Postgres | null = null;
@@ -31,8 +32,7 @@ describe('two server processes over one PostgreSQL', () => {
     const tokens: string[] = [];
     for (let i = 0; i < DEVICES; i++) {
       const code = await createEnrollmentCode(setup.db, 'org-a', Date.now());
-      const r = await fetch(`${i % 2 ? s2 : s1}/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: `desk ${i}` }) });
-      tokens.push(((await r.json()) as { token: string }).token);
+      tokens.push(await enrollRaw((i % 2 ? s2 : s1)!, code, `desk ${i}`));
     }
     // Every device books every slot (one op each, in its own sequence), alternating between the two processes.
     const all: Appointment[] = [];
@@ -68,7 +68,7 @@ describe('two server processes over one PostgreSQL', () => {
             headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
             body: JSON.stringify({
               schemaVersion: SYNC_SCHEMA_VERSION,
-              ops: [{ seq: k + 1, opId: `${a.id}-op`, hlc: `${NOW}-00000-x`, name: 'appointments.book', args: { appointment: a, preventive: false } }],
+              ops: [signedBy(token, { seq: k + 1, opId: `${a.id}-op`, hlc: `${NOW}-00000-x`, name: 'appointments.book', args: { appointment: a, preventive: false } })],
             }),
           });
           expect(res.status).toBe(200);

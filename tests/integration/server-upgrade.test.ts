@@ -11,6 +11,7 @@ import { connect } from '../../sync-server/db/connect.js';
 import { appointmentRow } from '../../sync-server/sync/booking-mutators.js';
 import { startServer } from '../support/server.js';
 import { appointment, NOW, seedOrgs } from '../support/sync-fixture.js';
+import { installOf, knowDevice, signedBy } from '../support/signing.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -60,8 +61,16 @@ describe('upgrading a server database in place (nothing lost)', () => {
     const server = await startServer(database, { clock: () => NOW });
     const auth = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
     const pull = async () => (await (await fetch(`${server.url}/sync/pull?cursor=0`, { headers: auth })).json()) as any;
-    const push = async (ops: unknown[]) =>
-      (await (await fetch(`${server.url}/sync/push`, { method: 'POST', headers: auth, body: JSON.stringify({ schemaVersion: SYNC_SCHEMA_VERSION, ops }) })).json()) as any;
+    // A device from before installs were recorded names its install with its first push (and signs with it).
+    knowDevice(token, 'org-a');
+    const push = async (ops: Array<{ seq: number; opId: string; hlc: string; name: string; args: unknown }>) =>
+      (await (
+        await fetch(`${server.url}/sync/push`, {
+          method: 'POST',
+          headers: auth,
+          body: JSON.stringify({ schemaVersion: SYNC_SCHEMA_VERSION, installId: installOf(token), ops: ops.map((o) => signedBy(token, o)) }),
+        })
+      ).json()) as any;
     try {
       const feed = await pull();
       expect(feed.changes.map((c: any) => [c.entity, c.id, c.row.ticketCode])).toEqual([['appointment', booked.id, booked.ticketCode]]);

@@ -1,3 +1,4 @@
+import { SYNC_SCHEMA_VERSION } from '../../src-shared/sync/protocol.js';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -242,7 +243,7 @@ describe('two desks, one server, an outage', () => {
     await desk.close();
   });
 
-  it('version skew (docs/sync-design.md, Version skew): an op queued by an older app version goes as what it is; the server quarantines it with a task, and the newer ops carry on', async () => {
+  it('version skew (docs/sync-design.md, Version skew): an op queued before signed ops is refused as unsigned, visibly, and the newer ops carry on (issue 19)', async () => {
     const a = await enrolledDesk('Регистратура 1');
     await a.desk.sync!.syncOnce();
     const s = a.desk.env.db.sqlite;
@@ -252,17 +253,15 @@ describe('two desks, one server, an outage', () => {
     const patients = s.prepare("SELECT id FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 ORDER BY id LIMIT 2 OFFSET 50").all() as Array<{ id: string }>;
     a.desk.sync!.online = false; // both queued, as during an outage
     const old = await a.call('appointments.book', { patientId: patients[0]!.id, slotId: free[0]!.id });
-    s.prepare('UPDATE outbox SET schema_version = 0 WHERE seq = (SELECT max(seq) FROM outbox)').run(); // as the previous app version wrote it
+    s.prepare('UPDATE outbox SET schema_version = 0, user_id = NULL, signature = NULL WHERE seq = (SELECT max(seq) FROM outbox)').run(); // as an app version before signed ops wrote it
     const current = await a.call('appointments.book', { patientId: patients[1]!.id, slotId: free[1]!.id });
     await a.desk.sync!.syncOnce();
-    const statuses = s.prepare("SELECT schema_version AS v, status FROM outbox WHERE name = 'appointments.book' ORDER BY seq DESC LIMIT 2").all();
+    const statuses = s.prepare("SELECT schema_version AS v, status, detail FROM outbox WHERE name = 'appointments.book' ORDER BY seq DESC LIMIT 2").all();
     expect(statuses).toEqual([
-      { v: 1, status: 'applied' },
-      { v: 0, status: 'quarantined' },
+      { v: SYNC_SCHEMA_VERSION, status: 'applied', detail: 'confirmed' },
+      { v: 0, status: 'rejected', detail: 'unsigned' },
     ]);
     expect(s.prepare('SELECT sync_state AS st FROM appointments WHERE id = ?').get(current.appointment.id)).toEqual({ st: 'confirmed' });
-    const tasks = await a.call('tasks.list', {});
-    expect(tasks.some((t) => t.kind === 'quarantined_op')).toBe(true);
     expect(old.appointment.syncState).toBe('local');
     await a.desk.close();
   });

@@ -1,3 +1,4 @@
+import type { Actor } from '../../src-main/services/env.js';
 import { getRequestListener } from '@hono/node-server';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -125,4 +126,11 @@ export async function signedIn(desk: Desk, username = 'registrar'): Promise<{ de
       return r.data as never;
     },
   };
+}
+
+/** The actor `username` is at this desk once signed in — their role and their signing key — for a test that journals an op itself. */
+export async function actorAt(desk: Desk, username = 'registrar', password = 'desk-pass'): Promise<Actor> {
+  const { token } = await desk.sessions.signIn(username, password, 'ru');
+  const s = desk.sessions.get(token)!;
+  return { userId: s.user.id, role: s.user.role, doctorId: s.user.doctorId, key: s.key };
 }

@@ -5,6 +5,7 @@ import { organizations, orgRows } from '../../sync-server/db/schema.js';
 import type { ServerDb } from '../../sync-server/db/connect.js';
 import type { Logger } from '../../sync-server/log.js';
 import { startServer, type Backend, type Backends } from './server.js';
+import { enrollRaw, fixtureAccounts, signedBy } from './signing.js';
 
 /** Monday 23 Nov 2026, 09:00 in Bishkek. */
 export const NOW = Date.parse('2026-11-23T03:00:00Z');
@@ -72,13 +73,13 @@ export async function seedOrgs(db: ServerDb): Promise<void> {
     ['org-a', 'doc-2'],
     ['org-b', 'doc-9'],
   ];
-  await db
-    .insert(orgRows)
-    .values([
-      ...staff.map(([org, d]) => ({ orgId: org, entity: 'doctor', id: d, row: { ...doctor(d), orgId: org } })),
-      ...staff.map(([org, d]) => ({ orgId: org, entity: 'template', id: `t-${d}`, row: template(d) })),
-      ...['org-a', 'org-b'].map((org) => ({ orgId: org, entity: 'specialty', id: 'family', row: { id: 'family', kind: 'family', name: { ru: 'Семейный врач', ky: 'Үй-бүлөлүк дарыгер' } } })),
-    ]);
+  await db.insert(orgRows).values([
+    ...staff.map(([org, d]) => ({ orgId: org, entity: 'doctor', id: d, row: { ...doctor(d), orgId: org } })),
+    ...staff.map(([org, d]) => ({ orgId: org, entity: 'template', id: `t-${d}`, row: template(d) })),
+    ...['org-a', 'org-b'].map((org) => ({ orgId: org, entity: 'specialty', id: 'family', row: { id: 'family', kind: 'family', name: { ru: 'Семейный врач', ky: 'Үй-бүлөлүк дарыгер' } } })),
+    // The staff whose keys raw pushes are signed with (signing.ts).
+    ...['org-a', 'org-b'].flatMap((org) => fixtureAccounts().map((a) => ({ orgId: org, entity: 'account', id: a.id, row: a }))),
+  ]);
   for (const org of ['org-a', 'org-b']) {
     await db.insert(orgRows).values(Array.from({ length: PATIENTS }, (_, i) => ({ orgId: org, entity: 'patient', id: `pat-${i + 1}`, row: patient(`pat-${i + 1}`, org) })));
   }
@@ -93,17 +94,14 @@ export async function syncFixture(backends: Backends, kind: Backend, clock: () =
   const database = await backends.database(kind);
   await seedOrgs(database.db);
   const server = await startServer(database, { clock, ...(log ? { log } : {}) });
-  const enrollDesk = async (org: string, as?: EnrollAs) => {
-    const code = await createEnrollmentCode(database.db, org, clock(), 72, as);
-    const r = await fetch(`${server.url}/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: 'desk' }) });
-    return ((await r.json()) as { token: string }).token;
-  };
+  const enrollDesk = async (org: string, as?: EnrollAs) => enrollRaw(server.url, await createEnrollmentCode(database.db, org, clock(), 72, as));
   const auth = (token: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
-  const push = async (token: string, ops: Array<{ seq: number; name: string; args: unknown }>, schemaVersion = SYNC_SCHEMA_VERSION) => {
+  /** Ops as the desk of `token` sends them, signed by the person their arguments name (else the registrar `u`), or by `o.userId`. */
+  const push = async (token: string, ops: Array<{ seq: number; name: string; args: unknown; userId?: string }>, schemaVersion = SYNC_SCHEMA_VERSION) => {
     const res = await fetch(`${server.url}/sync/push`, {
       method: 'POST',
       headers: auth(token),
-      body: JSON.stringify({ schemaVersion, ops: ops.map((o) => ({ ...o, opId: `${token.slice(0, 6)}-${o.seq}`, hlc: `${NOW}-00000-x` })) }),
+      body: JSON.stringify({ schemaVersion, ops: ops.map(({ userId, ...o }) => signedBy(token, { ...o, opId: `${token.slice(0, 6)}-${o.seq}`, hlc: `${NOW}-00000-x` }, userId)) }),
     });
     return { status: res.status, json: (await res.json()) as any };
   };
@@ -132,7 +130,7 @@ export async function pushUntilAnswered(url: string, token: string, op: { seq: n
     const res = await fetch(`${url}/sync/push`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ schemaVersion: SYNC_SCHEMA_VERSION, ops: [op] }),
+      body: JSON.stringify({ schemaVersion: SYNC_SCHEMA_VERSION, ops: [signedBy(token, op as { seq: number; opId: string; name: string; args: unknown })] }),
     }).catch(() => null);
     if (res) onStatus(res.status);
     if (res?.status === 200 && ((await res.json()) as { results: Array<{ seq: number }> }).results.some((r) => r.seq === op.seq)) return;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Account } from '../../src-shared/domain/account.js';
 import { type AccountChange, decideAccountChange, decidePasswordChange } from '../../src-shared/rules/accounts.js';
 
+const KEY = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 const HASH = 'scrypt$32768$8$1$c2FsdHNhbHRzYWx0c2FsdA==$aGFzaGhhc2hoYXNoaGFzaA==';
 const acc = (id: string, username: string, role: Account['role'], extra: Partial<Account> = {}): Account => ({
   id,
@@ -10,6 +11,7 @@ const acc = (id: string, username: string, role: Account['role'], extra: Partial
   role,
   doctorId: null,
   passwordHash: HASH,
+  publicKey: null,
   disabled: false,
   mustChangePassword: false,
   ...extra,
@@ -24,6 +26,7 @@ const change = (c: Partial<AccountChange>): AccountChange => ({
   doctorId: null,
   disabled: false,
   temporaryHash: HASH,
+  temporaryKey: KEY,
   ...c,
 });
 

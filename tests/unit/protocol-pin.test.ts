@@ -12,6 +12,7 @@ import * as protocol from '../../src-shared/sync/protocol.js';
  */
 const PINNED: Record<number, string> = {
   1: 'd4cc9c350aa82348',
+  2: '27b94fccaadd3117',
 };
 
 /** Every schema the protocol module exports (op arguments one by one), as JSON Schema, in a stable order. */
