@@ -148,7 +148,7 @@ export function App() {
         {/* The desk stays mounted behind the other screens: a booking half done survives a look at F2 or F3. */}
         {directory.data && (
           <div className="screen" hidden={tab !== 'desk'}>
-            <DeskScreen directory={directory.data} role={session.user.role} active={tab === 'desk'} />
+            <DeskScreen directory={directory.data} role={session.user.role} ownDoctorId={session.user.doctorId} active={tab === 'desk'} />
           </div>
         )}
         {!directory.data ? (
@@ -172,7 +172,8 @@ export function App() {
         )}
       </main>
       <StatusBar
-        user={session.user.fullName}
+        // A doctor's account is named by its doctor (a cabinet PC's own account is just «Врач» until then).
+        user={(session.user.doctorId && directory.data?.doctors.find((d) => d.id === session.user.doctorId)?.fullName) || session.user.fullName}
         isAdmin={session.user.role === 'admin'}
         devicePrefix={directory.data?.device.prefix ?? ''}
         timezone={directory.data?.organization.timezone ?? 'Asia/Bishkek'}

@@ -39,6 +39,8 @@ export const specialties = sqliteTable('specialties', {
   kind: text('kind').notNull(),
   nameRu: text('name_ru').notNull(),
   nameKy: text('name_ky').notNull(),
+  /** Kazakh, where the directory has it. */
+  nameKk: text('name_kk'),
   patientAges: text('patient_ages').notNull().default('all'),
   serverSeq: integer('server_seq'),
 });
@@ -253,18 +255,23 @@ export const registerEntries = sqliteTable(
   (t) => [index('register_at').on(t.at)],
 );
 
-export const tasks = sqliteTable('tasks', {
-  id: text('id').primaryKey(),
-  ...serverOwned,
-  kind: text('kind').notNull(),
-  patientId: text('patient_id').notNull(),
-  appointmentId: text('appointment_id'),
-  reason: text('reason').notNull(),
-  status: text('status').notNull(),
-  createdAt: integer('created_at').notNull(),
-  /** The task as the server sent it (alternatives to offer, the lost booking…). */
-  rowJson: text('row_json').notNull().default('{}'),
-});
+export const tasks = sqliteTable(
+  'tasks',
+  {
+    id: text('id').primaryKey(),
+    ...serverOwned,
+    kind: text('kind').notNull(),
+    patientId: text('patient_id').notNull(),
+    appointmentId: text('appointment_id'),
+    reason: text('reason').notNull(),
+    status: text('status').notNull(),
+    createdAt: integer('created_at').notNull(),
+    /** The task as the server sent it (alternatives to offer, the lost booking…). */
+    rowJson: text('row_json').notNull().default('{}'),
+  },
+  // Every booking shown says whether its call is open (appointment-views.ts): by key, not by scanning the list.
+  (t) => [index('tasks_appointment').on(t.appointmentId, t.status)],
+);
 
 /** R24: home visits, the organization's (every desk and the doctors see them). */
 export const homeVisits = sqliteTable(

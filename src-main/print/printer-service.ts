@@ -1,3 +1,4 @@
+import { getAppointment } from '../services/appointment-views.js';
 import { existsSync } from 'node:fs';
 import { findPrinterProfile, PRINTER_PROFILES } from '../../src-shared/print/profiles.js';
 import { DEFAULT_PRINTER_SETTINGS, printerSettings, type PrinterSettings, type PrinterStatus } from '../../src-shared/print/settings.js';
@@ -69,12 +70,13 @@ export class PrinterService {
 
   /** Queue a ticket; a second print of the same booking says COPY. Returns at once: the printer works in the background. */
   printTicket(actor: Actor, appointmentId: string): { jobId: string; copy: boolean } {
-    const { settings, profile } = this.target();
     const ticket = ticketFor(this.env, appointmentId);
     const s = this.env.db.sqlite;
-    // A cancelled or lost booking's ticket would send a patient to a time that is not theirs.
-    const { syncState } = stmt(s, 'SELECT sync_state AS syncState FROM appointments WHERE id = ?').get(appointmentId) as { syncState: string };
-    if (ticket.status === 'cancelled' || syncState === 'conflict') throw new AppError('ticket_not_valid');
+    // A cancelled or lost booking's ticket would send a patient to a time that is not theirs; so would one whose
+    // visit will not happen (its doctor is absent, its time left the schedule: the patient is on the call list).
+    const view = getAppointment(this.env, appointmentId)!;
+    if (ticket.status === 'cancelled' || view.syncState === 'conflict' || view.callReason !== null) throw new AppError('ticket_not_valid');
+    const { settings, profile } = this.target();
     const copy = stmt(s, "SELECT 1 FROM print_jobs WHERE appointment_id = ? AND kind = 'ticket' LIMIT 1").get(appointmentId) !== undefined;
     const issued = localParts(ticket.issuedAt, this.env.org.timezone);
     const job = renderTicket(ticket, { lang: settings.ticketLang, copy, tentative: ticket.tentative }, profile, `${issued.date.split('-').reverse().join('.')} ${issued.time}`);

@@ -1,3 +1,4 @@
+import { badInputBody } from '../../src-shared/rpc/input-problems.js';
 import type { z } from 'zod';
 import type { Lang } from '../../src-shared/domain/enums.js';
 import { translate } from '../../src-shared/i18n/index.js';
@@ -60,14 +61,7 @@ export function createRouter(env: Env, sessions: Sessions, printer: PrinterServi
         if (session.mustChangePassword && !UNTIL_PASSWORD_CHANGED.has(method)) return failure('password_change_required', lang);
       }
       const parsed = spec.input.safeParse(input ?? {});
-      if (!parsed.success) {
-        return failure(
-          'bad_input',
-          lang,
-          undefined,
-          parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`),
-        );
-      }
+      if (!parsed.success) return { ok: false, status: httpStatus('bad_input'), error: badInputBody(lang, parsed.error.issues) };
       const actor: Actor | null = session ? { userId: session.user.id, role: session.user.role, doctorId: session.user.doctorId, key: session.key } : null;
       try {
         const handler = handlers[method] as (i: unknown, c: HandlerCtx) => unknown;

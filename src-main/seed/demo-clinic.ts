@@ -26,19 +26,19 @@ export const LARGE_CLINIC: ClinicSize = { seed: 150, doctors: 150, patients: 70_
 export const DEMO_ORG_ID = 'org-bishkek-lenin';
 export const DEMO_PASSWORD = 'kezek';
 
-const SPECIALTIES: Array<{ id: string; kind: SpecialtyKind; ru: string; ky: string; share: number; ages?: SpecialtyAges }> = [
-  { id: 'family', kind: 'family', ru: 'Семейный врач', ky: 'Үй-бүлөлүк дарыгер', share: 6 },
-  { id: 'pediatrics', kind: 'family', ru: 'Педиатр', ky: 'Педиатр', share: 3, ages: 'children' },
-  { id: 'therapy', kind: 'family', ru: 'Терапевт', ky: 'Терапевт', share: 2, ages: 'adults' },
-  { id: 'cardiology', kind: 'narrow', ru: 'Кардиолог', ky: 'Кардиолог', share: 1 },
-  { id: 'neurology', kind: 'narrow', ru: 'Невролог', ky: 'Невролог', share: 1 },
-  { id: 'endocrinology', kind: 'narrow', ru: 'Эндокринолог', ky: 'Эндокринолог', share: 1 },
-  { id: 'ophthalmology', kind: 'narrow', ru: 'Офтальмолог', ky: 'Көз доктуру (офтальмолог)', share: 1 },
-  { id: 'ent', kind: 'narrow', ru: 'Оториноларинголог (ЛОР)', ky: 'Кулак-мурун-тамак доктуру (ЛОР)', share: 1 },
-  { id: 'surgery', kind: 'narrow', ru: 'Хирург', ky: 'Хирург', share: 1 },
-  { id: 'gynecology', kind: 'narrow', ru: 'Акушер-гинеколог', ky: 'Акушер-гинеколог', share: 1 },
-  { id: 'dermatology', kind: 'narrow', ru: 'Дерматовенеролог', ky: 'Дерматовенеролог', share: 1 },
-  { id: 'preventive', kind: 'preventive', ru: 'Кабинет профилактики', ky: 'Профилактика кабинети', share: 1 },
+const SPECIALTIES: Array<{ id: string; kind: SpecialtyKind; ru: string; ky: string; kk: string; share: number; ages?: SpecialtyAges }> = [
+  { id: 'family', kind: 'family', ru: 'Семейный врач', ky: 'Үй-бүлөлүк дарыгер', kk: 'Отбасылық дәрігер', share: 6 },
+  { id: 'pediatrics', kind: 'family', ru: 'Педиатр', ky: 'Педиатр', kk: 'Педиатр', share: 3, ages: 'children' },
+  { id: 'therapy', kind: 'family', ru: 'Терапевт', ky: 'Терапевт', kk: 'Терапевт', share: 2, ages: 'adults' },
+  { id: 'cardiology', kind: 'narrow', ru: 'Кардиолог', ky: 'Кардиолог', kk: 'Кардиолог', share: 1 },
+  { id: 'neurology', kind: 'narrow', ru: 'Невролог', ky: 'Невролог', kk: 'Невролог', share: 1 },
+  { id: 'endocrinology', kind: 'narrow', ru: 'Эндокринолог', ky: 'Эндокринолог', kk: 'Эндокринолог', share: 1 },
+  { id: 'ophthalmology', kind: 'narrow', ru: 'Офтальмолог', ky: 'Көз доктуру (офтальмолог)', kk: 'Көз дәрігері (офтальмолог)', share: 1 },
+  { id: 'ent', kind: 'narrow', ru: 'Оториноларинголог (ЛОР)', ky: 'Кулак-мурун-тамак доктуру (ЛОР)', kk: 'Құлақ-мұрын-тамақ дәрігері (ЛОР)', share: 1 },
+  { id: 'surgery', kind: 'narrow', ru: 'Хирург', ky: 'Хирург', kk: 'Хирург', share: 1 },
+  { id: 'gynecology', kind: 'narrow', ru: 'Акушер-гинеколог', ky: 'Акушер-гинеколог', kk: 'Акушер-гинеколог', share: 1 },
+  { id: 'dermatology', kind: 'narrow', ru: 'Дерматовенеролог', ky: 'Дерматовенеролог', kk: 'Дерматовенеролог', share: 1 },
+  { id: 'preventive', kind: 'preventive', ru: 'Кабинет профилактики', ky: 'Профилактика кабинети', kk: 'Профилактика кабинеті', share: 1 },
 ];
 
 const iv = (from: string, to: string, channel: TemplateInterval['channel']): TemplateInterval => ({ from, to, channel });
@@ -75,8 +75,8 @@ export async function seedClinic(db: Db, size: ClinicSize, today: string): Promi
       'KG',
       tz,
     );
-    const spec = ins('INSERT INTO specialties (id, kind, name_ru, name_ky, patient_ages) VALUES (?, ?, ?, ?, ?)');
-    for (const x of SPECIALTIES) spec.run(x.id, x.kind, x.ru, x.ky, x.ages ?? 'all');
+    const spec = ins('INSERT INTO specialties (id, kind, name_ru, name_ky, name_kk, patient_ages) VALUES (?, ?, ?, ?, ?, ?)');
+    for (const x of SPECIALTIES) spec.run(x.id, x.kind, x.ru, x.ky, x.kk, x.ages ?? 'all');
 
     // Doctors per specialty in proportion to the demo clinic's 20.
     const totalShare = SPECIALTIES.reduce((a, x) => a + x.share, 0);
@@ -122,7 +122,9 @@ export async function seedClinic(db: Db, size: ClinicSize, today: string): Promi
     const user = ins('INSERT INTO users (id, username, full_name, role, doctor_id, password_hash, public_key) VALUES (?, ?, ?, ?, ?, ?, ?)');
     user.run('user-registrar', 'registrar', 'Регистратор Айгүл Асановна', 'registrar', null, creds[0]!.passwordHash, creds[0]!.publicKey);
     user.run('user-head', 'head', 'Заведующая регистратурой Гүлнара Бакытовна', 'head', null, creds[1]!.passwordHash, creds[1]!.publicKey);
-    user.run('user-doctor', 'doctor', 'Врач (семейный) — doc-001', 'doctor', 'doc-001', creds[2]!.passwordHash, creds[2]!.publicKey);
+    // The doctor's account carries the doctor's own name (the status bar shows it), never an id.
+    const docName = (s.prepare("SELECT full_name AS n FROM doctors WHERE id = 'doc-001'").get() as { n: string }).n;
+    user.run('user-doctor', 'doctor', docName, 'doctor', 'doc-001', creds[2]!.passwordHash, creds[2]!.publicKey);
     user.run('user-admin', 'admin', 'Администратор', 'admin', null, creds[3]!.passwordHash, creds[3]!.publicKey);
   })();
 

@@ -9,7 +9,8 @@ export const APPOINTMENT_COLUMNS = `a.id, a.org_id AS orgId, a.patient_id AS pat
   a.specialty_id AS specialtyId, a.date, a.time, a.start_utc AS startUtc, a.status, a.channel, a.referral_id AS referralId,
   a.replaces_id AS replacesId, a.ticket_code AS ticketCode, a.queue_number AS queueNumber, a.live_queue AS liveQueue,
   a.created_at AS createdAt, a.created_by AS createdBy, a.device_id AS deviceId, a.sync_state AS syncState, a.mode,
-  a.visit_reason AS visitReason, p.full_name AS patientName, p.national_id AS patientNationalId, p.birth_date AS patientBirthDate`;
+  a.visit_reason AS visitReason, p.full_name AS patientName, p.national_id AS patientNationalId, p.birth_date AS patientBirthDate,
+  (SELECT t.reason FROM tasks t WHERE t.appointment_id = a.id AND t.kind = 'call_patient' AND t.status = 'open' ORDER BY t.created_at DESC LIMIT 1) AS callReason`;
 
 type Row = Omit<AppointmentView, 'liveQueue' | 'doctorName' | 'cabinet' | 'floor' | 'overdueWaitMinutes'> & { liveQueue: number };
 

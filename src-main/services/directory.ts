@@ -31,14 +31,15 @@ export class DirectoryCache {
     );
     this.specialties = new Map(
       (
-        s.prepare('SELECT id, kind, name_ru AS ru, name_ky AS ky, patient_ages AS ages FROM specialties ORDER BY name_ru').all() as Array<{
+        s.prepare('SELECT id, kind, name_ru AS ru, name_ky AS ky, name_kk AS kk, patient_ages AS ages FROM specialties ORDER BY name_ru').all() as Array<{
           id: string;
           kind: SpecialtyKind;
           ru: string;
           ky: string;
+          kk: string | null;
           ages: SpecialtyAges;
         }>
-      ).map((x) => [x.id, { id: x.id, kind: x.kind, name: { ru: x.ru, ky: x.ky }, patientAges: x.ages }]),
+      ).map((x) => [x.id, { id: x.id, kind: x.kind, name: { ru: x.ru, ky: x.ky, ...(x.kk ? { kk: x.kk } : {}) }, patientAges: x.ages }]),
     );
     const rows = s
       .prepare(`SELECT d.id, d.org_id AS orgId, d.department_id AS departmentId, d.specialty_id AS specialtyId,

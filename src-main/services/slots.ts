@@ -137,9 +137,11 @@ export function searchSlots(env: Env, q: { specialtyId?: string; doctorId?: stri
         WHERE date > ? AND date <= ? AND channel IN (${chs}) GROUP BY specialty_id`,
     ).all(today, horizonEnd) as Array<{ specialtyId: string; free: number }>;
     for (const r of [...todayFree(allIn, ...all), ...later]) free.set(r.specialtyId, (free.get(r.specialtyId) ?? 0) + r.free);
-    // The patient's own family doctor's specialty first, then family medicine, preventive, narrow (the order of 000 §2).
+    // A doctor books with themselves first (their repeat visits); then the patient's own family doctor's specialty,
+    // family medicine, preventive, narrow (the order of 000 §2).
+    const mine = actor?.role === 'doctor' && actor.doctorId ? env.directory.doctor(actor.doctorId)?.specialtyId : undefined;
     const own = patient?.familyDoctorId ? env.directory.doctor(patient.familyDoctorId)?.specialtyId : undefined;
-    const rank = (id: string) => (id === own ? 0 : { family: 1, preventive: 2, narrow: 3 }[env.directory.specialtyKind(id) ?? 'narrow']);
+    const rank = (id: string) => (id === mine ? -1 : id === own ? 0 : { family: 1, preventive: 2, narrow: 3 }[env.directory.specialtyKind(id) ?? 'narrow']);
     const referralMissing = q.patientId ? missingReferrals(env, q.patientId, q.channel, q.preventive ?? false, actor) : () => false;
     result.specialtyFree = [...env.directory.specialties.keys()]
       .filter((id) => offered.has(id))
@@ -157,7 +159,10 @@ export function searchSlots(env: Env, q: { specialtyId?: string; doctorId?: stri
   // R4: the patient's own family doctor first; others only on days the own one is full. Only in the own
   // doctor's specialty: a pediatrician or therapist is no "other family doctor" for a family doctor's patient.
   const ownHere = patient?.familyDoctorId && doctorIds.includes(patient.familyDoctorId);
-  result.doctorDays = ownHere ? orderFamilyDoctors(patient.familyDoctorId, days) : days;
+  // A doctor booking a repeat visit books with themselves: their own days first, whoever the patient's family doctor is.
+  const me = actor?.role === 'doctor' && q.channel === 'doctor' && actor.doctorId && doctorIds.includes(actor.doctorId) ? actor.doctorId : null;
+  if (me) result.doctorDays = [...days.filter((d) => d.doctorId === me), ...days.filter((d) => d.doctorId !== me)];
+  else result.doctorDays = ownHere ? orderFamilyDoctors(patient.familyDoctorId, days) : days;
   // R7: the internet quotas of these doctors within the horizon, for the grid to show.
   result.internetLimits = stmt(
     s,

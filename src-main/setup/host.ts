@@ -1,3 +1,4 @@
+import { badInputBody } from '../../src-shared/rpc/input-problems.js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -121,12 +122,7 @@ export class DeskHost {
   private async setupCall(method: 'setup.status' | 'setup.enroll' | 'setup.demo', input: unknown, meta: CallMeta): Promise<CallResult> {
     const spec = contract[method];
     const parsed = (spec.input as z.ZodType).safeParse(input ?? {});
-    if (!parsed.success)
-      return failure(
-        'bad_input',
-        meta,
-        parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`),
-      );
+    if (!parsed.success) return { ok: false, status: httpStatus('bad_input'), error: badInputBody(meta.lang ?? 'ru', parsed.error.issues) };
     // Which clinic this PC belongs to is decided at the PC itself (the window, or a browser on it),
     // never by another computer of the LAN reaching a desk started with --host 0.0.0.0.
     if (method !== 'setup.status' && !fromThisPc(meta.address)) return failure('setup_on_this_pc', meta);
@@ -160,7 +156,7 @@ function errorCode(e: unknown): ErrorCode {
   return 'internal';
 }
 
-function failure(code: ErrorCode, meta: CallMeta, issues?: string[]): CallResult {
+function failure(code: ErrorCode, meta: CallMeta): CallResult {
   const lang = meta.lang ?? 'ru';
-  return { ok: false, status: httpStatus(code), error: { code, message: translate(lang, `errors.${code}`), ...(issues ? { issues } : {}) } };
+  return { ok: false, status: httpStatus(code), error: { code, message: translate(lang, `errors.${code}`) } };
 }

@@ -119,9 +119,10 @@ export function applyChanges(db: Db, changes: readonly Change[]): Applied {
         const x = c.row;
         stmt(
           s,
-          `INSERT INTO specialties (id, kind, name_ru, name_ky, patient_ages) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name_ru = excluded.name_ru, name_ky = excluded.name_ky, patient_ages = excluded.patient_ages`,
-        ).run(x.id, x.kind, x.name.ru, x.name.ky, x.patientAges);
+          `INSERT INTO specialties (id, kind, name_ru, name_ky, name_kk, patient_ages) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name_ru = excluded.name_ru, name_ky = excluded.name_ky, name_kk = excluded.name_kk,
+              patient_ages = excluded.patient_ages`,
+        ).run(x.id, x.kind, x.name.ru, x.name.ky, x.name.kk ?? null, x.patientAges);
         out.directory = true;
         break;
       }

@@ -15,11 +15,13 @@ interface Props {
   result: SlotSearchResult;
   specialtyId: string;
   autoFocus: boolean;
+  /** The doctor whose row comes first and holds the keyboard's starting day (the signed-in doctor's own). */
+  preferDoctorId?: string | null;
   onPick(c: Cell): void;
 }
 
 /** R25: doctors × days over the horizon with free counts; arrows move, Enter opens the day. */
-export function DoctorDayGrid({ directory, result, specialtyId, autoFocus, onPick }: Props) {
+export function DoctorDayGrid({ directory, result, specialtyId, autoFocus, preferDoctorId = null, onPick }: Props) {
   const { t, lang } = useI18n();
   const grid = useRef<HTMLTableElement>(null);
   const byKey = useMemo(() => new Map(result.doctorDays.map((d) => [`${d.doctorId}|${d.date}`, d])), [result]);
@@ -28,12 +30,20 @@ export function DoctorDayGrid({ directory, result, specialtyId, autoFocus, onPic
     const offered = [...new Set(result.doctorDays.map((d) => d.doctorId))];
     const all = directory.doctors.filter((d) => d.specialtyId === specialtyId && d.active).map((d) => d.id);
     const narrowed = result.doctorDays.some((d) => d.needsConsent) || offered.length < all.length;
-    return narrowed && offered.length > 0 ? offered : all;
-  }, [result, directory, specialtyId]);
+    const shown = narrowed && offered.length > 0 ? offered : all;
+    // The signed-in doctor's own row first: their own schedule is where the keyboard starts.
+    return preferDoctorId && shown.includes(preferDoctorId) ? [preferDoctorId, ...shown.filter((d) => d !== preferDoctorId)] : shown;
+  }, [result, directory, specialtyId, preferDoctorId]);
   // Weekend columns only where someone works (KZ and RU clinics open on Saturdays).
   const dates = useMemo(() => result.dates.filter((d) => !isWeekend(d) || result.doctorDays.some((x) => x.date === d)), [result]);
   // The earliest free day — with the patient's own family doctor if they have one (R4: another doctor needs consent, so it is never the default).
   const first = useMemo(() => {
+    const own = preferDoctorId ? rows.indexOf(preferDoctorId) : -1;
+    if (own >= 0)
+      for (let c = 0; c < dates.length; c++) {
+        const d = byKey.get(`${rows[own]}|${dates[c]}`);
+        if (d && d.free > 0) return { r: own, c };
+      }
     for (const consent of [false, true])
       for (let c = 0; c < dates.length; c++)
         for (let r = 0; r < rows.length; r++) {
@@ -41,7 +51,7 @@ export function DoctorDayGrid({ directory, result, specialtyId, autoFocus, onPic
           if (d && d.free > 0 && d.needsConsent === consent) return { r, c };
         }
     return { r: 0, c: 0 };
-  }, [rows, dates, byKey]);
+  }, [rows, dates, byKey, preferDoctorId]);
   const [pos, setPos] = useState(first);
   useEffect(() => setPos(first), [first]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new search result takes the keyboard again

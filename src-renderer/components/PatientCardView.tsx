@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { AppointmentView, DirectoryView, PatientCard } from '../../src-shared/rpc/views.js';
+import { callReasonText } from '../lib/call-reason.js';
 import { fmtDate, specialtyLabel, useI18n } from '../lib/i18n.js';
 import { ageText } from '../../src-shared/i18n/index.js';
 
@@ -112,6 +113,11 @@ export function PatientCardView({ card, directory, onCancel, onMove, onCheckIn, 
                 <span className="badge bad" data-testid="conflict-badge">
                   {t('ui.conflictBadge')}
                 </span>
+              )}
+              {a.callReason && a.syncState !== 'conflict' && (
+                <div className="badge bad void" data-testid="void-badge">
+                  {t('ui.visitWillNotHappen')} {callReasonText(t, a.callReason)}
+                </div>
               )}
               {a.status === 'booked' && (
                 <div className="actions">

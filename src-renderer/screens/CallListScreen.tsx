@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { DirectoryView, TaskView } from '../../src-shared/rpc/views.js';
+import { callReasonText } from '../lib/call-reason.js';
 import { fmtDate, useI18n } from '../lib/i18n.js';
 import { useNotify } from '../lib/notice.js';
 import { call, RpcError } from '../lib/rpc.js';
@@ -37,13 +38,7 @@ export function CallListScreen({ directory }: { directory: DirectoryView }) {
     onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
   });
   // Why the booking was lost: another desk was first, a lease did not hold, or the server's rules refused it (R2, R5, R1…).
-  const reasonText = (task: TaskView): string => {
-    if (task.kind !== 'call_patient') return t('ui.quarantined');
-    if (task.reason.startsWith('absence:')) return t('ui.lostAbsence', { kind: t(`absenceKind.${task.reason.slice('absence:'.length)}`) });
-    if (task.reason === 'schedule_change') return t('ui.lostScheduleChange');
-    if (task.reason.startsWith('refused:')) return t('ui.serverRefused', { reason: t(`errors.${task.reason.slice('refused:'.length)}`) });
-    return task.reason === 'slot_leased' ? t('ui.lostSlotLeased') : task.reason === 'lease_lost' ? t('ui.lostLeaseLost') : t('ui.lostBooking');
-  };
+  const reasonText = (task: TaskView): string => (task.kind !== 'call_patient' ? t('ui.quarantined') : callReasonText(t, task.reason));
   const doctor = (id: string) => directory.doctors.find((d) => d.id === id)?.fullName ?? id;
 
   return (

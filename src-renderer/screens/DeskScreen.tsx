@@ -21,7 +21,7 @@ import { useCheckInByScan } from '../lib/scan-check-in.js';
  * The registrar's booking flow, keyboard-first:
  * ID + Enter → specialty (Enter) → doctor-day (Enter) → time (Enter) → confirm (Enter) → ticket. Esc steps back.
  */
-export function DeskScreen({ directory, role, active }: { directory: DirectoryView; role: Role; active: boolean }) {
+export function DeskScreen({ directory, role, ownDoctorId, active }: { directory: DirectoryView; role: Role; ownDoctorId: string | null; active: boolean }) {
   const { t } = useI18n();
   // R21: a doctor books their repeat visits; at the front desk the registrar says how the patient asked — in person or by phone (F6).
   const [deskChannel, setDeskChannel] = useState<'registry' | 'phone'>('registry');
@@ -371,7 +371,17 @@ export function DeskScreen({ directory, role, active }: { directory: DirectoryVi
                 setError(null);
               }}
             />
-            {specialtyId && search.data && <DoctorDayGrid directory={directory} result={search.data} specialtyId={specialtyId} autoFocus={cell === null} onPick={setCell} />}
+            {specialtyId && search.data && (
+              <DoctorDayGrid
+                directory={directory}
+                result={search.data}
+                specialtyId={specialtyId}
+                // A doctor books repeat visits with themselves by default (issue 23 finding 7).
+                preferDoctorId={role === 'doctor' ? ownDoctorId : null}
+                autoFocus={cell === null}
+                onPick={setCell}
+              />
+            )}
             {cell && day.data && <DaySlotPicker slots={day.data} title={`${doctor?.fullName ?? ''}, ${fmtDate(cell.date)}`} onPick={setSlot} />}
           </>
         ) : (

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { DirectoryView } from '../../src-shared/rpc/views.js';
+import { callReasonText } from '../lib/call-reason.js';
 import { fmtInstant, specialtyLabel, useI18n } from '../lib/i18n.js';
 import { call, RpcError } from '../lib/rpc.js';
 import { DayListsView } from '../components/DayListsView.js';
@@ -91,6 +92,11 @@ export function TodayScreen({ directory, defaultDoctorId }: { directory: Directo
                   <td>
                     {t(`status.${a.status}`)}
                     {a.liveQueue && <span className="badge warn">{t('ui.liveQueue')}</span>}
+                    {(a.callReason || a.syncState === 'conflict') && (
+                      <div className="badge bad" data-testid="void-badge" title={a.callReason ? callReasonText(t, a.callReason) : t('ui.conflictBadge')}>
+                        {t('ui.visitWillNotHappen')}
+                      </div>
+                    )}
                     {a.overdueWaitMinutes !== null && (
                       <span className="badge bad" title={t('ui.waitingTooLongHint', { limit })}>
                         {t('ui.waitingMinutes', { minutes: a.overdueWaitMinutes })}

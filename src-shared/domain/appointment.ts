@@ -55,7 +55,7 @@ export const ticket = z.object({
   department: z.string(),
   address: z.string(),
   doctorName: z.string(),
-  specialty: z.object({ ru: z.string(), ky: z.string() }),
+  specialty: z.object({ ru: z.string(), ky: z.string(), kk: z.string().optional() }),
   cabinet: z.string(),
   floor: z.number().int(),
   date: isoDate,

@@ -27,7 +27,8 @@ export type SpecialtyAges = z.infer<typeof specialtyAges>;
 export const specialty = z.object({
   id,
   kind: specialtyKind,
-  name: z.object({ ru: z.string(), ky: z.string() }),
+  /** Russian and Kyrgyz always; Kazakh where the directory has it (a desk in Kazakh shows the Russian one otherwise). */
+  name: z.object({ ru: z.string(), ky: z.string(), kk: z.string().min(1).optional() }),
   /** Whom the specialty sees (a pediatrician children, a therapist adults): booking someone else is warned about. */
   patientAges: specialtyAges.default('all'),
 });

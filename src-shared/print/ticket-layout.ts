@@ -1,4 +1,5 @@
 import type { Ticket, VisitReason } from '../domain/appointment.js';
+import { localName } from '../i18n/index.js';
 
 export type TicketLang = 'ru' | 'ky' | 'kk';
 
@@ -131,7 +132,7 @@ export function wrap(text: string, columns: number): string[] {
  */
 export function ticketLines(t: Ticket, opts: TicketPrintOptions, columns: number, issuedLocal: string): TicketLine[] {
   const L = LABELS[opts.lang];
-  const spec = opts.lang === 'kk' ? t.specialty.ru : t.specialty[opts.lang];
+  const spec = localName(t.specialty, opts.lang);
   const lines: TicketLine[] = [];
   const add = (text: string, o: Partial<Omit<TicketLine, 'text'>> = {}) => {
     for (const w of wrap(text, o.big ? Math.floor(columns / 2) : columns)) lines.push(line(w, o));

@@ -23,6 +23,11 @@ export const appointmentView = appointment.extend({
   floor: z.number().int(),
   /** R22: checked in and still waiting more than the limit past the appointed time: the minutes since it; else null. */
   overdueWaitMinutes: z.number().int().nullable(),
+  /**
+   * Why this booking is on the call list, while its call is open (an absence, a new schedule, a lost time): the visit
+   * will not happen as booked, and every screen that shows the booking says so (issue 23 finding 3). Null otherwise.
+   */
+  callReason: z.string().nullable(),
 });
 export type AppointmentView = z.infer<typeof appointmentView>;
 

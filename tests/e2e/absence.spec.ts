@@ -82,6 +82,16 @@ test('a doctor falls ill in the morning: the head enters it at one desk, both de
       }
     }
     await registrar.screenshot({ path: 'test-results/screens/31-call-list-absence.png' });
+    // The card and today's list say the visit will not happen — no registrar confirms it (issue 23 finding 3).
+    await registrar.keyboard.press('F1');
+    await registrar.getByTestId('patient-search').fill(pins[0]!);
+    await registrar.keyboard.press('Enter');
+    await expect(registrar.getByTestId('void-badge')).toContainText('Визит не состоится');
+    await expect(registrar.getByTestId('void-badge')).toContainText('Больничный врача');
+    await registrar.screenshot({ path: 'test-results/screens/31b-card-visit-void.png' });
+    await registrar.keyboard.press('F2');
+    await expect(registrar.getByTestId('today-list').getByTestId('void-badge')).toHaveCount(2);
+    await registrar.keyboard.press('F5');
 
     // Desk B reaches the first patient, who agrees to the other doctor at the same time: the booking moves, with a new ticket.
     await registrar.getByTestId('call-list').locator('li', { hasText: first!.code }).locator('button.alt').first().click();

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { makeKgPin } from '../../src-shared/ids/kg-pin.js';
@@ -296,6 +297,27 @@ test.describe('registrar at the desk (browser mode, real services, real SQLite)'
     await expect(page.getByTestId('slot-grid')).toBeFocused();
   });
 
+  test('the doctor’s Enters book a repeat visit with the doctor signed in, not the patient’s family doctor; the status bar names the doctor, not an id (issue 23 finding 7)', async ({ page }) => {
+    // A patient of another family doctor: before, the Enters went to that doctor's days.
+    const p = pickPatient(`${ATTACHED} AND attached_doctor_id IS NOT NULL AND attached_doctor_id != 'doc-001' AND NOT EXISTS (SELECT 1 FROM dispensary d WHERE d.patient_id = p.id)`);
+    const own = (() => {
+      const db = new Database('test-results/e2e-desk/kezek.sqlite', { readonly: true });
+      try {
+        return (db.prepare("SELECT full_name AS n FROM doctors WHERE id = 'doc-001'").get() as { n: string }).n;
+      } finally {
+        db.close();
+      }
+    })();
+    await signIn(page, 'doctor');
+    await expect(page.getByTestId('change-password')).toHaveText(own);
+    await expect(page.locator('footer')).not.toContainText('doc-001');
+    await page.keyboard.type(p.pin);
+    await enterThroughBooking(page);
+    await expect(page.getByTestId('booked')).toBeVisible();
+    await expect(page.locator('.print-area')).toContainText(own);
+    await page.screenshot({ path: 'test-results/screens/23-doctor-repeat-visit.png' });
+  });
+
   test('switches the whole desk to Kyrgyz and to Kazakh', async ({ page }) => {
     const p = pickPatient(ATTACHED);
     await signIn(page);
@@ -306,10 +328,16 @@ test.describe('registrar at the desk (browser mode, real services, real SQLite)'
     await expect(page.getByTestId('attachment')).toContainText('Бекитилген');
     await page.keyboard.press('Enter');
     await expect(page.getByText('Адистиктер')).toBeVisible();
+    // Long Kyrgyz specialty names wrap whole, never cut with «…» (issue 23 finding 6).
+    const eye = page.getByTestId('specialties').locator('.name', { hasText: 'Көз доктуру (офтальмолог)' });
+    await expect(eye).toBeVisible();
+    expect(await eye.evaluate((el) => el.scrollWidth <= el.clientWidth && getComputedStyle(el).textOverflow !== 'ellipsis')).toBe(true);
     await page.screenshot({ path: 'test-results/screens/08-kyrgyz.png' });
-    // And Kazakh (KZ clinics): the whole desk, errors included.
+    // And Kazakh (KZ clinics): the whole desk, errors and specialties included.
     await page.getByRole('button', { name: 'ҚАЗ' }).click();
     await expect(page.getByText('Мамандықтар')).toBeVisible();
+    await expect(page.getByTestId('specialties')).toContainText('Отбасылық дәрігер');
+    await expect(page.getByTestId('specialties')).toContainText('Құлақ-мұрын-тамақ дәрігері (ЛОР)');
     await expect(page.getByTestId('patient-search')).toHaveAttribute('placeholder', /ЖСН, тегі немесе телефон/);
     await page.screenshot({ path: 'test-results/screens/08b-kazakh.png' });
     await page.getByRole('button', { name: 'РУС' }).click();

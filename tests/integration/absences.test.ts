@@ -47,6 +47,12 @@ describe('a doctor falls ill: the absence, the call list, the moves (R8, 000 §1
     await expect(a.call('appointments.book', { patientId: booked[0]!.patientId, slotId: `${doctorId}@${TOMORROW}T11:00` })).rejects.toThrow(/slot_blocked|not_found/);
     await sync(a, b);
     expect(freeTimes(b, doctorId)).toBe(0);
+    // Issue 23 finding 3: the card, today's lists and a reprint say the visit will not happen as booked.
+    for (const d of [a, b]) {
+      const card = await d.call('patients.get', { patientId: booked[0]!.patientId });
+      expect(card.upcoming.find((x) => x.id === booked[0]!.id)).toMatchObject({ status: 'booked', callReason: 'absence:sick' });
+      await expect(d.call('tickets.print', { appointmentId: booked[0]!.id })).rejects.toThrow('ticket_not_valid');
+    }
     const search = await b.call('slots.search', { doctorId, channel: 'registry' });
     expect(search.doctorDays.filter((d) => d.date === TOMORROW)).toEqual([]);
 

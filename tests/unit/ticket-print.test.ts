@@ -27,7 +27,14 @@ const base: Omit<Ticket, 'organization' | 'department' | 'address' | 'doctorName
 };
 const KG: Ticket = { ...base, organization: 'ОЦСМ Ленинского района г. Бишкек', department: 'ГСВ №27', address: 'Фучика, 15', doctorName: 'Өмүрбекова Жылдыз Адилетовна' };
 const KG_RU_ONLY: Ticket = { ...KG, doctorName: 'Иванова Ольга Сергеевна' };
-const KZ: Ticket = { ...base, organization: 'Қалалық емхана №5, Алматы', department: 'ЖТД учаскесі №3', address: 'Әуезов көшесі, 12', doctorName: 'Әлібекова Гүлнұр Қайратқызы' };
+const KZ: Ticket = {
+  ...base,
+  specialty: { ...base.specialty, kk: 'Отбасылық дәрігер' },
+  organization: 'Қалалық емхана №5, Алматы',
+  department: 'ЖТД учаскесі №3',
+  address: 'Әуезов көшесі, 12',
+  doctorName: 'Әлібекова Гүлнұр Қайратқызы',
+};
 const TICKETS: Record<TicketLang, Ticket> = { ru: KG_RU_ONLY, ky: KG, kk: KZ };
 const ISSUED = '23.11.2026 14:05';
 
@@ -132,5 +139,17 @@ describe('scan payloads (R18)', () => {
     expect(ticketCodeFromScan('21204199012345')).toBeNull();
     expect(ticketCodeFromScan('Асанов')).toBeNull();
     expect(ticketCodeFromScan('https://example.com')).toBeNull();
+  });
+});
+
+describe('the specialty on the ticket speaks the ticket’s language (issue 23 finding 6)', () => {
+  it('Kazakh where the directory has it, Russian where it does not', () => {
+    const text = (t: Ticket, lang: TicketLang) =>
+      ticketLines(t, { lang, copy: false, tentative: false }, 48, ISSUED)
+        .map((l) => l.text)
+        .join('\n');
+    expect(text(KZ, 'kk')).toContain('Отбасылық дәрігер');
+    expect(text(KG, 'kk')).toContain('Семейный врач');
+    expect(text(KG, 'ky')).toContain('Үй-бүлөлүк дарыгер');
   });
 });

@@ -1,0 +1,1 @@
+CREATE INDEX `tasks_appointment` ON `tasks` (`appointment_id`,`status`);

@@ -1,0 +1,1 @@
+ALTER TABLE `specialties` ADD `name_kk` text;
