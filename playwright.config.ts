@@ -1,8 +1,16 @@
+import { execFileSync } from 'node:child_process';
 import { defineConfig } from '@playwright/test';
 
 /** Monday 08:30 in Bishkek: a working day with free slots today, whatever day the suite runs on. */
 export const E2E_CLOCK = '2026-11-23T02:30:00Z';
-const PORT = 5792;
+/**
+ * The demo desk's port: a free one, chosen once by the runner and inherited by its workers (the config is read in
+ * both), so a second `npm test` on the same machine — another clone, a CI job beside a developer — does not collide.
+ */
+process.env.KEZEK_E2E_PORT ??= execFileSync(process.execPath, ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"], {
+  encoding: 'utf8',
+}).trim();
+const PORT = Number(process.env.KEZEK_E2E_PORT);
 
 export default defineConfig({
   testDir: 'tests/e2e',
