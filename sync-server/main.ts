@@ -24,6 +24,8 @@ import { jsonLogger, type Logger } from './log.js';
  * `npm run server -- pause-release | resume-release <version>`, `releases`
  * `KEZEK_PASSWORD=… npm run server -- add-installer <username> <regionId,…|*>`   an IT installer's console account
  * `npm run server -- disable-installer <username>`   that account signs in no more (its sessions end now)
+ * `npm run server -- add-api-client <name> <internet|kiosk|call_centre> <regionId,…|*|-> [--organizations a,b] [--per-minute N]`
+ *                                            another system that books through the FHIR API (its key shown once); `api-clients`, `disable-api-client <id>`
  * `npm run server -- backup [file]` / `restore <file>`   the whole database in one file (restore with the server stopped; it renews the history)
  * `npm run server -- after-restore`          after a database restored by other means (PostgreSQL's own tools, a replica)
  * Database: DATABASE_URL=postgres://… for PostgreSQL, else embedded PGlite in KEZEK_SERVER_DATA (default ./server-data).
@@ -177,6 +179,27 @@ async function main(): Promise<void> {
     log('info', 'installer account disabled: signed out everywhere', await admin(log, 'disable-installer', { username }));
     return;
   }
+  if (cmd === 'add-api-client') {
+    // add-api-client <name> <internet|kiosk|call_centre> <regionId,…|*> [--organizations a,b] [--per-minute N]
+    const [name, channel, regionList] = positional;
+    if (!name || !channel) throw new Error('usage: add-api-client <name> <internet|kiosk|call_centre> <regionId,…|*|-> [--organizations org,…] [--per-minute N]');
+    const regions = regionList && regionList !== '-' ? regionList.split(',') : [];
+    const organizations = flag('--organizations')?.split(',') ?? [];
+    const perMinute = flag('--per-minute') ? Number(flag('--per-minute')) : undefined;
+    const r = await admin(log, 'add-api-client', { name, channel, regions, organizations, ...(perMinute ? { perMinute } : {}) });
+    log('info', 'API client added: give it this key once (it is kept only as a hash)', { ...r.client, key: r.key });
+    return;
+  }
+  if (cmd === 'api-clients') {
+    log('info', 'API clients', await admin(log, 'api-clients', {}));
+    return;
+  }
+  if (cmd === 'disable-api-client') {
+    const [id] = positional;
+    if (!id) throw new Error('usage: disable-api-client <id>');
+    log('info', 'API client disabled: its key is refused from now on', await admin(log, 'disable-api-client', { id }));
+    return;
+  }
   if (cmd === 'import') {
     const file = args[0];
     if (!file) throw new Error('usage: import <directory.json>');
@@ -190,7 +213,7 @@ async function main(): Promise<void> {
   }
   if (cmd !== 'serve')
     throw new Error(
-      `unknown command ${cmd} (serve | enroll-code | import | devices | revoke-device | publish-release | rollout | pause-release | resume-release | releases | add-installer | disable-installer | backup | restore | after-restore)`,
+      `unknown command ${cmd} (serve | enroll-code | import | devices | revoke-device | publish-release | rollout | pause-release | resume-release | releases | add-installer | disable-installer | add-api-client | api-clients | disable-api-client | backup | restore | after-restore)`,
     );
   const database = await connectPatiently(log, true);
   // PostgreSQL knows this process serves the database while it runs: a restore is refused meanwhile.

@@ -14,7 +14,9 @@ export function useScanner(onScan: (text: string) => void): void {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement | null;
       if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA')) return;
-      const now = performance.now();
+      // When the key was pressed (the event's own stamp), not when this busy page got round to it: a scan on a
+      // loaded old PC is still a burst.
+      const now = e.timeStamp;
       const b = buf.current;
       if (now - b.last > 50) b.text = '';
       b.last = now;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { addApiClient, API_CHANNELS, type ApiClient, disableApiClient, listApiClients } from '../api/clients.js';
 import { createEnrollmentCode, type EnrollAs } from '../auth/enrollment.js';
 import { listDevices, revokeDevice, type DeviceInfo } from '../auth/devices.js';
 import type { ServerDb } from '../db/connect.js';
@@ -50,6 +51,16 @@ export const adminInput = {
   'add-installer': z.object({ username: z.string().trim().min(2).max(40), password: z.string().min(10).max(200), regions: z.array(z.string().min(1)).min(1) }),
   /** The account signs in no more; its sessions end at once. */
   'disable-installer': z.object({ username: z.string().trim().min(1).max(40) }),
+  /** Another system that books through the FHIR API (issue 20): its key is shown once. */
+  'add-api-client': z.object({
+    name: z.string().trim().min(2).max(100),
+    channel: z.enum(API_CHANNELS),
+    regions: z.array(z.string().min(1)).default([]),
+    organizations: z.array(z.string().min(1)).default([]),
+    perMinute: z.number().int().min(1).max(100_000).default(600),
+  }),
+  'api-clients': z.object({}),
+  'disable-api-client': z.object({ id: z.string().min(1) }),
 };
 export type AdminCommand = keyof typeof adminInput;
 export type AdminOutput = {
@@ -63,6 +74,9 @@ export type AdminOutput = {
   'add-installer': { username: string; regions: string[] };
   'disable-installer': { username: string; disabled: true };
   'after-restore': { organizations: number };
+  'add-api-client': { client: ApiClient; key: string };
+  'api-clients': { clients: Array<ApiClient & { disabled: boolean }> };
+  'disable-api-client': { id: string; disabled: true };
 };
 
 export async function runAdmin<C extends AdminCommand>(db: ServerDb, command: C, input: z.infer<(typeof adminInput)[C]>, now: number, releasesDir: string | null = null): Promise<AdminOutput[C]> {
@@ -100,6 +114,22 @@ export async function runAdmin<C extends AdminCommand>(db: ServerDb, command: C,
       const { username } = input as z.infer<(typeof adminInput)['disable-installer']>;
       if (!(await disableInstaller(db, username))) throw new AdminError(`no installer account named ${username}`);
       return out({ username, disabled: true });
+    }
+    case 'add-api-client': {
+      const i = input as z.infer<(typeof adminInput)['add-api-client']>;
+      if (i.regions.length + i.organizations.length === 0) throw new AdminError('name the regions or organizations the client may book in');
+      await mustKnowRegions(db, i.regions);
+      const known = (await db.select({ id: organizations.id }).from(organizations)).map((o) => o.id);
+      const unknownOrgs = i.organizations.filter((o) => !known.includes(o));
+      if (unknownOrgs.length) throw new AdminError(`unknown organization ${unknownOrgs.join(', ')}`);
+      return out(await addApiClient(db, i, now));
+    }
+    case 'api-clients':
+      return out({ clients: await listApiClients(db) });
+    case 'disable-api-client': {
+      const { id } = input as { id: string };
+      if (!(await disableApiClient(db, id, now))) throw new AdminError(`no enabled API client ${id}`);
+      return out({ id, disabled: true });
     }
     case 'enroll-code': {
       const i = input as z.infer<(typeof adminInput)['enroll-code']>;

@@ -22,23 +22,26 @@ export interface DeviceInfo {
 
 /** An organization's enrolled devices, for the IT installer (`npm run server -- devices <org>`). */
 export async function listDevices(db: ServerDb, orgId: string): Promise<DeviceInfo[]> {
-  return db
-    .select({
-      id: devices.id,
-      name: devices.name,
-      createdAt: devices.createdAt,
-      lastSeenAt: devices.lastSeenAt,
-      revokedAt: devices.revokedAt,
-      lastAppliedSeq: devices.lastAppliedSeq,
-      clockSuspect: devices.clockSuspect,
-      ticketPrefix: devices.ticketPrefix,
-      appVersion: devices.appVersion,
-      osVersion: devices.osVersion,
-      status: sql<(DeskReport & { at: number }) | null>`${devices.status}`,
-    })
-    .from(devices)
-    .where(eq(devices.orgId, orgId))
-    .orderBy(asc(devices.createdAt), asc(devices.name));
+  return (
+    db
+      .select({
+        id: devices.id,
+        name: devices.name,
+        createdAt: devices.createdAt,
+        lastSeenAt: devices.lastSeenAt,
+        revokedAt: devices.revokedAt,
+        lastAppliedSeq: devices.lastAppliedSeq,
+        clockSuspect: devices.clockSuspect,
+        ticketPrefix: devices.ticketPrefix,
+        appVersion: devices.appVersion,
+        osVersion: devices.osVersion,
+        status: sql<(DeskReport & { at: number }) | null>`${devices.status}`,
+      })
+      .from(devices)
+      // The booking API's device of a clinic only numbers tickets: no PC to show.
+      .where(and(eq(devices.orgId, orgId), sql`${devices.kind} <> 'api'`))
+      .orderBy(asc(devices.createdAt), asc(devices.name))
+  );
 }
 
 /**

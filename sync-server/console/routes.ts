@@ -1,5 +1,5 @@
 import bwipjs from 'bwip-js/node';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Context, Env, Hono } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
@@ -65,7 +65,7 @@ export function mountConsole<E extends Env>(app: Hono<E>, deps: { db: ServerDb; 
     if (!me) return c.html(page('Вход', null, signInForm(null)));
     const all = await db.select().from(regions).orderBy(asc(regions.name));
     const orgs = await db.select({ id: organizations.id, regionId: organizations.regionId }).from(organizations);
-    const pcs = await db.select({ orgId: devices.orgId }).from(devices);
+    const pcs = await db.select({ orgId: devices.orgId }).from(devices).where(sql`${devices.kind} <> 'api'`);
     const rows = all
       .filter((r) => seesRegion(me, r.id))
       .map((r) => {

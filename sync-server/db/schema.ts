@@ -92,6 +92,8 @@ export const devices = pgTable(
     installId: text('install_id'),
     /** A cabinet PC's own doctor account (`{userId, publicKey}`): the key that PC's doctor signs with (null: none yet). */
     signer: jsonb('signer'),
+    /** The last ticket number issued under this device's prefix by the server itself (the booking API's device of a clinic). */
+    ticketSeq: integer('ticket_seq').notNull().default(0),
   },
   (t) => [uniqueIndex('devices_token').on(t.tokenHash), uniqueIndex('devices_org_prefix').on(t.orgId, t.ticketPrefix)],
 );
@@ -186,6 +188,8 @@ export const appointments = pgTable(
     uniqueIndex('appointments_one_per_slot')
       .on(t.orgId, t.slotId)
       .where(sql`status IN ${sql.raw(ACTIVE_SQL)} AND sync_state = 'confirmed'`),
+    // A patient's bookings: what R10's no-show block and R11's daily limit read for an electronic booking.
+    index('appointments_patient').on(t.orgId, t.patientId),
   ],
 );
 
@@ -265,3 +269,64 @@ export const consoleSessions = pgTable('console_sessions', {
   installerId: text('installer_id').notNull(),
   expiresAt: ms('expires_at').notNull(),
 });
+
+/**
+ * Other systems that book through the FHIR booking API (issue 20): a national portal, a call centre, a kiosk, Kezek's
+ * own patient page. Each has a key (kept only as its hash), books through one request channel, and reaches only
+ * the regions or organizations it was given.
+ */
+export const apiClients = pgTable(
+  'api_clients',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    keyHash: text('key_hash').notNull(),
+    /** `internet`, `kiosk` or `call_centre`: the channel its bookings claim (the profile says which times that channel may take). */
+    channel: text('channel').notNull(),
+    /** Region ids (['*']: every region) and organization ids it may read and book in. */
+    regions: jsonb('regions').notNull(),
+    organizations: jsonb('organizations').notNull(),
+    /** Requests a minute it may make (beyond: 429 with Retry-After). */
+    perMinute: integer('per_minute').notNull().default(600),
+    createdAt: ms('created_at').notNull(),
+    disabledAt: ms('disabled_at'),
+  },
+  (t) => [uniqueIndex('api_clients_key').on(t.keyHash)],
+);
+
+/**
+ * A time held for a patient for a few minutes by the server's clock ($hold), so that $book finds it still there. One
+ * hold per slot; a patient holds at most one time at once (a new hold lets the old one go); an expired hold is free.
+ */
+export const slotHolds = pgTable(
+  'slot_holds',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').notNull(),
+    slotId: text('slot_id').notNull(),
+    patientId: text('patient_id').notNull(),
+    clientId: text('client_id').notNull(),
+    expiresAt: ms('expires_at').notNull(),
+  },
+  (t) => [uniqueIndex('slot_holds_slot').on(t.orgId, t.slotId), uniqueIndex('slot_holds_patient').on(t.orgId, t.patientId)],
+);
+
+/** Fixed-window request counts per key (a client, an address, a patient): limits every server process shares. */
+export const rateWindows = pgTable('rate_windows', {
+  key: text('key').primaryKey(),
+  windowStart: ms('window_start').notNull(),
+  count: integer('count').notNull(),
+});
+
+/** The answer to a write sent with an idempotency key: the same request again gets the same answer, never a second booking. */
+export const apiIdempotency = pgTable(
+  'api_idempotency',
+  {
+    clientId: text('client_id').notNull(),
+    key: text('key').notNull(),
+    status: integer('status').notNull(),
+    body: jsonb('body').notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.key] })],
+);

@@ -17,6 +17,7 @@ import type { Logger } from '../log.js';
 import { deskReport, leaseRequest, pushRequest, SYNC_SCHEMA_VERSION } from '../../src-shared/sync/protocol.js';
 import { devices as devicesTable } from '../db/schema.js';
 import { push } from '../sync/push.js';
+import { fhirApi } from '../api/routes.js';
 import { pull } from '../sync/pull.js';
 import { renewLeases } from '../sync/leases.js';
 import { Pokes } from '../sync/pokes.js';
@@ -174,6 +175,9 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
     await versions(c);
     return serveUpdate(c, db, deps.releasesDir, { orgId: c.get('device').orgId, osVersion: c.req.header('x-kezek-os') ?? null }, clock());
   });
+
+  // The booking API for other systems (issue 20): FHIR R4 Scheduling, each client by its own key.
+  app.route('/fhir/R4', fhirApi({ database, directories, clock, log }) as never);
 
   // The IT installers' console (web pages, their own sign-in).
   mountConsole(app, { db, clock, log, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });

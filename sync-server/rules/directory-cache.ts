@@ -18,6 +18,8 @@ export interface RulesDirectory {
   templates: Map<string, ScheduleTemplate[]>;
   exceptions: Map<string, ScheduleException[]>;
   specialtyKinds: Map<string, SpecialtyKind>;
+  /** The specialties themselves (names in ru, ky, kk): what the booking API shows. */
+  specialties: Map<string, Specialty>;
   /** The organization's ГСВ / departments (R2: what a patient can be attached to). */
   departments: Set<string>;
   /** Each doctor-day's slots as generated from this version of the schedules (`doctorId@date` → slot id → slot); filled as ops ask. */
@@ -75,6 +77,7 @@ export class DirectoryCache {
       templates: group(of<ScheduleTemplate>('template'), (t) => t.doctorId),
       exceptions: group(of<ScheduleException>('exception'), (e) => e.doctorId),
       specialtyKinds: new Map(of<Specialty>('specialty').map((s) => [s.id, s.kind])),
+      specialties: new Map(of<Specialty>('specialty').map((s) => [s.id, s])),
       departments: new Set(of<{ id: string }>('department').map((d) => d.id)),
       slots: new Map(),
       horizons: new Map(),

@@ -1,8 +1,8 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Appointment, Slot } from '../../src-shared/domain/appointment.js';
 import type { Patient, Referral } from '../../src-shared/domain/patient.js';
-import { decideBooking, needsReferral, type BookingFacts } from '../../src-shared/rules/booking.js';
-import type { Role } from '../../src-shared/domain/enums.js';
+import { decideBooking, needsReferral, type BookingFacts, type PastVisit } from '../../src-shared/rules/booking.js';
+import { ACTIVE_STATUSES, type AppointmentStatus, type RequestChannel, type Role } from '../../src-shared/domain/enums.js';
 import { allowedChannels, type DeviceKind } from '../../src-shared/rules/channels.js';
 import { refuse, type Decision } from '../../src-shared/rules/decision.js';
 import { decideStatusChange, type StatusOp } from '../../src-shared/rules/transitions.js';
@@ -27,6 +27,14 @@ export interface ServerDevice {
   installId?: string | null;
   /** A cabinet PC's own doctor account and its public key. */
   signer?: { userId: string; publicKey: string } | null;
+  /** The one channel a booking API client books through (issue 20): then that is all it may claim, whoever's role. */
+  channels?: readonly RequestChannel[];
+}
+
+/** What R10 and R11 read for a booking through an electronic channel: the patient's past visits and that day's bookings of the specialty. */
+export interface ElectronicFacts {
+  history: readonly PastVisit[];
+  sameSpecialtySameDay: number;
 }
 
 /** When the rules are judged: when the desk acted (offline ops upload late), but never later than the server's now. */
@@ -58,6 +66,8 @@ export function judgeBooking(
   named: { referral: Referral | undefined; spent: boolean },
   /** The role of the person who signed the booking (signatures.ts): the channels are that role's on this kind of PC. */
   role: Role | null = null,
+  /** For an electronic channel (the booking API): the patient's history R10 and R11 read. */
+  electronic: ElectronicFacts = { history: [], sameSpecialtySameDay: 0 },
 ): Judgement {
   const slot = slotOf(dir, a.slotId);
   if (!slot || slot.doctorId !== a.doctorId || slot.date !== a.date || slot.time !== a.time || slot.startUtc !== a.startUtc || slot.specialtyId !== a.specialtyId) {
@@ -79,15 +89,15 @@ export function judgeBooking(
     slot: { date: slot.date, startUtc: slot.startUtc, channel: slot.channel, blocked: slot.blocked, taken: false, specialtyId: slot.specialtyId },
     specialtyKind: kind,
     channel: a.channel,
-    allowedChannels: allowedChannels(device.kind, role),
+    allowedChannels: device.channels ?? allowedChannels(device.kind, role),
     // Only a cabinet PC's doctor books through the doctor channel (R5's repeat-visit exemption follows from it).
     actor: a.channel === 'doctor' && cabinetDoctor ? { role: 'doctor', doctorSpecialtyId: cabinetDoctor.specialtyId } : { role: 'registrar', doctorSpecialtyId: null },
     hasReferral: referral !== undefined,
     preventive,
-    // Electronic channels are refused above for every device (allowedChannels), so the no-show block and the
-    // daily limit, which apply to them only, never decide a device's op: no history needs reading.
-    history: [],
-    sameSpecialtySameDay: 0,
+    // Electronic channels are refused for every device (allowedChannels): the no-show block and the daily limit,
+    // which apply to them only, read the patient's history only for the booking API's clients.
+    history: electronic.history,
+    sameSpecialtySameDay: electronic.sameSpecialtySameDay,
   };
   const decision = decideBooking(facts);
   // Only a booking the rules required a referral for spends it (a preventive or dispensary one does not).
@@ -100,18 +110,22 @@ export function judgeBooking(
  */
 function slotOf(dir: RulesDirectory, slotId: string): Slot | null {
   const parts = parseSlotId(slotId);
-  if (!parts) return null;
-  const key = `${parts.doctorId}@${parts.date}`;
+  return parts ? (doctorDaySlots(dir, parts.doctorId, parts.date).get(slotId) ?? null) : null;
+}
+
+/** A doctor-day's slots as this version of the schedules generates them, kept with the directory (slot id → slot). */
+export function doctorDaySlots(dir: RulesDirectory, doctorId: string, date: string): Map<string, Slot> {
+  const key = `${doctorId}@${date}`;
   let day = dir.slots.get(key);
   if (day === undefined) {
-    const doctor = dir.doctors.get(parts.doctorId);
+    const doctor = dir.doctors.get(doctorId);
     const generated = doctor?.active
       ? (dir.templates.get(doctor.id) ?? []).flatMap((template) =>
           generateDoctorSlots({
             template,
             exceptions: dir.exceptions.get(doctor.id) ?? [],
             specialtyId: doctor.specialtyId,
-            dates: [parts.date],
+            dates: [date],
             profile: dir.profile,
             timezone: dir.timezone,
           }),
@@ -121,10 +135,10 @@ function slotOf(dir: RulesDirectory, slotId: string): Slot | null {
     day = new Map(generated.map((x) => [x.id, x]));
     dir.slots.set(key, day);
   }
-  return day.get(slotId) ?? null;
+  return day;
 }
 
-function horizonOf(dir: RulesDirectory, today: string): string {
+export function horizonOf(dir: RulesDirectory, today: string): string {
   let end = dir.horizons.get(today);
   if (end === undefined) {
     end = horizonEnd(dir.profile, today);
@@ -177,4 +191,20 @@ export function judgeStatusChange(
   channel: Appointment['channel'] = 'registry',
 ): Decision<{ liveQueue?: boolean }> {
   return decideStatusChange(op, dir.profile, a, { now: at, today: localParts(at, dir.timezone).date, channel });
+}
+
+/**
+ * R10 and R11's facts for an electronic booking: the patient's bookings as the server holds them (each one's time and
+ * status from its latest change-log row), and how many of them are active on `date` in `specialtyId`.
+ */
+export async function loadElectronicFacts(tx: Pick<ServerDb, 'execute'>, orgId: string, patientId: string, specialtyId: string, date: string): Promise<ElectronicFacts> {
+  const res = (await tx.execute(sql`
+    SELECT (c.row->>'startUtc')::bigint AS "startUtc", a.status, c.row->>'specialtyId' AS "specialtyId", c.row->>'date' AS date
+    FROM appointments a JOIN change_log c ON c.org_id = a.org_id AND c.seq = a.server_seq
+    WHERE a.org_id = ${orgId} AND a.patient_id = ${patientId} AND a.sync_state = 'confirmed'`)) as unknown as {
+    rows: Array<{ startUtc: string; status: AppointmentStatus; specialtyId: string; date: string }>;
+  };
+  const history = res.rows.map((r) => ({ startUtc: Number(r.startUtc), status: r.status }));
+  const sameSpecialtySameDay = res.rows.filter((r) => r.specialtyId === specialtyId && r.date === date && ACTIVE_STATUSES.includes(r.status)).length;
+  return { history, sameSpecialtySameDay };
 }

@@ -7,7 +7,7 @@ import { registerOutcome } from '../../src-shared/rules/register-outcome.js';
 import { STATUS_CHANGES, type StatusOp } from '../../src-shared/rules/transitions.js';
 import { opArgs } from '../../src-shared/sync/protocol.js';
 import { appointments, changeLog, orgRows, referralUses } from '../db/schema.js';
-import { judgeBooking, judgeStatusChange, loadPatients, loadReferral, loadSpentReferrals } from '../rules/judge.js';
+import { type ElectronicFacts, judgeBooking, judgeStatusChange, loadPatients, loadReferral, loadSpentReferrals } from '../rules/judge.js';
 import { putCallTask, takenSlots } from './call-tasks.js';
 import { logChange, type OpContext } from './context.js';
 
@@ -52,8 +52,8 @@ async function serverRefusal(ctx: OpContext, a: Appointment, code: RefusalCode, 
   await logChange(ctx, 'register_entry', row.id, 'put', row);
 }
 
-type BookArgs = ReturnType<(typeof opArgs)['appointments.book']['parse']>;
-type Verdict = { known: true } | { known: false; lost: null; spendsReferral: string | null } | { known: false; lost: string; refusal: RefusalCode | null };
+export type BookArgs = ReturnType<(typeof opArgs)['appointments.book']['parse']>;
+export type Verdict = { known: true } | { known: false; lost: null; spendsReferral: string | null } | { known: false; lost: string; refusal: RefusalCode | null };
 
 /**
  * The server's verdict on a new booking: already known; lost (refused by a rule, its time taken or
@@ -61,13 +61,13 @@ type Verdict = { known: true } | { known: false; lost: null; spendsReferral: str
  * The organization is locked (kezek_position), so this check and the insert cannot race; the partial
  * unique index stands behind it all the same.
  */
-async function judgeNew(ctx: OpContext, b: BookArgs): Promise<Verdict> {
+export async function judgeNew(ctx: OpContext, b: BookArgs, electronic?: ElectronicFacts): Promise<Verdict> {
   const a = b.appointment;
   const state = ((await ctx.tx.execute(sql`SELECT kezek_slot_state(${ctx.orgId}, ${a.id}, ${a.slotId}, ${ctx.deviceId}, ${ctx.now}) AS s`)) as unknown as { rows: Array<{ s: string }> }).rows[0]!.s;
   if (state === 'known') return { known: true };
   const patients = await loadPatients(ctx.tx, ctx.orgId, [a.patientId]);
   const named = await loadReferral(ctx.tx, ctx.orgId, a.referralId);
-  const { decision, spendsReferral } = judgeBooking(ctx.dir, ctx.device, a, b.preventive, ctx.at, patients.get(a.patientId), named, ctx.by.role);
+  const { decision, spendsReferral } = judgeBooking(ctx.dir, ctx.device, a, b.preventive, ctx.at, patients.get(a.patientId), named, ctx.by.role, electronic);
   if (!decision.ok) return { known: false, lost: `refused:${decision.code}`, refusal: decision.code };
   if (state === 'taken' || state === 'leased') return { known: false, lost: b.leaseEpoch != null ? 'lease_lost' : state === 'taken' ? 'slot_taken' : 'slot_leased', refusal: null };
   return { known: false, lost: null, spendsReferral };
@@ -85,7 +85,7 @@ async function keepLost(ctx: OpContext, b: BookArgs, lost: string, refusal: Refu
   return { status: 'conflict', detail: lost };
 }
 
-async function confirm(ctx: OpContext, b: BookArgs, spendsReferral: string | null): Promise<void> {
+export async function confirm(ctx: OpContext, b: BookArgs, spendsReferral: string | null): Promise<void> {
   await putAppointment(ctx, b.appointment, 'confirmed', b.register);
   if (spendsReferral) await ctx.tx.insert(referralUses).values({ orgId: ctx.orgId, referralId: spendsReferral, appointmentId: b.appointment.id });
 }

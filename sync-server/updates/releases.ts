@@ -111,7 +111,11 @@ export interface ReleaseInfo {
 /** The releases, newest first, each with how many PCs run it. */
 export async function listReleases(db: ServerDb): Promise<ReleaseInfo[]> {
   const rows = await db.select().from(releases);
-  const counts = await db.select({ version: devices.appVersion, n: sql<number>`count(*)::int` }).from(devices).where(sql`${devices.revokedAt} IS NULL`).groupBy(devices.appVersion);
+  const counts = await db
+    .select({ version: devices.appVersion, n: sql<number>`count(*)::int` })
+    .from(devices)
+    .where(sql`${devices.revokedAt} IS NULL AND ${devices.kind} <> 'api'`)
+    .groupBy(devices.appVersion);
   const running = new Map(counts.map((c) => [c.version, c.n]));
   return rows
     .map((r) => ({

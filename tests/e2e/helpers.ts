@@ -76,3 +76,15 @@ export async function enterThroughBooking(page: Page, time?: string, atPicker?: 
   await page.getByTestId('confirm').waitFor();
   await page.keyboard.press('Enter');
 }
+
+/**
+ * A barcode scanner: the code's keys and Enter in one burst, as the scanner's USB keyboard sends them — dispatched in
+ * one go inside the page, so a busy machine (another test suite beside this one) cannot spread them past the desk's
+ * 50 ms scan gap the way separate keystrokes from the test runner can.
+ */
+export async function scan(page: Page, code: string): Promise<void> {
+  await page.evaluate((text) => {
+    const target = document.activeElement ?? document.body;
+    for (const key of [...text, 'Enter']) target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+  }, code);
+}

@@ -4,7 +4,7 @@ import { decodeEscPos } from '../support/escpos-decoder.js';
 import { decodedToPng } from '../support/raster-png.js';
 import { readCode128 } from '../support/symbols.js';
 import { VirtualPrinter } from '../support/virtual-printer.js';
-import { ATTACHED, enterThroughBooking, pickPatient, signIn } from './helpers.js';
+import { ATTACHED, enterThroughBooking, pickPatient, scan, signIn } from './helpers.js';
 import { writeFileSync } from 'node:fs';
 
 test('book → the ticket prints over TCP → it decodes to the booking → scanning its barcode marks the patient arrived', async ({ page }) => {
@@ -43,8 +43,7 @@ test('book → the ticket prints over TCP → it decodes to the booking → scan
 
     // The patient comes back with the ticket: the scanner types the barcode and Enter.
     await page.getByTestId('ticket').click();
-    await page.keyboard.type(code!, { delay: 5 });
-    await page.keyboard.press('Enter');
+    await scan(page, code!);
     await expect(page.getByTestId('notice')).toContainText('Отмечен приход по талону');
     await expect(page.getByTestId('upcoming').locator('li').first()).toContainText('пришёл');
     await page.screenshot({ path: 'test-results/screens/11-scanned.png' });

@@ -1,0 +1,85 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { RequestChannel } from '../../src-shared/domain/enums.js';
+import { sha256 } from '../auth/tokens.js';
+import type { ServerDb } from '../db/connect.js';
+import { apiClients, organizations, rateWindows } from '../db/schema.js';
+
+/** The electronic channels another system books through (004 §3.4.1: portal, kiosk, call centre). */
+export const API_CHANNELS = ['internet', 'kiosk', 'call_centre'] as const satisfies readonly RequestChannel[];
+export type ApiChannel = (typeof API_CHANNELS)[number];
+
+export interface ApiClient {
+  id: string;
+  name: string;
+  channel: ApiChannel;
+  /** Region ids, or ['*']. */
+  regions: string[];
+  organizations: string[];
+  perMinute: number;
+}
+
+/** A new client and its key — shown once, kept only as its hash (`kz_` + 256 random bits). */
+export async function addApiClient(
+  db: ServerDb,
+  c: { name: string; channel: ApiChannel; regions: string[]; organizations: string[]; perMinute?: number },
+  now: number,
+): Promise<{ client: ApiClient; key: string }> {
+  const key = `kz_${randomBytes(32).toString('base64url')}`;
+  const client: ApiClient = { id: randomUUID(), name: c.name, channel: c.channel, regions: c.regions, organizations: c.organizations, perMinute: c.perMinute ?? 600 };
+  await db.insert(apiClients).values({ ...client, keyHash: sha256(key), createdAt: now });
+  return { client, key };
+}
+
+/** The client a key belongs to, unless disabled. */
+export async function clientForKey(db: ServerDb, key: string): Promise<ApiClient | null> {
+  const [r] = await db
+    .select()
+    .from(apiClients)
+    .where(and(eq(apiClients.keyHash, sha256(key)), isNull(apiClients.disabledAt)));
+  if (!r) return null;
+  return { id: r.id, name: r.name, channel: r.channel as ApiChannel, regions: r.regions as string[], organizations: r.organizations as string[], perMinute: r.perMinute };
+}
+
+export async function disableApiClient(db: ServerDb, id: string, now: number): Promise<boolean> {
+  const r = await db
+    .update(apiClients)
+    .set({ disabledAt: now })
+    .where(and(eq(apiClients.id, id), isNull(apiClients.disabledAt)))
+    .returning({ id: apiClients.id });
+  return r.length === 1;
+}
+
+export async function listApiClients(db: ServerDb): Promise<Array<ApiClient & { disabled: boolean }>> {
+  const rows = await db.select().from(apiClients).orderBy(apiClients.createdAt);
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    channel: r.channel as ApiChannel,
+    regions: r.regions as string[],
+    organizations: r.organizations as string[],
+    perMinute: r.perMinute,
+    disabled: r.disabledAt !== null,
+  }));
+}
+
+/** The organizations a client reaches: those named, and every one of its regions. */
+export async function reachableOrgs(db: ServerDb, c: ApiClient): Promise<string[]> {
+  const rows = await db.select({ id: organizations.id, regionId: organizations.regionId }).from(organizations);
+  return rows.filter((o) => c.organizations.includes(o.id) || c.regions.includes('*') || c.regions.includes(o.regionId)).map((o) => o.id);
+}
+
+/**
+ * One request against a fixed one-minute window per key, shared by every server process (the count lives in the
+ * database): how long to wait when over `limit`, else 0.
+ */
+export async function overLimit(db: ServerDb, key: string, limit: number, now: number): Promise<number> {
+  const window = now - (now % 60_000);
+  const res = (await db.execute(sql`
+    INSERT INTO ${rateWindows} (key, window_start, count) VALUES (${key}, ${window}, 1)
+    ON CONFLICT (key) DO UPDATE SET
+      count = CASE WHEN ${rateWindows.windowStart} = excluded.window_start THEN ${rateWindows.count} + 1 ELSE 1 END,
+      window_start = excluded.window_start
+    RETURNING count`)) as unknown as { rows: Array<{ count: number }> };
+  return Number(res.rows[0]!.count) > limit ? window + 60_000 - now : 0;
+}

@@ -1,0 +1,311 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Appointment, Slot } from '../../src-shared/domain/appointment.js';
+import { ACTIVE_SQL } from '../../src-shared/domain/enums.js';
+import type { Patient } from '../../src-shared/domain/patient.js';
+import type { RefusalCode } from '../../src-shared/rules/decision.js';
+import { datesBetween, localParts } from '../../src-shared/time/dates.js';
+import { ticketPrefixFor } from '../auth/ticket-prefixes.js';
+import { sha256 } from '../auth/tokens.js';
+import type { ServerDb } from '../db/connect.js';
+import { devices, organizations, slotHolds } from '../db/schema.js';
+import type { DirectoryCache, RulesDirectory } from '../rules/directory-cache.js';
+import { doctorDaySlots, horizonOf, loadElectronicFacts, type ServerDevice } from '../rules/judge.js';
+import { confirm, judgeNew, transition } from '../sync/booking-mutators.js';
+import { lockOrg, type OpContext, type Tx } from '../sync/context.js';
+import type { ApiClient } from './clients.js';
+
+/**
+ * The booking API's decisions (issue 20): free times, holds, bookings and cancellations by other systems — a national
+ * portal, a kiosk, a call centre. Every booking is decided by the server's own path for desks' ops (judgeNew, the
+ * shared rules, kezek_slot_state, the one-booking-per-slot index) under the organization's lock, with the client's
+ * channel: R7 lets it take only the times that channel may (the internet share), R10 and R11 read the patient's
+ * history, and a time a desk holds a lease on is never offered, held or booked — so an electronic booking never
+ * collides with a desk's guaranteed offline one.
+ */
+
+/** How long a $hold keeps a time for its patient, by the server's clock. */
+export const HOLD_MS = 5 * 60_000;
+
+export type Refusal = { refused: RefusalCode | 'hold_expired' | 'unknown_slot' | 'unknown_appointment' | 'not_yours' | 'stale'; params?: Record<string, string | number> };
+
+/** A patient as a client names them: which organization holds their record, and the record. */
+export interface KnownPatient {
+  orgId: string;
+  patient: Patient;
+}
+
+/** The patient with this national ID in one of the organizations the client reaches (an attached patient's own clinic first). */
+export async function findPatient(db: ServerDb, orgIds: readonly string[], kind: string, nationalId: string): Promise<KnownPatient | null> {
+  if (orgIds.length === 0) return null;
+  const rows = (await db.execute(sql`
+    SELECT org_id AS "orgId", row FROM org_rows
+    WHERE entity = 'patient' AND row->>'nationalId' = ${nationalId} AND row->>'nationalIdKind' = ${kind} AND org_id IN ${orgIds}`)) as unknown as {
+    rows: Array<{ orgId: string; row: Patient }>;
+  };
+  const own = rows.rows.find((r) => r.row.attachment?.orgId === r.orgId) ?? rows.rows[0];
+  return own ? { orgId: own.orgId, patient: own.row } : null;
+}
+
+/** The organization's booking-API device: the prefix its tickets carry (unique within the organization, like a desk's). */
+const apiDeviceId = (orgId: string) => `api-${orgId}`;
+
+async function apiDevice(tx: Tx, orgId: string): Promise<string> {
+  const id = apiDeviceId(orgId);
+  // A device no token opens (its token hash is of nothing anyone holds): it only numbers tickets.
+  await tx
+    .insert(devices)
+    .values({ id, orgId, name: 'Электронная запись (API)', tokenHash: sha256(`no-token:${randomUUID()}`), createdAt: 0, kind: 'api' })
+    .onConflictDoNothing();
+  return ticketPrefixFor(tx, orgId, id);
+}
+
+async function nextTicket(tx: Tx, orgId: string): Promise<string> {
+  const prefix = await apiDevice(tx, orgId);
+  const [r] = await tx
+    .update(devices)
+    .set({ ticketSeq: sql`${devices.ticketSeq} + 1` })
+    .where(eq(devices.id, apiDeviceId(orgId)))
+    .returning({ n: devices.ticketSeq });
+  return `${prefix}${String(r!.n).padStart(6, '0')}`;
+}
+
+/** What an op of the booking API runs with: the organization's API device, acting for the client, with the client's one channel. */
+function contextFor(tx: Tx, dir: RulesDirectory, client: ApiClient, now: number): OpContext {
+  const device: ServerDevice = { id: apiDeviceId(dir.orgId), orgId: dir.orgId, kind: 'desk', doctorId: null, channels: [client.channel] };
+  return { tx, orgId: dir.orgId, deviceId: device.id, now, at: now, device, dir, by: { userId: `api:${client.id}`, role: 'registrar' } };
+}
+
+/** The times of these ids that are not free for an electronic booking now: booked, under a desk's lease, or held for someone else. */
+async function unavailable(db: Pick<ServerDb, 'execute'>, orgId: string, ids: readonly string[], patientId: string | null, now: number): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const res = (await db.execute(sql`
+    SELECT slot_id AS id FROM appointments WHERE org_id = ${orgId} AND slot_id IN ${ids} AND status IN ${sql.raw(ACTIVE_SQL)} AND sync_state = 'confirmed'
+    UNION SELECT l.slot_id FROM slot_leases l JOIN lease_sets s ON s.device_id = l.device_id WHERE l.org_id = ${orgId} AND l.slot_id IN ${ids} AND s.reclaim_after > ${now}
+    UNION SELECT slot_id FROM slot_holds WHERE org_id = ${orgId} AND slot_id IN ${ids} AND expires_at > ${now} AND patient_id IS DISTINCT FROM ${patientId}`)) as unknown as {
+    rows: Array<{ id: string }>;
+  };
+  return new Set(res.rows.map((r) => r.id));
+}
+
+export interface FindQuery {
+  specialtyId?: string;
+  doctorId?: string;
+  /** Local dates, inclusive; clipped to today and the horizon (R1). */
+  from?: string;
+  to?: string;
+  patientId?: string | null;
+  count: number;
+}
+
+/** Free times this client may offer, earliest first: its channel's share (R7), inside the horizon (R1), none a desk holds a lease on. */
+export async function findSlots(db: ServerDb, dir: RulesDirectory, client: ApiClient, q: FindQuery, now: number): Promise<Slot[]> {
+  const today = localParts(now, dir.timezone).date;
+  const last = horizonOf(dir, today);
+  const from = q.from && q.from > today ? q.from : today;
+  const to = q.to && q.to < last ? q.to : last;
+  if (from > to) return [];
+  const doctors = [...dir.doctors.values()].filter((d) => d.active && (!q.doctorId || d.id === q.doctorId) && (!q.specialtyId || d.specialtyId === q.specialtyId));
+  const access = dir.profile.slotAccess;
+  const candidates = datesBetween(from, to)
+    .flatMap((date) => doctors.flatMap((d) => [...doctorDaySlots(dir, d.id, date).values()]))
+    .filter((s) => !s.blocked && s.startUtc > now && access[s.channel].includes(client.channel))
+    .sort((a, b) => a.startUtc - b.startUtc || a.doctorId.localeCompare(b.doctorId));
+  const out: Slot[] = [];
+  // In pages, so a wide search stops as soon as it has enough.
+  for (let i = 0; i < candidates.length && out.length < q.count; i += 500) {
+    const page = candidates.slice(i, i + 500);
+    const gone = await unavailable(
+      db,
+      dir.orgId,
+      page.map((s) => s.id),
+      q.patientId ?? null,
+      now,
+    );
+    for (const s of page) if (!gone.has(s.id) && out.length < q.count) out.push(s);
+  }
+  return out;
+}
+
+/** One slot of the organization by id, as its schedule generates it now. */
+function slotById(dir: RulesDirectory, slotId: string): Slot | null {
+  const m = /^(.+)@(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}$/.exec(slotId);
+  return m ? (doctorDaySlots(dir, m[1]!, m[2]!).get(slotId) ?? null) : null;
+}
+
+/** A patient's referral to this specialty, valid that day and not spent (R5), if they hold one. */
+async function usableReferral(tx: Tx, orgId: string, patientId: string, specialtyId: string, date: string): Promise<string | null> {
+  const res = (await tx.execute(sql`
+    SELECT r.id FROM org_rows r WHERE r.org_id = ${orgId} AND r.entity = 'referral' AND r.row->>'patientId' = ${patientId}
+      AND r.row->>'specialtyId' = ${specialtyId} AND r.row->>'validUntil' >= ${date}
+      AND NOT EXISTS (SELECT 1 FROM referral_uses u WHERE u.org_id = r.org_id AND u.referral_id = r.id)
+    ORDER BY r.row->>'validUntil' LIMIT 1`)) as unknown as { rows: Array<{ id: string }> };
+  return res.rows[0]?.id ?? null;
+}
+
+/** The booking the client asks for, as a desk would make it: born booked, the client's channel, a ticket of the organization. */
+async function draft(tx: Tx, dir: RulesDirectory, client: ApiClient, slot: Slot, patient: Patient, now: number): Promise<Appointment> {
+  const day = [...doctorDaySlots(dir, slot.doctorId, slot.date).values()].sort((a, b) => a.startUtc - b.startUtc);
+  return {
+    id: randomUUID(),
+    orgId: dir.orgId,
+    patientId: patient.id,
+    slotId: slot.id,
+    doctorId: slot.doctorId,
+    specialtyId: slot.specialtyId,
+    date: slot.date,
+    time: slot.time,
+    startUtc: slot.startUtc,
+    status: 'booked',
+    channel: client.channel,
+    referralId: await usableReferral(tx, dir.orgId, patient.id, slot.specialtyId, slot.date),
+    replacesId: null,
+    // Numbered only when it is booked (bookSlot): a hold or a refusal spends no ticket number.
+    ticketCode: '',
+    queueNumber: day.findIndex((s) => s.id === slot.id) + 1,
+    liveQueue: false,
+    createdAt: now,
+    createdBy: `api:${client.id}`,
+    deviceId: apiDeviceId(dir.orgId),
+    visitReason: 'illness',
+  };
+}
+
+/** R15: the request's row of the register, as a desk writes one. */
+const registerRow = (a: Appointment, patient: Patient, now: number) => ({
+  id: randomUUID(),
+  at: now,
+  patientId: a.patientId,
+  applicant: patient.fullName,
+  specialtyId: a.specialtyId,
+  doctorId: a.doctorId,
+  channel: a.channel,
+  result: 'booked' as const,
+  reason: null,
+  rule: null,
+  appointmentId: a.id,
+  appointedAt: a.startUtc,
+  userId: a.createdBy,
+  deviceId: a.deviceId,
+});
+
+/**
+ * Judge a booking of `slot` for `patient` without writing it: the rules, and whether the slot is free for this client.
+ * Runs under the organization's lock.
+ */
+async function judge(ctx: OpContext, client: ApiClient, slot: Slot, p: KnownPatient): Promise<{ ok: true; a: Appointment; spends: string | null } | Refusal> {
+  const a = await draft(ctx.tx, ctx.dir, client, slot, p.patient, ctx.now);
+  const electronic = await loadElectronicFacts(ctx.tx, ctx.orgId, p.patient.id, slot.specialtyId, slot.date);
+  const v = await judgeNew(ctx, { appointment: a, preventive: false }, electronic);
+  if (v.known) return { refused: 'slot_taken' };
+  // A rule's refusal names the rule; a time booked or under a desk's lease is simply taken for this client.
+  if (v.lost !== null) return { refused: v.refusal ?? 'slot_taken' };
+  const [held] = await ctx.tx
+    .select({ patientId: slotHolds.patientId, expiresAt: slotHolds.expiresAt })
+    .from(slotHolds)
+    .where(and(eq(slotHolds.orgId, ctx.orgId), eq(slotHolds.slotId, slot.id)));
+  if (held && held.expiresAt > ctx.now && held.patientId !== p.patient.id) return { refused: 'slot_taken' };
+  return { ok: true, a, spends: v.spendsReferral };
+}
+
+async function inOrg<T>(db: ServerDb, directories: DirectoryCache, orgId: string, run: (tx: Tx, dir: RulesDirectory) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await lockOrg(tx, orgId);
+    const dir = await directories.get(tx, orgId);
+    if (!dir) throw new Error(`organization ${orgId} is not on this server`);
+    return run(tx, dir);
+  });
+}
+
+export interface Hold {
+  id: string;
+  slot: Slot;
+  expiresAt: number;
+}
+
+/** $hold: the time kept for this patient for HOLD_MS — only a time they could book now; a new hold lets their previous one go. */
+export async function holdSlot(db: ServerDb, directories: DirectoryCache, client: ApiClient, slotId: string, p: KnownPatient, now: number): Promise<Hold | Refusal> {
+  return inOrg(db, directories, p.orgId, async (tx, dir) => {
+    const slot = slotById(dir, slotId);
+    if (!slot) return { refused: 'unknown_slot' };
+    const ctx = contextFor(tx, dir, client, now);
+    const verdict = await judge(ctx, client, slot, p);
+    if ('refused' in verdict) return verdict;
+    await tx.delete(slotHolds).where(and(eq(slotHolds.orgId, p.orgId), sql`(${slotHolds.patientId} = ${p.patient.id} OR ${slotHolds.slotId} = ${slot.id})`));
+    const hold = { id: randomUUID(), orgId: p.orgId, slotId: slot.id, patientId: p.patient.id, clientId: client.id, expiresAt: now + HOLD_MS };
+    await tx.insert(slotHolds).values(hold);
+    return { id: hold.id, slot, expiresAt: hold.expiresAt };
+  });
+}
+
+/** $book: the time (held or not) booked for the patient, confirmed at once and published to every desk of the clinic. */
+export async function bookSlot(
+  db: ServerDb,
+  directories: DirectoryCache,
+  client: ApiClient,
+  req: { slotId?: string; holdId?: string },
+  p: KnownPatient,
+  now: number,
+): Promise<{ appointment: Appointment; seq: number } | Refusal> {
+  return inOrg(db, directories, p.orgId, async (tx, dir) => {
+    let slotId = req.slotId;
+    if (req.holdId) {
+      const [h] = await tx.select().from(slotHolds).where(eq(slotHolds.id, req.holdId));
+      if (!h || h.patientId !== p.patient.id || h.clientId !== client.id || h.orgId !== p.orgId) return { refused: 'not_yours' };
+      if (h.expiresAt <= now) return { refused: 'hold_expired' };
+      slotId = h.slotId;
+    }
+    const slot = slotId ? slotById(dir, slotId) : null;
+    if (!slot) return { refused: 'unknown_slot' };
+    const ctx = contextFor(tx, dir, client, now);
+    const verdict = await judge(ctx, client, slot, p);
+    if ('refused' in verdict) return verdict;
+    const a = { ...verdict.a, ticketCode: await nextTicket(tx, p.orgId) };
+    await confirm(ctx, { appointment: a, preventive: false, register: registerRow(a, p.patient, now) }, verdict.spends);
+    await tx.delete(slotHolds).where(and(eq(slotHolds.orgId, p.orgId), eq(slotHolds.patientId, p.patient.id)));
+    const res = (await tx.execute(sql`SELECT server_seq AS seq FROM appointments WHERE org_id = ${p.orgId} AND id = ${a.id}`)) as unknown as { rows: Array<{ seq: string }> };
+    return { appointment: a, seq: Number(res.rows[0]!.seq) };
+  });
+}
+
+/** The patient's own bookings in an organization, as the server holds them (latest row of each), with their versions. */
+export async function patientAppointments(db: Pick<ServerDb, 'execute'>, orgId: string, patientId: string): Promise<Array<{ appointment: Appointment; seq: number }>> {
+  const res = (await db.execute(sql`
+    SELECT c.row, a.server_seq AS seq FROM appointments a JOIN change_log c ON c.org_id = a.org_id AND c.seq = a.server_seq
+    WHERE a.org_id = ${orgId} AND a.patient_id = ${patientId} AND a.sync_state = 'confirmed' ORDER BY (c.row->>'startUtc')::bigint`)) as unknown as {
+    rows: Array<{ row: Appointment; seq: string }>;
+  };
+  return res.rows.map((r) => ({ appointment: r.row, seq: Number(r.seq) }));
+}
+
+/**
+ * A cancellation by the patient through the client: their own booking only, at the version they saw (If-Match),
+ * and by the status machine with the client's channel — R9's cut-off for electronic cancels.
+ */
+export async function cancelBooking(
+  db: ServerDb,
+  directories: DirectoryCache,
+  client: ApiClient,
+  appointmentId: string,
+  p: KnownPatient,
+  ifMatch: number | null,
+  now: number,
+): Promise<{ appointment: Appointment; seq: number } | Refusal> {
+  return inOrg(db, directories, p.orgId, async (tx, dir) => {
+    const mine = (await patientAppointments(tx, p.orgId, p.patient.id)).find((x) => x.appointment.id === appointmentId);
+    if (!mine) return { refused: 'unknown_appointment' };
+    if (ifMatch !== null && ifMatch !== mine.seq) return { refused: 'stale' };
+    const ctx = contextFor(tx, dir, client, now);
+    const register = { ...registerRow(mine.appointment, p.patient, now), channel: client.channel, result: 'cancelled' as const };
+    const out = await transition('appointments.cancel')(ctx, { appointmentId, channel: client.channel, register });
+    if (out.status !== 'applied') return { refused: (out.detail.startsWith('bad_status') ? 'bad_status' : out.detail) as RefusalCode, params: { minutes: dir.profile.electronicCancelCutoffMinutes } };
+    const after = (await patientAppointments(tx, p.orgId, p.patient.id)).find((x) => x.appointment.id === appointmentId)!;
+    return after;
+  });
+}
+
+/** Organizations a client reaches, with what the API shows of them. */
+export async function orgsById(db: ServerDb, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return db.select().from(organizations).where(sql`${organizations.id} IN ${ids}`);
+}

@@ -1,0 +1,204 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addApiClient } from '../../sync-server/api/clients.js';
+import { appointmentRow } from '../../sync-server/sync/booking-mutators.js';
+import { ClinicServer, ORG, signedIn, type EnrolledDesk } from '../support/clinic-server.js';
+import { MONDAY_9AM } from '../support/desk.js';
+import { validFhir } from '../support/fhir-validate.js';
+
+/**
+ * Issue 20, the booking API: another system (a portal, a kiosk, a call centre) books through FHIR R4 Scheduling
+ * on the real sync server, over HTTP, decided by the same rules and the same booking path as desks' ops.
+ */
+let now = MONDAY_9AM; // Monday 09:00 in Bishkek
+const clinic = new ClinicServer(() => now);
+let key = '';
+let desk: EnrolledDesk;
+beforeAll(async () => {
+  await clinic.start();
+  key = (await addApiClient(clinic.database.db, { name: 'portal', channel: 'internet', regions: ['kg-bishkek'], organizations: [] }, now)).key;
+  desk = await clinic.enrolledDesk('Регистратура');
+  await desk.desk.sync!.syncOnce();
+});
+afterAll(() => clinic.stop());
+
+const KG = 'urn:kezek:national-id:KG_PIN';
+async function api(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string>; key?: string } = {}) {
+  const res = await fetch(`${clinic.url}/fhir/R4${path}`, {
+    method: init.method ?? (init.body ? 'POST' : 'GET'),
+    headers: { authorization: `Bearer ${init.key ?? key}`, 'content-type': 'application/fhir+json', ...init.headers },
+    ...(init.body ? { body: JSON.stringify(init.body) } : {}),
+  });
+  const json = (await res.json()) as any;
+  validFhir(json);
+  return { status: res.status, json, headers: res.headers };
+}
+const params = (...ps: object[]) => ({ resourceType: 'Parameters', parameter: ps });
+const patientParam = (pin: string) => ({ name: 'patient', valueIdentifier: { system: KG, value: pin } });
+/** Attached patients of the demo clinic with a family doctor and no bookings yet. */
+function patients(n: number, offset: number): Array<{ id: string; pin: string; doctorId: string }> {
+  return desk.desk.env.db.sqlite
+    .prepare(
+      `SELECT id, national_id AS pin, attached_doctor_id AS doctorId FROM patients p WHERE attached_org_id = ? AND priority = 0 AND attached_doctor_id IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.patient_id = p.id) ORDER BY id LIMIT ? OFFSET ?`,
+    )
+    .all(ORG, n, offset) as Array<{ id: string; pin: string; doctorId: string }>;
+}
+const family = (extra: object[] = []) => params({ name: 'specialty', valueCode: 'family' }, { name: 'organization', valueString: ORG }, ...extra);
+
+describe('the booking API (issue 20): FHIR R4 Scheduling on the sync server', () => {
+  it('answers only a client with a key, reads the clinic as valid R4 resources, and says what it offers', async () => {
+    const meta = await fetch(`${clinic.url}/fhir/R4/metadata`);
+    const cap = (await meta.json()) as any;
+    validFhir(cap);
+    expect(cap.rest[0].resource.find((r: any) => r.type === 'Appointment').operation.map((o: any) => o.name)).toEqual(['find', 'hold', 'book', 'cancel']);
+    const anon = await api('/Organization', { key: 'kz_nobody' });
+    expect(anon).toMatchObject({ status: 401, json: { resourceType: 'OperationOutcome', issue: [{ code: 'security' }] } });
+    const orgs = await api('/Organization');
+    expect(orgs.json.entry.map((e: any) => e.resource.id)).toEqual([ORG]);
+    for (const type of ['Practitioner', 'PractitionerRole', 'HealthcareService', 'Schedule']) {
+      const b = await api(`/${type}?organization=${ORG}`);
+      expect(b.status).toBe(200);
+      expect(b.json.entry.length).toBeGreaterThan(0);
+    }
+    const services = await api(`/HealthcareService?organization=${ORG}`, { headers: { 'accept-language': 'kk' } });
+    expect(services.json.entry.map((e: any) => e.resource.name)).toContain('Отбасылық дәрігер');
+    // Another region's client reaches nothing here.
+    const other = (await addApiClient(clinic.database.db, { name: 'elsewhere', channel: 'internet', regions: ['kz-almaty'], organizations: [] }, now)).key;
+    expect((await api('/Organization', { key: other })).json.total).toBe(0);
+    expect((await api('/Appointment/$find', { key: other, body: family() })).status).toBe(403);
+  });
+
+  it('$find offers only the internet share (R7) inside the horizon (R1), never a time a desk holds a lease on', async () => {
+    const [p] = patients(1, 0);
+    const found = await api('/Appointment/$find', { body: family([patientParam(p!.pin), { name: '_count', valueInteger: 100 }]) });
+    expect(found.status).toBe(200);
+    const slots = found.json.entry.map((e: any) => e.resource);
+    expect(slots.length).toBeGreaterThan(20);
+    const leased = new Set((desk.desk.env.db.sqlite.prepare('SELECT slot_id AS id FROM leases').all() as Array<{ id: string }>).map((r) => r.id));
+    expect(leased.size).toBeGreaterThan(0);
+    for (const a of slots) {
+      expect(a.status).toBe('proposed');
+      const [, doctor, date, hhmm] = /^[^.]+\.([^.]+)\.(\d{4}-\d{2}-\d{2})\.(\d{4})$/.exec(a.slot[0].reference.replace('Slot/', ''))!;
+      const slotId = `${doctor}@${date}T${hhmm!.slice(0, 2)}:${hhmm!.slice(2)}`;
+      expect(leased.has(slotId)).toBe(false);
+      expect((desk.desk.env.db.sqlite.prepare('SELECT channel FROM slots WHERE id = ?').get(slotId) as { channel: string }).channel).toBe('internet');
+    }
+  });
+
+  it('$hold keeps a time for one patient; $book books it once — the same request again gives the same booking — and every desk gets it, checks it in by its ticket', async () => {
+    const [p, q] = patients(2, 10);
+    const [first] = (await api('/Appointment/$find', { body: family([patientParam(p!.pin)]) })).json.entry.map((e: any) => e.resource);
+    const hold = await api('/Appointment/$hold', { body: params(patientParam(p!.pin), { name: 'slot', valueReference: first.slot[0] }) });
+    expect(hold).toMatchObject({ status: 201, json: { status: 'pending' } });
+    // Held for p: another patient cannot take it meanwhile.
+    const theirs = await api('/Appointment/$hold', { body: params(patientParam(q!.pin), { name: 'slot', valueReference: first.slot[0] }) });
+    expect(theirs.status).toBe(422);
+    expect(theirs.json.issue[0]).toMatchObject({ details: { coding: [{ code: 'slot_taken' }] } });
+    expect(theirs.json.issue.filter((i: any) => i.code === 'informational').length).toBeGreaterThan(0); // alternatives come with it
+    const book = () =>
+      api('/Appointment/$book', { body: params(patientParam(p!.pin), { name: 'appointment', resource: { resourceType: 'Appointment', id: hold.json.id } }), headers: { 'idempotency-key': 'k-1' } });
+    const booked = await book();
+    expect(booked).toMatchObject({ status: 201, json: { resourceType: 'Appointment', status: 'booked' } });
+    expect(booked.headers.get('etag')).toBe(`W/"${booked.json.meta.versionId}"`);
+    const again = await book();
+    expect(again.json.id).toBe(booked.json.id);
+    const count = (await clinic.database.db.execute(sql`SELECT count(*)::int AS n FROM appointments WHERE patient_id = ${p!.id}`)) as unknown as { rows: Array<{ n: number }> };
+    expect(count.rows[0]!.n).toBe(1);
+    // The desk, after a sync, has it — channel internet — and checks the patient in by scanning the ticket (R18).
+    await desk.desk.sync!.syncOnce();
+    const ticket = booked.json.identifier[0].value as string;
+    expect(desk.desk.env.db.sqlite.prepare('SELECT channel, ticket_code AS code, sync_state AS st FROM appointments WHERE id = ?').get(booked.json.id)).toEqual({
+      channel: 'internet',
+      code: ticket,
+      st: 'confirmed',
+    });
+    const mine = await api(`/Appointment?patient:identifier=${encodeURIComponent(`${KG}|${p!.pin}`)}`);
+    expect(mine.json.entry.map((e: any) => e.resource.id)).toEqual([booked.json.id]);
+    now = booked.json.start ? Date.parse(booked.json.start) - 5 * 60_000 : now;
+    const arrived = await desk.call('appointments.checkInByScan', { scan: ticket });
+    expect(arrived).toMatchObject({ id: booked.json.id, status: 'arrived' });
+    now = MONDAY_9AM;
+  });
+
+  it('refuses by the rules, naming the rule and its seed clause, with alternatives: R11 one electronic booking per specialty a day, R10 after three no-shows', async () => {
+    const [p, blocked] = patients(2, 20);
+    const slots = (await api('/Appointment/$find', { body: family([patientParam(p!.pin)]) })).json.entry.map((e: any) => e.resource);
+    const byDay = (date: string) => slots.filter((s: any) => s.start.slice(0, 10) === date);
+    const day = slots[0].start.slice(0, 10);
+    expect((await api('/Appointment/$book', { body: params(patientParam(p!.pin), { name: 'slot', valueReference: byDay(day)[0].slot[0] }) })).status).toBe(201);
+    const second = await api('/Appointment/$book', { body: params(patientParam(p!.pin), { name: 'slot', valueReference: byDay(day)[1].slot[0] }), headers: { 'accept-language': 'en' } });
+    expect(second.status).toBe(422);
+    expect(second.json.issue[0]).toMatchObject({ code: 'business-rule', details: { coding: [{ system: 'urn:kezek:rule', code: 'electronic_daily_limit' }] } });
+    expect(second.json.issue[0].diagnostics).toMatch(/R11/);
+    expect(second.json.issue.some((i: any) => i.code === 'informational')).toBe(true);
+    // Three no-shows in a row this month, as the server holds them (R10, 004 §3.4.1).
+    for (let k = 1; k <= 3; k++) {
+      const at = MONDAY_9AM - k * 3 * 86_400_000;
+      const a = {
+        id: `past-${k}`,
+        orgId: ORG,
+        patientId: blocked!.id,
+        slotId: `${blocked!.doctorId}@past-${k}`,
+        doctorId: blocked!.doctorId,
+        specialtyId: 'family',
+        date: new Date(at).toISOString().slice(0, 10),
+        time: '09:00',
+        startUtc: at,
+        status: 'noshow',
+        channel: 'internet',
+        referralId: null,
+        replacesId: null,
+        ticketCode: `PST00000${k}`,
+        queueNumber: 1,
+        liveQueue: false,
+        createdAt: at,
+        createdBy: 'x',
+        deviceId: 'x',
+        visitReason: 'illness',
+      } as const;
+      await clinic.database.db.execute(
+        sql`SELECT kezek_put_appointment(${ORG}, ${a.id}, ${a.patientId}, ${a.slotId}, 'noshow', 'confirmed', ${appointmentRow(a as never, 'confirmed', undefined)}::jsonb, ${at})`,
+      );
+    }
+    const refused = await api('/Appointment/$book', { body: params(patientParam(blocked!.pin), { name: 'slot', valueReference: byDay(day)[2].slot[0] }) });
+    expect(refused.status).toBe(422);
+    expect(refused.json.issue[0].details.coding[0].code).toBe('noshow_blocked');
+    expect(refused.json.issue[0].details.text).toMatch(/заблокирована за неявки/);
+    // The desk books them all the same (R10 blocks electronic channels only).
+    const registrar = await signedIn(desk.desk);
+    await desk.desk.sync!.syncOnce();
+    const deskSlot = desk.desk.env.db.sqlite
+      .prepare("SELECT id FROM slots WHERE doctor_id = ? AND channel = 'registry' AND appointment_id IS NULL AND date > ? ORDER BY start_utc LIMIT 1")
+      .get(blocked!.doctorId, day) as { id: string };
+    expect((await registrar.call('appointments.book', { patientId: blocked!.id, slotId: deskSlot.id })).appointment.status).toBe('booked');
+  });
+
+  it('a cancellation: only the patient’s own, at the version read (If-Match, 412), and through an electronic channel not within 45 minutes of the visit (R9)', async () => {
+    const [p] = patients(1, 30);
+    const today = (await api('/Appointment/$find', { body: family([patientParam(p!.pin), { name: 'start', valueDate: '2026-11-23' }, { name: 'end', valueDate: '2026-11-23' }]) })).json.entry.map(
+      (e: any) => e.resource,
+    );
+    expect(today.length).toBeGreaterThan(0);
+    const booked = await api('/Appointment/$book', { body: params(patientParam(p!.pin), { name: 'slot', valueReference: today[0].slot[0] }) });
+    const cancel = (etag?: string) => api(`/Appointment/${booked.json.id}/$cancel`, { body: params(patientParam(p!.pin)), headers: etag ? { 'if-match': etag } : {} });
+    expect((await cancel('W/"1"')).status).toBe(412);
+    const [other] = patients(1, 31);
+    expect((await api(`/Appointment/${booked.json.id}/$cancel`, { body: params(patientParam(other!.pin)) })).status).toBe(404);
+    now = Date.parse(booked.json.start) - 30 * 60_000;
+    const late = await cancel();
+    expect(late.status).toBe(422);
+    expect(late.json.issue[0].details.coding[0].code).toBe('cancel_cutoff');
+    now = Date.parse(booked.json.start) - 60 * 60_000;
+    const ok = await cancel(booked.headers.get('etag')!);
+    expect(ok).toMatchObject({ status: 200, json: { status: 'cancelled' } });
+    now = MONDAY_9AM;
+  });
+
+  it('rate limits a client per minute (429 with Retry-After), counted in the database', async () => {
+    const slow = (await addApiClient(clinic.database.db, { name: 'slow', channel: 'internet', regions: [], organizations: [ORG], perMinute: 3 }, now)).key;
+    const codes = [];
+    for (let i = 0; i < 4; i++) codes.push((await api('/Organization', { key: slow })).status);
+    expect(codes).toEqual([200, 200, 200, 429]);
+  });
+});
