@@ -53,5 +53,12 @@ export interface PolicyProfile {
    * or refused. A lease is reclaimed only after expiry plus grace.
    */
   leases: { deskShare: number; windowWorkingDays: number; ttlMs: number; graceMs: number; offlineOutsideLease: 'tentative' | 'refuse' };
+  /**
+   * The patient's own page (issue 20), as the seeds describe each country's portal: how a patient proves who they are
+   * (KG: PIN and the registered phone, P2; KZ: IIN and a one-time SMS code, P8; RU: policy number and birth date, P5),
+   * what they may book online (KG: the family doctor's times, P1; elsewhere what the rules allow), and whether the
+   * first visit must go through the registry (RU, P4).
+   */
+  patientPage: { identify: 'pin_phone' | 'iin_sms' | 'policy_birth_date'; book: 'family_doctor' | 'any'; firstVisitAtRegistry: boolean; source: string };
   sources: Record<string, string>;
 }

@@ -1,7 +1,6 @@
 import bwipjs from 'bwip-js/node';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Context, Env, Hono } from 'hono';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { enrollmentQr } from '../../src-shared/sync/enrollment-code.js';
 import { createEnrollmentCode } from '../auth/enrollment.js';
@@ -13,35 +12,10 @@ import { listReleases } from '../updates/releases.js';
 import { SignInThrottle } from '../../src-shared/node/throttle.js';
 import { type Installer, installerFor, seesRegion, signIn, signOut } from './installers.js';
 import { codePage, page, regionList, regionPage, signInForm } from './views.js';
+import { addressOf, originOf, sameOrigin } from '../http/request-origin.js';
 
 const COOKIE = 'kezek_console';
 
-/**
- * The address a sign-in came from, for its throttle. Behind the reverse proxy every request comes from the
- * proxy; KEZEK_TRUST_PROXY=1 takes the client's address from X-Forwarded-For (only set it behind a proxy
- * that writes that header, or anyone could pick their own address).
- */
-const trustProxy = () => process.env.KEZEK_TRUST_PROXY === '1';
-
-/** The origin the browser sees: behind a TLS proxy (KEZEK_TRUST_PROXY=1) the scheme is the proxy's, from X-Forwarded-Proto. */
-function originOf(c: Context): URL {
-  const url = new URL(c.req.url);
-  const proto = trustProxy() ? c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() : undefined;
-  if (proto === 'https' || proto === 'http') url.protocol = `${proto}:`;
-  return url;
-}
-
-function addressOf(c: Context): string {
-  if (trustProxy()) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
-    if (forwarded) return forwarded;
-  }
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
 const CODE_HOURS = 72;
 
 /**
@@ -53,10 +27,6 @@ const CODE_HOURS = 72;
 export function mountConsole<E extends Env>(app: Hono<E>, deps: { db: ServerDb; clock: () => number; log: Logger; publicUrl?: string }): void {
   const { db, clock, log } = deps;
   const who = (c: Context) => installerFor(db, getCookie(c, COOKIE), clock());
-  const sameOrigin = (c: Context) => {
-    const origin = c.req.header('origin');
-    return !origin || origin === originOf(c).origin;
-  };
   const throttle = new SignInThrottle();
   const forbidden = (c: Context) => c.html(page('Нет доступа', null, signInForm('Войдите снова')), 403);
 

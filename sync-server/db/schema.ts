@@ -330,3 +330,11 @@ export const apiIdempotency = pgTable(
   },
   (t) => [primaryKey({ columns: [t.clientId, t.key] })],
 );
+
+/** A patient signed in on the patient's page (issue 20): the cookie's token only as its hash, for half an hour. */
+export const patientSessions = pgTable('patient_sessions', {
+  tokenHash: text('token_hash').primaryKey(),
+  orgId: text('org_id').notNull(),
+  patientId: text('patient_id').notNull(),
+  expiresAt: ms('expires_at').notNull(),
+});

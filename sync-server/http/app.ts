@@ -18,6 +18,7 @@ import { deskReport, leaseRequest, pushRequest, SYNC_SCHEMA_VERSION } from '../.
 import { devices as devicesTable } from '../db/schema.js';
 import { push } from '../sync/push.js';
 import { fhirApi } from '../api/routes.js';
+import { patientPage } from '../patient/routes.js';
 import { pull } from '../sync/pull.js';
 import { renewLeases } from '../sync/leases.js';
 import { Pokes } from '../sync/pokes.js';
@@ -178,6 +179,9 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
 
   // The booking API for other systems (issue 20): FHIR R4 Scheduling, each client by its own key.
   app.route('/fhir/R4', fhirApi({ database, directories, clock, log }) as never);
+
+  // The patient's own page (issue 20): sign in, book, the ticket, cancel — on the booking API's decisions.
+  app.route('/p', patientPage({ database, directories, clock, log }) as never);
 
   // The IT installers' console (web pages, their own sign-in).
   mountConsole(app, { db, clock, log, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });

@@ -1,0 +1,83 @@
+import { expect, test } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDeskPage, readDesk, startClinic } from './clinic.js';
+import { scan } from './helpers.js';
+import type { Proc } from './processes.js';
+
+const CLOCK = '2026-11-23T02:30:00Z'; // Monday 08:30 in Bishkek
+
+/**
+ * Issue 20, the patient's page (KG: PIN and the phone the clinic has, P2): on a cheap phone's screen, a patient finds
+ * their attachment, books their family doctor's time (P1), gets the ticket; a desk gets the booking and checks the
+ * patient in by scanning that ticket; a wrong phone and an unknown PIN get one and the same answer.
+ */
+test('KG: PIN and phone → the family doctor’s time → the ticket; the desk has it and checks the patient in by its barcode (P1, P2, P3, R18)', async ({ browser }) => {
+  test.setTimeout(240_000);
+  const root = mkdtempSync(join(tmpdir(), 'kezek-e2e-patient-'));
+  const procs: Proc[] = [];
+  try {
+    const clinic = await startClinic(root, CLOCK, ['A'], procs);
+    const [desk] = clinic.desks;
+    const p = readDesk(desk!.dir, (db) =>
+      db
+        .prepare(
+          `SELECT national_id AS pin, phone, full_name AS name FROM patients p WHERE attached_org_id = 'org-bishkek-lenin' AND attached_doctor_id IS NOT NULL AND phone != ''
+            AND priority = 0 AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.patient_id = p.id) ORDER BY id LIMIT 1 OFFSET 77`,
+        )
+        .get(),
+    ) as { pin: string; phone: string; name: string };
+
+    const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'ru-RU' })).newPage();
+    await phone.goto(`${clinic.serverUrl}/p`);
+    // No such PIN, and the right PIN with another phone: the same words, nothing about who is registered.
+    const tryWith = async (pin: string, tel: string) => {
+      await phone.getByLabel('ПИН').fill(pin);
+      await phone.getByLabel('Телефон').fill(tel);
+      await phone.getByRole('button', { name: 'Войти' }).click();
+    };
+    await tryWith('21111199911111', p.phone);
+    const unknown = await phone.getByRole('alert').textContent();
+    await tryWith(p.pin, '+996 700 000 000');
+    expect(await phone.getByRole('alert').textContent()).toBe(unknown);
+    await phone.screenshot({ path: 'test-results/screens/40-patient-sign-in.png' });
+
+    await tryWith(p.pin, p.phone.replace(/\s/g, ''));
+    await expect(phone.getByTestId('attachment')).toContainText('Прикреплён(а): ОЦСМ Ленинского района г. Бишкек');
+    await expect(phone.getByTestId('attachment')).toContainText('Телефон регистратуры');
+    await phone.screenshot({ path: 'test-results/screens/41-patient-home-phone.png', fullPage: true });
+    // KG: the family doctor's times only (P1), narrow specialists through the registry.
+    await expect(phone.getByTestId('entries').locator('li')).toHaveCount(1);
+    await phone.getByTestId('entries').locator('a').first().click();
+    await phone.getByTestId('days').locator('a').first().click();
+    await phone.getByTestId('times').getByRole('button').first().click();
+    await expect(phone.getByText('Это время держится за вами до')).toBeVisible();
+    await phone.getByRole('button', { name: 'Записаться' }).click();
+    const code = (await phone.getByTestId('ticket-code').textContent())!.trim();
+    await expect(phone.getByTestId('ticket')).toContainText('Очередь');
+    await phone.screenshot({ path: 'test-results/screens/42-patient-ticket-phone.png', fullPage: true });
+
+    // The desk receives it (channel internet) and checks the patient in by the ticket's barcode.
+    await expect
+      .poll(() => readDesk(desk!.dir, (db) => db.prepare('SELECT channel, sync_state AS st FROM appointments WHERE ticket_code = ?').get(code)), { timeout: 30_000 })
+      .toEqual({ channel: 'internet', st: 'confirmed' });
+    const registrar = await openDeskPage(browser, desk!);
+    await registrar.locator('body').click();
+    await scan(registrar, code);
+    await expect(registrar.getByTestId('notice')).toContainText('Отмечен приход по талону');
+
+    // On a desktop the same page, wider; the booking is listed and can be cancelled («Отказаться», P3).
+    const desktop = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ru-RU' })).newPage();
+    await desktop.goto(`${clinic.serverUrl}/p`);
+    await desktop.getByLabel('ПИН').fill(p.pin);
+    await desktop.getByLabel('Телефон').fill(p.phone);
+    await desktop.getByRole('button', { name: 'Войти' }).click();
+    await expect(desktop.getByTestId('attachment')).toBeVisible();
+    await desktop.screenshot({ path: 'test-results/screens/43-patient-home-desktop.png', fullPage: true });
+  } finally {
+    for (const c of browser.contexts()) await c.close();
+    for (const p of procs) await p.kill();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
