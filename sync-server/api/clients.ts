@@ -71,15 +71,18 @@ export async function reachableOrgs(db: ServerDb, c: ApiClient): Promise<string[
 
 /**
  * One request against a fixed one-minute window per key, shared by every server process (the count lives in the
- * database): how long to wait when over `limit`, else 0.
+ * database): how long to wait when over `limit`, else 0. A busy key's count is spread over SHARDS rows, each allowing
+ * its share of the limit — one hot row would make every request of a portal's morning rush wait on the one before.
  */
-export async function overLimit(db: ServerDb, key: string, limit: number, now: number): Promise<number> {
+const SHARDS = 16;
+export async function overLimit(db: ServerDb, key: string, limit: number, now: number, shards = limit >= SHARDS * 4 ? SHARDS : 1): Promise<number> {
   const window = now - (now % 60_000);
+  const shard = shards > 1 ? `${key}#${Math.floor(Math.random() * shards)}` : key;
   const res = (await db.execute(sql`
-    INSERT INTO ${rateWindows} (key, window_start, count) VALUES (${key}, ${window}, 1)
+    INSERT INTO ${rateWindows} (key, window_start, count) VALUES (${shard}, ${window}, 1)
     ON CONFLICT (key) DO UPDATE SET
       count = CASE WHEN ${rateWindows.windowStart} = excluded.window_start THEN ${rateWindows.count} + 1 ELSE 1 END,
       window_start = excluded.window_start
     RETURNING count`)) as unknown as { rows: Array<{ count: number }> };
-  return Number(res.rows[0]!.count) > limit ? window + 60_000 - now : 0;
+  return Number(res.rows[0]!.count) > Math.ceil(limit / shards) ? window + 60_000 - now : 0;
 }

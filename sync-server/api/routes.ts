@@ -9,6 +9,7 @@ import type { Logger } from '../log.js';
 import type { DirectoryCache, RulesDirectory } from '../rules/directory-cache.js';
 import { doctorDaySlots, horizonOf } from '../rules/judge.js';
 import { type ApiClient, clientForKey, overLimit, reachableOrgs } from './clients.js';
+import { OrgQueue } from '../sync/org-queue.js';
 import {
   appointmentResource,
   capabilityStatement,
@@ -79,8 +80,11 @@ const param = (ps: Params, name: string) => ps.find((p) => p.name === name);
  * Every request names its client by key; a client reaches only its regions' or organizations' clinics, is rate
  * limited per minute (counted in the database, so any server process answers), and books through its one channel.
  */
-export function fhirApi(deps: { database: Database; directories: DirectoryCache; clock: () => number; log: Logger }): Hono<Env> {
+export function fhirApi(deps: { database: Database; directories: DirectoryCache; clock: () => number; log: Logger; writers?: OrgQueue }): Hono<Env> {
   const { database, directories, clock, log } = deps;
+  // A clinic's writers (its desks' pushes, these bookings and cancels) wait for the organization's lock here, in memory,
+  // one at a time — not on pooled connections, which the rush's finds and holds need (sync/org-queue.ts).
+  const writers = deps.writers ?? new OrgQueue();
   const db = database.db;
   const app = new Hono<Env>();
   const fhir = (c: Context<Env>, body: object, status: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 412 | 422 | 429 = 200, headers: Record<string, string> = {}) =>
@@ -296,7 +300,7 @@ export function fhirApi(deps: { database: Database; directories: DirectoryCache;
     // An Appointment with an id is a hold ($hold's answer, sent back); otherwise the time is named by its slot.
     const holdId = appointment?.id;
     if (!holdId && (!slot || slot.orgId !== p.orgId)) return outcome(c, 404, 'unknown_slot');
-    const r = await bookSlot(db, directories, client, { holdId, slotId: slot?.slotId }, p, clock());
+    const r = await writers.run(p.orgId, () => bookSlot(db, directories, client, { holdId, slotId: slot?.slotId }, p, clock()));
     const res =
       'refused' in r ? null : appointmentResource(r.appointment, r.seq, endOf(dir, r.appointment), dir.doctors.get(r.appointment.doctorId), specialtyOf(dir, r.appointment.specialtyId), lang(c), p);
     if (!res) return refused(c, dir, r as Refusal, p, slot ? dir.doctors.get(slot.slotId.split('@')[0]!)?.specialtyId : undefined);
@@ -328,7 +332,7 @@ export function fhirApi(deps: { database: Database; directories: DirectoryCache;
     if (!p) return outcome(c, 404, 'unknown_appointment');
     const dir = (await dirOf(c, p.orgId))!;
     const match = /^W\/"(\d+)"$/.exec(c.req.header('if-match') ?? '');
-    const r = await cancelBooking(db, directories, c.get('client'), c.req.param('id'), p, match ? Number(match[1]) : null, clock());
+    const r = await writers.run(p.orgId, () => cancelBooking(db, directories, c.get('client'), c.req.param('id'), p, match ? Number(match[1]) : null, clock()));
     if ('refused' in r) return refused(c, dir, r, p);
     const res = appointmentResource(r.appointment, r.seq, endOf(dir, r.appointment), dir.doctors.get(r.appointment.doctorId), specialtyOf(dir, r.appointment.specialtyId), lang(c), p);
     return fhir(c, res, 200, { etag: `W/"${res.meta.versionId}"` });

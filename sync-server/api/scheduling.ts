@@ -50,14 +50,21 @@ export async function findPatient(db: ServerDb, orgIds: readonly string[], kind:
 /** The organization's booking-API device: the prefix its tickets carry (unique within the organization, like a desk's). */
 const apiDeviceId = (orgId: string) => `api-${orgId}`;
 
+/** Each organization's API ticket prefix, once assigned (a prefix never changes): one UPDATE per booking after that. */
+const prefixes = new Map<string, string>();
+
 async function apiDevice(tx: Tx, orgId: string): Promise<string> {
+  const known = prefixes.get(orgId);
+  if (known) return known;
   const id = apiDeviceId(orgId);
   // A device no token opens (its token hash is of nothing anyone holds): it only numbers tickets.
   await tx
     .insert(devices)
     .values({ id, orgId, name: 'Электронная запись (API)', tokenHash: sha256(`no-token:${randomUUID()}`), createdAt: 0, kind: 'api' })
     .onConflictDoNothing();
-  return ticketPrefixFor(tx, orgId, id);
+  const prefix = await ticketPrefixFor(tx, orgId, id);
+  prefixes.set(orgId, prefix);
+  return prefix;
 }
 
 async function nextTicket(tx: Tx, orgId: string): Promise<string> {
@@ -107,22 +114,23 @@ export async function findSlots(db: ServerDb, dir: RulesDirectory, client: ApiCl
   if (from > to) return [];
   const doctors = [...dir.doctors.values()].filter((d) => d.active && (!q.doctorId || d.id === q.doctorId) && (!q.specialtyId || d.specialtyId === q.specialtyId));
   const access = dir.profile.slotAccess;
-  const candidates = datesBetween(from, to)
-    .flatMap((date) => doctors.flatMap((d) => [...doctorDaySlots(dir, d.id, date).values()]))
-    .filter((s) => !s.blocked && s.startUtc > now && access[s.channel].includes(client.channel))
-    .sort((a, b) => a.startUtc - b.startUtc || a.doctorId.localeCompare(b.doctorId));
   const out: Slot[] = [];
-  // In pages, so a wide search stops as soon as it has enough.
-  for (let i = 0; i < candidates.length && out.length < q.count; i += 500) {
-    const page = candidates.slice(i, i + 500);
+  // Day by day, earliest first, so a search stops as soon as it has enough (the morning rush asks for the first 20).
+  for (const date of datesBetween(from, to)) {
+    const day = doctors
+      .flatMap((d) => [...doctorDaySlots(dir, d.id, date).values()])
+      .filter((s) => !s.blocked && s.startUtc > now && access[s.channel].includes(client.channel))
+      .sort((a, b) => a.startUtc - b.startUtc || a.doctorId.localeCompare(b.doctorId));
+    if (day.length === 0) continue;
     const gone = await unavailable(
       db,
       dir.orgId,
-      page.map((s) => s.id),
+      day.map((s) => s.id),
       q.patientId ?? null,
       now,
     );
-    for (const s of page) if (!gone.has(s.id) && out.length < q.count) out.push(s);
+    for (const s of day) if (!gone.has(s.id) && out.length < q.count) out.push(s);
+    if (out.length >= q.count) break;
   }
   return out;
 }
@@ -158,7 +166,8 @@ async function draft(tx: Tx, dir: RulesDirectory, client: ApiClient, slot: Slot,
     startUtc: slot.startUtc,
     status: 'booked',
     channel: client.channel,
-    referralId: await usableReferral(tx, dir.orgId, patient.id, slot.specialtyId, slot.date),
+    // R5: only a narrow specialist needs a referral; the patient's unspent one is used.
+    referralId: dir.specialtyKinds.get(slot.specialtyId) === 'narrow' ? await usableReferral(tx, dir.orgId, patient.id, slot.specialtyId, slot.date) : null,
     replacesId: null,
     // Numbered only when it is booked (bookSlot): a hold or a refusal spends no ticket number.
     ticketCode: '',
@@ -223,18 +232,39 @@ export interface Hold {
   expiresAt: number;
 }
 
-/** $hold: the time kept for this patient for HOLD_MS — only a time they could book now; a new hold lets their previous one go. */
+/**
+ * $hold: the time kept for this patient for HOLD_MS — only a time they could book now; a new hold lets their previous
+ * one go. Without the organization's lock: a hold decides nothing for good (the booking is judged again under the lock),
+ * and the slot's one hold row — taken over only when expired, or by the same patient — keeps two patients from holding
+ * one time. So the morning rush's holds do not queue behind each other.
+ */
 export async function holdSlot(db: ServerDb, directories: DirectoryCache, client: ApiClient, slotId: string, p: KnownPatient, now: number): Promise<Hold | Refusal> {
-  return inOrg(db, directories, p.orgId, async (tx, dir) => {
+  return placeHold(db, directories, client, slotId, p, now).catch((e: unknown) => {
+    // The same patient holding two times at once from two tabs: the second meets the one-hold-a-patient index.
+    if ((e as { code?: string; cause?: { code?: string } }).code === '23505' || (e as { cause?: { code?: string } }).cause?.code === '23505') return { refused: 'slot_taken' as const };
+    throw e;
+  });
+}
+
+async function placeHold(db: ServerDb, directories: DirectoryCache, client: ApiClient, slotId: string, p: KnownPatient, now: number): Promise<Hold | Refusal> {
+  return db.transaction(async (tx) => {
+    const dir = await directories.get(tx, p.orgId);
+    if (!dir) throw new Error(`organization ${p.orgId} is not on this server`);
     const slot = slotById(dir, slotId);
     if (!slot) return { refused: 'unknown_slot' };
     const ctx = contextFor(tx, dir, client, now);
     const verdict = await judge(ctx, client, slot, p);
     if ('refused' in verdict) return verdict;
-    await tx.delete(slotHolds).where(and(eq(slotHolds.orgId, p.orgId), sql`(${slotHolds.patientId} = ${p.patient.id} OR ${slotHolds.slotId} = ${slot.id})`));
-    const hold = { id: randomUUID(), orgId: p.orgId, slotId: slot.id, patientId: p.patient.id, clientId: client.id, expiresAt: now + HOLD_MS };
-    await tx.insert(slotHolds).values(hold);
-    return { id: hold.id, slot, expiresAt: hold.expiresAt };
+    await tx.delete(slotHolds).where(and(eq(slotHolds.orgId, p.orgId), eq(slotHolds.patientId, p.patient.id), sql`${slotHolds.slotId} <> ${slot.id}`));
+    const id = randomUUID();
+    const expiresAt = now + HOLD_MS;
+    const taken = (await tx.execute(sql`
+      INSERT INTO slot_holds (id, org_id, slot_id, patient_id, client_id, expires_at) VALUES (${id}, ${p.orgId}, ${slot.id}, ${p.patient.id}, ${client.id}, ${expiresAt})
+      ON CONFLICT (org_id, slot_id) DO UPDATE SET id = excluded.id, patient_id = excluded.patient_id, client_id = excluded.client_id, expires_at = excluded.expires_at
+        WHERE slot_holds.expires_at <= ${now} OR slot_holds.patient_id = excluded.patient_id
+      RETURNING id`)) as unknown as { rows: Array<{ id: string }> };
+    if (taken.rows.length === 0) return { refused: 'slot_taken' };
+    return { id, slot, expiresAt };
   });
 }
 

@@ -178,10 +178,10 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
   });
 
   // The booking API for other systems (issue 20): FHIR R4 Scheduling, each client by its own key.
-  app.route('/fhir/R4', fhirApi({ database, directories, clock, log }) as never);
+  app.route('/fhir/R4', fhirApi({ database, directories, clock, log, writers: pushes }) as never);
 
   // The patient's own page (issue 20): sign in, book, the ticket, cancel — on the booking API's decisions.
-  app.route('/p', patientPage({ database, directories, clock, log }) as never);
+  app.route('/p', patientPage({ database, directories, clock, log, writers: pushes }) as never);
 
   // The IT installers' console (web pages, their own sign-in).
   mountConsole(app, { db, clock, log, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });

@@ -17,6 +17,7 @@ import { organizations, orgRows } from '../db/schema.js';
 import { addressOf, originOf, sameOrigin } from '../http/request-origin.js';
 import type { Logger } from '../log.js';
 import type { DirectoryCache, RulesDirectory } from '../rules/directory-cache.js';
+import { OrgQueue } from '../sync/org-queue.js';
 import { endSession, identificationOf, identify, sessionOf, startSession } from './identify.js';
 import { confirmPage, daysPage, homePage, STYLE, signInPage, ticketPage, timesPage } from './views.js';
 
@@ -52,8 +53,9 @@ const dmy = (iso: string) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice
  * a patient book online, book one (held while confirming), get the ticket with its barcode, see and cancel bookings.
  * It books through the booking API's own decisions (api/scheduling.ts) — the same rules and path as desks' ops.
  */
-export function patientPage(deps: { database: Database; directories: DirectoryCache; clock: () => number; log: Logger }): Hono {
+export function patientPage(deps: { database: Database; directories: DirectoryCache; clock: () => number; log: Logger; writers?: OrgQueue }): Hono {
   const { database, directories, clock, log } = deps;
+  const writers = deps.writers ?? new OrgQueue();
   const db = database.db;
   const app = new Hono();
 
@@ -302,7 +304,7 @@ export function patientPage(deps: { database: Database; directories: DirectoryCa
     '/book',
     signedIn(async (c, who) => {
       const body = await c.req.parseBody();
-      const r = await bookSlot(db, directories, PAGE, { holdId: String(body.hold ?? '') }, who.p, clock());
+      const r = await writers.run(who.p.orgId, () => bookSlot(db, directories, PAGE, { holdId: String(body.hold ?? '') }, who.p, clock()));
       if ('refused' in r) {
         const [org] = await orgsById(db, [who.p.orgId]);
         return home(c, who, null, refusalText(who.lang, r, org?.phone ?? ''), 422);
@@ -341,7 +343,7 @@ export function patientPage(deps: { database: Database; directories: DirectoryCa
   app.post(
     '/cancel/:id',
     signedIn(async (c, who) => {
-      const r = await cancelBooking(db, directories, PAGE, c.req.param('id') ?? '', who.p, null, clock());
+      const r = await writers.run(who.p.orgId, () => cancelBooking(db, directories, PAGE, c.req.param('id') ?? '', who.p, null, clock()));
       if ('refused' in r) {
         const [org] = await orgsById(db, [who.p.orgId]);
         return home(c, who, null, refusalText(who.lang, r, org?.phone ?? ''), 422);

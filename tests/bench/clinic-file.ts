@@ -10,8 +10,14 @@ const week = [{ from: '08:00', to: '16:00', channel: 'registry' as const }];
  * (24 twenty-minute times a day) and `patients` patients attached to it — what the push
  * benchmarks book against, with the server's rules on.
  */
-export function smallClinic(orgId: string, doctors: number, patients: number, opts: { cardiologists?: number } = {}): DirectoryFile {
+export function smallClinic(
+  orgId: string,
+  doctors: number,
+  patients: number,
+  opts: { cardiologists?: number; day?: ReadonlyArray<{ from: string; to: string; channel: 'registry' | 'internet' }> } = {},
+): DirectoryFile {
   const cardiologists = opts.cardiologists ?? 0;
+  const day = opts.day ?? week;
   const org: OrgDirectory = {
     organization: { id: orgId, regionId: 'bench', name: orgId, address: '', phone: '', profileId: 'KG', timezone: 'Asia/Bishkek' },
     departments: [{ id: `${orgId}-gsv`, orgId, name: 'ГСВ №1', isFamilyGroup: true }],
@@ -32,7 +38,7 @@ export function smallClinic(orgId: string, doctors: number, patients: number, op
       validFrom: '2026-01-01',
       validTo: null,
       slotMinutes: 20,
-      week: { '1': week, '2': week, '3': week, '4': week, '5': week },
+      week: { '1': [...day], '2': [...day], '3': [...day], '4': [...day], '5': [...day] },
     })),
     exceptions: [],
     patients: Array.from({ length: patients }, (_, i) => ({

@@ -9,6 +9,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
  * - sync_push_mixed_one_clinic: one clinic's 8 desks pushing bookings, conflicts, referral bookings,
  *   check-ins, cancellations and moves through the general path (mixed.ts);
  * - sync_catch_up_desk_engine_2000_ops: one desk's sync engine end to end after 2,000 offline bookings;
+ * - portal_rush (portal.ts): 2,000 patients through the booking API's $find → $hold → $book on one clinic's opening
+ *   morning, 200 at a time, on one server process and on two;
  * - sync_bootstrap_70k_patients, book_enrolled_online (that desk booking times outside its lease, each
  *   confirmed by the server before it returns) and sync_lease_renewal_150_doctors.
  * The INSERT baselines use as many connections as the server's pool (KEZEK_DB_POOL, 10).
@@ -29,6 +31,7 @@ import { serverProcess } from '../support/server-process.js';
 import { enrollRaw, seedFixtureAccounts, signedBy } from '../support/signing.js';
 import { bookingArgs, registrySlots, smallClinic } from './clinic-file.js';
 import { pushMixedOneClinic } from './mixed.js';
+import { portalRush } from './portal.js';
 import { PgInsertBaseline } from './pg-baseline.js';
 import { summarize, type BenchResult } from './stats.js';
 
@@ -75,6 +78,9 @@ export async function syncBenchmarks(largeDirectory: () => DirectoryFile, log: (
     out.push(...(await pushManyClinics(database, url, enroll, push, log)));
     out.push(...(await pushMixedOneClinic(database, url, enroll, push, log)));
     out.push(await catchUp(database, server.url, log));
+    // The booking API's morning rush, on one server process and on two sharing the database (issue 20).
+    out.push(...(await portalRush(database, url, 1, log)));
+    out.push(...(await portalRush(database, url, 2, log)));
 
     // Bootstrap: a new desk of the 70,000-patient clinic downloads its replica.
     const large = largeDirectory();
