@@ -1,8 +1,13 @@
 import { stmt } from '../db/stmt.js';
+import { clinicToday } from '../services/clinic-time.js';
 import type { Env } from '../services/env.js';
 import { Rng } from './random.js';
 
-/** Fill part of the horizon with bookings, as a clinic already in use looks: more taken near today. */
+/**
+ * Fill part of the horizon with bookings, as a clinic already in use looks: more taken near today — and today's
+ * hours already gone with visits done, missed and still waiting (issue 23 finding 8), so check-in, no-shows,
+ * lateness and the waiting marks can be practised at whatever hour the demo is built.
+ */
 export function seedUpcomingBookings(env: Env, seed: number): void {
   const s = env.db.sqlite;
   const rng = new Rng(seed + 1);
@@ -18,7 +23,7 @@ export function seedUpcomingBookings(env: Env, seed: number): void {
   const span = slots[slots.length - 1]!.startUtc - first || 1;
   const ins = s.prepare(`INSERT INTO appointments (id, org_id, patient_id, slot_id, doctor_id, specialty_id, date, time, start_utc, status, channel,
     referral_id, replaces_id, ticket_code, queue_number, live_queue, created_at, created_by, device_id, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked', 'registry', NULL, NULL, ?, ?, 0, ?, 'user-registrar', 'seed', ?)`);
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'registry', NULL, NULL, ?, ?, 0, ?, 'user-registrar', 'seed', ?)`);
   const hold = stmt(s, 'UPDATE slots SET appointment_id = ? WHERE id = ?');
   let n = 0;
   s.transaction(() => {
@@ -28,7 +33,24 @@ export function seedUpcomingBookings(env: Env, seed: number): void {
       n++;
       const id = `seed-${n}`;
       const { q } = stmt(s, 'SELECT count(*) AS q FROM slots WHERE doctor_id = ? AND date = ? AND time <= ?').get(slot.doctorId, slot.date, slot.time) as { q: number };
-      ins.run(id, env.org.id, rng.pick(patients), slot.id, slot.doctorId, slot.specialtyId, slot.date, slot.time, slot.startUtc, `S${String(n).padStart(7, '0')}`, q, now, now);
+      ins.run(id, env.org.id, rng.pick(patients), slot.id, slot.doctorId, slot.specialtyId, slot.date, slot.time, slot.startUtc, 'booked', `S${String(n).padStart(7, '0')}`, q, now, now);
+      hold.run(id, slot.id);
+    }
+    // Today before now: most of it booked; done an hour after, or missed (a tenth); the last 40 minutes still
+    // waiting — checked in, some past R22's limit (today's list marks them).
+    const { today } = clinicToday(env);
+    const gone = s
+      .prepare(
+        "SELECT id, doctor_id AS doctorId, specialty_id AS specialtyId, date, time, start_utc AS startUtc FROM slots WHERE date = ? AND start_utc <= ? AND blocked = 0 AND channel = 'registry' ORDER BY start_utc",
+      )
+      .all(today, now) as typeof slots;
+    for (const slot of gone) {
+      if (!rng.chance(0.7)) continue;
+      n++;
+      const id = `seed-${n}`;
+      const status = now - slot.startUtc < 40 * 60_000 ? 'arrived' : rng.chance(0.1) ? 'noshow' : 'fulfilled';
+      const { q } = stmt(s, 'SELECT count(*) AS q FROM slots WHERE doctor_id = ? AND date = ? AND time <= ?').get(slot.doctorId, slot.date, slot.time) as { q: number };
+      ins.run(id, env.org.id, rng.pick(patients), slot.id, slot.doctorId, slot.specialtyId, slot.date, slot.time, slot.startUtc, status, `S${String(n).padStart(7, '0')}`, q, now - 86_400_000, now);
       hold.run(id, slot.id);
     }
   })();

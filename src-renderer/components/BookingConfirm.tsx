@@ -62,7 +62,7 @@ export function BookingConfirm({
   return (
     <ConfirmDialog title={t('ui.confirmQuestion')} confirmLabel={t('ui.book')} busy={busy} onConfirm={() => onConfirm({ applicant: applicant.trim() || undefined, visitReason })} onCancel={onCancel}>
       <dl className="confirm-dl">
-        <dt>{t('ui.patientId')}</dt>
+        <dt>{t('ui.patient')}</dt>
         <dd>
           {card.patient.fullName} · {card.patient.nationalId}
         </dd>

@@ -47,8 +47,9 @@ export function RegisterScreen({ directory }: { directory: DirectoryView }) {
         <h2>{t('ui.register')}</h2>
         <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
         <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
-        <select value={result} onChange={(e) => setResult(e.target.value as RegisterResult | '')} data-testid="register-result">
-          <option value="">—</option>
+        <select value={result} onChange={(e) => setResult(e.target.value as RegisterResult | '')} data-testid="register-result" aria-label={t('ui.result')}>
+          {/* Each filter says what it filters, also when it filters nothing (issue 23 finding 11). */}
+          <option value="">{t('ui.allResults')}</option>
           {registerResult.options.map((r) => (
             <option key={r} value={r}>
               {t(`registerResult.${r}`)}
@@ -64,7 +65,7 @@ export function RegisterScreen({ directory }: { directory: DirectoryView }) {
           ))}
         </select>
         <select value={channel} onChange={(e) => setChannel(e.target.value as RequestChannel | '')} data-testid="register-channel" aria-label={t('ui.channel')}>
-          <option value="">—</option>
+          <option value="">{t('ui.allChannels')}</option>
           {requestChannel.options.map((c) => (
             <option key={c} value={c}>
               {t(`channel.${c}`)}

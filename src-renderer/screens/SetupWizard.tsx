@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { SetupState } from '../../src-shared/rpc/contract.js';
 import { parseEnrollmentQr } from '../../src-shared/sync/enrollment-code.js';
 import { LangSwitch } from '../components/LangSwitch.js';
@@ -32,12 +32,19 @@ export function SetupWizard({ initial, onReady }: { initial: SetupState; onReady
     return () => clearInterval(timer);
   }, [state.state, onReady]);
 
-  /** A scanned QR arrives as typed text in whichever field had the focus: it fills address and code. */
+  /**
+   * A scanned QR arrives as typed text in whichever field had the focus (in either keyboard layout): it fills address
+   * and code, and the keyboard goes to the password — the scanner's own Enter right after it submits nothing.
+   */
+  const scannedAt = useRef(0);
+  const passwordField = useRef<HTMLInputElement>(null);
   const typed = (value: string, set: (v: string) => void) => {
     const qr = parseEnrollmentQr(value);
     if (!qr) return set(value);
     setServerUrl(qr.serverUrl);
     setCode(qr.code);
+    scannedAt.current = Date.now();
+    passwordField.current?.focus();
   };
   const run = async (method: 'setup.enroll' | 'setup.demo') => {
     setError(null);
@@ -66,6 +73,7 @@ export function SetupWizard({ initial, onReady }: { initial: SetupState; onReady
           <form
             onSubmit={(e) => {
               e.preventDefault();
+              if (password === '' && Date.now() - scannedAt.current < 2000) return passwordField.current?.focus();
               void run('setup.enroll');
             }}
           >
@@ -91,7 +99,11 @@ export function SetupWizard({ initial, onReady }: { initial: SetupState; onReady
             </label>
             <label>
               {t('ui.firstPassword')}
-              <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} placeholder={t('ui.firstPasswordHint')} data-testid="setup-password" />
+              <input ref={passwordField} type="password" value={password} onChange={(e) => setPassword(e.target.value)} aria-describedby="setup-password-hint" data-testid="setup-password" />
+              {/* Said below the field, whole: as a placeholder it was cut off (issue 23 finding 11). */}
+              <small className="muted" id="setup-password-hint">
+                {t('ui.firstPasswordHint')}
+              </small>
             </label>
             {error && (
               <p className="error" role="alert">

@@ -124,6 +124,11 @@ export function TodayScreen({ directory, defaultDoctorId }: { directory: Directo
               ))}
             </tbody>
           </table>
+          {list.data?.length === 0 && (
+            <p className="muted pad" data-testid="today-empty">
+              {t('ui.todayEmpty')}
+            </p>
+          )}
         </div>
       )}
       {!showLists && <HomeVisitList directory={directory} doctorId={doctorId} />}

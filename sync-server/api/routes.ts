@@ -300,7 +300,7 @@ export function fhirApi(deps: { database: Database; directories: DirectoryCache;
     // An Appointment with an id is a hold ($hold's answer, sent back); otherwise the time is named by its slot.
     const holdId = appointment?.id;
     if (!holdId && (!slot || slot.orgId !== p.orgId)) return outcome(c, 404, 'unknown_slot');
-    const r = await writers.run(p.orgId, () => bookSlot(db, directories, client, { holdId, slotId: slot?.slotId }, p, clock()));
+    const r = await bookSlot(db, directories, client, { holdId, slotId: slot?.slotId }, p, clock(), (org, task) => writers.run(org, task));
     const res =
       'refused' in r ? null : appointmentResource(r.appointment, r.seq, endOf(dir, r.appointment), dir.doctors.get(r.appointment.doctorId), specialtyOf(dir, r.appointment.specialtyId), lang(c), p);
     if (!res) return refused(c, dir, r as Refusal, p, slot ? dir.doctors.get(slot.slotId.split('@')[0]!)?.specialtyId : undefined);

@@ -10,8 +10,8 @@ import { sha256 } from '../auth/tokens.js';
 import type { ServerDb } from '../db/connect.js';
 import { devices, organizations, slotHolds } from '../db/schema.js';
 import type { DirectoryCache, RulesDirectory } from '../rules/directory-cache.js';
-import { doctorDaySlots, horizonOf, loadElectronicFacts, type ServerDevice } from '../rules/judge.js';
-import { confirm, judgeNew, transition } from '../sync/booking-mutators.js';
+import { doctorDaySlots, horizonOf, judgeBooking, loadElectronicFacts, type ServerDevice } from '../rules/judge.js';
+import { appointmentRow, confirm, judgeNew, transition } from '../sync/booking-mutators.js';
 import { lockOrg, type OpContext, type Tx } from '../sync/context.js';
 import type { ApiClient } from './clients.js';
 
@@ -142,7 +142,7 @@ function slotById(dir: RulesDirectory, slotId: string): Slot | null {
 }
 
 /** A patient's referral to this specialty, valid that day and not spent (R5), if they hold one. */
-async function usableReferral(tx: Tx, orgId: string, patientId: string, specialtyId: string, date: string): Promise<string | null> {
+async function usableReferral(tx: Pick<ServerDb, 'execute'>, orgId: string, patientId: string, specialtyId: string, date: string): Promise<string | null> {
   const res = (await tx.execute(sql`
     SELECT r.id FROM org_rows r WHERE r.org_id = ${orgId} AND r.entity = 'referral' AND r.row->>'patientId' = ${patientId}
       AND r.row->>'specialtyId' = ${specialtyId} AND r.row->>'validUntil' >= ${date}
@@ -152,7 +152,7 @@ async function usableReferral(tx: Tx, orgId: string, patientId: string, specialt
 }
 
 /** The booking the client asks for, as a desk would make it: born booked, the client's channel, a ticket of the organization. */
-async function draft(tx: Tx, dir: RulesDirectory, client: ApiClient, slot: Slot, patient: Patient, now: number): Promise<Appointment> {
+async function draft(tx: Pick<ServerDb, 'execute'>, dir: RulesDirectory, client: ApiClient, slot: Slot, patient: Patient, now: number): Promise<Appointment> {
   const day = [...doctorDaySlots(dir, slot.doctorId, slot.date).values()].sort((a, b) => a.startUtc - b.startUtc);
   return {
     id: randomUUID(),
@@ -268,8 +268,56 @@ async function placeHold(db: ServerDb, directories: DirectoryCache, client: ApiC
   });
 }
 
-/** $book: the time (held or not) booked for the patient, confirmed at once and published to every desk of the clinic. */
+/**
+ * $book: the time (held or not) booked for the patient, confirmed at once and published to every desk of the clinic.
+ * The rules are judged first, outside the lock (as desks' fast path does); then kezek_api_book decides what can
+ * change meanwhile and books in one statement (functions.sql) — the organization's lock held for one round trip.
+ * A narrow specialist's booking spends a referral, and a directory that moved meanwhile wants a judgement under the
+ * lock: both take the whole path (bookUnderLock).
+ */
 export async function bookSlot(
+  db: ServerDb,
+  directories: DirectoryCache,
+  client: ApiClient,
+  req: { slotId?: string; holdId?: string },
+  p: KnownPatient,
+  now: number,
+  /** The clinic's writers, one at a time in this process (OrgQueue): only the step that takes the lock waits there. */
+  serialize: <T>(orgId: string, task: () => Promise<T>) => Promise<T> = (_o, task) => task(),
+): Promise<{ appointment: Appointment; seq: number } | Refusal> {
+  const dir = await directories.get(db, p.orgId);
+  if (!dir) throw new Error(`organization ${p.orgId} is not on this server`);
+  let slotId = req.slotId;
+  if (req.holdId) {
+    const [h] = await db.select().from(slotHolds).where(eq(slotHolds.id, req.holdId));
+    if (!h || h.patientId !== p.patient.id || h.clientId !== client.id || h.orgId !== p.orgId) return { refused: 'not_yours' };
+    if (h.expiresAt <= now) return { refused: 'hold_expired' };
+    slotId = h.slotId;
+  }
+  const slot = slotId ? slotById(dir, slotId) : null;
+  if (!slot) return { refused: 'unknown_slot' };
+  if (dir.specialtyKinds.get(slot.specialtyId) === 'narrow') return serialize(p.orgId, () => bookUnderLock(db, directories, client, req, p, now));
+  if (!prefixes.has(p.orgId)) await db.transaction((tx) => apiDevice(tx, p.orgId));
+  const a = await draft(db, dir, client, slot, p.patient, now);
+  const electronic = await loadElectronicFacts(db, p.orgId, p.patient.id, slot.specialtyId, slot.date);
+  const device: ServerDevice = { id: apiDeviceId(p.orgId), orgId: p.orgId, kind: 'desk', doctorId: null, channels: [client.channel] };
+  const { decision } = judgeBooking(dir, device, a, false, now, p.patient, { referral: undefined, spent: false }, 'registrar', electronic);
+  if (!decision.ok) return { refused: decision.code, ...(decision.params ? { params: decision.params } : {}) };
+  const row = JSON.parse(appointmentRow(a, 'confirmed', registerRow(a, p.patient, now))) as object;
+  const res = (await serialize(p.orgId, () =>
+    db.execute(sql`SELECT outcome, seq, ticket FROM kezek_api_book(${p.orgId}, ${device.id}, ${dir.version}, ${req.holdId ?? null}, ${p.patient.id},
+    ${slot.id}, ${a.id}, ${slot.specialtyId}, ${slot.date}, ${dir.profile.electronicPerSpecialtyPerDay}, ${JSON.stringify(row)}::jsonb, ${now})`),
+  )) as unknown as {
+    rows: Array<{ outcome: string; seq: string | null; ticket: string | null }>;
+  };
+  const r = res.rows[0]!;
+  if (r.outcome === 'booked') return { appointment: { ...a, ticketCode: r.ticket! }, seq: Number(r.seq) };
+  if (r.outcome === 'retry') return serialize(p.orgId, () => bookUnderLock(db, directories, client, req, p, now));
+  return { refused: r.outcome as Refusal['refused'] };
+}
+
+/** $book the whole way under the organization's lock: a referral to spend, or a directory that moved under the fast one. */
+async function bookUnderLock(
   db: ServerDb,
   directories: DirectoryCache,
   client: ApiClient,

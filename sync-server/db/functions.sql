@@ -91,3 +91,38 @@ BEGIN
     p_done := i;
   END LOOP;
 END $$;
+
+-- The booking API's $book in one statement (issue 20), so the organization's lock is held for one round trip, not
+-- for a transaction of many: the rules were judged in TypeScript before it (judgeBooking on the directory as of
+-- `p_dir_version`, with the patient's history for R10), and here, under the lock, what can change in between: the
+-- directory (moved: 'retry', the caller judges again), the hold ('hold_expired', 'not_yours'), the time (booked,
+-- under a desk's lease, or held for someone else: 'slot_taken'), R11's count of the patient's bookings of the
+-- specialty that day ('electronic_daily_limit'). Then the ticket's number, the booking, its change-log row, and the
+-- patient's holds gone. Returns the outcome and, booked, the change-log sequence and the ticket code.
+CREATE OR REPLACE FUNCTION kezek_api_book(p_org text, p_device text, p_dir_version bigint, p_hold text, p_patient text, p_slot text, p_id text, p_specialty text,
+  p_date text, p_limit integer, p_row jsonb, p_now bigint, OUT outcome text, OUT seq bigint, OUT ticket text)
+LANGUAGE plpgsql AS $$
+DECLARE v_hold slot_holds%ROWTYPE; v_prefix text; v_n integer;
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext(p_org));
+  IF (SELECT directory_version FROM organizations WHERE id = p_org) IS DISTINCT FROM p_dir_version THEN outcome := 'retry'; RETURN; END IF;
+  IF p_hold IS NOT NULL THEN
+    SELECT * INTO v_hold FROM slot_holds WHERE id = p_hold;
+    IF NOT FOUND OR v_hold.patient_id <> p_patient OR v_hold.org_id <> p_org OR v_hold.slot_id <> p_slot THEN outcome := 'not_yours'; RETURN; END IF;
+    IF v_hold.expires_at <= p_now THEN outcome := 'hold_expired'; RETURN; END IF;
+  END IF;
+  IF kezek_slot_state(p_org, p_id, p_slot, p_device, p_now) <> 'free'
+     OR EXISTS (SELECT 1 FROM slot_holds WHERE org_id = p_org AND slot_id = p_slot AND expires_at > p_now AND patient_id <> p_patient) THEN
+    outcome := 'slot_taken'; RETURN;
+  END IF;
+  IF p_limit > 0 AND (SELECT count(*) FROM appointments a JOIN change_log c ON c.org_id = a.org_id AND c.seq = a.server_seq
+                      WHERE a.org_id = p_org AND a.patient_id = p_patient AND a.sync_state = 'confirmed' AND a.status IN ('booked', 'arrived', 'fulfilled')
+                        AND c.row->>'specialtyId' = p_specialty AND c.row->>'date' = p_date) >= p_limit THEN
+    outcome := 'electronic_daily_limit'; RETURN;
+  END IF;
+  UPDATE devices SET ticket_seq = ticket_seq + 1 WHERE id = p_device RETURNING ticket_prefix, ticket_seq INTO v_prefix, v_n;
+  ticket := v_prefix || lpad(v_n::text, 6, '0');
+  seq := kezek_put_appointment(p_org, p_id, p_patient, p_slot, 'booked', 'confirmed', jsonb_set(p_row, '{ticketCode}', to_jsonb(ticket)), p_now);
+  DELETE FROM slot_holds WHERE org_id = p_org AND patient_id = p_patient;
+  outcome := 'booked';
+END $$;

@@ -304,7 +304,7 @@ export function patientPage(deps: { database: Database; directories: DirectoryCa
     '/book',
     signedIn(async (c, who) => {
       const body = await c.req.parseBody();
-      const r = await writers.run(who.p.orgId, () => bookSlot(db, directories, PAGE, { holdId: String(body.hold ?? '') }, who.p, clock()));
+      const r = await bookSlot(db, directories, PAGE, { holdId: String(body.hold ?? '') }, who.p, clock(), (org, task) => writers.run(org, task));
       if ('refused' in r) {
         const [org] = await orgsById(db, [who.p.orgId]);
         return home(c, who, null, refusalText(who.lang, r, org?.phone ?? ''), 422);

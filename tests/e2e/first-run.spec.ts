@@ -40,11 +40,18 @@ test('the installer enrolls a fresh desk through the first-run wizard with a cod
     await page.getByTestId('setup-password').fill('first-pass-1');
     await page.getByTestId('setup-connect').click();
     await expect(page.getByRole('alert')).toContainText('Сервер не принял код подключения');
-    // The console's QR, as the desk's scanner types it into the address field: address and code filled at once.
+    // The console's QR, as the desk's scanner types it into the address field — with the PC's keyboard in the Russian
+    // layout, so its Latin keys arrive as Cyrillic letters — and its Enter: address and code filled at once, the
+    // keyboard on the password, nothing submitted (issue 23 finding 11).
     await page.getByTestId('setup-server').fill('');
-    await page.getByTestId('setup-server').pressSequentially(`KEZEK-ENROLL ${serverUrl} ${code}`);
+    await page.getByTestId('setup-password').fill('');
+    await page.getByTestId('setup-server').pressSequentially(inRussianLayout(`KEZEK-ENROLL ${serverUrl} ${code}`));
+    await page.keyboard.press('Enter');
     await expect(page.getByTestId('setup-code')).toHaveValue(code);
     await expect(page.getByTestId('setup-server')).toHaveValue(serverUrl);
+    await expect(page.getByTestId('setup-password')).toBeFocused();
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    await page.keyboard.type('first-pass-1');
     await page.getByTestId('setup-connect').click();
     // The clinic downloads, then the desk signs in with the clinic's accounts (from the server).
     await expect(page.getByLabel('Пользователь')).toBeVisible({ timeout: 60_000 });
@@ -76,3 +83,10 @@ test('the installer enrolls a fresh desk through the first-run wizard with a cod
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+/** What a scanner's keys type with the Russian ЙЦУКЕН layout on. */
+function inRussianLayout(text: string): string {
+  const qwerty = 'qwertyuiop[]asdfghjkl;\'zxcvbnm,./QWERTYUIOP{}ASDFGHJKL:"ZXCVBNM<>?`@#$^&';
+  const ru = 'йцукенгшщзхъфывапролджэячсмитьбю.ЙЦУКЕНГШЩЗХЪФЫВАПРОЛДЖЭЯЧСМИТЬБЮ,ё"№;:?';
+  return [...text].map((c) => (qwerty.includes(c) ? ru[qwerty.indexOf(c)]! : c)).join('');
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resources, translate } from '../../src-shared/i18n/index.js';
 import type { Lang } from '../../src-shared/domain/enums.js';
+import { enrollmentQr, parseEnrollmentQr } from '../../src-shared/sync/enrollment-code.js';
 
 /**
  * Issue 23 finding 6: "cancel" (a booking the patient or clinic calls off) and "refuse" (the registry
@@ -30,4 +31,15 @@ describe('dates in messages read dd.mm.yyyy in every language', () => {
       expect(translate(lang, 'ui.quotaBadge', { percent: 30, to: '01.02.2027' })).toContain('30');
     });
   }
+});
+
+/** Issue 23 finding 11: a QR scanned with the keyboard in the Russian or Kyrgyz layout types Cyrillic letters on the Latin keys: the wizard reads it all the same. */
+describe('an enrollment QR typed in the ЙЦУКЕН layout', () => {
+  it('reads back as the address and code it carries', () => {
+    const qr = enrollmentQr('http://kezek.oblast.kg:5790', 'ABCD-EFGH-JKLM');
+    // What the scanner's keys give with the Russian layout on: the same keys, other letters.
+    expect(parseEnrollmentQr('ЛУЯУЛ-УТКЩДД реезЖ..луяулющидфыеюлпЖ5790 ФИСВ-УАПР-ОЛДЬ')).toEqual({ serverUrl: 'http://kezek.oblast.kg:5790', code: 'ABCD-EFGH-JKLM' });
+    expect(parseEnrollmentQr(qr)).toEqual({ serverUrl: 'http://kezek.oblast.kg:5790', code: 'ABCD-EFGH-JKLM' });
+    expect(parseEnrollmentQr('ЛУЯУЛ-УТКЩДД реезЖ..луяул')).toBeNull(); // not whole yet
+  });
 });
