@@ -43,6 +43,7 @@ export function SetupWizard({ initial, onReady }: { initial: SetupState; onReady
     if (!qr) return set(value);
     setServerUrl(qr.serverUrl);
     setCode(qr.code);
+    setError(null); // a new code: the last one's refusal no longer applies
     scannedAt.current = Date.now();
     passwordField.current?.focus();
   };
