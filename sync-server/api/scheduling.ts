@@ -268,6 +268,18 @@ async function placeHold(db: ServerDb, directories: DirectoryCache, client: ApiC
   });
 }
 
+/** The time a $book names: its hold's (this patient's, this client's, not expired), or the slot it names. */
+async function slotAsked(db: Pick<ServerDb, 'select'>, dir: RulesDirectory, client: ApiClient, req: { slotId?: string; holdId?: string }, p: KnownPatient, now: number): Promise<Slot | Refusal> {
+  let slotId = req.slotId;
+  if (req.holdId) {
+    const [h] = await db.select().from(slotHolds).where(eq(slotHolds.id, req.holdId));
+    if (!h || h.patientId !== p.patient.id || h.clientId !== client.id || h.orgId !== p.orgId) return { refused: 'not_yours' };
+    if (h.expiresAt <= now) return { refused: 'hold_expired' };
+    slotId = h.slotId;
+  }
+  return (slotId ? slotById(dir, slotId) : null) ?? { refused: 'unknown_slot' };
+}
+
 /**
  * $book: the time (held or not) booked for the patient, confirmed at once and published to every desk of the clinic.
  * The rules are judged first, outside the lock (as desks' fast path does); then kezek_api_book decides what can
@@ -287,15 +299,8 @@ export async function bookSlot(
 ): Promise<{ appointment: Appointment; seq: number } | Refusal> {
   const dir = await directories.get(db, p.orgId);
   if (!dir) throw new Error(`organization ${p.orgId} is not on this server`);
-  let slotId = req.slotId;
-  if (req.holdId) {
-    const [h] = await db.select().from(slotHolds).where(eq(slotHolds.id, req.holdId));
-    if (!h || h.patientId !== p.patient.id || h.clientId !== client.id || h.orgId !== p.orgId) return { refused: 'not_yours' };
-    if (h.expiresAt <= now) return { refused: 'hold_expired' };
-    slotId = h.slotId;
-  }
-  const slot = slotId ? slotById(dir, slotId) : null;
-  if (!slot) return { refused: 'unknown_slot' };
+  const slot = await slotAsked(db, dir, client, req, p, now);
+  if ('refused' in slot) return slot;
   if (dir.specialtyKinds.get(slot.specialtyId) === 'narrow') return serialize(p.orgId, () => bookUnderLock(db, directories, client, req, p, now));
   if (!prefixes.has(p.orgId)) await db.transaction((tx) => apiDevice(tx, p.orgId));
   const a = await draft(db, dir, client, slot, p.patient, now);
@@ -326,15 +331,8 @@ async function bookUnderLock(
   now: number,
 ): Promise<{ appointment: Appointment; seq: number } | Refusal> {
   return inOrg(db, directories, p.orgId, async (tx, dir) => {
-    let slotId = req.slotId;
-    if (req.holdId) {
-      const [h] = await tx.select().from(slotHolds).where(eq(slotHolds.id, req.holdId));
-      if (!h || h.patientId !== p.patient.id || h.clientId !== client.id || h.orgId !== p.orgId) return { refused: 'not_yours' };
-      if (h.expiresAt <= now) return { refused: 'hold_expired' };
-      slotId = h.slotId;
-    }
-    const slot = slotId ? slotById(dir, slotId) : null;
-    if (!slot) return { refused: 'unknown_slot' };
+    const slot = await slotAsked(tx, dir, client, req, p, now);
+    if ('refused' in slot) return slot;
     const ctx = contextFor(tx, dir, client, now);
     const verdict = await judge(ctx, client, slot, p);
     if ('refused' in verdict) return verdict;
