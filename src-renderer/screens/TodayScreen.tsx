@@ -83,6 +83,12 @@ export function TodayScreen({ directory, defaultDoctorId }: { directory: Directo
                   <td>
                     {a.patientName}
                     <div className="muted small">{a.patientNationalId}</div>
+                    {/* Booked by the patient through a portal, a kiosk or the call centre (issue 20): the registry did not see them yet. */}
+                    {(a.channel === 'internet' || a.channel === 'kiosk' || a.channel === 'call_centre') && (
+                      <span className="badge" data-testid="electronic-channel">
+                        {t(`channel.${a.channel}`)}
+                      </span>
+                    )}
                   </td>
                   <td>
                     {a.doctorName}

@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,12 @@ import { scan } from './helpers.js';
 import type { Proc } from './processes.js';
 
 const CLOCK = '2026-11-23T02:30:00Z'; // Monday 08:30 in Bishkek
+
+/** axe-core on the page as it stands: no serious or critical accessibility violation (WCAG 2 A/AA rules). */
+async function accessible(page: Page): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes[0]?.target}`)).toEqual([]);
+}
 
 /**
  * Issue 20, the patient's page (KG: PIN and the phone the clinic has, P2): on a cheap phone's screen, a patient finds
@@ -42,11 +49,13 @@ test('KG: PIN and phone → the family doctor’s time → the ticket; the desk 
     await tryWith(p.pin, '+996 700 000 000');
     expect(await phone.getByRole('alert').textContent()).toBe(unknown);
     await phone.screenshot({ path: 'test-results/screens/40-patient-sign-in.png' });
+    await accessible(phone);
 
     await tryWith(p.pin, p.phone.replace(/\s/g, ''));
     await expect(phone.getByTestId('attachment')).toContainText('Прикреплён(а): ОЦСМ Ленинского района г. Бишкек');
     await expect(phone.getByTestId('attachment')).toContainText('Телефон регистратуры');
     await phone.screenshot({ path: 'test-results/screens/41-patient-home-phone.png', fullPage: true });
+    await accessible(phone);
     // KG: the family doctor's times only (P1), narrow specialists through the registry.
     await expect(phone.getByTestId('entries').locator('li')).toHaveCount(1);
     await phone.getByTestId('entries').locator('a').first().click();
@@ -57,6 +66,7 @@ test('KG: PIN and phone → the family doctor’s time → the ticket; the desk 
     const code = (await phone.getByTestId('ticket-code').textContent())!.trim();
     await expect(phone.getByTestId('ticket')).toContainText('Очередь');
     await phone.screenshot({ path: 'test-results/screens/42-patient-ticket-phone.png', fullPage: true });
+    await accessible(phone);
 
     // The desk receives it (channel internet) and checks the patient in by the ticket's barcode.
     await expect
@@ -66,6 +76,9 @@ test('KG: PIN and phone → the family doctor’s time → the ticket; the desk 
     await registrar.locator('body').click();
     await scan(registrar, code);
     await expect(registrar.getByTestId('notice')).toContainText('Отмечен приход по талону');
+    // Today's list (F2) says it was booked through the internet.
+    await registrar.keyboard.press('F2');
+    await expect(registrar.getByTestId('today-list').locator('tr', { hasText: p.name })).toContainText('интернет');
 
     // On a desktop the same page, wider; the booking is listed and can be cancelled («Отказаться», P3).
     const desktop = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ru-RU' })).newPage();
