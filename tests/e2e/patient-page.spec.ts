@@ -1,11 +1,12 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDeskPage, readDesk, startClinic } from './clinic.js';
 import { scan } from './helpers.js';
-import type { Proc } from './processes.js';
+import { type Proc, tsx } from './processes.js';
+import { closedPort } from '../support/virtual-printer.js';
 
 const CLOCK = '2026-11-23T02:30:00Z'; // Monday 08:30 in Bishkek
 
@@ -88,6 +89,80 @@ test('KG: PIN and phone → the family doctor’s time → the ticket; the desk 
     await desktop.getByRole('button', { name: 'Войти' }).click();
     await expect(desktop.getByTestId('attachment')).toBeVisible();
     await desktop.screenshot({ path: 'test-results/screens/43-patient-home-desktop.png', fullPage: true });
+  } finally {
+    for (const c of browser.contexts()) await c.close();
+    for (const p of procs) await p.kill();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+/**
+ * RU (Moscow Oblast, P4–P5): the policy number and the birth date; a patient who has not yet been to the clinic is
+ * told the first visit goes through the registry, and is offered nothing to book online.
+ */
+test('RU: policy and birth date; the first visit goes through the registry (P4, P5)', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const root = mkdtempSync(join(tmpdir(), 'kezek-e2e-patient-ru-'));
+  const procs: Proc[] = [];
+  try {
+    const week = [{ from: '08:00', to: '12:00', channel: 'internet' }];
+    const file = {
+      format: 'kezek-directory/1',
+      regions: [{ id: 'ru-mo', name: 'Московская область' }],
+      specialties: [{ id: 'therapy', kind: 'family', name: { ru: 'Терапевт', ky: 'Терапевт' }, patientAges: 'all' }],
+      organizations: [
+        {
+          organization: {
+            id: 'mo-1',
+            regionId: 'ru-mo',
+            name: 'Химкинская поликлиника №1',
+            address: 'Химки, ул. Московская, 1',
+            phone: '+7 495 000 00 00',
+            profileId: 'RU-MO',
+            timezone: 'Europe/Moscow',
+          },
+          departments: [{ id: 'mo-1-u1', orgId: 'mo-1', name: 'Участок 1', isFamilyGroup: true }],
+          cabinets: [{ id: 'mo-1-c1', orgId: 'mo-1', number: '12', floor: 1 }],
+          doctors: [{ id: 'mo-1-d1', orgId: 'mo-1', departmentId: 'mo-1-u1', specialtyId: 'therapy', cabinetId: 'mo-1-c1', fullName: 'Иванова Ольга Сергеевна', active: true }],
+          templates: [{ id: 'mo-1-t1', doctorId: 'mo-1-d1', validFrom: '2026-01-01', validTo: null, slotMinutes: 15, week: { 1: week, 2: week, 3: week, 4: week, 5: week } }],
+          exceptions: [],
+          patients: [
+            {
+              id: 'p-ru_oms-5000000000000001',
+              nationalId: '5000000000000001',
+              nationalIdKind: 'RU_OMS',
+              fullName: 'Петров Пётр Петрович',
+              birthDate: '1980-05-04',
+              sex: 'male',
+              address: '',
+              phone: '',
+              attachment: { orgId: 'mo-1', departmentId: 'mo-1-u1', doctorId: 'mo-1-d1', since: '2020-01-01' },
+              dispensarySpecialtyIds: [],
+              priority: false,
+            },
+          ],
+          referrals: [],
+        },
+      ],
+    };
+    writeFileSync(join(root, 'ru.json'), JSON.stringify(file));
+    const env = { KEZEK_SERVER_DATA: join(root, 'server'), KEZEK_CLOCK_START: CLOCK };
+    expect(await tsx('sync-server/main.ts', ['import', join(root, 'ru.json')], env).done()).toBe(0);
+    const port = await closedPort();
+    const server = tsx('sync-server/main.ts', ['serve'], { ...env, PORT: String(port), HOST: '127.0.0.1' });
+    procs.push(server);
+    await server.waitFor(/sync server listening/);
+    const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'ru-RU' })).newPage();
+    await phone.goto(`http://127.0.0.1:${port}/p`);
+    await expect(phone.getByLabel('Номер полиса ОМС')).toBeVisible();
+    await phone.getByLabel('Номер полиса ОМС').fill('5000 0000 0000 0001');
+    await phone.getByLabel('Дата рождения').fill('1980-05-04');
+    await phone.getByRole('button', { name: 'Войти' }).click();
+    await expect(phone.getByTestId('attachment')).toContainText('Химкинская поликлиника №1');
+    await expect(phone.getByText('Первый приём — через регистратуру')).toBeVisible();
+    await expect(phone.getByTestId('entries').locator('li')).toHaveCount(0);
+    await phone.screenshot({ path: 'test-results/screens/44-patient-home-ru.png', fullPage: true });
+    await accessible(phone);
   } finally {
     for (const c of browser.contexts()) await c.close();
     for (const p of procs) await p.kill();
