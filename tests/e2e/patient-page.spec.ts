@@ -7,6 +7,7 @@ import { openDeskPage, readDesk, startClinic } from './clinic.js';
 import { scan } from './helpers.js';
 import { type Proc, tsx } from './processes.js';
 import { closedPort } from '../support/virtual-printer.js';
+import { ruClinicFile } from '../support/ru-clinic.js';
 
 const CLOCK = '2026-11-23T02:30:00Z'; // Monday 08:30 in Bishkek
 
@@ -105,46 +106,7 @@ test('RU: policy and birth date; the first visit goes through the registry (P4, 
   const root = mkdtempSync(join(tmpdir(), 'kezek-e2e-patient-ru-'));
   const procs: Proc[] = [];
   try {
-    const week = [{ from: '08:00', to: '12:00', channel: 'internet' }];
-    const file = {
-      format: 'kezek-directory/1',
-      regions: [{ id: 'ru-mo', name: 'Московская область' }],
-      specialties: [{ id: 'therapy', kind: 'family', name: { ru: 'Терапевт', ky: 'Терапевт' }, patientAges: 'all' }],
-      organizations: [
-        {
-          organization: {
-            id: 'mo-1',
-            regionId: 'ru-mo',
-            name: 'Химкинская поликлиника №1',
-            address: 'Химки, ул. Московская, 1',
-            phone: '+7 495 000 00 00',
-            profileId: 'RU-MO',
-            timezone: 'Europe/Moscow',
-          },
-          departments: [{ id: 'mo-1-u1', orgId: 'mo-1', name: 'Участок 1', isFamilyGroup: true }],
-          cabinets: [{ id: 'mo-1-c1', orgId: 'mo-1', number: '12', floor: 1 }],
-          doctors: [{ id: 'mo-1-d1', orgId: 'mo-1', departmentId: 'mo-1-u1', specialtyId: 'therapy', cabinetId: 'mo-1-c1', fullName: 'Иванова Ольга Сергеевна', active: true }],
-          templates: [{ id: 'mo-1-t1', doctorId: 'mo-1-d1', validFrom: '2026-01-01', validTo: null, slotMinutes: 15, week: { 1: week, 2: week, 3: week, 4: week, 5: week } }],
-          exceptions: [],
-          patients: [
-            {
-              id: 'p-ru_oms-5000000000000001',
-              nationalId: '5000000000000001',
-              nationalIdKind: 'RU_OMS',
-              fullName: 'Петров Пётр Петрович',
-              birthDate: '1980-05-04',
-              sex: 'male',
-              address: '',
-              phone: '',
-              attachment: { orgId: 'mo-1', departmentId: 'mo-1-u1', doctorId: 'mo-1-d1', since: '2020-01-01' },
-              dispensarySpecialtyIds: [],
-              priority: false,
-            },
-          ],
-          referrals: [],
-        },
-      ],
-    };
+    const file = ruClinicFile();
     writeFileSync(join(root, 'ru.json'), JSON.stringify(file));
     const env = { KEZEK_SERVER_DATA: join(root, 'server'), KEZEK_CLOCK_START: CLOCK };
     expect(await tsx('sync-server/main.ts', ['import', join(root, 'ru.json')], env).done()).toBe(0);

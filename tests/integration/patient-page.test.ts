@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DirectoryFile } from '../../src-shared/sync/directory-file.js';
 import { importDirectory, parseDirectoryFile } from '../../sync-server/directory/import.js';
 import { ClinicServer, ORG } from '../support/clinic-server.js';
 import { MONDAY_9AM } from '../support/desk.js';
 import { Backends, startServer } from '../support/server.js';
+import { ruClinicFile } from '../support/ru-clinic.js';
 
 /** Issue 20, the patient's page: one answer for strangers, limits on guessing, no outside resources, the profile's rules. */
 let now = MONDAY_9AM;
@@ -99,38 +99,7 @@ describe('the patient page, RU: policy and birth date (P5); the first visit thro
   let close = async () => undefined as void;
   beforeAll(async () => {
     const database = await backends.database('pglite');
-    const week = [{ from: '08:00', to: '12:00', channel: 'internet' as const }];
-    const file: DirectoryFile = {
-      format: 'kezek-directory/1',
-      regions: [{ id: 'ru-mo', name: 'Московская область' }],
-      specialties: [{ id: 'therapy', kind: 'family', name: { ru: 'Терапевт', ky: 'Терапевт' }, patientAges: 'all' }],
-      organizations: [
-        {
-          organization: { id: 'mo-1', regionId: 'ru-mo', name: 'Поликлиника №1', address: 'Химки', phone: '+7 495 000 00 00', profileId: 'RU-MO', timezone: 'Europe/Moscow' },
-          departments: [{ id: 'mo-1-u1', orgId: 'mo-1', name: 'Участок 1', isFamilyGroup: true }],
-          cabinets: [{ id: 'mo-1-c1', orgId: 'mo-1', number: '12', floor: 1 }],
-          doctors: [{ id: 'mo-1-d1', orgId: 'mo-1', departmentId: 'mo-1-u1', specialtyId: 'therapy', cabinetId: 'mo-1-c1', fullName: 'Иванова Ольга Сергеевна', active: true }],
-          templates: [{ id: 'mo-1-t1', doctorId: 'mo-1-d1', validFrom: '2026-01-01', validTo: null, slotMinutes: 15, week: { '1': week, '2': week, '3': week, '4': week, '5': week } }],
-          exceptions: [],
-          patients: [
-            {
-              id: 'p-ru_oms-5000000000000001',
-              nationalId: '5000000000000001',
-              nationalIdKind: 'RU_OMS',
-              fullName: 'Петров Пётр Петрович',
-              birthDate: '1980-05-04',
-              sex: 'male',
-              address: '',
-              phone: '',
-              attachment: { orgId: 'mo-1', departmentId: 'mo-1-u1', doctorId: 'mo-1-d1', since: '2020-01-01' },
-              dispensarySpecialtyIds: [],
-              priority: false,
-            },
-          ],
-          referrals: [],
-        },
-      ],
-    };
+    const file = ruClinicFile();
     await importDirectory(database.db, parseDirectoryFile(file), now);
     const server = await startServer(database, { clock: () => now });
     url = server.url;
