@@ -10,7 +10,7 @@ import { getProfile } from '../../src-shared/policy/profiles.js';
 import { ticketCodeFromScan } from '../../src-shared/print/ticket-layout.js';
 import { localParts } from '../../src-shared/time/dates.js';
 import { type ApiClient, overLimit } from '../api/clients.js';
-import { fhirSlotId, slotIdFromFhir } from '../api/fhir.js';
+import { fhirSlotId, refusalText, slotIdFromFhir } from '../api/fhir.js';
 import { bookSlot, cancelBooking, findSlots, holdSlot, type KnownPatient, orgsById, patientAppointments, type Refusal } from '../api/scheduling.js';
 import type { Database } from '../db/connect.js';
 import { organizations, orgRows } from '../db/schema.js';
@@ -264,10 +264,11 @@ export function patientPage(deps: { database: Database; directories: DirectoryCa
     }),
   );
 
-  const refusalText = (lang: Lang, r: Refusal, registryPhone: string) => {
-    const text = translate(lang, `errors.${r.refused}`, r.params ?? {});
-    const said = text.startsWith('errors.') ? translate(lang, `apiErrors.${r.refused}`) : text;
-    return `${said}. ${translate(lang, 'patientPage.registryPhone')}: ${registryPhone}`;
+  /** A refusal, said on the home page with the registry's phone to call (the API's wording: fhir.ts). */
+  const refused = async (c: Context, who: { p: KnownPatient; dir: RulesDirectory; lang: Lang }, r: Refusal) => {
+    const [org] = await orgsById(db, [who.p.orgId]);
+    const said = `${refusalText(r.refused, who.lang, r.params ?? {})}. ${translate(who.lang, 'patientPage.registryPhone')}: ${org?.phone ?? ''}`;
+    return home(c, who, null, said, 422);
   };
 
   app.post(
@@ -277,10 +278,7 @@ export function patientPage(deps: { database: Database; directories: DirectoryCa
       const slot = slotIdFromFhir(String(body.slot ?? ''));
       if (!slot || slot.orgId !== who.p.orgId) return c.redirect('/p/home', 303);
       const r = await holdSlot(db, directories, PAGE, slot.slotId, who.p, clock());
-      if ('refused' in r) {
-        const [org] = await orgsById(db, [who.p.orgId]);
-        return home(c, who, null, refusalText(who.lang, r, org?.phone ?? ''), 422);
-      }
+      if ('refused' in r) return refused(c, who, r);
       const d = who.dir.doctors.get(r.slot.doctorId);
       return c.html(
         confirmPage(who.lang, {
@@ -305,10 +303,7 @@ export function patientPage(deps: { database: Database; directories: DirectoryCa
     signedIn(async (c, who) => {
       const body = await c.req.parseBody();
       const r = await bookSlot(db, directories, PAGE, { holdId: String(body.hold ?? '') }, who.p, clock(), (org, task) => writers.run(org, task));
-      if ('refused' in r) {
-        const [org] = await orgsById(db, [who.p.orgId]);
-        return home(c, who, null, refusalText(who.lang, r, org?.phone ?? ''), 422);
-      }
+      if ('refused' in r) return refused(c, who, r);
       log('info', 'booked on the patient page', { orgId: who.p.orgId, appointmentId: r.appointment.id });
       return c.redirect(`/p/ticket/${r.appointment.id}`, 303);
     }),
@@ -344,10 +339,7 @@ export function patientPage(deps: { database: Database; directories: DirectoryCa
     '/cancel/:id',
     signedIn(async (c, who) => {
       const r = await writers.run(who.p.orgId, () => cancelBooking(db, directories, PAGE, c.req.param('id') ?? '', who.p, null, clock()));
-      if ('refused' in r) {
-        const [org] = await orgsById(db, [who.p.orgId]);
-        return home(c, who, null, refusalText(who.lang, r, org?.phone ?? ''), 422);
-      }
+      if ('refused' in r) return refused(c, who, r);
       return home(c, who, translate(who.lang, 'patientPage.cancelled'), null);
     }),
   );
