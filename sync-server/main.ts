@@ -12,6 +12,9 @@ import { isTransient } from './db/faults.js';
 import { createServerApp } from './http/app.js';
 import { Pokes } from './sync/pokes.js';
 import { jsonLogger, type Logger } from './log.js';
+import { MessageSender } from './messages/sender.js';
+import { transportsFromEnv } from './messages/settings.js';
+import { DirectoryCache } from './rules/directory-cache.js';
 
 /**
  * `npm run server [-- serve]`                start the sync server
@@ -215,6 +218,8 @@ async function main(): Promise<void> {
     throw new Error(
       `unknown command ${cmd} (serve | enroll-code | import | devices | revoke-device | publish-release | rollout | pause-release | resume-release | releases | add-installer | disable-installer | add-api-client | api-clients | disable-api-client | backup | restore | after-restore)`,
     );
+  // Message settings first: a mistake in them stops the start with the variable's name, before anything listens.
+  const transports = transportsFromEnv(process.env, dataDir());
   const database = await connectPatiently(log, true);
   // PostgreSQL knows this process serves the database while it runs: a restore is refused meanwhile.
   const presence = process.env.DATABASE_URL ? holdServingLock(process.env.DATABASE_URL, (e) => log('warn', 'the serving lock’s connection was lost; taking it again', { err: e.message })) : null;
@@ -226,8 +231,12 @@ async function main(): Promise<void> {
   const pokes = new Pokes(database.db);
   // On the embedded database the admin commands come to this process (see admin/running-server.ts).
   const adminSecret = database.kind === 'pglite' ? randomBytes(24).toString('base64url') : undefined;
+  // The message outbox's sender (issue 20): every process runs one, the database keeps them from sending a message twice.
+  const sender = new MessageSender(database.db, new DirectoryCache(), transports, () => Date.now() + offset, log);
+  sender.start(Number(process.env.KEZEK_MESSAGES_INTERVAL_MS ?? 5000));
   const app = createServerApp({
     database,
+    messages: { sms: transports.sms !== null, kick: () => void sender.tick().catch(() => undefined) },
     clock: () => Date.now() + offset,
     log,
     pokes,
@@ -248,6 +257,7 @@ async function main(): Promise<void> {
     setTimeout(() => process.exit(0), 5000).unref();
     pokes.close(); // desks' event streams end; they reconnect to another server process or poll
     server.close(async () => {
+      await sender.stop();
       await presence?.end();
       await database.close();
       process.exit(0);

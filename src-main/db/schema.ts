@@ -406,3 +406,22 @@ export const leaseSets = sqliteTable('lease_sets', {
   expiresAt: integer('expires_at').notNull(),
   reclaimAfter: integer('reclaim_after').notNull(),
 });
+
+/** What the server's outbox told each patient (issue 20), as it publishes it: the patient card's "Messages". */
+export const patientMessages = sqliteTable(
+  'patient_messages',
+  {
+    id: text('id').primaryKey(),
+    patientId: text('patient_id').notNull(),
+    appointmentId: text('appointment_id'),
+    kind: text('kind').notNull(),
+    status: text('status').notNull(),
+    channel: text('channel'),
+    recipient: text('recipient'),
+    segments: integer('segments'),
+    text: text('text'),
+    error: text('error'),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('patient_messages_patient').on(t.patientId, t.at)],
+);

@@ -108,6 +108,11 @@ export function patientCard(env: Env, patientId: string): PatientCard {
     upcoming: listAppointments(env, "a.patient_id = ? AND a.date >= ? AND a.status IN ('booked', 'arrived') ORDER BY a.start_utc", patientId, today),
     referrals,
     noShowBlockedUntil: noShowBlockedUntil(env.profile, patientHistory(env, patientId), now),
+    messages: stmt(
+      env.db.sqlite,
+      `SELECT id, patient_id AS patientId, appointment_id AS appointmentId, kind, status, channel, recipient, segments, text, error, at
+        FROM patient_messages WHERE patient_id = ? ORDER BY at DESC LIMIT 10`,
+    ).all(patientId) as PatientCard['messages'],
   };
 }
 

@@ -186,6 +186,17 @@ export function applyChanges(db: Db, changes: readonly Change[]): Applied {
         // A password this desk changed and has not sent yet stays until the server has it.
         if (!pendingHere(db, c.id)) saveAccounts(db, [c.row], true);
         break;
+      case 'message': {
+        // What the server's outbox told the patient (issue 20): the card's "Messages"; a later end of one message replaces it.
+        const m = c.row;
+        stmt(
+          s,
+          `INSERT INTO patient_messages (id, patient_id, appointment_id, kind, status, channel, recipient, segments, text, error, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET status = excluded.status, channel = excluded.channel, recipient = excluded.recipient, segments = excluded.segments,
+              text = excluded.text, error = excluded.error, at = excluded.at`,
+        ).run(m.id, m.patientId, m.appointmentId, m.kind, m.status, m.channel, m.recipient, m.segments, m.text, m.error, m.at);
+        break;
+      }
       case 'register_stamp':
         stmt(s, "INSERT INTO meta (key, value) VALUES ('register_imported_at', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(String(c.row.importedAt));
         break;

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { AppointmentView, DirectoryView, PatientCard } from '../../src-shared/rpc/views.js';
 import { callReasonText } from '../lib/call-reason.js';
-import { fmtDate, specialtyLabel, useI18n } from '../lib/i18n.js';
+import { fmtDate, fmtInstant, specialtyLabel, useI18n } from '../lib/i18n.js';
 import { ageText } from '../../src-shared/i18n/index.js';
 
 interface Props {
@@ -138,6 +138,31 @@ export function PatientCardView({ card, directory, onCancel, onMove, onCheckIn, 
           ))}
         </ul>
       )}
+      {card.messages.length > 0 && <MessageLog messages={card.messages} timezone={directory.organization.timezone} />}
     </section>
+  );
+}
+
+/** What the server told the patient (issue 20): when, what, how it ended — a registrar answering "did you send me anything?" sees it here. */
+function MessageLog({ messages, timezone }: { messages: PatientCard['messages']; timezone: string }) {
+  const { t } = useI18n();
+  // A reason Kezek names is translated; a gateway's own answer is shown as it came.
+  const why = (error: string) => {
+    const key = `patientMessage.why.${error}`;
+    return t(key) === key ? error : t(key);
+  };
+  return (
+    <>
+      <h3>{t('patientMessage.title')}</h3>
+      <ul className="messages" data-testid="message-log">
+        {messages.map((m) => (
+          <li key={m.id} className={m.status === 'sent' ? '' : 'muted'} title={m.text ?? undefined}>
+            <span>{fmtInstant(m.at, timezone)}</span> · <b>{t(`patientMessage.kind.${m.kind}`)}</b> · {m.channel === 'email' ? 'e-mail' : 'SMS'} {m.recipient ?? ''} ·{' '}
+            <span className={m.status === 'sent' ? 'good' : m.status === 'skipped' ? '' : 'bad'}>{t(`patientMessage.status.${m.status}`)}</span>
+            {m.error && m.status !== 'sent' && <span> ({why(m.error)})</span>}
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }

@@ -139,6 +139,22 @@ export const kk: Messages = {
   idKind: { KG_PIN: 'ПИН', KZ_IIN: 'ЖСН', RU_OMS: 'МӘМС полисі', RU_SNILS: 'СНИЛС' },
   visitReason: { illness: 'ауру', checkup: 'профилактикалық тексеру', vaccination: 'екпе', certificate: 'анықтама үшін', other: 'басқа' },
   registerResult: { booked: 'Жазылды', refused: 'Бас тарту', declined: 'Жазылмады', cancelled: 'Болдырылмады', moved: 'Ауыстырылды', out_of_schedule: 'Кестеден тыс', home_visit: 'Үйге шақыру' },
+  patientMessage: {
+    title: 'Пациентке хабарламалар',
+    kind: { confirmation: 'Жазылу', moved: 'Ауыстыру', cancellation: 'Болдырмау', change: 'Қабылдау болмайды', reminder: 'Еске салу', code: 'Кіру коды' },
+    status: { sent: 'жіберілді', failed: 'жіберілмеді', skipped: 'жіберілмейді', in_doubt: 'жетті ме — белгісіз' },
+    why: {
+      no_phone: 'телефон жоқ',
+      bad_phone: 'нөмір телефонға ұқсамайды — түзетіңіз',
+      no_gateway: 'серверде SMS бапталмаған',
+      booked_at_window: 'терезеде жазылды, талон қолында',
+      booked_recently: 'алдыңғы күні жазылды',
+      not_booked: 'жазылу енді жарамсыз',
+      recently_told: 'жазылу туралы жаңа ғана хабарланды',
+      too_late: 'еске салуға кеш',
+      sender_stopped_mid_send: 'жіберу кезінде сервер тоқтады; қайта жіберілмеді — пациентке қоңырау шалыңыз',
+    },
+  },
   absenceKind: { vacation: 'Демалыс', sick: 'Еңбекке жарамсыздық', training: 'Оқу', absenteeism: 'Сағаттық болмау', dismissal: 'Жұмыстан босату', changed_hours: 'Басқа қабылдау сағаттары' },
   fields: {
     query: 'Іздеу',

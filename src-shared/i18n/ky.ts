@@ -147,6 +147,22 @@ export const ky: Messages = {
     out_of_schedule: 'Графиктен тышкары',
     home_visit: 'Үйгө чакыруу',
   },
+  patientMessage: {
+    title: 'Пациентке билдирүүлөр',
+    kind: { confirmation: 'Жазылуу', moved: 'Которуу', cancellation: 'Жокко чыгаруу', change: 'Кабыл алуу болбойт', reminder: 'Эскертүү', code: 'Кирүү коду' },
+    status: { sent: 'жөнөтүлдү', failed: 'жөнөтүлгөн жок', skipped: 'жөнөтүлбөйт', in_doubt: 'жеттиби — белгисиз' },
+    why: {
+      no_phone: 'телефон жок',
+      bad_phone: 'номер телефонго окшобойт — оңдоңуз',
+      no_gateway: 'серверде SMS жөндөлгөн эмес',
+      booked_at_window: 'терезеде жазылган, талон колунда',
+      booked_recently: 'мурунку күнү жазылган',
+      not_booked: 'жазылуу мындан ары жарактуу эмес',
+      recently_told: 'жазылуу тууралуу жаңы эле билдирилди',
+      too_late: 'эскертүүгө кеч',
+      sender_stopped_mid_send: 'жөнөтүү учурунда сервер токтоду; кайра жөнөтүлгөн жок — пациентке чалыңыз',
+    },
+  },
   absenceKind: { vacation: 'Өргүү', sick: 'Оорукана баракчасы', training: 'Окуу', absenteeism: 'Сааттык жоктук', dismissal: 'Иштен бошотуу', changed_hours: 'Башка кабыл алуу сааттары' },
   fields: {
     query: 'Издөө',

@@ -138,6 +138,22 @@ export const ru = {
   idKind: { KG_PIN: 'ПИН', KZ_IIN: 'ИИН', RU_OMS: 'Полис ОМС', RU_SNILS: 'СНИЛС' },
   visitReason: { illness: 'заболевание', checkup: 'проф. осмотр', vaccination: 'прививка', certificate: 'за справкой', other: 'другое' },
   registerResult: { booked: 'Записан', refused: 'Отказ', declined: 'Не записан', cancelled: 'Отменена', moved: 'Перенесена', out_of_schedule: 'Вне расписания', home_visit: 'Вызов на дом' },
+  patientMessage: {
+    title: 'Сообщения пациенту',
+    kind: { confirmation: 'Запись', moved: 'Перенос', cancellation: 'Отмена', change: 'Приём не состоится', reminder: 'Напоминание', code: 'Код входа' },
+    status: { sent: 'отправлено', failed: 'не отправлено', skipped: 'не отправлялось', in_doubt: 'неизвестно, дошло ли' },
+    why: {
+      no_phone: 'нет телефона',
+      bad_phone: 'номер не похож на телефон — исправьте',
+      no_gateway: 'SMS не настроены на сервере',
+      booked_at_window: 'записан в окне, талон на руках',
+      booked_recently: 'записан накануне',
+      not_booked: 'запись уже не действует',
+      recently_told: 'только что сообщили о записи',
+      too_late: 'поздно напоминать',
+      sender_stopped_mid_send: 'сервер остановился во время отправки; повторно не отправлялось — позвоните пациенту',
+    },
+  },
   absenceKind: { vacation: 'Отпуск', sick: 'Больничный', training: 'Учёба', absenteeism: 'Отсутствие по часам', dismissal: 'Увольнение', changed_hours: 'Другие часы приёма' },
   fields: {
     query: 'Поиск',

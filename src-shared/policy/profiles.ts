@@ -39,6 +39,19 @@ const common = {
   kgPinSexDigits: { '1': 'female', '2': 'male' },
 } as const satisfies Partial<PolicyProfile>;
 
+/**
+ * P15 (004 L277–283) tells to inform a patient by SMS, e-mail or phone when a visit cannot happen; no seed sets the hours
+ * or the wording. Our choice: nothing between 21:00 and 09:00 local time (a confirmation booked at night waits for the
+ * morning), and a confirmation for every channel but the window, where the patient holds the printed ticket.
+ */
+const messages = (lang: 'ru' | 'ky' | 'kk') =>
+  ({
+    lang,
+    quietHours: { from: '21:00', to: '09:00' },
+    confirmFor: ['phone', 'doctor', 'internet', 'kiosk', 'call_centre'],
+    source: '004 L277–283 (P15) for the change notice; hours, confirmations and reminders our choice',
+  }) as const;
+
 const commonSources = {
   R2: '000 §1; 002 §5; 003 item 9',
   R5: '000 §2.3–2.4; 001 §2, §4',
@@ -66,6 +79,7 @@ const russia = (id: 'RU-MO' | 'RU-SM') => ({
   // 004 §2.6: no territorial attachment; a narrow specialist's referral is one of the documents §2.5 requires.
   refusalGrounds: { not_attached: 'not_territorial', referral_required: 'missing_documents' },
   patientPage: { identify: 'policy_birth_date' as const, book: 'any' as const, firstVisitAtRegistry: true, source: '001 L61, L105, L141–147 (P4, P5)' },
+  messages: messages('ru'),
 });
 
 export const PROFILES: Record<ProfileId, PolicyProfile> = {
@@ -82,6 +96,7 @@ export const PROFILES: Record<ProfileId, PolicyProfile> = {
     refusalReasons: ['not_attached', 'no_such_specialist', 'intoxication', 'forged_documents'],
     refusalGrounds: { not_attached: 'not_attached', specialty_not_offered: 'no_such_specialist' },
     patientPage: { identify: 'pin_phone', book: 'family_doctor', firstVisitAtRegistry: false, source: '000 L225, L237–239, L324–379 (P1, P2)' },
+    messages: messages('ky'),
     sources: { ...commonSources, R1: '000 §1', R3: '000 §1', R20: 'Labour Code KR art. 113' },
   },
   KZ: {
@@ -97,6 +112,7 @@ export const PROFILES: Record<ProfileId, PolicyProfile> = {
     refusalReasons: ['unreliable_documents', 'not_attached'],
     refusalGrounds: { not_attached: 'not_attached' },
     patientPage: { identify: 'iin_sms', book: 'any', firstVisitAtRegistry: false, source: '002 L11, L37–53; 003 L80–115 (P8)' },
+    messages: messages('kk'),
     sources: { ...commonSources, R1: 'not set by 003; KG value used', R3: '003 item 9', R20: '003 item 7' },
   },
   'RU-MO': { ...russia('RU-MO'), horizon: { unit: 'months', count: 1 }, sources: { ...russianSources, R1: '001 order 2.1' } },

@@ -1,5 +1,5 @@
 import type { RefusalCode } from '../rules/decision.js';
-import type { NationalIdKind, ProfileId, RequestChannel, Sex, SlotChannel } from '../domain/enums.js';
+import type { Lang, NationalIdKind, ProfileId, RequestChannel, Sex, SlotChannel } from '../domain/enums.js';
 
 /** Opening hours of a weekday; null = closed. ISO weekday keys 1 (Mon) … 7 (Sun). */
 export type WorkingWeek = Record<1 | 2 | 3 | 4 | 5 | 6 | 7, { open: string; close: string } | null>;
@@ -60,5 +60,11 @@ export interface PolicyProfile {
    * first visit must go through the registry (RU, P4).
    */
   patientPage: { identify: 'pin_phone' | 'iin_sms' | 'policy_birth_date'; book: 'family_doctor' | 'any'; firstVisitAtRegistry: boolean; source: string };
+  /**
+   * Messages to patients (issue 20): the language when the patient chose none on the patient page, the night when no
+   * booking message is sent (local time; a sign-in code the patient asked for is), and which channels' bookings get a
+   * confirmation (a patient booked at the window holds the printed ticket). Our choice where `source` says so.
+   */
+  messages: { lang: Lang; quietHours: { from: string; to: string }; confirmFor: readonly RequestChannel[]; source: string };
   sources: Record<string, string>;
 }

@@ -5,6 +5,7 @@ import { id, instant } from '../domain/primitives.js';
 import { patient, referral } from '../domain/patient.js';
 import { homeVisit } from '../domain/home-visit.js';
 import { account } from '../domain/account.js';
+import { patientMessage } from '../domain/patient-message.js';
 
 /** A register row as it rides on a change (tookPlace is derived on the desk, never sent). */
 export const registerRecord = registerEntry.omit({ tookPlace: true });
@@ -41,6 +42,7 @@ export const changeRows = {
   lease: z.object({ deviceId: id }).loose(),
   lease_set: z.object({ expiresAt: instant, reclaimAfter: instant }).loose(),
   account,
+  message: patientMessage,
   register_stamp: z.object({ importedAt: instant }).loose(),
   register_entry: registerRecord.partial({ patientId: true, specialtyId: true, doctorId: true, reason: true, appointmentId: true, appointedAt: true, userId: true, deviceId: true }),
 } as const;

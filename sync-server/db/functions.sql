@@ -126,3 +126,49 @@ BEGIN
   DELETE FROM slot_holds WHERE org_id = p_org AND patient_id = p_patient;
   outcome := 'booked';
 END $$;
+
+-- The message outbox's producer (issue 20, sync-server/messages/): every change a patient is told about enqueues
+-- its message in the change's own transaction, whichever path made it — a desk's push (these SQL functions or the
+-- general path), the booking API, an absence. One row per (booking version, kind) (patient_messages_once).
+-- A new confirmed booking: a confirmation, or, when it replaces another (a move, booking-mutators.ts), one "moved"
+-- notice instead of the replaced booking's cancellation, which this same transaction enqueued a moment before.
+-- A booking cancelled: a cancellation. Whether the patient gets it (channel, phone, night) the sender decides.
+CREATE OR REPLACE FUNCTION kezek_booking_message() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE v_kind text; v_replaces text;
+BEGIN
+  IF NEW.sync_state <> 'confirmed' THEN RETURN NULL; END IF;
+  IF TG_OP = 'INSERT' THEN
+    IF NEW.status <> 'booked' THEN RETURN NULL; END IF;
+    SELECT row->>'replacesId' INTO v_replaces FROM change_log WHERE org_id = NEW.org_id AND seq = NEW.server_seq;
+    IF v_replaces IS NULL THEN
+      v_kind := 'confirmation';
+    ELSE
+      DELETE FROM patient_messages WHERE org_id = NEW.org_id AND appointment_id = v_replaces AND kind = 'cancellation' AND status = 'pending';
+      v_kind := 'moved';
+    END IF;
+  ELSIF NEW.status = 'cancelled' AND OLD.status IS DISTINCT FROM 'cancelled' THEN
+    v_kind := 'cancellation';
+  ELSE
+    RETURN NULL;
+  END IF;
+  INSERT INTO patient_messages (org_id, patient_id, appointment_id, version, kind, created_at)
+  VALUES (NEW.org_id, NEW.patient_id, NEW.id, NEW.server_seq, v_kind, (extract(epoch FROM clock_timestamp()) * 1000)::bigint)
+  ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER kezek_booking_message AFTER INSERT OR UPDATE ON appointments FOR EACH ROW EXECUTE FUNCTION kezek_booking_message();
+
+-- A call-the-patient task for a booking (R8: an absence or a changed schedule took its time; R4: a booking made
+-- offline lost its slot): the change notice P15 asks for, besides the call list.
+CREATE OR REPLACE FUNCTION kezek_task_message() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.kind = 'call_patient' AND NEW.row->>'appointmentId' IS NOT NULL AND NEW.row->>'patientId' IS NOT NULL THEN
+    INSERT INTO patient_messages (org_id, patient_id, appointment_id, version, kind, created_at)
+    VALUES (NEW.org_id, NEW.row->>'patientId', NEW.row->>'appointmentId', NEW.server_seq, 'change', (extract(epoch FROM clock_timestamp()) * 1000)::bigint)
+    ON CONFLICT DO NOTHING;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER kezek_task_message AFTER INSERT ON tasks FOR EACH ROW EXECUTE FUNCTION kezek_task_message();

@@ -338,3 +338,67 @@ export const patientSessions = pgTable('patient_sessions', {
   patientId: text('patient_id').notNull(),
   expiresAt: ms('expires_at').notNull(),
 });
+
+/**
+ * The message outbox (issue 20): what Kezek tells patients, written in the same transaction as the change it reports
+ * (a trigger on appointments and tasks, functions.sql), so every path — a desk's push, the booking API, an absence —
+ * enqueues it and a rolled-back change enqueues nothing. One row per (booking version, kind): the unique index is the
+ * "at most one per version" half of exactly once; the sender's claim and the transports' idempotency are the other.
+ * `version` is the server_seq of the change (a booking's, or a call task's); a sign-in code has no booking (null).
+ */
+export const patientMessages = pgTable(
+  'patient_messages',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    orgId: text('org_id').notNull(),
+    patientId: text('patient_id').notNull(),
+    appointmentId: text('appointment_id'),
+    version: ms('version').notNull(),
+    /** confirmation, cancellation, moved, change (R8 absence or a lost slot), reminder, code. */
+    kind: text('kind').notNull(),
+    /** pending → sending → sent | failed | skipped | in_doubt (killed mid-send on a transport that cannot tell a repeat). */
+    status: text('status').notNull().default('pending'),
+    notBefore: ms('not_before').notNull().default(0),
+    claimedUntil: ms('claimed_until'),
+    attempts: integer('attempts').notNull().default(0),
+    /** sms or email, and the transport that sends it, written before the send: a crash after it is judged by the transport. */
+    channel: text('channel'),
+    transport: text('transport'),
+    /** As the desk shows it (the middle digits hidden). */
+    recipient: text('recipient'),
+    segments: integer('segments'),
+    body: text('body'),
+    providerRef: text('provider_ref'),
+    error: text('error'),
+    sentAt: ms('sent_at'),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('patient_messages_once').on(t.orgId, t.appointmentId, t.version, t.kind),
+    index('patient_messages_due').on(t.status, t.notBefore),
+    index('patient_messages_patient').on(t.orgId, t.patientId),
+  ],
+);
+
+/** What a patient chose on the patient's page: the language of their messages and, if they gave one, an e-mail address. */
+export const patientPrefs = pgTable(
+  'patient_prefs',
+  {
+    orgId: text('org_id').notNull(),
+    patientId: text('patient_id').notNull(),
+    lang: text('lang').notNull(),
+    email: text('email'),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.patientId] })],
+);
+
+/** A one-time sign-in code sent by SMS (KZ, 002/003): only its hash, for five minutes, three tries. */
+export const patientCodes = pgTable('patient_codes', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull(),
+  patientId: text('patient_id').notNull(),
+  codeHash: text('code_hash').notNull(),
+  tries: integer('tries').notNull().default(0),
+  expiresAt: ms('expires_at').notNull(),
+});
