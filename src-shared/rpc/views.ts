@@ -7,6 +7,7 @@ import { patient, referral } from '../domain/patient.js';
 import { hhmm, id, instant, isoDate } from '../domain/primitives.js';
 import { lang, nationalIdKind, profileId, role, slotChannel } from '../domain/enums.js';
 import { account } from '../domain/account.js';
+import { patientMessage } from '../domain/patient-message.js';
 import { newPassword } from '../rules/accounts.js';
 
 /** What the screens receive: domain records joined with the names they display. */
@@ -51,6 +52,8 @@ export const patientCard = z.object({
   upcoming: z.array(appointmentView),
   referrals: z.array(referral),
   noShowBlockedUntil: instant.nullable(),
+  /** The latest messages the server sent the patient, newest first (issue 20). */
+  messages: z.array(patientMessage),
 });
 export type PatientCard = z.infer<typeof patientCard>;
 

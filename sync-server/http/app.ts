@@ -18,7 +18,7 @@ import { deskReport, leaseRequest, pushRequest, SYNC_SCHEMA_VERSION } from '../.
 import { devices as devicesTable } from '../db/schema.js';
 import { push } from '../sync/push.js';
 import { fhirApi } from '../api/routes.js';
-import { patientPage } from '../patient/routes.js';
+import { type PageMessages, patientPage } from '../patient/routes.js';
 import { pull } from '../sync/pull.js';
 import { renewLeases } from '../sync/leases.js';
 import { Pokes } from '../sync/pokes.js';
@@ -38,6 +38,8 @@ export interface ServerDeps {
   releasesDir?: string;
   /** The address desks reach this server at (the console's enrollment QR carries it); else the address the console was opened at. */
   publicUrl?: string;
+  /** The message outbox's sender, where this process runs one: the patient page's SMS sign-in needs it. */
+  messages?: PageMessages;
 }
 type Device = ServerDevice & { name: string; ticketPrefix: string | null };
 
@@ -181,7 +183,7 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
   app.route('/fhir/R4', fhirApi({ database, directories, clock, log, writers: pushes }) as never);
 
   // The patient's own page (issue 20): sign in, book, the ticket, cancel — on the booking API's decisions.
-  app.route('/p', patientPage({ database, directories, clock, log, writers: pushes }) as never);
+  app.route('/p', patientPage({ database, directories, clock, log, writers: pushes, ...(deps.messages ? { messages: deps.messages } : {}) }) as never);
 
   // The IT installers' console (web pages, their own sign-in).
   mountConsole(app, { db, clock, log, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });

@@ -13,15 +13,18 @@ import { type ApiClient, overLimit } from '../api/clients.js';
 import { fhirSlotId, refusalText, slotIdFromFhir } from '../api/fhir.js';
 import { bookSlot, cancelBooking, findSlots, holdSlot, type KnownPatient, orgsById, patientAppointments, type Refusal } from '../api/scheduling.js';
 import type { Database } from '../db/connect.js';
-import { organizations, orgRows } from '../db/schema.js';
+import { organizations, orgRows, patientPrefs } from '../db/schema.js';
+import { checkCode, issueCode } from './codes.js';
 import { addressOf, originOf, sameOrigin } from '../http/request-origin.js';
 import type { Logger } from '../log.js';
 import type { DirectoryCache, RulesDirectory } from '../rules/directory-cache.js';
 import { OrgQueue } from '../sync/org-queue.js';
 import { endSession, identificationOf, identify, sessionOf, startSession } from './identify.js';
-import { confirmPage, daysPage, homePage, STYLE, signInPage, ticketPage, timesPage } from './views.js';
+import { codePage, confirmPage, daysPage, homePage, STYLE, signInPage, ticketPage, timesPage } from './views.js';
 
 const COOKIE = 'kezek_patient';
+/** The pending sign-in code's id (KZ): which code the typed one is checked against. */
+const CODE_COOKIE = 'kezek_code';
 const LANG_COOKIE = 'kezek_lang';
 
 /** The page books as one client of the booking API, through the internet channel (R7's share only), in every clinic. */
@@ -39,6 +42,7 @@ const signInForm = z.object({
   pin: z.string().trim().max(20).optional(),
   phone: z.string().trim().max(30).optional(),
   policy: z.string().trim().max(20).optional(),
+  iin: z.string().trim().max(20).optional(),
   birthDate: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/)
@@ -53,8 +57,15 @@ const dmy = (iso: string) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice
  * a patient book online, book one (held while confirming), get the ticket with its barcode, see and cancel bookings.
  * It books through the booking API's own decisions (api/scheduling.ts) — the same rules and path as desks' ops.
  */
-export function patientPage(deps: { database: Database; directories: DirectoryCache; clock: () => number; log: Logger; writers?: OrgQueue }): Hono {
+/** The message outbox as the page uses it: whether SMS can go at all, and a nudge to send a sign-in code now. */
+export interface PageMessages {
+  sms: boolean;
+  kick(): void;
+}
+
+export function patientPage(deps: { database: Database; directories: DirectoryCache; clock: () => number; log: Logger; writers?: OrgQueue; messages?: PageMessages }): Hono {
   const { database, directories, clock, log } = deps;
+  const sms = deps.messages?.sms ?? false;
   const writers = deps.writers ?? new OrgQueue();
   const db = database.db;
   const app = new Hono();
@@ -92,16 +103,37 @@ export function patientPage(deps: { database: Database; directories: DirectoryCa
   };
   const allOrgs = async () => (await db.select({ id: organizations.id }).from(organizations)).map((o) => o.id);
 
-  app.get('/', async (c) => c.html(signInPage(langOf(c), identificationOf(await profileHere()), null)));
+  app.get('/', async (c) => c.html(signInPage(langOf(c), identificationOf(await profileHere(), sms), null)));
+
+  /** Signed in: the session cookie, and the page's language kept as the language of the patient's messages. */
+  const signIn = async (c: Context, p: { orgId: string; patientId: string }, lang: Lang, now: number) => {
+    setCookie(c, COOKIE, await startSession(db, p, now), { path: '/p', httpOnly: true, sameSite: 'Strict', secure: originOf(c).protocol === 'https:', maxAge: 30 * 60 });
+    await db
+      .insert(patientPrefs)
+      .values({ orgId: p.orgId, patientId: p.patientId, lang, updatedAt: now })
+      .onConflictDoUpdate({ target: [patientPrefs.orgId, patientPrefs.patientId], set: { lang, updatedAt: now } });
+    return c.redirect('/p/home', 303);
+  };
 
   app.post('/sign-in', async (c) => {
     const lang = langOf(c);
-    const kind = identificationOf(await profileHere());
+    const kind = identificationOf(await profileHere(), sms);
     const form = signInForm.safeParse(await c.req.parseBody());
-    const who = form.success ? (kind === 'pin_phone' ? form.data.pin : form.data.policy)?.replace(/\D/g, '') : undefined;
+    const who = form.success ? (kind === 'pin_phone' ? form.data.pin : kind === 'iin_sms' ? form.data.iin : form.data.policy)?.replace(/\D/g, '') : undefined;
     const now = clock();
     const wait = Math.max(await overLimit(db, `sign-in:${addressOf(c)}`, SIGN_INS_PER_ADDRESS, now), who ? await overLimit(db, `sign-in-id:${who}`, SIGN_INS_PER_ID, now) : 0);
     if (wait > 0) return c.html(signInPage(lang, kind, t(lang, 'patientPage.tooMany', { seconds: Math.ceil(wait / 1000) })), 429);
+    if (kind === 'iin_sms') {
+      if (!form.success || !who) return c.html(signInPage(lang, kind, t(lang, 'patientPage.notFound')), 200);
+      // At most one code a minute to one IIN: the page cannot be made to flood a patient's phone.
+      const again = await overLimit(db, `code-id:${who}`, 1, now);
+      if (again > 0) return c.html(codePage(lang, t(lang, 'patientPage.tooMany', { seconds: Math.ceil(again / 1000) })), 429);
+      const p = await identify(db, await allOrgs(), { kind, iin: who });
+      setCookie(c, CODE_COOKIE, await issueCode(db, p, lang, now), { path: '/p', httpOnly: true, sameSite: 'Strict', secure: originOf(c).protocol === 'https:', maxAge: 5 * 60 });
+      if (p) deps.messages?.kick();
+      // The same page whether or not the IIN is registered.
+      return c.html(codePage(lang, null), 200);
+    }
     const p =
       form.success && kind === 'pin_phone' && form.data.pin && form.data.phone
         ? await identify(db, await allOrgs(), { kind, pin: form.data.pin, phone: form.data.phone })
@@ -110,8 +142,19 @@ export function patientPage(deps: { database: Database; directories: DirectoryCa
           : null;
     // One answer whether the ID is unknown or the phone (birth date) does not match: nothing tells who is registered.
     if (!p) return c.html(signInPage(lang, kind, t(lang, 'patientPage.notFound')), 200);
-    setCookie(c, COOKIE, await startSession(db, p, now), { path: '/p', httpOnly: true, sameSite: 'Strict', secure: originOf(c).protocol === 'https:', maxAge: 30 * 60 });
-    return c.redirect('/p/home', 303);
+    return signIn(c, { orgId: p.orgId, patientId: p.patient.id }, lang, now);
+  });
+
+  app.post('/sign-in/code', async (c) => {
+    const lang = langOf(c);
+    const now = clock();
+    const wait = await overLimit(db, `sign-in:${addressOf(c)}`, SIGN_INS_PER_ADDRESS, now);
+    if (wait > 0) return c.html(codePage(lang, t(lang, 'patientPage.tooMany', { seconds: Math.ceil(wait / 1000) })), 429);
+    const typed = String((await c.req.parseBody()).code ?? '').replace(/\D/g, '');
+    const p = await checkCode(db, getCookie(c, CODE_COOKIE), typed, now);
+    if (!p) return c.html(codePage(lang, t(lang, 'patientPage.codeWrong')), 200);
+    deleteCookie(c, CODE_COOKIE, { path: '/p' });
+    return signIn(c, p, lang, now);
   });
 
   app.post('/sign-out', async (c) => {

@@ -47,12 +47,14 @@ export function layout(lang: Lang, title: string, body: Html, signedIn: boolean)
   }</header><main>${body}</main></body></html>`;
 }
 
-export function signInPage(lang: Lang, kind: 'pin_phone' | 'policy_birth_date' | null, error: string | null): Html {
+export function signInPage(lang: Lang, kind: 'pin_phone' | 'policy_birth_date' | 'iin_sms' | null, error: string | null): Html {
   const fields =
-    kind === 'pin_phone'
-      ? html`<label for="pin">${t(lang, 'pin')}</label><input id="pin" name="pin" inputmode="numeric" autocomplete="off" required maxlength="20">
+    kind === 'iin_sms'
+      ? html`<label for="iin">${t(lang, 'iin')}</label><input id="iin" name="iin" inputmode="numeric" autocomplete="off" required maxlength="20">`
+      : kind === 'pin_phone'
+        ? html`<label for="pin">${t(lang, 'pin')}</label><input id="pin" name="pin" inputmode="numeric" autocomplete="off" required maxlength="20">
 <label for="phone">${t(lang, 'phone')}</label><input id="phone" name="phone" type="tel" inputmode="tel" autocomplete="tel" required maxlength="30">`
-      : html`<label for="policy">${t(lang, 'policy')}</label><input id="policy" name="policy" inputmode="numeric" autocomplete="off" required maxlength="20">
+        : html`<label for="policy">${t(lang, 'policy')}</label><input id="policy" name="policy" inputmode="numeric" autocomplete="off" required maxlength="20">
 <label for="birthDate">${t(lang, 'birthDate')}</label><input id="birthDate" name="birthDate" type="date" required>`;
   return layout(
     lang,
@@ -60,6 +62,21 @@ export function signInPage(lang: Lang, kind: 'pin_phone' | 'policy_birth_date' |
     html`<h1>${t(lang, 'title')}</h1><p class="muted">${t(lang, 'intro')}</p>
 ${error ? html`<p class="alert" role="alert">${error}</p>` : ''}
 ${kind ? html`<form method="post" action="/p/sign-in" class="card">${fields}<p><button class="primary">${t(lang, 'signIn')}</button></p></form>` : html`<p class="card">${t(lang, 'smsUnavailable')}</p>`}`,
+    false,
+  );
+}
+
+/** KZ, step two (P8): the code from the SMS. Said the same whether or not the IIN is registered. */
+export function codePage(lang: Lang, error: string | null): Html {
+  return layout(
+    lang,
+    t(lang, 'signIn'),
+    html`<h1>${t(lang, 'title')}</h1><p class="notice">${t(lang, 'codeSent')}</p>
+${error ? html`<p class="alert" role="alert">${error}</p>` : ''}
+<form method="post" action="/p/sign-in/code" class="card"><label for="code">${t(lang, 'smsCode')}</label>
+<input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required maxlength="6" pattern="[0-9]{6}">
+<p><button class="primary">${t(lang, 'signIn')}</button></p></form>
+<p><a class="button" href="/p">${t(lang, 'newCode')}</a></p>`,
     false,
   );
 }

@@ -4,6 +4,14 @@ import { ClinicServer, ORG } from '../support/clinic-server.js';
 import { MONDAY_9AM } from '../support/desk.js';
 import { Backends, startServer } from '../support/server.js';
 import { ruClinicFile } from '../support/ru-clinic.js';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MessageSender } from '../../sync-server/messages/sender.js';
+import { fileTransport } from '../../sync-server/messages/transports/file.js';
+import { DirectoryCache } from '../../sync-server/rules/directory-cache.js';
+import { silentLogger } from '../../sync-server/log.js';
+import { iinOf, KZ_PATIENT, kzClinicFile } from '../support/kz-clinic.js';
 
 /** Issue 20, the patient's page: one answer for strangers, limits on guessing, no outside resources, the profile's rules. */
 let now = MONDAY_9AM;
@@ -19,7 +27,12 @@ async function post(base: string, path: string, form: Record<string, string>, co
     headers: { origin: base, 'content-type': 'application/x-www-form-urlencoded', cookie },
     body: new URLSearchParams(form).toString(),
   });
-  return { status: res.status, text: await res.text(), location: res.headers.get('location'), cookie: res.headers.get('set-cookie')?.split(';')[0] ?? cookie, headers: res.headers };
+  // Every cookie the answer sets, less those it deletes (signing in with a code sets the session and drops the code's).
+  const set = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0]!)
+    .filter((c) => !c.endsWith('='));
+  return { status: res.status, text: await res.text(), location: res.headers.get('location'), cookie: set.length > 0 ? set.join('; ') : cookie, headers: res.headers };
 }
 const get = async (base: string, path: string, cookie: string) => {
   const res = await fetch(`${base}/p${path}`, { headers: { cookie }, redirect: 'manual' });
@@ -121,5 +134,61 @@ describe('the patient page, RU: policy and birth date (P5); the first visit thro
     const home = await get(url, '/home', ok.cookie);
     expect(home.text).toMatch(/Первый приём — через регистратуру/);
     expect(home.text).not.toMatch(/href="\/p\/specialty\//);
+  });
+});
+
+describe('the patient page, KZ: IIN and a one-time SMS code (P8: 002 L11, L37–53; 003 L80–115)', () => {
+  const backends = new Backends();
+  const sms = join(mkdtempSync(join(tmpdir(), 'kezek-kz-sms-')), 'sms.ndjson');
+  let url = '';
+  let sender: MessageSender;
+  let close = async () => undefined as void;
+  beforeAll(async () => {
+    const database = await backends.database('pglite');
+    await importDirectory(database.db, parseDirectoryFile(kzClinicFile()), now);
+    sender = new MessageSender(database.db, new DirectoryCache(), { sms: fileTransport(sms), email: null }, () => now, silentLogger);
+    const server = await startServer(database, { clock: () => now, messages: { sms: true, kick: () => void sender.tick() } });
+    url = server.url;
+    close = async () => {
+      await server.close();
+      await database.close();
+    };
+  });
+  afterAll(() => close());
+  const codes = () => (existsSync(sms) ? readFileSync(sms, 'utf8').trim().split('\n') : []).map((l) => JSON.parse(l) as { to: string; text: string });
+
+  it('sends the code to the registered phone, answers a stranger’s IIN the same way, and signs in once with the right code', async () => {
+    const form = await get(url, '', '');
+    expect(form.text).toMatch(/name="iin"/);
+    expect(form.text).not.toMatch(/name="phone"/);
+    // A stranger's IIN: the same page, and no SMS goes anywhere.
+    const stranger = await post(url, '/sign-in', { iin: iinOf('0500') });
+    expect(stranger.status).toBe(200);
+    const asked = await post(url, '/sign-in', { iin: KZ_PATIENT.iin });
+    expect(asked.text.replace(/kezek_code=[^;"]+/g, '')).toBe(stranger.text.replace(/kezek_code=[^;"]+/g, ''));
+    await sender.tick();
+    expect(codes()).toHaveLength(1);
+    expect(codes()[0]!.to).toBe('+77011234567');
+    const code = /(\d{6})/.exec(codes()[0]!.text)![1]!;
+    // A stranger's code cookie opens nothing, whatever is typed.
+    expect((await post(url, '/sign-in/code', { code }, stranger.cookie)).text).toMatch(/Код неверный или устарел/);
+    // A wrong code spends a try; the right one signs in, once.
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    expect((await post(url, '/sign-in/code', { code: wrong }, asked.cookie)).text).toMatch(/Код неверный/);
+    const ok = await post(url, '/sign-in/code', { code }, asked.cookie);
+    expect(ok.location).toBe('/p/home');
+    expect((await get(url, '/home', ok.cookie)).text).toMatch(/Ахметов Ерлан/);
+    expect((await post(url, '/sign-in/code', { code }, asked.cookie)).text).toMatch(/Код неверный/);
+  });
+
+  it('three wrong codes end the code; a second code within a minute is refused (the page cannot flood a phone)', async () => {
+    now += 2 * 60_000;
+    const asked = await post(url, '/sign-in', { iin: KZ_PATIENT.iin });
+    expect((await post(url, '/sign-in', { iin: KZ_PATIENT.iin })).status).toBe(429);
+    await sender.tick();
+    const code = /(\d{6})/.exec(codes().at(-1)!.text)![1]!;
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    for (let i = 0; i < 3; i++) await post(url, '/sign-in/code', { code: wrong }, asked.cookie);
+    expect((await post(url, '/sign-in/code', { code }, asked.cookie)).location).toBeNull();
   });
 });

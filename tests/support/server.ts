@@ -2,6 +2,7 @@ import { getRequestListener } from '@hono/node-server';
 import type { Database } from '../../sync-server/db/connect.js';
 import { connect } from '../../sync-server/db/connect.js';
 import { createServerApp } from '../../sync-server/http/app.js';
+import type { PageMessages } from '../../sync-server/patient/routes.js';
 import { silentLogger, type Logger } from '../../sync-server/log.js';
 import { listen, type RunningServer } from '../../src-main/rpc/http.js';
 import { startPostgres, type Postgres } from './postgres.js';
@@ -31,7 +32,7 @@ export class Backends {
 }
 
 /** A real sync server over real HTTP on 127.0.0.1. */
-export async function startServer(database: Database, opts: { clock?: () => number; log?: Logger } = {}): Promise<RunningServer> {
-  const app = createServerApp({ database, clock: opts.clock ?? Date.now, log: opts.log ?? silentLogger });
+export async function startServer(database: Database, opts: { clock?: () => number; log?: Logger; messages?: PageMessages } = {}): Promise<RunningServer> {
+  const app = createServerApp({ database, clock: opts.clock ?? Date.now, log: opts.log ?? silentLogger, ...(opts.messages ? { messages: opts.messages } : {}) });
   return listen(getRequestListener(app.fetch), 0);
 }
