@@ -236,7 +236,7 @@ async function main(): Promise<void> {
   sender.start(Number(process.env.KEZEK_MESSAGES_INTERVAL_MS ?? 5000));
   const app = createServerApp({
     database,
-    messages: { sms: transports.sms !== null, kick: () => void sender.tick().catch(() => undefined) },
+    messages: { sms: transports.sms !== null, email: transports.email !== null, kick: () => void sender.tick().catch(() => undefined) },
     clock: () => Date.now() + offset,
     log,
     pokes,

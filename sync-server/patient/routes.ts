@@ -15,6 +15,7 @@ import { bookSlot, cancelBooking, findSlots, holdSlot, type KnownPatient, orgsBy
 import type { Database } from '../db/connect.js';
 import { organizations, orgRows, patientPrefs } from '../db/schema.js';
 import { checkCode, issueCode } from './codes.js';
+import { e164, masked } from '../messages/recipients.js';
 import { addressOf, originOf, sameOrigin } from '../http/request-origin.js';
 import type { Logger } from '../log.js';
 import type { DirectoryCache, RulesDirectory } from '../rules/directory-cache.js';
@@ -60,12 +61,18 @@ const dmy = (iso: string) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice
 /** The message outbox as the page uses it: whether SMS can go at all, and a nudge to send a sign-in code now. */
 export interface PageMessages {
   sms: boolean;
+  /** An SMTP server is configured: the page offers e-mail instead of SMS. */
+  email: boolean;
   kick(): void;
 }
+
+/** An e-mail address as patients type it; empty takes it away (messages go by SMS again). */
+const contactForm = z.object({ email: z.union([z.literal(''), z.email().max(254)]) });
 
 export function patientPage(deps: { database: Database; directories: DirectoryCache; clock: () => number; log: Logger; writers?: OrgQueue; messages?: PageMessages }): Hono {
   const { database, directories, clock, log } = deps;
   const sms = deps.messages?.sms ?? false;
+  const email = deps.messages?.email ?? false;
   const writers = deps.writers ?? new OrgQueue();
   const db = database.db;
   const app = new Hono();
@@ -239,11 +246,21 @@ export function patientPage(deps: { database: Database; directories: DirectoryCa
               cancellable: true,
             })),
         ),
+        contact: sms || email ? await contactOf(p, dir) : null,
         notice,
         error,
       }),
       status,
     );
+  };
+  /** Where the patient's messages go (masked, as on the desk's card), and the e-mail they gave, if any. */
+  const contactOf = async (p: KnownPatient, dir: RulesDirectory) => {
+    const phone = sms ? e164(p.patient.phone, dir.profile.country) : null;
+    const [prefs] = await db
+      .select({ email: patientPrefs.email })
+      .from(patientPrefs)
+      .where(and(eq(patientPrefs.orgId, p.orgId), eq(patientPrefs.patientId, p.patient.id)));
+    return { phone: phone ? masked(phone) : null, email: email ? (prefs?.email ?? null) : null, emailForm: email };
   };
   const directoryRow = async (orgId: string, entity: string, id: string) => {
     const [r] = await db
@@ -384,6 +401,23 @@ export function patientPage(deps: { database: Database; directories: DirectoryCa
       const r = await writers.run(who.p.orgId, () => cancelBooking(db, directories, PAGE, c.req.param('id') ?? '', who.p, null, clock()));
       if ('refused' in r) return refused(c, who, r);
       return home(c, who, translate(who.lang, 'patientPage.cancelled'), null);
+    }),
+  );
+
+  /** The patient's e-mail for messages about their bookings, instead of SMS (issue 20); empty goes back to SMS. */
+  app.post(
+    '/contact',
+    signedIn(async (c, who) => {
+      if (!email) return c.redirect('/p/home', 303);
+      const form = contactForm.safeParse(await c.req.parseBody());
+      if (!form.success) return home(c, who, null, translate(who.lang, 'patientPage.emailBad'), 422);
+      const address = form.data.email === '' ? null : form.data.email;
+      const now = clock();
+      await db
+        .insert(patientPrefs)
+        .values({ orgId: who.p.orgId, patientId: who.p.patient.id, lang: who.lang, email: address, updatedAt: now })
+        .onConflictDoUpdate({ target: [patientPrefs.orgId, patientPrefs.patientId], set: { email: address, updatedAt: now } });
+      return home(c, who, address ? translate(who.lang, 'patientPage.emailSaved', { email: address }) : translate(who.lang, 'patientPage.emailCleared'), null);
     }),
   );
 

@@ -91,6 +91,8 @@ export interface HomeView {
   entries: Array<{ label: string; href: string; free: number }>;
   notes: string[];
   bookings: Array<{ id: string; when: string; doctor: string; specialty: string; cabinet: string; status: string; cancellable: boolean }>;
+  /** Where messages about bookings go; null when this server sends none. */
+  contact: { phone: string | null; email: string | null; emailForm: boolean } | null;
   notice: string | null;
   error: string | null;
 }
@@ -126,9 +128,20 @@ ${
               b.cancellable ? html`<form method="post" action="/p/cancel/${b.id}" class="inline"><button class="danger">${t(lang, 'cancel')}</button></form>` : ''
             }</p></li>`,
           )}</ul>`
-    }`,
+    }${v.contact ? contactCard(lang, v.contact) : ''}`,
     true,
   );
+}
+
+function contactCard(lang: Lang, c: NonNullable<HomeView['contact']>): Html {
+  return html`<h2>${t(lang, 'contactTitle')}</h2><section class="card" data-testid="contact">
+<p>${c.email ? t(lang, 'contactEmail', { email: c.email }) : c.phone ? t(lang, 'contactSms', { phone: c.phone }) : t(lang, 'contactNone')}</p>${
+    c.emailForm
+      ? html`<form method="post" action="/p/contact"><label for="email">${t(lang, 'emailLabel')}</label>
+<input id="email" name="email" type="email" inputmode="email" autocomplete="email" maxlength="254" value="${c.email ?? ''}">
+<p class="muted">${t(lang, 'emailHint')}</p><p><button>${t(lang, 'save')}</button></p></form>`
+      : ''
+  }</section>`;
 }
 
 export function daysPage(lang: Lang, title: string, days: Array<{ label: string; href: string; free: number }>): Html {

@@ -12,6 +12,9 @@ import { fileTransport } from '../../sync-server/messages/transports/file.js';
 import { DirectoryCache } from '../../sync-server/rules/directory-cache.js';
 import { silentLogger } from '../../sync-server/log.js';
 import { iinOf, KZ_PATIENT, kzClinicFile } from '../support/kz-clinic.js';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { emailTransport } from '../../sync-server/messages/transports/email.js';
 
 /** Issue 20, the patient's page: one answer for strangers, limits on guessing, no outside resources, the profile's rules. */
 let now = MONDAY_9AM;
@@ -27,12 +30,14 @@ async function post(base: string, path: string, form: Record<string, string>, co
     headers: { origin: base, 'content-type': 'application/x-www-form-urlencoded', cookie },
     body: new URLSearchParams(form).toString(),
   });
-  // Every cookie the answer sets, less those it deletes (signing in with a code sets the session and drops the code's).
-  const set = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0]!)
-    .filter((c) => !c.endsWith('='));
-  return { status: res.status, text: await res.text(), location: res.headers.get('location'), cookie: set.length > 0 ? set.join('; ') : cookie, headers: res.headers };
+  // A browser's cookie jar: what was sent, updated by what the answer sets and deletes (signing in with a code sets
+  // the session and drops the code's).
+  const jar = new Map(cookie ? cookie.split('; ').map((c) => [c.split('=')[0]!, c] as const) : []);
+  for (const c of res.headers.getSetCookie().map((x) => x.split(';')[0]!)) {
+    if (c.endsWith('=')) jar.delete(c.slice(0, -1));
+    else jar.set(c.split('=')[0]!, c);
+  }
+  return { status: res.status, text: await res.text(), location: res.headers.get('location'), cookie: [...jar.values()].join('; '), headers: res.headers };
 }
 const get = async (base: string, path: string, cookie: string) => {
   const res = await fetch(`${base}/p${path}`, { headers: { cookie }, redirect: 'manual' });
@@ -137,21 +142,52 @@ describe('the patient page, RU: policy and birth date (P5); the first visit thro
   });
 });
 
+/** The text of a plain mail as nodemailer writes it (one part, quoted-printable or base64). */
+function mailText(raw: string): string {
+  const [head, ...rest] = raw.split('\r\n\r\n');
+  const body = rest.join('\r\n\r\n');
+  if (/Content-Transfer-Encoding: base64/i.test(head!)) return Buffer.from(body, 'base64').toString('utf8');
+  const bytes = body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
 describe('the patient page, KZ: IIN and a one-time SMS code (P8: 002 L11, L37–53; 003 L80–115)', () => {
   const backends = new Backends();
   const sms = join(mkdtempSync(join(tmpdir(), 'kezek-kz-sms-')), 'sms.ndjson');
   let url = '';
   let sender: MessageSender;
   let close = async () => undefined as void;
+  // The clinic's mail server: smtp-server (nodemailer's own) on 127.0.0.1, keeping what it is given.
+  const mails: Array<{ to: string; raw: string }> = [];
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, session, done) {
+      let raw = '';
+      stream.on('data', (d: Buffer) => {
+        raw += d.toString();
+      });
+      stream.on('end', () => {
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), raw });
+        done();
+      });
+    },
+  });
   beforeAll(async () => {
+    now = Date.parse('2026-11-23T02:20:00Z'); // Monday 07:20 in Almaty, before the family doctor's first time
+    await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
+    const smtpPort = (smtp.server.address() as AddressInfo).port;
     const database = await backends.database('pglite');
     await importDirectory(database.db, parseDirectoryFile(kzClinicFile()), now);
-    sender = new MessageSender(database.db, new DirectoryCache(), { sms: fileTransport(sms), email: null }, () => now, silentLogger);
-    const server = await startServer(database, { clock: () => now, messages: { sms: true, kick: () => void sender.tick() } });
+    const email = emailTransport({ smtpUrl: `smtp://127.0.0.1:${smtpPort}`, from: 'Поликлиника <clinic@example.kz>' });
+    sender = new MessageSender(database.db, new DirectoryCache(), { sms: fileTransport(sms), email }, () => now, silentLogger);
+    const server = await startServer(database, { clock: () => now, messages: { sms: true, email: true, kick: () => void sender.tick() } });
     url = server.url;
     close = async () => {
       await server.close();
+      await sender.stop();
       await database.close();
+      await new Promise<void>((r) => smtp.close(() => r()));
     };
   });
   afterAll(() => close());
@@ -190,5 +226,37 @@ describe('the patient page, KZ: IIN and a one-time SMS code (P8: 002 L11, L37–
     const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
     for (let i = 0; i < 3; i++) await post(url, '/sign-in/code', { code: wrong }, asked.cookie);
     expect((await post(url, '/sign-in/code', { code }, asked.cookie)).location).toBeNull();
+  });
+
+  it('a patient who gives an e-mail gets the booking’s confirmation there, in the page’s language, instead of an SMS; a bad address changes nothing', async () => {
+    now += 2 * 60_000;
+    const asked = await post(url, '/sign-in?lang=kk', { iin: KZ_PATIENT.iin });
+    await sender.tick();
+    const code = /(\d{6})/.exec(codes().at(-1)!.text)![1]!;
+    const session = await post(url, '/sign-in/code', { code }, asked.cookie);
+    const home = await get(url, '/home', session.cookie);
+    expect(home.text).toMatch(/\+770•••••567/); // where SMS go, masked as on the desk's card
+    const bad = await post(url, '/contact', { email: 'ahmetov@' }, session.cookie);
+    expect(bad.status).toBe(422);
+    expect(bad.text).toMatch(/Пошта мекенжайы қате/);
+    // An address given and taken away again: messages go by SMS again.
+    await post(url, '/contact', { email: 'old@example.kz' }, session.cookie);
+    expect((await post(url, '/contact', { email: '' }, session.cookie)).text).toMatch(/қайтадан SMS/);
+    const saved = await post(url, '/contact', { email: 'ahmetov@example.kz' }, session.cookie);
+    expect(saved.text).toMatch(/ahmetov@example\.kz/);
+    // Book the first free time through the page: the confirmation goes by e-mail, in Kazakh, and no SMS.
+    const sentBefore = codes().length;
+    const day = /href="(\/p\/day\/[^"]+)"/.exec((await get(url, '/specialty/family', session.cookie)).text)![1]!;
+    const slot = /name="slot" value="([^"]+)"/.exec((await get(url, day.slice(2), session.cookie)).text)![1]!;
+    const held = await post(url, '/hold', { slot }, session.cookie);
+    const hold = /name="hold" value="([^"]+)"/.exec(held.text)![1]!;
+    expect((await post(url, '/book', { hold }, session.cookie)).location).toMatch(/^\/p\/ticket\//);
+    now = Math.max(now, Date.parse('2026-11-23T04:30:00Z')); // 09:30 in Almaty: past the night's quiet hours
+    await sender.tick();
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.to).toBe('ahmetov@example.kz');
+    expect(mails[0]!.raw).toMatch(/Subject: =\?UTF-8\?/); // the clinic's name, encoded
+    expect(mailText(mails[0]!.raw)).toMatch(/^Сіз жазылдыңыз: .* отбасылық дәрігер/); // in Kazakh, as the page was
+    expect(codes()).toHaveLength(sentBefore);
   });
 });
