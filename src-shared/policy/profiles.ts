@@ -78,7 +78,13 @@ const russia = (id: 'RU-MO' | 'RU-SM') => ({
   refusalReasons: ['missing_documents', 'unreliable_data', 'not_territorial'],
   // 004 §2.6: no territorial attachment; a narrow specialist's referral is one of the documents §2.5 requires.
   refusalGrounds: { not_attached: 'not_territorial', referral_required: 'missing_documents' },
-  patientPage: { identify: 'policy_birth_date' as const, book: 'any' as const, firstVisitAtRegistry: true, source: '001 L61, L105, L141–147 (P4, P5)' },
+  patientPage: {
+    identify: 'policy_birth_date' as const,
+    book: 'any' as const,
+    firstVisitAtRegistry: true,
+    homeVisit: true,
+    source: '001 L61, L105, L141–147 (P4, P5); the home visit 001 L146 (R24)',
+  },
   messages: messages('ru'),
 });
 
@@ -95,7 +101,13 @@ export const PROFILES: Record<ProfileId, PolicyProfile> = {
     nationalIdKinds: ['KG_PIN'],
     refusalReasons: ['not_attached', 'no_such_specialist', 'intoxication', 'forged_documents'],
     refusalGrounds: { not_attached: 'not_attached', specialty_not_offered: 'no_such_specialist' },
-    patientPage: { identify: 'pin_phone', book: 'family_doctor', firstVisitAtRegistry: false, source: '000 L225, L237–239, L324–379 (P1, P2)' },
+    patientPage: {
+      identify: 'pin_phone',
+      book: 'family_doctor',
+      firstVisitAtRegistry: false,
+      homeVisit: false,
+      source: '000 L225, L237–239, L324–379 (P1, P2); no home visit online: 000 names none, called in by phone (our choice)',
+    },
     messages: messages('ky'),
     sources: { ...commonSources, R1: '000 §1', R3: '000 §1', R20: 'Labour Code KR art. 113' },
   },
@@ -111,7 +123,13 @@ export const PROFILES: Record<ProfileId, PolicyProfile> = {
     nationalIdKinds: ['KZ_IIN'],
     refusalReasons: ['unreliable_documents', 'not_attached'],
     refusalGrounds: { not_attached: 'not_attached' },
-    patientPage: { identify: 'iin_sms', book: 'any', firstVisitAtRegistry: false, source: '002 L11, L37–53; 003 L80–115 (P8)' },
+    patientPage: {
+      identify: 'iin_sms',
+      book: 'any',
+      firstVisitAtRegistry: false,
+      homeVisit: false,
+      source: '002 L11, L37–53; 003 L80–115 (P8); no home visit online: 002/003 name none, called in by phone (our choice)',
+    },
     messages: messages('kk'),
     sources: { ...commonSources, R1: 'not set by 003; KG value used', R3: '003 item 9', R20: '003 item 7' },
   },

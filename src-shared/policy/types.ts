@@ -59,7 +59,14 @@ export interface PolicyProfile {
    * what they may book online (KG: the family doctor's times, P1; elsewhere what the rules allow), and whether the
    * first visit must go through the registry (RU, P4).
    */
-  patientPage: { identify: 'pin_phone' | 'iin_sms' | 'policy_birth_date'; book: 'family_doctor' | 'any'; firstVisitAtRegistry: boolean; source: string };
+  patientPage: {
+    identify: 'pin_phone' | 'iin_sms' | 'policy_birth_date';
+    book: 'family_doctor' | 'any';
+    firstVisitAtRegistry: boolean;
+    /** R24: the patient may call the family doctor home from the page. */
+    homeVisit: boolean;
+    source: string;
+  };
   /**
    * Messages to patients (issue 20): the language when the patient chose none on the patient page, the night when no
    * booking message is sent (local time; a sign-in code the patient asked for is), and which channels' bookings get a

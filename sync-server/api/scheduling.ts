@@ -78,7 +78,7 @@ async function nextTicket(tx: Tx, orgId: string): Promise<string> {
 }
 
 /** What an op of the booking API runs with: the organization's API device, acting for the client, with the client's one channel. */
-function contextFor(tx: Tx, dir: RulesDirectory, client: ApiClient, now: number): OpContext {
+export function contextFor(tx: Tx, dir: RulesDirectory, client: ApiClient, now: number): OpContext {
   const device: ServerDevice = { id: apiDeviceId(dir.orgId), orgId: dir.orgId, kind: 'desk', doctorId: null, channels: [client.channel] };
   return { tx, orgId: dir.orgId, deviceId: device.id, now, at: now, device, dir, by: { userId: `api:${client.id}`, role: 'registrar' } };
 }
@@ -217,7 +217,7 @@ async function judge(ctx: OpContext, client: ApiClient, slot: Slot, p: KnownPati
   return { ok: true, a, spends: v.spendsReferral };
 }
 
-async function inOrg<T>(db: ServerDb, directories: DirectoryCache, orgId: string, run: (tx: Tx, dir: RulesDirectory) => Promise<T>): Promise<T> {
+export async function inOrg<T>(db: ServerDb, directories: DirectoryCache, orgId: string, run: (tx: Tx, dir: RulesDirectory) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
     await lockOrg(tx, orgId);
     const dir = await directories.get(tx, orgId);

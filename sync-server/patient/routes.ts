@@ -8,8 +8,9 @@ import { localName, translate } from '../../src-shared/i18n/index.js';
 import type { Patient } from '../../src-shared/domain/patient.js';
 import { getProfile } from '../../src-shared/policy/profiles.js';
 import { ticketCodeFromScan } from '../../src-shared/print/ticket-layout.js';
-import { localParts } from '../../src-shared/time/dates.js';
+import { addDays, localParts } from '../../src-shared/time/dates.js';
 import { type ApiClient, overLimit } from '../api/clients.js';
+import { requestHomeVisit } from '../api/home-visits.js';
 import { fhirSlotId, refusalText, slotIdFromFhir } from '../api/fhir.js';
 import { bookSlot, cancelBooking, findSlots, holdSlot, type KnownPatient, orgsById, patientAppointments, type Refusal } from '../api/scheduling.js';
 import type { Database } from '../db/connect.js';
@@ -21,7 +22,7 @@ import type { Logger } from '../log.js';
 import type { DirectoryCache, RulesDirectory } from '../rules/directory-cache.js';
 import { OrgQueue } from '../sync/org-queue.js';
 import { endSession, identificationOf, identify, sessionOf, startSession } from './identify.js';
-import { codePage, confirmPage, daysPage, homePage, STYLE, signInPage, ticketPage, timesPage } from './views.js';
+import { codePage, confirmPage, daysPage, homePage, homeVisitPage, STYLE, signInPage, ticketPage, timesPage } from './views.js';
 
 const COOKIE = 'kezek_patient';
 /** The pending sign-in code's id (KZ): which code the typed one is checked against. */
@@ -67,6 +68,16 @@ export interface PageMessages {
 }
 
 /** An e-mail address as patients type it; empty takes it away (messages go by SMS again). */
+/** R24: what the patient says when calling the doctor home. */
+const homeVisitForm = z.object({
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  address: z.string().trim().min(3).max(300),
+  reason: z.string().trim().min(2).max(300),
+  callbackPhone: z
+    .string()
+    .trim()
+    .regex(/^[+\d][\d\s()-]{5,38}$/),
+});
 const contactForm = z.object({ email: z.union([z.literal(''), z.email().max(254)]) });
 
 export function patientPage(deps: { database: Database; directories: DirectoryCache; clock: () => number; log: Logger; writers?: OrgQueue; messages?: PageMessages }): Hono {
@@ -247,6 +258,7 @@ export function patientPage(deps: { database: Database; directories: DirectoryCa
             })),
         ),
         contact: sms || email ? await contactOf(p, dir) : null,
+        homeVisit: dir.profile.patientPage.homeVisit && p.patient.attachment?.orgId === p.orgId,
         notice,
         error,
       }),
@@ -401,6 +413,35 @@ export function patientPage(deps: { database: Database; directories: DirectoryCa
       const r = await writers.run(who.p.orgId, () => cancelBooking(db, directories, PAGE, c.req.param('id') ?? '', who.p, null, clock()));
       if ('refused' in r) return refused(c, who, r);
       return home(c, who, translate(who.lang, 'patientPage.cancelled'), null);
+    }),
+  );
+
+  /** R24: the form for a home visit today or tomorrow, the address as the clinic has it. */
+  const visitDays = (dir: RulesDirectory) => {
+    const today = localParts(clock(), dir.timezone).date;
+    return [today, addDays(today, 1)].map((d) => ({ value: d, label: dmy(d) }));
+  };
+  app.get(
+    '/home-visit',
+    signedIn(async (c, who) => {
+      if (!who.dir.profile.patientPage.homeVisit) return c.redirect('/p/home', 303);
+      return c.html(homeVisitPage(who.lang, { days: visitDays(who.dir), address: who.p.patient.address, error: null }));
+    }),
+  );
+  app.post(
+    '/home-visit',
+    signedIn(async (c, who) => {
+      if (!who.dir.profile.patientPage.homeVisit) return c.redirect('/p/home', 303);
+      const form = homeVisitForm.safeParse(await c.req.parseBody());
+      if (!form.success) {
+        const field = String(form.error.issues[0]?.path[0] ?? 'reason');
+        return c.html(homeVisitPage(who.lang, { days: visitDays(who.dir), address: who.p.patient.address, error: translate(who.lang, `patientPage.homeVisitBad.${field}`) }), 422);
+      }
+      const r = await writers.run(who.p.orgId, () => requestHomeVisit(db, directories, PAGE, who.p, form.data, clock()));
+      if ('refused' in r) return refused(c, who, r);
+      log('info', 'home visit called in on the patient page', { orgId: who.p.orgId, doctorId: r.doctorId });
+      const doctor = who.dir.doctors.get(r.doctorId)?.fullName ?? '';
+      return home(c, who, translate(who.lang, 'patientPage.homeVisitTaken', { date: dmy(form.data.date), doctor, phone: form.data.callbackPhone }), null);
     }),
   );
 

@@ -93,6 +93,8 @@ export interface HomeView {
   bookings: Array<{ id: string; when: string; doctor: string; specialty: string; cabinet: string; status: string; cancellable: boolean }>;
   /** Where messages about bookings go; null when this server sends none. */
   contact: { phone: string | null; email: string | null; emailForm: boolean } | null;
+  /** R24: the profile lets the patient call the family doctor home from here. */
+  homeVisit: boolean;
   notice: string | null;
   error: string | null;
 }
@@ -119,6 +121,7 @@ ${
       )}</ul>${v.notes.map((n) => html`<p class="muted">${n}</p>`)}`
     : ''
 }
+${v.homeVisit ? html`<p><a class="button" href="/p/home-visit" data-testid="home-visit">${t(lang, 'homeVisit')}</a></p>` : ''}
 <h2>${t(lang, 'myBookings')}</h2>${
       v.bookings.length === 0
         ? html`<p class="muted">${t(lang, 'noBookings')}</p>`
@@ -129,6 +132,24 @@ ${
             }</p></li>`,
           )}</ul>`
     }${v.contact ? contactCard(lang, v.contact) : ''}`,
+    true,
+  );
+}
+
+/** R24: calling the family doctor home — the day, the address, what is wrong, a phone to call back. */
+export function homeVisitPage(lang: Lang, v: { days: Array<{ value: string; label: string }>; address: string; error: string | null }): Html {
+  return layout(
+    lang,
+    t(lang, 'homeVisit'),
+    html`<h1>${t(lang, 'homeVisit')}</h1><p class="muted">${t(lang, 'homeVisitIntro')}</p>
+${v.error ? html`<p class="alert" role="alert">${v.error}</p>` : ''}
+<form method="post" action="/p/home-visit" class="card"><fieldset style="border:0;padding:0;margin:0"><legend><b>${t(lang, 'homeVisitDay')}</b></legend>${v.days.map(
+      (d, i) => html`<label style="font-weight:400"><input type="radio" name="date" value="${d.value}" style="width:auto" ${i === 0 ? raw('checked') : ''}> ${d.label}</label>`,
+    )}</fieldset>
+<label for="address">${t(lang, 'address')}</label><input id="address" name="address" required maxlength="300" value="${v.address}">
+<label for="reason">${t(lang, 'homeVisitReason')}</label><input id="reason" name="reason" required maxlength="300">
+<label for="callbackPhone">${t(lang, 'homeVisitPhone')}</label><input id="callbackPhone" name="callbackPhone" type="tel" inputmode="tel" autocomplete="tel" required maxlength="40">
+<p><button class="primary">${t(lang, 'homeVisitSend')}</button> <a class="button" href="/p/home">${t(lang, 'back')}</a></p></form>`,
     true,
   );
 }

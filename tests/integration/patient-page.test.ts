@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowsOf } from '../../sync-server/messages/outbox.js';
 import { importDirectory, parseDirectoryFile } from '../../sync-server/directory/import.js';
 import { ClinicServer, ORG } from '../support/clinic-server.js';
 import { MONDAY_9AM } from '../support/desk.js';
@@ -115,8 +117,9 @@ describe('the patient page, RU: policy and birth date (P5); the first visit thro
   const backends = new Backends();
   let url = '';
   let close = async () => undefined as void;
+  let database: Awaited<ReturnType<Backends['database']>>;
   beforeAll(async () => {
-    const database = await backends.database('pglite');
+    database = await backends.database('pglite');
     const file = ruClinicFile();
     await importDirectory(database.db, parseDirectoryFile(file), now);
     const server = await startServer(database, { clock: () => now });
@@ -139,6 +142,28 @@ describe('the patient page, RU: policy and birth date (P5); the first visit thro
     const home = await get(url, '/home', ok.cookie);
     expect(home.text).toMatch(/Первый приём — через регистратуру/);
     expect(home.text).not.toMatch(/href="\/p\/specialty\//);
+  });
+
+  it('calls the family doctor home (R24: 001 L146): a bad phone is named and changes nothing; the call reaches the desks with its row of the register', async () => {
+    const ok = await post(url, '/sign-in', { policy: '5000 0000 0000 0001', birthDate: '1980-05-04' });
+    expect((await get(url, '/home', ok.cookie)).text).toMatch(/href="\/p\/home-visit"/);
+    const form = await get(url, '/home-visit', ok.cookie);
+    const today = /name="date" value="([\d-]+)"/.exec(form.text)![1]!;
+    const visits = () =>
+      rowsOf<{ row: { doctorId: string; channel?: string; reason: string; callbackPhone: string; status: string } }>(
+        database.db,
+        sql`SELECT row FROM change_log WHERE entity = 'home_visit' ORDER BY seq`,
+      );
+    const bad = await post(url, '/home-visit', { date: today, address: 'Химки, ул. Ленина, 5', reason: 'Температура 39', callbackPhone: 'позвоните' }, ok.cookie);
+    expect(bad.status).toBe(422);
+    expect(bad.text).toMatch(/Укажите телефон для связи/);
+    expect(await visits()).toHaveLength(0);
+    const taken = await post(url, '/home-visit', { date: today, address: 'Химки, ул. Ленина, 5', reason: 'Температура 39', callbackPhone: '+7 916 123-45-67' }, ok.cookie);
+    expect(taken.text).toMatch(/Вызов принят: врач .+ придёт/);
+    const [visit] = await visits();
+    expect(visit!.row).toMatchObject({ reason: 'Температура 39', callbackPhone: '+7 916 123-45-67', status: 'open' });
+    const [entry] = await rowsOf<{ row: { channel: string; result: string } }>(database.db, sql`SELECT row FROM change_log WHERE entity = 'register_entry' ORDER BY seq DESC LIMIT 1`);
+    expect(entry!.row).toMatchObject({ channel: 'internet', result: 'home_visit' });
   });
 });
 
@@ -236,6 +261,7 @@ describe('the patient page, KZ: IIN and a one-time SMS code (P8: 002 L11, L37–
     const session = await post(url, '/sign-in/code', { code }, asked.cookie);
     const home = await get(url, '/home', session.cookie);
     expect(home.text).toMatch(/\+770•••••567/); // where SMS go, masked as on the desk's card
+    expect(home.text).not.toMatch(/home-visit/); // KZ: home visits are called in by phone (profile patientPage.homeVisit)
     const bad = await post(url, '/contact', { email: 'ahmetov@' }, session.cookie);
     expect(bad.status).toBe(422);
     expect(bad.text).toMatch(/Пошта мекенжайы қате/);
