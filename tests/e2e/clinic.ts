@@ -13,10 +13,11 @@ export interface DeskProc {
 /**
  * A real clinic for end-to-end tests: the demo clinic exported and imported into a sync server
  * process (PGlite in `root`), and desk processes in browser mode enrolled with it one after
- * another (each with its leases taken before the next starts). `startServer` brings the server
+ * another (each with its leases taken before the next starts), each through `serverFor`'s address if given (a link
+ * the test can cut). `startServer` brings the server
  * (back) up on the same port; the caller kills what `procs` holds.
  */
-export async function startClinic(root: string, clock: string, deskNames: string[], procs: Proc[]) {
+export async function startClinic(root: string, clock: string, deskNames: string[], procs: Proc[], opts: { serverFor?: (desk: string, serverUrl: string) => Promise<string> } = {}) {
   expect(await tsx('src-main/cli/export-directory.ts', ['--data-dir', join(root, 'demo'), join(root, 'clinic.json')]).done()).toBe(0);
   const serverEnv = { KEZEK_SERVER_DATA: join(root, 'server'), KEZEK_CLOCK_START: clock };
   expect(await tsx('sync-server/main.ts', ['import', join(root, 'clinic.json')], serverEnv).done()).toBe(0);
@@ -40,9 +41,10 @@ export async function startClinic(root: string, clock: string, deskNames: string
   for (const [i, name] of deskNames.entries()) {
     const dir = join(root, `desk-${name}`);
     const deskPort = await closedPort();
+    const serverUrl = (await opts.serverFor?.(name, `http://127.0.0.1:${port}`)) ?? `http://127.0.0.1:${port}`;
     const p = tsx(
       'src-main/cli/start.ts',
-      ['--browser', '--data-dir', dir, '--port', String(deskPort), '--clock-start', clock, '--server', `http://127.0.0.1:${port}`, '--enroll-code', codes[i]!, '--device-name', `Регистратура ${name}`],
+      ['--browser', '--data-dir', dir, '--port', String(deskPort), '--clock-start', clock, '--server', serverUrl, '--enroll-code', codes[i]!, '--device-name', `Регистратура ${name}`],
       { KEZEK_PASSWORD: 'desk-pass' },
     );
     procs.push(p);

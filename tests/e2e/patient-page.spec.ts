@@ -1,13 +1,15 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDeskPage, readDesk, startClinic } from './clinic.js';
 import { scan } from './helpers.js';
 import { type Proc, tsx } from './processes.js';
 import { closedPort } from '../support/virtual-printer.js';
+import { cutLink } from '../support/cut-link.js';
 import { ruClinicFile } from '../support/ru-clinic.js';
+import { KZ_PATIENT, kzClinicFile } from '../support/kz-clinic.js';
 
 const CLOCK = '2026-11-23T02:30:00Z'; // Monday 08:30 in Bishkek
 
@@ -26,9 +28,23 @@ test('KG: PIN and phone → the family doctor’s time → the ticket; the desk 
   test.setTimeout(240_000);
   const root = mkdtempSync(join(tmpdir(), 'kezek-e2e-patient-'));
   const procs: Proc[] = [];
+  let closeLink = async () => undefined as void;
   try {
-    const clinic = await startClinic(root, CLOCK, ['A'], procs);
-    const [desk] = clinic.desks;
+    // Desk B reaches the server through a link the test cuts: it is offline while the patient books.
+    const links: Array<Awaited<ReturnType<typeof cutLink>>> = [];
+    const clinic = await startClinic(root, CLOCK, ['A', 'B'], procs, {
+      serverFor: async (name, url) => {
+        if (name !== 'B') return url;
+        links.push(await cutLink({ host: '127.0.0.1', port: Number(new URL(url).port) }));
+        return links[0]!.url;
+      },
+    });
+    const link = links[0]!;
+    closeLink = () => link.close();
+    const [desk, offline] = clinic.desks;
+    const registrarB = await openDeskPage(browser, offline!);
+    link.cut();
+    await expect(registrarB.getByTestId('sync-state')).toContainText('Нет связи', { timeout: 60_000 });
     const p = readDesk(desk!.dir, (db) =>
       db
         .prepare(
@@ -82,6 +98,20 @@ test('KG: PIN and phone → the family doctor’s time → the ticket; the desk 
     await registrar.keyboard.press('F2');
     await expect(registrar.getByTestId('today-list').locator('tr', { hasText: p.name })).toContainText('интернет');
 
+    // Desk B was offline all along: the ticket is not on it yet, and it says so.
+    await registrarB.locator('body').click();
+    await scan(registrarB, code);
+    await expect(registrarB.getByTestId('notice')).toContainText(`Талона ${code} нет на этом ПК`);
+    await registrarB.screenshot({ path: 'test-results/screens/45-offline-desk-unknown-ticket.png' });
+    // Its link comes back: the booking arrives, checked in already at desk A, and on its today's list with the channel.
+    link.restore();
+    await expect(registrarB.getByTestId('sync-state')).toContainText('В сети', { timeout: 60_000 });
+    await expect
+      .poll(() => readDesk(offline!.dir, (db) => db.prepare('SELECT channel, status FROM appointments WHERE ticket_code = ?').get(code)), { timeout: 60_000 })
+      .toEqual({ channel: 'internet', status: 'arrived' });
+    await registrarB.keyboard.press('F2');
+    await expect(registrarB.getByTestId('today-list').locator('tr', { hasText: p.name })).toContainText('интернет');
+
     // On a desktop the same page, wider; the booking is listed and can be cancelled («Отказаться», P3).
     const desktop = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ru-RU' })).newPage();
     await desktop.goto(`${clinic.serverUrl}/p`);
@@ -93,6 +123,7 @@ test('KG: PIN and phone → the family doctor’s time → the ticket; the desk 
   } finally {
     for (const c of browser.contexts()) await c.close();
     for (const p of procs) await p.kill();
+    await closeLink();
     rmSync(root, { recursive: true, force: true });
   }
 });
@@ -125,6 +156,59 @@ test('RU: policy and birth date; the first visit goes through the registry (P4, 
     await expect(phone.getByTestId('entries').locator('li')).toHaveCount(0);
     await phone.screenshot({ path: 'test-results/screens/44-patient-home-ru.png', fullPage: true });
     await accessible(phone);
+  } finally {
+    for (const c of browser.contexts()) await c.close();
+    for (const p of procs) await p.kill();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+/**
+ * KZ (Almaty, P8: IIN and a one-time SMS code): the code goes to the registered phone through the server's outbox
+ * (here its NDJSON sink, read back as the phone would show it), the patient signs in with it in Kazakh, books the
+ * family doctor and gets the ticket — on a phone and on a desktop.
+ */
+test('KZ: IIN and the SMS code read from the sink → a time → the ticket, in Kazakh (P8)', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const root = mkdtempSync(join(tmpdir(), 'kezek-e2e-patient-kz-'));
+  const procs: Proc[] = [];
+  try {
+    writeFileSync(join(root, 'kz.json'), JSON.stringify(kzClinicFile()));
+    const sms = join(root, 'sms.ndjson');
+    const env = { KEZEK_SERVER_DATA: join(root, 'server'), KEZEK_CLOCK_START: CLOCK, KEZEK_SMS: 'file', KEZEK_SMS_FILE: sms, KEZEK_MESSAGES_INTERVAL_MS: '200' };
+    expect(await tsx('sync-server/main.ts', ['import', join(root, 'kz.json')], env).done()).toBe(0);
+    const port = await closedPort();
+    const server = tsx('sync-server/main.ts', ['serve'], { ...env, PORT: String(port), HOST: '127.0.0.1' });
+    procs.push(server);
+    await server.waitFor(/sync server listening/);
+    const sent = () => (existsSync(sms) ? readFileSync(sms, 'utf8').trim().split('\n') : []).map((l) => JSON.parse(l) as { to: string; text: string });
+
+    const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'kk-KZ' })).newPage();
+    await phone.goto(`http://127.0.0.1:${port}/p?lang=kk`);
+    await phone.getByLabel('ЖСН (12 сан)').fill(KZ_PATIENT.iin);
+    await phone.getByRole('button', { name: 'Кіру' }).click();
+    await expect(phone.getByRole('textbox', { name: /SMS/ })).toBeVisible();
+    await phone.screenshot({ path: 'test-results/screens/46-patient-kz-code.png' });
+    await accessible(phone);
+    await expect.poll(() => sent().length, { timeout: 20_000 }).toBe(1);
+    expect(sent()[0]!.to).toBe('+77011234567');
+    await phone.getByRole('textbox', { name: /SMS/ }).fill(/(\d{6})/.exec(sent()[0]!.text)![1]!);
+    await phone.getByRole('button', { name: 'Кіру' }).click();
+    await expect(phone.getByTestId('attachment')).toContainText('Городская поликлиника №1');
+    await phone.screenshot({ path: 'test-results/screens/47-patient-kz-home-phone.png', fullPage: true });
+    await accessible(phone);
+    await phone.getByTestId('entries').locator('a').first().click();
+    await phone.getByTestId('days').locator('a').first().click();
+    await phone.getByTestId('times').getByRole('button').first().click();
+    await phone.getByRole('button', { name: 'Жазылу' }).click();
+    await expect(phone.getByTestId('ticket-code')).toHaveText(/\S+/);
+    await phone.screenshot({ path: 'test-results/screens/48-patient-kz-ticket-phone.png', fullPage: true });
+    await accessible(phone);
+    // The same patient's session on a desktop: the booking listed, the ticket wider.
+    const desktop = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'kk-KZ', storageState: await phone.context().storageState() })).newPage();
+    await desktop.goto(`http://127.0.0.1:${port}/p/home`);
+    await expect(desktop.getByTestId('bookings').locator('li')).toHaveCount(1);
+    await desktop.screenshot({ path: 'test-results/screens/49-patient-kz-home-desktop.png', fullPage: true });
   } finally {
     for (const c of browser.contexts()) await c.close();
     for (const p of procs) await p.kill();

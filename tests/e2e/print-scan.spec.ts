@@ -51,7 +51,7 @@ test('book → the ticket prints over TCP → it decodes to the booking → scan
     // A scan of a ticket this clinic never issued says so and changes nothing.
     await page.getByTestId('patient-search').fill('ZZZ999999');
     await page.keyboard.press('Enter');
-    await expect(page.getByTestId('notice')).toContainText('Талон ZZZ999999 не найден в этой организации');
+    await expect(page.getByTestId('notice')).toContainText('Талона ZZZ999999 нет на этом ПК');
 
     // Without a thermal printer the ticket goes to A4 through the browser's print: only the ticket is on the page.
     await page.emulateMedia({ media: 'print' });

@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../sync-server/messages/outbox.js';
 import { importDirectory, parseDirectoryFile } from '../../sync-server/directory/import.js';
-import { ClinicServer, ORG } from '../support/clinic-server.js';
+import { ClinicServer, ORG, signedIn } from '../support/clinic-server.js';
+import { appointmentRow } from '../../sync-server/sync/booking-mutators.js';
 import { MONDAY_9AM } from '../support/desk.js';
 import { Backends, startServer } from '../support/server.js';
 import { ruClinicFile } from '../support/ru-clinic.js';
@@ -110,6 +111,44 @@ describe('the patient page (issue 20), KG: PIN and phone (P2)', () => {
     now = Date.parse('2026-11-23T02:20:00Z');
     const ok = await post(clinic.url, `/cancel/${id}`, {}, again);
     expect(ok.text).toMatch(/Запись отменена/);
+  });
+  it('a patient who missed three visits in a row (R10, 004 §3.4.1) is refused on the page with the reason and the registry’s phone, and booked at the desk', async () => {
+    now = Date.parse('2026-11-23T02:20:00Z');
+    const desk = await clinic.enrolledDesk('Регистратура R10');
+    await desk.desk.sync!.syncOnce();
+    const blocked = desk.desk.env.db.sqlite
+      .prepare(
+        `SELECT id, national_id AS pin, phone, attached_doctor_id AS doctorId FROM patients p WHERE attached_org_id = ? AND attached_doctor_id IS NOT NULL AND length(phone) > 5 AND priority = 0
+          ORDER BY id LIMIT 1 OFFSET 40`,
+      )
+      .get(ORG) as { id: string; pin: string; phone: string; doctorId: string };
+    for (let k = 1; k <= 3; k++) {
+      const at = now - k * 3 * 86_400_000;
+      const date = new Date(at).toISOString().slice(0, 10);
+      const a = { id: `r10-${k}`, orgId: ORG, patientId: blocked.id, slotId: `${blocked.doctorId}@${date}T08:00`, doctorId: blocked.doctorId, specialtyId: 'family', date, time: '08:00' };
+      const row = { ...a, startUtc: at, status: 'noshow', channel: 'registry', referralId: null, replacesId: null, ticketCode: `R10X0000${k}`, queueNumber: 1, liveQueue: false };
+      const full = { ...row, createdAt: at, createdBy: 'x', deviceId: 'x', visitReason: 'illness' };
+      await clinic.database.db.execute(
+        sql`SELECT kezek_put_appointment(${ORG}, ${a.id}, ${a.patientId}, ${a.slotId}, 'noshow', 'confirmed', ${appointmentRow(full as never, 'confirmed', undefined)}::jsonb, ${at})`,
+      );
+    }
+    const cookie = (await post(clinic.url, '/sign-in', { pin: blocked.pin, phone: blocked.phone })).cookie;
+    const days = await get(clinic.url, `/doctor/${encodeURIComponent(blocked.doctorId)}`, cookie);
+    const day = /href="\/p(\/day\/[^"]+)"/.exec(days.text)![1]!;
+    const slot = /name="slot" value="([^"]+)"/.exec((await get(clinic.url, day, cookie)).text)![1]!;
+    const held = await post(clinic.url, '/hold', { slot }, cookie);
+    const hold = /name="hold" value="([^"]+)"/.exec(held.text)?.[1];
+    const refusal = hold ? await post(clinic.url, '/book', { hold }, cookie) : held;
+    expect(refusal.status).toBe(422);
+    expect(refusal.text).toMatch(/заблокирована за неявки/);
+    expect(refusal.text).toMatch(/Телефон регистратуры: \+996 312 54 12 27/);
+    // At the window the registrar books them (R10 closes the electronic channels only).
+    await desk.desk.sync!.syncOnce();
+    const registry = desk.desk.env.db.sqlite
+      .prepare("SELECT id FROM slots WHERE doctor_id = ? AND channel = 'registry' AND appointment_id IS NULL AND blocked = 0 AND start_utc > ? ORDER BY start_utc LIMIT 1")
+      .get(blocked.doctorId, now) as { id: string };
+    const registrar = await signedIn(desk.desk);
+    expect((await registrar.call('appointments.book', { patientId: blocked.id, slotId: registry.id })).appointment.status).toBe('booked');
   });
 });
 
