@@ -52,6 +52,19 @@ export function organizationResource(o: Pick<Organization, 'id' | 'name' | 'addr
   };
 }
 
+/** The clinic as a place (SMART Scheduling Links' Location): where the patient goes, with the registry's phone. */
+export function locationResource(o: Pick<Organization, 'id' | 'name' | 'address' | 'phone'>) {
+  return {
+    resourceType: 'Location' as const,
+    id: o.id,
+    status: 'active' as const,
+    name: o.name,
+    ...(o.phone ? { telecom: [{ system: 'phone' as const, value: o.phone }] } : {}),
+    ...(o.address ? { address: { text: o.address } } : {}),
+    managingOrganization: { reference: `Organization/${o.id}` },
+  };
+}
+
 export function practitionerResource(d: Doctor) {
   return { resourceType: 'Practitioner' as const, id: scoped(d.orgId, d.id), active: d.active, name: [{ text: d.fullName }] };
 }
@@ -85,15 +98,17 @@ export function scheduleResource(d: Doctor, s: Specialty | undefined, lang: Lang
     resourceType: 'Schedule' as const,
     id: scoped(d.orgId, d.id),
     active: d.active,
-    actor: [{ reference: `Practitioner/${scoped(d.orgId, d.id)}`, display: d.fullName }],
+    actor: [{ reference: `Practitioner/${scoped(d.orgId, d.id)}`, display: d.fullName }, { reference: `Location/${d.orgId}` }],
     serviceType: [specialtyConcept(s, d.specialtyId, lang)],
     planningHorizon: horizon,
   };
 }
 
-export function slotResource(orgId: string, slot: Slot, s: Specialty | undefined, lang: Lang, status: 'free' | 'busy' = 'free') {
+export function slotResource(orgId: string, slot: Slot, s: Specialty | undefined, lang: Lang, status: 'free' | 'busy' = 'free', bookAt?: string) {
   return {
     resourceType: 'Slot' as const,
+    // SMART Scheduling Links: where a patient books this time (the patient page), for aggregators' links.
+    ...(bookAt ? { extension: [{ url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/booking-deep-link', valueUrl: bookAt }] } : {}),
     id: fhirSlotId(orgId, slot.id),
     schedule: { reference: `Schedule/${scoped(orgId, slot.doctorId)}` },
     status,
@@ -239,6 +254,7 @@ export function capabilityStatement(baseUrl: string, now: number) {
         mode: 'server' as const,
         resource: [
           read('Organization'),
+          read('Location'),
           read('Practitioner', ['organization']),
           read('PractitionerRole', ['organization']),
           read('HealthcareService', ['organization']),
@@ -256,6 +272,8 @@ export function capabilityStatement(baseUrl: string, now: number) {
             ],
           },
         ],
+        // SMART Scheduling Links: Location, Schedule and Slot as NDJSON files for aggregators.
+        operation: [{ name: 'bulk-publish', definition: 'http://fhir-registry.smarthealthit.org/OperationDefinition/bulk-publish' }],
       },
     ],
   };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
@@ -15,6 +16,7 @@ import {
   capabilityStatement,
   type FhirLang,
   healthcareServiceResource,
+  locationResource,
   operationOutcome,
   organizationResource,
   practitionerResource,
@@ -28,7 +30,7 @@ import {
   slotResource,
   unscoped,
 } from './fhir.js';
-import { bookSlot, cancelBooking, findPatient, findSlots, holdSlot, type KnownPatient, orgsById, patientAppointments, type Refusal } from './scheduling.js';
+import { bookSlot, cancelBooking, findPatient, findSlots, holdSlot, type KnownPatient, orgsById, patientAppointments, type Refusal, slotFeed } from './scheduling.js';
 
 type Env = { Variables: { client: ApiClient; orgs: string[]; lang: FhirLang } };
 
@@ -192,6 +194,51 @@ export function fhirApi(deps: { database: Database; directories: DirectoryCache;
       const r = dir && s ? make(dir, s.id, c) : undefined;
       return r ? fhir(c, r) : outcome(c, 404, 'not_found');
     });
+
+  app.get('/Location', async (c) => fhir(c, searchBundle((await orgsById(db, c.get('orgs'))).map(locationResource), self(c))));
+  app.get('/Location/:id', async (c) => {
+    const [o] = c.get('orgs').includes(c.req.param('id')) ? await orgsById(db, [c.req.param('id')]) : [];
+    return o ? fhir(c, locationResource(o)) : outcome(c, 404, 'not_found');
+  });
+
+  // --- SMART Scheduling Links: the manifest, and the files it names, each with an ETag ---
+  const base = (c: Context<Env>) => new URL('/fhir/R4', c.req.url).toString();
+  app.get('/$bulk-publish', async (c) => {
+    const b = base(c);
+    const output = [
+      { type: 'Location', url: `${b}/$bulk-publish/locations.ndjson` },
+      { type: 'Schedule', url: `${b}/$bulk-publish/schedules.ndjson` },
+      ...c.get('orgs').map((id) => ({ type: 'Slot', url: `${b}/$bulk-publish/slots/${encodeURIComponent(id)}.ndjson`, extension: { organization: [id] } })),
+    ];
+    return c.json({ transactionTime: new Date(clock()).toISOString(), request: `${b}/$bulk-publish`, output, error: [] }, 200, { 'cache-control': 'no-cache' });
+  });
+  /** An NDJSON file, answered 304 when the caller already has this content (If-None-Match): aggregators poll often. */
+  const ndjson = (c: Context<Env>, lines: readonly object[]) => {
+    const body = lines.map((l) => JSON.stringify(l)).join('\n') + (lines.length ? '\n' : '');
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+    const headers = { etag, 'cache-control': 'no-cache' };
+    if ((c.req.header('if-none-match') ?? '').split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) return c.body(null, 304, headers);
+    return c.body(body, 200, { ...headers, 'content-type': 'application/fhir+ndjson' });
+  };
+  app.get('/$bulk-publish/locations.ndjson', async (c) => ndjson(c, (await orgsById(db, c.get('orgs'))).map(locationResource)));
+  app.get('/$bulk-publish/schedules.ndjson', async (c) => {
+    const out: object[] = [];
+    for (const id of c.get('orgs')) {
+      const dir = await dirOf(c, id);
+      if (dir) for (const d of doctorsOf(dir)) out.push(scheduleResource(d, specialtyOf(dir, d.specialtyId), lang(c), horizon(dir)));
+    }
+    return ndjson(c, out);
+  });
+  app.get('/$bulk-publish/slots/:file', async (c) => {
+    const dir = await dirOf(c, decodeURIComponent(c.req.param('file').replace(/\.ndjson$/, '')));
+    if (!dir) return outcome(c, 404, 'not_found');
+    const page = new URL('/p', c.req.url).toString();
+    const feed = await slotFeed(db, dir, c.get('client'), clock());
+    return ndjson(
+      c,
+      feed.map(({ slot, busy }) => slotResource(dir.orgId, slot, specialtyOf(dir, slot.specialtyId), lang(c), busy ? 'busy' : 'free', page)),
+    );
+  });
 
   // --- free times ---
   app.get('/Slot', async (c) => {

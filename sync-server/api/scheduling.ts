@@ -135,6 +135,32 @@ export async function findSlots(db: ServerDb, dir: RulesDirectory, client: ApiCl
   return out;
 }
 
+/**
+ * Every time this client's channel may take over the horizon, free or busy (booked, under a desk's lease, or held):
+ * the Slot file of SMART Scheduling Links' $bulk-publish, which aggregators poll instead of searching time by time.
+ */
+export async function slotFeed(db: ServerDb, dir: RulesDirectory, client: ApiClient, now: number): Promise<Array<{ slot: Slot; busy: boolean }>> {
+  const today = localParts(now, dir.timezone).date;
+  const access = dir.profile.slotAccess;
+  const doctors = [...dir.doctors.values()].filter((d) => d.active);
+  const out: Array<{ slot: Slot; busy: boolean }> = [];
+  for (const date of datesBetween(today, horizonOf(dir, today))) {
+    const day = doctors
+      .flatMap((d) => [...doctorDaySlots(dir, d.id, date).values()])
+      .filter((s) => !s.blocked && s.startUtc > now && access[s.channel].includes(client.channel))
+      .sort((a, b) => a.startUtc - b.startUtc || a.doctorId.localeCompare(b.doctorId));
+    const gone = await unavailable(
+      db,
+      dir.orgId,
+      day.map((s) => s.id),
+      null,
+      now,
+    );
+    for (const slot of day) out.push({ slot, busy: gone.has(slot.id) });
+  }
+  return out;
+}
+
 /** One slot of the organization by id, as its schedule generates it now. */
 function slotById(dir: RulesDirectory, slotId: string): Slot | null {
   const m = /^(.+)@(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}$/.exec(slotId);

@@ -195,6 +195,44 @@ describe('the booking API (issue 20): FHIR R4 Scheduling on the sync server', ()
     now = MONDAY_9AM;
   });
 
+  it('$bulk-publish (SMART Scheduling Links): Location, Schedule and the internet share’s Slots as valid NDJSON, each file with an ETag — 304 when unchanged, busy once booked', async () => {
+    const manifest = await fetch(`${clinic.url}/fhir/R4/$bulk-publish`, { headers: { authorization: `Bearer ${key}` } });
+    const m = (await manifest.json()) as { transactionTime: string; output: Array<{ type: string; url: string }>; error: unknown[] };
+    expect(m.transactionTime).toBe(new Date(now).toISOString());
+    expect(m.output.map((o) => o.type)).toEqual(['Location', 'Schedule', 'Slot']);
+    const file = async (url: string, etag?: string) => {
+      const res = await fetch(url, { headers: { authorization: `Bearer ${key}`, ...(etag ? { 'if-none-match': etag } : {}) } });
+      const text = await res.text();
+      const lines = text
+        ? text
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l) as any)
+        : [];
+      for (const r of lines) validFhir(r);
+      return { status: res.status, etag: res.headers.get('etag')!, lines, type: res.headers.get('content-type') };
+    };
+    const [locations, schedules, slots] = await Promise.all(m.output.map((o) => file(o.url)));
+    expect(locations!.lines).toEqual([expect.objectContaining({ resourceType: 'Location', id: ORG, managingOrganization: { reference: `Organization/${ORG}` } })]);
+    expect(schedules!.lines.every((s: any) => s.actor.some((a: any) => a.reference === `Location/${ORG}`))).toBe(true);
+    expect(slots!.type).toBe('application/fhir+ndjson');
+    // Only the internet share (R7): every time in the file is the channel's, and every one books on the patient page.
+    expect(slots!.lines.length).toBeGreaterThan(50);
+    expect(new Set(slots!.lines.map((s: any) => s.serviceCategory[0].coding[0].code))).toEqual(new Set(['internet']));
+    expect(slots!.lines[0].extension[0].valueUrl).toBe(`${clinic.url}/p`);
+    // Unchanged: 304 with nothing. A booking makes its time busy and the file new.
+    const again = await file(m.output[2]!.url, slots!.etag);
+    expect(again).toMatchObject({ status: 304, etag: slots!.etag, lines: [] });
+    const free = slots!.lines.find((s: any) => s.status === 'free');
+    const [p] = patients(1, 60);
+    const booked = await api('/Appointment/$book', { body: params(patientParam(p!.pin), { name: 'slot', valueReference: { reference: `Slot/${free.id}` } }) });
+    expect(booked.status).toBe(201);
+    const after = await file(m.output[2]!.url, slots!.etag);
+    expect(after.status).toBe(200);
+    expect(after.etag).not.toBe(slots!.etag);
+    expect(after.lines.find((s: any) => s.id === free.id).status).toBe('busy');
+  });
+
   it('rate limits a client per minute (429 with Retry-After), counted in the database', async () => {
     const slow = (await addApiClient(clinic.database.db, { name: 'slow', channel: 'internet', regions: [], organizations: [ORG], perMinute: 3 }, now)).key;
     const codes = [];
