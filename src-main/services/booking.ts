@@ -62,7 +62,7 @@ function loadSlot(env: Env, slotId: string): SlotRow {
 /** Decide and write one booking. Runs inside the caller's transaction; throws AppError to roll back. */
 function bookInTx(env: Env, actor: Actor, a: BookArgs, replacesId: string | null): string {
   const s = env.db.sqlite;
-  const { now, horizonEnd } = clinicToday(env);
+  const { now, horizonEnd, releasedThrough } = clinicToday(env);
   const slot = loadSlot(env, a.slotId);
   const patient = loadPatient(env, a.patientId);
   if (!patient) throw new AppError('not_found');
@@ -83,6 +83,7 @@ function bookInTx(env: Env, actor: Actor, a: BookArgs, replacesId: string | null
     profile: env.profile,
     now,
     horizonEnd,
+    releasedThrough,
     orgId: env.org.id,
     patient: { attachedOrgId: patient.attachment?.orgId ?? null, dispensarySpecialtyIds: patient.dispensarySpecialtyIds, priority: patient.priority },
     slot: { date: slot.date, startUtc: slot.startUtc, channel: slot.channel, blocked: slot.blocked === 1, taken: slot.appointmentId !== null, specialtyId: slot.specialtyId },

@@ -1,3 +1,4 @@
+import { slotOpenTo } from '../../src-shared/rules/internet-release.js';
 import { ACTIVE_SQL } from '../../src-shared/domain/enums.js';
 import type { ScheduleException, ScheduleTemplate } from '../../src-shared/domain/directory.js';
 import type { RequestChannel, SlotChannel } from '../../src-shared/domain/enums.js';
@@ -96,17 +97,26 @@ export function accessibleSlotChannels(env: Env, channel: RequestChannel, priori
     .map(([slotChannel]) => slotChannel);
 }
 
-const channelSql = (chs: SlotChannel[]) => chs.map((c) => `'${c}'`).join(', ') || "''";
+/**
+ * The SQL condition on `channel` (and `date`) for the times a request channel may take: its slot channels, and the
+ * internet share's days already released to the registry (R7). Channel names come from the closed enum and the
+ * date is ours, so inlining them is safe and lets SQLite use the covering index.
+ */
+function channelFilter(env: Env, channel: RequestChannel, priorityPatient: boolean, releasedThrough: string): string {
+  const chs = accessibleSlotChannels(env, channel, priorityPatient);
+  const inList = `channel IN (${chs.map((c) => `'${c}'`).join(', ') || "''"})`;
+  const released = !chs.includes('internet') && env.profile.internetRelease.to.includes(channel);
+  return released ? `(${inList} OR (channel = 'internet' AND date <= '${releasedThrough}'))` : inList;
+}
 
 export function searchSlots(env: Env, q: { specialtyId?: string; doctorId?: string; patientId?: string; channel: RequestChannel; preventive?: boolean }, actor?: Actor): SlotSearchResult {
   ensureSlots(env);
-  const { now, today, horizonEnd } = clinicToday(env);
+  const { now, today, horizonEnd, releasedThrough } = clinicToday(env);
   const s = env.db.sqlite;
   const patient = q.patientId
     ? (stmt(s, 'SELECT priority, attached_doctor_id AS familyDoctorId FROM patients WHERE id = ?').get(q.patientId) as { priority: number; familyDoctorId: string | null } | undefined)
     : undefined;
-  // Channel names come from the closed enum, so inlining them is safe and lets SQLite use the covering index.
-  const chs = channelSql(accessibleSlotChannels(env, q.channel, patient?.priority === 1));
+  const chs = channelFilter(env, q.channel, patient?.priority === 1, releasedThrough);
   const result: SlotSearchResult = { today, horizonEnd, dates: datesBetween(today, horizonEnd), specialtyFree: [], doctorDays: [], internetLimits: [] };
 
   // Later days come from the trigger-kept counters; today is counted exactly, because slots
@@ -115,14 +125,14 @@ export function searchSlots(env: Env, q: { specialtyId?: string; doctorId?: stri
     stmt(
       s,
       `SELECT doctor_id AS doctorId, specialty_id AS specialtyId, count(*) AS free
-      FROM slots INDEXED BY slots_doctor_day WHERE ${filter} AND date = ? AND start_utc > ? AND appointment_id IS NULL AND blocked = 0 AND channel IN (${chs})
+      FROM slots INDEXED BY slots_doctor_day WHERE ${filter} AND date = ? AND start_utc > ? AND appointment_id IS NULL AND blocked = 0 AND ${chs}
       GROUP BY doctor_id`,
     ).all(...args, today, now) as Array<{ doctorId: string; specialtyId: string; free: number }>;
   const laterFree = (filter: string, ...args: unknown[]) =>
     stmt(
       s,
       `SELECT doctor_id AS doctorId, specialty_id AS specialtyId, date, sum(free) AS free
-      FROM slot_counts WHERE ${filter} AND date > ? AND date <= ? AND channel IN (${chs}) GROUP BY doctor_id, date HAVING sum(free) > 0`,
+      FROM slot_counts WHERE ${filter} AND date > ? AND date <= ? AND ${chs} GROUP BY doctor_id, date HAVING sum(free) > 0`,
     ).all(...args, today, horizonEnd) as Array<{ doctorId: string; specialtyId: string; date: string; free: number }>;
   const doctorIdsOf = (specialtyId: string) => [...env.directory.doctors.values()].filter((d) => d.specialtyId === specialtyId && d.active).map((d) => d.id);
 
@@ -134,7 +144,7 @@ export function searchSlots(env: Env, q: { specialtyId?: string; doctorId?: stri
     const later = stmt(
       s,
       `SELECT specialty_id AS specialtyId, sum(free) AS free FROM slot_counts
-        WHERE date > ? AND date <= ? AND channel IN (${chs}) GROUP BY specialty_id`,
+        WHERE date > ? AND date <= ? AND ${chs} GROUP BY specialty_id`,
     ).all(today, horizonEnd) as Array<{ specialtyId: string; free: number }>;
     for (const r of [...todayFree(allIn, ...all), ...later]) free.set(r.specialtyId, (free.get(r.specialtyId) ?? 0) + r.free);
     // A doctor books with themselves first (their repeat visits); then the patient's own family doctor's specialty,
@@ -198,9 +208,10 @@ function missingReferrals(env: Env, patientId: string, channel: RequestChannel, 
 
 export function daySlots(env: Env, q: { doctorId: string; date: string; patientId?: string; channel: RequestChannel }): DaySlot[] {
   ensureSlots(env);
-  const { now } = clinicToday(env);
+  const { now, releasedThrough } = clinicToday(env);
   const priority = q.patientId ? (stmt(env.db.sqlite, 'SELECT priority FROM patients WHERE id = ?').get(q.patientId) as { priority: number } | undefined)?.priority === 1 : false;
   const open = new Set(accessibleSlotChannels(env, q.channel, priority));
+  if (slotOpenTo(env.profile, { channel: 'internet', date: q.date }, q.channel, releasedThrough)) open.add('internet');
   const rows = stmt(env.db.sqlite, 'SELECT id, time, channel, start_utc AS startUtc, blocked, appointment_id AS appointmentId FROM slots WHERE doctor_id = ? AND date = ? ORDER BY time').all(
     q.doctorId,
     q.date,

@@ -26,10 +26,13 @@ const common = {
   // registry (the patient in front of the desk outranks an empty slot).
   slotAccess: {
     registry: ['registry', 'phone', 'call_centre', 'doctor'],
-    internet: ['internet', 'kiosk', 'registry', 'phone', 'call_centre'],
+    internet: ['internet', 'kiosk', 'call_centre'],
     doctor: ['doctor'],
     priority: ['registry', 'phone', 'doctor'],
   },
+  // The internet share is the patients' until 18:00 the day before the visit; then what nobody booked goes back to
+  // the registry (by phone or at the window) for the next morning. No seed says when: our choice.
+  internetRelease: { daysBefore: 1, at: '18:00', to: ['registry', 'phone', 'doctor'], source: 'our choice (no seed says)' },
   // Half of each doctor's registry slots are split among the clinic's desks for the next two
   // working days; the other half (and the internet quota) stays with whoever is online.
   // A lease lives a day and is renewed every few minutes while online; 12 h of grace cover

@@ -46,6 +46,11 @@ export interface PolicyProfile {
   /** Which request channels may take a slot reserved for a slot channel (R7, R13, R21). */
   slotAccess: Record<SlotChannel, readonly RequestChannel[]>;
   /**
+   * R7: internet-share times nobody booked go to these channels from `at` (local time) `daysBefore` days before the
+   * visit (rules/internet-release.ts); until then only slotAccess.internet's channels take them.
+   */
+  internetRelease: { daysBefore: number; at: string; to: readonly RequestChannel[]; source: string };
+  /**
    * Offline guarantees (issue 3; docs/sync-design.md, Leases): while online the server
    * leases each desk a share of every doctor's registry slots over the next
    * working days, and each doctor's cabinet PC that doctor's repeat-visit slots.

@@ -1,6 +1,7 @@
 import type { AppointmentStatus, RequestChannel, Role, SlotChannel, SpecialtyKind } from '../domain/enums.js';
 import { ELECTRONIC_CHANNELS } from '../domain/enums.js';
 import type { PolicyProfile } from '../policy/types.js';
+import { slotOpenTo } from './internet-release.js';
 import { refuse, type Decision } from './decision.js';
 
 export interface PastVisit {
@@ -12,6 +13,8 @@ export interface BookingFacts {
   profile: PolicyProfile;
   now: number;
   horizonEnd: string;
+  /** The last date whose internet-share times are released to the registry now (internet-release.ts). */
+  releasedThrough: string;
   orgId: string;
   patient: { attachedOrgId: string | null; dispensarySpecialtyIds: readonly string[]; priority: boolean };
   slot: { date: string; startUtc: number; channel: SlotChannel; blocked: boolean; taken: boolean; specialtyId: string };
@@ -72,8 +75,7 @@ export function decideBooking(f: BookingFacts): Decision {
   if (f.slot.blocked) return refuse('slot_blocked');
   if (f.slot.taken) return refuse('slot_taken');
   if (f.patient.attachedOrgId !== f.orgId) return refuse('not_attached');
-  const allowed = f.profile.slotAccess[f.slot.channel];
-  if (!allowed.includes(f.channel) || (f.slot.channel === 'priority' && !f.patient.priority)) {
+  if (!slotOpenTo(f.profile, f.slot, f.channel, f.releasedThrough) || (f.slot.channel === 'priority' && !f.patient.priority)) {
     return refuse('slot_channel', { slotChannel: f.slot.channel });
   }
   if (needsReferral(f) && !f.hasReferral) return refuse('referral_required');

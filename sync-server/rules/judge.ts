@@ -1,3 +1,4 @@
+import { internetReleasedThrough } from '../../src-shared/rules/internet-release.js';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Appointment, Slot } from '../../src-shared/domain/appointment.js';
 import type { Patient, Referral } from '../../src-shared/domain/patient.js';
@@ -84,6 +85,7 @@ export function judgeBooking(
     profile: dir.profile,
     now: at,
     horizonEnd: horizonOf(dir, localParts(at, dir.timezone).date),
+    releasedThrough: internetReleasedThrough(dir.profile, at, dir.timezone),
     orgId: dir.orgId,
     patient: { attachedOrgId: patient.attachment?.orgId ?? null, dispensarySpecialtyIds: patient.dispensarySpecialtyIds, priority: patient.priority },
     slot: { date: slot.date, startUtc: slot.startUtc, channel: slot.channel, blocked: slot.blocked, taken: false, specialtyId: slot.specialtyId },

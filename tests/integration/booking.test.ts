@@ -383,6 +383,25 @@ describe('booking on a real SQLite replica', () => {
   });
 });
 
+describe('R7 the internet share’s release (our choice: PolicyProfile.internetRelease)', () => {
+  it('tomorrow’s internet times are reserved at the desk until 18:00 today, then free to book by phone — the grid, the day’s times and the booking agree', async () => {
+    const p = attachedPatient();
+    const tomorrow = '2026-11-24';
+    const internet = db()
+      .prepare(`SELECT id, doctor_id AS doctorId, specialty_id AS specialtyId FROM slots WHERE channel = 'internet' AND appointment_id IS NULL AND blocked = 0 AND date = ? ORDER BY start_utc LIMIT 1`)
+      .get(tomorrow) as { id: string; doctorId: string; specialtyId: string };
+    const state = async () => (await t.call('slots.day', { doctorId: internet.doctorId, date: tomorrow, channel: 'phone' })).find((x) => x.slotId === internet.id)!.state;
+    const gridFree = async () => (await t.call('slots.search', { doctorId: internet.doctorId, channel: 'phone' })).doctorDays.find((d) => d.date === tomorrow)?.free ?? 0;
+    expect(await state()).toBe('reserved');
+    const before = await gridFree();
+    expect((await t.fail('appointments.book', { patientId: p.id, slotId: internet.id, channel: 'phone' })).error.code).toBe('slot_channel');
+    await t.travel(Date.parse('2026-11-23T12:00:00Z')); // Monday 18:00 in Bishkek
+    expect(await state()).toBe('free');
+    expect(await gridFree()).toBeGreaterThan(before);
+    expect((await t.call('appointments.book', { patientId: p.id, slotId: internet.id, channel: 'phone' })).appointment.status).toBe('booked');
+  });
+});
+
 describe('free-slot counters (R25)', () => {
   it('the trigger-kept counters equal a recount of the slots after bookings, cancels and moves', async () => {
     const ps = db().prepare("SELECT id FROM patients WHERE attached_org_id = 'org-bishkek-lenin' AND priority = 0 ORDER BY id LIMIT 6").all() as Array<{ id: string }>;
@@ -397,7 +416,8 @@ describe('free-slot counters (R25)', () => {
     expect(drift).toEqual([]);
     const search = await t.call('slots.search', { specialtyId: 'family' });
     const day = search.doctorDays.find((d) => d.date > '2026-11-23')!;
-    const actual = t.count('slots', `doctor_id = '${day.doctorId}' AND date = '${day.date}' AND appointment_id IS NULL AND blocked = 0 AND channel IN ('registry', 'internet')`);
+    // A later day's internet times are not the registry's yet at 09:00 (released 18:00 the day before: internetRelease).
+    const actual = t.count('slots', `doctor_id = '${day.doctorId}' AND date = '${day.date}' AND appointment_id IS NULL AND blocked = 0 AND channel = 'registry'`);
     expect(day.free).toBe(actual);
   });
 });

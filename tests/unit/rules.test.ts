@@ -10,6 +10,7 @@ import { ADULT_AGE, bookingWarnings } from '../../src-shared/rules/warnings.js';
 import { ageText } from '../../src-shared/i18n/index.js';
 import { requestChannel } from '../../src-shared/domain/enums.js';
 import { allowedChannels } from '../../src-shared/rules/channels.js';
+import { internetReleasedThrough } from '../../src-shared/rules/internet-release.js';
 
 const NOW = Date.parse('2026-11-23T03:00:00Z'); // 09:00 in Bishkek
 const H = 3_600_000;
@@ -18,6 +19,7 @@ const base = (): BookingFacts => ({
   profile: PROFILES.KG,
   now: NOW,
   horizonEnd: '2026-12-10',
+  releasedThrough: '2026-11-23',
   orgId: 'org1',
   patient: { attachedOrgId: 'org1', dispensarySpecialtyIds: [], priority: false },
   slot: { date: '2026-11-24', startUtc: NOW + DAY, channel: 'registry', blocked: false, taken: false, specialtyId: 'cardio' },
@@ -217,6 +219,29 @@ describe('R7 internet quota and R13 priority windows (000 §5; 004 §3.4.1)', ()
         f.slot.channel = 'internet';
       }),
     ).toEqual({ ok: true });
+  });
+  it('the internet share is the patients’ until 18:00 the day before; then what nobody took goes to the registry (our choice: PolicyProfile.internetRelease)', () => {
+    const registryTakes = (slotDate: string, now: number) =>
+      withFacts((f) => {
+        f.now = now;
+        f.releasedThrough = internetReleasedThrough(PROFILES.KG, now, 'Asia/Bishkek');
+        f.slot = { ...f.slot, channel: 'internet', date: slotDate, startUtc: Date.parse(`${slotDate}T05:00:00Z`) };
+      });
+    // Monday 09:00: Tuesday's internet times are the patients'; Monday's own are released.
+    expect(registryTakes('2026-11-24', NOW)).toMatchObject({ ok: false, code: 'slot_channel' });
+    expect(registryTakes('2026-11-23', NOW)).toEqual({ ok: true });
+    // Monday 17:59 and 18:00 in Bishkek (UTC+6): Tuesday's go to the registry at 18:00, Wednesday's stay online.
+    expect(registryTakes('2026-11-24', Date.parse('2026-11-23T11:59:00Z'))).toMatchObject({ ok: false, code: 'slot_channel' });
+    expect(registryTakes('2026-11-24', Date.parse('2026-11-23T12:00:00Z'))).toEqual({ ok: true });
+    expect(registryTakes('2026-11-25', Date.parse('2026-11-23T12:00:00Z'))).toMatchObject({ ok: false, code: 'slot_channel' });
+    // The patients' channels keep them all the while.
+    expect(
+      withFacts((f) => {
+        f.channel = 'internet';
+        f.slot = { ...f.slot, channel: 'internet', date: '2026-11-25' };
+      }),
+    ).toEqual({ ok: true });
+    expect(PROFILES.KG.internetRelease.source).toMatch(/our choice/);
   });
   it("the head may give the internet at most 30 % of a doctor's time", () => {
     expect(PROFILES.KG.maxInternetShare).toBe(0.3);
