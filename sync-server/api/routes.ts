@@ -36,6 +36,8 @@ type Env = { Variables: { client: ApiClient; orgs: string[]; lang: FhirLang } };
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 const MAX_COUNT = 100;
+/** How long a key's client is taken from memory before the database is asked again. */
+const KEY_TTL_MS = 2000;
 
 /** The first language the caller accepts that the API speaks (ru when none). */
 function langOf(header: string | undefined): FhirLang {
@@ -119,18 +121,30 @@ export function fhirApi(deps: { database: Database; directories: DirectoryCache;
   });
   app.get('/metadata', (c) => fhir(c, capabilityStatement(new URL('/fhir/R4', c.req.url).toString(), clock())));
 
+  // A key's client and the clinics it reaches, as the database said at most KEY_TTL_MS ago: a rush's every request
+  // asked twice before. So a disabled key stops working within that time; the rate limit is counted every request.
+  const keys = new Map<string, { at: number; client: ApiClient | null; orgs: string[] }>();
+  const knownKey = async (key: string) => {
+    const hit = keys.get(key);
+    if (hit && performance.now() - hit.at < KEY_TTL_MS) return hit;
+    const client = key.startsWith('kz_') ? await clientForKey(db, key) : null;
+    const entry = { at: performance.now(), client, orgs: client ? await reachableOrgs(db, client) : [] };
+    if (keys.size > 10_000) keys.clear(); // strangers' made-up keys must not grow it without end
+    keys.set(key, entry);
+    return entry;
+  };
   app.use('*', async (c, next) => {
     const key = c.req.header('authorization')?.replace(/^Bearer\s+/i, '') ?? '';
-    const client = key.startsWith('kz_') ? await clientForKey(db, key) : null;
+    const { client, orgs } = key.startsWith('kz_') ? await knownKey(key) : { client: null, orgs: [] };
     if (!client) return outcome(c, 401, 'unauthenticated', {}, { 'www-authenticate': 'Bearer' });
     const wait = await overLimit(db, `api:${client.id}`, client.perMinute, clock());
     if (wait > 0) return outcome(c, 429, 'too_many_requests', {}, { 'retry-after': String(Math.ceil(wait / 1000)) });
     c.set('client', client);
-    c.set('orgs', await reachableOrgs(db, client));
+    c.set('orgs', orgs);
     await next();
   });
 
-  const dirOf = async (c: Context<Env>, orgId: string): Promise<RulesDirectory | null> => (c.get('orgs').includes(orgId) ? directories.get(db, orgId) : null);
+  const dirOf = async (c: Context<Env>, orgId: string): Promise<RulesDirectory | null> => (c.get('orgs').includes(orgId) ? directories.recent(db, orgId) : null);
   const orgParam = (v: string | undefined) => v?.replace(/^Organization\//, '');
   const doctorsOf = (dir: RulesDirectory) => [...dir.doctors.values()].filter((d) => d.active);
   const lang = (c: Context<Env>) => (c.get('lang') === 'en' ? 'ru' : c.get('lang')) as 'ru' | 'ky' | 'kk';

@@ -13,6 +13,7 @@ import type { DirectoryCache, RulesDirectory } from '../rules/directory-cache.js
 import { doctorDaySlots, horizonOf, judgeBooking, loadElectronicFacts, type ServerDevice } from '../rules/judge.js';
 import { appointmentRow, confirm, judgeNew, transition } from '../sync/booking-mutators.js';
 import { lockOrg, type OpContext, type Tx } from '../sync/context.js';
+import { bookInBatch } from './book-batch.js';
 import type { ApiClient } from './clients.js';
 
 /**
@@ -83,13 +84,16 @@ export function contextFor(tx: Tx, dir: RulesDirectory, client: ApiClient, now: 
   return { tx, orgId: dir.orgId, deviceId: device.id, now, at: now, device, dir, by: { userId: `api:${client.id}`, role: 'registrar' } };
 }
 
+/** A text[] literal of these strings: one parameter however many ids (an IN list of 120 was a statement of 120). */
+const arrayLiteral = (xs: readonly string[]) => `{${xs.map((x) => `"${x.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+
 /** The times of these ids that are not free for an electronic booking now: booked, under a desk's lease, or held for someone else. */
 async function unavailable(db: Pick<ServerDb, 'execute'>, orgId: string, ids: readonly string[], patientId: string | null, now: number): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const res = (await db.execute(sql`
-    SELECT slot_id AS id FROM appointments WHERE org_id = ${orgId} AND slot_id IN ${ids} AND status IN ${sql.raw(ACTIVE_SQL)} AND sync_state = 'confirmed'
-    UNION SELECT l.slot_id FROM slot_leases l JOIN lease_sets s ON s.device_id = l.device_id WHERE l.org_id = ${orgId} AND l.slot_id IN ${ids} AND s.reclaim_after > ${now}
-    UNION SELECT slot_id FROM slot_holds WHERE org_id = ${orgId} AND slot_id IN ${ids} AND expires_at > ${now} AND patient_id IS DISTINCT FROM ${patientId}`)) as unknown as {
+    SELECT slot_id AS id FROM appointments WHERE org_id = ${orgId} AND slot_id = ANY(${arrayLiteral(ids)}::text[]) AND status IN ${sql.raw(ACTIVE_SQL)} AND sync_state = 'confirmed'
+    UNION SELECT l.slot_id FROM slot_leases l JOIN lease_sets s ON s.device_id = l.device_id WHERE l.org_id = ${orgId} AND l.slot_id = ANY(${arrayLiteral(ids)}::text[]) AND s.reclaim_after > ${now}
+    UNION SELECT slot_id FROM slot_holds WHERE org_id = ${orgId} AND slot_id = ANY(${arrayLiteral(ids)}::text[]) AND expires_at > ${now} AND patient_id IS DISTINCT FROM ${patientId}`)) as unknown as {
     rows: Array<{ id: string }>;
   };
   return new Set(res.rows.map((r) => r.id));
@@ -115,23 +119,32 @@ export async function findSlots(db: ServerDb, dir: RulesDirectory, client: ApiCl
   const doctors = [...dir.doctors.values()].filter((d) => d.active && (!q.doctorId || d.id === q.doctorId) && (!q.specialtyId || d.specialtyId === q.specialtyId));
   const access = dir.profile.slotAccess;
   const out: Slot[] = [];
-  // Day by day, earliest first, so a search stops as soon as it has enough (the morning rush asks for the first 20).
+  // Earliest first: the first day's times alone (in the rush the earliest are most often the ones still free), then
+  // all the days left in one statement — not one round trip per day already full.
+  let batch: Slot[] = [];
+  const firstBatch = batch;
+  const settle = async () => {
+    const gone = await unavailable(
+      db,
+      dir.orgId,
+      batch.map((s) => s.id),
+      q.patientId ?? null,
+      now,
+    );
+    for (const s of batch) if (!gone.has(s.id) && out.length < q.count) out.push(s);
+    batch = [];
+  };
   for (const date of datesBetween(from, to)) {
     const day = doctors
       .flatMap((d) => [...doctorDaySlots(dir, d.id, date).values()])
       .filter((s) => !s.blocked && s.startUtc > now && access[s.channel].includes(client.channel))
       .sort((a, b) => a.startUtc - b.startUtc || a.doctorId.localeCompare(b.doctorId));
-    if (day.length === 0) continue;
-    const gone = await unavailable(
-      db,
-      dir.orgId,
-      day.map((s) => s.id),
-      q.patientId ?? null,
-      now,
-    );
-    for (const s of day) if (!gone.has(s.id) && out.length < q.count) out.push(s);
+    batch.push(...day);
+    // The first day alone (the earliest times are most often free); then all the days left in one go.
+    if (out.length === 0 && batch.length >= q.count && batch === firstBatch) await settle();
     if (out.length >= q.count) break;
   }
+  if (batch.length > 0 && out.length < q.count) await settle();
   return out;
 }
 
@@ -143,21 +156,20 @@ export async function slotFeed(db: ServerDb, dir: RulesDirectory, client: ApiCli
   const today = localParts(now, dir.timezone).date;
   const access = dir.profile.slotAccess;
   const doctors = [...dir.doctors.values()].filter((d) => d.active);
-  const out: Array<{ slot: Slot; busy: boolean }> = [];
-  for (const date of datesBetween(today, horizonOf(dir, today))) {
-    const day = doctors
+  const all = datesBetween(today, horizonOf(dir, today)).flatMap((date) =>
+    doctors
       .flatMap((d) => [...doctorDaySlots(dir, d.id, date).values()])
       .filter((s) => !s.blocked && s.startUtc > now && access[s.channel].includes(client.channel))
-      .sort((a, b) => a.startUtc - b.startUtc || a.doctorId.localeCompare(b.doctorId));
-    const gone = await unavailable(
-      db,
-      dir.orgId,
-      day.map((s) => s.id),
-      null,
-      now,
-    );
-    for (const slot of day) out.push({ slot, busy: gone.has(slot.id) });
-  }
+      .sort((a, b) => a.startUtc - b.startUtc || a.doctorId.localeCompare(b.doctorId)),
+  );
+  const gone = await unavailable(
+    db,
+    dir.orgId,
+    all.map((s) => s.id),
+    null,
+    now,
+  );
+  const out = all.map((slot) => ({ slot, busy: gone.has(slot.id) }));
   return out;
 }
 
@@ -274,7 +286,8 @@ export async function holdSlot(db: ServerDb, directories: DirectoryCache, client
 
 async function placeHold(db: ServerDb, directories: DirectoryCache, client: ApiClient, slotId: string, p: KnownPatient, now: number): Promise<Hold | Refusal> {
   return db.transaction(async (tx) => {
-    const dir = await directories.get(tx, p.orgId);
+    // The copy of a moment ago will do: a hold decides nothing for good, the booking is judged again.
+    const dir = await directories.recent(tx, p.orgId);
     if (!dir) throw new Error(`organization ${p.orgId} is not on this server`);
     const slot = slotById(dir, slotId);
     if (!slot) return { refused: 'unknown_slot' };
@@ -323,7 +336,8 @@ export async function bookSlot(
   /** The clinic's writers, one at a time in this process (OrgQueue): only the step that takes the lock waits there. */
   serialize: <T>(orgId: string, task: () => Promise<T>) => Promise<T> = (_o, task) => task(),
 ): Promise<{ appointment: Appointment; seq: number } | Refusal> {
-  const dir = await directories.get(db, p.orgId);
+  // A copy of a moment ago: kezek_api_book compares its version with the database's under the lock (else 'retry').
+  const dir = await directories.recent(db, p.orgId);
   if (!dir) throw new Error(`organization ${p.orgId} is not on this server`);
   const slot = await slotAsked(db, dir, client, req, p, now);
   if ('refused' in slot) return slot;
@@ -335,13 +349,24 @@ export async function bookSlot(
   const { decision } = judgeBooking(dir, device, a, false, now, p.patient, { referral: undefined, spent: false }, 'registrar', electronic);
   if (!decision.ok) return { refused: decision.code, ...(decision.params ? { params: decision.params } : {}) };
   const row = JSON.parse(appointmentRow(a, 'confirmed', registerRow(a, p.patient, now))) as object;
-  const res = (await serialize(p.orgId, () =>
-    db.execute(sql`SELECT outcome, seq, ticket FROM kezek_api_book(${p.orgId}, ${device.id}, ${dir.version}, ${req.holdId ?? null}, ${p.patient.id},
-    ${slot.id}, ${a.id}, ${slot.specialtyId}, ${slot.date}, ${dir.profile.electronicPerSpecialtyPerDay}, ${JSON.stringify(row)}::jsonb, ${now})`),
-  )) as unknown as {
-    rows: Array<{ outcome: string; seq: string | null; ticket: string | null }>;
-  };
-  const r = res.rows[0]!;
+  const r = await bookInBatch(
+    db,
+    p.orgId,
+    {
+      device: device.id,
+      dirVersion: dir.version,
+      hold: req.holdId ?? null,
+      patient: p.patient.id,
+      slot: slot.id,
+      id: a.id,
+      specialty: slot.specialtyId,
+      date: slot.date,
+      limit: dir.profile.electronicPerSpecialtyPerDay,
+      row,
+      now,
+    },
+    serialize,
+  );
   if (r.outcome === 'booked') return { appointment: { ...a, ticketCode: r.ticket! }, seq: Number(r.seq) };
   if (r.outcome === 'retry') return serialize(p.orgId, () => bookUnderLock(db, directories, client, req, p, now));
   return { refused: r.outcome as Refusal['refused'] };

@@ -127,6 +127,27 @@ BEGIN
   outcome := 'booked';
 END $$;
 
+-- $book's group commit (api/book-batch.ts): the bookings of one organization that arrived while its previous batch
+-- was being written, decided one after another in one transaction — each exactly as kezek_api_book alone would (a
+-- later one sees the earlier ones: the same time twice is slot_taken, R11 counts them) — for one commit instead of one
+-- each. An item that fails for an unexpected reason is rolled back alone (its subtransaction) and answered 'error'.
+CREATE OR REPLACE FUNCTION kezek_api_book_batch(p_org text, p_items jsonb)
+RETURNS TABLE (outcome text, seq bigint, ticket text)
+LANGUAGE plpgsql AS $$
+DECLARE v jsonb; r record;
+BEGIN
+  FOR v IN SELECT x FROM jsonb_array_elements(p_items) AS t(x) LOOP
+    BEGIN
+      SELECT * INTO r FROM kezek_api_book(p_org, v->>'device', (v->>'dirVersion')::bigint, v->>'hold', v->>'patient', v->>'slot', v->>'id',
+        v->>'specialty', v->>'date', (v->>'limit')::integer, v->'row', (v->>'now')::bigint);
+      outcome := r.outcome; seq := r.seq; ticket := r.ticket;
+    EXCEPTION WHEN OTHERS THEN
+      outcome := 'error: ' || SQLERRM; seq := NULL; ticket := NULL;
+    END;
+    RETURN NEXT;
+  END LOOP;
+END $$;
+
 -- The message outbox's producer (issue 20, sync-server/messages/): every change a patient is told about enqueues
 -- its message in the change's own transaction, whichever path made it — a desk's push (these SQL functions or the
 -- general path), the booking API, an absence. One row per (booking version, kind) (patient_messages_once).

@@ -54,8 +54,27 @@ const group = <T, K>(rows: T[], key: (t: T) => K): Map<K, T[]> => {
  */
 export class DirectoryCache {
   private readonly byOrg = new Map<string, RulesDirectory>();
+  /** When each organization's copy was last found current (performance.now()). */
+  private readonly checkedAt = new Map<string, number>();
+
+  /**
+   * The copy as it was at most `maxAgeMs` ago, without asking the database again: for the booking API's reads and
+   * holds in a rush, where every request asking "still version N?" cost a round trip. Nothing is decided on it for
+   * good — a booking is judged again under the lock against the version the database holds (kezek_api_book: retry).
+   */
+  async recent(db: Pick<ServerDb, 'select'>, orgId: string, maxAgeMs = 1000): Promise<RulesDirectory | null> {
+    const cached = this.byOrg.get(orgId);
+    if (cached && performance.now() - (this.checkedAt.get(orgId) ?? -Infinity) < maxAgeMs) return cached;
+    return this.get(db, orgId);
+  }
 
   async get(tx: Pick<ServerDb, 'select'>, orgId: string): Promise<RulesDirectory | null> {
+    const found = await this.load(tx, orgId);
+    if (found) this.checkedAt.set(orgId, performance.now());
+    return found;
+  }
+
+  private async load(tx: Pick<ServerDb, 'select'>, orgId: string): Promise<RulesDirectory | null> {
     const [org] = await tx
       .select({ version: organizations.directoryVersion, profileId: organizations.profileId, timezone: organizations.timezone })
       .from(organizations)

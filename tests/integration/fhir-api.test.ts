@@ -195,6 +195,18 @@ describe('the booking API (issue 20): FHIR R4 Scheduling on the sync server', ()
     now = MONDAY_9AM;
   });
 
+  it('$book’s group commit: twelve patients at once — six on one time, six on times of their own — give one booking of the shared time, six of the others, twelve decisions, distinct tickets', async () => {
+    const ps = patients(12, 70);
+    const offers = (await api('/Appointment/$find', { body: family([patientParam(ps[0]!.pin), { name: '_count', valueInteger: 10 }]) })).json.entry.map((e: any) => e.resource.slot[0]);
+    const answers = await Promise.all(ps.map((p, i) => api('/Appointment/$book', { body: params(patientParam(p.pin), { name: 'slot', valueReference: i < 6 ? offers[0] : offers[i - 5] }) })));
+    const shared = answers.slice(0, 6);
+    expect(shared.filter((a) => a.status === 201)).toHaveLength(1);
+    expect(shared.filter((a) => a.status === 422).map((a) => a.json.issue[0].details.coding[0].code)).toEqual(Array(5).fill('slot_taken'));
+    expect(answers.slice(6).map((a) => a.status)).toEqual(Array(6).fill(201));
+    const tickets = answers.filter((a) => a.status === 201).map((a) => a.json.identifier[0].value);
+    expect(new Set(tickets).size).toBe(7);
+  });
+
   it('$bulk-publish (SMART Scheduling Links): Location, Schedule and the internet share’s Slots as valid NDJSON, each file with an ETag — 304 when unchanged, busy once booked', async () => {
     const manifest = await fetch(`${clinic.url}/fhir/R4/$bulk-publish`, { headers: { authorization: `Bearer ${key}` } });
     const m = (await manifest.json()) as { transactionTime: string; output: Array<{ type: string; url: string }>; error: unknown[] };

@@ -48,7 +48,8 @@ export async function startPostgres(): Promise<Postgres | null> {
   run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
   const port = await closedPort();
   // fsync stays on: the throughput benchmark must measure durable commits.
-  const start = () => run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200`, 'start']);
+  const start = () =>
+    run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200 ${process.env.KEZEK_PG_EXTRA ?? ''}`, 'start']);
   start();
   const url = (db: string) => `postgres://postgres@127.0.0.1:${port}/${db}`;
   let n = 0;
