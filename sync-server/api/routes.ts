@@ -312,6 +312,7 @@ export function fhirApi(deps: { database: Database; directories: DirectoryCache;
         to: param(ps, 'end')?.valueDate,
         patientId: p?.patient.id ?? null,
         count: Math.min(MAX_COUNT, param(ps, '_count')?.valueInteger ?? 20),
+        spread: true,
       },
       clock(),
     );

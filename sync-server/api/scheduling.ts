@@ -107,6 +107,11 @@ export interface FindQuery {
   to?: string;
   patientId?: string | null;
   count: number;
+  /**
+   * Draw the `count` offered from the earliest 5 × count free times (earliest first still): when a clinic's times
+   * open and hundreds look at once, offering everyone the same earliest few only makes them collide on $hold.
+   */
+  spread?: boolean;
 }
 
 /** Free times this client may offer, earliest first: its channel's share (R7), inside the horizon (R1), none a desk holds a lease on. */
@@ -121,6 +126,7 @@ export async function findSlots(db: ServerDb, dir: RulesDirectory, client: ApiCl
   const out: Slot[] = [];
   // Earliest first: the first day's times alone (in the rush the earliest are most often the ones still free), then
   // all the days left in one statement — not one round trip per day already full.
+  const want = q.spread ? q.count * 5 : q.count;
   let batch: Slot[] = [];
   const firstBatch = batch;
   const settle = async () => {
@@ -131,7 +137,7 @@ export async function findSlots(db: ServerDb, dir: RulesDirectory, client: ApiCl
       q.patientId ?? null,
       now,
     );
-    for (const s of batch) if (!gone.has(s.id) && out.length < q.count) out.push(s);
+    for (const s of batch) if (!gone.has(s.id) && out.length < want) out.push(s);
     batch = [];
   };
   for (const date of datesBetween(from, to)) {
@@ -141,11 +147,14 @@ export async function findSlots(db: ServerDb, dir: RulesDirectory, client: ApiCl
       .sort((a, b) => a.startUtc - b.startUtc || a.doctorId.localeCompare(b.doctorId));
     batch.push(...day);
     // The first day alone (the earliest times are most often free); then all the days left in one go.
-    if (out.length === 0 && batch.length >= q.count && batch === firstBatch) await settle();
-    if (out.length >= q.count) break;
+    if (out.length === 0 && batch.length >= want && batch === firstBatch) await settle();
+    if (out.length >= want) break;
   }
-  if (batch.length > 0 && out.length < q.count) await settle();
-  return out;
+  if (batch.length > 0 && out.length < want) await settle();
+  if (!q.spread || out.length <= q.count) return out;
+  const picked = new Set<number>();
+  while (picked.size < q.count) picked.add(Math.floor(Math.random() * out.length));
+  return [...picked].sort((a, b) => a - b).map((i) => out[i]!);
 }
 
 /**

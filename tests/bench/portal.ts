@@ -72,7 +72,11 @@ export async function portalRush(database: Database, url: string, processes: 1 |
             const held = await call('hold', { resourceType: 'Parameters', parameter: [{ name: 'slot', valueReference: offers[Math.floor(Math.random() * offers.length)] }, patient(i)] });
             if (held.status !== 201) {
               outcome = `hold:${held.json.issue?.[0]?.details?.coding?.[0]?.code}`;
-              if (!held.json.issue?.some((x: any) => x.code === 'informational')) refusalsWithoutAlternatives++;
+              // No alternatives is right only when nothing is left: a $find straight after must come back empty too.
+              if (!held.json.issue?.some((x: any) => x.code === 'informational')) {
+                const again = await call('find', { resourceType: 'Parameters', parameter: [{ name: 'organization', valueString: orgId }, { name: 'specialty', valueCode: 'family' }, patient(i)] });
+                if ((again.json.entry ?? []).length > 0) refusalsWithoutAlternatives++;
+              }
               continue;
             }
             const booked = await call('book', { resourceType: 'Parameters', parameter: [{ name: 'appointment', resource: { resourceType: 'Appointment', id: held.json.id } }, patient(i)] });
@@ -101,7 +105,7 @@ export async function portalRush(database: Database, url: string, processes: 1 |
     log(
       `portal_rush (${processes} server process${processes > 1 ? 'es' : ''}): ${booked} of ${PATIENTS} patients booked in ${seconds.toFixed(1)} s = ${perSecond.toFixed(0)} bookings/s ` +
         `(${(perSecond / base).toFixed(2)}× the INSERT baseline ${base.toFixed(0)}/s); outcomes ${JSON.stringify(Object.fromEntries(tally))}; ` +
-        `double-booked ${doubled.length}, outside the internet share ${offShare.length}, R11 exceeded ${twice.length}, refusals without alternatives ${refusalsWithoutAlternatives}`,
+        `double-booked ${doubled.length}, outside the internet share ${offShare.length}, R11 exceeded ${twice.length}, refusals without alternatives while times were left ${refusalsWithoutAlternatives}`,
     );
     if (doubled.length || offShare.length || twice.length) throw new Error('portal_rush broke a guarantee');
     const suffix = processes === 1 ? '' : '_2_processes';
