@@ -21,7 +21,7 @@ label{display:block;margin:10px 0 4px;font-weight:600} input{font:inherit;width:
 button,.button{font:inherit;display:inline-block;min-height:44px;padding:10px 16px;border-radius:8px;border:1px solid #9aa8b6;background:#fff;color:#1c2733;text-decoration:none;cursor:pointer}
 .primary{background:#1565c0;color:#fff;border-color:#1565c0} .danger{color:#b3261e;border-color:#b3261e}
 .list{list-style:none;padding:0;margin:0} .list li{margin:8px 0}
-.list a.button{display:flex;justify-content:space-between;width:100%;gap:8px}
+.list>li>a.button{display:flex;justify-content:space-between;width:100%;gap:8px}
 .times{display:grid;grid-template-columns:repeat(auto-fill,minmax(88px,1fr));gap:8px}
 .times button{width:100%}
 .muted{color:#5d6e80} .bad{color:#b3261e;font-weight:600} .ok{color:#1b6e20;font-weight:600}
@@ -31,7 +31,7 @@ dl{display:grid;grid-template-columns:auto 1fr;gap:4px 12px;margin:0} dt{color:#
 .ticket{background:#fff;border:2px dashed #1c2733;border-radius:10px;padding:16px;text-align:center}
 .ticket .queue{font-size:56px;font-weight:800;line-height:1} .ticket dl{text-align:left;margin:12px 0}
 .ticket svg{width:100%;max-width:360px;height:auto} .code{font:700 22px monospace;letter-spacing:2px}
-.inline{display:inline} .langs a{margin-left:6px} .langs a[aria-current]{font-weight:800;text-decoration:none}
+.actions{display:flex;flex-wrap:wrap;gap:8px;margin-top:10px} .langs a{margin-left:6px} .langs a[aria-current]{font-weight:800;text-decoration:none}
 @media print{header,.noprint{display:none} body{background:#fff} .ticket{border:1px solid #000}}
 `;
 
@@ -127,9 +127,9 @@ ${v.homeVisit ? html`<p><a class="button" href="/p/home-visit" data-testid="home
         ? html`<p class="muted">${t(lang, 'noBookings')}</p>`
         : html`<ul class="list" data-testid="bookings">${v.bookings.map(
             (b) => html`<li class="card"><b>${b.when}</b> · ${b.specialty}<br>${b.doctor} · ${b.cabinet} · ${b.status}
-<p><a class="button" href="/p/ticket/${b.id}">${t(lang, 'ticket')}</a> ${
-              b.cancellable ? html`<form method="post" action="/p/cancel/${b.id}" class="inline"><button class="danger">${t(lang, 'cancel')}</button></form>` : ''
-            }</p></li>`,
+<div class="actions"><a class="button" href="/p/ticket/${b.id}">${t(lang, 'ticket')}</a>${
+              b.cancellable ? html`<form method="post" action="/p/cancel/${b.id}"><button class="danger">${t(lang, 'cancel')}</button></form>` : ''
+            }</div></li>`,
           )}</ul>`
     }${v.contact ? contactCard(lang, v.contact) : ''}`,
     true,

@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { expect, type Browser, type Page } from '@playwright/test';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DirectoryFile } from '../../src-shared/sync/directory-file.js';
 import { closedPort } from '../support/virtual-printer.js';
 import { tsx, type Proc } from './processes.js';
 
@@ -11,14 +13,22 @@ export interface DeskProc {
 }
 
 /**
- * A real clinic for end-to-end tests: the demo clinic exported and imported into a sync server
+ * A real clinic for end-to-end tests: the demo clinic exported (or the clinic file given) and imported into a sync server
  * process (PGlite in `root`), and desk processes in browser mode enrolled with it one after
  * another (each with its leases taken before the next starts), each through `serverFor`'s address if given (a link
  * the test can cut). `startServer` brings the server
  * (back) up on the same port; the caller kills what `procs` holds.
  */
-export async function startClinic(root: string, clock: string, deskNames: string[], procs: Proc[], opts: { serverFor?: (desk: string, serverUrl: string) => Promise<string> } = {}) {
-  expect(await tsx('src-main/cli/export-directory.ts', ['--data-dir', join(root, 'demo'), join(root, 'clinic.json')]).done()).toBe(0);
+export async function startClinic(
+  root: string,
+  clock: string,
+  deskNames: string[],
+  procs: Proc[],
+  opts: { serverFor?: (desk: string, serverUrl: string) => Promise<string>; clinic?: { file: DirectoryFile; orgId: string } } = {},
+) {
+  const orgId = opts.clinic?.orgId ?? 'org-bishkek-lenin';
+  if (opts.clinic) writeFileSync(join(root, 'clinic.json'), JSON.stringify(opts.clinic.file));
+  else expect(await tsx('src-main/cli/export-directory.ts', ['--data-dir', join(root, 'demo'), join(root, 'clinic.json')]).done()).toBe(0);
   const serverEnv = { KEZEK_SERVER_DATA: join(root, 'server'), KEZEK_CLOCK_START: clock };
   expect(await tsx('sync-server/main.ts', ['import', join(root, 'clinic.json')], serverEnv).done()).toBe(0);
   const port = await closedPort();
@@ -29,7 +39,7 @@ export async function startClinic(root: string, clock: string, deskNames: string
     return p;
   };
   const code = async () => {
-    const p = tsx('sync-server/main.ts', ['enroll-code', 'org-bishkek-lenin'], serverEnv);
+    const p = tsx('sync-server/main.ts', ['enroll-code', orgId], serverEnv);
     await p.done();
     return p.out.match(/[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}/)![0];
   };

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDeskPage, readDesk, startClinic } from './clinic.js';
-import { scan } from './helpers.js';
+import { enterThroughBooking, scan } from './helpers.js';
 import { type Proc, tsx } from './processes.js';
 import { closedPort } from '../support/virtual-printer.js';
 import { cutLink } from '../support/cut-link.js';
@@ -130,32 +130,60 @@ test('KG: PIN and phone → the family doctor’s time → the ticket; the desk 
 
 /**
  * RU (Moscow Oblast, P4–P5): the policy number and the birth date; a patient who has not yet been to the clinic is
- * told the first visit goes through the registry, and is offered nothing to book online.
+ * told the first visit goes through the registry and offered nothing online. The registrar books that first visit
+ * and checks the patient in; then the page offers the specialties, and the patient books the next visit — on a
+ * phone and on a desktop.
  */
-test('RU: policy and birth date; the first visit goes through the registry (P4, P5)', async ({ browser }) => {
-  test.setTimeout(120_000);
+test('RU: policy and birth date; the first visit goes through the registry, then the patient books online (P4, P5)', async ({ browser }) => {
+  test.setTimeout(180_000);
   const root = mkdtempSync(join(tmpdir(), 'kezek-e2e-patient-ru-'));
   const procs: Proc[] = [];
   try {
-    const file = ruClinicFile();
-    writeFileSync(join(root, 'ru.json'), JSON.stringify(file));
-    const env = { KEZEK_SERVER_DATA: join(root, 'server'), KEZEK_CLOCK_START: CLOCK };
-    expect(await tsx('sync-server/main.ts', ['import', join(root, 'ru.json')], env).done()).toBe(0);
-    const port = await closedPort();
-    const server = tsx('sync-server/main.ts', ['serve'], { ...env, PORT: String(port), HOST: '127.0.0.1' });
-    procs.push(server);
-    await server.waitFor(/sync server listening/);
+    const clinic = await startClinic(root, CLOCK, ['A'], procs, { clinic: { file: ruClinicFile(), orgId: 'mo-1' } });
+    const [desk] = clinic.desks;
+    const signIn = async (page: Page) => {
+      await page.goto(`${clinic.serverUrl}/p`);
+      await page.getByLabel('Номер полиса ОМС').fill('5000 0000 0000 0001');
+      await page.getByLabel('Дата рождения').fill('1980-05-04');
+      await page.getByRole('button', { name: 'Войти' }).click();
+      await expect(page.getByTestId('attachment')).toContainText('Химкинская поликлиника №1');
+    };
     const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'ru-RU' })).newPage();
-    await phone.goto(`http://127.0.0.1:${port}/p`);
-    await expect(phone.getByLabel('Номер полиса ОМС')).toBeVisible();
-    await phone.getByLabel('Номер полиса ОМС').fill('5000 0000 0000 0001');
-    await phone.getByLabel('Дата рождения').fill('1980-05-04');
-    await phone.getByRole('button', { name: 'Войти' }).click();
-    await expect(phone.getByTestId('attachment')).toContainText('Химкинская поликлиника №1');
+    await signIn(phone);
     await expect(phone.getByText('Первый приём — через регистратуру')).toBeVisible();
     await expect(phone.getByTestId('entries').locator('li')).toHaveCount(0);
     await phone.screenshot({ path: 'test-results/screens/44-patient-home-ru.png', fullPage: true });
     await accessible(phone);
+
+    // At the registry: today's visit booked by the registrar and the patient checked in.
+    const registrar = await openDeskPage(browser, desk!);
+    await registrar.getByTestId('patient-search').fill('5000000000000001');
+    await enterThroughBooking(registrar);
+    await expect(registrar.getByTestId('ticket')).toBeVisible();
+    await registrar.getByTestId('upcoming').locator('li').first().getByRole('button', { name: 'Пришёл' }).click();
+    await expect.poll(() => readDesk(desk!.dir, (db) => db.prepare("SELECT sync_state AS st FROM appointments WHERE status = 'arrived'").get()), { timeout: 30_000 }).toEqual({ st: 'confirmed' });
+
+    // Now the page opens online booking: the specialty, a day, a time, the ticket.
+    await expect
+      .poll(
+        async () => {
+          await phone.reload();
+          return phone.getByTestId('entries').locator('li').count();
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(1);
+    await phone.getByTestId('entries').locator('a').first().click();
+    await phone.getByTestId('days').locator('a').nth(1).click();
+    await phone.getByTestId('times').getByRole('button').first().click();
+    await phone.getByRole('button', { name: 'Записаться' }).click();
+    await expect(phone.getByTestId('ticket-code')).toHaveText(/\S+/);
+    await phone.screenshot({ path: 'test-results/screens/50-patient-ru-ticket-phone.png', fullPage: true });
+    await accessible(phone);
+    const desktop = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ru-RU', storageState: await phone.context().storageState() })).newPage();
+    await desktop.goto(`${clinic.serverUrl}/p/home`);
+    await expect(desktop.getByTestId('bookings').locator('li')).toHaveCount(1);
+    await desktop.screenshot({ path: 'test-results/screens/51-patient-ru-home-desktop.png', fullPage: true });
   } finally {
     for (const c of browser.contexts()) await c.close();
     for (const p of procs) await p.kill();
