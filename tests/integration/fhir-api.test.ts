@@ -210,6 +210,27 @@ describe('the booking API (issue 20): FHIR R4 Scheduling on the sync server', ()
     expect(new Set(tickets).size).toBe(7);
   });
 
+  it('$find offers, earliest first, times drawn from the earliest 5 × _count free ones — patients looking at once are not all offered the same few', async () => {
+    const [p] = patients(1, 90);
+    const feed = await fetch(`${clinic.url}/fhir/R4/$bulk-publish/slots/${ORG}.ndjson`, { headers: { authorization: `Bearer ${key}` } });
+    const free = (await feed.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; status: string; start: string; serviceType: Array<{ coding: Array<{ code: string }> }> })
+      .filter((x) => x.status === 'free' && x.serviceType[0]!.coding[0]!.code === 'family')
+      .sort((a, b) => a.start.localeCompare(b.start) || a.id.localeCompare(b.id));
+    const earliest = new Set(free.slice(0, 20).map((x) => `Slot/${x.id}`));
+    const seen = new Set<string>();
+    for (let i = 0; i < 8; i++) {
+      const offers = (await api('/Appointment/$find', { body: family([patientParam(p!.pin), { name: '_count', valueInteger: 4 }]) })).json.entry.map((e: any) => e.resource);
+      expect(offers).toHaveLength(4);
+      expect(offers.map((o: any) => o.start)).toEqual([...offers.map((o: any) => o.start)].sort());
+      for (const o of offers) expect(earliest.has(o.slot[0].reference)).toBe(true);
+      for (const o of offers) seen.add(o.slot[0].reference);
+    }
+    expect(seen.size).toBeGreaterThan(4); // not the same four every time
+  });
+
   it('$bulk-publish (SMART Scheduling Links): Location, Schedule and the internet share’s Slots as valid NDJSON, each file with an ETag — 304 when unchanged, busy once booked', async () => {
     const manifest = await fetch(`${clinic.url}/fhir/R4/$bulk-publish`, { headers: { authorization: `Bearer ${key}` } });
     const m = (await manifest.json()) as { transactionTime: string; output: Array<{ type: string; url: string }>; error: unknown[] };
