@@ -98,8 +98,11 @@ export type FinalStatus = 'sent' | 'failed' | 'skipped' | 'in_doubt';
  * as every change is) that the desks pull — sent, failed with why, not sent with why, or in doubt.
  */
 export async function finish(db: ServerDb, row: OutboxRow, status: FinalStatus, at: number, detail: { providerRef?: string; error?: string; body?: string | null }): Promise<void> {
+  // A booking made at the window needs no confirmation (the patient holds the ticket): the most common outcome of
+  // all, and nothing a registrar needs on the card — kept on the server, not published to every desk.
+  const quiet = status === 'skipped' && detail.error === 'booked_at_window';
   await db.transaction(async (tx) => {
-    await lockOrg(tx, row.orgId);
+    if (!quiet) await lockOrg(tx, row.orgId);
     const r = await rowsOf(
       tx,
       sql`
@@ -108,7 +111,7 @@ export async function finish(db: ServerDb, row: OutboxRow, status: FinalStatus, 
       WHERE id = ${row.id} AND status IN ('sending', 'in_doubt') RETURNING *`,
     );
     const m = r[0];
-    if (!m) return;
+    if (!m || quiet) return;
     const card = {
       id: `msg-${row.id}`,
       patientId: row.patientId,
