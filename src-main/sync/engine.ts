@@ -372,6 +372,9 @@ export class SyncEngine {
       }
       this.streaming = false;
       if (this.stopped) return;
+      // The stream broke (the server went away, or a proxy cut it): poll at the desk's own pace again at once, not
+      // after the rest of the 30 s a streaming desk waits — so the status bar says «Нет связи» within seconds.
+      this.schedule();
       await new Promise((r) => setTimeout(r, Math.min(30_000, 1000 * 2 ** attempt) * (0.75 + Math.random() * 0.5)).unref());
     }
   }
