@@ -24,7 +24,6 @@ import {
   proposedAppointment,
   SYSTEM,
   scheduleResource,
-  scoped,
   searchBundle,
   slotIdFromFhir,
   slotResource,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Appointment, Slot } from '../../src-shared/domain/appointment.js';
 import { ACTIVE_SQL } from '../../src-shared/domain/enums.js';
+import type { Doctor } from '../../src-shared/domain/directory.js';
 import type { Patient } from '../../src-shared/domain/patient.js';
 import type { RefusalCode } from '../../src-shared/rules/decision.js';
 import { datesBetween, localParts } from '../../src-shared/time/dates.js';
@@ -122,13 +123,9 @@ export async function findSlots(db: ServerDb, dir: RulesDirectory, client: ApiCl
   const to = q.to && q.to < last ? q.to : last;
   if (from > to) return [];
   const doctors = [...dir.doctors.values()].filter((d) => d.active && (!q.doctorId || d.id === q.doctorId) && (!q.specialtyId || d.specialtyId === q.specialtyId));
-  const access = dir.profile.slotAccess;
   const out: Slot[] = [];
-  // Earliest first: the first day's times alone (in the rush the earliest are most often the ones still free), then
-  // all the days left in one statement — not one round trip per day already full.
   const want = q.spread ? q.count * 5 : q.count;
   let batch: Slot[] = [];
-  const firstBatch = batch;
   const settle = async () => {
     const gone = await unavailable(
       db,
@@ -140,14 +137,15 @@ export async function findSlots(db: ServerDb, dir: RulesDirectory, client: ApiCl
     for (const s of batch) if (!gone.has(s.id) && out.length < want) out.push(s);
     batch = [];
   };
+  // Earliest first: the first day's times alone (in the rush the earliest are most often the ones still free), then
+  // all the days left in one statement — not one round trip per day already full.
+  let first = true;
   for (const date of datesBetween(from, to)) {
-    const day = doctors
-      .flatMap((d) => [...doctorDaySlots(dir, d.id, date).values()])
-      .filter((s) => !s.blocked && s.startUtc > now && access[s.channel].includes(client.channel))
-      .sort((a, b) => a.startUtc - b.startUtc || a.doctorId.localeCompare(b.doctorId));
-    batch.push(...day);
-    // The first day alone (the earliest times are most often free); then all the days left in one go.
-    if (out.length === 0 && batch.length >= want && batch === firstBatch) await settle();
+    batch.push(...openTimes(dir, doctors, date, client, now));
+    if (first && batch.length >= want) {
+      first = false;
+      await settle();
+    }
     if (out.length >= want) break;
   }
   if (batch.length > 0 && out.length < want) await settle();
@@ -163,14 +161,8 @@ export async function findSlots(db: ServerDb, dir: RulesDirectory, client: ApiCl
  */
 export async function slotFeed(db: ServerDb, dir: RulesDirectory, client: ApiClient, now: number): Promise<Array<{ slot: Slot; busy: boolean }>> {
   const today = localParts(now, dir.timezone).date;
-  const access = dir.profile.slotAccess;
   const doctors = [...dir.doctors.values()].filter((d) => d.active);
-  const all = datesBetween(today, horizonOf(dir, today)).flatMap((date) =>
-    doctors
-      .flatMap((d) => [...doctorDaySlots(dir, d.id, date).values()])
-      .filter((s) => !s.blocked && s.startUtc > now && access[s.channel].includes(client.channel))
-      .sort((a, b) => a.startUtc - b.startUtc || a.doctorId.localeCompare(b.doctorId)),
-  );
+  const all = datesBetween(today, horizonOf(dir, today)).flatMap((date) => openTimes(dir, doctors, date, client, now));
   const gone = await unavailable(
     db,
     dir.orgId,
@@ -178,8 +170,16 @@ export async function slotFeed(db: ServerDb, dir: RulesDirectory, client: ApiCli
     null,
     now,
   );
-  const out = all.map((slot) => ({ slot, busy: gone.has(slot.id) }));
-  return out;
+  return all.map((slot) => ({ slot, busy: gone.has(slot.id) }));
+}
+
+/** These doctors' times of one day this client's channel may take (R7), not blocked and not past, earliest first. */
+function openTimes(dir: RulesDirectory, doctors: readonly Doctor[], date: string, client: ApiClient, now: number): Slot[] {
+  const access = dir.profile.slotAccess;
+  return doctors
+    .flatMap((d) => [...doctorDaySlots(dir, d.id, date).values()])
+    .filter((s) => !s.blocked && s.startUtc > now && access[s.channel].includes(client.channel))
+    .sort((a, b) => a.startUtc - b.startUtc || a.doctorId.localeCompare(b.doctorId));
 }
 
 /** One slot of the organization by id, as its schedule generates it now. */

@@ -8,9 +8,8 @@ import { localName, translate } from '../../src-shared/i18n/index.js';
 import type { Patient } from '../../src-shared/domain/patient.js';
 import { getProfile } from '../../src-shared/policy/profiles.js';
 import { ticketCodeFromScan } from '../../src-shared/print/ticket-layout.js';
-import { addDays, localParts } from '../../src-shared/time/dates.js';
+import { localParts } from '../../src-shared/time/dates.js';
 import { type ApiClient, overLimit } from '../api/clients.js';
-import { requestHomeVisit } from '../api/home-visits.js';
 import { fhirSlotId, refusalText, slotIdFromFhir } from '../api/fhir.js';
 import { bookSlot, cancelBooking, findSlots, holdSlot, type KnownPatient, orgsById, patientAppointments, type Refusal } from '../api/scheduling.js';
 import type { Database } from '../db/connect.js';
@@ -22,7 +21,8 @@ import type { Logger } from '../log.js';
 import type { DirectoryCache, RulesDirectory } from '../rules/directory-cache.js';
 import { OrgQueue } from '../sync/org-queue.js';
 import { endSession, identificationOf, identify, sessionOf, startSession } from './identify.js';
-import { codePage, confirmPage, daysPage, homePage, homeVisitPage, STYLE, signInPage, ticketPage, timesPage } from './views.js';
+import { requestRoutes, type Who } from './requests.js';
+import { codePage, confirmPage, daysPage, dmy, homePage, STYLE, signInPage, ticketPage, timesPage } from './views.js';
 
 const COOKIE = 'kezek_patient';
 /** The pending sign-in code's id (KZ): which code the typed one is checked against. */
@@ -51,14 +51,6 @@ const signInForm = z.object({
     .optional(),
 });
 
-const dmy = (iso: string) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice(0, 4)}`;
-
-/**
- * The patient's own page (issue 20), served by the sync server at /p for regions without a national portal: sign in as
- * the profile says (P2: PIN and phone; P5: policy and birth date), see the attachment, the free times the profile lets
- * a patient book online, book one (held while confirming), get the ticket with its barcode, see and cancel bookings.
- * It books through the booking API's own decisions (api/scheduling.ts) — the same rules and path as desks' ops.
- */
 /** The message outbox as the page uses it: whether SMS can go at all, and a nudge to send a sign-in code now. */
 export interface PageMessages {
   sms: boolean;
@@ -67,19 +59,12 @@ export interface PageMessages {
   kick(): void;
 }
 
-/** An e-mail address as patients type it; empty takes it away (messages go by SMS again). */
-/** R24: what the patient says when calling the doctor home. */
-const homeVisitForm = z.object({
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  address: z.string().trim().min(3).max(300),
-  reason: z.string().trim().min(2).max(300),
-  callbackPhone: z
-    .string()
-    .trim()
-    .regex(/^[+\d][\d\s()-]{5,38}$/),
-});
-const contactForm = z.object({ email: z.union([z.literal(''), z.email().max(254)]) });
-
+/**
+ * The patient's own page (issue 20), served by the sync server at /p for regions without a national portal: sign in as
+ * the profile says (P2: PIN and phone; P5: policy and birth date), see the attachment, the free times the profile lets
+ * a patient book online, book one (held while confirming), get the ticket with its barcode, see and cancel bookings, call the doctor home, say where messages go.
+ * It books through the booking API's own decisions (api/scheduling.ts) — the same rules and path as desks' ops.
+ */
 export function patientPage(deps: { database: Database; directories: DirectoryCache; clock: () => number; log: Logger; writers?: OrgQueue; messages?: PageMessages }): Hono {
   const { database, directories, clock, log } = deps;
   const sms = deps.messages?.sms ?? false;
@@ -182,7 +167,7 @@ export function patientPage(deps: { database: Database; directories: DirectoryCa
   });
 
   /** The signed-in patient with their clinic's directory, or a redirect to sign in. */
-  const patientOf = async (c: Context): Promise<{ p: KnownPatient; dir: RulesDirectory; lang: Lang } | null> => {
+  const patientOf = async (c: Context): Promise<Who | null> => {
     const s = await sessionOf(db, getCookie(c, COOKIE), clock());
     if (!s) return null;
     const [row] = await db
@@ -192,7 +177,7 @@ export function patientPage(deps: { database: Database; directories: DirectoryCa
     const dir = row ? await directories.get(db, s.orgId) : null;
     return row && dir ? { p: { orgId: s.orgId, patient: row.row as Patient }, dir, lang: langOf(c) } : null;
   };
-  const signedIn = (handler: (c: Context, who: { p: KnownPatient; dir: RulesDirectory; lang: Lang }) => Promise<Response>) => async (c: Context) => {
+  const signedIn = (handler: (c: Context, who: Who) => Promise<Response>) => async (c: Context) => {
     const who = await patientOf(c);
     return who ? handler(c, who) : c.redirect('/p', 303);
   };
@@ -213,7 +198,7 @@ export function patientPage(deps: { database: Database; directories: DirectoryCa
     return dir.profile.patientPage.book === 'family_doctor' ? active.filter((d) => d.id === p.attachment?.doctorId) : active;
   };
 
-  const home = async (c: Context, who: { p: KnownPatient; dir: RulesDirectory; lang: Lang }, notice: string | null, error: string | null, status: 200 | 422 = 200) => {
+  const home = async (c: Context, who: Who, notice: string | null, error: string | null, status: 200 | 422 = 200) => {
     const { p, dir, lang } = who;
     const [org] = await orgsById(db, [p.orgId]);
     const mine = await bookings(who);
@@ -337,7 +322,7 @@ export function patientPage(deps: { database: Database; directories: DirectoryCa
   );
 
   /** A refusal, said on the home page with the registry's phone to call (the API's wording: fhir.ts). */
-  const refused = async (c: Context, who: { p: KnownPatient; dir: RulesDirectory; lang: Lang }, r: Refusal) => {
+  const refused = async (c: Context, who: Who, r: Refusal) => {
     const [org] = await orgsById(db, [who.p.orgId]);
     const said = `${refusalText(r.refused, who.lang, r.params ?? {})}. ${translate(who.lang, 'patientPage.registryPhone')}: ${org?.phone ?? ''}`;
     return home(c, who, null, said, 422);
@@ -416,51 +401,7 @@ export function patientPage(deps: { database: Database; directories: DirectoryCa
     }),
   );
 
-  /** R24: the form for a home visit today or tomorrow, the address as the clinic has it. */
-  const visitDays = (dir: RulesDirectory) => {
-    const today = localParts(clock(), dir.timezone).date;
-    return [today, addDays(today, 1)].map((d) => ({ value: d, label: dmy(d) }));
-  };
-  app.get(
-    '/home-visit',
-    signedIn(async (c, who) => {
-      if (!who.dir.profile.patientPage.homeVisit) return c.redirect('/p/home', 303);
-      return c.html(homeVisitPage(who.lang, { days: visitDays(who.dir), address: who.p.patient.address, error: null }));
-    }),
-  );
-  app.post(
-    '/home-visit',
-    signedIn(async (c, who) => {
-      if (!who.dir.profile.patientPage.homeVisit) return c.redirect('/p/home', 303);
-      const form = homeVisitForm.safeParse(await c.req.parseBody());
-      if (!form.success) {
-        const field = String(form.error.issues[0]?.path[0] ?? 'reason');
-        return c.html(homeVisitPage(who.lang, { days: visitDays(who.dir), address: who.p.patient.address, error: translate(who.lang, `patientPage.homeVisitBad.${field}`) }), 422);
-      }
-      const r = await writers.run(who.p.orgId, () => requestHomeVisit(db, directories, PAGE, who.p, form.data, clock()));
-      if ('refused' in r) return refused(c, who, r);
-      log('info', 'home visit called in on the patient page', { orgId: who.p.orgId, doctorId: r.doctorId });
-      const doctor = who.dir.doctors.get(r.doctorId)?.fullName ?? '';
-      return home(c, who, translate(who.lang, 'patientPage.homeVisitTaken', { date: dmy(form.data.date), doctor, phone: form.data.callbackPhone }), null);
-    }),
-  );
-
-  /** The patient's e-mail for messages about their bookings, instead of SMS (issue 20); empty goes back to SMS. */
-  app.post(
-    '/contact',
-    signedIn(async (c, who) => {
-      if (!email) return c.redirect('/p/home', 303);
-      const form = contactForm.safeParse(await c.req.parseBody());
-      if (!form.success) return home(c, who, null, translate(who.lang, 'patientPage.emailBad'), 422);
-      const address = form.data.email === '' ? null : form.data.email;
-      const now = clock();
-      await db
-        .insert(patientPrefs)
-        .values({ orgId: who.p.orgId, patientId: who.p.patient.id, lang: who.lang, email: address, updatedAt: now })
-        .onConflictDoUpdate({ target: [patientPrefs.orgId, patientPrefs.patientId], set: { email: address, updatedAt: now } });
-      return home(c, who, address ? translate(who.lang, 'patientPage.emailSaved', { email: address }) : translate(who.lang, 'patientPage.emailCleared'), null);
-    }),
-  );
+  requestRoutes(app, { db, directories, clock, log, writers, client: PAGE, email, signedIn, home, refused });
 
   app.notFound((c) => c.redirect('/p', 303));
   return app;

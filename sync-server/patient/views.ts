@@ -37,6 +37,9 @@ dl{display:grid;grid-template-columns:auto 1fr;gap:4px 12px;margin:0} dt{color:#
 
 const t = (lang: Lang, key: string, params: Record<string, string | number> = {}) => translate(lang, `patientPage.${key}`, params);
 
+/** A local ISO date as patients read it: 24.11.2026. */
+export const dmy = (iso: string) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice(0, 4)}`;
+
 export function layout(lang: Lang, title: string, body: Html, signedIn: boolean): Html {
   const langs = (['ru', 'ky', 'kk'] as const).map((l) => html`<a href="?lang=${l}" ${l === lang ? raw('aria-current="true"') : ''} lang="${l}">${l === 'ru' ? 'РУС' : l === 'ky' ? 'КЫР' : 'ҚАЗ'}</a>`);
   return html`<!doctype html>
