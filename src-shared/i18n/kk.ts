@@ -147,7 +147,6 @@ export const kk: Messages = {
       no_phone: 'телефон жоқ',
       bad_phone: 'нөмір телефонға ұқсамайды — түзетіңіз',
       no_gateway: 'серверде SMS бапталмаған',
-      booked_at_window: 'терезеде жазылды, талон қолында',
       booked_recently: 'алдыңғы күні жазылды',
       not_booked: 'жазылу енді жарамсыз',
       recently_told: 'жазылу туралы жаңа ғана хабарланды',

@@ -155,7 +155,6 @@ export const ky: Messages = {
       no_phone: 'телефон жок',
       bad_phone: 'номер телефонго окшобойт — оңдоңуз',
       no_gateway: 'серверде SMS жөндөлгөн эмес',
-      booked_at_window: 'терезеде жазылган, талон колунда',
       booked_recently: 'мурунку күнү жазылган',
       not_booked: 'жазылуу мындан ары жарактуу эмес',
       recently_told: 'жазылуу тууралуу жаңы эле билдирилди',

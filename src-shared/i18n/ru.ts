@@ -146,7 +146,6 @@ export const ru = {
       no_phone: 'нет телефона',
       bad_phone: 'номер не похож на телефон — исправьте',
       no_gateway: 'SMS не настроены на сервере',
-      booked_at_window: 'записан в окне, талон на руках',
       booked_recently: 'записан накануне',
       not_booked: 'запись уже не действует',
       recently_told: 'только что сообщили о записи',
