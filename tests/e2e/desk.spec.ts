@@ -146,7 +146,7 @@ test.describe('registrar at the desk (browser mode, real services, real SQLite)'
     await item.getByRole('button', { name: 'Пришёл' }).click();
     await expect(item).toContainText('пришёл');
     await page.keyboard.press('F2');
-    await expect(page.getByTestId('today-list').locator('tr', { hasText: p.name })).toContainText('пришёл');
+    await expect(page.getByTestId('today-list').locator('tr', { hasText: p.pin })).toContainText('пришёл');
     await page.screenshot({ path: 'test-results/screens/07-today.png' });
   });
 

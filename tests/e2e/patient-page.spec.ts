@@ -96,7 +96,7 @@ test('KG: PIN and phone → the family doctor’s time → the ticket; the desk 
     await expect(registrar.getByTestId('notice')).toContainText('Отмечен приход по талону');
     // Today's list (F2) says it was booked through the internet.
     await registrar.keyboard.press('F2');
-    await expect(registrar.getByTestId('today-list').locator('tr', { hasText: p.name })).toContainText('интернет');
+    await expect(registrar.getByTestId('today-list').locator('tr', { hasText: p.pin })).toContainText('интернет');
 
     // Desk B was offline all along: the ticket is not on it yet, and it says so.
     await registrarB.locator('body').click();
@@ -110,7 +110,7 @@ test('KG: PIN and phone → the family doctor’s time → the ticket; the desk 
       .poll(() => readDesk(offline!.dir, (db) => db.prepare('SELECT channel, status FROM appointments WHERE ticket_code = ?').get(code)), { timeout: 60_000 })
       .toEqual({ channel: 'internet', status: 'arrived' });
     await registrarB.keyboard.press('F2');
-    await expect(registrarB.getByTestId('today-list').locator('tr', { hasText: p.name })).toContainText('интернет');
+    await expect(registrarB.getByTestId('today-list').locator('tr', { hasText: p.pin })).toContainText('интернет');
 
     // On a desktop the same page, wider; the booking is listed and can be cancelled («Отказаться», P3).
     const desktop = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ru-RU' })).newPage();
