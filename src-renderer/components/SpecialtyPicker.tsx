@@ -7,14 +7,14 @@ interface Props {
   directory: DirectoryView;
   free: Array<{ specialtyId: string; free: number; referralMissing: boolean }>;
   selected: string | null;
-  autoFocus: boolean;
-  /** Changes when the patient is picked again: the list takes the keyboard even if nothing else changed. */
-  focusKey: number;
+  /** The parent asks for the keyboard (a patient picked, Esc back here); the list takes it and says so, once per ask. */
+  takeFocus: boolean;
+  onFocusTaken(): void;
   onPick(id: string): void;
 }
 
 /** R25: specialties with their free-ticket counts. Digits 1–9 or arrows + Enter. */
-export function SpecialtyPicker({ directory, free, selected, autoFocus, focusKey, onPick }: Props) {
+export function SpecialtyPicker({ directory, free, selected, takeFocus, onFocusTaken, onPick }: Props) {
   const { t, lang } = useI18n();
   const list = useRef<HTMLDivElement>(null);
   const firstFree = Math.max(
@@ -27,10 +27,12 @@ export function SpecialtyPicker({ directory, free, selected, autoFocus, focusKey
   const choose = (f: Props['free'][number]) => (f.referralMissing ? setHint(t('errors.referral_required')) : onPick(f.specialtyId));
 
   useEffect(() => setActive(firstFree), [firstFree]);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: focusKey is the parent's "patient picked" signal
+  // biome-ignore lint/correctness/useExhaustiveDependencies: onFocusTaken is a new closure on every render
   useEffect(() => {
-    if (autoFocus) list.current?.focus();
-  }, [autoFocus, focusKey]);
+    if (!takeFocus) return;
+    list.current?.focus();
+    onFocusTaken();
+  }, [takeFocus]);
 
   const onKey = (e: KeyboardEvent) => {
     const n = Number(e.key);

@@ -46,8 +46,9 @@ export function DeskScreen({ directory, role, ownDoctorId, active }: { directory
   const notify = useNotify();
   const scanCheckIn = useCheckInByScan();
   const [searchFocus, setSearchFocus] = useState(0);
-  // Every pick of a patient (the same one again too) hands the keyboard to the specialty list.
-  const [picks, setPicks] = useState(0);
+  // Every pick of a patient (the same one again too), and Esc back to the list, hands the keyboard to the specialty list —
+  // once: the list shown again after F6/F7 (its counts reloaded) must not take the keyboard from the search being typed in.
+  const [specialtyFocus, setSpecialtyFocus] = useState(false);
   const [patientId, setPatientId] = useState<string | null>(null);
   const [specialtyId, setSpecialtyId] = useState<string | null>(null);
   const [cell, setCell] = useState<Cell | null>(null);
@@ -218,6 +219,7 @@ export function DeskScreen({ directory, role, ownDoctorId, active }: { directory
       else if (specialtyId) {
         setSpecialtyId(null);
         setMoving(null);
+        setSpecialtyFocus(true);
       } else reset();
     };
     window.addEventListener('keydown', onKey);
@@ -234,7 +236,7 @@ export function DeskScreen({ directory, role, ownDoctorId, active }: { directory
           onPick={(p) => {
             reset();
             setPatientId(p.id);
-            setPicks((n) => n + 1);
+            setSpecialtyFocus(true);
           }}
           onScan={(code) => void scanCheckIn(code)}
           onMiss={() => {
@@ -363,8 +365,8 @@ export function DeskScreen({ directory, role, ownDoctorId, active }: { directory
               directory={directory}
               free={counts.data.specialtyFree}
               selected={specialtyId}
-              autoFocus={specialtyId === null && card.isSuccess}
-              focusKey={picks}
+              takeFocus={specialtyFocus && specialtyId === null && card.isSuccess}
+              onFocusTaken={() => setSpecialtyFocus(false)}
               onPick={(id) => {
                 setSpecialtyId(id);
                 setCell(null);
@@ -427,7 +429,7 @@ export function DeskScreen({ directory, role, ownDoctorId, active }: { directory
             setTask(null);
             reset();
             setPatientId(id);
-            setPicks((n) => n + 1);
+            setSpecialtyFocus(true);
           }}
         />
       )}

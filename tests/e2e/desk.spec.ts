@@ -407,3 +407,34 @@ test('issue 23 finding 1: F10 takes the keyboard — the PIN goes into the dialo
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('patient-card')).toContainText('Осмонова Айжан Бакытовна');
 });
+
+test('F6 while a patient is on screen: the specialty list coming back with its new counts does not take the keyboard from the next PIN being typed (CI failure, stop 28)', async ({ page }) => {
+  const first = pickPatient(ATTACHED);
+  const next = pickPatient(`${ATTACHED} AND id != '${first.id}'`);
+  await signIn(page);
+  await page.getByTestId('patient-search').fill(first.pin);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('specialties')).toBeFocused();
+  // The phone channel's counts are held back until the registrar has begun typing the next caller's PIN.
+  let release!: () => void;
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
+  await page.route('**/rpc/slots.search', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.keyboard.press('F6');
+  await expect(page.getByTestId('specialties')).toHaveCount(0);
+  await page.getByTestId('patient-search').fill('');
+  await page.keyboard.type(next.pin.slice(0, 6));
+  release();
+  await expect(page.getByTestId('specialties')).toBeVisible();
+  await page.keyboard.type(next.pin.slice(6));
+  await expect(page.getByTestId('patient-search')).toBeFocused();
+  await expect(page.getByTestId('patient-search')).toHaveValue(next.pin);
+  await page.unroute('**/rpc/slots.search');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('patient-card')).toContainText(next.name);
+  await expect(page.getByTestId('specialties')).toBeFocused();
+});

@@ -6,13 +6,19 @@ export function pickPatient(where: string): { id: string; pin: string; name: str
   return pickPatientIn('test-results/e2e-desk/kezek.sqlite', where);
 }
 
-/** The same, in another desk's database. */
+/**
+ * The same, in another desk's database. Tests find the patient's rows on lists by name, so the name is one no other
+ * patient has, and the patient is one no earlier test touched (no booking, nothing in the register): the specs share
+ * one desk, and a second row for the same name made the list lookups ambiguous.
+ */
 export function pickPatientIn(file: string, where: string): { id: string; pin: string; name: string } {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const row = db
       .prepare(`SELECT id, national_id AS pin, full_name AS name FROM patients p WHERE ${where}
-      AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.patient_id = p.id AND a.status = 'booked') ORDER BY random() LIMIT 1`)
+      AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.patient_id = p.id AND a.status = 'booked')
+      AND NOT EXISTS (SELECT 1 FROM register_entries r WHERE r.patient_id = p.id)
+      AND NOT EXISTS (SELECT 1 FROM patients q WHERE q.full_name = p.full_name AND q.id != p.id) ORDER BY random() LIMIT 1`)
       .get() as { id: string; pin: string; name: string } | undefined;
     if (!row) throw new Error(`no patient where ${where}`);
     return row;

@@ -28,7 +28,7 @@ test('KG: PIN and phone → the family doctor’s time → the ticket; the desk 
   test.setTimeout(240_000);
   const root = mkdtempSync(join(tmpdir(), 'kezek-e2e-patient-'));
   const procs: Proc[] = [];
-  let closeLink = async () => undefined as void;
+  let closeLink = async (): Promise<void> => undefined;
   try {
     // Desk B reaches the server through a link the test cuts: it is offline while the patient books.
     const links: Array<Awaited<ReturnType<typeof cutLink>>> = [];

@@ -155,7 +155,7 @@ describe('the patient page (issue 20), KG: PIN and phone (P2)', () => {
 describe('the patient page, RU: policy and birth date (P5); the first visit through the registry (P4)', () => {
   const backends = new Backends();
   let url = '';
-  let close = async () => undefined as void;
+  let close = async (): Promise<void> => undefined;
   let database: Awaited<ReturnType<Backends['database']>>;
   beforeAll(async () => {
     database = await backends.database('pglite');
@@ -220,7 +220,7 @@ describe('the patient page, KZ: IIN and a one-time SMS code (P8: 002 L11, L37–
   const sms = join(mkdtempSync(join(tmpdir(), 'kezek-kz-sms-')), 'sms.ndjson');
   let url = '';
   let sender: MessageSender;
-  let close = async () => undefined as void;
+  let close = async (): Promise<void> => undefined;
   // The clinic's mail server: smtp-server (nodemailer's own) on 127.0.0.1, keeping what it is given.
   const mails: Array<{ to: string; raw: string }> = [];
   const smtp = new SMTPServer({

@@ -23,7 +23,6 @@ const sync = async (...desks: EnrolledDesk[]) => {
   for (const d of desks) await d.desk.sync!.syncOnce();
 };
 const tokenOf = (dir: string) => readFileSync(join(dir, 'device-token'), 'utf8').trim();
-const installOf = (d: EnrolledDesk) => (d.desk.env.db.sqlite.prepare("SELECT value FROM meta WHERE key = 'device_id'").get() as { value: string }).value;
 /** The server's position for a device (its next op's number is one more). */
 const lastSeq = async (token: string) =>
   ((await (await fetch(`${clinic.url}/sync/pull?cursor=0&limit=1`, { headers: { authorization: `Bearer ${token}` } })).json()) as { lastAppliedSeq: number }).lastAppliedSeq;
@@ -55,7 +54,7 @@ describe('every op proves who made it (issue 19 finding 1)', () => {
     const r = await pushAs(token, [
       forged('forge-1', null, null),
       forged('forge-2', sig('forge-2')),
-      { opId: 'forge-3', name: 'accounts.key', args: { userId: 'user-admin', passwordHash: ATTACKER_HASH, publicKey: 'A'.repeat(43) + '=' }, userId: 'user-admin', signature: sig('forge-3') },
+      { opId: 'forge-3', name: 'accounts.key', args: { userId: 'user-admin', passwordHash: ATTACKER_HASH, publicKey: `${'A'.repeat(43)}=` }, userId: 'user-admin', signature: sig('forge-3') },
     ]);
     expect(r.results.map((x) => `${x.status}:${x.detail}`)).toEqual(['rejected:unsigned', 'rejected:device_op', 'rejected:bad_signature']);
     // From a front desk's token the same forgery fails on its signature: the server holds the administrator's key.
