@@ -9,7 +9,7 @@ import { apiIdempotency } from '../db/schema.js';
 import type { Logger } from '../log.js';
 import type { DirectoryCache, RulesDirectory } from '../rules/directory-cache.js';
 import { doctorDaySlots, horizonOf } from '../rules/judge.js';
-import { type ApiClient, clientForKey, overLimit, reachableOrgs } from './clients.js';
+import { type ApiClient, clientForKey, overClientLimit, reachableOrgs } from './clients.js';
 import { OrgQueue } from '../sync/org-queue.js';
 import {
   appointmentResource,
@@ -136,7 +136,7 @@ export function fhirApi(deps: { database: Database; directories: DirectoryCache;
     const key = c.req.header('authorization')?.replace(/^Bearer\s+/i, '') ?? '';
     const { client, orgs } = key.startsWith('kz_') ? await knownKey(key) : { client: null, orgs: [] };
     if (!client) return outcome(c, 401, 'unauthenticated', {}, { 'www-authenticate': 'Bearer' });
-    const wait = await overLimit(db, `api:${client.id}`, client.perMinute, clock());
+    const wait = overClientLimit(db, `api:${client.id}`, client.perMinute, clock());
     if (wait > 0) return outcome(c, 429, 'too_many_requests', {}, { 'retry-after': String(Math.ceil(wait / 1000)) });
     c.set('client', client);
     c.set('orgs', orgs);
@@ -273,11 +273,23 @@ export function fhirApi(deps: { database: Database; directories: DirectoryCache;
     );
   });
 
+  /**
+   * A patient's record as the database had it at most KEY_TTL_MS ago: the rush's $find, $hold and $book of one patient
+   * read it once, not three times. What can change in that moment and matters is read fresh where it is decided — R10's
+   * and R11's history with every judgement, the time and the hold under the lock.
+   */
+  const patients = new Map<string, { at: number; p: KnownPatient | null }>();
   /** The patient the request names, in an organization this client reaches; the same answer for "unknown" however it is unknown. */
   const patientOf = async (c: Context<Env>, id: { system?: string; value?: string } | undefined): Promise<(KnownPatient & { kind: string; nationalId: string }) | null> => {
     const named = parseIdentifier(id?.system, id?.value);
     if (!named) return null;
-    const p = await findPatient(db, c.get('orgs'), named.kind, named.nationalId);
+    const key = `${c.get('orgs').join(',')}|${named.kind}|${named.nationalId}`;
+    const hit = patients.get(key);
+    const p = hit && performance.now() - hit.at < KEY_TTL_MS ? hit.p : await findPatient(db, c.get('orgs'), named.kind, named.nationalId);
+    if (hit?.p !== p) {
+      if (patients.size > 10_000) patients.clear();
+      patients.set(key, { at: performance.now(), p });
+    }
     return p ? { ...p, ...named } : null;
   };
   const body = async (c: Context<Env>) => parameters.safeParse(await c.req.json().catch(() => null));

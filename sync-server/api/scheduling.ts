@@ -79,26 +79,64 @@ async function nextTicket(tx: Tx, orgId: string): Promise<string> {
   return `${prefix}${String(r!.n).padStart(6, '0')}`;
 }
 
+/** The organization's API device as the rules see it: a desk with the client's one channel. */
+const apiDeviceFor = (orgId: string, client: ApiClient): ServerDevice => ({ id: apiDeviceId(orgId), orgId, kind: 'desk', doctorId: null, channels: [client.channel] });
+
 /** What an op of the booking API runs with: the organization's API device, acting for the client, with the client's one channel. */
 export function contextFor(tx: Tx, dir: RulesDirectory, client: ApiClient, now: number): OpContext {
-  const device: ServerDevice = { id: apiDeviceId(dir.orgId), orgId: dir.orgId, kind: 'desk', doctorId: null, channels: [client.channel] };
+  const device = apiDeviceFor(dir.orgId, client);
   return { tx, orgId: dir.orgId, deviceId: device.id, now, at: now, device, dir, by: { userId: `api:${client.id}`, role: 'registrar' } };
 }
 
-/** A text[] literal of these strings: one parameter however many ids (an IN list of 120 was a statement of 120). */
-const arrayLiteral = (xs: readonly string[]) => `{${xs.map((x) => `"${x.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+/** Who keeps a busy time from the API: nobody may take it (booked, under a desk's lease), or the patient holding it. */
+type BusyTimes = Map<string, string | null>;
 
-/** The times of these ids that are not free for an electronic booking now: booked, under a desk's lease, or held for someone else. */
-async function unavailable(db: Pick<ServerDb, 'execute'>, orgId: string, ids: readonly string[], patientId: string | null, now: number): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const res = (await db.execute(sql`
-    SELECT slot_id AS id FROM appointments WHERE org_id = ${orgId} AND slot_id = ANY(${arrayLiteral(ids)}::text[]) AND status IN ${sql.raw(ACTIVE_SQL)} AND sync_state = 'confirmed'
-    UNION SELECT l.slot_id FROM slot_leases l JOIN lease_sets s ON s.device_id = l.device_id WHERE l.org_id = ${orgId} AND l.slot_id = ANY(${arrayLiteral(ids)}::text[]) AND s.reclaim_after > ${now}
-    UNION SELECT slot_id FROM slot_holds WHERE org_id = ${orgId} AND slot_id = ANY(${arrayLiteral(ids)}::text[]) AND expires_at > ${now} AND patient_id IS DISTINCT FROM ${patientId}`)) as unknown as {
-    rows: Array<{ id: string }>;
-  };
-  return new Set(res.rows.map((r) => r.id));
+/** Reads of busy times in flight, per database, by what they read: the $finds of one rush that ask the same share one statement. */
+const reading = new WeakMap<object, Map<string, Promise<BusyTimes>>>();
+
+/**
+ * The times of these doctors between two local dates (inclusive) that are not free for an electronic booking now —
+ * booked, under a desk's lease, or held (with the holder, whose own hold does not keep the time from them). One
+ * statement of index range scans per doctor (slot ids are `doctor@date…`), not a list of every id the days generate.
+ * When the morning's times open, hundreds of $finds ask for the same days at once: the ones that arrive while the same
+ * read is on its way take its answer instead of sending their own — no older than a read of their own would be by the
+ * time they had it, and nothing is kept once it is answered. A time offered here is still judged under $hold and $book.
+ */
+function busyTimes(db: Pick<ServerDb, 'execute'>, orgId: string, doctorIds: readonly string[], from: string, to: string, now: number): Promise<BusyTimes> {
+  const key = `${orgId}|${from}|${to}|${doctorIds.join(',')}`;
+  const reads = reading.get(db) ?? new Map<string, Promise<BusyTimes>>();
+  reading.set(db, reads);
+  const inFlight = reads.get(key);
+  if (inFlight) return inFlight;
+  const read = readBusyTimes(db, orgId, doctorIds, from, to, now).finally(() => reads.delete(key));
+  reads.set(key, read);
+  return read;
 }
+
+async function readBusyTimes(db: Pick<ServerDb, 'execute'>, orgId: string, doctorIds: readonly string[], from: string, to: string, now: number): Promise<BusyTimes> {
+  if (doctorIds.length === 0) return new Map();
+  // [doctor@from, doctor@to + 'U'): every time of those days ('T' < 'U').
+  const lo = `{${doctorIds.map((d) => JSON.stringify(`${d}@${from}`)).join(',')}}`;
+  const hi = `{${doctorIds.map((d) => JSON.stringify(`${d}@${to}U`)).join(',')}}`;
+  const res = (await db.execute(sql`
+    WITH r AS (SELECT * FROM unnest(${lo}::text[], ${hi}::text[]) AS r(lo, hi))
+    SELECT a.slot_id AS id, NULL AS holder FROM r JOIN appointments a ON a.org_id = ${orgId} AND a.slot_id >= r.lo AND a.slot_id < r.hi
+      AND a.status IN ${sql.raw(ACTIVE_SQL)} AND a.sync_state = 'confirmed'
+    UNION ALL SELECT l.slot_id, NULL FROM r JOIN slot_leases l ON l.org_id = ${orgId} AND l.slot_id >= r.lo AND l.slot_id < r.hi
+      JOIN lease_sets s ON s.device_id = l.device_id AND s.reclaim_after > ${now}
+    UNION ALL SELECT h.slot_id, h.patient_id FROM r JOIN slot_holds h ON h.org_id = ${orgId} AND h.slot_id >= r.lo AND h.slot_id < r.hi AND h.expires_at > ${now}`)) as unknown as {
+    rows: Array<{ id: string; holder: string | null }>;
+  };
+  const busy: BusyTimes = new Map();
+  // Booked or leased beats held: a held time a desk has meanwhile taken is nobody's to take.
+  for (const r of res.rows) if (r.holder === null || !busy.has(r.id)) busy.set(r.id, r.holder);
+  return busy;
+}
+
+const freeFor = (busy: BusyTimes, slotId: string, patientId: string | null) => {
+  const holder = busy.get(slotId);
+  return holder === undefined || (holder !== null && holder === patientId);
+};
 
 export interface FindQuery {
   specialtyId?: string;
@@ -125,30 +163,21 @@ export async function findSlots(db: ServerDb, dir: RulesDirectory, client: ApiCl
   const doctors = [...dir.doctors.values()].filter((d) => d.active && (!q.doctorId || d.id === q.doctorId) && (!q.specialtyId || d.specialtyId === q.specialtyId));
   const out: Slot[] = [];
   const want = q.spread ? q.count * 5 : q.count;
-  let batch: Slot[] = [];
-  const settle = async () => {
-    const gone = await unavailable(
-      db,
-      dir.orgId,
-      batch.map((s) => s.id),
-      q.patientId ?? null,
-      now,
-    );
-    for (const s of batch) if (!gone.has(s.id) && out.length < want) out.push(s);
-    batch = [];
+  const ids = doctors.map((d) => d.id);
+  // Earliest first: the first day alone (in the rush its times are most often the ones still free), then the days
+  // left in one read — not one round trip per day already full.
+  const days = datesBetween(from, to);
+  const take = async (dates: string[]) => {
+    if (dates.length === 0) return;
+    const busy = await busyTimes(db, dir.orgId, ids, dates[0]!, dates.at(-1)!, now);
+    for (const date of dates)
+      for (const s of openTimes(dir, doctors, date, client, now)) {
+        if (out.length >= want) return;
+        if (freeFor(busy, s.id, q.patientId ?? null)) out.push(s);
+      }
   };
-  // Earliest first: the first day's times alone (in the rush the earliest are most often the ones still free), then
-  // all the days left in one statement — not one round trip per day already full.
-  let first = true;
-  for (const date of datesBetween(from, to)) {
-    batch.push(...openTimes(dir, doctors, date, client, now));
-    if (first && batch.length >= want) {
-      first = false;
-      await settle();
-    }
-    if (out.length >= want) break;
-  }
-  if (batch.length > 0 && out.length < want) await settle();
+  await take(days.slice(0, 1));
+  if (out.length < want) await take(days.slice(1));
   if (!q.spread || out.length <= q.count) return out;
   const picked = new Set<number>();
   while (picked.size < q.count) picked.add(Math.floor(Math.random() * out.length));
@@ -162,24 +191,38 @@ export async function findSlots(db: ServerDb, dir: RulesDirectory, client: ApiCl
 export async function slotFeed(db: ServerDb, dir: RulesDirectory, client: ApiClient, now: number): Promise<Array<{ slot: Slot; busy: boolean }>> {
   const today = localParts(now, dir.timezone).date;
   const doctors = [...dir.doctors.values()].filter((d) => d.active);
-  const all = datesBetween(today, horizonOf(dir, today)).flatMap((date) => openTimes(dir, doctors, date, client, now));
-  const gone = await unavailable(
+  const last = horizonOf(dir, today);
+  const all = datesBetween(today, last).flatMap((date) => openTimes(dir, doctors, date, client, now));
+  const busy = await busyTimes(
     db,
     dir.orgId,
-    all.map((s) => s.id),
-    null,
+    doctors.map((d) => d.id),
+    today,
+    last,
     now,
   );
-  return all.map((slot) => ({ slot, busy: gone.has(slot.id) }));
+  return all.map((slot) => ({ slot, busy: busy.has(slot.id) }));
 }
+
+/** Per directory version, per day, channel and doctors: the times that channel may take, earliest first (before `now` cuts them). */
+const openByDir = new WeakMap<RulesDirectory, Map<string, Slot[]>>();
 
 /** These doctors' times of one day this client's channel may take (R7), not blocked and not past, earliest first. */
 function openTimes(dir: RulesDirectory, doctors: readonly Doctor[], date: string, client: ApiClient, now: number): Slot[] {
-  const access = dir.profile.slotAccess;
-  return doctors
-    .flatMap((d) => [...doctorDaySlots(dir, d.id, date).values()])
-    .filter((s) => !s.blocked && s.startUtc > now && access[s.channel].includes(client.channel))
-    .sort((a, b) => a.startUtc - b.startUtc || a.doctorId.localeCompare(b.doctorId));
+  const byDay = openByDir.get(dir) ?? new Map<string, Slot[]>();
+  openByDir.set(dir, byDay);
+  const key = `${date}|${client.channel}|${doctors.map((d) => d.id).join(',')}`;
+  let day = byDay.get(key);
+  if (!day) {
+    const access = dir.profile.slotAccess;
+    day = doctors
+      .flatMap((d) => [...doctorDaySlots(dir, d.id, date).values()])
+      .filter((s) => !s.blocked && access[s.channel].includes(client.channel))
+      .sort((a, b) => a.startUtc - b.startUtc || (a.doctorId < b.doctorId ? -1 : a.doctorId > b.doctorId ? 1 : 0));
+    if (byDay.size > 5_000) byDay.clear(); // bounded, whatever ranges are asked
+    byDay.set(key, day);
+  }
+  return day.filter((s) => s.startUtc > now);
 }
 
 /** One slot of the organization by id, as its schedule generates it now. */
@@ -283,7 +326,9 @@ export interface Hold {
  * $hold: the time kept for this patient for HOLD_MS — only a time they could book now; a new hold lets their previous
  * one go. Without the organization's lock: a hold decides nothing for good (the booking is judged again under the lock),
  * and the slot's one hold row — taken over only when expired, or by the same patient — keeps two patients from holding
- * one time. So the morning rush's holds do not queue behind each other.
+ * one time. So the morning rush's holds do not queue behind each other. The rules are judged in TypeScript on a copy
+ * of the directory of a moment ago, then kezek_api_hold takes the time in one statement (functions.sql); a narrow
+ * specialist's time, which needs the patient's referral read, is judged in a transaction (holdWithReferral).
  */
 export async function holdSlot(db: ServerDb, directories: DirectoryCache, client: ApiClient, slotId: string, p: KnownPatient, now: number): Promise<Hold | Refusal> {
   return placeHold(db, directories, client, slotId, p, now).catch((e: unknown) => {
@@ -294,33 +339,66 @@ export async function holdSlot(db: ServerDb, directories: DirectoryCache, client
 }
 
 async function placeHold(db: ServerDb, directories: DirectoryCache, client: ApiClient, slotId: string, p: KnownPatient, now: number): Promise<Hold | Refusal> {
+  // The copy of a moment ago will do: a hold decides nothing for good, the booking is judged again.
+  const dir = await directories.recent(db, p.orgId);
+  if (!dir) throw new Error(`organization ${p.orgId} is not on this server`);
+  const slot = slotById(dir, slotId);
+  if (!slot) return { refused: 'unknown_slot' };
+  if (dir.specialtyKinds.get(slot.specialtyId) === 'narrow') return holdWithReferral(db, directories, client, slot, p, now);
+  const a = await draft(db, dir, client, slot, p.patient, now);
+  const electronic = await loadElectronicFacts(db, p.orgId, p.patient.id, slot.specialtyId, slot.date);
+  const { decision } = judgeBooking(dir, apiDeviceFor(dir.orgId, client), a, false, now, p.patient, { referral: undefined, spent: false }, 'registrar', electronic);
+  if (!decision.ok) return { refused: decision.code, ...(decision.params ? { params: decision.params } : {}) };
+  const id = randomUUID();
+  const expiresAt = now + HOLD_MS;
+  const res = (await db.execute(sql`SELECT kezek_api_hold(${p.orgId}, ${id}, ${slot.id}, ${p.patient.id}, ${client.id}, ${apiDeviceId(p.orgId)}, ${expiresAt}, ${now}) AS outcome`)) as unknown as {
+    rows: Array<{ outcome: string }>;
+  };
+  return res.rows[0]!.outcome === 'held' ? remember({ id, slot, expiresAt }, p.orgId, p.patient.id, client.id) : { refused: 'slot_taken' };
+}
+
+/** A narrow specialist's time: judged in a transaction by the desks' own path, with the referral the patient holds (R5). */
+async function holdWithReferral(db: ServerDb, directories: DirectoryCache, client: ApiClient, slot: Slot, p: KnownPatient, now: number): Promise<Hold | Refusal> {
   return db.transaction(async (tx) => {
-    // The copy of a moment ago will do: a hold decides nothing for good, the booking is judged again.
     const dir = await directories.recent(tx, p.orgId);
     if (!dir) throw new Error(`organization ${p.orgId} is not on this server`);
-    const slot = slotById(dir, slotId);
-    if (!slot) return { refused: 'unknown_slot' };
-    const ctx = contextFor(tx, dir, client, now);
-    const verdict = await judge(ctx, client, slot, p);
+    const verdict = await judge(contextFor(tx, dir, client, now), client, slot, p);
     if ('refused' in verdict) return verdict;
-    await tx.delete(slotHolds).where(and(eq(slotHolds.orgId, p.orgId), eq(slotHolds.patientId, p.patient.id), sql`${slotHolds.slotId} <> ${slot.id}`));
     const id = randomUUID();
     const expiresAt = now + HOLD_MS;
-    const taken = (await tx.execute(sql`
-      INSERT INTO slot_holds (id, org_id, slot_id, patient_id, client_id, expires_at) VALUES (${id}, ${p.orgId}, ${slot.id}, ${p.patient.id}, ${client.id}, ${expiresAt})
-      ON CONFLICT (org_id, slot_id) DO UPDATE SET id = excluded.id, patient_id = excluded.patient_id, client_id = excluded.client_id, expires_at = excluded.expires_at
-        WHERE slot_holds.expires_at <= ${now} OR slot_holds.patient_id = excluded.patient_id
-      RETURNING id`)) as unknown as { rows: Array<{ id: string }> };
-    if (taken.rows.length === 0) return { refused: 'slot_taken' };
-    return { id, slot, expiresAt };
+    const res = (await tx.execute(sql`SELECT kezek_api_hold(${p.orgId}, ${id}, ${slot.id}, ${p.patient.id}, ${client.id}, ${apiDeviceId(p.orgId)}, ${expiresAt}, ${now}) AS outcome`)) as unknown as {
+      rows: Array<{ outcome: string }>;
+    };
+    return res.rows[0]!.outcome === 'held' ? { id, slot, expiresAt } : { refused: 'slot_taken' };
   });
 }
 
+/**
+ * Holds this process placed, as it placed them: $book's fast path reads the time from here instead of asking the
+ * database, because kezek_api_book checks the hold again under the lock (still there, the patient's, that time, not
+ * expired). A hold placed by another process, or forgotten, is read from the database.
+ */
+const placed = new Map<string, { orgId: string; slotId: string; patientId: string; clientId: string; expiresAt: number }>();
+const remember = (h: Hold, orgId: string, patientId: string, clientId: string) => {
+  if (placed.size > 50_000) placed.clear();
+  placed.set(h.id, { orgId, slotId: h.slot.id, patientId, clientId, expiresAt: h.expiresAt });
+  return h;
+};
+
 /** The time a $book names: its hold's (this patient's, this client's, not expired), or the slot it names. */
-async function slotAsked(db: Pick<ServerDb, 'select'>, dir: RulesDirectory, client: ApiClient, req: { slotId?: string; holdId?: string }, p: KnownPatient, now: number): Promise<Slot | Refusal> {
+async function slotAsked(
+  db: Pick<ServerDb, 'select'>,
+  dir: RulesDirectory,
+  client: ApiClient,
+  req: { slotId?: string; holdId?: string },
+  p: KnownPatient,
+  now: number,
+  /** The hold may come from this process's memory: the caller's statement checks it in the database. */
+  checkedLater = false,
+): Promise<Slot | Refusal> {
   let slotId = req.slotId;
   if (req.holdId) {
-    const [h] = await db.select().from(slotHolds).where(eq(slotHolds.id, req.holdId));
+    const [h] = checkedLater && placed.get(req.holdId) ? [placed.get(req.holdId)!] : await db.select().from(slotHolds).where(eq(slotHolds.id, req.holdId));
     if (!h || h.patientId !== p.patient.id || h.clientId !== client.id || h.orgId !== p.orgId) return { refused: 'not_yours' };
     if (h.expiresAt <= now) return { refused: 'hold_expired' };
     slotId = h.slotId;
@@ -348,13 +426,13 @@ export async function bookSlot(
   // A copy of a moment ago: kezek_api_book compares its version with the database's under the lock (else 'retry').
   const dir = await directories.recent(db, p.orgId);
   if (!dir) throw new Error(`organization ${p.orgId} is not on this server`);
-  const slot = await slotAsked(db, dir, client, req, p, now);
+  const slot = await slotAsked(db, dir, client, req, p, now, true);
   if ('refused' in slot) return slot;
   if (dir.specialtyKinds.get(slot.specialtyId) === 'narrow') return serialize(p.orgId, () => bookUnderLock(db, directories, client, req, p, now));
   if (!prefixes.has(p.orgId)) await db.transaction((tx) => apiDevice(tx, p.orgId));
   const a = await draft(db, dir, client, slot, p.patient, now);
   const electronic = await loadElectronicFacts(db, p.orgId, p.patient.id, slot.specialtyId, slot.date);
-  const device: ServerDevice = { id: apiDeviceId(p.orgId), orgId: p.orgId, kind: 'desk', doctorId: null, channels: [client.channel] };
+  const device = apiDeviceFor(p.orgId, client);
   const { decision } = judgeBooking(dir, device, a, false, now, p.patient, { referral: undefined, spent: false }, 'registrar', electronic);
   if (!decision.ok) return { refused: decision.code, ...(decision.params ? { params: decision.params } : {}) };
   const row = JSON.parse(appointmentRow(a, 'confirmed', registerRow(a, p.patient, now))) as object;

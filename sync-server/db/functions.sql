@@ -127,6 +127,22 @@ BEGIN
   outcome := 'booked';
 END $$;
 
+-- The booking API's $hold in one statement (issue 20): the rules were judged in TypeScript before it, as for $book;
+-- here what a hold must not take — a time booked, under another device's lease, or held by someone else and not yet
+-- expired (the ON CONFLICT's WHERE) — and the patient's other hold let go (one hold a patient). No organization lock:
+-- a hold decides nothing for good, $book judges again under the lock. Returns 'held' or 'slot_taken'.
+CREATE OR REPLACE FUNCTION kezek_api_hold(p_org text, p_id text, p_slot text, p_patient text, p_client text, p_device text, p_expires bigint, p_now bigint) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF kezek_slot_state(p_org, p_id, p_slot, p_device, p_now) <> 'free' THEN RETURN 'slot_taken'; END IF;
+  DELETE FROM slot_holds WHERE org_id = p_org AND patient_id = p_patient AND slot_id <> p_slot;
+  INSERT INTO slot_holds (id, org_id, slot_id, patient_id, client_id, expires_at) VALUES (p_id, p_org, p_slot, p_patient, p_client, p_expires)
+  ON CONFLICT (org_id, slot_id) DO UPDATE SET id = excluded.id, patient_id = excluded.patient_id, client_id = excluded.client_id, expires_at = excluded.expires_at
+    WHERE slot_holds.expires_at <= p_now OR slot_holds.patient_id = excluded.patient_id;
+  IF NOT FOUND THEN RETURN 'slot_taken'; END IF;
+  RETURN 'held';
+END $$;
+
 -- $book's group commit (api/book-batch.ts): the bookings of one organization that arrived while its previous batch
 -- was being written, decided one after another in one transaction — each exactly as kezek_api_book alone would (a
 -- later one sees the earlier ones: the same time twice is slot_taken, R11 counts them) — for one commit instead of one

@@ -311,7 +311,7 @@ export const slotHolds = pgTable(
   (t) => [uniqueIndex('slot_holds_slot').on(t.orgId, t.slotId), uniqueIndex('slot_holds_patient').on(t.orgId, t.patientId)],
 );
 
-/** Fixed-window request counts per key (a client, an address, a patient): limits every server process shares. */
+/** Fixed-window request counts per key (a client, an address, a patient): limits every server process shares. Unlogged (migration 0022). */
 export const rateWindows = pgTable('rate_windows', {
   key: text('key').primaryKey(),
   windowStart: ms('window_start').notNull(),

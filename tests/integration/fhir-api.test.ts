@@ -275,4 +275,17 @@ describe('the booking API (issue 20): FHIR R4 Scheduling on the sync server', ()
     for (let i = 0; i < 4; i++) codes.push((await api('/Organization', { key: slow })).status);
     expect(codes).toEqual([200, 200, 200, 429]);
   });
+
+  it('a client’s count is shared with the other server processes: requests another process counted close the door here too', async () => {
+    const { client, key } = await addApiClient(clinic.database.db, { name: 'busy elsewhere', channel: 'internet', regions: [], organizations: [ORG], perMinute: 5 }, now);
+    expect((await api('/Organization', { key })).status).toBe(200);
+    // This process adds what it counted to the database (its row for the minute) without a write per request.
+    const row = async () =>
+      ((await clinic.database.db.execute(sql`SELECT count, window_start AS w FROM rate_windows WHERE key = ${`api:${client.id}`}`)) as unknown as { rows: Array<{ count: number; w: string }> })
+        .rows[0];
+    await expect.poll(async () => (await row())?.count, { timeout: 5_000 }).toBe(1);
+    // Another process took the rest of the minute's five.
+    await clinic.database.db.execute(sql`UPDATE rate_windows SET count = 5 WHERE key = ${`api:${client.id}`}`);
+    await expect.poll(async () => (await api('/Organization', { key })).status, { timeout: 5_000 }).toBe(429);
+  });
 });
