@@ -6,6 +6,7 @@ import { fmtDate, useI18n } from '../lib/i18n.js';
 import { useNotify } from '../lib/notice.js';
 import { call, RpcError } from '../lib/rpc.js';
 import { DoctorSelect } from './DoctorSelect.js';
+import { DateField, TimeField } from './DateTimeFields.js';
 
 const KINDS: AbsenceKind[] = ['sick', 'vacation', 'training', 'absenteeism', 'changed_hours', 'dismissal'];
 /** The kinds of one day with hours: away for those hours, or working only those hours. */
@@ -70,17 +71,17 @@ export function AbsencesPanel({ directory }: { directory: DirectoryView }) {
         </label>
         <label className="field">
           {t('ui.absenceFrom')}
-          <input type="date" value={fromDate} min={directory.today} onChange={(e) => setFrom(e.target.value)} data-testid="absence-from" />
+          <DateField value={fromDate} min={directory.today} onChange={(v) => setFrom(v)} data-testid="absence-from" />
         </label>
         {BY_HOURS.has(kind) ? (
           <div className="field row">
             <label className="field">
               {t('ui.absenceHoursFrom')}
-              <input type="time" value={hours.from} onChange={(e) => setHours({ ...hours, from: e.target.value })} data-testid="absence-hours-from" />
+              <TimeField value={hours.from} onChange={(v) => setHours({ ...hours, from: v })} data-testid="absence-hours-from" />
             </label>
             <label className="field">
               {t('ui.absenceHoursTo')}
-              <input type="time" value={hours.to} onChange={(e) => setHours({ ...hours, to: e.target.value })} data-testid="absence-hours-to" />
+              <TimeField value={hours.to} onChange={(v) => setHours({ ...hours, to: v })} data-testid="absence-hours-to" />
             </label>
           </div>
         ) : kind === 'dismissal' ? (
@@ -88,7 +89,7 @@ export function AbsencesPanel({ directory }: { directory: DirectoryView }) {
         ) : (
           <label className="field">
             {t('ui.absenceTo')}
-            <input type="date" value={toDate} min={fromDate} onChange={(e) => setTo(e.target.value)} data-testid="absence-to" />
+            <DateField value={toDate} min={fromDate} onChange={(v) => setTo(v)} data-testid="absence-to" />
           </label>
         )}
         <label className="field wide">

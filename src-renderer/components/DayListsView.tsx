@@ -4,6 +4,7 @@ import type { DirectoryView } from '../../src-shared/rpc/views.js';
 import { fmtDate, specialtyLabel, useI18n } from '../lib/i18n.js';
 import { useNotify } from '../lib/notice.js';
 import { call, RpcError } from '../lib/rpc.js';
+import { DateField } from './DateTimeFields.js';
 
 /** R17: the next working day's list per doctor and the medical cards to pull; thermal or A4. */
 export function DayListsView({ directory }: { directory: DirectoryView }) {
@@ -21,7 +22,7 @@ export function DayListsView({ directory }: { directory: DirectoryView }) {
   return (
     <div className="day-lists">
       <div className="row">
-        <input type="date" value={d?.date ?? ''} onChange={(e) => setDate(e.target.value)} data-testid="lists-date" />
+        <DateField value={d?.date ?? ''} onChange={(v) => setDate(v)} data-testid="lists-date" />
         <button type="button" onClick={() => print.mutate('doctors')}>
           {t('ui.printThermal')}: {t('ui.doctorLists')}
         </button>

@@ -7,6 +7,7 @@ import type { DirectoryView, PatientCard, PatientSummary } from '../../src-share
 import { fmtDate, useI18n } from '../lib/i18n.js';
 import { call, RpcError } from '../lib/rpc.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
+import { DateField } from './DateTimeFields.js';
 
 /**
  * R16: register a new patient. Where the national ID encodes birth date and sex (KG PIN, KZ
@@ -97,7 +98,7 @@ export function NewPatientDialog({
         </label>
         <label className="field">
           {t('ui.birthDate')}
-          <input type="date" value={birthDate} onChange={(e) => setBirthDate(e.target.value)} data-testid="np-birth" />
+          <DateField value={birthDate} onChange={(v) => setBirthDate(v)} data-testid="np-birth" />
         </label>
         <label className="field">
           {t('ui.sex')}

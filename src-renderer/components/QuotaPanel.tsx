@@ -5,6 +5,7 @@ import { fmtDate, useI18n } from '../lib/i18n.js';
 import { useNotify } from '../lib/notice.js';
 import { call, RpcError } from '../lib/rpc.js';
 import { DoctorSelect } from './DoctorSelect.js';
+import { DateField } from './DateTimeFields.js';
 
 /**
  * R7 (000 §5): the head limits a doctor's internet booking for a period to at most 30 % of the
@@ -45,11 +46,11 @@ export function QuotaPanel({ directory }: { directory: DirectoryView }) {
         <DoctorSelect directory={directory} value={doctorId} onChange={setDoctorId} testId="quota-doctor" />
         <label className="field">
           {t('ui.absenceFrom')}
-          <input type="date" value={fromDate} min={directory.today} onChange={(e) => setFrom(e.target.value)} data-testid="quota-from" />
+          <DateField value={fromDate} min={directory.today} onChange={(v) => setFrom(v)} data-testid="quota-from" />
         </label>
         <label className="field">
           {t('ui.absenceTo')}
-          <input type="date" value={toDate} min={fromDate} onChange={(e) => setTo(e.target.value)} data-testid="quota-to" />
+          <DateField value={toDate} min={fromDate} onChange={(v) => setTo(v)} data-testid="quota-to" />
         </label>
         <label className="field">
           {t('ui.quotaPercent')}

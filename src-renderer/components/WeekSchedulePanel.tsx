@@ -8,6 +8,7 @@ import { fmtDate, useI18n } from '../lib/i18n.js';
 import { useNotify } from '../lib/notice.js';
 import { call, RpcError } from '../lib/rpc.js';
 import { DoctorSelect } from './DoctorSelect.js';
+import { DateField, TimeField } from './DateTimeFields.js';
 
 const DAYS = ['1', '2', '3', '4', '5', '6', '7'] as const;
 const CHANNELS: SlotChannel[] = ['registry', 'doctor', 'internet', 'priority'];
@@ -57,7 +58,7 @@ export function WeekSchedulePanel({ directory }: { directory: DirectoryView }) {
         <DoctorSelect directory={directory} value={doctorId} onChange={setDoctorId} testId="week-doctor" />
         <label className="field">
           {t('ui.scheduleFrom')}
-          <input type="date" value={validFrom} min={directory.today} onChange={(e) => setValidFrom(e.target.value)} data-testid="week-from" />
+          <DateField value={validFrom} min={directory.today} onChange={(v) => setValidFrom(v)} data-testid="week-from" />
         </label>
         <label className="field">
           {t('ui.slotMinutesLabel')}
@@ -76,24 +77,22 @@ export function WeekSchedulePanel({ directory }: { directory: DirectoryView }) {
                 {(week[day] ?? []).map((iv, i) => (
                   // biome-ignore lint/suspicious/noArrayIndexKey: intervals have no identity of their own; the row's place is it
                   <span className="interval" key={i}>
-                    <input
-                      type="time"
+                    <TimeField
                       value={iv.from}
-                      onChange={(e) =>
+                      onChange={(v) =>
                         setDay(
                           day,
-                          (week[day] ?? []).map((x, j) => (j === i ? { ...x, from: e.target.value } : x)),
+                          (week[day] ?? []).map((x, j) => (j === i ? { ...x, from: v } : x)),
                         )
                       }
                     />
                     –
-                    <input
-                      type="time"
+                    <TimeField
                       value={iv.to}
-                      onChange={(e) =>
+                      onChange={(v) =>
                         setDay(
                           day,
-                          (week[day] ?? []).map((x, j) => (j === i ? { ...x, to: e.target.value } : x)),
+                          (week[day] ?? []).map((x, j) => (j === i ? { ...x, to: v } : x)),
                         )
                       }
                     />

@@ -8,6 +8,7 @@ import { call, RpcError } from '../lib/rpc.js';
 import { useNotify } from '../lib/notice.js';
 import { saveFile } from '../lib/save-file.js';
 import { registerTable } from '../../src-shared/register/table.js';
+import { DateField } from '../components/DateTimeFields.js';
 
 /** R15: the register of requests — applicant, recipient, date, result with reason, appointed time, took place. */
 export function RegisterScreen({ directory }: { directory: DirectoryView }) {
@@ -45,8 +46,8 @@ export function RegisterScreen({ directory }: { directory: DirectoryView }) {
     <div className="register pad">
       <div className="row">
         <h2>{t('ui.register')}</h2>
-        <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
-        <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+        <DateField value={from} onChange={(v) => setFrom(v)} />
+        <DateField value={to} onChange={(v) => setTo(v)} />
         <select value={result} onChange={(e) => setResult(e.target.value as RegisterResult | '')} data-testid="register-result" aria-label={t('ui.result')}>
           {/* Each filter says what it filters, also when it filters nothing (issue 23 finding 11). */}
           <option value="">{t('ui.allResults')}</option>

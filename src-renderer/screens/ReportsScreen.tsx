@@ -8,6 +8,7 @@ import { fmtDate, specialtyLabel, useI18n } from '../lib/i18n.js';
 import { useNotify } from '../lib/notice.js';
 import { call, RpcError } from '../lib/rpc.js';
 import { saveFile } from '../lib/save-file.js';
+import { DateField } from '../components/DateTimeFields.js';
 
 /**
  * The head's reports (issue 11) for a period, a doctor or a specialty: charts on screen, the same
@@ -35,8 +36,8 @@ export function ReportsScreen({ directory }: { directory: DirectoryView }) {
     <div className="reports pad">
       <div className="row no-print">
         <h2>{t('ui.reports')}</h2>
-        <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="report-from" aria-label={t('ui.absenceFrom')} />
-        <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="report-to" aria-label={t('ui.absenceTo')} />
+        <DateField value={from} onChange={(v) => setFrom(v)} data-testid="report-from" aria-label={t('ui.absenceFrom')} />
+        <DateField value={to} onChange={(v) => setTo(v)} data-testid="report-to" aria-label={t('ui.absenceTo')} />
         <select value={specialtyId} onChange={(e) => setSpecialtyId(e.target.value)} data-testid="report-specialty" aria-label={t('ui.specialty')}>
           <option value="">{t('ui.allSpecialties')}</option>
           {directory.specialties.map((s) => (

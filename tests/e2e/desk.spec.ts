@@ -233,7 +233,7 @@ test.describe('registrar at the desk (browser mode, real services, real SQLite)'
     await expect(page.getByRole('alert')).toContainText('Пациент не найден');
     await page.getByTestId('register-new').click();
     await expect(page.getByTestId('np-id')).toHaveValue(pin);
-    await expect(page.getByTestId('np-birth')).toHaveValue('1990-05-06');
+    await expect(page.getByTestId('np-birth')).toHaveValue('06.05.1990');
     await expect(page.getByTestId('np-sex')).toHaveValue('male');
     await page.getByTestId('np-name').fill('Сатыбалдиев Эрлан Маратович');
     await page.getByTestId('np-phone').fill('+996 555 010 203');
@@ -399,7 +399,7 @@ test('issue 23 finding 1: F10 takes the keyboard — the PIN goes into the dialo
   await expect(page.getByTestId('np-id')).toHaveValue(pin);
   await expect(page.getByTestId('patient-search')).toHaveValue('');
   // Birth date and sex come from the PIN; the name, then Enter.
-  await expect(page.getByTestId('np-birth')).toHaveValue('1985-03-14');
+  await expect(page.getByTestId('np-birth')).toHaveValue('14.03.1985');
   await page.keyboard.press('Tab');
   await expect(page.getByTestId('np-name')).toBeFocused();
   await page.keyboard.type('Осмонова Айжан Бакытовна');
