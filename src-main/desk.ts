@@ -26,6 +26,7 @@ import { SyncEngine } from './sync/engine.js';
 import { bootstrap, enroll, reenroll } from './sync/enrollment.js';
 import { fileSecretStore, type SecretStore } from './sync/secret-store.js';
 import { ServerClient, type FetchFn } from './sync/server-client.js';
+import { ChangeFeed, topicsOfSync } from './rpc/change-feed.js';
 
 export interface DeskOptions {
   dataDir: string;
@@ -63,6 +64,8 @@ export interface Desk {
   printer: PrinterService;
   sync: SyncEngine | null;
   router: Router;
+  /** The desk's change notices (also what the router's follow hears). */
+  changes: ChangeFeed;
   close(): Promise<void>;
 }
 
@@ -172,6 +175,9 @@ async function openOn(db: Db, opts: DeskOptions, releaseLock: () => void): Promi
   const sessions = new Sessions(db, clock, (user, password) => giveKey(env, user, password));
   const stopCheckpoints = startIdleCheckpoints(db);
   const printer = new PrinterService(env, opts.printerTransport, opts.printerDeviceRoots);
+  // What changed, told to every window of the desk and the LAN PCs it serves, so nothing polls (issue 23 finding 12).
+  const changes = new ChangeFeed();
+  printer.queue.onChange = () => changes.publish(['printer']);
   const sync = SyncEngine.enrolled(db)
     ? new SyncEngine(
         db,
@@ -180,11 +186,13 @@ async function openOn(db: Db, opts: DeskOptions, releaseLock: () => void): Promi
         (applied) => {
           if (applied.directory || applied.schedules) env.directory.reload();
           if (applied.schedules || applied.directory) ensureSlots(env, true);
+          changes.publish(topicsOfSync(applied));
         },
         secrets.set,
       )
     : null;
   if (sync) {
+    sync.onRound = () => changes.publish(['sync']);
     env.online = () => sync.online;
     env.queued = () => sync.pushSoon();
     sync.printerReport = () => {
@@ -198,9 +206,11 @@ async function openOn(db: Db, opts: DeskOptions, releaseLock: () => void): Promi
     sessions,
     printer,
     sync,
-    router: createRouter(env, sessions, printer, sync),
+    changes,
+    router: createRouter(env, sessions, printer, sync, console.error, changes),
     close: async () => {
       await sync?.stop();
+      changes.close();
       stopCheckpoints();
       await printer.queue.stop();
       db.sqlite.pragma('wal_checkpoint(TRUNCATE)');

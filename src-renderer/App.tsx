@@ -16,6 +16,8 @@ import { PasswordForm } from './components/PasswordForm.js';
 import { SetupWizard } from './screens/SetupWizard.js';
 import { useNotify } from './lib/notice.js';
 import { useScanCheckIn } from './lib/scan-check-in.js';
+import { qk } from './lib/query-keys.js';
+import { useDeskChanges } from './lib/desk-changes.js';
 
 /** The reports bring a charting library the desk's own screens do not need: loaded when first opened. */
 const ReportsScreen = lazy(() => import('./screens/ReportsScreen.js').then((m) => ({ default: m.ReportsScreen })));
@@ -39,7 +41,7 @@ export function App() {
     setEnded(sessionEnded);
   };
   useEffect(() => onSessionLost(() => leave(true)));
-  const directory = useQuery({ queryKey: ['directory'], queryFn: () => call('directory.get', {}), enabled: session !== null && !session.mustChangePassword, staleTime: Infinity });
+  const directory = useQuery({ queryKey: qk.directory(), queryFn: () => call('directory.get', {}), enabled: session !== null && !session.mustChangePassword, staleTime: Infinity });
 
   // F1–F3 switch screens from anywhere: the desk is keyboard-first.
   useEffect(() => {
@@ -55,8 +57,10 @@ export function App() {
   }, []);
 
   useScanCheckIn(session !== null && !session.mustChangePassword);
+  // Lists load again when the desk says their data changed, not on timers.
+  useDeskChanges(session !== null && !session.mustChangePassword);
   // A fresh desk first asks for its clinic (the first-run wizard); a set-up one answers "ready" at once.
-  const setup = useQuery({ queryKey: ['setup'], queryFn: () => call('setup.status', {}), staleTime: Infinity, enabled: session === null });
+  const setup = useQuery({ queryKey: qk.setup(), queryFn: () => call('setup.status', {}), staleTime: Infinity, enabled: session === null });
 
   if (!session && setup.data && setup.data.state !== 'ready') return <SetupWizard initial={setup.data} onReady={() => void setup.refetch()} />;
   if (!session)

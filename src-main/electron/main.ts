@@ -153,6 +153,10 @@ async function start(): Promise<void> {
       win.setTitle('Kezek');
       startUpdates(desk, secrets);
       lan = serveLan(opts, desk.router);
+      // The window is the desk's own UI (app://desk/, its frames checked on every call): it hears every notice.
+      desk.changes.subscribe((topics) => {
+        if (!win.isDestroyed()) win.webContents.send('kezek:changes', { topics });
+      });
     },
   });
 

@@ -22,6 +22,8 @@ export interface QueueError {
  */
 export class PrintQueue {
   lastError: QueueError | null = null;
+  /** Told whenever a job is queued, printed, fails or is dismissed (the desk tells its windows). */
+  onChange: () => void = () => undefined;
   private busy: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -41,6 +43,7 @@ export class PrintQueue {
       `INSERT INTO print_jobs (id, kind, appointment_id, copy, status, bytes, attempts, next_attempt_at, last_error, created_at, printed_at, user_id)
         VALUES (?, ?, ?, ?, 'queued', ?, 0, 0, NULL, ?, NULL, ?)`,
     ).run(id, job.kind, job.appointmentId, job.copy ? 1 : 0, job.bytes, this.clock(), job.userId);
+    this.onChange();
     return id;
   }
 
@@ -73,12 +76,14 @@ export class PrintQueue {
         if (this.stopped) return; // the desk closed while sending: the job stays `printing` → `uncertain` next start
         stmt(s, "UPDATE print_jobs SET status = 'done', printed_at = ?, last_error = NULL WHERE id = ?").run(this.clock(), job.id);
         this.lastError = null;
+        this.onChange();
       } catch (e) {
         if (this.stopped) return;
         const err = e instanceof AppError ? e : new AppError('printer_error', { target: t.target, detail: String(e) });
         const delay = BACKOFF_MS[Math.min(job.attempts, BACKOFF_MS.length - 1)]!;
         stmt(s, "UPDATE print_jobs SET status = 'queued', attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?").run(this.clock() + delay, err.code, job.id);
         this.lastError = { code: err.code, params: err.params ?? {}, at: this.clock() };
+        this.onChange();
         this.schedule(delay);
         return;
       }
@@ -97,6 +102,7 @@ export class PrintQueue {
   /** A person decided about an uncertain job: it printed (dismiss) or it is reprinted as a copy elsewhere. */
   dismissUncertain(jobId: string): void {
     stmt(this.db.sqlite, "UPDATE print_jobs SET status = 'dismissed' WHERE id = ? AND status = 'uncertain'").run(jobId);
+    this.onChange();
   }
 
   /** Stop before the database closes; resolves when a send in progress has finished. */

@@ -83,7 +83,7 @@ function staticFiles(dir: string | null): ((path: string) => { body: Buffer; typ
 }
 
 /**
- * Browser-mode transport: `POST /rpc/<method>` with a JSON body, the session token
+ * Browser-mode transport: `POST /rpc/<method>` with a JSON body (and `POST /events`, the change notices), the session token
  * as `Authorization: Bearer …`, the UI language as `X-Kezek-Lang`; the built UI on `/`.
  */
 export function createHttpApp(router: Router, staticDir: string | null, allowedHosts: readonly string[] = LOOPBACK_HOSTS): RequestListener {
@@ -98,12 +98,13 @@ export function createHttpApp(router: Router, staticDir: string | null, allowedH
     const host = hostName(req.headers.host);
     if (!hosts.has(host)) return fail(res, 'bad_host', lang, 403, `host ${host || '(none)'} is not this desk`);
 
-    if (path.startsWith('/rpc/')) {
+    if (path.startsWith('/rpc/') || path === '/events') {
       const origin = req.headers.origin;
       if (origin !== undefined && origin !== `http://${req.headers.host}`) return fail(res, 'cross_origin', lang, 403, `origin ${origin}`);
       const site = req.headers['sec-fetch-site'];
       if (site !== undefined && site !== 'same-origin' && site !== 'none') return fail(res, 'cross_origin', lang, 403, `sec-fetch-site ${String(site)}`);
       if (req.method !== 'POST') return fail(res, 'unknown_method', lang, 404);
+      if (path === '/events') return follow(req, res, lang);
       // JSON only: a form or a text/plain "simple request" from another page cannot reach the router.
       if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) return fail(res, 'unsupported_media_type', lang, 415, 'content-type must be application/json');
       const text = await readBody(req, MAX_BODY);
@@ -125,6 +126,29 @@ export function createHttpApp(router: Router, staticDir: string | null, allowedH
       return send(res, 200, { 'content-type': f.type, 'content-security-policy': CSP }, req.method === 'HEAD' ? '' : f.body);
     }
     send(res, 404, { 'content-type': 'text/plain' }, 'not found');
+  };
+
+  /**
+   * `POST /events`: the desk's change notices as NDJSON, one `{"topics":[…]}` line each, for as long as the window
+   * keeps the request open (issue 23 finding 12). The first line `{"ready":true}` says it is listening — a window
+   * reloads everything then, for what changed while it was not; a blank line every 25 s keeps a LAN PC's connection
+   * from looking idle. A signed-in session only.
+   */
+  const follow = (req: IncomingMessage, res: ServerResponse, lang: Lang): void => {
+    const token = req.headers.authorization?.replace(/^Bearer\s+/i, '');
+    const stop = router.follow(token, (topics) => res.write(`${JSON.stringify({ topics })}\n`));
+    if (!stop) {
+      sendJson(res, 401, { error: { code: 'unauthenticated', message: translate(lang, 'errors.unauthenticated') } });
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+    res.write('{"ready":true}\n');
+    const beat = setInterval(() => res.write('\n'), 25_000);
+    beat.unref();
+    res.on('close', () => {
+      clearInterval(beat);
+      stop();
+    });
   };
 
   return (req, res) => {

@@ -8,6 +8,8 @@ import type { Sessions } from '../auth/sessions.js';
 import type { PrinterService } from '../print/printer-service.js';
 import type { SyncEngine } from '../sync/engine.js';
 import type { Actor, Env } from '../services/env.js';
+import { METHOD_CHANGES, type Topic } from '../../src-shared/rpc/changes.js';
+import type { ChangeFeed } from './change-feed.js';
 import { handlers } from './handlers.js';
 
 /** Who is calling: the session token, the UI language, and the caller's network address (sign-in throttling). */
@@ -19,6 +21,11 @@ export interface CallMeta {
 export type CallResult = { ok: true; data: unknown } | { ok: false; status: number; error: RpcErrorBody };
 export interface Router {
   call(method: string, input: unknown, meta: CallMeta): Promise<CallResult>;
+  /**
+   * Hear the desk's change notices (issue 23 finding 12) as a signed-in session: null when the token has no session
+   * (the notices say nothing but which lists to reload, still only a signed-in window hears them); returns how to stop.
+   */
+  follow(token: string | undefined, listener: (topics: Topic[]) => void): (() => void) | null;
 }
 
 export interface HandlerCtx {
@@ -48,8 +55,19 @@ const UNTIL_PASSWORD_CHANGED: ReadonlySet<string> = new Set<Method>(['auth.chang
  * the contract, the session must exist and its role be allowed, the input must
  * parse, and the output must match its schema — or a translated error comes back.
  */
-export function createRouter(env: Env, sessions: Sessions, printer: PrinterService, sync: SyncEngine | null = null, log: (msg: string, err?: unknown) => void = console.error): Router {
+export function createRouter(
+  env: Env,
+  sessions: Sessions,
+  printer: PrinterService,
+  sync: SyncEngine | null = null,
+  log: (msg: string, err?: unknown) => void = console.error,
+  changes: ChangeFeed | null = null,
+): Router {
   return {
+    follow(token, listener) {
+      if (!changes || !sessions.get(token)) return null;
+      return changes.subscribe(listener);
+    },
     async call(method, input, meta) {
       const session = sessions.get(meta.token);
       const lang: Lang = meta.lang ?? session?.lang ?? 'ru';
@@ -71,6 +89,9 @@ export function createRouter(env: Env, sessions: Sessions, printer: PrinterServi
           log(`rpc ${method}: output does not match the contract`, checked.error);
           return failure('internal', lang);
         }
+        // Every window of this desk (and the LAN PCs it serves) hears what this call changed.
+        const topics = METHOD_CHANGES[method];
+        if (topics) changes?.publish(topics);
         return { ok: true, data: checked.data };
       } catch (e) {
         if (e instanceof AppError) return failure(e.code, lang, e.params, e.issues);

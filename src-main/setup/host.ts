@@ -117,6 +117,8 @@ export class DeskHost {
       if (!method.startsWith('setup.')) return failure('not_set_up', meta);
       return this.setupCall(method as 'setup.status' | 'setup.enroll' | 'setup.demo', input, meta);
     },
+    // Before the desk exists nobody is signed in: there is nothing to hear.
+    follow: (token, listener) => this.desk?.router.follow(token, listener) ?? null,
   };
 
   private async setupCall(method: 'setup.status' | 'setup.enroll' | 'setup.demo', input: unknown, meta: CallMeta): Promise<CallResult> {

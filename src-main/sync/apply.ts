@@ -58,12 +58,14 @@ export interface Applied {
   appointments: number;
   tasks: number;
   skipped: number;
+  /** Every kind of row the page held (what the desk tells its windows changed). */
+  entities: Set<string>;
 }
 
 /** Apply one page of server changes (call inside a transaction). Each row is checked against its entity's schema first. */
 export function applyChanges(db: Db, changes: readonly Change[]): Applied {
   const s = db.sqlite;
-  const out: Applied = { directory: false, schedules: false, appointments: 0, tasks: 0, skipped: 0 };
+  const out: Applied = { directory: false, schedules: false, appointments: 0, tasks: 0, skipped: 0, entities: new Set() };
   for (const raw of changes) {
     const c = checkChange(raw);
     // A newer server's entity, or a row this version cannot read: left alone (and counted), never half-applied.
@@ -71,6 +73,7 @@ export function applyChanges(db: Db, changes: readonly Change[]): Applied {
       out.skipped++;
       continue;
     }
+    out.entities.add(c.entity);
     if (c.op === 'remove' || c.row === null) {
       if (c.entity === 'lease') stmt(s, 'DELETE FROM leases WHERE slot_id = ?').run(c.id);
       else if (c.entity === 'lease_set') stmt(s, 'DELETE FROM lease_sets WHERE device_id = ?').run(c.id);

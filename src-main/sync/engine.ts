@@ -112,6 +112,9 @@ export class SyncEngine {
   private failures = 0;
   private stopped = false;
 
+  /** Told after every round, whatever its outcome (the desk tells its windows the sync's state may have changed). */
+  onRound: () => void = () => undefined;
+
   /** The printer's part of the desk's report (the engine knows the rest); set by the desk. */
   printerReport: () => DeskReport['printer'] = () => ({ configured: false, queued: 0, error: null });
   private reportedAt = 0;
@@ -162,6 +165,7 @@ export class SyncEngine {
   syncOnce(): Promise<void> {
     this.running ??= this.round().finally(() => {
       this.running = null;
+      this.onRound();
     });
     return this.running;
   }

@@ -7,6 +7,8 @@ import { useNotify } from '../lib/notice.js';
 import { call, RpcError } from '../lib/rpc.js';
 import { DoctorSelect } from './DoctorSelect.js';
 import { DateField, TimeField } from './DateTimeFields.js';
+import { invalidate, qk } from '../lib/query-keys.js';
+import { METHOD_CHANGES } from '../../src-shared/rpc/changes.js';
 
 const KINDS: AbsenceKind[] = ['sick', 'vacation', 'training', 'absenteeism', 'changed_hours', 'dismissal'];
 /** The kinds of one day with hours: away for those hours, or working only those hours. */
@@ -28,7 +30,7 @@ export function AbsencesPanel({ directory }: { directory: DirectoryView }) {
   const [toDate, setTo] = useState(directory.today);
   const [hours, setHours] = useState({ from: '08:00', to: '12:00' });
   const [note, setNote] = useState('');
-  const absences = useQuery({ queryKey: ['absences'], queryFn: () => call('schedule.listAbsences', {}), refetchInterval: 5000 });
+  const absences = useQuery({ queryKey: qk.absences(), queryFn: () => call('schedule.listAbsences', {}) });
   const enter = useMutation({
     mutationFn: () =>
       call('schedule.enterAbsence', {
@@ -42,7 +44,7 @@ export function AbsencesPanel({ directory }: { directory: DirectoryView }) {
     onSuccess: (a) => {
       notify(`${t('ui.absenceEntered', { n: a.calls })}${a.verdict === 'queued' ? ` — ${t('ui.verdictQueued')}` : ''}`);
       setNote('');
-      for (const k of ['absences', 'tasks', 'slots', 'day', 'today', 'sync']) void qc.invalidateQueries({ queryKey: [k] });
+      invalidate(qc, METHOD_CHANGES['schedule.enterAbsence']!);
     },
     onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
   });

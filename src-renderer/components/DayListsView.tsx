@@ -5,13 +5,14 @@ import { fmtDate, specialtyLabel, useI18n } from '../lib/i18n.js';
 import { useNotify } from '../lib/notice.js';
 import { call, RpcError } from '../lib/rpc.js';
 import { DateField } from './DateTimeFields.js';
+import { qk } from '../lib/query-keys.js';
 
 /** R17: the next working day's list per doctor and the medical cards to pull; thermal or A4. */
 export function DayListsView({ directory }: { directory: DirectoryView }) {
   const { t, lang } = useI18n();
   const notify = useNotify();
   const [date, setDate] = useState<string | undefined>(undefined);
-  const lists = useQuery({ queryKey: ['today', 'lists', date], queryFn: () => call('dayLists.get', { date }) });
+  const lists = useQuery({ queryKey: qk.dayLists(date), queryFn: () => call('dayLists.get', { date }) });
   const print = useMutation({
     mutationFn: (which: 'doctors' | 'cards') => call('dayLists.print', { date: lists.data?.date, which, doctorId: null }),
     onSuccess: () => notify(t('ui.listSent')),

@@ -10,6 +10,8 @@ import { HomeVisitDialog } from './HomeVisitDialog.js';
 import { NewPatientDialog } from './NewPatientDialog.js';
 import { RefusalDialog } from './RefusalDialog.js';
 import { ReferralDialog } from './ReferralDialog.js';
+import { invalidate } from '../lib/query-keys.js';
+import { METHOD_CHANGES } from '../../src-shared/rpc/changes.js';
 
 /**
  * The desk's tasks beside booking, one dialog at a time: a refusal on the closed list (F8, R3),
@@ -41,31 +43,31 @@ export function DeskTask({
   const qc = useQueryClient();
   const notify = useNotify();
   const patientId = card?.patient.id ?? null;
-  const done = (message: string, keys: string[]) => {
+  const done = (message: string, method: keyof typeof METHOD_CHANGES) => {
     onClose();
     notify(message);
-    for (const key of keys) void qc.invalidateQueries({ queryKey: [key] });
+    invalidate(qc, METHOD_CHANGES[method] ?? []);
   };
   const failed = (e: unknown) => notify(e instanceof RpcError ? e.message : String(e), 'error');
 
   const refuse = useMutation({
     mutationFn: (r: { reason: string; applicant: string }) => call('register.refuse', { patientId, applicant: r.applicant, specialtyId, reason: r.reason, channel }),
-    onSuccess: () => done(t('ui.refusalRecorded'), ['register']),
+    onSuccess: () => done(t('ui.refusalRecorded'), 'register.refuse'),
     onError: failed,
   });
   const outOfSchedule = useMutation({
     mutationFn: (r: { destination: EmergencyDestination; applicant: string }) => call('visits.outOfSchedule', { patientId, applicant: r.applicant, destination: r.destination, channel }),
-    onSuccess: () => done(t('ui.emergencyRecorded'), ['register', 'outOfSchedule']),
+    onSuccess: () => done(t('ui.emergencyRecorded'), 'visits.outOfSchedule'),
     onError: failed,
   });
   const homeVisit = useMutation({
     mutationFn: (r: { doctorId: string; date: string; address: string; reason: string; callbackPhone: string }) => call('homeVisits.request', { patientId: patientId!, ...r, channel }),
-    onSuccess: () => done(t('ui.homeVisitRecorded'), ['homeVisits']),
+    onSuccess: () => done(t('ui.homeVisitRecorded'), 'homeVisits.request'),
     onError: failed,
   });
   const refer = useMutation({
     mutationFn: (id: string) => call('referrals.issue', { patientId: patientId!, specialtyId: id }),
-    onSuccess: () => done(t('ui.referIssued'), ['patient', 'slots']),
+    onSuccess: () => done(t('ui.referIssued'), 'referrals.issue'),
     onError: failed,
   });
 

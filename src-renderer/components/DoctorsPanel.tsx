@@ -4,6 +4,8 @@ import type { DirectoryView } from '../../src-shared/rpc/views.js';
 import { specialtyLabel, useI18n } from '../lib/i18n.js';
 import { useNotify } from '../lib/notice.js';
 import { call, RpcError } from '../lib/rpc.js';
+import { invalidate } from '../lib/query-keys.js';
+import { METHOD_CHANGES } from '../../src-shared/rpc/changes.js';
 
 type DoctorRow = DirectoryView['doctors'][number];
 interface Draft {
@@ -31,7 +33,7 @@ export function DoctorsPanel({ directory }: { directory: DirectoryView }) {
     onSuccess: ({ verdict }) => {
       notify(`${t('ui.doctorSaved')}${verdict === 'queued' ? ` — ${t('ui.verdictQueued')}` : ''}`);
       setDraft(empty);
-      for (const k of ['directory', 'doctorSchedules', 'slots', 'day']) void qc.invalidateQueries({ queryKey: [k] });
+      invalidate(qc, METHOD_CHANGES['directory.saveDoctor']!);
     },
     onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
   });

@@ -4,6 +4,7 @@ import { createPortal } from 'react-dom';
 import { parseEnrollmentQr } from '../../src-shared/sync/enrollment-code.js';
 import { useI18n } from '../lib/i18n.js';
 import { call, RpcError } from '../lib/rpc.js';
+import { invalidate } from '../lib/query-keys.js';
 
 /**
  * The server refuses this PC (revoked, or restored from before its enrollment): the administrator types the
@@ -16,7 +17,7 @@ export function EnrollAgainDialog({ onClose }: { onClose(): void }) {
   const again = useMutation({
     mutationFn: (c: string) => call('sync.enrollAgain', { code: c }),
     onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: ['sync'] });
+      invalidate(qc, ['sync']);
       onClose();
     },
   });

@@ -5,16 +5,18 @@ import { ageText } from '../../src-shared/i18n/index.js';
 import { fmtDate, useI18n } from '../lib/i18n.js';
 import { call, RpcError } from '../lib/rpc.js';
 import { useNotify } from '../lib/notice.js';
+import { invalidate, qk } from '../lib/query-keys.js';
+import { METHOD_CHANGES } from '../../src-shared/rpc/changes.js';
 
 /** R24: the day's home visits — the doctor's list, on screen and printed on A4 for the round. */
 export function HomeVisitList({ directory, doctorId }: { directory: DirectoryView; doctorId: string }) {
   const { t, lang } = useI18n();
   const qc = useQueryClient();
   const notify = useNotify();
-  const list = useQuery({ queryKey: ['homeVisits', directory.today, doctorId], queryFn: () => call('homeVisits.list', { date: directory.today, doctorId: doctorId || undefined }) });
+  const list = useQuery({ queryKey: qk.homeVisits(directory.today, doctorId), queryFn: () => call('homeVisits.list', { date: directory.today, doctorId: doctorId || undefined }) });
   const setStatus = useMutation({
     mutationFn: (v: { id: string; status: 'done' | 'cancelled' }) => call('homeVisits.setStatus', v),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['homeVisits'] }),
+    onSuccess: () => invalidate(qc, METHOD_CHANGES['homeVisits.setStatus']!),
     onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
   });
   if (!list.data || list.data.length === 0) return null;

@@ -1,15 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useI18n } from '../lib/i18n.js';
 import { call } from '../lib/rpc.js';
+import { invalidate, qk } from '../lib/query-keys.js';
 
 /** The printer's state in the status bar: model and target, queue, the last error in words, uncertain jobs. */
 export function PrinterState() {
   const { t } = useI18n();
   const qc = useQueryClient();
-  const status = useQuery({ queryKey: ['printer', 'status'], queryFn: () => call('printer.status', {}), refetchInterval: 3000 });
+  const status = useQuery({ queryKey: qk.printerStatus(), queryFn: () => call('printer.status', {}) });
   const dismiss = useMutation({
     mutationFn: (jobId: string) => call('printer.dismiss', { jobId }),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['printer'] }),
+    onSuccess: () => invalidate(qc, ['printer']),
   });
   const s = status.data;
   if (!s?.configured) return <span data-testid="printer-state">{t('ui.printerNone')}</span>;

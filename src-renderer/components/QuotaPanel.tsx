@@ -6,6 +6,8 @@ import { useNotify } from '../lib/notice.js';
 import { call, RpcError } from '../lib/rpc.js';
 import { DoctorSelect } from './DoctorSelect.js';
 import { DateField } from './DateTimeFields.js';
+import { invalidate, qk } from '../lib/query-keys.js';
+import { METHOD_CHANGES } from '../../src-shared/rpc/changes.js';
 
 /**
  * R7 (000 §5): the head limits a doctor's internet booking for a period to at most 30 % of the
@@ -21,12 +23,12 @@ export function QuotaPanel({ directory }: { directory: DirectoryView }) {
   const [fromDate, setFrom] = useState(directory.today);
   const [toDate, setTo] = useState(directory.today);
   const [percent, setPercent] = useState(10);
-  const schedules = useQuery({ queryKey: ['doctorSchedules'], queryFn: () => call('schedule.doctors', {}) });
+  const schedules = useQuery({ queryKey: qk.doctorSchedules(), queryFn: () => call('schedule.doctors', {}) });
   const save = useMutation({
     mutationFn: () => call('schedule.setQuota', { doctorId, fromDate, toDate, percent }),
     onSuccess: ({ verdict }) => {
       notify(`${t('ui.quotaSaved')}${verdict === 'queued' ? ` — ${t('ui.verdictQueued')}` : ''}`);
-      for (const k of ['doctorSchedules', 'slots', 'day']) void qc.invalidateQueries({ queryKey: [k] });
+      invalidate(qc, METHOD_CHANGES['schedule.setQuota']!);
     },
     onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
   });

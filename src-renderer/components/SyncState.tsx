@@ -1,22 +1,16 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { EnrollAgainDialog } from './EnrollAgainDialog.js';
 import { fmtInstant, useI18n } from '../lib/i18n.js';
 import { call } from '../lib/rpc.js';
+import { qk } from '../lib/query-keys.js';
 
 /** Offline-first promise 4: online or not, what waits to upload, what conflicted, when the last sync was, a wrong desk clock. */
 export function SyncState({ timezone, canEnrollAgain }: { timezone: string; canEnrollAgain: boolean }) {
   const { t } = useI18n();
   const [enrolling, setEnrolling] = useState(false);
-  const status = useQuery({ queryKey: ['sync', 'status'], queryFn: () => call('sync.status', {}), refetchInterval: 3000 });
+  const status = useQuery({ queryKey: qk.syncStatus(), queryFn: () => call('sync.status', {}) });
   const s = status.data;
-  // A sync may have brought what the open patient card shows (another desk's booking, a message sent to the
-  // patient): the card is read again after each one instead of keeping what it read when it opened.
-  const queries = useQueryClient();
-  const lastSyncAt = s?.lastSyncAt ?? null;
-  useEffect(() => {
-    if (lastSyncAt !== null) void queries.invalidateQueries({ queryKey: ['patient'] });
-  }, [lastSyncAt, queries]);
   if (!s?.enrolled)
     return (
       <>

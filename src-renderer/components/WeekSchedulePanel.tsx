@@ -9,6 +9,8 @@ import { useNotify } from '../lib/notice.js';
 import { call, RpcError } from '../lib/rpc.js';
 import { DoctorSelect } from './DoctorSelect.js';
 import { DateField, TimeField } from './DateTimeFields.js';
+import { invalidate, qk } from '../lib/query-keys.js';
+import { METHOD_CHANGES } from '../../src-shared/rpc/changes.js';
 
 const DAYS = ['1', '2', '3', '4', '5', '6', '7'] as const;
 const CHANNELS: SlotChannel[] = ['registry', 'doctor', 'internet', 'priority'];
@@ -26,7 +28,7 @@ export function WeekSchedulePanel({ directory }: { directory: DirectoryView }) {
   const qc = useQueryClient();
   const doctors = directory.doctors.filter((d) => d.active);
   const [doctorId, setDoctorId] = useState(doctors[0]?.id ?? '');
-  const schedules = useQuery({ queryKey: ['doctorSchedules'], queryFn: () => call('schedule.doctors', {}) });
+  const schedules = useQuery({ queryKey: qk.doctorSchedules(), queryFn: () => call('schedule.doctors', {}) });
   const mine = schedules.data?.find((s) => s.doctorId === doctorId)?.templates ?? [];
   const latest = mine.at(-1);
   const [validFrom, setValidFrom] = useState(directory.today);
@@ -44,7 +46,7 @@ export function WeekSchedulePanel({ directory }: { directory: DirectoryView }) {
     mutationFn: () => call('schedule.saveTemplate', { doctorId, validFrom, validTo: null, slotMinutes, week }),
     onSuccess: ({ calls, verdict }) => {
       notify(`${t('ui.scheduleSaved', { n: calls })}${verdict === 'queued' ? ` — ${t('ui.verdictQueued')}` : ''}`);
-      for (const k of ['doctorSchedules', 'tasks', 'slots', 'day', 'today']) void qc.invalidateQueries({ queryKey: [k] });
+      invalidate(qc, METHOD_CHANGES['schedule.saveTemplate']!);
     },
     onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
   });

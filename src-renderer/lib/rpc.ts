@@ -7,7 +7,11 @@ type CallResult = { ok: true; data: unknown } | { ok: false; status: number; err
 declare global {
   interface Window {
     /** Present only inside Electron (preload); browser mode talks HTTP. */
-    kezek?: { rpc(method: string, input: unknown, token: string | null, lang: Lang): Promise<CallResult> };
+    kezek?: {
+      rpc(method: string, input: unknown, token: string | null, lang: Lang): Promise<CallResult>;
+      /** The desk's change notices (desk-changes.ts); returns how to stop hearing them. */
+      onChanges?(listener: (notice: unknown) => void): () => void;
+    };
   }
 }
 
@@ -28,6 +32,8 @@ const state: { token: string | null; lang: Lang } = { token: null, lang: 'ru' };
 export const setToken = (t: string | null) => {
   state.token = t;
 };
+/** The session's token, for the change notices' stream (desk-changes.ts). */
+export const currentToken = () => state.token;
 export const setRpcLang = (l: Lang) => {
   state.lang = l;
 };

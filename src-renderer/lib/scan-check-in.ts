@@ -4,6 +4,8 @@ import { useI18n } from './i18n.js';
 import { useNotify } from './notice.js';
 import { call, RpcError } from './rpc.js';
 import { useScanner } from './scanner.js';
+import { invalidate } from './query-keys.js';
+import { METHOD_CHANGES } from '../../src-shared/rpc/changes.js';
 
 /** R18 + R12: a scanned ticket checks its patient in from any screen, and says so. */
 export function useCheckInByScan(): (scan: string) => Promise<void> {
@@ -15,7 +17,7 @@ export function useCheckInByScan(): (scan: string) => Promise<void> {
       try {
         const a = await call('appointments.checkInByScan', { scan });
         notify(`${t('ui.scanned', { name: a.patientName, time: a.time })}${a.liveQueue ? ` — ${t('ui.scannedLate')}` : ''}`, a.liveQueue ? 'warn' : 'ok');
-        for (const key of ['today', 'patient', 'register']) void qc.invalidateQueries({ queryKey: [key] });
+        invalidate(qc, METHOD_CHANGES['appointments.checkInByScan']!);
       } catch (e) {
         notify(e instanceof RpcError ? e.message : String(e), 'error');
       }

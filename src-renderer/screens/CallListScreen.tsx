@@ -5,6 +5,8 @@ import { fmtDate, useI18n } from '../lib/i18n.js';
 import { useNotify } from '../lib/notice.js';
 import { call, RpcError } from '../lib/rpc.js';
 import type { CallOutcome } from '../../src-shared/rules/call-outcomes.js';
+import { invalidate, qk } from '../lib/query-keys.js';
+import { METHOD_CHANGES } from '../../src-shared/rpc/changes.js';
 
 /**
  * The call list: patients whose booking changed — lost to another desk, refused by the server, or taken
@@ -16,15 +18,15 @@ export function CallListScreen({ directory }: { directory: DirectoryView }) {
   const { t } = useI18n();
   const notify = useNotify();
   const qc = useQueryClient();
-  const tasks = useQuery({ queryKey: ['tasks'], queryFn: () => call('tasks.list', {}), refetchInterval: 5000 });
+  const tasks = useQuery({ queryKey: qk.tasks(), queryFn: () => call('tasks.list', {}) });
   const refresh = () => {
-    for (const k of ['tasks', 'patient', 'slots', 'day', 'today', 'sync']) void qc.invalidateQueries({ queryKey: [k] });
+    invalidate(qc, METHOD_CHANGES['tasks.rebook']!);
   };
   const resolve = useMutation({
     mutationFn: (v: { taskId: string; outcome: CallOutcome }) => call('tasks.resolve', v),
     onSuccess: refresh,
   });
-  const printer = useQuery({ queryKey: ['printer', 'settings'], queryFn: () => call('printer.getSettings', {}) });
+  const printer = useQuery({ queryKey: qk.printerSettings(), queryFn: () => call('printer.getSettings', {}) });
   // The lost booking moves to the chosen time (one booking, never two), and its new ticket prints like any booking's.
   const rebook = useMutation({
     mutationFn: ({ task, slotId }: { task: TaskView; slotId: string }) => call('tasks.rebook', { taskId: task.id, slotId }),

@@ -16,6 +16,7 @@ import { fmtDate, useI18n } from '../lib/i18n.js';
 import { call, RpcError } from '../lib/rpc.js';
 import { useNotify } from '../lib/notice.js';
 import { useCheckInByScan } from '../lib/scan-check-in.js';
+import { invalidate, qk } from '../lib/query-keys.js';
 
 /**
  * The registrar's booking flow, keyboard-first:
@@ -65,37 +66,37 @@ export function DeskScreen({ directory, role, ownDoctorId, active }: { directory
   // Free slots change with every booking on this desk (and, later, on others): never show a
   // cached grid or day, always the replica's current state — it answers in a few milliseconds.
   const fresh = { staleTime: 0, gcTime: 0 } as const;
-  const card = useQuery({ queryKey: ['patient', patientId], queryFn: () => call('patients.get', { patientId: patientId! }), enabled: patientId !== null });
+  const card = useQuery({ queryKey: qk.patient(patientId), queryFn: () => call('patients.get', { patientId: patientId! }), enabled: patientId !== null });
   const counts = useQuery({
-    queryKey: ['slots', 'counts', patientId, channel, preventive],
+    queryKey: qk.slotCounts(patientId, channel, preventive),
     queryFn: () => call('slots.search', { patientId: patientId ?? undefined, channel, preventive }),
     enabled: patientId !== null,
     ...fresh,
   });
   const search = useQuery({
-    queryKey: ['slots', specialtyId, patientId, channel],
+    queryKey: qk.slots(specialtyId, patientId, channel),
     queryFn: () => call('slots.search', { specialtyId: specialtyId!, patientId: patientId ?? undefined, channel }),
     enabled: specialtyId !== null,
     ...fresh,
   });
   const day = useQuery({
-    queryKey: ['day', cell?.doctorId, cell?.date, patientId, channel],
+    queryKey: qk.day(cell?.doctorId, cell?.date, patientId, channel),
     queryFn: () => call('slots.day', { doctorId: cell!.doctorId, date: cell!.date, patientId: patientId ?? undefined, channel }),
     enabled: cell !== null,
     ...fresh,
   });
 
   const refresh = () => {
-    for (const key of ['patient', 'slots', 'day', 'today', 'register', 'sync']) void qc.invalidateQueries({ queryKey: [key] });
+    invalidate(qc, ['bookings', 'patients', 'register', 'sync']);
   };
   const showError = (e: unknown) => setError(e instanceof RpcError ? e.message : String(e));
 
-  const printer = useQuery({ queryKey: ['printer', 'settings'], queryFn: () => call('printer.getSettings', {}) });
+  const printer = useQuery({ queryKey: qk.printerSettings(), queryFn: () => call('printer.getSettings', {}) });
   const print = useMutation({
     mutationFn: (appointmentId: string) => call('tickets.print', { appointmentId }),
     onSuccess: () => {
       notify(t('ui.sentToPrinter'));
-      void qc.invalidateQueries({ queryKey: ['printer'] });
+      invalidate(qc, ['printer']);
     },
     onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
   });

@@ -9,6 +9,7 @@ import { useNotify } from '../lib/notice.js';
 import { saveFile } from '../lib/save-file.js';
 import { registerTable } from '../../src-shared/register/table.js';
 import { DateField } from '../components/DateTimeFields.js';
+import { qk } from '../lib/query-keys.js';
 
 /** R15: the register of requests — applicant, recipient, date, result with reason, appointed time, took place. */
 export function RegisterScreen({ directory }: { directory: DirectoryView }) {
@@ -29,7 +30,7 @@ export function RegisterScreen({ directory }: { directory: DirectoryView }) {
     channel: channel || undefined,
     patient: patient.trim().length >= 2 ? patient.trim() : undefined,
   };
-  const list = useQuery({ queryKey: ['register', filter], queryFn: () => call('register.list', filter) });
+  const list = useQuery({ queryKey: qk.register(filter), queryFn: () => call('register.list', filter) });
   const table = registerTable(list.data ?? [], {
     t,
     doctorName: (id) => directory.doctors.find((d) => d.id === id)?.fullName ?? '',

@@ -9,6 +9,7 @@ import { useNotify } from '../lib/notice.js';
 import { call, RpcError } from '../lib/rpc.js';
 import { saveFile } from '../lib/save-file.js';
 import { DateField } from '../components/DateTimeFields.js';
+import { qk } from '../lib/query-keys.js';
 
 /**
  * The head's reports (issue 11) for a period, a doctor or a specialty: charts on screen, the same
@@ -22,7 +23,7 @@ export function ReportsScreen({ directory }: { directory: DirectoryView }) {
   const [doctorId, setDoctorId] = useState('');
   const [specialtyId, setSpecialtyId] = useState('');
   const filter = { from, to, ...(doctorId ? { doctorId } : {}), ...(specialtyId ? { specialtyId } : {}) };
-  const report = useQuery({ queryKey: ['report', filter], queryFn: () => call('reports.get', filter), retry: false });
+  const report = useQuery({ queryKey: qk.report(filter), queryFn: () => call('reports.get', filter), retry: false });
   const exportAs = useMutation({
     mutationFn: (format: 'csv' | 'xlsx') => call('reports.export', { ...filter, format }),
     onSuccess: saveFile,

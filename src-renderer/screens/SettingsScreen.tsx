@@ -4,6 +4,7 @@ import type { PrinterSettings, PrinterTransport } from '../../src-shared/print/s
 import { useI18n } from '../lib/i18n.js';
 import { useNotify } from '../lib/notice.js';
 import { call, RpcError } from '../lib/rpc.js';
+import { invalidate, qk } from '../lib/query-keys.js';
 
 type Kind = PrinterTransport['kind'];
 
@@ -12,8 +13,8 @@ export function SettingsScreen() {
   const { t } = useI18n();
   const notify = useNotify();
   const qc = useQueryClient();
-  const profiles = useQuery({ queryKey: ['printer', 'profiles'], queryFn: () => call('printer.profiles', {}), staleTime: Infinity });
-  const current = useQuery({ queryKey: ['printer', 'settings'], queryFn: () => call('printer.getSettings', {}) });
+  const profiles = useQuery({ queryKey: qk.printerProfiles(), queryFn: () => call('printer.profiles', {}), staleTime: Infinity });
+  const current = useQuery({ queryKey: qk.printerSettings(), queryFn: () => call('printer.getSettings', {}) });
   const [form, setForm] = useState<PrinterSettings | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -26,7 +27,7 @@ export function SettingsScreen() {
       setError(null);
       setForm(s);
       notify(t('ui.saved'));
-      void qc.invalidateQueries({ queryKey: ['printer'] });
+      invalidate(qc, ['printer']);
     },
     onError: (e) => setError(e instanceof RpcError ? e.message : String(e)),
   });

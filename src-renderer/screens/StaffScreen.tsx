@@ -5,6 +5,7 @@ import type { AccountView, DirectoryView } from '../../src-shared/rpc/views.js';
 import { useI18n } from '../lib/i18n.js';
 import { useNotify } from '../lib/notice.js';
 import { call, RpcError } from '../lib/rpc.js';
+import { invalidate, qk } from '../lib/query-keys.js';
 
 const ROLES: Role[] = ['registrar', 'head', 'doctor', 'admin'];
 
@@ -28,7 +29,7 @@ export function StaffScreen({ directory }: { directory: DirectoryView }) {
   const { t } = useI18n();
   const notify = useNotify();
   const qc = useQueryClient();
-  const accounts = useQuery({ queryKey: ['accounts'], queryFn: () => call('accounts.list', {}), refetchInterval: 5000 });
+  const accounts = useQuery({ queryKey: qk.accounts(), queryFn: () => call('accounts.list', {}) });
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const save = useMutation({
     mutationFn: (d: Draft) =>
@@ -44,7 +45,7 @@ export function StaffScreen({ directory }: { directory: DirectoryView }) {
     onSuccess: ({ account, verdict }) => {
       notify(`${t('ui.accountSaved', { username: account.username })}${verdict === 'queued' ? ` — ${t('ui.verdictQueued')}` : ''}`);
       setDraft(EMPTY);
-      void qc.invalidateQueries({ queryKey: ['accounts'] });
+      invalidate(qc, ['accounts']);
     },
     onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
   });

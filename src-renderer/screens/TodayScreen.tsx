@@ -6,6 +6,7 @@ import { fmtInstant, specialtyLabel, useI18n } from '../lib/i18n.js';
 import { call, RpcError } from '../lib/rpc.js';
 import { DayListsView } from '../components/DayListsView.js';
 import { HomeVisitList } from '../components/HomeVisitList.js';
+import { invalidate, qk } from '../lib/query-keys.js';
 
 /** Today's list per doctor, with check-in (R18, R12) and no-show. */
 export function TodayScreen({ directory, defaultDoctorId }: { directory: DirectoryView; defaultDoctorId: string | null }) {
@@ -15,17 +16,16 @@ export function TodayScreen({ directory, defaultDoctorId }: { directory: Directo
   const [error, setError] = useState<string | null>(null);
   const [showLists, setShowLists] = useState(false);
   // Refreshed every half minute: who has waited too long (R22) changes with the clock, not only with actions.
-  const list = useQuery({ queryKey: ['today', doctorId], queryFn: () => call('appointments.day', { doctorId: doctorId || undefined }), refetchInterval: 30_000 });
+  const list = useQuery({ queryKey: qk.today(doctorId), queryFn: () => call('appointments.day', { doctorId: doctorId || undefined }) });
   const overdue = (list.data ?? []).filter((a) => a.overdueWaitMinutes !== null).length;
   const limit = directory.profile.maxWaitMinutes;
   // R6: today's emergencies sent on without a booking.
-  const outside = useQuery({ queryKey: ['outOfSchedule', directory.today], queryFn: () => call('visits.outOfScheduleList', { date: directory.today }) });
+  const outside = useQuery({ queryKey: qk.outOfSchedule(directory.today), queryFn: () => call('visits.outOfScheduleList', { date: directory.today }) });
   const act = useMutation({
     mutationFn: ({ kind, id }: { kind: 'checkIn' | 'noShow' | 'fulfil'; id: string }) => call(`appointments.${kind}`, { appointmentId: id }),
     onSuccess: () => {
       setError(null);
-      void qc.invalidateQueries({ queryKey: ['today'] });
-      void qc.invalidateQueries({ queryKey: ['patient'] });
+      invalidate(qc, ['bookings', 'sync']);
     },
     onError: (e) => setError(e instanceof RpcError ? e.message : String(e)),
   });
