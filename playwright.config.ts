@@ -11,6 +11,11 @@ process.env.KEZEK_E2E_PORT ??= execFileSync(process.execPath, ['-e', "const s=re
   encoding: 'utf8',
 }).trim();
 const PORT = Number(process.env.KEZEK_E2E_PORT);
+/**
+ * The browser's locale: Russian, as main.ts starts Electron's Chromium. `KEZEK_E2E_LOCALE=en-US npx playwright test`
+ * runs the whole suite in an English Chromium: the desk's dates, times and messages must not change (issue 23 finding 10).
+ */
+const LOCALE = process.env.KEZEK_E2E_LOCALE ?? 'ru-RU';
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -22,13 +27,13 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${PORT}`,
     viewport: { width: 1366, height: 768 },
     // As the Electron desk runs Chromium (main.ts: --lang=ru): date fields read dd.mm.yyyy (Debian's Chromium needs chromium-l10n for it).
-    locale: 'ru-RU',
+    locale: LOCALE,
     launchOptions: {
       // Debian's Chromium: Playwright's own browser download is not reachable from these machines.
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       // On Linux Chromium takes its locale from the environment, not from --lang.
-      env: { ...process.env, LANGUAGE: 'ru' },
-      args: ['--headless', '--lang=ru', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+      env: { ...process.env, LANGUAGE: LOCALE.slice(0, 2) },
+      args: ['--headless', `--lang=${LOCALE}`, '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
     },
   },
   webServer: {

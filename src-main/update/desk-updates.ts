@@ -38,7 +38,9 @@ export class DeskUpdates {
     const u = d.updater;
     u.autoDownload = true;
     u.autoInstallOnAppQuit = true;
-    u.allowDowngrade = false;
+    // The server decides what each desk runs (sync-server/updates/rollout.ts): it offers an older version only to a
+    // desk whose release was rolled back in its region, and never one below a version it did not publish.
+    u.allowDowngrade = true;
     // One byte range per request: the feed answers single ranges (simple, and what every proxy passes).
     u.setFeedURL({ provider: 'generic', url: `${d.serverUrl.replace(/\/+$/, '')}/updates/${d.platform}/`, useMultipleRangeRequest: false });
     u.on('update-downloaded', (info: UpdateInfo) => {

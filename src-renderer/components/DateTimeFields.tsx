@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type InputHTMLAttributes, type KeyboardEvent } from 'react';
 import { useI18n } from '../lib/i18n.js';
-import { dateProblem, parseDateInput, parseTimeInput, shiftDate, showDate } from '../lib/date-input.js';
+import { dateProblem, parseDateInput, parseTimeInput, shiftDate, showDate } from '../../src-shared/time/date-input.js';
 
 type Common = Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange' | 'type' | 'min' | 'max'> & { 'data-testid'?: string };
 

@@ -7,6 +7,9 @@ export function addDays(iso: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** Whole days from one date to another (negative when `to` is earlier). */
+export const daysBetween = (from: string, to: string): number => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+
 export function addMonths(iso: string, months: number): string {
   return DateTime.fromISO(iso, { zone: 'UTC' }).plus({ months }).toISODate()!;
 }

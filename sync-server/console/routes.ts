@@ -11,6 +11,7 @@ import type { Logger } from '../log.js';
 import { listReleases } from '../updates/releases.js';
 import { SignInThrottle } from '../../src-shared/node/throttle.js';
 import { type Installer, installerFor, seesRegion, signIn, signOut } from './installers.js';
+import { changeState, changeWindow, rolloutLog } from './rollout-actions.js';
 import { codePage, page, regionList, regionPage, signInForm } from './views.js';
 import { addressOf, originOf, sameOrigin } from '../http/request-origin.js';
 
@@ -21,7 +22,7 @@ const CODE_HOURS = 72;
 /**
  * The IT installers' console (issue 12), served by the sync server: regions → clinics → PCs with what
  * each desk last reported, enrollment codes with their QR, revoking a PC, and each region's rollout
- * board. An installer sees and changes only the regions of their account. Forms post to the same
+ * board with its controls (a window, pause, resume, rollback) and audit list. An installer sees and changes only the regions of their account. Forms post to the same
  * origin only (the cookie is SameSite=Strict, and a post from another origin is refused).
  */
 export function mountConsole<E extends Env>(app: Hono<E>, deps: { db: ServerDb; clock: () => number; log: Logger; publicUrl?: string }): void {
@@ -71,10 +72,9 @@ export function mountConsole<E extends Env>(app: Hono<E>, deps: { db: ServerDb; 
     return r && seesRegion(me, r.id) ? r : null;
   };
 
-  app.get('/console/regions/:id', async (c) => {
-    const me = await who(c);
-    if (!me) return c.redirect('/console', 303);
-    const region = await regionOf(me, c.req.param('id'));
+  /** A region's page: its rollout board and audit list, its clinics and PCs; with a refused form's message on top. */
+  const regionView = async (c: Context, me: Installer, regionId: string, error: string | null = null) => {
+    const region = await regionOf(me, regionId);
     if (!region) return c.html(page('Нет доступа', me.username, signInForm('Этот регион не ваш')), 404);
     const orgs = await db
       .select({ id: organizations.id, name: organizations.name, rolloutOrder: organizations.rolloutOrder })
@@ -82,7 +82,46 @@ export function mountConsole<E extends Env>(app: Hono<E>, deps: { db: ServerDb; 
       .where(eq(organizations.regionId, region.id))
       .orderBy(asc(organizations.id));
     const clinics = await Promise.all(orgs.map(async (o) => ({ ...o, devices: await listDevices(db, o.id), doctors: await doctorsOf(o.id) })));
-    return c.html(page(region.name, me.username, regionPage(region, clinics, await listReleases(db), clock())));
+    return c.html(page(region.name, me.username, regionPage(region, clinics, await listReleases(db), await rolloutLog(db, [region.id]), clock(), error)), error ? 422 : 200);
+  };
+
+  app.get('/console/regions/:id', async (c) => {
+    const me = await who(c);
+    if (!me) return c.redirect('/console', 303);
+    return regionView(c, me, c.req.param('id'));
+  });
+
+  // Rollout from the console (issue 24 finding 5): a window, pause, resume, rollback — in the installer's regions.
+  app.post('/console/rollout/window', async (c) => {
+    const me = await who(c);
+    if (!me || !sameOrigin(c)) return forbidden(c);
+    const f = await c.req.parseBody();
+    const field = (k: string) => String(f[k] ?? '').slice(0, 40);
+    const form = {
+      platform: field('platform'),
+      version: field('version'),
+      regionId: field('regionId'),
+      opensOn: field('opensOn'),
+      closesOn: field('closesOn'),
+      clinicsPerDay: field('clinicsPerDay'),
+      sharePercent: field('sharePercent'),
+    };
+    const error = await changeWindow(db, me, form, clock());
+    if (error) return regionView(c, me, form.regionId, error);
+    log('info', 'rollout window set in the console', { installer: me.username, version: form.version, regionId: form.regionId });
+    return c.redirect(`/console/regions/${form.regionId}`, 303);
+  });
+
+  app.post('/console/rollout/state', async (c) => {
+    const me = await who(c);
+    if (!me || !sameOrigin(c)) return forbidden(c);
+    const f = await c.req.parseBody();
+    const field = (k: string) => String(f[k] ?? '').slice(0, 40);
+    const form = { platform: field('platform'), version: field('version'), regionId: field('regionId'), action: field('action') };
+    const error = await changeState(db, me, form, clock());
+    if (error) return regionView(c, me, form.regionId, error);
+    log('info', `rollout ${form.action} in the console`, { installer: me.username, version: form.version, regionId: form.regionId });
+    return c.redirect(`/console/regions/${form.regionId}`, 303);
   });
 
   /** The organization, if it is in one of this installer's regions. */

@@ -2,7 +2,9 @@ import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { DeviceInfo } from '../auth/devices.js';
 import type { ReleaseInfo } from '../updates/releases.js';
-import { clinicOpensOn, stagedOrder } from '../updates/rollout.js';
+import { showDate } from '../../src-shared/time/date-input.js';
+import { clinicOpensOn, describeWindow, type RegionWindow, stagedOrder } from '../updates/rollout.js';
+import type { RolloutLogRow } from './rollout-actions.js';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -14,7 +16,7 @@ table{border-collapse:collapse;width:100%;background:#fff;margin:6px 0 14px} th,
 th{background:#eef2f6;font-weight:600} .muted{color:#66778a} .bad{color:#b3261e;font-weight:600} .warn{color:#a05a00} .ok{color:#1b6e20}
 .card{background:#fff;border:1px solid #dde3ea;border-radius:8px;padding:12px 14px;margin:10px 0}
 button{font:inherit;padding:4px 10px;border-radius:6px;border:1px solid #9aa8b6;background:#fff;cursor:pointer} button.primary{background:#1565c0;color:#fff;border-color:#1565c0}
-input{font:inherit;padding:4px 6px} form.inline{display:inline} .code{font:700 28px monospace;letter-spacing:2px} .qr svg{width:220px;height:220px}
+input{font:inherit;padding:4px 6px} form.inline{display:inline} form.window-form{margin-top:4px;display:flex;flex-wrap:wrap;gap:4px 8px;align-items:center} form.window-form input{width:6.5em} .code{font:700 28px monospace;letter-spacing:2px} .qr svg{width:220px;height:220px}
 `;
 
 export function page(title: string, who: string | null, body: Html): Html {
@@ -80,7 +82,32 @@ export function clinicsADay(n: number): string {
   return `${n} ${word} в день`;
 }
 
-/** The rollout board of a region: each release's window here, the day this clinic's turn comes, and how many of the region's PCs run it. */
+const STATE_TEXT = { open: 'действует', paused: 'приостановлено', rolled_back: 'откачено' } as const;
+
+/** A window's form: opening day, then a closing day or clinics a day, and a share of PCs (blank: all). */
+function windowForm(regionId: string, r: ReleaseInfo, w: RegionWindow | undefined): Html {
+  const v = (x: string | number | null | undefined) => (x === null || x === undefined ? '' : String(x));
+  return html`<form method="post" action="/console/rollout/window" class="window-form" data-testid="window-${r.platform}-${r.version}">
+<input type="hidden" name="platform" value="${r.platform}"><input type="hidden" name="version" value="${r.version}"><input type="hidden" name="regionId" value="${regionId}">
+<label>с <input name="opensOn" size="10" placeholder="дд.мм.гггг" value="${w ? showDate(w.opensOn) : ''}" data-testid="opens-on"></label>
+<label>по <input name="closesOn" size="10" placeholder="дд.мм.гггг" value="${w?.closesOn ? showDate(w.closesOn) : ''}" data-testid="closes-on"></label>
+<label>или клиник в день <input name="clinicsPerDay" size="3" value="${v(w?.clinicsPerDay)}" data-testid="per-day"></label>
+<label>доля ПК, % <input name="sharePercent" size="3" value="${v(w?.sharePercent)}" data-testid="share"></label>
+<button data-testid="save-window">${w ? 'Изменить окно' : 'Открыть окно'}</button></form>`;
+}
+
+function stateButtons(regionId: string, r: ReleaseInfo, w: RegionWindow): Html {
+  const button = (action: string, text: string, confirm: string) =>
+    html`<form class="inline" method="post" action="/console/rollout/state" onsubmit="return confirm('${confirm}')"><input type="hidden" name="platform" value="${r.platform}"><input type="hidden" name="version" value="${r.version}"><input type="hidden" name="regionId" value="${regionId}"><input type="hidden" name="action" value="${action}"><button data-testid="${action}-${r.platform}-${r.version}">${text}</button></form>`;
+  return html`${w.state === 'open' ? button('pause', 'Приостановить', 'ПК, которые ещё не обновились, не получат этот выпуск. Приостановить?') : ''}${
+    w.state !== 'open' ? button('resume', 'Возобновить', 'Выпуск снова пойдёт на ПК региона. Возобновить?') : ''
+  }${w.state !== 'rolled_back' ? button('rollback', 'Откатить', 'ПК с этим выпуском вернутся на предыдущий. Откатить?') : ''}`;
+}
+
+/**
+ * The rollout board of a region: each release's window here with its controls, the day each clinic's turn comes, and
+ * how many of the region's PCs run it.
+ */
 function rolloutBoard(regionId: string, releases: ReleaseInfo[], clinics: ClinicBlock[]): Html {
   const order = stagedOrder(clinics);
   const running = (v: string) => clinics.flatMap((c) => c.devices).filter((d) => !d.revokedAt && d.appVersion === v).length;
@@ -96,16 +123,28 @@ function rolloutBoard(regionId: string, releases: ReleaseInfo[], clinics: Clinic
   return html`<h3>Обновления (R23)</h3><table data-testid="rollout"><tr><th>Версия</th><th>Окно региона</th><th>Очередь клиник</th><th>Состояние</th><th>ПК с этой версией</th></tr>${releases.map(
     (r) => {
       const w = r.rollout[regionId];
-      return html`<tr><td>${r.version} <span class="muted">${r.platform}${r.minOs ? `, ОС ≥ ${r.minOs}` : ''}</span></td>
-<td>${w ? `с ${w.opensOn}${w.clinicsPerDay ? `, ${clinicsADay(w.clinicsPerDay)}` : ''}` : html`<span class="muted">не открыто</span>`}</td>
-<td>${w ? clinics.map((c) => html`<div>${c.name}: ${clinicOpensOn(w, c.id, order)}</div>`) : ''}</td>
-<td>${r.paused ? html`<span class="warn">приостановлено</span>` : 'действует'}</td><td>${running(r.version)}</td></tr>`;
+      return html`<tr data-testid="release-${r.platform}-${r.version}"><td>${r.version} <span class="muted">${r.platform}${r.minOs ? `, ОС ≥ ${r.minOs}` : ''}</span></td>
+<td>${w ? html`<div>${describeWindow(w)}${w.clinicsPerDay ? html` <span class="muted">(${clinicsADay(w.clinicsPerDay)})</span>` : ''}</div>` : html`<div class="muted">не открыто</div>`}${windowForm(regionId, r, w)}</td>
+<td>${w ? clinics.map((c) => html`<div>${c.name}: ${showDate(clinicOpensOn(w, c.id, order))}</div>`) : ''}</td>
+<td data-testid="state-${r.platform}-${r.version}">${r.paused ? html`<span class="warn">приостановлено везде</span>` : w ? html`<span class="${w.state === 'open' ? 'ok' : 'warn'}">${STATE_TEXT[w.state]}</span>` : '—'}
+${w ? html`<div>${stateButtons(regionId, r, w)}</div>` : ''}</td><td>${running(r.version)}</td></tr>`;
     },
   )}</table><p class="muted">Версии на ПК региона: ${versions.join(', ') || '—'}</p>`;
 }
 
-export function regionPage(region: { id: string; name: string }, clinics: ClinicBlock[], releases: ReleaseInfo[], now: number): Html {
-  return html`<h2>${region.name}</h2>${rolloutBoard(region.id, releases, clinics)}${clinics.map(
+const ACTION_TEXT: Record<string, string> = { window: 'окно', pause: 'приостановлено', resume: 'возобновлено', rollback: 'откат' };
+
+/** Who did what to this region's rollouts, newest first. */
+function rolloutAudit(log: RolloutLogRow[]): Html {
+  if (log.length === 0) return html``;
+  return html`<h3>Журнал обновлений</h3><table data-testid="rollout-log"><tr><th>Когда (UTC)</th><th>Кто</th><th>Выпуск</th><th>Действие</th><th></th></tr>${log.map(
+    (a) =>
+      html`<tr><td>${new Date(a.at).toISOString().slice(0, 16).replace('T', ' ')}</td><td>${a.installer}</td><td>${a.version} <span class="muted">${a.platform}</span></td><td>${ACTION_TEXT[a.action] ?? a.action}</td><td>${a.detail}</td></tr>`,
+  )}</table>`;
+}
+
+export function regionPage(region: { id: string; name: string }, clinics: ClinicBlock[], releases: ReleaseInfo[], log: RolloutLogRow[], now: number, error: string | null = null): Html {
+  return html`<h2>${region.name}</h2>${error ? html`<p class="bad" role="alert" data-testid="console-error">${error}</p>` : ''}${rolloutBoard(region.id, releases, clinics)}${rolloutAudit(log)}${clinics.map(
     (c) => html`<section class="card" data-testid="clinic-${c.id}"><h3>${c.name} <span class="muted">${c.id}</span></h3>
 <form method="post" action="/console/codes"><input type="hidden" name="orgId" value="${c.id}">
 <select name="cabinet" data-testid="code-for-${c.id}"><option value="">регистратура</option>${c.doctors.map((d) => html`<option value="${d.id}">кабинет врача: ${d.fullName}</option>`)}</select>

@@ -114,13 +114,28 @@ export const releases = pgTable(
     files: jsonb('files').notNull(),
     /** The oldest OS version it runs on (Electron 45: Windows 10 = 10.0); null: any. */
     minOs: text('min_os'),
-    /** R23: per region, the day its window opens and how many clinics a day join it (null: all at once). */
+    /** R23: per region, its window (updates/rollout.ts regionWindow: opening, pace, share of PCs, open/paused/rolled back). */
     rollout: jsonb('rollout').notNull(),
     paused: boolean('paused').notNull().default(false),
     publishedAt: ms('published_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.platform, t.version] })],
 );
+
+/** What installers did to rollouts in the console (issue 24 finding 5): who, when, which release, which region, what. */
+export const rolloutActions = pgTable('rollout_actions', {
+  id: text('id').primaryKey(),
+  /** The order they were done in (several in one millisecond of the clock). */
+  n: bigserial('n', { mode: 'number' }).notNull(),
+  at: ms('at').notNull(),
+  installer: text('installer').notNull(),
+  platform: text('platform').notNull(),
+  version: text('version').notNull(),
+  regionId: text('region_id').notNull(),
+  /** window, pause, resume, rollback */
+  action: text('action').notNull(),
+  detail: text('detail').notNull(),
+});
 
 export const enrollmentCodes = pgTable('enrollment_codes', {
   codeHash: text('code_hash').primaryKey(),

@@ -176,7 +176,8 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
   app.get('/updates/:platform/:file', async (c) => {
     if (!deps.releasesDir) return fail(c, 404, 'not_found', 'this server publishes no updates');
     await versions(c);
-    return serveUpdate(c, db, deps.releasesDir, { orgId: c.get('device').orgId, osVersion: c.req.header('x-kezek-os') ?? null }, clock());
+    const device = c.get('device');
+    return serveUpdate(c, db, deps.releasesDir, { id: device.id, orgId: device.orgId, osVersion: c.req.header('x-kezek-os') ?? null, appVersion: c.req.header('x-kezek-version') ?? null }, clock());
   });
 
   // The booking API for other systems (issue 20): FHIR R4 Scheduling, each client by its own key.

@@ -9,14 +9,20 @@ import type { ServerDb } from '../db/connect.js';
 import { organizations, releases } from '../db/schema.js';
 import type { ReleaseFile } from './releases.js';
 import { CHANNEL_FILE, platform } from './releases.js';
-import { type RolloutPlan, stagedOrder, visibleRelease } from './rollout.js';
+import { rolloutPlan, stagedOrder, visibleRelease } from './rollout.js';
 
 /**
  * electron-updater's `generic` feed, per device: `GET /updates/<platform>/latest.yml` answers with the
  * release this desk may have now (its region's window open for its clinic, R23), and the files it
  * names are served with HTTP Range, so a desk downloads only the blocks that changed.
  */
-export async function serveUpdate(c: Context, db: ServerDb, releasesDir: string, device: { orgId: string; osVersion: string | null }, now: number): Promise<Response> {
+export async function serveUpdate(
+  c: Context,
+  db: ServerDb,
+  releasesDir: string,
+  device: { id: string; orgId: string; osVersion: string | null; appVersion: string | null },
+  now: number,
+): Promise<Response> {
   const p = platform.safeParse(c.req.param('platform'));
   if (!p.success) return c.json({ error: { code: 'not_found', message: 'platforms: win, linux' } }, 404);
   const name = c.req.param('file') ?? '';
@@ -27,8 +33,16 @@ export async function serveUpdate(c: Context, db: ServerDb, releasesDir: string,
   // folder, issue 24 finding 3) is offered to nobody: desks see the newest one they can download, not a 404 each night.
   const rows = (await db.select().from(releases).where(eq(releases.platform, p.data))).filter((r) => (r.files as ReleaseFile[]).every((f) => existsSync(join(releasesDir, p.data, r.version, f.name))));
   const seen = visibleRelease(
-    rows.map((r) => ({ ...r, rollout: r.rollout as RolloutPlan })),
-    { orgId: device.orgId, regionId: org.regionId, today: localParts(now, org.timezone).date, regionClinics: clinics, os: device.osVersion },
+    rows.map((r) => ({ ...r, rollout: rolloutPlan.parse(r.rollout) })),
+    {
+      orgId: device.orgId,
+      regionId: org.regionId,
+      today: localParts(now, org.timezone).date,
+      regionClinics: clinics,
+      os: device.osVersion,
+      deviceId: device.id,
+      appVersion: device.appVersion,
+    },
   );
   c.header('Cache-Control', 'no-store');
   if (name === CHANNEL_FILE[p.data]) {
@@ -36,6 +50,7 @@ export async function serveUpdate(c: Context, db: ServerDb, releasesDir: string,
     return c.body(seen.channelFile, 200, { 'Content-Type': 'text/yaml; charset=utf-8' });
   }
   // A file of the release this desk sees, or of an older one (the blockmap a differential download compares with).
+  // Rolled back, the desk downloads the older release it is offered; the files of versions above it are not its.
   const owner = rows.find((r) => (r.files as ReleaseFile[]).some((f) => f.name === name) && seen !== null && semver.lte(r.version, seen.version));
   const path = owner ? join(releasesDir, p.data, owner.version, name) : null;
   if (!path || !existsSync(path)) return c.json({ error: { code: 'not_found', message: `no ${name} for this desk` } }, 404);

@@ -79,7 +79,7 @@ export async function setRollout(db: ServerDb, p: Platform, version: string, win
     .from(releases)
     .where(and(eq(releases.platform, p), eq(releases.version, version)));
   if (!r) throw new ReleaseError(`no release ${version} for ${p}`);
-  const rollout = rolloutPlan.parse({ ...(r.rollout as RolloutPlan), ...windows });
+  const rollout = rolloutPlan.parse({ ...rolloutPlan.parse(r.rollout), ...windows });
   await db
     .update(releases)
     .set({ rollout })
@@ -122,7 +122,7 @@ export async function listReleases(db: ServerDb): Promise<ReleaseInfo[]> {
       platform: r.platform as Platform,
       version: r.version,
       minOs: r.minOs,
-      rollout: r.rollout as RolloutPlan,
+      rollout: rolloutPlan.parse(r.rollout),
       paused: r.paused,
       publishedAt: r.publishedAt,
       running: running.get(r.version) ?? 0,

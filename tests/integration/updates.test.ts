@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileSecretStore } from '../../src-main/sync/secret-store.js';
 import { DeskUpdates } from '../../src-main/update/desk-updates.js';
 import { runAdmin } from '../../sync-server/admin/commands.js';
+import { changeState, rolloutLog } from '../../sync-server/console/rollout-actions.js';
 import { organizations, regions } from '../../sync-server/db/schema.js';
 import { ClinicServer, type EnrolledDesk } from '../support/clinic-server.js';
 import { MONDAY_9AM } from '../support/desk.js';
@@ -205,6 +206,40 @@ describe('desk updates from the sync server, region by region (issue 12; R23, 00
       expect(await feed()).toContain('version: 1.1.0');
     } finally {
       renameSync(kept, installer);
+      serverNow = MONDAY_9AM;
+    }
+  });
+
+  it('issue 24 finding 5: from the console, a pause keeps every PC where it is; a rollback offers the PCs on the bad release the one before, and electron-updater installs it; only in the installer’s regions, every action in the audit list', async () => {
+    serverNow = Date.parse('2026-11-25T10:00:00+06:00'); // 1.2.0 is open for Bishkek
+    const aibek = { id: 'i-1', username: 'aibek.it', regions: ['kg-bishkek'] };
+    const act = (version: string, action: string, regionId = 'kg-bishkek') => changeState(clinic.database.db, aibek, { platform: 'win', version, regionId, action }, serverNow);
+    try {
+      expect(await act('1.2.0', 'pause')).toBeNull();
+      // Paused: a PC on 1.1.0 is not offered 1.2.0; a PC already on 1.2.0 keeps it (offered its own version: nothing to do).
+      expect(await standInDesk('1.1.0').updates.check()).toBeNull();
+      expect(await standInDesk('1.2.0').updates.check()).toBeNull();
+      // Rolled back: the PC on 1.2.0 is offered 1.1.0 and downloads it — a downgrade electron-updater takes because the desk allows them.
+      expect(await act('1.2.0', 'rollback')).toBeNull();
+      const back = standInDesk('1.2.0');
+      expect((await back.updates.check())?.version).toBe('1.1.0');
+      const [file] = (await back.updates.download) as string[];
+      expect(readFileSync(file!).equals(v110)).toBe(true);
+      expect(back.updates.state).toEqual({ kind: 'ready', version: '1.1.0' });
+      // Nothing older is open to roll 1.1.0 back to; another region is not this installer's.
+      expect(await act('1.1.0', 'rollback')).toMatch(/Откатывать не на что/);
+      expect(await act('1.2.0', 'pause', 'kg-osh')).toBe('Этот регион не ваш');
+      // Resumed: 1.2.0 goes out again.
+      expect(await act('1.2.0', 'resume')).toBeNull();
+      expect((await standInDesk('1.1.0').updates.check())?.version).toBe('1.2.0');
+      const log = await rolloutLog(clinic.database.db, ['kg-bishkek']);
+      expect(log.map((a) => [a.installer, a.version, a.action, a.detail])).toEqual([
+        ['aibek.it', '1.2.0', 'resume', ''],
+        ['aibek.it', '1.2.0', 'rollback', 'ПК с 1.2.0 получат 1.1.0'],
+        ['aibek.it', '1.2.0', 'pause', ''],
+      ]);
+    } finally {
+      await act('1.2.0', 'resume');
       serverNow = MONDAY_9AM;
     }
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dateProblem, parseDateInput, parseTimeInput, shiftDate, showDate } from '../../src-renderer/lib/date-input.js';
+import { dateProblem, parseDateInput, parseTimeInput, shiftDate, showDate } from '../../src-shared/time/date-input.js';
 
 /** Issue 23 finding 10: dates and times as the desk's people type them, whatever the browser's locale. */
 describe('typed dates and times (dd.mm.yyyy, 24 hours)', () => {

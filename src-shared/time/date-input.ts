@@ -1,7 +1,7 @@
 /**
  * Dates and times as people at a Kyrgyz, Kazakh or Russian desk type them — dd.mm.yyyy and 24 hours — whatever the
  * PC's or the browser's locale (issue 23 finding 10: Chromium's own date and time fields showed mm/dd/yyyy and AM/PM
- * and answered in English). Pure functions: the fields (DateTimeFields.tsx) and their tests share them.
+ * and answered in English). Pure functions: the desk's fields (DateTimeFields.tsx), the installers' console and the tests share them.
  */
 
 const pad = (n: number) => String(n).padStart(2, '0');
