@@ -2,14 +2,15 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { changeNotice, TOPICS } from '../../src-shared/rpc/changes.js';
 import { invalidate } from './query-keys.js';
-import { currentToken } from './rpc.js';
+import { currentToken, sessionGone } from './rpc.js';
 
 /**
  * The desk tells this window what changed — its own other windows' writes, the LAN PCs it serves, what the sync
  * brought from other desks, the printer — and the lists showing it load again at once (issue 23 finding 12); no
  * screen asks again on a timer. Electron hears the notices over IPC; a browser keeps `POST /events` open and reads its
  * NDJSON lines, reconnecting after a break (the desk restarted, the LAN PC's cable) — and on every (re)connection
- * reloads everything, for what changed while it was not listening.
+ * reloads everything, for what changed while it was not listening. A desk that no longer knows the session (restarted)
+ * sends the window back to sign-in.
  */
 export function useDeskChanges(signedIn: boolean): void {
   const qc = useQueryClient();
@@ -35,6 +36,9 @@ async function listen(signal: AbortSignal, heard: (n: unknown) => void, connecte
     try {
       const token = currentToken();
       const res = await fetch('./events', { method: 'POST', signal, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: '{}' });
+      // The desk restarted (sessions live in its memory) or the session ended: the window goes back to sign-in
+      // at once, as a call would find out — nothing else may ask the desk for a long while.
+      if (res.status === 401) return sessionGone();
       if (res.ok && res.body) {
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
         let rest = '';

@@ -57,6 +57,11 @@ export const onSessionLost = (handler: () => void) => {
   sessionLost = handler;
 };
 
+/** The desk answered that it no longer knows this session (a call, or the change notices' stream): back to sign-in. */
+export const sessionGone = () => {
+  if (state.token !== null) sessionLost();
+};
+
 /** One typed call over whichever transport this window has. */
 export async function call<M extends Method>(method: M, input: Input<M>): Promise<Output<M>> {
   const token = state.token;
