@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema.js';
@@ -41,9 +41,31 @@ export function openDb(file: string, migrationsDir = defaultMigrationsDir()): Db
   // commit they were its p99 (14 ms vs 3 ms). The desk checkpoints when idle instead
   // (see startIdleCheckpoints); this high threshold only bounds the WAL if it never idles.
   sqlite.pragma('wal_autocheckpoint = 20000');
+  refuseNewerData(sqlite, file, migrationsDir);
   const orm = drizzle(sqlite, { schema });
   migrate(orm, { migrationsFolder: migrationsDir });
   return { sqlite, orm, file };
+}
+
+/** The data folder was migrated by a newer Kezek than this one (startErrorText shows it to the installer). */
+export class NewerDataError extends Error {}
+
+/**
+ * A Kezek older than its data would run on tables it does not know (drizzle's migrator applies what is newer and
+ * says nothing of what is older): another Windows account's newer copy updated the PC's shared data folder, or a
+ * backup from a newer version was restored. It stops with words for the installer instead.
+ */
+function refuseNewerData(sqlite: Database.Database, file: string, migrationsDir: string): void {
+  const known = (JSON.parse(readFileSync(join(migrationsDir, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ when: number }> }).entries.reduce((m, e) => Math.max(m, e.when), 0);
+  const table = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get();
+  if (!table) return;
+  const applied = (sqlite.prepare('SELECT max(created_at) AS at FROM __drizzle_migrations').get() as { at: number | null }).at ?? 0;
+  if (applied > known) {
+    sqlite.close();
+    throw new NewerDataError(
+      `Данные ${file} обновлены более новой версией Кезек, чем эта. Обновите Кезек на этом ПК (в этой учётной записи Windows) — установщик новой версии с сервера или из консоли установщика.`,
+    );
+  }
 }
 
 /** Fold the WAL back into the database every few seconds, off the booking path. */

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import semver from 'semver';
 import { parseDateInput, showDate } from '../../src-shared/time/date-input.js';
 import type { ServerDb } from '../db/connect.js';
 import { releases, rolloutActions } from '../db/schema.js';
-import { platform as platformSchema, setRollout } from '../updates/releases.js';
+import { incomingDir, incomingReleases, platform as platformSchema, publishRelease, ReleaseError, setRollout } from '../updates/releases.js';
 import { describeWindow, type RegionWindow, regionWindow, rolloutPlan } from '../updates/rollout.js';
 import { type Installer, seesRegion } from './installers.js';
 
@@ -14,7 +15,7 @@ import { type Installer, seesRegion } from './installers.js';
  * and rollback — each written to the audit list. The server's command line keeps its own (publish-release, rollout,
  * pause-release) for scripts; both change the same rows.
  */
-export type RolloutAction = 'window' | 'pause' | 'resume' | 'rollback';
+export type RolloutAction = 'publish' | 'window' | 'pause' | 'resume' | 'rollback';
 
 export interface WindowForm {
   platform: string;
@@ -45,6 +46,23 @@ async function releaseOf(db: ServerDb, p: string, version: string) {
 
 const audit = (db: ServerDb, who: Installer, r: { platform: string; version: string }, regionId: string, action: RolloutAction, detail: string, now: number) =>
   db.insert(rolloutActions).values({ id: randomUUID(), at: now, installer: who.username, platform: r.platform, version: r.version, regionId, action, detail });
+
+/**
+ * Publish a build waiting in the server's incoming folder (any installer: a published release reaches no PC until a
+ * region's window opens). Windows builds need Windows 10 (Electron's own minimum). In the audit list for every region.
+ */
+export async function publishIncoming(db: ServerDb, who: Installer, releasesDir: string, f: { folder: string; platform: string }, now: number): Promise<string | null> {
+  const waiting = (await incomingReleases(db, releasesDir)).find((r) => r.folder === f.folder && r.platform === f.platform);
+  if (!waiting) return 'Этого выпуска нет среди загруженных (или он уже опубликован)';
+  try {
+    await publishRelease(db, releasesDir, { dir: join(incomingDir(releasesDir), waiting.folder), platform: waiting.platform, minOs: waiting.platform === 'win' ? '10.0' : null }, now);
+  } catch (e) {
+    if (e instanceof ReleaseError) return `Выпуск не опубликован: ${e.message}`;
+    throw e;
+  }
+  await audit(db, who, waiting, '*', 'publish', `из ${waiting.folder}`, now);
+  return null;
+}
 
 /** Open or change a release's window in a region; the answer is null, or what is wrong in words for the installer. */
 export async function changeWindow(db: ServerDb, who: Installer, f: WindowForm, now: number): Promise<string | null> {
@@ -104,7 +122,7 @@ export interface RolloutLogRow {
   detail: string;
 }
 
-/** The last actions in these regions, newest first. */
+/** The last actions in these regions (and publications, which concern all), newest first. */
 export async function rolloutLog(db: ServerDb, regionIds: readonly string[], limit = 50): Promise<RolloutLogRow[]> {
   if (regionIds.length === 0) return [];
   return db
@@ -118,7 +136,7 @@ export async function rolloutLog(db: ServerDb, regionIds: readonly string[], lim
       detail: rolloutActions.detail,
     })
     .from(rolloutActions)
-    .where(inArray(rolloutActions.regionId, [...regionIds]))
+    .where(inArray(rolloutActions.regionId, [...regionIds, '*']))
     .orderBy(desc(rolloutActions.at), desc(rolloutActions.n))
     .limit(limit);
 }

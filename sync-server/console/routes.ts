@@ -1,6 +1,7 @@
 import bwipjs from 'bwip-js/node';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Context, Env, Hono } from 'hono';
+import { html } from 'hono/html';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { enrollmentQr } from '../../src-shared/sync/enrollment-code.js';
 import { createEnrollmentCode } from '../auth/enrollment.js';
@@ -8,11 +9,11 @@ import { listDevices, revokeDevice } from '../auth/devices.js';
 import type { ServerDb } from '../db/connect.js';
 import { devices, organizations, orgRows, regions } from '../db/schema.js';
 import type { Logger } from '../log.js';
-import { listReleases } from '../updates/releases.js';
+import { incomingReleases, listReleases } from '../updates/releases.js';
 import { SignInThrottle } from '../../src-shared/node/throttle.js';
 import { type Installer, installerFor, seesRegion, signIn, signOut } from './installers.js';
-import { changeState, changeWindow, rolloutLog } from './rollout-actions.js';
-import { codePage, page, regionList, regionPage, signInForm } from './views.js';
+import { changeState, changeWindow, publishIncoming, rolloutLog } from './rollout-actions.js';
+import { codePage, incomingList, page, regionList, regionPage, signInForm } from './views.js';
 import { addressOf, originOf, sameOrigin } from '../http/request-origin.js';
 
 const COOKIE = 'kezek_console';
@@ -25,13 +26,14 @@ const CODE_HOURS = 72;
  * board with its controls (a window, pause, resume, rollback) and audit list. An installer sees and changes only the regions of their account. Forms post to the same
  * origin only (the cookie is SameSite=Strict, and a post from another origin is refused).
  */
-export function mountConsole<E extends Env>(app: Hono<E>, deps: { db: ServerDb; clock: () => number; log: Logger; publicUrl?: string }): void {
+export function mountConsole<E extends Env>(app: Hono<E>, deps: { db: ServerDb; clock: () => number; log: Logger; releasesDir: string | null; publicUrl?: string }): void {
   const { db, clock, log } = deps;
   const who = (c: Context) => installerFor(db, getCookie(c, COOKIE), clock());
   const throttle = new SignInThrottle();
   const forbidden = (c: Context) => c.html(page('Нет доступа', null, signInForm('Войдите снова')), 403);
 
-  app.get('/console', async (c) => {
+  /** The regions list, and the builds waiting to be published; with a refused form's message. */
+  const home = async (c: Context, error: string | null = null) => {
     const me = await who(c);
     if (!me) return c.html(page('Вход', null, signInForm(null)));
     const all = await db.select().from(regions).orderBy(asc(regions.name));
@@ -43,7 +45,21 @@ export function mountConsole<E extends Env>(app: Hono<E>, deps: { db: ServerDb; 
         const ids = new Set(orgs.filter((o) => o.regionId === r.id).map((o) => o.id));
         return { id: r.id, name: r.name, clinics: ids.size, pcs: pcs.filter((p) => ids.has(p.orgId)).length };
       });
-    return c.html(page('Регионы', me.username, regionList(rows)));
+    const incoming = deps.releasesDir ? await incomingReleases(db, deps.releasesDir) : [];
+    return c.html(page('Регионы', me.username, html`${regionList(rows)}${incomingList(incoming, error)}`), error ? 422 : 200);
+  };
+  app.get('/console', async (c) => home(c));
+
+  // A build copied to the server's incoming folder, published from the console (no PC sees it until a window opens).
+  app.post('/console/releases/publish', async (c) => {
+    const me = await who(c);
+    if (!me || !sameOrigin(c) || !deps.releasesDir) return forbidden(c);
+    const f = await c.req.parseBody();
+    const form = { folder: String(f.folder ?? '').slice(0, 200), platform: String(f.platform ?? '').slice(0, 10) };
+    const error = await publishIncoming(db, me, deps.releasesDir, form, clock());
+    if (error) return home(c, error);
+    log('info', 'release published in the console', { installer: me.username, folder: form.folder });
+    return c.redirect('/console', 303);
   });
 
   app.post('/console/sign-in', async (c) => {

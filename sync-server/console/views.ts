@@ -1,7 +1,7 @@
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { DeviceInfo } from '../auth/devices.js';
-import type { ReleaseInfo } from '../updates/releases.js';
+import type { IncomingRelease, ReleaseInfo } from '../updates/releases.js';
 import { showDate } from '../../src-shared/time/date-input.js';
 import { clinicOpensOn, describeWindow, type RegionWindow, stagedOrder } from '../updates/rollout.js';
 import type { RolloutLogRow } from './rollout-actions.js';
@@ -42,6 +42,17 @@ export const regionList = (regions: RegionRow[]): Html =>
   html`<h2>Регионы</h2><table data-testid="regions"><tr><th>Регион</th><th>Клиник</th><th>ПК</th></tr>${regions.map(
     (r) => html`<tr><td><a href="/console/regions/${r.id}">${r.name}</a></td><td>${r.clinics}</td><td>${r.pcs}</td></tr>`,
   )}</table>`;
+
+/** Builds copied to the server's incoming folder, not published yet: each with its publish button. */
+export const incomingList = (incoming: IncomingRelease[], error: string | null): Html =>
+  html`<h2>Выпуски, загруженные на сервер</h2>${error ? html`<p class="bad" role="alert" data-testid="console-error">${error}</p>` : ''}${
+    incoming.length === 0
+      ? html`<p class="muted" data-testid="incoming-none">Новых нет. Сборку (latest.yml, установщик, .blockmap) кладут в папку incoming/&lt;имя&gt; каталога выпусков сервера.</p>`
+      : html`<table data-testid="incoming"><tr><th>Папка</th><th>Платформа</th><th>Версия</th><th></th></tr>${incoming.map(
+          (r) => html`<tr><td>${r.folder}</td><td>${r.platform}</td><td>${r.version}</td><td><form class="inline" method="post" action="/console/releases/publish">
+<input type="hidden" name="folder" value="${r.folder}"><input type="hidden" name="platform" value="${r.platform}"><button class="primary" data-testid="publish-${r.platform}-${r.version}">Опубликовать</button></form></td></tr>`,
+        )}</table><p class="muted">Опубликованный выпуск не получит ни один ПК, пока в регионе не открыто его окно.</p>`
+  }`;
 
 const when = (ms: number | null, now: number): string => {
   if (ms === null) return '—';
@@ -132,7 +143,7 @@ ${w ? html`<div>${stateButtons(regionId, r, w)}</div>` : ''}</td><td>${running(r
   )}</table><p class="muted">Версии на ПК региона: ${versions.join(', ') || '—'}</p>`;
 }
 
-const ACTION_TEXT: Record<string, string> = { window: 'окно', pause: 'приостановлено', resume: 'возобновлено', rollback: 'откат' };
+const ACTION_TEXT: Record<string, string> = { publish: 'опубликован', window: 'окно', pause: 'приостановлено', resume: 'возобновлено', rollback: 'откат' };
 
 /** Who did what to this region's rollouts, newest first. */
 function rolloutAudit(log: RolloutLogRow[]): Html {

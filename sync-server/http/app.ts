@@ -187,7 +187,7 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
   app.route('/p', patientPage({ database, directories, clock, log, writers: pushes, ...(deps.messages ? { messages: deps.messages } : {}) }) as never);
 
   // The IT installers' console (web pages, their own sign-in).
-  mountConsole(app, { db, clock, log, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
+  mountConsole(app, { db, clock, log, releasesDir: deps.releasesDir ?? null, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
 
   // The installer's commands, for the CLI on this same PC only (see admin/running-server.ts).
   app.post('/admin/:command', async (c) => {

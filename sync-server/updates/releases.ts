@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import { load } from 'js-yaml';
@@ -70,6 +70,35 @@ export async function publishRelease(
   for (const f of files) copyFileSync(join(input.dir, f.name), join(target, f.name));
   await db.insert(releases).values({ platform: input.platform, version, channelFile: text, files, minOs: input.minOs, rollout: {}, publishedAt: now });
   return { version, files };
+}
+
+/** Where builds wait to be published from the console: `<releases>/incoming/<any folder>/` with electron-builder's output. */
+export const incomingDir = (releasesDir: string) => join(releasesDir, 'incoming');
+
+export interface IncomingRelease {
+  folder: string;
+  platform: Platform;
+  version: string;
+}
+
+/**
+ * Builds copied to the server's incoming folder (scp, a share) and not published yet — what the console offers to
+ * publish. A folder without a readable channel file is left out; publishing checks every file anyway.
+ */
+export async function incomingReleases(db: ServerDb, releasesDir: string): Promise<IncomingRelease[]> {
+  const root = incomingDir(releasesDir);
+  if (!existsSync(root)) return [];
+  const published = new Set((await db.select({ p: releases.platform, v: releases.version }).from(releases)).map((r) => `${r.p}/${r.v}`));
+  const out: IncomingRelease[] = [];
+  for (const folder of readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory() && SAFE_NAME.test(d.name))) {
+    for (const p of platform.options) {
+      const file = join(root, folder.name, CHANNEL_FILE[p]);
+      if (!existsSync(file)) continue;
+      const parsed = channelFile.safeParse(load(readFileSync(file, 'utf8')));
+      if (parsed.success && !published.has(`${p}/${parsed.data.version}`)) out.push({ folder: folder.name, platform: p, version: parsed.data.version });
+    }
+  }
+  return out.sort((a, b) => a.platform.localeCompare(b.platform) || semver.rcompare(a.version, b.version));
 }
 
 /** Set (or replace) a release's windows for some regions; the others keep theirs. */

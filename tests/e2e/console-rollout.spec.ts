@@ -10,11 +10,12 @@ import { tsx, type Proc } from './processes.js';
 const CLOCK = '2026-11-23T02:30:00Z'; // Monday 08:30 in Bishkek
 
 /**
- * Issue 24 finding 5: the rollout from the console, not the server's command line. Two releases published; the
- * installer of two regions opens their windows, pauses and rolls back in the browser — and a PC of each region is told
+ * Issue 24 finding 5: the rollout from the console, not the server's command line. Two releases, the second published
+ * in the console from the server's incoming folder; the installer of two regions opens their windows, pauses and rolls
+ * back in the browser — and a PC of each region is told
  * the version its region's window gives it (the update feed, asked as a desk asks it, with what the PC runs).
  */
-test('an installer opens two regions’ windows, pauses and rolls back from the console; each region’s PCs are told the right version (issue 24 finding 5)', async ({ page }) => {
+test('an installer publishes a release, opens two regions’ windows, pauses and rolls back from the console; each region’s PCs are told the right version (issue 24 finding 5)', async ({ page }) => {
   test.setTimeout(240_000);
   const root = mkdtempSync(join(tmpdir(), 'kezek-e2e-rollout-'));
   const procs: Proc[] = [];
@@ -28,11 +29,9 @@ test('an installer opens two regions’ windows, pauses and rolls back from the 
       expect(await p.done()).toBe(0);
       return p.out;
     };
-    for (const [v, seed] of [
-      ['1.1.0', 1],
-      ['1.2.0', 2],
-    ] as const)
-      await cli(['publish-release', (await buildRelease(join(root, 'builds'), v, installerBytes(seed, 256 * 1024))).dir]);
+    // 1.1.0 published from the command line; 1.2.0 copied to the server's incoming folder, to be published in the console.
+    await cli(['publish-release', (await buildRelease(join(root, 'builds'), '1.1.0', installerBytes(1, 256 * 1024))).dir]);
+    await buildRelease(join(root, 'server', 'releases', 'incoming'), '1.2.0', installerBytes(2, 256 * 1024));
     await cli(['add-installer', 'aibek.it', 'kg-bishkek,kz-almaty'], { KEZEK_PASSWORD: 'installer-pass-1' });
     // A PC in each region, enrolled as a desk enrolls (its token is what the feed knows it by).
     const pcIn = async (orgId: string) => {
@@ -53,6 +52,9 @@ test('an installer opens two regions’ windows, pauses and rolls back from the 
     await page.getByLabel('Имя').fill('aibek.it');
     await page.getByLabel('Пароль').fill('installer-pass-1');
     await page.getByRole('button', { name: 'Войти' }).click();
+    await expect(page.getByTestId('incoming')).toContainText('1.2.0');
+    await page.getByTestId('publish-win-1.2.0').click();
+    await expect(page.getByTestId('incoming-none')).toBeVisible();
     const windowOf = (v: string) => page.getByTestId(`window-win-${v}`);
     const open = async (v: string, from: string, extra: { closesOn?: string; perDay?: string } = {}) => {
       await windowOf(v).getByTestId('opens-on').fill(from);
@@ -98,6 +100,7 @@ test('an installer opens two regions’ windows, pauses and rolls back from the 
     await expect(page.getByTestId('rollout-log')).toContainText('откат');
     await expect(page.getByTestId('rollout-log')).toContainText('ПК с 1.2.0 получат 1.1.0');
     await expect(page.getByTestId('rollout-log')).toContainText('aibek.it');
+    await expect(page.getByTestId('rollout-log')).toContainText('опубликован');
     await page.screenshot({ path: 'test-results/screens/24-5-rollout-board.png', fullPage: true });
   } finally {
     for (const p of procs) await p.kill();

@@ -244,6 +244,44 @@ describe('desk updates from the sync server, region by region (issue 12; R23, 00
     }
   });
 
+  it('issue 24 finding 1: the night update of a per-user install runs the installer itself, silently — no elevate.exe, so no UAC prompt nobody answers; the feed’s isAdminRightsRequired (a per-machine build) is what would send it through elevate.exe', async () => {
+    serverNow = Date.parse('2026-11-25T10:00:00+06:00');
+    const d = standInDesk('1.1.0');
+    expect((await d.updates.check())?.version).toBe('1.2.0');
+    await d.updates.download;
+    const u = d.updater as unknown as {
+      spawnLog(exe: string, args: string[]): Promise<boolean>;
+      install(isSilent: boolean, isForceRunAfter: boolean): boolean;
+      quitAndInstall(isSilent: boolean, isForceRunAfter: boolean): void;
+      doInstall(o: { isSilent: boolean; isForceRunAfter: boolean; isAdminRightsRequired: boolean }): boolean;
+    };
+    const spawned: string[][] = [];
+    u.spawnLog = async (exe, args) => {
+      spawned.push([exe, ...args]);
+      return true;
+    };
+    // quitAndInstall is install() and then Electron's quit: the stand-in keeps the first, which decides how the installer runs.
+    u.quitAndInstall = (isSilent, isForceRunAfter) => void u.install(isSilent, isForceRunAfter);
+    serverNow = Date.parse('2026-11-26T03:00:00+06:00'); // the night, nobody at the desk
+    try {
+      expect(d.updates.installIfQuiet()).toBe(true);
+      expect(spawned).toHaveLength(1);
+      expect(spawned[0]![0]).toMatch(/Kezek-Setup-1\.2\.0\.exe$/);
+      expect(spawned[0]!.slice(1)).toEqual(expect.arrayContaining(['--updated', '/S']));
+      // The same updater given a per-machine feed's flag goes through elevate.exe — the prompt the per-user build avoids.
+      const resources = (process as { resourcesPath?: string }).resourcesPath;
+      (process as { resourcesPath?: string }).resourcesPath = '/opt/kezek/resources';
+      try {
+        u.doInstall({ isSilent: true, isForceRunAfter: true, isAdminRightsRequired: true });
+      } finally {
+        (process as { resourcesPath?: string }).resourcesPath = resources;
+      }
+      expect(spawned[1]![0]).toBe('/opt/kezek/resources/elevate.exe');
+    } finally {
+      serverNow = MONDAY_9AM;
+    }
+  });
+
   it('only an enrolled desk reads the feed', async () => {
     const res = await fetch(`${clinic.url}/updates/win/latest.yml`);
     expect(res.status).toBe(401);

@@ -17,6 +17,12 @@ describe('electron-builder.yml', () => {
     expect(cfg.npmRebuild).toBe(false);
     expect(cfg.extraResources).toEqual(expect.arrayContaining([expect.objectContaining({ from: 'migrations' })]));
   });
+  it('issue 24 finding 1: the Windows installer is per user and one click — electron-builder marks updates as needing administrator rights only for per-machine builds (NsisTarget: isPerMachine && (oneClick || packElevateHelper)), so the night update needs no UAC prompt', async () => {
+    const cfg = (await getConfig(process.cwd(), 'electron-builder.yml', null)) as { nsis: { perMachine: boolean; oneClick: boolean; packElevateHelper?: boolean } };
+    expect(cfg.nsis.perMachine).toBe(false);
+    expect(cfg.nsis.oneClick).toBe(true);
+    expect(cfg.nsis.packElevateHelper).not.toBe(true);
+  });
   it('a wrong key is caught', async () => {
     const cfg = await getConfig(process.cwd(), 'electron-builder.yml', null);
     await expect(validateConfiguration({ ...cfg, bogusKey: 1 }, new DebugLogger(false))).rejects.toThrow(/bogusKey/);
