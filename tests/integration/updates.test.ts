@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { NodeHttpExecutor } from 'builder-util/out/nodeHttpExecutor.js';
 import type { RequestOptions } from 'node:http';
 import { configureRequestOptions, configureRequestUrl, type DownloadOptions } from 'builder-util-runtime';
-import { NsisUpdater } from 'electron-updater';
+import { AppImageUpdater, NsisUpdater } from 'electron-updater';
 import type { AppAdapter } from 'electron-updater/out/AppAdapter.js';
 import { dump } from 'js-yaml';
 import { sql } from 'drizzle-orm';
@@ -278,6 +278,69 @@ describe('desk updates from the sync server, region by region (issue 12; R23, 00
       }
       expect(spawned[1]![0]).toBe('/opt/kezek/resources/elevate.exe');
     } finally {
+      serverNow = MONDAY_9AM;
+    }
+  });
+
+  it('issue 24 finding 7: a Linux desk is an AppImage, and electron-updater replaces it in place as the user running it — no root, no prompt', async () => {
+    serverNow = Date.parse('2026-11-25T10:00:00+06:00');
+    const v2 = installerBytes(7, 256 * 1024);
+    const built = await buildRelease(builds, '2.0.0', v2, 'linux');
+    await runAdmin(clinic.database.db, 'publish-release', { dir: built.dir, platform: 'linux', minOs: null }, serverNow, clinic.releasesDir);
+    await runAdmin(clinic.database.db, 'rollout', { platform: 'linux', version: '2.0.0', windows: { 'kg-bishkek': { opensOn: '2026-11-25' } } } as never, serverNow, clinic.releasesDir);
+    // The running AppImage: a file in the user's own folder, as a desk installed on a Linux PC keeps it.
+    const home = mkdtempSync(join(tmpdir(), 'kezek-appimage-'));
+    const running = join(home, 'Kezek.AppImage');
+    writeFileSync(running, installerBytes(6, 64 * 1024), { mode: 0o755 });
+    const appImage = process.env.APPIMAGE;
+    process.env.APPIMAGE = running;
+    try {
+      const root = mkdtempSync(join(tmpdir(), 'kezek-updater-'));
+      writeFileSync(join(root, 'app-update.yml'), dump({ provider: 'generic', url: 'http://unused.invalid/', updaterCacheDirName: 'kezek-updater' }));
+      const app: AppAdapter = {
+        version: '1.2.0',
+        name: 'Kezek',
+        isPackaged: true,
+        appUpdateConfigPath: join(root, 'app-update.yml'),
+        userDataPath: root,
+        baseCachePath: root,
+        whenReady: async () => undefined,
+        relaunch: () => undefined,
+        quit: () => undefined,
+        onQuit: () => undefined,
+      };
+      const updater = new AppImageUpdater(null, app);
+      (updater as unknown as { httpExecutor: NodeHttpExecutor }).httpExecutor = new RecordingExecutor();
+      updater.logger = null;
+      (updater as unknown as { _testOnlyOptions: object })._testOnlyOptions = { platform: 'linux', isUseDifferentialDownload: false };
+      const token = fileSecretStore(desk.dir).get()!;
+      const updates = new DeskUpdates({
+        updater,
+        serverUrl: clinic.url,
+        platform: 'linux',
+        headers: () => ({ authorization: `Bearer ${token}`, 'x-kezek-version': '1.2.0', 'x-kezek-os': '6.8.0' }),
+        clock: () => serverNow,
+        timezone: 'Asia/Bishkek',
+        lastActivityAt: () => 0,
+        log: () => undefined,
+      });
+      expect((await updates.check())?.version).toBe('2.0.0');
+      await updates.download;
+      const started: string[] = [];
+      const u = updater as unknown as { spawnLog(exe: string): Promise<boolean>; install(s: boolean, f: boolean): boolean; quitAndInstall(s: boolean, f: boolean): void };
+      u.spawnLog = async (exe) => {
+        started.push(exe);
+        return true;
+      };
+      u.quitAndInstall = (isSilent, isForceRunAfter) => void u.install(isSilent, isForceRunAfter);
+      serverNow = Date.parse('2026-11-26T03:00:00+06:00');
+      expect(updates.installIfQuiet()).toBe(true);
+      // The file the desk runs is now the new AppImage, written by this (unprivileged) process, and started again.
+      expect(readFileSync(running).equals(v2)).toBe(true);
+      expect(started).toEqual([running]);
+    } finally {
+      if (appImage === undefined) delete process.env.APPIMAGE;
+      else process.env.APPIMAGE = appImage;
       serverNow = MONDAY_9AM;
     }
   });

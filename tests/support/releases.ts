@@ -14,18 +14,19 @@ export function installerBytes(seed: number, size = 3 * 1024 * 1024): Buffer {
 }
 
 /**
- * What electron-builder leaves for a Windows release — `Kezek-Setup-<v>.exe`, its blockmap (built by
- * electron-builder's own blockmap code) and `latest.yml` — around stand-in installer bytes (no NSIS here).
+ * What electron-builder leaves for a release — Windows: `Kezek-Setup-<v>.exe` and `latest.yml`; Linux:
+ * `Kezek-<v>.AppImage` and `latest-linux.yml` — with its blockmap (built by electron-builder's own blockmap code),
+ * around stand-in bytes (no NSIS or AppImage tooling here).
  */
-export async function buildRelease(root: string, version: string, bytes: Buffer): Promise<{ dir: string; file: string; sha512: string; size: number }> {
-  const dir = join(root, version);
+export async function buildRelease(root: string, version: string, bytes: Buffer, platform: 'win' | 'linux' = 'win'): Promise<{ dir: string; file: string; sha512: string; size: number }> {
+  const dir = join(root, platform === 'win' ? version : `${version}-linux`);
   mkdirSync(dir, { recursive: true });
-  const name = `Kezek-Setup-${version}.exe`;
+  const name = platform === 'win' ? `Kezek-Setup-${version}.exe` : `Kezek-${version}.AppImage`;
   const file = join(dir, name);
   writeFileSync(file, bytes);
   await buildBlockMap(file, 'gzip', `${file}.blockmap`);
   const sha512 = createHash('sha512').update(readFileSync(file)).digest('base64');
   const channel = { version, files: [{ url: name, sha512, size: bytes.length }], path: name, sha512, releaseDate: '2026-11-20T00:00:00.000Z' };
-  writeFileSync(join(dir, 'latest.yml'), dump(channel));
+  writeFileSync(join(dir, platform === 'win' ? 'latest.yml' : 'latest-linux.yml'), dump(channel));
   return { dir, file, sha512, size: bytes.length };
 }

@@ -23,6 +23,10 @@ describe('electron-builder.yml', () => {
     expect(cfg.nsis.oneClick).toBe(true);
     expect(cfg.nsis.packElevateHelper).not.toBe(true);
   });
+  it('issue 24 finding 7: Linux desks are AppImages only — the format electron-updater updates without root; a .deb desk never updated', async () => {
+    const cfg = (await getConfig(process.cwd(), 'electron-builder.yml', null)) as { linux: { target: string[] } };
+    expect(cfg.linux.target).toEqual(['AppImage']);
+  });
   it('a wrong key is caught', async () => {
     const cfg = await getConfig(process.cwd(), 'electron-builder.yml', null);
     await expect(validateConfiguration({ ...cfg, bogusKey: 1 }, new DebugLogger(false))).rejects.toThrow(/bogusKey/);
