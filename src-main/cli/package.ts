@@ -11,7 +11,7 @@ import { load } from 'js-yaml';
  * `npm run package [-- --win] [--linux] [--dir] [--electron-dist DIR] [--stand-in]`
  *
  * Builds the desk with electron-builder: the main process (tsc) and the UI (vite), then the Windows
- * (NSIS, per machine) and/or Linux packages. A build machine with the real Electron runtime passes its
+ * (NSIS, per user) and/or Linux (AppImage) packages. A build machine with the real Electron runtime passes its
  * unpacked distribution (`--electron-dist`, e.g. electron-v45.4.1-win32-x64 unzipped); these machines
  * cannot download it, so CI passes `--stand-in --dir`: the same build around a stand-in runtime,
  * unpacked only — everything the package carries, checked by tests/integration/package.test.ts.
