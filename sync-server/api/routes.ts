@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import type { DirectoryCache, RulesDirectory } from '../rules/directory-cache.js';
 import { doctorDaySlots, horizonOf } from '../rules/judge.js';
 import { type ApiClient, clientForKey, overClientLimit, reachableOrgs } from './clients.js';
+import { Lane } from './lane.js';
 import { OrgQueue } from '../sync/org-queue.js';
 import {
   appointmentResource,
@@ -37,6 +38,8 @@ const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 const MAX_COUNT = 100;
 /** How long a key's client is taken from memory before the database is asked again. */
 const KEY_TTL_MS = 2000;
+/** How many $find searches one server process runs at once (KEZEK_API_SEARCHES, 16). */
+const SEARCHES_AT_ONCE = Math.max(1, Number(process.env.KEZEK_API_SEARCHES ?? 16));
 
 /** The first language the caller accepts that the API speaks (ru when none). */
 function langOf(header: string | undefined): FhirLang {
@@ -293,6 +296,8 @@ export function fhirApi(deps: { database: Database; directories: DirectoryCache;
     return p ? { ...p, ...named } : null;
   };
   const body = async (c: Context<Env>) => parameters.safeParse(await c.req.json().catch(() => null));
+  // Searches take turns, SEARCHES_AT_ONCE at a time: holds and bookings never wait behind a crowd of them (lane.ts).
+  const searching = new Lane(SEARCHES_AT_ONCE);
   const refused = async (c: Context<Env>, dir: RulesDirectory, r: Refusal, p: KnownPatient, specialtyId?: string) => {
     const status = r.refused === 'unknown_slot' || r.refused === 'unknown_appointment' ? 404 : r.refused === 'stale' ? 412 : r.refused === 'not_yours' ? 409 : 422;
     // A refused booking comes with what the patient could take instead: that specialty's next free times.
@@ -301,7 +306,8 @@ export function fhirApi(deps: { database: Database; directories: DirectoryCache;
     return outcome(c, status, r.refused, { params: r.params ?? {}, ...(alternatives ? { alternatives } : {}) });
   };
 
-  app.post('/Appointment/$find', async (c) => {
+  app.post('/Appointment/$find', (c) => searching.run(() => find(c)));
+  const find = async (c: Context<Env>) => {
     const b = await body(c);
     if (!b.success) return outcome(c, 400, 'bad_request');
     const ps = b.data.parameter;
@@ -334,7 +340,7 @@ export function fhirApi(deps: { database: Database; directories: DirectoryCache;
         self(c),
       ),
     );
-  });
+  };
 
   /** The slot a $hold or $book names: `slot` as a reference, or the Appointment resource's first slot. */
   const slotParam = (ps: Params) => slotIdFromFhir((param(ps, 'slot')?.valueReference?.reference ?? param(ps, 'appointment')?.resource?.slot?.[0]?.reference ?? '').replace(/^Slot\//, ''));
