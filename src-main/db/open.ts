@@ -78,3 +78,19 @@ export function startIdleCheckpoints(db: Db, everyMs = 5_000): () => void {
   timer.unref();
   return () => clearInterval(timer);
 }
+
+/**
+ * The sync server a data folder is enrolled with, read without opening it as a desk (no migrations): what a copy
+ * older than its data needs to fetch its update. Null for a folder with no database or not enrolled.
+ */
+export function enrolledServerUrl(file: string): string | null {
+  if (!existsSync(file)) return null;
+  const sqlite = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return (sqlite.prepare("SELECT value FROM meta WHERE key = 'server_url'").get() as { value: string } | undefined)?.value ?? null;
+  } catch {
+    return null;
+  } finally {
+    sqlite.close();
+  }
+}

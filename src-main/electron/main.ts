@@ -19,7 +19,8 @@ import { deskDataDir, type Maintenance, maintenanceOf, startErrorText, withCsp }
 import { nightlyBackup } from '../db/backup-schedule.js';
 import { restoreDesk } from '../db/backup.js';
 import { DeskAlreadyRunning } from '../db/instance-lock.js';
-import { DeskUpdates } from '../update/desk-updates.js';
+import { catchUpWithData, DeskUpdates } from '../update/desk-updates.js';
+import { enrolledServerUrl, NewerDataError } from '../db/open.js';
 import { runningHeaders } from '../version.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
@@ -58,6 +59,22 @@ function configure(): { opts: StartOptions; dataDir: string } {
 // second sync engine and print queue on the same database (the data directory is locked too).
 // A backup runs beside the open desk (SQLite's online backup); a restore refuses it by the lock.
 if (!maintenance && !app.requestSingleInstanceLock()) app.quit();
+
+/** A copy older than its data: say so in the window, fetch the release the server offers this PC, install it. */
+async function catchUp(dataDir: string, secrets: SecretStore, win: BrowserWindow, e: NewerDataError): Promise<void> {
+  const serverUrl = enrolledServerUrl(join(dataDir, 'kezek.sqlite'));
+  if (!serverUrl || !app.isPackaged) throw e;
+  win.setTitle('Kezek — обновление до версии данных этого ПК…');
+  const { NsisUpdater, AppImageUpdater } = await import('electron-updater');
+  const version = await catchUpWithData({
+    updater: process.platform === 'win32' ? new NsisUpdater() : new AppImageUpdater(),
+    serverUrl,
+    platform: process.platform === 'win32' ? 'win' : 'linux',
+    headers: () => ({ authorization: `Bearer ${secrets.get() ?? ''}`, ...runningHeaders() }),
+    log: (msg, err) => console.error(msg, err),
+  });
+  if (!version) throw e;
+}
 
 /** Updates come from the clinic's own sync server (its region's window, R23), never from the internet at large. */
 function startUpdates(desk: Desk, secrets: SecretStore): void {
@@ -135,30 +152,40 @@ async function start(): Promise<void> {
   const secrets = await safeStorageSecretStore(dataDir);
   const enroll = enrollmentFor(opts);
   let lan: Promise<RunningServer | null> = Promise.resolve(null);
-  const host = await DeskHost.open({
-    dataDir,
-    deviceName: opts.deviceName,
-    demo: opts.demo,
-    ...(enroll ? { enroll } : {}),
-    secrets,
-    // A silent install: the deployment tool leaves the provisioning file beside the app or in its data folder.
-    provisionPaths: [join(dirname(process.execPath), PROVISION_FILE), join(dataDir, PROVISION_FILE)],
-    onBootstrapProgress: (done, total) => {
-      const f = fractionDone(done, total);
-      win.setProgressBar(f ?? 2); // 2 = indeterminate
-      win.setTitle(`Kezek — загрузка клиники с сервера: ${f === null ? done : `${Math.round(f * 100)} %`}`);
-    },
-    onReady: (desk) => {
-      win.setProgressBar(-1);
-      win.setTitle('Kezek');
-      startUpdates(desk, secrets);
-      lan = serveLan(opts, desk.router);
-      // The window is the desk's own UI (app://desk/, its frames checked on every call): it hears every notice.
-      desk.changes.subscribe((topics) => {
-        if (!win.isDestroyed()) win.webContents.send('kezek:changes', { topics });
-      });
-    },
-  });
+  const open = () =>
+    DeskHost.open({
+      dataDir,
+      deviceName: opts.deviceName,
+      demo: opts.demo,
+      ...(enroll ? { enroll } : {}),
+      secrets,
+      // A silent install: the deployment tool leaves the provisioning file beside the app or in its data folder.
+      provisionPaths: [join(dirname(process.execPath), PROVISION_FILE), join(dataDir, PROVISION_FILE)],
+      onBootstrapProgress: (done, total) => {
+        const f = fractionDone(done, total);
+        win.setProgressBar(f ?? 2); // 2 = indeterminate
+        win.setTitle(`Kezek — загрузка клиники с сервера: ${f === null ? done : `${Math.round(f * 100)} %`}`);
+      },
+      onReady: (desk) => {
+        win.setProgressBar(-1);
+        win.setTitle('Kezek');
+        startUpdates(desk, secrets);
+        lan = serveLan(opts, desk.router);
+        // The window is the desk's own UI (app://desk/, its frames checked on every call): it hears every notice.
+        desk.changes.subscribe((topics) => {
+          if (!win.isDestroyed()) win.webContents.send('kezek:changes', { topics });
+        });
+      },
+    });
+  let host: DeskHost;
+  try {
+    host = await open();
+  } catch (e) {
+    // Another Windows account's newer Kezek migrated the PC's data: this copy fetches that version and installs it.
+    if (!(e instanceof NewerDataError)) throw e;
+    await catchUp(dataDir, secrets, win, e);
+    return;
+  }
 
   app.on('second-instance', () => {
     if (win.isMinimized()) win.restore();

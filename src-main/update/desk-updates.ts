@@ -94,3 +94,19 @@ export class DeskUpdates {
     for (const t of this.timers) clearInterval(t);
   }
 }
+
+/**
+ * A copy of Kezek older than its data (db/open.ts NewerDataError: another Windows account's newer copy migrated the
+ * PC's shared data folder) cannot open the desk — so nobody can be in the middle of a booking: ask the clinic's server
+ * for the release it offers this PC, download it and install it now. Resolves with the version being installed, or
+ * null when the server offers nothing newer (the message then stands until it does).
+ */
+export async function catchUpWithData(d: Pick<DeskUpdateDeps, 'updater' | 'serverUrl' | 'platform' | 'headers' | 'log'>): Promise<string | null> {
+  const updates = new DeskUpdates({ ...d, clock: Date.now, timezone: 'UTC', lastActivityAt: () => 0 });
+  const found = await updates.check();
+  if (!found) return null;
+  await updates.download;
+  if (updates.state.kind !== 'ready') return null;
+  d.updater.quitAndInstall(true, true);
+  return found.version;
+}

@@ -10,7 +10,8 @@ import { dump } from 'js-yaml';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileSecretStore } from '../../src-main/sync/secret-store.js';
-import { DeskUpdates } from '../../src-main/update/desk-updates.js';
+import { enrolledServerUrl } from '../../src-main/db/open.js';
+import { catchUpWithData, DeskUpdates } from '../../src-main/update/desk-updates.js';
 import { runAdmin } from '../../sync-server/admin/commands.js';
 import { changeState, rolloutLog } from '../../sync-server/console/rollout-actions.js';
 import { organizations, regions } from '../../sync-server/db/schema.js';
@@ -341,6 +342,37 @@ describe('desk updates from the sync server, region by region (issue 12; R23, 00
     } finally {
       if (appImage === undefined) delete process.env.APPIMAGE;
       else process.env.APPIMAGE = appImage;
+      serverNow = MONDAY_9AM;
+    }
+  });
+
+  it('issue 24 finding 1’s cost: a copy of Kezek older than the PC’s data (another account updated it) reads its server from the data without opening it, fetches the release offered to the PC and installs it at once', async () => {
+    serverNow = Date.parse('2026-11-25T10:00:00+06:00'); // 1.2.0 is open for Bishkek
+    expect(enrolledServerUrl(join(desk.dir, 'kezek.sqlite'))).toBe(clinic.url);
+    expect(enrolledServerUrl(join(builds, 'nothing-here.sqlite'))).toBeNull();
+    const d = standInDesk('1.1.0');
+    const started: string[][] = [];
+    const u = d.updater as unknown as { spawnLog(exe: string, args: string[]): Promise<boolean>; install(s: boolean, f: boolean): boolean; quitAndInstall(s: boolean, f: boolean): void };
+    u.spawnLog = async (exe, args) => {
+      started.push([exe, ...args]);
+      return true;
+    };
+    u.quitAndInstall = (isSilent, isForceRunAfter) => void u.install(isSilent, isForceRunAfter);
+    const token = fileSecretStore(desk.dir).get()!;
+    try {
+      const version = await catchUpWithData({
+        updater: d.updater,
+        serverUrl: enrolledServerUrl(join(desk.dir, 'kezek.sqlite'))!,
+        platform: 'win',
+        headers: () => ({ authorization: `Bearer ${token}`, 'x-kezek-version': '1.1.0', 'x-kezek-os': '10.0.19045' }),
+        log: () => undefined,
+      });
+      expect(version).toBe('1.2.0');
+      // Installed now (nobody can be at a desk that did not open), silently, without elevate.exe.
+      expect(started).toHaveLength(1);
+      expect(started[0]![0]).toMatch(/Kezek-Setup-1\.2\.0\.exe$/);
+      expect(started[0]!.slice(1)).toEqual(expect.arrayContaining(['--updated', '/S']));
+    } finally {
       serverNow = MONDAY_9AM;
     }
   });
