@@ -60,14 +60,19 @@ function configure(): { opts: StartOptions; dataDir: string } {
 // A backup runs beside the open desk (SQLite's online backup); a restore refuses it by the lock.
 if (!maintenance && !app.requestSingleInstanceLock()) app.quit();
 
+/** electron-updater's updater for this platform (loaded only where updates run: packaged). */
+async function platformUpdater() {
+  const { NsisUpdater, AppImageUpdater } = await import('electron-updater');
+  return process.platform === 'win32' ? new NsisUpdater() : new AppImageUpdater();
+}
+
 /** A copy older than its data: say so in the window, fetch the release the server offers this PC, install it. */
 async function catchUp(dataDir: string, secrets: SecretStore, win: BrowserWindow, e: NewerDataError): Promise<void> {
   const serverUrl = enrolledServerUrl(join(dataDir, 'kezek.sqlite'));
   if (!serverUrl || !app.isPackaged) throw e;
   win.setTitle('Kezek — обновление до версии данных этого ПК…');
-  const { NsisUpdater, AppImageUpdater } = await import('electron-updater');
   const version = await catchUpWithData({
-    updater: process.platform === 'win32' ? new NsisUpdater() : new AppImageUpdater(),
+    updater: await platformUpdater(),
     serverUrl,
     platform: process.platform === 'win32' ? 'win' : 'linux',
     headers: () => ({ authorization: `Bearer ${secrets.get() ?? ''}`, ...runningHeaders() }),
@@ -80,9 +85,9 @@ async function catchUp(dataDir: string, secrets: SecretStore, win: BrowserWindow
 function startUpdates(desk: Desk, secrets: SecretStore): void {
   const serverUrl = (desk.env.db.sqlite.prepare("SELECT value FROM meta WHERE key = 'server_url'").get() as { value: string } | undefined)?.value;
   if (!serverUrl || !app.isPackaged) return;
-  void import('electron-updater').then(({ NsisUpdater, AppImageUpdater }) =>
+  void platformUpdater().then((updater) =>
     new DeskUpdates({
-      updater: process.platform === 'win32' ? new NsisUpdater() : new AppImageUpdater(),
+      updater,
       serverUrl,
       platform: process.platform === 'win32' ? 'win' : 'linux',
       headers: () => ({ authorization: `Bearer ${secrets.get() ?? ''}`, ...runningHeaders() }),
