@@ -30,7 +30,8 @@ import {
   slotResource,
   unscoped,
 } from './fhir.js';
-import { bookSlot, cancelBooking, findPatient, findSlots, holdSlot, type KnownPatient, orgsById, patientAppointments, type Refusal, slotFeed } from './scheduling.js';
+import { findSlots, slotFeed } from './free-times.js';
+import { bookSlot, cancelBooking, findPatient, holdSlot, type KnownPatient, orgsById, patientAppointments, type Refusal } from './scheduling.js';
 
 type Env = { Variables: { client: ApiClient; orgs: string[]; lang: FhirLang } };
 

@@ -65,11 +65,8 @@ class RecordingExecutor extends NodeHttpExecutor {
   }
 }
 
-/**
- * The real electron-updater NsisUpdater, driven in Node: a stand-in app adapter (the version this desk
- * "runs", its cache folder) instead of Electron's app, and Node's HTTP instead of Chromium's.
- */
-function standInDesk(version: string, os = '10.0.19045', differential = false) {
+/** Electron's app as electron-updater sees it: the version this desk "runs", its cache folder. */
+function standInApp(version: string): { app: AppAdapter; root: string } {
   const root = mkdtempSync(join(tmpdir(), 'kezek-updater-'));
   const configPath = join(root, 'app-update.yml');
   writeFileSync(configPath, dump({ provider: 'generic', url: 'http://unused.invalid/', updaterCacheDirName: 'kezek-updater' }));
@@ -85,6 +82,30 @@ function standInDesk(version: string, os = '10.0.19045', differential = false) {
     quit: () => undefined,
     onQuit: () => undefined,
   };
+  return { app, root };
+}
+
+/**
+ * What an updater starts when it installs, instead of starting it: each program with its arguments. quitAndInstall is
+ * install() and then Electron's quit; the stand-in keeps the first, which decides how the installer runs.
+ */
+function recordInstalls(updater: unknown): string[][] {
+  const started: string[][] = [];
+  const u = updater as { spawnLog(exe: string, args?: string[]): Promise<boolean>; install(s: boolean, f: boolean): boolean; quitAndInstall(s: boolean, f: boolean): void };
+  u.spawnLog = async (exe, args = []) => {
+    started.push([exe, ...args]);
+    return true;
+  };
+  u.quitAndInstall = (isSilent, isForceRunAfter) => void u.install(isSilent, isForceRunAfter);
+  return started;
+}
+
+/**
+ * The real electron-updater NsisUpdater, driven in Node: a stand-in app adapter (the version this desk
+ * "runs", its cache folder) instead of Electron's app, and Node's HTTP instead of Chromium's.
+ */
+function standInDesk(version: string, os = '10.0.19045', differential = false) {
+  const { app, root } = standInApp(version);
   const updater = new NsisUpdater(null, app);
   const http = new RecordingExecutor();
   (updater as unknown as { httpExecutor: NodeHttpExecutor }).httpExecutor = http;
@@ -250,19 +271,8 @@ describe('desk updates from the sync server, region by region (issue 12; R23, 00
     const d = standInDesk('1.1.0');
     expect((await d.updates.check())?.version).toBe('1.2.0');
     await d.updates.download;
-    const u = d.updater as unknown as {
-      spawnLog(exe: string, args: string[]): Promise<boolean>;
-      install(isSilent: boolean, isForceRunAfter: boolean): boolean;
-      quitAndInstall(isSilent: boolean, isForceRunAfter: boolean): void;
-      doInstall(o: { isSilent: boolean; isForceRunAfter: boolean; isAdminRightsRequired: boolean }): boolean;
-    };
-    const spawned: string[][] = [];
-    u.spawnLog = async (exe, args) => {
-      spawned.push([exe, ...args]);
-      return true;
-    };
-    // quitAndInstall is install() and then Electron's quit: the stand-in keeps the first, which decides how the installer runs.
-    u.quitAndInstall = (isSilent, isForceRunAfter) => void u.install(isSilent, isForceRunAfter);
+    const spawned = recordInstalls(d.updater);
+    const u = d.updater as unknown as { doInstall(o: { isSilent: boolean; isForceRunAfter: boolean; isAdminRightsRequired: boolean }): boolean };
     serverNow = Date.parse('2026-11-26T03:00:00+06:00'); // the night, nobody at the desk
     try {
       expect(d.updates.installIfQuiet()).toBe(true);
@@ -296,20 +306,7 @@ describe('desk updates from the sync server, region by region (issue 12; R23, 00
     const appImage = process.env.APPIMAGE;
     process.env.APPIMAGE = running;
     try {
-      const root = mkdtempSync(join(tmpdir(), 'kezek-updater-'));
-      writeFileSync(join(root, 'app-update.yml'), dump({ provider: 'generic', url: 'http://unused.invalid/', updaterCacheDirName: 'kezek-updater' }));
-      const app: AppAdapter = {
-        version: '1.2.0',
-        name: 'Kezek',
-        isPackaged: true,
-        appUpdateConfigPath: join(root, 'app-update.yml'),
-        userDataPath: root,
-        baseCachePath: root,
-        whenReady: async () => undefined,
-        relaunch: () => undefined,
-        quit: () => undefined,
-        onQuit: () => undefined,
-      };
+      const { app } = standInApp('1.2.0');
       const updater = new AppImageUpdater(null, app);
       (updater as unknown as { httpExecutor: NodeHttpExecutor }).httpExecutor = new RecordingExecutor();
       updater.logger = null;
@@ -327,18 +324,12 @@ describe('desk updates from the sync server, region by region (issue 12; R23, 00
       });
       expect((await updates.check())?.version).toBe('2.0.0');
       await updates.download;
-      const started: string[] = [];
-      const u = updater as unknown as { spawnLog(exe: string): Promise<boolean>; install(s: boolean, f: boolean): boolean; quitAndInstall(s: boolean, f: boolean): void };
-      u.spawnLog = async (exe) => {
-        started.push(exe);
-        return true;
-      };
-      u.quitAndInstall = (isSilent, isForceRunAfter) => void u.install(isSilent, isForceRunAfter);
+      const started = recordInstalls(updater);
       serverNow = Date.parse('2026-11-26T03:00:00+06:00');
       expect(updates.installIfQuiet()).toBe(true);
       // The file the desk runs is now the new AppImage, written by this (unprivileged) process, and started again.
       expect(readFileSync(running).equals(v2)).toBe(true);
-      expect(started).toEqual([running]);
+      expect(started).toEqual([[running]]);
     } finally {
       if (appImage === undefined) delete process.env.APPIMAGE;
       else process.env.APPIMAGE = appImage;
@@ -351,13 +342,7 @@ describe('desk updates from the sync server, region by region (issue 12; R23, 00
     expect(enrolledServerUrl(join(desk.dir, 'kezek.sqlite'))).toBe(clinic.url);
     expect(enrolledServerUrl(join(builds, 'nothing-here.sqlite'))).toBeNull();
     const d = standInDesk('1.1.0');
-    const started: string[][] = [];
-    const u = d.updater as unknown as { spawnLog(exe: string, args: string[]): Promise<boolean>; install(s: boolean, f: boolean): boolean; quitAndInstall(s: boolean, f: boolean): void };
-    u.spawnLog = async (exe, args) => {
-      started.push([exe, ...args]);
-      return true;
-    };
-    u.quitAndInstall = (isSilent, isForceRunAfter) => void u.install(isSilent, isForceRunAfter);
+    const started = recordInstalls(d.updater);
     const token = fileSecretStore(desk.dir).get()!;
     try {
       const version = await catchUpWithData({
