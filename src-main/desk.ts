@@ -27,6 +27,10 @@ import { bootstrap, enroll, reenroll } from './sync/enrollment.js';
 import { fileSecretStore, type SecretStore } from './sync/secret-store.js';
 import { ServerClient, type FetchFn } from './sync/server-client.js';
 import { ChangeFeed, topicsOfSync } from './rpc/change-feed.js';
+import { Hall } from './hall/hall.js';
+import { HallLink } from './hall/link.js';
+import { type HallHttp, hallHttp } from './hall/routes.js';
+import { Voice } from './hall/voice.js';
 
 export interface DeskOptions {
   dataDir: string;
@@ -56,6 +60,8 @@ export interface DeskOptions {
   instanceLock?: boolean;
   /** The ticket mark, kept outside the data directory so a restored backup never reprints a code (default: `<dataDir>.ticket-mark` beside it). */
   ticketMarkFile?: string;
+  /** `--hall-desk`: the desk running the hall's queue screen, kept for later starts (`here`: this desk runs it). */
+  hallUrl?: string | null;
 }
 
 export interface Desk {
@@ -66,6 +72,9 @@ export interface Desk {
   router: Router;
   /** The desk's change notices (also what the router's follow hears). */
   changes: ChangeFeed;
+  /** The hall's queue screen: the calls this desk makes (or carries out for the LAN) and what it serves under /hall/. */
+  hall: HallLink;
+  hallHttp: HallHttp;
   close(): Promise<void>;
 }
 
@@ -201,14 +210,28 @@ async function openOn(db: Db, opts: DeskOptions, releaseLock: () => void): Promi
     };
   }
   if (sync && opts.autoSync !== false) sync.start();
+  if (opts.hallUrl !== undefined && opts.hallUrl !== null) {
+    if (opts.hallUrl === 'here') stmt(db.sqlite, "DELETE FROM meta WHERE key = 'hall_url'").run();
+    else setMeta(db, 'hall_url', opts.hallUrl);
+  }
+  const hall = new Hall(env);
+  const voice = new Voice();
+  // Who waits changes with check-ins and visits, here or from the sync: the hall's screens redraw.
+  changes.subscribe((topics) => {
+    if (topics.includes('bookings')) hall.bookingsChanged();
+  });
+  const link = new HallLink(env, hall);
   return {
     env,
     sessions,
     printer,
     sync,
     changes,
-    router: createRouter(env, sessions, printer, sync, console.error, changes),
+    hall: link,
+    hallHttp: hallHttp(hall, voice),
+    router: createRouter(env, sessions, printer, sync, console.error, changes, link),
     close: async () => {
+      voice.close();
       await sync?.stop();
       changes.close();
       stopCheckpoints();

@@ -10,5 +10,7 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)),
     emptyOutDir: true,
     chunkSizeWarningLimit: 1500,
+    // The desk's UI, and the hall's queue screen (its own small page: a TV's browser loads no React).
+    rollupOptions: { input: { main: fileURLToPath(new URL('./index.html', import.meta.url)), hall: fileURLToPath(new URL('./hall.html', import.meta.url)) } },
   },
 });

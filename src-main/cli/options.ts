@@ -25,6 +25,8 @@ const schema = z.object({
   enrollCode: z.string().min(4).nullable(),
   deviceName: z.string().min(1),
   password: z.string().min(6).nullable(),
+  /** The desk that runs the hall's queue screen (issue 21), for a cabinet PC or another desk; `here`: this one. Kept. */
+  hallDesk: z.union([z.literal('here'), z.url({ protocol: /^https?$/ })]).nullable(),
 });
 export type StartOptions = z.infer<typeof schema>;
 
@@ -47,6 +49,7 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     deviceName: env.KEZEK_DEVICE_NAME ?? hostname(),
     // Secrets never on the command line (anyone on the PC sees it in `ps` for the desk's lifetime): the environment or a file.
     password: env.KEZEK_PASSWORD ?? null,
+    hallDesk: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -69,13 +72,14 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     else if (flag === '--server') raw.server = value();
     else if (flag === '--enroll-code') raw.enrollCode = value();
     else if (flag === '--device-name') raw.deviceName = value();
+    else if (flag === '--hall-desk') raw.hallDesk = value();
     else if (flag === '--password-file') raw.password = readSecretFile(value());
     else if (flag === '--password')
       throw new Error('--password is not accepted: a password on the command line is visible to every user of this PC (ps). Set KEZEK_PASSWORD or give --password-file FILE');
     else if (how.unknown === 'ignore') continue;
     else
       throw new Error(
-        `unknown option ${a} (known: --data-dir DIR, --port N, --host ADDR, --lan-name NAME, --browser, --demo, --clock-start ISO, --server URL --enroll-code CODE [--password-file FILE] [--device-name NAME]; the password may also come from KEZEK_PASSWORD)`,
+        `unknown option ${a} (known: --data-dir DIR, --port N, --host ADDR, --lan-name NAME, --browser, --demo, --clock-start ISO, --server URL --enroll-code CODE [--password-file FILE] [--device-name NAME], --hall-desk URL|here; the password may also come from KEZEK_PASSWORD)`,
       );
   }
   const parsed = schema.safeParse(raw);

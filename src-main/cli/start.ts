@@ -41,11 +41,16 @@ async function main(): Promise<void> {
     clock: clockFor(opts),
     deviceName: opts.deviceName,
     demo: opts.demo,
+    hallUrl: opts.hallDesk,
     ...(enroll ? { enroll } : {}),
     provisionPaths: [join(opts.dataDir, PROVISION_FILE)],
     onBootstrapProgress: (done, total) => process.stdout.write(`\rDownloading the clinic from the sync server ${progressLine(done, total)}`),
   });
-  const server = await listen(createHttpApp(host.router, join(root, 'dist', 'renderer'), allowedHosts(opts.host, opts.lanNames)), opts.port, opts.host);
+  const server = await listen(
+    createHttpApp(host.router, join(root, 'dist', 'renderer'), allowedHosts(opts.host, opts.lanNames), () => host.desk?.hallHttp ?? null),
+    opts.port,
+    opts.host,
+  );
   const fresh = host.desk ? '' : ' — first run: the wizard asks for the clinic (or the demo)';
   console.log(`Kezek desk (browser mode) — open ${server.url}  [data: ${opts.dataDir}${opts.clockStart ? `, clock from ${opts.clockStart}` : ''}]${fresh}`);
   const stop = async () => {

@@ -425,3 +425,36 @@ export const patientMessages = sqliteTable(
   },
   (t) => [index('patient_messages_patient').on(t.patientId, t.at)],
 );
+
+/** The clinic's cabinet PCs' own signing keys, as the server publishes them (issue 21): the hall's desk checks their calls. */
+export const signers = sqliteTable('signers', {
+  /** The server's id of the PC (what a removal names). */
+  deviceId: text('device_id').primaryKey(),
+  /** The PC's own install id: what its requests name. */
+  installId: text('install_id').notNull(),
+  doctorId: text('doctor_id'),
+  userId: text('user_id').notNull(),
+  publicKey: text('public_key').notNull(),
+});
+
+/**
+ * The hall screen's calls (issue 21): what this desk called or was asked to call over the LAN, and the request that
+ * asked (a request repeated after a lost answer gets the same call).
+ */
+export const hallCalls = sqliteTable(
+  'hall_calls',
+  {
+    id: text('id').primaryKey(),
+    requestId: text('request_id').notNull().unique(),
+    date: text('date').notNull(),
+    appointmentId: text('appointment_id').notNull(),
+    doctorId: text('doctor_id').notNull(),
+    queueNumber: integer('queue_number').notNull(),
+    cabinet: text('cabinet').notNull(),
+    liveQueue: integer('live_queue', { mode: 'boolean' }).notNull(),
+    kind: text('kind').notNull(),
+    at: integer('at').notNull(),
+    userId: text('user_id').notNull(),
+  },
+  (t) => [index('hall_calls_day').on(t.date, t.at), index('hall_calls_appointment').on(t.appointmentId)],
+);

@@ -104,10 +104,15 @@ function startUpdates(desk: Desk, secrets: SecretStore): void {
  * Windows 7/8 PCs, which cannot run the desk themselves — once it has a clinic (the first-run
  * wizard stays on this PC). Only this PC's names and the given LAN names are answered.
  */
-async function serveLan(opts: StartOptions, router: Parameters<typeof createHttpApp>[0]): Promise<RunningServer | null> {
+async function serveLan(opts: StartOptions, desk: Desk): Promise<RunningServer | null> {
   if (!servesLan(opts.host)) return null;
   try {
-    const server = await listen(createHttpApp(router, rendererDir, allowedHosts(opts.host, opts.lanNames)), opts.port, opts.host);
+    // The hall's queue screen and the cabinet PCs' calls come over the same port (issue 21).
+    const server = await listen(
+      createHttpApp(desk.router, rendererDir, allowedHosts(opts.host, opts.lanNames), () => desk.hallHttp),
+      opts.port,
+      opts.host,
+    );
     console.log(`Kezek serves the clinic's LAN on ${opts.host}:${opts.port} (${server.url})`);
     return server;
   } catch (e) {
@@ -162,6 +167,7 @@ async function start(): Promise<void> {
       dataDir,
       deviceName: opts.deviceName,
       demo: opts.demo,
+      hallUrl: opts.hallDesk,
       ...(enroll ? { enroll } : {}),
       secrets,
       // A silent install: the deployment tool leaves the provisioning file beside the app or in its data folder.
@@ -175,7 +181,7 @@ async function start(): Promise<void> {
         win.setProgressBar(-1);
         win.setTitle('Kezek');
         startUpdates(desk, secrets);
-        lan = serveLan(opts, desk.router);
+        lan = serveLan(opts, desk);
         // The window is the desk's own UI (app://desk/, its frames checked on every call): it hears every notice.
         desk.changes.subscribe((topics) => {
           if (!win.isDestroyed()) win.webContents.send('kezek:changes', { topics });

@@ -1,4 +1,5 @@
 import { AppError } from '../../src-shared/rpc/errors.js';
+import { translate } from '../../src-shared/i18n/index.js';
 import { cardListLines, doctorListLines } from '../../src-shared/print/day-list-layout.js';
 import { PrinterService } from '../print/printer-service.js';
 import { renderLines } from '../print/render-ticket.js';
@@ -101,6 +102,16 @@ export const handlers: Handlers = {
   'appointments.checkIn': (i, c) => checkIn(c.env, who(c), i.appointmentId),
   'appointments.noShow': (i, c) => noShow(c.env, who(c), i.appointmentId),
   'appointments.fulfil': (i, c) => fulfil(c.env, who(c), i.appointmentId),
+  'hall.ask': async (i, c) => {
+    if (!c.hall) throw new AppError('not_found');
+    try {
+      return await c.hall.ask(who(c), i);
+    } catch (e) {
+      // The hall's desk says why in a word; the person reads it in their language.
+      if (e instanceof AppError && e.code === 'hall_refused') throw new AppError('hall_refused', { reason: translate(c.lang, `hallRefusal.${e.params?.reason ?? 'signature'}`) });
+      throw e;
+    }
+  },
   'appointments.day': (i, { env }) => {
     const date = i.date ?? clinicToday(env).today;
     return i.doctorId

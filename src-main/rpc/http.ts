@@ -5,6 +5,8 @@ import { extname, join, normalize, sep } from 'node:path';
 import { lang as langSchema, type Lang } from '../../src-shared/domain/enums.js';
 import { translate } from '../../src-shared/i18n/index.js';
 import type { Router } from './router.js';
+import { readBody } from './read-body.js';
+import type { HallHttp } from '../hall/routes.js';
 
 import { CSP } from './csp.js';
 
@@ -48,19 +50,6 @@ function fail(res: ServerResponse, code: ErrorCode, lang: Lang, status: number, 
   sendJson(res, status, { error: { code, message: translate(lang, `errors.${code}`), ...(issue ? { issues: [issue] } : {}) } }, headers);
 }
 
-/** The request body, or null once it passes `limit` bytes (the rest is not read). */
-async function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
-  if (Number(req.headers['content-length'] ?? 0) > limit) return null;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /** A path's text, or null for a malformed escape (`%E0%A4%A`) — answered, never thrown. */
 function decoded(path: string): string | null {
   try {
@@ -86,7 +75,7 @@ function staticFiles(dir: string | null): ((path: string) => { body: Buffer; typ
  * Browser-mode transport: `POST /rpc/<method>` with a JSON body (and `POST /events`, the change notices), the session token
  * as `Authorization: Bearer …`, the UI language as `X-Kezek-Lang`; the built UI on `/`.
  */
-export function createHttpApp(router: Router, staticDir: string | null, allowedHosts: readonly string[] = LOOPBACK_HOSTS): RequestListener {
+export function createHttpApp(router: Router, staticDir: string | null, allowedHosts: readonly string[] = LOOPBACK_HOSTS, hall: () => HallHttp | null = () => null): RequestListener {
   const hosts = new Set(allowedHosts.map((h) => h.toLowerCase()));
   const files = staticFiles(staticDir);
 
@@ -121,8 +110,14 @@ export function createHttpApp(router: Router, staticDir: string | null, allowedH
       return r.ok ? sendJson(res, 200, { data: r.data }) : sendJson(res, r.status, { error: r.error });
     }
 
+    // The hall's queue screen (issue 21): its page, and what it and the cabinet PCs ask under /hall/.
+    if (path.startsWith('/hall/')) {
+      const h = hall();
+      if (h) return h(req, res, new URL(req.url ?? '/', 'http://desk'));
+      return send(res, 404, { 'content-type': 'text/plain' }, 'not found');
+    }
     if (files && (req.method === 'GET' || req.method === 'HEAD')) {
-      const f = files(path);
+      const f = files(path === '/hall' ? '/hall.html' : path);
       return send(res, 200, { 'content-type': f.type, 'content-security-policy': CSP }, req.method === 'HEAD' ? '' : f.body);
     }
     send(res, 404, { 'content-type': 'text/plain' }, 'not found');

@@ -11,6 +11,7 @@ import type { Actor, Env } from '../services/env.js';
 import { METHOD_CHANGES, type Topic } from '../../src-shared/rpc/changes.js';
 import type { ChangeFeed } from './change-feed.js';
 import { handlers } from './handlers.js';
+import type { HallLink } from '../hall/link.js';
 
 /** Who is calling: the session token, the UI language, and the caller's network address (sign-in throttling). */
 export interface CallMeta {
@@ -33,6 +34,7 @@ export interface HandlerCtx {
   sessions: Sessions;
   printer: PrinterService;
   sync: SyncEngine | null;
+  hall: HallLink | null;
   actor: Actor | null;
   token: string | undefined;
   lang: Lang;
@@ -62,6 +64,7 @@ export function createRouter(
   sync: SyncEngine | null = null,
   log: (msg: string, err?: unknown) => void = console.error,
   changes: ChangeFeed | null = null,
+  hall: HallLink | null = null,
 ): Router {
   return {
     follow(token, listener) {
@@ -83,7 +86,7 @@ export function createRouter(
       const actor: Actor | null = session ? { userId: session.user.id, role: session.user.role, doctorId: session.user.doctorId, key: session.key } : null;
       try {
         const handler = handlers[method] as (i: unknown, c: HandlerCtx) => unknown;
-        const out = await handler(parsed.data, { env, sessions, printer, sync, actor, token: meta.token, lang, address: meta.address ?? 'local' });
+        const out = await handler(parsed.data, { env, sessions, printer, sync, hall, actor, token: meta.token, lang, address: meta.address ?? 'local' });
         const checked = (spec.output as z.ZodType).safeParse(out);
         if (!checked.success) {
           log(`rpc ${method}: output does not match the contract`, checked.error);

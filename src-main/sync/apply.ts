@@ -77,6 +77,7 @@ export function applyChanges(db: Db, changes: readonly Change[]): Applied {
     if (c.op === 'remove' || c.row === null) {
       if (c.entity === 'lease') stmt(s, 'DELETE FROM leases WHERE slot_id = ?').run(c.id);
       else if (c.entity === 'lease_set') stmt(s, 'DELETE FROM lease_sets WHERE device_id = ?').run(c.id);
+      else if (c.entity === 'signer') stmt(s, 'DELETE FROM signers WHERE device_id = ?').run(c.id);
       // An account the server refused to create: gone from the desk that made it offline (the organization's only).
       else if (c.entity === 'account' && !pendingHere(db, c.id)) stmt(s, 'DELETE FROM users WHERE id = ? AND shared = 1').run(c.id);
       // A schedule change the server refused (an absence, a quota, a weekly schedule): this desk's times are as before again.
@@ -184,6 +185,13 @@ export function applyChanges(db: Db, changes: readonly Change[]): Applied {
           s,
           'INSERT INTO lease_sets (device_id, expires_at, reclaim_after) VALUES (?, ?, ?) ON CONFLICT(device_id) DO UPDATE SET expires_at = excluded.expires_at, reclaim_after = excluded.reclaim_after',
         ).run(c.id, c.row.expiresAt, c.row.reclaimAfter);
+        break;
+      case 'signer':
+        stmt(
+          s,
+          `INSERT INTO signers (device_id, install_id, doctor_id, user_id, public_key) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(device_id) DO UPDATE SET install_id = excluded.install_id, doctor_id = excluded.doctor_id, user_id = excluded.user_id, public_key = excluded.public_key`,
+        ).run(c.id, c.row.installId, c.row.doctorId, c.row.userId, c.row.publicKey);
         break;
       case 'account':
         // A password this desk changed and has not sent yet stays until the server has it.

@@ -41,6 +41,7 @@ export const TOPIC_ROOTS: Record<Topic, readonly Root[]> = {
   homeVisits: ['homeVisits'],
   sync: ['sync'],
   printer: ['printer'],
+  hall: ['today'],
 };
 
 /** Mark what these topics cover stale: the queries on screen load again, the others when they are next shown. */

@@ -117,3 +117,21 @@ export function verifyOp(publicKey: string, f: SignedFields, signature: string):
     return false;
   }
 }
+
+/**
+ * A hall request (src-shared/hall/calls.ts) travels the clinic's LAN from a cabinet PC to the desk running the hall's
+ * screen, not through the server: signed by the person who pressed the key, checked there with their public key.
+ */
+const hallMessage = (request: unknown): Buffer => Buffer.from(canonical(['kezek-hall', 1, request]));
+
+export function signHallRequest(key: KeyObject, request: unknown): string {
+  return sign(null, hallMessage(request), key).toString('base64');
+}
+
+export function verifyHallRequest(publicKey: string, request: unknown, signature: string): boolean {
+  try {
+    return verify(null, hallMessage(request), publicKeyOf(publicKey), Buffer.from(signature, 'base64'));
+  } catch {
+    return false;
+  }
+}

@@ -11,6 +11,7 @@ import { emergencyDestination, registerResult, ticket, user, visitReason } from 
 import { id, isoDate } from '../domain/primitives.js';
 import { lang, requestChannel, type Role } from '../domain/enums.js';
 import { printerSettings, printerStatus } from '../print/settings.js';
+import { hallAction, hallAnswer } from '../hall/calls.js';
 import {
   absenceView,
   accountView,
@@ -144,6 +145,11 @@ export const contract = {
   'appointments.noShow': { input: z.object({ appointmentId: id }), output: appointmentView, roles: desk },
   'appointments.fulfil': { input: z.object({ appointmentId: id }), output: appointmentView, roles: ['doctor', 'head'] },
   'appointments.restore': { input: z.object({ appointmentId: id }), output: bookResult, roles: desk },
+  /**
+   * The hall's queue screen (issue 21): call the next patient checked in for a doctor (`next`), or one booking — call,
+   * call again, or "did not come" (`dismiss`). A doctor calls only their own patients.
+   */
+  'hall.ask': { input: z.object({ action: hallAction, doctorId: id.optional(), appointmentId: id.optional() }), output: hallAnswer, roles: desk },
   'appointments.day': {
     input: z.object({ date: isoDate.optional(), doctorId: id.optional() }),
     output: z.array(appointmentView),

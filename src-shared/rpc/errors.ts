@@ -34,7 +34,9 @@ export type ErrorCode =
   | 'not_set_up'
   | 'setup_on_this_pc'
   | 'enroll_refused'
-  | 'server_unreachable';
+  | 'server_unreachable'
+  | 'hall_unreachable'
+  | 'hall_refused';
 
 /** HTTP status for each error: 4xx with a machine-readable code on the RPC transport. */
 export function httpStatus(code: ErrorCode): number {
@@ -83,7 +85,10 @@ export function httpStatus(code: ErrorCode): number {
     case 'enroll_refused':
       return 409;
     case 'server_unreachable':
+    case 'hall_unreachable':
       return 503;
+    case 'hall_refused':
+      return 403;
     case 'printer_no_access':
     case 'printer_unreachable':
     case 'printer_error':

@@ -29,6 +29,8 @@ export const appointmentView = appointment.extend({
    * will not happen as booked, and every screen that shows the booking says so (issue 23 finding 3). Null otherwise.
    */
   callReason: z.string().nullable(),
+  /** The hall's queue screen (issue 21): when the patient was last called to the cabinet, null if not (or "did not come"). */
+  calledAt: z.number().int().nullable(),
 });
 export type AppointmentView = z.infer<typeof appointmentView>;
 

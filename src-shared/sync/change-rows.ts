@@ -4,7 +4,7 @@ import { cabinet, department, doctor, organization, scheduleException, scheduleT
 import { id, instant } from '../domain/primitives.js';
 import { patient, referral } from '../domain/patient.js';
 import { homeVisit } from '../domain/home-visit.js';
-import { account } from '../domain/account.js';
+import { account, publicKey } from '../domain/account.js';
 import { patientMessage } from '../domain/patient-message.js';
 
 /** A register row as it rides on a change (tookPlace is derived on the desk, never sent). */
@@ -42,6 +42,8 @@ export const changeRows = {
   lease: z.object({ deviceId: id }).loose(),
   lease_set: z.object({ expiresAt: instant, reclaimAfter: instant }).loose(),
   account,
+  /** A cabinet PC's own doctor account's public key (issue 21): the hall's desk checks that PC's calls with it. */
+  signer: z.object({ installId: id, doctorId: id.nullable(), userId: id, publicKey }),
   message: patientMessage,
   register_stamp: z.object({ importedAt: instant }).loose(),
   register_entry: registerRecord.partial({ patientId: true, specialtyId: true, doctorId: true, reason: true, appointmentId: true, appointedAt: true, userId: true, deviceId: true }),

@@ -4,6 +4,7 @@ import type { ServerDb } from '../db/connect.js';
 import { devices } from '../db/schema.js';
 import { lockOrg } from '../sync/context.js';
 import { dropLeases } from '../sync/leases.js';
+import { publishSigner } from './signers.js';
 
 export interface DeviceInfo {
   id: string;
@@ -63,6 +64,7 @@ export async function revokeDevice(db: ServerDb, deviceId: string, now: number):
       .returning({ orgId: devices.orgId });
     if (r.length !== 1) return false;
     await dropLeases(tx, r[0]!.orgId, deviceId, now);
+    await publishSigner(tx, r[0]!.orgId, { id: deviceId, installId: null, doctorId: null, signer: null }, now);
     return true;
   });
 }

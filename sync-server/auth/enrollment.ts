@@ -5,6 +5,7 @@ import type { ServerDb } from '../db/connect.js';
 import { changeLog, devices, enrollmentCodes, organizations, orgRows } from '../db/schema.js';
 import type { Account } from '../../src-shared/domain/account.js';
 import { ticketPrefixFor } from './ticket-prefixes.js';
+import { publishSigner } from './signers.js';
 import { newDeviceToken, newEnrollmentCode, normalizeCode, sha256 } from './tokens.js';
 
 export class EnrollError extends Error {
@@ -73,6 +74,7 @@ export async function enroll(
           .where(and(eq(devices.id, again.deviceId), isNull(devices.revokedAt)))
           .returning({ id: devices.id });
         if (rotated.length !== 1) throw new EnrollError('enrollment_code_invalid');
+        if (again.kind === 'cabinet' && cabinetSigner) await publishSigner(tx, again.orgId, { id: again.deviceId, installId, doctorId: again.doctorId, signer: cabinetSigner }, now);
         const ticketPrefix = await ticketPrefixFor(tx, again.orgId, again.deviceId);
         return { deviceId: again.deviceId, token, orgId: again.orgId, kind: again.kind, doctorId: again.doctorId, ticketPrefix };
       }
@@ -87,6 +89,7 @@ export async function enroll(
     const signer = kind === 'cabinet' ? cabinetSigner : null;
     await tx.insert(devices).values({ id: deviceId, orgId, name: deviceName, tokenHash: sha256(token), createdAt: now, kind, doctorId, installId, signer });
     await seedAccounts(tx, orgId, accounts, now);
+    if (signer) await publishSigner(tx, orgId, { id: deviceId, installId, doctorId, signer }, now);
     const ticketPrefix = await ticketPrefixFor(tx, orgId, deviceId);
     return { deviceId, token, orgId, kind, doctorId, ticketPrefix };
   });

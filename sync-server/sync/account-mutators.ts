@@ -5,6 +5,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { devices, orgRows } from '../db/schema.js';
 import { roleOf } from '../rules/staff.js';
 import { directoryMoved, logChange, type OpContext, orgRowsOf } from './context.js';
+import { publishSigner } from '../auth/signers.js';
 
 type Outcome = { status: 'applied' | 'rejected'; detail: string };
 
@@ -84,8 +85,10 @@ export async function giveKey(ctx: OpContext, args: unknown): Promise<Outcome> {
       .update(devices)
       .set({ signer: { userId, publicKey } })
       .where(and(eq(devices.id, ctx.deviceId), isNull(devices.signer)))
-      .returning({ id: devices.id });
-    return r.length === 1 ? { status: 'applied', detail: 'saved' } : { status: 'rejected', detail: 'key_change' };
+      .returning({ id: devices.id, doctorId: devices.doctorId });
+    if (r.length !== 1) return { status: 'rejected', detail: 'key_change' };
+    await publishSigner(ctx.tx, ctx.orgId, { id: ctx.deviceId, installId: ctx.device.installId ?? null, doctorId: r[0]!.doctorId, signer: { userId, publicKey } }, ctx.now);
+    return { status: 'applied', detail: 'saved' };
   }
   if (current.disabled) return { status: 'rejected', detail: 'unknown_account' };
   // (An account row from before signed ops has no publicKey field at all.)
