@@ -97,12 +97,16 @@ export class Hall {
     const { env } = this;
     const { today } = clinicToday(env);
     const wanted = (cabinet: string) => !cabinets || cabinets.includes(cabinet);
-    const latest = new Map<string, HallCall>();
-    for (const r of stmt(env.db.sqlite, `SELECT ${CALL_COLUMNS} FROM hall_calls WHERE date = ? ORDER BY at, rowid`).all(today) as CallRow[]) latest.set(r.appointmentId, toCall(r));
+    // In the order they were made (rowid), not by their clocks: a PC's clock may have stepped back between two calls.
+    const latest = new Map<string, HallCall & { seq: number }>();
+    for (const r of stmt(env.db.sqlite, `SELECT ${CALL_COLUMNS}, rowid AS seq FROM hall_calls WHERE date = ? ORDER BY rowid`).all(today) as (CallRow & { seq: number })[]) {
+      latest.set(r.appointmentId, { ...toCall(r), seq: r.seq });
+    }
     const calls = [...latest.values()]
       .filter((c) => c.kind !== 'dismiss' && wanted(c.cabinet))
-      .sort((a, b) => b.at - a.at)
-      .slice(0, SHOWN_CALLS);
+      .sort((a, b) => b.seq - a.seq)
+      .slice(0, SHOWN_CALLS)
+      .map(({ seq: _, ...c }) => c);
     const waiting = new Map<string, number[]>();
     const live: HallState['liveQueue'] = [];
     const queue = this.waiting(today);
@@ -121,6 +125,8 @@ export class Hall {
       waiting: [...waiting].map(([cabinet, queueNumbers]) => ({ cabinet, queueNumbers })).sort((a, b) => a.cabinet.localeCompare(b.cabinet, 'ru', { numeric: true })),
       liveQueue: live,
       voices: hallVoices(env.profile.id),
+      now: env.clock(),
+      timezone: env.org.timezone,
     };
   }
 

@@ -108,7 +108,7 @@ export const handlers: Handlers = {
       return await c.hall.ask(who(c), i);
     } catch (e) {
       // The hall's desk says why in a word; the person reads it in their language.
-      if (e instanceof AppError && e.code === 'hall_refused') throw new AppError('hall_refused', { reason: translate(c.lang, `hallRefusal.${e.params?.reason ?? 'signature'}`) });
+      if (e instanceof AppError && e.code === 'hall_refused') throw new AppError('hall_refused', { reason: translate(c.lang, `hall.refusal.${e.params?.reason ?? 'signature'}`) });
       throw e;
     }
   },

@@ -11,7 +11,7 @@ export const APPOINTMENT_COLUMNS = `a.id, a.org_id AS orgId, a.patient_id AS pat
   a.created_at AS createdAt, a.created_by AS createdBy, a.device_id AS deviceId, a.sync_state AS syncState, a.mode,
   a.visit_reason AS visitReason, p.full_name AS patientName, p.national_id AS patientNationalId, p.birth_date AS patientBirthDate,
   (SELECT t.reason FROM tasks t WHERE t.appointment_id = a.id AND t.kind = 'call_patient' AND t.status = 'open' ORDER BY t.created_at DESC LIMIT 1) AS callReason,
-  (SELECT CASE WHEN h.kind = 'dismiss' THEN NULL ELSE h.at END FROM hall_calls h WHERE h.appointment_id = a.id ORDER BY h.at DESC LIMIT 1) AS calledAt`;
+  (SELECT CASE WHEN h.kind = 'dismiss' THEN NULL ELSE h.at END FROM hall_calls h WHERE h.appointment_id = a.id ORDER BY h.rowid DESC LIMIT 1) AS calledAt`;
 
 type Row = Omit<AppointmentView, 'liveQueue' | 'doctorName' | 'cabinet' | 'floor' | 'overdueWaitMinutes'> & { liveQueue: number };
 

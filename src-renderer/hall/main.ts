@@ -19,6 +19,8 @@ let speaking = false;
 let soundBlocked = false;
 let state: HallState | null = null;
 let connected = false;
+/** The desk's clock less this browser's: the screen shows the clinic's time even on a TV whose clock is wrong. */
+let clockOffset = 0;
 
 const el = (tag: string, cls: string, text?: string): HTMLElement => {
   const e = document.createElement(tag);
@@ -33,7 +35,8 @@ function draw(): void {
   const label = (k: Parameters<typeof hallLabel>[1]) => hallLabel(langs, k);
   const page = el('div', 'hall-page');
   const head = el('header', 'hall-head');
-  head.append(el('span', 'hall-org', state.organization), el('span', 'hall-clock', new Date().toTimeString().slice(0, 5)));
+  const clock = new Intl.DateTimeFormat('ru-RU', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: state.timezone }).format(Date.now() + clockOffset);
+  head.append(el('span', 'hall-org', state.organization), el('span', 'hall-clock', clock));
   page.append(head);
   if (!connected) page.append(el('p', 'hall-lost', label('lost')));
   if (soundBlocked) {
@@ -52,7 +55,9 @@ function draw(): void {
   state.calls.forEach((c: HallCall, i) => {
     const row = el('div', i === 0 ? 'hall-call hall-latest' : 'hall-call');
     row.dataset.testid = 'hall-call';
-    row.append(el('span', 'hall-number', String(c.queueNumber)), el('span', 'hall-arrow', '→'), el('span', 'hall-cabinet', `${label('cabinet')} ${c.cabinet}`));
+    const cab = el('span', 'hall-cabinet');
+    cab.append(el('small', '', label('cabinet')), el('span', 'hall-cabinet-no', c.cabinet));
+    row.append(el('span', 'hall-number', String(c.queueNumber)), el('span', 'hall-arrow', '→'), cab);
     calls.append(row);
   });
   const side = el('section', 'hall-side');
@@ -101,6 +106,7 @@ async function speakNext(): Promise<void> {
 
 function receive(next: HallState): void {
   state = next;
+  clockOffset = next.now - Date.now();
   for (const c of [...next.calls].reverse()) {
     if (announced.has(`${c.id}`)) continue;
     announced.add(c.id);
@@ -125,4 +131,4 @@ events.onerror = () => {
   draw();
 };
 // The clock in the corner.
-setInterval(draw, 30_000);
+setInterval(draw, 15_000);

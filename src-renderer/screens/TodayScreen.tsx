@@ -7,6 +7,7 @@ import { call, RpcError } from '../lib/rpc.js';
 import { DayListsView } from '../components/DayListsView.js';
 import { HomeVisitList } from '../components/HomeVisitList.js';
 import { invalidate, qk } from '../lib/query-keys.js';
+import { HallCallBar } from '../components/HallCallBar.js';
 
 /** Today's list per doctor, with check-in (R18, R12) and no-show. */
 export function TodayScreen({ directory, defaultDoctorId }: { directory: DirectoryView; defaultDoctorId: string | null }) {
@@ -22,7 +23,10 @@ export function TodayScreen({ directory, defaultDoctorId }: { directory: Directo
   // R6: today's emergencies sent on without a booking.
   const outside = useQuery({ queryKey: qk.outOfSchedule(directory.today), queryFn: () => call('visits.outOfScheduleList', { date: directory.today }) });
   const act = useMutation({
-    mutationFn: ({ kind, id }: { kind: 'checkIn' | 'noShow' | 'fulfil'; id: string }) => call(`appointments.${kind}`, { appointmentId: id }),
+    mutationFn: async ({ kind, id }: { kind: 'checkIn' | 'noShow' | 'fulfil' | 'hall'; id: string }): Promise<void> => {
+      if (kind === 'hall') await call('hall.ask', { action: 'call', appointmentId: id });
+      else await call(`appointments.${kind}`, { appointmentId: id });
+    },
     onSuccess: () => {
       setError(null);
       invalidate(qc, ['bookings', 'sync']);
@@ -49,6 +53,7 @@ export function TodayScreen({ directory, defaultDoctorId }: { directory: Directo
           ))}
         </select>
       </div>
+      {!showLists && <HallCallBar doctorId={doctorId} onError={setError} />}
       {error && (
         <p className="error banner" role="alert">
           {error}
@@ -103,6 +108,11 @@ export function TodayScreen({ directory, defaultDoctorId }: { directory: Directo
                         {t('ui.visitWillNotHappen')}
                       </div>
                     )}
+                    {a.calledAt !== null && (
+                      <span className="badge" data-testid="called-at">
+                        {t('hall.calledAt', { time: fmtInstant(a.calledAt, directory.organization.timezone, 'time') })}
+                      </span>
+                    )}
                     {a.overdueWaitMinutes !== null && (
                       <span className="badge bad" title={t('ui.waitingTooLongHint', { limit })}>
                         {t('ui.waitingMinutes', { minutes: a.overdueWaitMinutes })}
@@ -118,6 +128,11 @@ export function TodayScreen({ directory, defaultDoctorId }: { directory: Directo
                     {a.status === 'booked' && (
                       <button type="button" onClick={() => act.mutate({ kind: 'noShow', id: a.id })}>
                         {t('ui.noShow')}
+                      </button>
+                    )}
+                    {a.status === 'arrived' && (
+                      <button type="button" onClick={() => act.mutate({ kind: 'hall', id: a.id })} data-testid="call-patient">
+                        {t('hall.call')}
                       </button>
                     )}
                     {a.status === 'arrived' && (

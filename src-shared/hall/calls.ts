@@ -64,6 +64,9 @@ export const hallState = z.object({
   waiting: z.array(z.object({ cabinet, queueNumbers: z.array(z.number().int()) })),
   liveQueue: z.array(z.object({ cabinet, queueNumber: z.number().int() })),
   voices: z.array(z.enum(['ru', 'ky', 'kk'])),
+  /** The desk's clock and the clinic's time zone: the screen's clock is the clinic's, whatever the TV's is set to. */
+  now: z.number().int(),
+  timezone: z.string(),
 });
 export type HallState = z.infer<typeof hallState>;
 
