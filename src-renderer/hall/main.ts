@@ -55,6 +55,7 @@ function draw(): void {
   state.calls.forEach((c: HallCall, i) => {
     const row = el('div', i === 0 ? 'hall-call hall-latest' : 'hall-call');
     row.dataset.testid = 'hall-call';
+    row.dataset.id = c.id;
     const cab = el('span', 'hall-cabinet');
     cab.append(el('small', '', label('cabinet')), el('span', 'hall-cabinet-no', c.cabinet));
     row.append(el('span', 'hall-number', String(c.queueNumber)), el('span', 'hall-arrow', '→'), cab);

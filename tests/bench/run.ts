@@ -18,6 +18,7 @@ import { renderTicket } from '../../src-main/print/render-ticket.js';
 import { encodeText } from '../../src-main/print/encoding.js';
 import { exportDirectory } from '../../src-main/sync/export-directory.js';
 import { syncBenchmarks } from './sync.js';
+import { hallBenchmark } from './hall.js';
 
 const NOW = Date.parse('2026-11-23T03:00:00Z'); // Monday 09:00 in Bishkek
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
@@ -89,6 +90,9 @@ async function main(): Promise<void> {
   results.push(summarize('ticket_render_text', await measure(300, () => renderTicket(ticket, opts, epson, '23.11.2026 09:00'))));
   results.push(summarize('ticket_render_raster', await measure(100, () => renderTicket(ticket, opts, xprinter, '23.11.2026 09:00'))));
 
+  // The hall's screen (issue 21): a cabinet PC's call to the number drawn in Chromium, over the LAN with the internet down.
+  results.push(...(await hallBenchmark(log)));
+
   const largeDirectory = () => exportDirectory(desk.env);
   if (process.argv.includes('--desk-only')) log('sync benchmarks skipped (--desk-only)');
   else results.push(...(await syncBenchmarks(largeDirectory, log)));
@@ -106,7 +110,10 @@ async function main(): Promise<void> {
   const json = JSON.stringify({ results });
   mkdirSync('bench-results', { recursive: true });
   writeFileSync('bench-results/bench.json', `${json}\n`);
-  for (const r of results) log(`${r.name.padEnd(36)} p50 ${r.p50_ms.toFixed(3)} ms   p99 ${r.p99_ms.toFixed(3)} ms   n=${r.n}${r.ops_per_s ? `   ${r.ops_per_s}/s` : ''}`);
+  for (const r of results)
+    log(
+      `${r.name.padEnd(36)} p50 ${r.p50_ms.toFixed(3)} ms${r.p95_ms ? `   p95 ${r.p95_ms.toFixed(3)} ms` : ''}   p99 ${r.p99_ms.toFixed(3)} ms   n=${r.n}${r.ops_per_s ? `   ${r.ops_per_s}/s` : ''}`,
+    );
   console.log(json);
 }
 

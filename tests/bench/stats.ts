@@ -6,6 +6,8 @@ export interface BenchResult {
   name: string;
   p50_ms: number;
   p99_ms: number;
+  /** Where an issue names its target at the 95th percentile (hall_call_to_screen). */
+  p95_ms?: number;
   n: number;
   ops_per_s?: number;
   /** The longest time the process was held at once while this ran (event-loop delay): what a window waiting on it would feel. */
