@@ -2,6 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Organization } from '../src-shared/domain/directory.js';
+import type { User } from '../src-shared/domain/appointment.js';
 import { getProfile } from '../src-shared/policy/profiles.js';
 import { Hlc } from '../src-shared/sync/hlc.js';
 import { TICKET_PREFIX_COUNT, ticketPrefixAt } from '../src-shared/print/ticket-prefix.js';
@@ -14,7 +15,9 @@ import { stmt } from './db/stmt.js';
 import { createRouter, type Router } from './rpc/router.js';
 import { seedClinic, DEMO_CLINIC, DEMO_ORG_ID, type ClinicSize } from './seed/demo-clinic.js';
 import { seedUpcomingBookings } from './seed/upcoming.js';
-import { bootstrapAccounts, CABINET_DOCTOR_ID, cabinetAccount, cabinetCredential, saveAccounts } from './auth/accounts.js';
+import { bootstrapAccounts, CABINET_DOCTOR_ID, cabinetAccount, cabinetCredential, kioskAccount, saveAccounts } from './auth/accounts.js';
+import { openCredential } from '../src-shared/node/op-keys.js';
+import { KIOSK_USER_ID } from '../src-shared/domain/account.js';
 import { giveKey } from './services/accounts.js';
 import { DirectoryCache } from './services/directory.js';
 import type { Env } from './services/env.js';
@@ -47,6 +50,8 @@ export interface DeskOptions {
   enroll?: { serverUrl: string; code: string; deviceName: string; password: string | null };
   /** Where the device token lives (default: a 0600 file in the data directory; Electron passes safeStorage). */
   secrets?: SecretStore;
+  /** A kiosk's: the secret its own key is sealed under (default: a 0600 file `kiosk-secret` in the data directory). */
+  kioskSecrets?: SecretStore;
   /** Start the background sync loop (default true; tests drive `sync.syncOnce()` themselves). */
   autoSync?: boolean;
   /** First download of a clinic: records so far, and in all (null until the server said). */
@@ -103,9 +108,22 @@ function ensureDevice(db: Db): Env['device'] {
     // Set at enrollment; a desk with no server is standalone (every role of the clinic works at it).
     get kind() {
       const k = getMeta(db, 'device_kind');
-      return k === 'desk' || k === 'cabinet' ? k : 'standalone';
+      return k === 'desk' || k === 'cabinet' || k === 'kiosk' ? k : 'standalone';
     },
   };
+}
+
+/** A kiosk's own account and its key, opened with the secret kept beside the token; null if either is missing. */
+async function openKioskKey(db: Db, secrets: SecretStore): Promise<Sessions['own']> {
+  const row = stmt(db.sqlite, 'SELECT id, username, full_name AS fullName, role, doctor_id AS doctorId, password_hash AS hash FROM users WHERE id = ?').get(KIOSK_USER_ID) as
+    | (User & { hash: string })
+    | undefined;
+  const secret = secrets.get();
+  if (!row || !secret) return null;
+  const key = await openCredential(secret, row.hash);
+  if (!key) return null;
+  const { hash: _h, ...user } = row;
+  return { user, key };
 }
 
 /** Open (and on first start create) a desk's data directory: replica, device identity, services, RPC router. */
@@ -145,10 +163,16 @@ async function openOn(db: Db, opts: DeskOptions, releaseLock: () => void): Promi
     if (!password) throw new Error('to enroll this desk give the password for its local accounts in KEZEK_PASSWORD or --password-file FILE');
     const [accounts, cabinet] = await Promise.all([bootstrapAccounts(password), cabinetCredential(password)]);
     const cabinetSigner = { userId: CABINET_DOCTOR_ID, publicKey: cabinet.publicKey };
-    const { cabinetDoctorId } = await enroll(db, { ...opts.enroll, accounts, cabinetSigner, storeToken: secrets.set, fetchFn: opts.fetchFn });
+    const { cabinetDoctorId, kind } = await enroll(db, { ...opts.enroll, accounts, cabinetSigner, storeToken: secrets.set, fetchFn: opts.fetchFn });
     // Usable at once; the server's accounts (seeded by the first desk of the clinic) replace these on the first download.
     saveAccounts(db, accounts, true);
     if (cabinetDoctorId) saveAccounts(db, [cabinetAccount(cabinet, cabinetDoctorId)], false);
+    // A kiosk: the same key, as the kiosk's own account, opened at every start with a secret kept beside the token.
+    if (kind === 'kiosk') {
+      const own = await kioskAccount((await openCredential(password, cabinet.passwordHash))!);
+      (opts.kioskSecrets ?? fileSecretStore(opts.dataDir, 'kiosk-secret')).set(own.secret);
+      saveAccounts(db, [own.account], false);
+    }
   }
   // A desk the server refused (revoked, or a server restored from before its enrollment), given a new code: enroll
   // again, keeping everything it holds. Any other enrolled desk ignores a code it is given again.
@@ -182,6 +206,8 @@ async function openOn(db: Db, opts: DeskOptions, releaseLock: () => void): Promi
   ensureSlots(env);
   if (freshDemo) seedUpcomingBookings(env, freshDemo.seed);
   const sessions = new Sessions(db, clock, (user, password) => giveKey(env, user, password));
+  // A kiosk opens its own key now: its screen works without anyone signing in (issue 21).
+  if (device.kind === 'kiosk') sessions.own = await openKioskKey(db, opts.kioskSecrets ?? fileSecretStore(opts.dataDir, 'kiosk-secret'));
   const stopCheckpoints = startIdleCheckpoints(db);
   const printer = new PrinterService(env, opts.printerTransport, opts.printerDeviceRoots);
   // What changed, told to every window of the desk and the LAN PCs it serves, so nothing polls (issue 23 finding 12).

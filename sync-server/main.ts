@@ -18,7 +18,7 @@ import { DirectoryCache } from './rules/directory-cache.js';
 
 /**
  * `npm run server [-- serve]`                start the sync server
- * `npm run server -- enroll-code <orgId> [hours] [--cabinet <doctorId>]`  print a one-time enrollment code for a desk (or a doctor's cabinet PC)
+ * `npm run server -- enroll-code <orgId> [hours] [--cabinet <doctorId> | --kiosk]`  print a one-time enrollment code for a desk (or a doctor's cabinet PC, or the hall's kiosk)
  * `npm run server -- import <file.json>`     load or update the directory (regions, organizations, doctors, schedules, patients)
  * `npm run server -- devices <orgId>`        list an organization's enrolled devices
  * `npm run server -- revoke-device <id>`     stop a lost or replaced PC's token working
@@ -79,9 +79,10 @@ async function main(): Promise<void> {
   if (cmd === 'enroll-code') {
     const cabinetAt = args.indexOf('--cabinet');
     const doctorId = cabinetAt >= 0 ? args[cabinetAt + 1] : undefined;
-    const [orgId, hours] = args.filter((_, i) => cabinetAt < 0 || (i !== cabinetAt && i !== cabinetAt + 1));
-    if (!orgId || (cabinetAt >= 0 && !doctorId)) throw new Error('usage: enroll-code <orgId> [hours] [--cabinet <doctorId>]');
-    console.log((await admin(log, 'enroll-code', { orgId, hours: Number(hours ?? 72), cabinet: doctorId ?? null })).code);
+    const kiosk = args.includes('--kiosk');
+    const [orgId, hours] = args.filter((a, i) => a !== '--kiosk' && (cabinetAt < 0 || (i !== cabinetAt && i !== cabinetAt + 1)));
+    if (!orgId || (cabinetAt >= 0 && !doctorId) || (kiosk && cabinetAt >= 0)) throw new Error('usage: enroll-code <orgId> [hours] [--cabinet <doctorId> | --kiosk]');
+    console.log((await admin(log, 'enroll-code', { orgId, hours: Number(hours ?? 72), cabinet: doctorId ?? null, kiosk })).code);
     return;
   }
   if (cmd === 'devices') {

@@ -1,7 +1,8 @@
-import type { Account } from '../../src-shared/domain/account.js';
+import { type KeyObject, randomBytes } from 'node:crypto';
+import { type Account, KIOSK_USER_ID } from '../../src-shared/domain/account.js';
 import type { Db } from '../db/open.js';
 import { stmt } from '../db/stmt.js';
-import { newCredential } from '../../src-shared/node/op-keys.js';
+import { newCredential, publicKeyText, sealKey } from '../../src-shared/node/op-keys.js';
 
 /**
  * The organization's first accounts, with the password the installer chose at enrollment: the
@@ -37,6 +38,26 @@ export async function cabinetCredential(password: string): Promise<{ passwordHas
 
 export function cabinetAccount(credential: { passwordHash: string; publicKey: string }, doctorId: string): Account {
   return { id: CABINET_DOCTOR_ID, username: 'doctor', fullName: 'Врач', role: 'doctor', doctorId, ...credential, disabled: false, mustChangePassword: false };
+}
+
+/**
+ * A kiosk signs its bookings and check-ins as itself, not as a person: its own account, whose key is sealed under a
+ * random secret kept beside the device token (no one types a password at a kiosk) and opened at every start.
+ */
+export async function kioskAccount(privateKey: KeyObject): Promise<{ account: Account; secret: string }> {
+  const secret = randomBytes(32).toString('base64url');
+  const account: Account = {
+    id: KIOSK_USER_ID,
+    username: 'kiosk',
+    fullName: 'Инфомат',
+    role: 'kiosk',
+    doctorId: null,
+    passwordHash: await sealKey(privateKey, secret),
+    publicKey: publicKeyText(privateKey),
+    disabled: false,
+    mustChangePassword: false,
+  };
+  return { account, secret };
 }
 
 /**

@@ -28,6 +28,8 @@ export class Sessions {
   private readonly byToken = new Map<string, SessionInfo>();
   /** When someone last used the desk (any call of a live session): updates install only after a quiet half hour. */
   lastActivityAt = 0;
+  /** The PC's own account with its key open, on a kiosk (issue 21): its screen's session needs no password. */
+  own: { user: User; key: KeyObject } | null = null;
   private readonly throttle = new SignInThrottle();
 
   constructor(
@@ -61,6 +63,14 @@ export class Sessions {
     const mustChangePassword = mustChange === 1;
     this.byToken.set(token, { user, lang, expiresAt: this.clock() + TTL, mustChangePassword, key });
     return { token, user, lang, mustChangePassword };
+  }
+
+  /** A session of the PC's own account (a kiosk's, issue 21): no password, no person; null on any other PC. */
+  openOwn(lang: Lang): { token: string; user: User; lang: Lang; mustChangePassword: boolean } | null {
+    if (!this.own) return null;
+    const token = randomBytes(32).toString('base64url');
+    this.byToken.set(token, { user: this.own.user, lang, expiresAt: this.clock() + TTL, mustChangePassword: false, key: this.own.key });
+    return { token, user: this.own.user, lang, mustChangePassword: false };
   }
 
   get(token: string | undefined): SessionInfo | undefined {

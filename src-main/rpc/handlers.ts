@@ -23,9 +23,20 @@ import { issueReferral } from '../services/referrals.js';
 import { listRegister, recordOutOfSchedule, refuseManually } from '../services/register.js';
 import { daySlots, searchSlots } from '../services/slots.js';
 import { ticketFor } from '../services/tickets.js';
-import type { Actor } from '../services/env.js';
+import type { Actor, Env } from '../services/env.js';
 import type { HandlerCtx, Handlers } from './router.js';
 import { SyncError } from '../sync/server-client.js';
+import { Kiosk } from '../services/kiosk.js';
+
+/** One kiosk per desk (its identification count lives with it). */
+const kiosks = new WeakMap<Env, Kiosk>();
+const kioskOf = (env: Env): Kiosk => {
+  const k = kiosks.get(env) ?? new Kiosk(env);
+  kiosks.set(env, k);
+  return k;
+};
+/** The kiosk's own screen: this PC's window or its loopback address, never another PC of the LAN. */
+const ON_THIS_PC = new Set(['local', '127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /** The router checked the session for every non-public method; this narrows the type. */
 /** A desk that is not enrolled: standalone, its replica is the authority. */
@@ -111,6 +122,33 @@ export const handlers: Handlers = {
       if (e instanceof AppError && e.code === 'hall_refused') throw new AppError('hall_refused', { reason: translate(c.lang, `hall.refusal.${e.params?.reason ?? 'signature'}`) });
       throw e;
     }
+  },
+  'kiosk.start': (i, c) => {
+    const own = ON_THIS_PC.has(c.address) ? c.sessions.openOwn(i.lang) : null;
+    if (!own) throw new AppError('forbidden');
+    return own;
+  },
+  'kiosk.identify': (i, c) => kioskOf(c.env).identify(i.code),
+  'kiosk.checkIn': (i, c) => {
+    kioskOf(c.env).mustBeTheirs(i.patientId, i.appointmentId);
+    const a = checkIn(c.env, who(c), i.appointmentId);
+    return { liveQueue: a.liveQueue, queueNumber: a.queueNumber, cabinet: a.cabinet, floor: a.floor, time: a.time };
+  },
+  'kiosk.print': (i, c) => {
+    kioskOf(c.env).mustBeTheirs(i.patientId, i.appointmentId);
+    return { jobId: c.printer.printTicket(who(c), i.appointmentId).jobId };
+  },
+  'kiosk.specialties': (i, c) => searchSlots(c.env, { patientId: i.patientId, channel: 'kiosk' }, who(c)).specialtyFree,
+  'kiosk.times': (i, c) => kioskOf(c.env).times(who(c), i.patientId, i.specialtyId),
+  'kiosk.book': async (i, c) => {
+    const done = await settleOnline(c.env, who(c), book(c.env, who(c), { patientId: i.patientId, slotId: i.slotId, channel: 'kiosk', preventive: false }), c.sync);
+    // The ticket is on the screen whatever the printer does (P16: it is optional).
+    let printed = false;
+    try {
+      c.printer.printTicket(who(c), done.appointment.id);
+      printed = true;
+    } catch {}
+    return { ticket: done.ticket, printed };
   },
   'appointments.day': (i, { env }) => {
     const date = i.date ?? clinicToday(env).today;

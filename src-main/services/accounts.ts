@@ -24,17 +24,23 @@ function accountsHere(env: Env): Array<Account & { shared: boolean }> {
 const enrolled = (env: Env) => env.device.kind !== 'standalone';
 
 export function listAccounts(env: Env): AccountView[] {
-  return accountsHere(env).map((a) => ({
-    id: a.id,
-    username: a.username,
-    fullName: a.fullName,
-    role: a.role,
-    doctorId: a.doctorId,
-    doctorName: a.doctorId ? (env.directory.doctor(a.doctorId)?.fullName ?? null) : null,
-    disabled: a.disabled,
-    mustChangePassword: a.mustChangePassword,
-    thisPcOnly: enrolled(env) && !a.shared,
-  }));
+  return accountsHere(env).flatMap((a) =>
+    a.role === 'kiosk'
+      ? []
+      : [
+          {
+            id: a.id,
+            username: a.username,
+            fullName: a.fullName,
+            role: a.role,
+            doctorId: a.doctorId,
+            doctorName: a.doctorId ? (env.directory.doctor(a.doctorId)?.fullName ?? null) : null,
+            disabled: a.disabled,
+            mustChangePassword: a.mustChangePassword,
+            thisPcOnly: enrolled(env) && !a.shared,
+          },
+        ],
+  );
 }
 
 /**
@@ -70,7 +76,7 @@ export async function saveAccount(env: Env, actor: Actor, input: StaffAccountInp
     journal(
       env,
       actor,
-      { name: 'accounts.put', args: { ...rest, temporaryHash: change.temporaryHash, temporaryKey: change.temporaryKey, userId: actor.userId } satisfies OpArgs<'accounts.put'> },
+      { name: 'accounts.put', args: { ...rest, role: change.role, temporaryHash: change.temporaryHash, temporaryKey: change.temporaryKey, userId: actor.userId } satisfies OpArgs<'accounts.put'> },
       {
         entity: 'account',
         entityId: a.id,

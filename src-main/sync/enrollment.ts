@@ -27,7 +27,7 @@ export async function enroll(
     storeToken(t: string): void;
     fetchFn?: FetchFn;
   },
-): Promise<{ cabinetDoctorId: string | null }> {
+): Promise<{ cabinetDoctorId: string | null; kind: 'desk' | 'cabinet' | 'kiosk' }> {
   // The install's id was stored before this request: if the answer is lost, the next start asks again with it and the same code.
   const r = await new ServerClient(opts.serverUrl, null, 30_000, opts.fetchFn).enroll(opts.code, opts.deviceName, meta(db, 'device_id')!, opts.accounts, opts.cabinetSigner ?? null);
   opts.storeToken(r.token);
@@ -39,7 +39,7 @@ export async function enroll(
     setMeta(db, 'device_kind', r.kind);
     if (r.ticketPrefix && isTicketPrefix(r.ticketPrefix)) adoptTicketPrefix(db, r.ticketPrefix);
   })();
-  return { cabinetDoctorId: r.kind === 'cabinet' ? r.doctorId : null };
+  return { cabinetDoctorId: r.kind === 'cabinet' ? r.doctorId : null, kind: r.kind };
 }
 
 /**

@@ -7,9 +7,9 @@ export interface SecretStore {
   set(value: string): void;
 }
 
-/** A file only this user can read (0600), beside the database. */
-export function fileSecretStore(dataDir: string): SecretStore {
-  const file = join(dataDir, 'device-token');
+/** A file only this user can read (0600), beside the database (`device-token`; a kiosk's key also `kiosk-secret`). */
+export function fileSecretStore(dataDir: string, name = 'device-token'): SecretStore {
+  const file = join(dataDir, name);
   return {
     get: () => (existsSync(file) ? readFileSync(file, 'utf8').trim() || null : null),
     set: (value) => {

@@ -17,7 +17,7 @@ const enrollResponse = z.object({
   deviceId: z.string(),
   token: z.string(),
   orgId: z.string(),
-  kind: z.enum(['desk', 'cabinet']).default('desk'),
+  kind: z.enum(['desk', 'cabinet', 'kiosk']).default('desk'),
   doctorId: z.string().nullable().default(null),
   ticketPrefix: z.string().optional(),
 });

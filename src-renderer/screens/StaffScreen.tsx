@@ -1,19 +1,19 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { Role } from '../../src-shared/domain/enums.js';
+import type { StaffRole } from '../../src-shared/domain/enums.js';
 import type { AccountView, DirectoryView } from '../../src-shared/rpc/views.js';
 import { useI18n } from '../lib/i18n.js';
 import { useNotify } from '../lib/notice.js';
 import { call, RpcError } from '../lib/rpc.js';
 import { invalidate, qk } from '../lib/query-keys.js';
 
-const ROLES: Role[] = ['registrar', 'head', 'doctor', 'admin'];
+const ROLES: StaffRole[] = ['registrar', 'head', 'doctor', 'admin'];
 
 interface Draft {
   id?: string;
   username: string;
   fullName: string;
-  role: Role;
+  role: StaffRole;
   doctorId: string | null;
   disabled: boolean;
   temporaryPassword: string;
@@ -75,7 +75,7 @@ export function StaffScreen({ directory }: { directory: DirectoryView }) {
         </label>
         <label className="field">
           {t('ui.roleLabel')}
-          <select value={draft.role} onChange={(e) => setDraft({ ...draft, role: e.target.value as Role })} data-testid="account-role">
+          <select value={draft.role} onChange={(e) => setDraft({ ...draft, role: e.target.value as StaffRole })} data-testid="account-role">
             {ROLES.map((r) => (
               <option key={r} value={r}>
                 {t(`ui.roleName.${r}`)}

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { role } from './enums.js';
 import { id } from './primitives.js';
 
+/** The id of a kiosk's own account: the server names the key a kiosk enrolls with so (issue 21). */
+export const KIOSK_USER_ID = 'user-kiosk';
+
 /** An Ed25519 public key: its raw 32 bytes in base64. */
 export const publicKey = z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'an Ed25519 public key');
 

@@ -25,8 +25,11 @@ export const ELECTRONIC_CHANNELS: readonly RequestChannel[] = ['internet', 'kios
 export const specialtyKind = z.enum(['family', 'narrow', 'preventive']);
 export type SpecialtyKind = z.infer<typeof specialtyKind>;
 
-export const role = z.enum(['registrar', 'head', 'doctor', 'admin']);
+export const role = z.enum(['registrar', 'head', 'doctor', 'admin', 'kiosk']);
 export type Role = z.infer<typeof role>;
+/** The roles of people: an administrator gives these. A kiosk's account is its PC's own, made at its enrollment (issue 21). */
+export const staffRole = role.exclude(['kiosk']);
+export type StaffRole = z.infer<typeof staffRole>;
 
 export const sex = z.enum(['male', 'female']);
 export type Sex = z.infer<typeof sex>;

@@ -37,7 +37,9 @@ const common = {
   // working days; the other half (and the internet quota) stays with whoever is online.
   // A lease lives a day and is renewed every few minutes while online; 12 h of grace cover
   // a desk that booked just before expiry and uploads late.
-  leases: { deskShare: 0.5, windowWorkingDays: 2, ttlMs: 24 * 3_600_000, graceMs: 12 * 3_600_000, offlineOutsideLease: 'tentative' },
+  // The hall's kiosks book half of each doctor-day's internet share offline, rounded down (P4, P6: 001 lets the kiosk's
+  // share be limited; the number is our choice); the rest stays with the portal and the call centre, online.
+  leases: { deskShare: 0.5, kioskShare: 0.5, windowWorkingDays: 2, ttlMs: 24 * 3_600_000, graceMs: 12 * 3_600_000, offlineOutsideLease: 'tentative' },
   // 000 fig. 4: PIN 20604199601785 belongs to «Калысбеков Ислан Калысбекович» — 2 is male.
   kgPinSexDigits: { '1': 'female', '2': 'male' },
 } as const satisfies Partial<PolicyProfile>;

@@ -57,7 +57,15 @@ export interface PolicyProfile {
    * Offline, a booking inside a valid lease is guaranteed; outside it, tentative
    * or refused. A lease is reclaimed only after expiry plus grace.
    */
-  leases: { deskShare: number; windowWorkingDays: number; ttlMs: number; graceMs: number; offlineOutsideLease: 'tentative' | 'refuse' };
+  leases: {
+    deskShare: number;
+    /** The hall's kiosks' part of every doctor-day's internet-share times (R7), dealt out among the clinic's kiosks (issue 21). */
+    kioskShare: number;
+    windowWorkingDays: number;
+    ttlMs: number;
+    graceMs: number;
+    offlineOutsideLease: 'tentative' | 'refuse';
+  };
   /**
    * The patient's own page (issue 20), as the seeds describe each country's portal: how a patient proves who they are
    * (KG: PIN and the registered phone, P2; KZ: IIN and a one-time SMS code, P8; RU: policy number and birth date, P5),

@@ -12,6 +12,7 @@ import { id, isoDate } from '../domain/primitives.js';
 import { lang, requestChannel, type Role } from '../domain/enums.js';
 import { printerSettings, printerStatus } from '../print/settings.js';
 import { hallAction, hallAnswer } from '../hall/calls.js';
+import { kioskCheckIn, kioskPatient, kioskTime } from '../kiosk/views.js';
 import {
   absenceView,
   accountView,
@@ -150,6 +151,21 @@ export const contract = {
    * call again, or "did not come" (`dismiss`). A doctor calls only their own patients.
    */
   'hall.ask': { input: z.object({ action: hallAction, doctorId: id.optional(), appointmentId: id.optional() }), output: hallAnswer, roles: desk },
+  /**
+   * The hall's kiosk (issue 21): its screen's session, on the kiosk PC itself only (no one signs in at a kiosk); then
+   * what the patient in front of it does. Each op is signed as the kiosk, booked as the kiosk channel.
+   */
+  'kiosk.start': { input: z.object({ lang: lang.default('ru') }), output: session, roles: 'public' },
+  'kiosk.identify': { input: z.object({ code: z.string().trim().min(4).max(300) }), output: kioskPatient, roles: ['kiosk'] },
+  'kiosk.checkIn': { input: z.object({ patientId: id, appointmentId: id }), output: kioskCheckIn, roles: ['kiosk'] },
+  'kiosk.print': { input: z.object({ patientId: id, appointmentId: id }), output: z.object({ jobId: id }), roles: ['kiosk'] },
+  'kiosk.specialties': {
+    input: z.object({ patientId: id }),
+    output: z.array(z.object({ specialtyId: id, free: z.number().int(), referralMissing: z.boolean() })),
+    roles: ['kiosk'],
+  },
+  'kiosk.times': { input: z.object({ patientId: id, specialtyId: id }), output: z.array(kioskTime), roles: ['kiosk'] },
+  'kiosk.book': { input: z.object({ patientId: id, slotId: id }), output: z.object({ ticket, printed: z.boolean() }), roles: ['kiosk'] },
   'appointments.day': {
     input: z.object({ date: isoDate.optional(), doctorId: id.optional() }),
     output: z.array(appointmentView),

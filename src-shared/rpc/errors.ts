@@ -36,7 +36,8 @@ export type ErrorCode =
   | 'enroll_refused'
   | 'server_unreachable'
   | 'hall_unreachable'
-  | 'hall_refused';
+  | 'hall_refused'
+  | 'kiosk_unknown';
 
 /** HTTP status for each error: 4xx with a machine-readable code on the RPC transport. */
 export function httpStatus(code: ErrorCode): number {
@@ -74,6 +75,7 @@ export function httpStatus(code: ErrorCode): number {
     case 'too_many_attempts':
       return 429;
     case 'not_found':
+    case 'kiosk_unknown':
     case 'unknown_method':
     case 'ticket_unknown':
       return 404;

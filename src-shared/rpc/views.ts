@@ -5,7 +5,7 @@ import { appointment, registerEntry, ticket, user } from '../domain/appointment.
 import { cabinet, department, doctor, organization, scheduleTemplate, specialty } from '../domain/directory.js';
 import { patient, referral } from '../domain/patient.js';
 import { hhmm, id, instant, isoDate } from '../domain/primitives.js';
-import { lang, nationalIdKind, profileId, role, slotChannel } from '../domain/enums.js';
+import { lang, nationalIdKind, profileId, role, slotChannel, staffRole } from '../domain/enums.js';
 import { account } from '../domain/account.js';
 import { patientMessage } from '../domain/patient-message.js';
 import { newPassword } from '../rules/accounts.js';
@@ -197,7 +197,7 @@ export const accountView = z.object({
   id,
   username: z.string(),
   fullName: z.string(),
-  role,
+  role: staffRole,
   doctorId: id.nullable(),
   doctorName: z.string().nullable(),
   disabled: z.boolean(),
@@ -208,7 +208,8 @@ export const accountView = z.object({
 export type AccountView = z.infer<typeof accountView>;
 
 /** The administrator's form: a new account (no id) needs a temporary password; a reset gives one too. */
-export const staffAccountInput = account.pick({ username: true, fullName: true, role: true, doctorId: true, disabled: true }).extend({
+export const staffAccountInput = account.pick({ username: true, fullName: true, doctorId: true, disabled: true }).extend({
+  role: staffRole,
   id: id.optional(),
   temporaryPassword: newPassword.nullable().default(null),
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { account, type Account, publicKey } from '../domain/account.js';
-import type { Role } from '../domain/enums.js';
+import { type Role, staffRole } from '../domain/enums.js';
 import { type Decision, refuse } from './decision.js';
 
 /** A password a person chooses (or the administrator gives as a temporary one): long enough to resist guessing at a shared desk. */
@@ -12,6 +12,8 @@ export const newPassword = z.string().min(8).max(200);
  * the person must choose their own at the next sign-in.
  */
 export const accountChange = account.pick({ id: true, username: true, fullName: true, role: true, doctorId: true, disabled: true }).extend({
+  /** A person's role: a kiosk's account is its PC's own, made at its enrollment, never an administrator's. */
+  role: staffRole,
   /** A temporary password's credential: a new key pair sealed under it, and its public key (the old key stops counting). */
   temporaryHash: z.string().min(20).max(400).nullable(),
   temporaryKey: publicKey.nullable().default(null),

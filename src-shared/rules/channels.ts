@@ -1,7 +1,7 @@
 import type { RequestChannel, Role } from '../domain/enums.js';
 
 /** What kind of PC a booking comes from: a registry front desk, a doctor's cabinet PC, or a desk with no server. */
-export type DeviceKind = 'desk' | 'cabinet' | 'standalone';
+export type DeviceKind = 'desk' | 'cabinet' | 'kiosk' | 'standalone';
 
 /**
  * R21: the request channels each role books through. The registrar records whether the
@@ -13,12 +13,16 @@ const BY_ROLE: Record<Role, readonly RequestChannel[]> = {
   head: ['registry', 'phone'],
   doctor: ['doctor'],
   admin: [],
+  // The hall's kiosk (issue 21): the patients' own channel (R9–R11 as the profile gives it), signed by the kiosk itself.
+  kiosk: ['kiosk'],
 };
 
 /** The roles that can sign in on each kind of PC: a front desk has no doctor account; a cabinet PC has its doctor's. */
 const ROLES_ON: Record<DeviceKind, readonly Role[]> = {
   desk: ['registrar', 'head', 'admin'],
   cabinet: ['registrar', 'head', 'admin', 'doctor'],
+  // The administrator signs in at a kiosk only to leave kiosk mode.
+  kiosk: ['kiosk', 'admin'],
   standalone: ['registrar', 'head', 'admin', 'doctor'],
 };
 
@@ -59,4 +63,7 @@ const CABINET_OPS: ReadonlySet<string> = new Set([
   'accounts.key',
 ]);
 
-export const opAllowedOn = (device: DeviceKind, opName: string): boolean => device !== 'cabinet' || CABINET_OPS.has(opName);
+/** A kiosk books and checks patients in, as the patients' own channel, and asks the registry for help — nothing else. */
+const KIOSK_OPS: ReadonlySet<string> = new Set(['appointments.book', 'appointments.checkIn', 'tasks.help']);
+
+export const opAllowedOn = (device: DeviceKind, opName: string): boolean => (device === 'cabinet' ? CABINET_OPS.has(opName) : device === 'kiosk' ? KIOSK_OPS.has(opName) : true);

@@ -9,7 +9,7 @@ import { isWorkingDay } from '../time/working-days.js';
  * the desk decides a booking's mode from them (bookingMode). Both are pure.
  */
 
-export type DeviceKind = 'desk' | 'cabinet';
+export type DeviceKind = 'desk' | 'cabinet' | 'kiosk';
 export interface LeaseCandidate {
   slotId: string;
   doctorId: string;
@@ -64,14 +64,18 @@ export function planLeases(i: {
   candidates: readonly LeaseCandidate[];
   taken: ReadonlySet<string>;
   holders: ReadonlyMap<string, LeaseHolder>;
-  /** Ids of the live desks, this one included (any order). */
+  /** Ids of the live devices of this one's kind — desks, or kiosks — this one included (any order). */
   desks: readonly string[];
   share: number;
 }): { grant: string[]; release: string[] } {
   const desks = [...new Set([...i.desks, i.device.id])].sort();
   const me = desks.indexOf(i.device.id);
   const mineNow = new Set([...i.holders].filter(([, h]) => h.deviceId === i.device.id).map(([slot]) => slot));
-  const wanted = i.device.kind === 'cabinet' ? i.candidates.filter((c) => c.channel === 'doctor' && c.doctorId === i.device.doctorId) : i.candidates.filter((c) => c.channel === 'registry');
+  // A cabinet: its doctor's repeat-visit times; a kiosk: the internet share (its patients' channel, R7); a desk: the registry's.
+  const wanted =
+    i.device.kind === 'cabinet'
+      ? i.candidates.filter((c) => c.channel === 'doctor' && c.doctorId === i.device.doctorId)
+      : i.candidates.filter((c) => c.channel === (i.device.kind === 'kiosk' ? 'internet' : 'registry'));
   const keep = new Set<string>();
   const grant: string[] = [];
   const groups = new Map<string, LeaseCandidate[]>();

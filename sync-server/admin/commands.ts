@@ -28,6 +28,7 @@ export const adminInput = {
       .max(24 * 30)
       .default(72),
     cabinet: z.string().min(1).nullable().default(null),
+    kiosk: z.boolean().default(false),
   }),
   devices: z.object({ orgId: z.string().min(1) }),
   'revoke-device': z.object({ deviceId: z.string().min(1) }),
@@ -133,7 +134,7 @@ export async function runAdmin<C extends AdminCommand>(db: ServerDb, command: C,
     }
     case 'enroll-code': {
       const i = input as z.infer<(typeof adminInput)['enroll-code']>;
-      const as: EnrollAs = i.cabinet ? { kind: 'cabinet', doctorId: i.cabinet } : { kind: 'desk' };
+      const as: EnrollAs = i.cabinet ? { kind: 'cabinet', doctorId: i.cabinet } : i.kiosk ? { kind: 'kiosk' } : { kind: 'desk' };
       return { code: await createEnrollmentCode(db, i.orgId, now, i.hours, as) } as AdminOutput[C];
     }
     case 'devices':

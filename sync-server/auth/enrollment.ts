@@ -3,7 +3,7 @@ import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { ServerDb } from '../db/connect.js';
 import { changeLog, devices, enrollmentCodes, organizations, orgRows } from '../db/schema.js';
-import type { Account } from '../../src-shared/domain/account.js';
+import { type Account, KIOSK_USER_ID } from '../../src-shared/domain/account.js';
 import { ticketPrefixFor } from './ticket-prefixes.js';
 import { publishSigner } from './signers.js';
 import { newDeviceToken, newEnrollmentCode, normalizeCode, sha256 } from './tokens.js';
@@ -16,7 +16,13 @@ export class EnrollError extends Error {
 
 /** An IT installer's one-time code for one organization (default: valid 72 hours). */
 /** A front desk, or a doctor's cabinet PC (which leases that doctor's repeat-visit slots). */
-export type EnrollAs = { kind: 'desk' } | { kind: 'cabinet'; doctorId: string };
+export type EnrollAs = { kind: 'desk' } | { kind: 'cabinet'; doctorId: string } | { kind: 'kiosk' };
+
+/** The PCs that sign with an account of their own, made at enrollment: a cabinet's doctor, the hall's kiosk (issue 21). */
+const ownSigner = (kind: string): boolean => kind === 'cabinet' || kind === 'kiosk';
+/** The PC's own account as the server names it: a kiosk's is `user-kiosk`, whatever the desk called the key it made before it knew. */
+const signerAs = (kind: string, signer: { userId: string; publicKey: string } | null) =>
+  signer && ownSigner(kind) ? { userId: kind === 'kiosk' ? KIOSK_USER_ID : signer.userId, publicKey: signer.publicKey } : null;
 
 export async function createEnrollmentCode(db: ServerDb, orgId: string, now: number, validHours = 72, as: EnrollAs = { kind: 'desk' }): Promise<string> {
   const org = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId));
@@ -70,11 +76,12 @@ export async function enroll(
       if (again?.deviceId) {
         const rotated = await tx
           .update(devices)
-          .set({ tokenHash: sha256(token), ...(again.kind === 'cabinet' && cabinetSigner ? { signer: cabinetSigner } : {}) })
+          .set({ tokenHash: sha256(token), ...(signerAs(again.kind, cabinetSigner) ? { signer: signerAs(again.kind, cabinetSigner) } : {}) })
           .where(and(eq(devices.id, again.deviceId), isNull(devices.revokedAt)))
           .returning({ id: devices.id });
         if (rotated.length !== 1) throw new EnrollError('enrollment_code_invalid');
-        if (again.kind === 'cabinet' && cabinetSigner) await publishSigner(tx, again.orgId, { id: again.deviceId, installId, doctorId: again.doctorId, signer: cabinetSigner }, now);
+        const renewed = signerAs(again.kind, cabinetSigner);
+        if (renewed) await publishSigner(tx, again.orgId, { id: again.deviceId, installId, doctorId: again.doctorId, signer: renewed }, now);
         const ticketPrefix = await ticketPrefixFor(tx, again.orgId, again.deviceId);
         return { deviceId: again.deviceId, token, orgId: again.orgId, kind: again.kind, doctorId: again.doctorId, ticketPrefix };
       }
@@ -86,7 +93,7 @@ export async function enroll(
       .returning({ orgId: enrollmentCodes.orgId, kind: enrollmentCodes.deviceKind, doctorId: enrollmentCodes.doctorId });
     if (used.length !== 1) throw new EnrollError('enrollment_code_invalid');
     const { orgId, kind, doctorId } = used[0]!;
-    const signer = kind === 'cabinet' ? cabinetSigner : null;
+    const signer = signerAs(kind, cabinetSigner);
     await tx.insert(devices).values({ id: deviceId, orgId, name: deviceName, tokenHash: sha256(token), createdAt: now, kind, doctorId, installId, signer });
     await seedAccounts(tx, orgId, accounts, now);
     if (signer) await publishSigner(tx, orgId, { id: deviceId, installId, doctorId, signer }, now);
@@ -116,14 +123,14 @@ async function seedAccounts(tx: Parameters<Parameters<ServerDb['transaction']>[0
 }
 
 /** The device a bearer token belongs to, unless revoked. */
-export async function deviceForToken(db: ServerDb, token: string): Promise<(ServerDevice & { name: string; ticketPrefix: string | null; kind: 'desk' | 'cabinet' }) | null> {
+export async function deviceForToken(db: ServerDb, token: string): Promise<(ServerDevice & { name: string; ticketPrefix: string | null; kind: 'desk' | 'cabinet' | 'kiosk' }) | null> {
   const rows = await db
     .select({
       id: devices.id,
       orgId: devices.orgId,
       name: devices.name,
       ticketPrefix: devices.ticketPrefix,
-      kind: sql<'desk' | 'cabinet'>`${devices.kind}`,
+      kind: sql<'desk' | 'cabinet' | 'kiosk'>`${devices.kind}`,
       doctorId: devices.doctorId,
       installId: devices.installId,
       signer: sql<{ userId: string; publicKey: string } | null>`${devices.signer}`,

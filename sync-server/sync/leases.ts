@@ -122,14 +122,15 @@ export async function renewLeases(db: ServerDb, device: { id: string; orgId: str
       .select({ id: devices.id })
       .from(leaseSets)
       .innerJoin(devices, eq(devices.id, leaseSets.deviceId))
-      .where(and(eq(leaseSets.orgId, device.orgId), eq(devices.kind, 'desk'), sql`${leaseSets.reclaimAfter} > ${now}`, sql`${devices.revokedAt} IS NULL`));
+      // Kiosks share the kiosks' part of the internet share among themselves, as desks share the registry's.
+      .where(and(eq(leaseSets.orgId, device.orgId), eq(devices.kind, me.kind === 'kiosk' ? 'kiosk' : 'desk'), sql`${leaseSets.reclaimAfter} > ${now}`, sql`${devices.revokedAt} IS NULL`));
     const plan = planLeases({
       device: { id: device.id, kind: me.kind as DeviceKind, doctorId: me.doctorId },
       candidates: c.list,
       taken,
       holders,
       desks: liveDesks.map((d) => d.id),
-      share: c.profile.leases.deskShare,
+      share: me.kind === 'kiosk' ? c.profile.leases.kioskShare : c.profile.leases.deskShare,
     });
 
     if (plan.release.length) {

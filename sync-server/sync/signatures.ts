@@ -32,7 +32,8 @@ export function proveOp(dir: RulesDirectory, device: ServerDevice, op: PushOp): 
   if (op.userId === null || op.signature === null) return { ok: false, code: 'unsigned' };
   if (!opAllowedOn(device.kind, op.name)) return { ok: false, code: 'device_op' };
   const account = dir.accounts.get(op.userId);
-  const own = device.kind === 'cabinet' && !account ? device.signer : null;
+  // A cabinet PC's own doctor account, a kiosk's own account: known by the key the PC enrolled with.
+  const own = (device.kind === 'cabinet' || device.kind === 'kiosk') && !account ? device.signer : null;
   let key: string | null;
   let role: Role;
   if (account) {
@@ -41,7 +42,7 @@ export function proveOp(dir: RulesDirectory, device: ServerDevice, op: PushOp): 
     // An account from before signed ops proves itself with the key it brings, once (accounts.key decides whether it may).
     key = account.publicKey ?? (op.name === 'accounts.key' ? keyIn(op.args) : null);
   } else if (own && own.userId === op.userId) {
-    role = 'doctor';
+    role = device.kind === 'kiosk' ? 'kiosk' : 'doctor';
     key = own.publicKey;
   } else if (device.kind === 'cabinet' && !device.signer && op.name === 'accounts.key') {
     // A cabinet PC enrolled before signed ops: its own doctor account's first key.

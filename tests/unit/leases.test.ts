@@ -21,6 +21,18 @@ describe('lease planning (docs/sync-design.md, Leases: grant and give-back at re
     expect(plan.grant.at(-1)! > slots[5]!.slotId).toBe(true);
   });
 
+  it('a kiosk (issue 21) leases only the internet share (R7), its kiosks’ part of it dealt out among the kiosks; never a registry time', () => {
+    const slots = [...day('d1', '2026-11-24', 6, 'internet'), ...day('d2', '2026-11-24', 6, 'registry')];
+    const kiosk = (id: string) => ({ id, kind: 'kiosk' as const, doctorId: null });
+    const one = planLeases({ device: kiosk('k1'), candidates: slots, taken: new Set(), holders: new Map(), desks: ['k1', 'k2'], share: KG.leases.kioskShare });
+    expect(one.grant.length).toBeGreaterThanOrEqual(Math.floor((6 * KG.leases.kioskShare) / 2));
+    expect(one.grant.every((id) => id.startsWith('d1@'))).toBe(true);
+    const holders = new Map<string, LeaseHolder>(one.grant.map((id) => [id, { deviceId: 'k1', live: true }]));
+    const two = planLeases({ device: kiosk('k2'), candidates: slots, taken: new Set(), holders, desks: ['k1', 'k2'], share: KG.leases.kioskShare });
+    expect(two.grant.filter((id) => one.grant.includes(id))).toEqual([]);
+    expect(one.grant.length + two.grant.length).toBe(Math.floor(6 * KG.leases.kioskShare));
+  });
+
   it('desks together never exceed the share: a newcomer waits until the holder gives its excess back', () => {
     const slots = day('d1', '2026-11-24', 12);
     const aHolds = new Map<string, LeaseHolder>(slots.slice(0, 6).map((s) => [s.slotId, { deviceId: 'a', live: true }]));
