@@ -18,6 +18,7 @@ import { useNotify } from './lib/notice.js';
 import { useScanCheckIn } from './lib/scan-check-in.js';
 import { qk } from './lib/query-keys.js';
 import { useDeskChanges } from './lib/desk-changes.js';
+import { KioskApp } from './kiosk/KioskApp.js';
 
 /** The reports bring a charting library the desk's own screens do not need: loaded when first opened. */
 const ReportsScreen = lazy(() => import('./screens/ReportsScreen.js').then((m) => ({ default: m.ReportsScreen })));
@@ -30,6 +31,7 @@ export function App() {
   const [tab, setTab] = useState<Tab>('desk');
   const [ended, setEnded] = useState(false);
   const [changingPassword, setChangingPassword] = useState(false);
+  const [kioskLeft, setKioskLeft] = useState(false);
   const notify = useNotify();
   const qc = useQueryClient();
   // Signed out, or the desk forgot the session (restarted): back to sign-in, and the next user starts on F1.
@@ -37,6 +39,8 @@ export function App() {
     setToken(null);
     qc.clear();
     setSession(null);
+    // At a kiosk the administrator's sign-out is the way back to the kiosk's screen.
+    setKioskLeft(false);
     setTab('desk');
     setEnded(sessionEnded);
   };
@@ -62,7 +66,14 @@ export function App() {
   // A fresh desk first asks for its clinic (the first-run wizard); a set-up one answers "ready" at once.
   const setup = useQuery({ queryKey: qk.setup(), queryFn: () => call('setup.status', {}), staleTime: Infinity, enabled: session === null });
 
+  // A kiosk (issue 21) opens its own screen with no one signing in — on its own PC only; the administrator leaves it.
+  const kiosk = useQuery({ queryKey: ['kiosk', 'start'], queryFn: () => call('kiosk.start', {}).catch(() => null), staleTime: Infinity, enabled: session === null && !kioskLeft });
   if (!session && setup.data && setup.data.state !== 'ready') return <SetupWizard initial={setup.data} onReady={() => void setup.refetch()} />;
+  if (!session && kiosk.isPending && !kioskLeft && setup.data?.state === 'ready') return null;
+  if (!session && kiosk.data && !kioskLeft) {
+    setToken(kiosk.data.token);
+    return <KioskApp onAdmin={() => (setToken(null), setKioskLeft(true))} />;
+  }
   if (!session)
     return (
       <SignInScreen
@@ -147,6 +158,12 @@ export function App() {
           )}
         </nav>
         <span className="org">{directory.data?.organization.name}</span>
+        {/* The administrator came from a kiosk's screen: signing out goes back to it; this closes the kiosk's window. */}
+        {kioskLeft && session.user.role === 'admin' && (
+          <button type="button" className="tab" onClick={() => void call('kiosk.exit', {})} data-testid="kiosk-exit">
+            {t('kiosk.exit')}
+          </button>
+        )}
       </header>
       <main className="content">
         {/* The desk stays mounted behind the other screens: a booking half done survives a look at F2 or F3. */}

@@ -30,6 +30,8 @@ export class Sessions {
   lastActivityAt = 0;
   /** The PC's own account with its key open, on a kiosk (issue 21): its screen's session needs no password. */
   own: { user: User; key: KeyObject } | null = null;
+  /** How the shell closes a kiosk's window (Electron sets it); kiosk.exit, by the administrator only, calls it. */
+  kioskExit: (() => void) | null = null;
   private readonly throttle = new SignInThrottle();
 
   constructor(

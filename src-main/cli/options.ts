@@ -27,6 +27,8 @@ const schema = z.object({
   password: z.string().min(6).nullable(),
   /** The desk that runs the hall's queue screen (issue 21), for a cabinet PC or another desk; `here`: this one. Kept. */
   hallDesk: z.union([z.literal('here'), z.url({ protocol: /^https?$/ })]).nullable(),
+  /** The hall's kiosk (issue 21): the Electron window full screen with no way out but the administrator's. */
+  kiosk: z.boolean(),
 });
 export type StartOptions = z.infer<typeof schema>;
 
@@ -50,6 +52,7 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     // Secrets never on the command line (anyone on the PC sees it in `ps` for the desk's lifetime): the environment or a file.
     password: env.KEZEK_PASSWORD ?? null,
     hallDesk: null,
+    kiosk: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -73,13 +76,14 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     else if (flag === '--enroll-code') raw.enrollCode = value();
     else if (flag === '--device-name') raw.deviceName = value();
     else if (flag === '--hall-desk') raw.hallDesk = value();
+    else if (flag === '--kiosk') raw.kiosk = true;
     else if (flag === '--password-file') raw.password = readSecretFile(value());
     else if (flag === '--password')
       throw new Error('--password is not accepted: a password on the command line is visible to every user of this PC (ps). Set KEZEK_PASSWORD or give --password-file FILE');
     else if (how.unknown === 'ignore') continue;
     else
       throw new Error(
-        `unknown option ${a} (known: --data-dir DIR, --port N, --host ADDR, --lan-name NAME, --browser, --demo, --clock-start ISO, --server URL --enroll-code CODE [--password-file FILE] [--device-name NAME], --hall-desk URL|here; the password may also come from KEZEK_PASSWORD)`,
+        `unknown option ${a} (known: --data-dir DIR, --port N, --host ADDR, --lan-name NAME, --browser, --demo, --clock-start ISO, --server URL --enroll-code CODE [--password-file FILE] [--device-name NAME], --hall-desk URL|here, --kiosk; the password may also come from KEZEK_PASSWORD)`,
       );
   }
   const parsed = schema.safeParse(raw);

@@ -37,6 +37,8 @@ app.commandLine.appendSwitch('lang', 'ru');
 const args = process.argv.slice(app.isPackaged ? 1 : 2);
 // A bad option is said in the start-up window (start() throws it), never a silent exit.
 let badArgs: unknown = null;
+/** A kiosk's window closes only after the administrator's exit (kiosk.exit). */
+let kioskMayClose = false;
 let maintenance: Maintenance | null = null;
 try {
   maintenance = maintenanceOf(args);
@@ -156,8 +158,13 @@ async function start(): Promise<void> {
     width: 1366,
     height: 768,
     title: 'Kezek',
+    // `--kiosk` (issue 21): full screen, no frame, no menu; the window cannot be left but by quitting Kezek.
+    kiosk: opts.kiosk,
+    autoHideMenuBar: opts.kiosk,
     webPreferences: { preload: join(dirname(fileURLToPath(import.meta.url)), 'preload.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false },
   });
+  // A kiosk's window does not close from the keyboard (Alt+F4, Ctrl+W); only the administrator's exit quits it.
+  if (opts.kiosk) win.on('close', (e) => (kioskMayClose ? undefined : e.preventDefault()));
   // A first start downloads the clinic before the desk opens: show how far it is (window title and taskbar bar).
   const secrets = await safeStorageSecretStore(dataDir);
   const enroll = enrollmentFor(opts);
@@ -182,6 +189,10 @@ async function start(): Promise<void> {
         win.setTitle('Kezek');
         startUpdates(desk, secrets);
         lan = serveLan(opts, desk);
+        desk.sessions.kioskExit = () => {
+          kioskMayClose = true;
+          app.quit();
+        };
         // The window is the desk's own UI (app://desk/, its frames checked on every call): it hears every notice.
         desk.changes.subscribe((topics) => {
           if (!win.isDestroyed()) win.webContents.send('kezek:changes', { topics });

@@ -128,6 +128,12 @@ export const handlers: Handlers = {
     if (!own) throw new AppError('forbidden');
     return own;
   },
+  'kiosk.exit': (_i, c) => {
+    if (!c.sessions.kioskExit) return { closed: false };
+    // After the answer has left: the window goes with the process.
+    setTimeout(c.sessions.kioskExit, 200);
+    return { closed: true };
+  },
   'kiosk.identify': (i, c) => kioskOf(c.env).identify(i.code),
   'kiosk.checkIn': (i, c) => {
     kioskOf(c.env).mustBeTheirs(i.patientId, i.appointmentId);

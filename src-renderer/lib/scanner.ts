@@ -6,7 +6,7 @@ import { ticketCodeFromScan } from '../../src-shared/print/ticket-layout.js';
  * text fields, a burst of keys (under 50 ms apart) that reads as a ticket is a scan.
  * (In the search field the desk screen recognises ticket codes itself.)
  */
-export function useScanner(onScan: (text: string) => void): void {
+export function useScanner(onScan: (text: string) => void, accept: (text: string) => boolean = (text) => ticketCodeFromScan(text) !== null): void {
   const buf = useRef<{ text: string; last: number }>({ text: '', last: 0 });
   const handler = useRef(onScan);
   handler.current = onScan;
@@ -21,7 +21,7 @@ export function useScanner(onScan: (text: string) => void): void {
       if (now - b.last > 50) b.text = '';
       b.last = now;
       if (e.key === 'Enter') {
-        if (ticketCodeFromScan(b.text)) {
+        if (accept(b.text)) {
           e.preventDefault();
           e.stopPropagation();
           handler.current(b.text);

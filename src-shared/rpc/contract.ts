@@ -107,7 +107,8 @@ export const contract = {
   /** Staff accounts: the administrator's (the server checks the account's role again). */
   'accounts.list': { input: z.object({}), output: z.array(accountView), roles: ['admin'] },
   'accounts.save': { input: staffAccountInput, output: z.object({ account: accountView, verdict }), roles: ['admin'] },
-  'directory.get': { input: z.object({}), output: directoryView, roles: staff },
+  // The kiosk names specialties and doctors too.
+  'directory.get': { input: z.object({}), output: directoryView, roles: [...staff, 'kiosk'] },
   /** R16: a new patient (national ID checked per profile; birth date and sex must agree with it). */
   'patients.register': { input: newPatient, output: patientCard, roles: ['registrar', 'head'] },
   /** R16: likely the same person already registered — shown before saving a new one. */
@@ -156,6 +157,8 @@ export const contract = {
    * what the patient in front of it does. Each op is signed as the kiosk, booked as the kiosk channel.
    */
   'kiosk.start': { input: z.object({ lang: lang.default('ru') }), output: session, roles: 'public' },
+  /** The administrator closes the kiosk's window (Electron); false where the shell cannot (browser mode: close the browser). */
+  'kiosk.exit': { input: z.object({}), output: z.object({ closed: z.boolean() }), roles: ['admin'] },
   'kiosk.identify': { input: z.object({ code: z.string().trim().min(4).max(300) }), output: kioskPatient, roles: ['kiosk'] },
   'kiosk.checkIn': { input: z.object({ patientId: id, appointmentId: id }), output: kioskCheckIn, roles: ['kiosk'] },
   'kiosk.print': { input: z.object({ patientId: id, appointmentId: id }), output: z.object({ jobId: id }), roles: ['kiosk'] },
