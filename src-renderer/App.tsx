@@ -72,7 +72,11 @@ export function App() {
   if (!session && kiosk.isPending && !kioskLeft && setup.data?.state === 'ready') return null;
   if (!session && kiosk.data && !kioskLeft) {
     setToken(kiosk.data.token);
-    return <KioskApp onAdmin={() => (setToken(null), setKioskLeft(true))} />;
+    const leaveKiosk = () => {
+      setToken(null);
+      setKioskLeft(true);
+    };
+    return <KioskApp onAdmin={leaveKiosk} />;
   }
   if (!session)
     return (

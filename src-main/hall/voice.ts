@@ -47,8 +47,14 @@ export class Voice {
         reject(new Error('the voice program did not answer'));
       }, TIMEOUT_MS);
       this.waiting.set(id, {
-        resolve: (wav) => (clearTimeout(timer), resolve(wav)),
-        reject: (e) => (clearTimeout(timer), reject(e)),
+        resolve: (wav) => {
+          clearTimeout(timer);
+          resolve(wav);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
       });
       child.send({ id, voice, text });
     });
