@@ -10,6 +10,8 @@ export function useScanner(onScan: (text: string) => void, accept: (text: string
   const buf = useRef<{ text: string; last: number }>({ text: '', last: 0 });
   const handler = useRef(onScan);
   handler.current = onScan;
+  const accepts = useRef(accept);
+  accepts.current = accept;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement | null;
@@ -21,7 +23,7 @@ export function useScanner(onScan: (text: string) => void, accept: (text: string
       if (now - b.last > 50) b.text = '';
       b.last = now;
       if (e.key === 'Enter') {
-        if (accept(b.text)) {
+        if (accepts.current(b.text)) {
           e.preventDefault();
           e.stopPropagation();
           handler.current(b.text);

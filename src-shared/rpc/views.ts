@@ -5,7 +5,7 @@ import { appointment, registerEntry, ticket, user } from '../domain/appointment.
 import { cabinet, department, doctor, organization, scheduleTemplate, specialty } from '../domain/directory.js';
 import { patient, referral } from '../domain/patient.js';
 import { hhmm, id, instant, isoDate } from '../domain/primitives.js';
-import { lang, nationalIdKind, profileId, role, slotChannel, staffRole } from '../domain/enums.js';
+import { lang, nationalIdKind, profileId, slotChannel, staffRole } from '../domain/enums.js';
 import { account } from '../domain/account.js';
 import { patientMessage } from '../domain/patient-message.js';
 import { newPassword } from '../rules/accounts.js';
