@@ -240,7 +240,7 @@ async function openOn(db: Db, opts: DeskOptions, releaseLock: () => void): Promi
     if (opts.hallUrl === 'here') stmt(db.sqlite, "DELETE FROM meta WHERE key = 'hall_url'").run();
     else setMeta(db, 'hall_url', opts.hallUrl);
   }
-  const hall = new Hall(env);
+  const hall = new Hall(env, () => changes.publish(['tasks']));
   const voice = new Voice();
   // Who waits changes with check-ins and visits, here or from the sync: the hall's screens redraw.
   changes.subscribe((topics) => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../src-shared/rpc/errors.js';
-import { HALL_REQUEST_SKEW_MS, hallVoices, nextToCall, type HallAnswer, type HallCall, type HallState, type SignedHallRequest } from '../../src-shared/hall/calls.js';
+import { HALL_REQUEST_SKEW_MS, hallVoices, nextToCall, type HallAnswer, type HallCall, type HallState, type SignedHallHelp, type SignedHallRequest } from '../../src-shared/hall/calls.js';
+import { KIOSK_USER_ID } from '../../src-shared/domain/account.js';
 import { verifyHallRequest } from '../../src-shared/node/op-keys.js';
 import { stmt } from '../db/stmt.js';
 import { clinicToday } from '../services/clinic-time.js';
@@ -26,7 +27,11 @@ const SHOWN_CALLS = 8;
 export class Hall {
   private readonly listeners = new Set<(call: HallCall | null) => void>();
 
-  constructor(private readonly env: Env) {}
+  constructor(
+    private readonly env: Env,
+    /** The call list changed (a kiosk's call for the registrar): the desk's windows reload it. */
+    private readonly tasksChanged: () => void = () => undefined,
+  ) {}
 
   /** Hear each call as it is made (null: the bookings changed — a check-in, a visit done — so the waiting lists did). */
   subscribe(listener: (call: HallCall | null) => void): () => void {
@@ -45,10 +50,7 @@ export class Hall {
     const r = signed.request;
     const done = stmt(env.db.sqlite, `SELECT ${CALL_COLUMNS} FROM hall_calls WHERE request_id = ?`).get(r.id) as CallRow | undefined;
     if (done) return { call: toCall(done) };
-    if (r.orgId !== env.org.id) throw refuse('organization');
-    if (Math.abs(r.at - env.clock()) > HALL_REQUEST_SKEW_MS) throw refuse('clock');
-    const signer = this.signer(r.userId, r.deviceId);
-    if (!signer || !verifyHallRequest(signer.publicKey, r, signed.signature)) throw refuse('signature');
+    const signer = this.proven(r, signed.signature);
     // A doctor calls their own patients; the registry calls for any doctor.
     if (signer.role === 'doctor' ? signer.doctorId !== r.doctorId : signer.role !== 'registrar' && signer.role !== 'head') throw refuse('not_allowed');
 
@@ -81,6 +83,29 @@ export class Hall {
     this.record(call, today, r.id, r.userId);
     for (const l of this.listeners) l(call);
     return { call };
+  }
+
+  /** A kiosk's call for the registrar: an open task on this desk's call list at once (the server's copy follows). */
+  help(signed: SignedHallHelp): void {
+    const h = signed.help;
+    const signer = this.proven(h, signed.signature);
+    if (signer.role !== 'kiosk') throw refuse('not_allowed');
+    const row = { id: h.id, kind: 'kiosk_help', patientId: h.patientId ?? '', appointmentId: null, reason: 'kiosk_help', status: 'open', createdAt: h.at, deviceId: h.deviceId };
+    stmt(
+      this.env.db.sqlite,
+      `INSERT INTO tasks (id, org_id, kind, patient_id, appointment_id, reason, status, created_at, row_json) VALUES (?, ?, 'kiosk_help', ?, NULL, 'kiosk_help', 'open', ?, ?)
+        ON CONFLICT(id) DO NOTHING`,
+    ).run(h.id, this.env.org.id, row.patientId, h.at, JSON.stringify(row));
+    this.tasksChanged();
+  }
+
+  /** Who signed what came over the LAN, checked: this clinic, a clock near this desk's, a key this desk knows. */
+  private proven(r: { orgId: string; at: number; userId: string; deviceId: string }, signature: string): { role: string; doctorId: string | null } {
+    if (r.orgId !== this.env.org.id) throw refuse('organization');
+    if (Math.abs(r.at - this.env.clock()) > HALL_REQUEST_SKEW_MS) throw refuse('clock');
+    const signer = this.signer(r.userId, r.deviceId);
+    if (!signer || !verifyHallRequest(signer.publicKey, r, signature)) throw refuse('signature');
+    return signer;
   }
 
   /** Keep a call (also the answer a desk got from the hall's desk, so its own lists show who was called). */
@@ -156,7 +181,7 @@ export class Hall {
     const cabinet = stmt(db, 'SELECT public_key AS publicKey, doctor_id AS doctorId FROM signers WHERE install_id = ? AND user_id = ?').get(deviceId, userId) as
       | { publicKey: string; doctorId: string | null }
       | undefined;
-    if (cabinet) return { publicKey: cabinet.publicKey, role: 'doctor', doctorId: cabinet.doctorId };
+    if (cabinet) return { publicKey: cabinet.publicKey, role: userId === KIOSK_USER_ID ? 'kiosk' : 'doctor', doctorId: cabinet.doctorId };
     const user = stmt(db, 'SELECT public_key AS publicKey, role, doctor_id AS doctorId FROM users WHERE id = ? AND disabled = 0 AND public_key IS NOT NULL').get(userId) as
       | { publicKey: string; role: string; doctorId: string | null }
       | undefined;

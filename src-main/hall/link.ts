@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { HallAction, HallAnswer, HallRequest } from '../../src-shared/hall/calls.js';
+import type { HallAction, HallAnswer, HallHelp, HallRequest } from '../../src-shared/hall/calls.js';
 import { hallAnswer } from '../../src-shared/hall/calls.js';
 import { signHallRequest } from '../../src-shared/node/op-keys.js';
 import { AppError, type ErrorCode } from '../../src-shared/rpc/errors.js';
@@ -56,6 +56,20 @@ export class HallLink {
     return answer;
   }
 
+  /**
+   * A kiosk's call for the registrar, told to the registry's desk over the LAN (its task appears there at once; the
+   * server's copy of the same task follows the op). False when no desk runs the hall's screen or it did not answer.
+   */
+  async help(actor: Actor, id: string, patientId: string | null): Promise<boolean> {
+    const url = hallUrlOf(this.env);
+    if (!url) return false;
+    const help: HallHelp = { type: 'help', id, orgId: this.env.org.id, deviceId: this.env.device.id, patientId, at: this.env.clock(), userId: actor.userId };
+    return this.post(url, { help, signature: signHallRequest(actor.key, help) }).then(
+      () => true,
+      () => false,
+    );
+  }
+
   /** Asked twice at most: the request's id makes a repeat answer the same call, never a second one. */
   private async post(url: string, body: unknown): Promise<HallAnswer> {
     for (let attempt = 1; ; attempt++) {
@@ -75,6 +89,7 @@ export class HallLink {
       if (res.ok) {
         const parsed = hallAnswer.safeParse(reply);
         if (parsed.success) return parsed.data;
+        if ((reply as { ok?: unknown } | null)?.ok === true) return { call: null };
       }
       const error = (reply as { error?: { code?: string; params?: Record<string, string> } } | null)?.error;
       if (error?.code === 'hall_refused') throw new AppError('hall_refused', { reason: String(error.params?.reason ?? '') });

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { lang as langSchema } from '../../src-shared/domain/enums.js';
-import { callPhrase, signedHallRequest } from '../../src-shared/hall/calls.js';
+import { callPhrase, signedHallHelp, signedHallRequest } from '../../src-shared/hall/calls.js';
 import { translate } from '../../src-shared/i18n/index.js';
 import { AppError, httpStatus } from '../../src-shared/rpc/errors.js';
 import { readBody } from '../rpc/read-body.js';
@@ -40,10 +40,15 @@ export function hallHttp(hall: Hall, voice: Voice): HallHttp {
       try {
         body = text === null ? null : JSON.parse(text);
       } catch {}
-      const parsed = signedHallRequest.safeParse(body);
-      if (!parsed.success) return json(res, 400, { error: { code: 'bad_input', message: translate('ru', 'errors.bad_input') } });
+      const call = signedHallRequest.safeParse(body);
+      const help = signedHallHelp.safeParse(body);
+      if (!call.success && !help.success) return json(res, 400, { error: { code: 'bad_input', message: translate('ru', 'errors.bad_input') } });
       try {
-        return json(res, 200, hall.answer(parsed.data));
+        if (help.success) {
+          hall.help(help.data);
+          return json(res, 200, { ok: true });
+        }
+        return json(res, 200, hall.answer(call.data!));
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
         return json(res, httpStatus(e.code), { error: { code: e.code, params: e.params ?? {} } });

@@ -27,6 +27,8 @@ import type { Actor, Env } from '../services/env.js';
 import type { HandlerCtx, Handlers } from './router.js';
 import { SyncError } from '../sync/server-client.js';
 import { Kiosk } from '../services/kiosk.js';
+import { journal } from '../services/journal.js';
+import { randomUUID } from 'node:crypto';
 
 /** One kiosk per desk (its identification count lives with it). */
 const kiosks = new WeakMap<Env, Kiosk>();
@@ -146,6 +148,13 @@ export const handlers: Handlers = {
   },
   'kiosk.specialties': (i, c) => searchSlots(c.env, { patientId: i.patientId, channel: 'kiosk' }, who(c)).specialtyFree,
   'kiosk.times': (i, c) => kioskOf(c.env).times(who(c), i.patientId, i.specialtyId),
+  'kiosk.help': async (i, c) => {
+    const id = randomUUID();
+    journal(c.env, who(c), { name: 'tasks.help', args: { id, patientId: i.patientId } }, { entity: 'task', entityId: id });
+    const lan = (await c.hall?.help(who(c), id, i.patientId)) ?? false;
+    // Sent: over the LAN now, or to the server with the next sync (the op waits in the outbox while the link is down).
+    return { sent: lan || c.env.online() };
+  },
   'kiosk.book': async (i, c) => {
     const done = await settleOnline(c.env, who(c), book(c.env, who(c), { patientId: i.patientId, slotId: i.slotId, channel: 'kiosk', preventive: false }), c.sync);
     // The ticket is on the screen whatever the printer does (P16: it is optional).

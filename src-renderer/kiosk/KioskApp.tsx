@@ -35,6 +35,7 @@ export function KioskApp({ onAdmin }: { onAdmin: () => void }) {
   const qc = useQueryClient();
   const [step, setStep] = useState<Step>({ kind: 'start' });
   const [error, setError] = useState<string | null>(null);
+  const [helpSaid, setHelpSaid] = useState<string | null>(null);
   const [idleLeft, setIdleLeft] = useState(IDLE_MS);
   const lastTouch = useRef(Date.now());
   const hold = useRef<ReturnType<typeof setTimeout>>(undefined);
@@ -43,6 +44,7 @@ export function KioskApp({ onAdmin }: { onAdmin: () => void }) {
   const wipe = () => {
     setStep({ kind: 'start' });
     setError(null);
+    setHelpSaid(null);
     // Only the directory stays: every answer about the patient goes with them.
     qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'directory' && !(q.queryKey[0] === 'kiosk' && q.queryKey[1] === 'start') });
   };
@@ -93,6 +95,15 @@ export function KioskApp({ onAdmin }: { onAdmin: () => void }) {
     onSuccess: (_r, i) => setStep({ kind: 'patient', patient: i.patient, said: t('kiosk.printing') }),
     onError: fail,
   });
+  // "Call the registrar" (003 L118): from any screen, for the patient in front of it if known.
+  const help = useMutation({
+    mutationFn: () => call('kiosk.help', { patientId: 'patient' in step ? step.patient.patientId : null }),
+    onSuccess: (r) => {
+      setError(null);
+      setHelpSaid(r.sent ? t('kiosk.helpSent') : t('kiosk.helpNotSent'));
+    },
+    onError: fail,
+  });
   const book = useMutation({
     mutationFn: (i: { patient: KioskPatient; slotId: string }) => call('kiosk.book', { patientId: i.patient.patientId, slotId: i.slotId }),
     onSuccess: (r, i) => {
@@ -117,6 +128,11 @@ export function KioskApp({ onAdmin }: { onAdmin: () => void }) {
         </span>
         <LangSwitch />
       </header>
+      {helpSaid && (
+        <p className="kiosk-said kiosk-help-said" role="status" data-testid="kiosk-help-said">
+          {helpSaid}
+        </p>
+      )}
       {error && (
         <p className="kiosk-error" role="alert" data-testid="kiosk-error">
           {error}
@@ -193,14 +209,17 @@ export function KioskApp({ onAdmin }: { onAdmin: () => void }) {
           </section>
         )}
       </main>
-      {step.kind !== 'start' && (
-        <footer className="kiosk-foot">
+      <footer className="kiosk-foot">
+        {step.kind !== 'start' && (
           <button type="button" className="kiosk-big" onClick={wipe} data-testid="kiosk-finish">
             {t('kiosk.finish')}
           </button>
-          {idleLeft < 20_000 && <span className="kiosk-muted">{t('kiosk.idle', { seconds: Math.max(0, Math.ceil(idleLeft / 1000)) })}</span>}
-        </footer>
-      )}
+        )}
+        <button type="button" className="kiosk-help" onClick={() => help.mutate()} disabled={help.isPending} data-testid="kiosk-help">
+          {t('kiosk.help')}
+        </button>
+        {step.kind !== 'start' && <>{idleLeft < 20_000 && <span className="kiosk-muted">{t('kiosk.idle', { seconds: Math.max(0, Math.ceil(idleLeft / 1000)) })}</span>}</>}
+      </footer>
     </div>
   );
 }

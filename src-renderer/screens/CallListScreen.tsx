@@ -40,7 +40,7 @@ export function CallListScreen({ directory }: { directory: DirectoryView }) {
     onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
   });
   // Why the booking was lost: another desk was first, a lease did not hold, or the server's rules refused it (R2, R5, R1…).
-  const reasonText = (task: TaskView): string => (task.kind !== 'call_patient' ? t('ui.quarantined') : callReasonText(t, task.reason));
+  const reasonText = (task: TaskView): string => (task.kind === 'kiosk_help' ? t('kiosk.helpTask') : task.kind !== 'call_patient' ? t('ui.quarantined') : callReasonText(t, task.reason));
   const doctor = (id: string) => directory.doctors.find((d) => d.id === id)?.fullName ?? id;
 
   return (
@@ -51,7 +51,7 @@ export function CallListScreen({ directory }: { directory: DirectoryView }) {
         {tasks.data?.map((task) => (
           <li key={task.id} className="card task">
             <div className="row between">
-              <b>{task.patientName ?? task.patientId}</b>
+              <b>{task.patientName ?? (task.kind === 'kiosk_help' ? t('kiosk.helpTask') : task.patientId)}</b>
               <span className="phone">{task.phone}</span>
             </div>
             {(task.urgent || task.attempts > 0) && (
@@ -75,20 +75,28 @@ export function CallListScreen({ directory }: { directory: DirectoryView }) {
                 </button>
               ))}
             </div>
-            <div className="actions">
-              <span className="muted">{t('ui.taskOutcome')}:</span>
-              <button type="button" onClick={() => resolve.mutate({ taskId: task.id, outcome: 'reached' })}>
-                {t('ui.reached')}
-              </button>
-              <button type="button" onClick={() => resolve.mutate({ taskId: task.id, outcome: 'unreachable' })}>
-                {t('ui.unreachable')}
-              </button>
-              {task.appointment?.status === 'booked' && (
-                <button type="button" onClick={() => resolve.mutate({ taskId: task.id, outcome: 'declined' })}>
-                  {t('ui.declinedCancel')}
+            {task.kind === 'kiosk_help' ? (
+              <div className="actions">
+                <button type="button" onClick={() => resolve.mutate({ taskId: task.id, outcome: 'reached' })} data-testid="helped">
+                  {t('kiosk.helped')}
                 </button>
-              )}
-            </div>
+              </div>
+            ) : (
+              <div className="actions">
+                <span className="muted">{t('ui.taskOutcome')}:</span>
+                <button type="button" onClick={() => resolve.mutate({ taskId: task.id, outcome: 'reached' })}>
+                  {t('ui.reached')}
+                </button>
+                <button type="button" onClick={() => resolve.mutate({ taskId: task.id, outcome: 'unreachable' })}>
+                  {t('ui.unreachable')}
+                </button>
+                {task.appointment?.status === 'booked' && (
+                  <button type="button" onClick={() => resolve.mutate({ taskId: task.id, outcome: 'declined' })}>
+                    {t('ui.declinedCancel')}
+                  </button>
+                )}
+              </div>
+            )}
           </li>
         ))}
       </ul>

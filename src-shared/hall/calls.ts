@@ -39,6 +39,15 @@ export type HallRequest = z.infer<typeof hallRequest>;
 export const signedHallRequest = z.object({ request: hallRequest, signature: z.string().min(1).max(200) }).strict();
 export type SignedHallRequest = z.infer<typeof signedHallRequest>;
 
+/**
+ * The kiosk's "call the registrar" (issue 21; 003 L118, P18), over the same LAN path: the task lands on the registry
+ * desk's call list at once, with the internet down too; the same task id comes again through the server.
+ */
+export const hallHelp = z.object({ type: z.literal('help'), id, orgId: id, deviceId: id, patientId: id.nullable(), at: instant, userId: id }).strict();
+export type HallHelp = z.infer<typeof hallHelp>;
+export const signedHallHelp = z.object({ help: hallHelp, signature: z.string().min(1).max(200) }).strict();
+export type SignedHallHelp = z.infer<typeof signedHallHelp>;
+
 /** A call the screen shows (never a name: the ticket's queue number and the cabinet). */
 export const hallCall = z.object({
   id,

@@ -36,6 +36,7 @@ export const METHOD_CHANGES: Partial<Record<Method, readonly Topic[]>> = {
   'kiosk.checkIn': ['bookings', 'sync'],
   'kiosk.book': ['bookings', 'register', 'sync', 'printer'],
   'kiosk.print': ['printer'],
+  'kiosk.help': ['tasks', 'sync'],
   'tickets.print': ['printer'],
   'dayLists.print': ['printer'],
   'printer.saveSettings': ['printer'],

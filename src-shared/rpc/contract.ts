@@ -168,6 +168,8 @@ export const contract = {
     roles: ['kiosk'],
   },
   'kiosk.times': { input: z.object({ patientId: id, specialtyId: id }), output: z.array(kioskTime), roles: ['kiosk'] },
+  /** "Call the registrar" (003 L118, P18): a task on the registry's call list — over the LAN at once where a hall's desk is set. */
+  'kiosk.help': { input: z.object({ patientId: id.nullable() }), output: z.object({ sent: z.boolean() }), roles: ['kiosk'] },
   'kiosk.book': { input: z.object({ patientId: id, slotId: id }), output: z.object({ ticket, printed: z.boolean() }), roles: ['kiosk'] },
   'appointments.day': {
     input: z.object({ date: isoDate.optional(), doctorId: id.optional() }),

@@ -19,6 +19,8 @@ export const taskStatusAfter = (outcome: CallOutcome): string => (outcome === 'u
  * back; one that ended (rebooked, declined) takes none: its booking was moved or cancelled with it.
  */
 export function decideCallOutcome(task: { kind: string; status: string }, outcome: CallOutcome): Decision {
+  // A kiosk's call for the registrar (issue 21) ends when someone went over: "reached", once.
+  if (task.kind === 'kiosk_help') return task.status === 'open' && outcome === 'reached' ? { ok: true } : refuse('bad_status', { status: task.status });
   if (task.kind !== 'call_patient') return refuse('bad_status', { status: task.kind });
   if (task.status === 'open') return { ok: true };
   if (task.status === 'reached' && outcome !== 'unreachable') return { ok: true };

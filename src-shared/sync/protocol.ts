@@ -46,6 +46,8 @@ export const opArgs = {
   'appointments.fulfil': z.object({ appointmentId: id }),
   'appointments.restore': z.object({ appointmentId: id, register: registerRecord.optional() }),
   'tasks.resolve': z.object({ taskId: id, outcome: callOutcome }),
+  /** The hall's kiosk: "call the registrar" (003 L118, P18) — a task on the registry's list, for the patient in front of it if known. */
+  'tasks.help': z.object({ id, patientId: id.nullable() }),
   /** R8: a doctor's absence entered by the head or administrator (the server checks the account's role itself). */
   'schedule.absence': absenceRequest.extend({ userId: id }),
   /** Hiring, changing or dismissing a doctor (head or administrator; a dismissal waits until the doctor's bookings are moved). */

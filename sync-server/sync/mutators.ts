@@ -21,6 +21,20 @@ import { book, move, type Outcome, stillFree, transition } from './booking-mutat
  * server order stands (a patient unreachable at 10:00 may be rebooked at 11:00),
  * and every outcome is kept in the task's history.
  */
+/** The hall's kiosk asks for the registrar (issue 21): an open task on every desk's call list, from a kiosk only. */
+async function helpTask(ctx: OpContext, args: unknown): Promise<Outcome> {
+  const parsed = opArgs['tasks.help'].safeParse(args);
+  if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
+  if (ctx.device.kind !== 'kiosk') return { status: 'rejected', detail: 'device_op' };
+  const { id, patientId } = parsed.data;
+  const row = { id, kind: 'kiosk_help', patientId: patientId ?? '', appointmentId: null, reason: 'kiosk_help', status: 'open', createdAt: ctx.at, deviceId: ctx.deviceId };
+  const [held] = await ctx.tx.select({ id: tasks.id }).from(tasks).where(eq(tasks.id, id));
+  if (held) return { status: 'applied', detail: 'open' };
+  const seq = await logChange(ctx, 'task', id, 'put', row);
+  await ctx.tx.insert(tasks).values({ id, orgId: ctx.orgId, kind: 'kiosk_help', status: 'open', row, serverSeq: seq });
+  return { status: 'applied', detail: 'open' };
+}
+
 async function resolveTask(ctx: OpContext, args: unknown): Promise<Outcome> {
   const parsed = opArgs['tasks.resolve'].safeParse(args);
   if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
@@ -237,6 +251,7 @@ export const MUTATORS: Record<OpName, (ctx: OpContext, args: unknown) => Promise
   'register.refuse': refuse,
   'register.outOfSchedule': outOfSchedule,
   'tasks.resolve': resolveTask,
+  'tasks.help': helpTask,
   'appointments.book': book,
   'appointments.move': move,
   'appointments.cancel': transition('appointments.cancel'),

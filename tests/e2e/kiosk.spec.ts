@@ -47,6 +47,8 @@ test('the hall’s kiosk (issue 21): with the sync server stopped a patient scan
         String(kioskPort),
         '--clock-start',
         CLOCK,
+        '--hall-desk',
+        registry.url,
         '--server',
         clinic.serverUrl,
         '--enroll-code',
@@ -88,6 +90,8 @@ test('the hall’s kiosk (issue 21): with the sync server stopped a patient scan
     await kiosk.getByRole('button', { name: 'Выйти' }).click();
     await expect(kiosk.getByTestId('kiosk')).toBeVisible();
 
+    // The registry's desk knows the kiosk's key (for its calls for the registrar over the LAN).
+    await expect.poll(() => readDesk(registry.dir, (db) => db.prepare('SELECT count(*) AS n FROM signers').get()), { timeout: 30_000 }).toEqual({ n: 1 });
     // The internet is gone.
     await clinic.server.kill();
 
@@ -99,6 +103,14 @@ test('the hall’s kiosk (issue 21): with the sync server stopped a patient scan
     await kiosk.getByTestId('kiosk-reprint').click();
     await expect.poll(() => printer.jobs.length).toBe(1);
     await kiosk.screenshot({ path: 'test-results/screens/21-kiosk-checked-in.png' });
+    // "Call the registrar": on the registry's call list at once, over the LAN.
+    await kiosk.getByTestId('kiosk-help').click();
+    await expect(kiosk.getByTestId('kiosk-help-said')).toContainText('Регистратор сейчас подойдёт');
+    await desk.keyboard.press('F5');
+    await expect(desk.getByTestId('call-list')).toContainText('Пациент у инфомата просит помощи');
+    await desk.getByTestId('helped').click();
+    await expect(desk.getByTestId('call-list')).not.toContainText('Пациент у инфомата просит помощи');
+    await desk.keyboard.press('F1');
     await kiosk.getByTestId('kiosk-finish').click();
     await expect(kiosk.getByTestId('kiosk-type-id')).toBeVisible();
 

@@ -4,6 +4,7 @@ import type { Input, Method, Output } from '../../src-shared/rpc/contract.js';
 import { createEnrollmentCode } from '../../sync-server/auth/enrollment.js';
 import { ClinicServer, ORG, type EnrolledDesk } from '../support/clinic-server.js';
 import { MONDAY_9AM } from '../support/desk.js';
+import { createHttpApp, listen, LOOPBACK_HOSTS } from '../../src-main/rpc/http.js';
 
 /**
  * The hall's kiosk (issue 21 part 1): enrolled as a PC of its own kind, it leases its part of the internet share,
@@ -137,5 +138,34 @@ describe('the kiosk (issue 21 part 1)', () => {
       .prepare("SELECT id FROM slots WHERE channel = 'registry' AND start_utc > ? AND appointment_id IS NULL AND specialty_id = 'family' LIMIT 1")
       .get(MONDAY_9AM) as { id: string };
     expect((await registry.call('appointments.book', { patientId: p.id, slotId: free.id })).appointment.channel).toBe('registry');
+  });
+
+  it('"call the registrar" (003 L118): the task is on the registry desk’s call list at once over the LAN with the server down, and once only after it returns; someone goes over and closes it', async () => {
+    const hall = await listen(
+      createHttpApp(registry.desk.router, null, LOOPBACK_HOSTS, () => registry.desk.hallHttp),
+      0,
+    );
+    try {
+      kiosk.env.db.sqlite.prepare("INSERT INTO meta (key, value) VALUES ('hall_url', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(hall.url);
+      await registry.desk.sync!.syncOnce(); // the kiosk's key, as the server published it
+      await clinic.down();
+      const p = registry.desk.env.db.sqlite.prepare('SELECT id, national_id AS pin FROM patients WHERE attached_org_id = ? ORDER BY id LIMIT 1 OFFSET 140').get(ORG) as { id: string; pin: string };
+      await k('kiosk.identify', { code: p.pin });
+      expect(await k('kiosk.help', { patientId: p.id })).toEqual({ sent: true });
+      const open = (await registry.call('tasks.list', { status: 'open' })).filter((t) => t.kind === 'kiosk_help');
+      expect(open).toHaveLength(1);
+      expect(open[0]).toMatchObject({ patientId: p.id, reason: 'kiosk_help' });
+      await clinic.up();
+      await kiosk.sync!.syncOnce();
+      await kiosk.sync!.syncOnce();
+      await registry.desk.sync!.syncOnce();
+      expect((await registry.call('tasks.list', { status: 'open' })).filter((t) => t.kind === 'kiosk_help')).toHaveLength(1);
+      await registry.call('tasks.resolve', { taskId: open[0]!.id, outcome: 'reached' });
+      await registry.desk.sync!.syncOnce();
+      expect((await registry.call('tasks.list', { status: 'open' })).filter((t) => t.kind === 'kiosk_help')).toHaveLength(0);
+      expect(registry.desk.env.db.sqlite.prepare("SELECT status FROM outbox WHERE name = 'tasks.resolve' ORDER BY seq DESC LIMIT 1").get()).toEqual({ status: 'applied' });
+    } finally {
+      await hall.close();
+    }
   });
 });
