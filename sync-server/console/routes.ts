@@ -166,13 +166,15 @@ export function mountConsole<E extends Env>(app: Hono<E>, deps: { db: ServerDb; 
     const clinic = await clinicOf(me, String(form.orgId ?? ''));
     if (!clinic) return forbidden(c);
     // A doctor's cabinet PC: the code binds it to that doctor (it leases the doctor's repeat-visit times).
-    const cabinet = String(form.cabinet ?? '') ? ((await doctorsOf(clinic.id)).find((d) => d.id === String(form.cabinet)) ?? null) : null;
-    if (String(form.cabinet ?? '') && !cabinet) return forbidden(c);
-    const code = await createEnrollmentCode(db, clinic.id, clock(), CODE_HOURS, cabinet ? { kind: 'cabinet', doctorId: cabinet.id } : { kind: 'desk' });
+    // Or the hall's kiosk (issue 21): it leases its part of the internet share and signs as itself.
+    const kiosk = String(form.cabinet ?? '') === 'kiosk';
+    const cabinet = String(form.cabinet ?? '') && !kiosk ? ((await doctorsOf(clinic.id)).find((d) => d.id === String(form.cabinet)) ?? null) : null;
+    if (String(form.cabinet ?? '') && !kiosk && !cabinet) return forbidden(c);
+    const code = await createEnrollmentCode(db, clinic.id, clock(), CODE_HOURS, cabinet ? { kind: 'cabinet', doctorId: cabinet.id } : kiosk ? { kind: 'kiosk' } : { kind: 'desk' });
     const serverUrl = deps.publicUrl ?? originOf(c).origin;
     log('info', 'enrollment code made in the console', { installer: me.username, orgId: clinic.id });
     const qr = bwipjs.toSVG({ bcid: 'qrcode', text: enrollmentQr(serverUrl, code), scale: 3 });
-    return c.html(page('Код подключения', me.username, codePage(clinic, code, serverUrl, qr, CODE_HOURS, cabinet?.fullName ?? null)));
+    return c.html(page('Код подключения', me.username, codePage(clinic, code, serverUrl, qr, CODE_HOURS, cabinet?.fullName ?? null, kiosk)));
   });
 
   app.post('/console/devices/:id/revoke', async (c) => {

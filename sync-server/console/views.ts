@@ -158,15 +158,15 @@ export function regionPage(region: { id: string; name: string }, clinics: Clinic
   return html`<h2>${region.name}</h2>${error ? html`<p class="bad" role="alert" data-testid="console-error">${error}</p>` : ''}${rolloutBoard(region.id, releases, clinics)}${rolloutAudit(log)}${clinics.map(
     (c) => html`<section class="card" data-testid="clinic-${c.id}"><h3>${c.name} <span class="muted">${c.id}</span></h3>
 <form method="post" action="/console/codes"><input type="hidden" name="orgId" value="${c.id}">
-<select name="cabinet" data-testid="code-for-${c.id}"><option value="">регистратура</option>${c.doctors.map((d) => html`<option value="${d.id}">кабинет врача: ${d.fullName}</option>`)}</select>
+<select name="cabinet" data-testid="code-for-${c.id}"><option value="">регистратура</option><option value="kiosk">инфомат в холле</option>${c.doctors.map((d) => html`<option value="${d.id}">кабинет врача: ${d.fullName}</option>`)}</select>
 <button class="primary" data-testid="code-${c.id}">Код подключения ПК</button></form>
 <table><tr><th>ПК</th><th>Версия</th><th>Был на связи</th><th>К отправке</th><th>Конфликты</th><th>Принтер</th><th>Часы</th><th>Последняя ошибка</th><th></th></tr>
 ${c.devices.length === 0 ? html`<tr><td colspan="9" class="muted">ПК ещё не подключены</td></tr>` : c.devices.map((d) => deviceRow(d, now))}</table></section>`,
   )}`;
 }
 
-export function codePage(clinic: { id: string; name: string }, code: string, serverUrl: string, qrSvg: string, hours: number, cabinetOf: string | null): Html {
-  return html`<h2>Код подключения: ${clinic.name}</h2><div class="card">${cabinetOf ? html`<p>Для кабинета врача: <strong data-testid="code-cabinet">${cabinetOf}</strong></p>` : ''}<p>Адрес сервера: <strong data-testid="server-url">${serverUrl}</strong></p>
+export function codePage(clinic: { id: string; name: string }, code: string, serverUrl: string, qrSvg: string, hours: number, cabinetOf: string | null, kiosk = false): Html {
+  return html`<h2>Код подключения: ${clinic.name}</h2><div class="card">${kiosk ? html`<p>Для <strong data-testid="code-kiosk">инфомата в холле</strong></p>` : ''}${cabinetOf ? html`<p>Для кабинета врача: <strong data-testid="code-cabinet">${cabinetOf}</strong></p>` : ''}<p>Адрес сервера: <strong data-testid="server-url">${serverUrl}</strong></p>
 <p class="code" data-testid="enroll-code">${code}</p><div class="qr" data-testid="enroll-qr">${raw(qrSvg)}</div>
 <p class="muted">Один раз, действует ${hours} ч. В мастере первого запуска Кезек введите адрес и код или отсканируйте QR сканером регистратуры.</p>
 <p><a href="javascript:history.back()">Назад</a></p></div>`;

@@ -72,6 +72,18 @@ describe('the installers’ console (issue 12): scoped to the installer’s regi
     expect((await it.post('/console/codes', { orgId: 'org-bishkek-lenin', cabinet: 'doc-of-nowhere' })).status).toBe(403);
   });
 
+  it('a code for the hall’s kiosk (issue 21) enrolls a kiosk, which opens its own screen', async () => {
+    const it = await consoleAs('bishkek-it');
+    const page = await it.post('/console/codes', { orgId: 'org-bishkek-lenin', cabinet: 'kiosk' });
+    expect(page.text).toContain('инфомата в холле');
+    const code = /data-testid="enroll-code">([A-Z2-9-]+)</.exec(page.text)![1]!;
+    const { openDesk } = await import('../../src-main/desk.js');
+    const kiosk = await openDesk({ dataDir: clinic.newDir(), clock: clinic.now, autoSync: false, enroll: { serverUrl: clinic.url, code, deviceName: 'Инфомат', password: 'desk-pass' } });
+    expect(kiosk.env.device.kind).toBe('kiosk');
+    expect((await kiosk.router.call('kiosk.start', {}, { address: '127.0.0.1' })).ok).toBe(true);
+    await kiosk.close();
+  });
+
   it('an installer of another region sees nothing of it and changes nothing; a wrong password and a cross-site post are refused', async () => {
     const osh = await consoleAs('osh-it');
     expect((await osh.get('/console')).text).not.toContain('г. Бишкек');
