@@ -106,17 +106,17 @@ function canonical(x: unknown): string {
 
 const message = (f: SignedFields): Buffer => Buffer.from(canonical(['kezek-op', 1, f.orgId, f.installId, f.opId, f.name, f.userId, f.args]));
 
-export function signOp(key: KeyObject, f: SignedFields): string {
-  return sign(null, message(f), key).toString('base64');
-}
-
-export function verifyOp(publicKey: string, f: SignedFields, signature: string): boolean {
+const signed = (key: KeyObject, text: Buffer): string => sign(null, text, key).toString('base64');
+function verified(publicKey: string, text: Buffer, signature: string): boolean {
   try {
-    return verify(null, message(f), publicKeyOf(publicKey), Buffer.from(signature, 'base64'));
+    return verify(null, text, publicKeyOf(publicKey), Buffer.from(signature, 'base64'));
   } catch {
     return false;
   }
 }
+
+export const signOp = (key: KeyObject, f: SignedFields): string => signed(key, message(f));
+export const verifyOp = (publicKey: string, f: SignedFields, signature: string): boolean => verified(publicKey, message(f), signature);
 
 /**
  * A hall request (src-shared/hall/calls.ts) travels the clinic's LAN from a cabinet PC to the desk running the hall's
@@ -124,14 +124,5 @@ export function verifyOp(publicKey: string, f: SignedFields, signature: string):
  */
 const hallMessage = (request: unknown): Buffer => Buffer.from(canonical(['kezek-hall', 1, request]));
 
-export function signHallRequest(key: KeyObject, request: unknown): string {
-  return sign(null, hallMessage(request), key).toString('base64');
-}
-
-export function verifyHallRequest(publicKey: string, request: unknown, signature: string): boolean {
-  try {
-    return verify(null, hallMessage(request), publicKeyOf(publicKey), Buffer.from(signature, 'base64'));
-  } catch {
-    return false;
-  }
-}
+export const signHallRequest = (key: KeyObject, request: unknown): string => signed(key, hallMessage(request));
+export const verifyHallRequest = (publicKey: string, request: unknown, signature: string): boolean => verified(publicKey, hallMessage(request), signature);
