@@ -145,6 +145,11 @@ test('the hall’s kiosk (issue 21): with the sync server stopped a patient scan
     await expect(kiosk.getByTestId('kiosk-blocked')).toContainText('за неявки');
     await expect(kiosk.getByTestId('kiosk-book')).toHaveCount(0);
     await kiosk.screenshot({ path: 'test-results/screens/21-kiosk-blocked.png' });
+    // In Kyrgyz, as the patient switches it.
+    await kiosk.getByRole('button', { name: 'КЫР' }).click();
+    await expect(kiosk.getByTestId('kiosk-blocked')).toContainText('Инфомат аркылуу жазылуу');
+    await kiosk.screenshot({ path: 'test-results/screens/21-kiosk-blocked-ky.png' });
+    await kiosk.getByRole('button', { name: 'РУС' }).click();
     // A minute without a touch: the kiosk forgets the patient.
     await kiosk.clock.install();
     await kiosk.clock.fastForward(61_000);
