@@ -15,7 +15,14 @@ import { doctorEdit, quotaRequest, templateEdit } from '../rules/schedule-edits.
  * Bumped when an op's arguments or envelope change shape. 2: every op carries the person who made it and their
  * signature (issue 19); the server answers a desk still sending format 1 "update this desk" and applies nothing of it.
  */
-export const SYNC_SCHEMA_VERSION = 2;
+export const SYNC_SCHEMA_VERSION = 3;
+/**
+ * The oldest format the server still takes. 3 only added an op (tasks.help, the hall's kiosk, issue 21): every op of
+ * format 2 is an op of format 3, so a desk not yet updated goes on syncing; format 1 (unsigned) is told to update.
+ */
+export const OLDEST_ACCEPTED_SCHEMA_VERSION = 2;
+/** Whether the server takes ops of this format. */
+export const acceptedFormat = (v: number): boolean => v >= OLDEST_ACCEPTED_SCHEMA_VERSION && v <= SYNC_SCHEMA_VERSION;
 /** The first format whose ops are signed: a desk's ops queued before it (unsigned) go up as this format and are refused visibly. */
 export const FIRST_SIGNED_SCHEMA_VERSION = 2;
 export const MAX_PUSH_OPS = 500;

@@ -14,7 +14,7 @@ import { AdminError, adminInput, runAdmin, type AdminCommand } from '../admin/co
 import type { Database } from '../db/connect.js';
 import { isTransient, Unavailable } from '../db/faults.js';
 import type { Logger } from '../log.js';
-import { deskReport, leaseRequest, pushRequest, SYNC_SCHEMA_VERSION } from '../../src-shared/sync/protocol.js';
+import { deskReport, leaseRequest, pushRequest, OLDEST_ACCEPTED_SCHEMA_VERSION } from '../../src-shared/sync/protocol.js';
 import { devices as devicesTable } from '../db/schema.js';
 import { push } from '../sync/push.js';
 import { fhirApi } from '../api/routes.js';
@@ -127,7 +127,7 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
       return fail(c, 400, 'bad_push', 'expected {schemaVersion, ops: [{seq, opId, hlc, name, args}]} with 1–500 ops');
     }
     // A desk from before signed ops (format 1): nothing applied — its ops wait on it for the update (issue 19).
-    if (parsed.data.schemaVersion < SYNC_SCHEMA_VERSION) return fail(c, 426, 'update_desk', `this desk sends ops of format ${parsed.data.schemaVersion}; update it`);
+    if (parsed.data.schemaVersion < OLDEST_ACCEPTED_SCHEMA_VERSION) return fail(c, 426, 'update_desk', `this desk sends ops of format ${parsed.data.schemaVersion}; update it`);
     // A device enrolled before installs were recorded names its install once; from then on the server holds it.
     if (device.installId === null && parsed.data.installId) {
       await db

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { opArgs, SYNC_SCHEMA_VERSION, type OpResult, type PushOp, type PushResponse } from '../../src-shared/sync/protocol.js';
+import { acceptedFormat, opArgs, type OpResult, type PushOp, type PushResponse } from '../../src-shared/sync/protocol.js';
 import type { Appointment } from '../../src-shared/domain/appointment.js';
 import type { Patient } from '../../src-shared/domain/patient.js';
 import type { Database } from '../db/connect.js';
@@ -58,7 +58,7 @@ interface FastOp {
  * general path, which records it). Whether its slot is free is the procedure's to find out.
  */
 function fastCandidate(op: PushOp, device: ServerDevice, schemaVersion: number, dir: RulesDirectory, patients: Map<string, Patient>, now: number): FastOp | null {
-  if (op.name !== 'appointments.book' || schemaVersion !== SYNC_SCHEMA_VERSION) return null;
+  if (op.name !== 'appointments.book' || !acceptedFormat(schemaVersion)) return null;
   const parsed = opArgs['appointments.book'].safeParse(op.args);
   if (!parsed.success || parsed.data.appointment.orgId !== device.orgId || parsed.data.appointment.status !== 'booked') return null;
   const a = parsed.data.appointment;
@@ -149,7 +149,7 @@ export async function push(database: Database, directories: DirectoryCache, devi
         // The organization's lock is held now: the rules read its directory as of now, not as of the push's start
         // (an absence another desk committed meanwhile must count — issue 19 finding 3). One small read; a reload only if it moved.
         dir = (await directories.get(tx, device.orgId)) ?? dir;
-        if (schemaVersion !== SYNC_SCHEMA_VERSION || !isKnownOp(op.name)) throw new Quarantine(schemaVersion !== SYNC_SCHEMA_VERSION ? `schema_version:${schemaVersion}` : `unknown_op:${op.name}`);
+        if (!acceptedFormat(schemaVersion) || !isKnownOp(op.name)) throw new Quarantine(!acceptedFormat(schemaVersion) ? `schema_version:${schemaVersion}` : `unknown_op:${op.name}`);
         // Who made it, proven against the accounts as they stand under the lock (issue 19 finding 1); refused, nothing of it is applied.
         const proof = proveOp(dir!, device, op);
         if (!proof.ok) {
