@@ -70,10 +70,14 @@ export class Kiosk {
     const found = searchSlots(env, { specialtyId, patientId, channel: 'kiosk' }, actor);
     const days = found.doctorDays.filter((d) => d.free > 0).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
     const out: (KioskTime & { startUtc: number })[] = [];
+    const offline = env.device.kind === 'kiosk' && !env.online();
     for (const [i, d] of days.entries()) {
       const doc = env.directory.doctor(d.doctorId);
       for (const s of daySlots(env, { doctorId: d.doctorId, date: d.date, patientId, channel: 'kiosk' })) {
-        if (s.state === 'free') out.push({ slotId: s.slotId, date: d.date, time: s.time, startUtc: s.startUtc, doctorName: doc?.fullName ?? '', cabinet: doc?.cabinet.number ?? '' });
+        // Offline, only the kiosk's own leased times: a booking there is certain; any other would be tentative.
+        if (s.state === 'free' && (offline ? s.lease === 'mine' : true)) {
+          out.push({ slotId: s.slotId, date: d.date, time: s.time, startUtc: s.startUtc, doctorName: doc?.fullName ?? '', cabinet: doc?.cabinet.number ?? '' });
+        }
       }
       // The days come in date order: with enough times found, a later date cannot come first.
       if (out.length >= OFFERED && days[i + 1]?.date !== d.date) break;

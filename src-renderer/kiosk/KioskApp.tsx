@@ -45,7 +45,8 @@ export function KioskApp({ onAdmin }: { onAdmin: () => void }) {
     setStep({ kind: 'start' });
     setError(null);
     setHelpSaid(null);
-    // Only the directory stays: every answer about the patient goes with them.
+    // Only the directory stays: every answer about the patient goes with them (the actions' last answers too).
+    qc.getMutationCache().clear();
     qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'directory' && !(q.queryKey[0] === 'kiosk' && q.queryKey[1] === 'start') });
   };
   // Any touch, key or scan keeps the patient; a minute without one wipes.

@@ -79,6 +79,7 @@ describe('the kiosk (issue 21 part 1)', () => {
     await registry.desk.sync!.syncOnce();
     await kiosk.sync!.syncOnce();
     await clinic.down();
+    await kiosk.sync!.syncOnce(); // its sync loop finds the server gone
 
     const who = await k('kiosk.identify', { code: p1!.pin });
     expect(who).toMatchObject({ patientId: p1!.id, attached: true, blockedUntil: null });
@@ -90,6 +91,11 @@ describe('the kiosk (issue 21 part 1)', () => {
     const times = await k('kiosk.times', { patientId: p1!.id, specialtyId: 'family' });
     expect(times.length).toBeGreaterThan(0);
     expect(times.map((t) => `${t.date} ${t.time}`)).toEqual([...times.map((t) => `${t.date} ${t.time}`)].sort());
+    // Offline it offers only its own leased times: whatever the patient picks is certain.
+    const leased = new Set(
+      (kiosk.env.db.sqlite.prepare("SELECT slot_id AS id FROM leases WHERE device_id = (SELECT value FROM meta WHERE key = 'server_device_id')").all() as { id: string }[]).map((r) => r.id),
+    );
+    expect(times.every((t) => leased.has(t.slotId))).toBe(true);
     const booked = await k('kiosk.book', { patientId: p1!.id, slotId: times[0]!.slotId });
     expect(booked.printed).toBe(false); // no printer set up on this kiosk
     const row = kiosk.env.db.sqlite.prepare('SELECT channel, mode, created_by AS by FROM appointments WHERE id = ?').get(booked.ticket.appointmentId);
