@@ -2,8 +2,11 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Lang } from '../../src-shared/domain/enums.js';
 
-/** The voice program beside this file, in the form this desk runs (.js built, .ts from its sources). */
-const PROGRAM = fileURLToPath(new URL(`./voice-program${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+/**
+ * The voice program beside this file, in the form this desk runs (.js built, .ts from its sources) — in an installed
+ * desk the copy unpacked beside app.asar (electron-builder.yml), a real file a Node process can start.
+ */
+const PROGRAM = fileURLToPath(new URL(`./voice-program${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url)).replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
 /** espeak-ng's voice of each language: Kyrgyz and Kazakh are its own `ky` and `kk`. */
 const VOICE: Record<Lang, string> = { ru: 'ru', ky: 'ky', kk: 'kk' };
 const CACHED = 200;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { extractAll, listPackage } from '@electron/asar';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort } from '../support/virtual-printer.js';
 
@@ -73,6 +74,9 @@ describe('npm run package (issue 12): what a real package carries', () => {
           ? unpacked(platform, 'node_modules', '@resvg', 'resvg-js', 'resvgjs.win32-x64-msvc.node')
           : unpacked(platform, 'node_modules', '@resvg', 'resvg-js-linux-x64-gnu', 'resvgjs.linux-x64-gnu.node');
       expect(existsSync(resvg)).toBe(true);
+      // The hall's voice: its program and espeak-ng's WebAssembly are files a forked Node process can open.
+      expect(existsSync(unpacked(platform, 'out', 'main', 'src-main', 'hall', 'voice-program.js'))).toBe(true);
+      expect(existsSync(unpacked(platform, 'node_modules', 'espeak-ng', 'dist', 'espeak-ng.wasm'))).toBe(true);
       if (platform === 'win') expect(existsSync(join(RELEASE, 'win-unpacked', 'Kezek.exe'))).toBe(true);
       // Updates come from the clinic's server (generic feed), one byte range per request (electron-builder writes it for
       // the Linux build; for Windows with the NSIS installer, which --dir does not build).
@@ -128,6 +132,21 @@ describe('npm run package (issue 12): what a real package carries', () => {
       expect(lanSignIn.status).toBe(200);
       expect(JSON.parse(lanSignIn.body).data.token).toEqual(expect.any(String));
       expect((await lanRequest(lanPort, 'evil.example', '/')).status).toBe(403);
+      // The hall's screen from the packaged desk, on the LAN: the page, a call, and its voice made by the packaged program.
+      const hall = await lanRequest(lanPort, 'registratura-1.lan', '/hall');
+      expect(hall).toMatchObject({ status: 200 });
+      expect(hall.body).toContain('id="hall"');
+      // Any booking of the demo clinic (whatever the hour, today may have no one checked in yet).
+      const db = new Database(join(work, 'desk', 'kezek.sqlite'), { readonly: true });
+      const { id: appointmentId } = db.prepare("SELECT id FROM appointments WHERE status = 'booked' LIMIT 1").get() as { id: string };
+      db.close();
+      const called = (await ipc(['hall.ask', { action: 'call', appointmentId }, signIn.data.token, 'ru'])) as { ok: boolean; data: { call: { id: string } } };
+      expect(called.ok).toBe(true);
+      // The window hears that the hall changed (the desk's change notices over IPC).
+      await expect.poll(() => out, { timeout: 10_000 }).toMatch(/stand-in window hears kezek:changes \{"topics":\["hall"\]\}/);
+      const voice = await fetch(`http://127.0.0.1:${lanPort}/hall/voice/${called.data.call.id}/ky.wav`);
+      expect(voice.headers.get('content-type')).toBe('audio/wav');
+      expect((await voice.arrayBuffer()).byteLength).toBeGreaterThan(20_000);
       // A Windows PC has no terminal: what the desk said is in its log file, in the data folder.
       expect(readFileSync(join(work, 'desk', 'logs', 'kezek.log'), 'utf8')).toMatch(/ info Kezek serves the clinic's LAN on 0\.0\.0\.0:\d+/);
 

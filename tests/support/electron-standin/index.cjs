@@ -28,8 +28,17 @@ const app = {
 };
 
 class BrowserWindow {
-  constructor() {
-    this.webContents = { setWindowOpenHandler: () => undefined, on: () => undefined };
+  constructor(options = {}) {
+    this.options = options;
+    this.destroyed = false;
+    // What the main process sends the window (the desk's change notices): said on stdout, as the window would get it.
+    this.webContents = { setWindowOpenHandler: () => undefined, on: () => undefined, send: (channel, payload) => console.log(`stand-in window hears ${channel} ${JSON.stringify(payload)}`) };
+  }
+  isDestroyed() {
+    return this.destroyed;
+  }
+  on() {
+    return this;
   }
   setProgressBar() {}
   setTitle(title) {
