@@ -155,6 +155,11 @@ export class Hall {
     };
   }
 
+  /** The cabinets of a floor, as the directory has them (a floor's own screen). */
+  cabinetsOn(floor: number): string[] {
+    return [...new Set([...this.env.directory.doctors.values()].filter((d) => d.cabinet.floor === floor).map((d) => d.cabinet.number))];
+  }
+
   /** A call of today, by its id (what the voice says). */
   call(id: string): HallCall | null {
     const r = stmt(this.env.db.sqlite, `SELECT ${CALL_COLUMNS} FROM hall_calls WHERE id = ?`).get(id) as CallRow | undefined;

@@ -14,8 +14,10 @@ const json = (res: ServerResponse, status: number, value: unknown): void => {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }).end(JSON.stringify(value));
 };
 
-/** `?cabinets=101,102`: the cabinets a screen shows (a floor's); none — the whole clinic. */
-const cabinetsOf = (url: URL): string[] | null => {
+/** `?cabinets=101,102` or `?floor=2`: the cabinets a screen shows; neither — the whole clinic. */
+const cabinetsOf = (url: URL, hall: Hall): string[] | null => {
+  const floor = url.searchParams.get('floor');
+  if (floor !== null && /^-?\d{1,2}$/.test(floor.trim())) return hall.cabinetsOn(Number(floor));
   const list = (url.searchParams.get('cabinets') ?? '')
     .split(',')
     .map((c) => c.trim())
@@ -25,7 +27,7 @@ const cabinetsOf = (url: URL): string[] | null => {
 };
 
 /**
- * `GET /hall/state`, `GET /hall/events` (Server-Sent Events: the whole state at once and after every change — a TV's
+ * `GET /hall/state`, `GET /hall/events` (both with `?cabinets=` or `?floor=`) (Server-Sent Events: the whole state at once and after every change — a TV's
  * browser reconnects by itself), `GET /hall/voice/<call>/<lang>.wav`, and `POST /hall/requests` — a signed request of
  * a cabinet PC or another desk. The screen shows numbers and cabinets, never a name: no sign-in to read it.
  */
@@ -55,9 +57,9 @@ export function hallHttp(hall: Hall, voice: Voice): HallHttp {
       }
     }
     if (req.method !== 'GET') return json(res, 404, { error: { code: 'unknown_method' } });
-    if (path === '/hall/state') return json(res, 200, hall.state(cabinetsOf(url)));
+    if (path === '/hall/state') return json(res, 200, hall.state(cabinetsOf(url, hall)));
     if (path === '/hall/events') {
-      const cabinets = cabinetsOf(url);
+      const cabinets = cabinetsOf(url, hall);
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
       const push = () => res.write(`data: ${JSON.stringify(hall.state(cabinets))}\n\n`);
       push();

@@ -194,6 +194,25 @@ describe('the hall’s queue screen (issue 21 part 2)', () => {
     expect(await refusal(signed({ ...base, id: 'req-3' }))).toMatchObject({ body: { error: { params: { reason: 'signature' } } } });
   });
 
+  it('a floor’s screen shows only that floor’s cabinets; a cabinet PC whose hall desk is off is told so, in its language', async () => {
+    const call = (await state()).calls[0]!;
+    const floor = registry.desk.env.directory.doctor(call.doctorId)!.cabinet.floor;
+    expect((await state(`?floor=${floor}`)).calls.map((c) => c.id)).toContain(call.id);
+    expect((await state(`?floor=${floor + 1}`)).calls.map((c) => c.id)).not.toContain(call.id);
+    expect((await state(`?cabinets=${encodeURIComponent(call.cabinet)}`)).calls.every((c) => c.cabinet === call.cabinet)).toBe(true);
+
+    const meta = cabinet.env.db.sqlite.prepare("SELECT value FROM meta WHERE key = 'hall_url'");
+    const url = (meta.get() as { value: string }).value;
+    cabinet.env.db.sqlite.prepare("UPDATE meta SET value = 'http://127.0.0.1:9' WHERE key = 'hall_url'").run();
+    try {
+      const r = await cabinet.router.call('hall.ask', { action: 'next' }, { token: (await cabinet.sessions.signIn('doctor', 'cab-pass', 'ky')).token, lang: 'ky' });
+      expect(r).toMatchObject({ ok: false, error: { code: 'hall_unreachable' } });
+      expect(!r.ok && r.error.message).toContain('Залдын экраны жооп бербейт');
+    } finally {
+      cabinet.env.db.sqlite.prepare("UPDATE meta SET value = ? WHERE key = 'hall_url'").run(url);
+    }
+  });
+
   it('comes back with the same screen after the registry’s desk restarts', async () => {
     const before = await state();
     expect(before.calls.length).toBeGreaterThan(0);
