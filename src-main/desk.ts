@@ -241,6 +241,7 @@ async function openOn(db: Db, opts: DeskOptions, releaseLock: () => void): Promi
     else setMeta(db, 'hall_url', opts.hallUrl);
   }
   const hall = new Hall(env, () => changes.publish(['tasks']));
+  hall.prune();
   const voice = new Voice();
   // Who waits changes with check-ins and visits, here or from the sync: the hall's screens redraw.
   changes.subscribe((topics) => {

@@ -5,6 +5,7 @@ import { KIOSK_USER_ID } from '../../src-shared/domain/account.js';
 import { verifyHallRequest } from '../../src-shared/node/op-keys.js';
 import { stmt } from '../db/stmt.js';
 import { clinicToday } from '../services/clinic-time.js';
+import { addDays } from '../../src-shared/time/dates.js';
 import type { Env } from '../services/env.js';
 
 /** Why the hall's desk refused a request (translated on the desk that asked: `hallRefusal.*`). */
@@ -15,6 +16,8 @@ type CallRow = Omit<HallCall, 'liveQueue'> & { liveQueue: number };
 const CALL_COLUMNS = 'id, appointment_id AS appointmentId, doctor_id AS doctorId, queue_number AS queueNumber, cabinet, live_queue AS liveQueue, kind, at';
 const toCall = (r: CallRow): HallCall => ({ ...r, liveQueue: r.liveQueue === 1 });
 
+/** How long the desk keeps its calls (the doctor's list shows "called at" for them). */
+const KEEP_DAYS = 31;
 /** The latest calls the screen keeps showing. */
 const SHOWN_CALLS = 8;
 
@@ -32,6 +35,12 @@ export class Hall {
     /** The call list changed (a kiosk's call for the registrar): the desk's windows reload it. */
     private readonly tasksChanged: () => void = () => undefined,
   ) {}
+
+  /** Calls older than a month are of no screen's use: dropped at the desk's start (about 500 a day otherwise pile up). */
+  prune(): void {
+    const { today } = clinicToday(this.env);
+    stmt(this.env.db.sqlite, 'DELETE FROM hall_calls WHERE date < ?').run(addDays(today, -KEEP_DAYS));
+  }
 
   /** Hear each call as it is made (null: the bookings changed — a check-in, a visit done — so the waiting lists did). */
   subscribe(listener: (call: HallCall | null) => void): () => void {

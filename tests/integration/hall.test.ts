@@ -216,11 +216,18 @@ describe('the hall’s queue screen (issue 21 part 2)', () => {
   it('comes back with the same screen after the registry’s desk restarts', async () => {
     const before = await state();
     expect(before.calls.length).toBeGreaterThan(0);
+    // A call of two months ago: dropped at the start.
+    registry.desk.env.db.sqlite
+      .prepare(
+        "INSERT INTO hall_calls (id, request_id, date, appointment_id, doctor_id, queue_number, cabinet, live_queue, kind, at, user_id) VALUES ('old', 'old', '2026-09-21', 'a', 'd', 1, '1', 0, 'call', 0, 'u')",
+      )
+      .run();
     await hallServer.close();
     await registry.desk.close();
     registry = await clinic.reopen(registry.dir);
     hallServer = await serve(registry.desk);
     const after = await state();
     expect(after.calls).toEqual(before.calls);
+    expect(registry.desk.env.db.sqlite.prepare("SELECT count(*) AS n FROM hall_calls WHERE id = 'old'").get()).toEqual({ n: 0 });
   });
 });
