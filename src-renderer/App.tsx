@@ -68,8 +68,10 @@ export function App() {
 
   // A kiosk (issue 21) opens its own screen with no one signing in — on its own PC only; the administrator leaves it.
   const kiosk = useQuery({ queryKey: ['kiosk', 'start'], queryFn: () => call('kiosk.start', {}).catch(() => null), staleTime: Infinity, enabled: session === null && !kioskLeft });
+  // Nothing until both answered: a sign-in form shown first and then swapped for the kiosk's screen (or the wizard)
+  // would lose what someone had begun to type in it.
+  if (!session && (setup.isPending || (kiosk.isPending && !kioskLeft))) return null;
   if (!session && setup.data && setup.data.state !== 'ready') return <SetupWizard initial={setup.data} onReady={() => void setup.refetch()} />;
-  if (!session && kiosk.isPending && !kioskLeft && setup.data?.state === 'ready') return null;
   if (!session && kiosk.data && !kioskLeft) {
     setToken(kiosk.data.token);
     const leaveKiosk = () => {

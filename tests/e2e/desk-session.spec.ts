@@ -67,3 +67,34 @@ test('a booking half done survives F2 and F3; a desk restart brings the sign-in 
     rmSync(`${dir}.ticket-mark`, { force: true });
   }
 });
+
+test('the sign-in form appears only once the desk said whether it is a kiosk: what someone types in it is never swept away (the form was swapped mid-typing)', async ({ page }) => {
+  // The desk's answer to "am I a kiosk?" held back, as on a slow old PC of the LAN.
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
+  await page.route('**/rpc/kiosk.start', async (route) => {
+    await held;
+    await route.continue();
+  });
+  // Whether a text field ever appeared, from the page's first moment.
+  await page.addInitScript(() => {
+    const w = window as unknown as { fieldSeen?: boolean };
+    new MutationObserver(() => {
+      if (document.querySelector('input')) w.fieldSeen = true;
+    }).observe(document, { childList: true, subtree: true });
+  });
+  const asked = page.waitForRequest('**/rpc/kiosk.start');
+  const setUp = page.waitForResponse('**/rpc/setup.status');
+  await page.goto('/');
+  await Promise.all([asked, setUp]);
+  // Never there while the answer is outstanding (the old build showed the form at once, then took it away).
+  expect(await page.evaluate(() => (window as unknown as { fieldSeen?: boolean }).fieldSeen ?? false)).toBe(false);
+  await expect(page.getByLabel('Пользователь')).toHaveCount(0);
+  release();
+  await page.getByLabel('Пользователь').fill('registrar');
+  await page.getByLabel('Пароль').fill('kezek');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('sync-state')).toBeVisible();
+});
