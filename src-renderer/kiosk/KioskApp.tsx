@@ -45,9 +45,10 @@ export function KioskApp({ onAdmin }: { onAdmin: () => void }) {
     setStep({ kind: 'start' });
     setError(null);
     setHelpSaid(null);
-    // Only the directory stays: every answer about the patient goes with them (the actions' last answers too).
+    // Every answer about the patient goes with them (the actions' last answers too); the kiosk's own session, the
+    // directory and the app's set-up state stay (removing those made the whole screen start again on its next render).
     qc.getMutationCache().clear();
-    qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'directory' && !(q.queryKey[0] === 'kiosk' && q.queryKey[1] === 'start') });
+    qc.removeQueries({ predicate: (q) => q.queryKey[0] === 'kiosk' && q.queryKey[1] !== 'start' });
   };
   // Any touch, key or scan keeps the patient; a minute without one wipes.
   useEffect(() => {
