@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { HallAction, HallAnswer, HallHelp, HallRequest } from '../../src-shared/hall/calls.js';
 import { hallAnswer } from '../../src-shared/hall/calls.js';
 import { signHallRequest } from '../../src-shared/node/op-keys.js';
-import { AppError, type ErrorCode } from '../../src-shared/rpc/errors.js';
+import { AppError } from '../../src-shared/rpc/errors.js';
 import { stmt } from '../db/stmt.js';
 import { getAppointment } from '../services/appointment-views.js';
 import { clinicToday } from '../services/clinic-time.js';
@@ -22,7 +22,7 @@ export const hallUrlOf = (env: Env): string | null => (stmt(env.db.sqlite, "SELE
 export class HallLink {
   constructor(
     private readonly env: Env,
-    readonly hall: Hall,
+    private readonly hall: Hall,
     private readonly fetchFn: typeof fetch = fetch,
   ) {}
 
@@ -93,7 +93,8 @@ export class HallLink {
       }
       const error = (reply as { error?: { code?: string; params?: Record<string, string> } } | null)?.error;
       if (error?.code === 'hall_refused') throw new AppError('hall_refused', { reason: String(error.params?.reason ?? '') });
-      throw new AppError((res.status >= 500 ? 'hall_unreachable' : 'hall_refused') as ErrorCode, { url, reason: String(error?.code ?? res.status) });
+      // Any other answer: that address does not carry out calls (an older Kezek, another program, a proxy's page).
+      throw new AppError('hall_unreachable', { url });
     }
   }
 }
