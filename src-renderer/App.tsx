@@ -10,6 +10,7 @@ import { SignInScreen } from './screens/SignInScreen.js';
 import { TodayScreen } from './screens/TodayScreen.js';
 import { SettingsScreen } from './screens/SettingsScreen.js';
 import { CallListScreen } from './screens/CallListScreen.js';
+import { WaitingListScreen } from './screens/WaitingListScreen.js';
 import { ScheduleScreen } from './screens/ScheduleScreen.js';
 import { StaffScreen } from './screens/StaffScreen.js';
 import { PasswordForm } from './components/PasswordForm.js';
@@ -23,7 +24,7 @@ import { KioskApp } from './kiosk/KioskApp.js';
 /** The reports bring a charting library the desk's own screens do not need: loaded when first opened. */
 const ReportsScreen = lazy(() => import('./screens/ReportsScreen.js').then((m) => ({ default: m.ReportsScreen })));
 
-type Tab = 'desk' | 'today' | 'register' | 'settings' | 'calls' | 'schedule' | 'staff' | 'reports';
+type Tab = 'desk' | 'today' | 'register' | 'settings' | 'calls' | 'waiting' | 'schedule' | 'staff' | 'reports';
 
 export function App() {
   const { t } = useI18n();
@@ -50,7 +51,7 @@ export function App() {
   // F1–F3 switch screens from anywhere: the desk is keyboard-first.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const tabs: Record<string, Tab> = { F1: 'desk', F2: 'today', F3: 'register', F4: 'settings', F5: 'calls' };
+      const tabs: Record<string, Tab> = { F1: 'desk', F2: 'today', F3: 'register', F4: 'settings', F5: 'calls', F7: 'waiting' };
       if (tabs[e.key]) {
         e.preventDefault();
         setTab(tabs[e.key]!);
@@ -147,6 +148,9 @@ export function App() {
           <button type="button" className={tab === 'calls' ? 'tab active' : 'tab'} onClick={() => setTab('calls')}>
             F5 · {t('ui.callList')}
           </button>
+          <button type="button" className={tab === 'waiting' ? 'tab active' : 'tab'} onClick={() => setTab('waiting')} data-testid="tab-waiting">
+            F7 · {t('waiting.tab')}
+          </button>
           {manages && (
             <button type="button" className={tab === 'schedule' ? 'tab active' : 'tab'} onClick={() => setTab('schedule')} data-testid="tab-schedule">
               {t('ui.schedule')}
@@ -186,6 +190,8 @@ export function App() {
           <RegisterScreen directory={directory.data} />
         ) : tab === 'calls' ? (
           <CallListScreen directory={directory.data} />
+        ) : tab === 'waiting' ? (
+          <WaitingListScreen directory={directory.data} />
         ) : tab === 'schedule' ? (
           <ScheduleScreen directory={directory.data} />
         ) : tab === 'reports' ? (

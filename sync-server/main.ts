@@ -13,6 +13,8 @@ import { createServerApp } from './http/app.js';
 import { Pokes } from './sync/pokes.js';
 import { jsonLogger, type Logger } from './log.js';
 import { MessageSender } from './messages/sender.js';
+import { WaitingList } from './waiting/worker.js';
+import { offerNotice } from './waiting/notice.js';
 import { transportsFromEnv } from './messages/settings.js';
 import { DirectoryCache } from './rules/directory-cache.js';
 
@@ -235,8 +237,19 @@ async function main(): Promise<void> {
   // The message outbox's sender (issue 20): every process runs one, the database keeps them from sending a message twice.
   const sender = new MessageSender(database.db, new DirectoryCache(), transports, () => Date.now() + offset, log);
   sender.start(Number(process.env.KEZEK_MESSAGES_INTERVAL_MS ?? 5000));
+  // The waiting list's passes (issue 21): on every push that may free a time, and every half minute for holds that end.
+  const waitingList = new WaitingList(
+    database.db,
+    new DirectoryCache(),
+    () => Date.now() + offset,
+    offerNotice(transports.sms !== null),
+    log,
+    (orgId) => pokes.notify(orgId),
+  );
+  waitingList.start(Number(process.env.KEZEK_WAITING_INTERVAL_MS ?? 30_000));
   const app = createServerApp({
     database,
+    waitingList,
     messages: { sms: transports.sms !== null, email: transports.email !== null, kick: () => void sender.tick().catch(() => undefined) },
     clock: () => Date.now() + offset,
     log,
@@ -259,6 +272,7 @@ async function main(): Promise<void> {
     pokes.close(); // desks' event streams end; they reconnect to another server process or poll
     server.close(async () => {
       await sender.stop();
+      await waitingList.stop();
       await presence?.end();
       await database.close();
       process.exit(0);

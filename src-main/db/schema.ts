@@ -293,6 +293,21 @@ export const homeVisits = sqliteTable(
   (t) => [index('home_visits_day').on(t.date, t.doctorId)],
 );
 
+/** The waiting list (issue 21): the server's entries as pulled, and this desk's own until the server has them. */
+export const waitingEntries = sqliteTable(
+  'waiting_entries',
+  {
+    id: text('id').primaryKey(),
+    patientId: text('patient_id').notNull(),
+    specialtyId: text('specialty_id').notNull(),
+    status: text('status').notNull(),
+    createdAt: integer('created_at').notNull(),
+    /** The whole entry (src-shared/domain/waiting-entry.ts), as the server last said or this desk predicts. */
+    rowJson: text('row_json').notNull(),
+  },
+  (t) => [index('waiting_entries_status').on(t.status, t.createdAt)],
+);
+
 export const users = sqliteTable('users', {
   id: text('id').primaryKey(),
   username: text('username').notNull().unique(),

@@ -47,6 +47,7 @@ const ENTITY_TOPICS: Record<string, readonly Topic[]> = {
   patient: ['patients'],
   referral: ['patients', 'bookings'],
   home_visit: ['homeVisits'],
+  waiting_entry: ['waiting'],
   account: ['accounts'],
   message: ['patients'],
   register_entry: ['register'],

@@ -18,6 +18,7 @@ import { findPatients, patientCard, registerPatient, similarPatients, updatePati
 import { exportRegister } from '../services/register-export.js';
 import { exportReport } from '../services/report-export.js';
 import { buildReport } from '../services/reports.js';
+import { addToWaitingList, answerWaitingOffer, listWaiting, removeFromWaitingList } from '../services/waiting-list.js';
 import { listHomeVisits, requestHomeVisit, setHomeVisitStatus } from '../services/home-visits.js';
 import { issueReferral } from '../services/referrals.js';
 import { listRegister, recordOutOfSchedule, refuseManually } from '../services/register.js';
@@ -180,6 +181,10 @@ export const handlers: Handlers = {
   'homeVisits.request': (i, c) => requestHomeVisit(c.env, who(c), i),
   'homeVisits.setStatus': (i, c) => setHomeVisitStatus(c.env, who(c), i.id, i.status),
   'homeVisits.list': (i, { env }) => listHomeVisits(env, i),
+  'waiting.list': (i, { env }) => listWaiting(env, i),
+  'waiting.add': (i, c) => addToWaitingList(c.env, who(c), i),
+  'waiting.remove': (i, c) => removeFromWaitingList(c.env, who(c), i.id),
+  'waiting.answer': (i, c) => answerWaitingOffer(c.env, who(c), i.id, i.slotId, i.answer),
   'visits.outOfScheduleList': (i, { env }) => listRegister(env, { from: i.date, to: i.date, result: 'out_of_schedule', limit: 500 }),
   'register.refuse': (i, c) => refuseManually(c.env, who(c), i),
   'tickets.get': (i, { env }) => ticketFor(env, i.appointmentId),

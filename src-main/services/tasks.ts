@@ -1,3 +1,4 @@
+import type { WaitingOffer } from '../../src-shared/domain/waiting-entry.js';
 import { AppError } from '../../src-shared/rpc/errors.js';
 import { stmt } from '../db/stmt.js';
 import { getAppointment } from './appointment-views.js';
@@ -38,11 +39,14 @@ export function listTasks(env: Env, status: 'open' | 'all'): TaskView[] {
       alternatives?: Array<Omit<TaskView['alternatives'][number], 'kind'> & { kind?: TaskView['alternatives'][number]['kind'] }>;
       urgent?: boolean;
       attempts?: number;
+      entryId?: string;
+      offer?: WaitingOffer;
     };
     return {
       ...t,
       urgent: row.urgent === true,
       attempts: row.attempts ?? 0,
+      offer: row.entryId && row.offer ? { ...row.offer, entryId: row.entryId } : null,
       appointment: appointmentId ? (getAppointment(env, appointmentId) ?? null) : null,
       alternatives: (row.alternatives ?? []).map(({ slotId, doctorId, date, time, sameDoctor, kind }) => ({
         slotId,

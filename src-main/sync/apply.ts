@@ -6,6 +6,7 @@ import { stmt } from '../db/stmt.js';
 import { insertRegister } from '../services/register.js';
 import { putPatient } from '../services/patients.js';
 import { putHomeVisit } from '../services/home-visits.js';
+import { putWaitingEntry } from '../services/waiting-list.js';
 import { noteTicketCode } from '../services/ticket-codes.js';
 import { saveAccounts } from '../auth/accounts.js';
 import { putCabinet, putDoctor, putException, putTemplate } from '../db/schedules.js';
@@ -162,6 +163,10 @@ export function applyChanges(db: Db, changes: readonly Change[]): Applied {
         break;
       case 'home_visit':
         putHomeVisit(db, c.row);
+        break;
+      case 'waiting_entry':
+        // An answer or removal of ours the server has not decided yet stays as this desk took it until it has.
+        if (!pendingHere(db, c.id)) putWaitingEntry(db, c.row);
         break;
       case 'referral': {
         const x = c.row;

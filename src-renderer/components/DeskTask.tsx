@@ -6,6 +6,7 @@ import { useI18n } from '../lib/i18n.js';
 import { useNotify } from '../lib/notice.js';
 import { call, RpcError } from '../lib/rpc.js';
 import { EmergencyDialog } from './EmergencyDialog.js';
+import { WaitingListDialog, type Wish } from './WaitingListDialog.js';
 import { HomeVisitDialog } from './HomeVisitDialog.js';
 import { NewPatientDialog } from './NewPatientDialog.js';
 import { RefusalDialog } from './RefusalDialog.js';
@@ -18,7 +19,7 @@ import { METHOD_CHANGES } from '../../src-shared/rpc/changes.js';
  * an emergency out of schedule (F9, R6), a new patient (F10, R16), a home visit (F11, R24), and
  * the doctor's referral (R5).
  */
-export type SideTask = { kind: 'refuse' } | { kind: 'emergency' } | { kind: 'register'; initialId: string } | { kind: 'homeVisit' } | { kind: 'refer' };
+export type SideTask = { kind: 'refuse' } | { kind: 'emergency' } | { kind: 'register'; initialId: string } | { kind: 'homeVisit' } | { kind: 'refer' } | { kind: 'waiting' };
 
 export function DeskTask({
   task,
@@ -71,6 +72,12 @@ export function DeskTask({
     onError: failed,
   });
 
+  const wait = useMutation({
+    mutationFn: (w: Wish) => call('waiting.add', w),
+    onSuccess: (e) => done(t('waiting.added', { patient: e.patientName }), 'waiting.add'),
+    onError: failed,
+  });
+
   switch (task.kind) {
     case 'register':
       return (
@@ -100,6 +107,10 @@ export function DeskTask({
       ) : null;
     case 'homeVisit':
       return card ? <HomeVisitDialog directory={directory} card={card} busy={homeVisit.isPending} onRecord={(r) => homeVisit.mutate(r)} onClose={onClose} /> : null;
+    case 'waiting':
+      return card && specialtyId ? (
+        <WaitingListDialog directory={directory} card={card} specialtyId={specialtyId} channel={channel} busy={wait.isPending} onSave={(w) => wait.mutate(w)} onClose={onClose} />
+      ) : null;
     case 'refer':
       return card ? <ReferralDialog directory={directory} patientName={card.patient.fullName} busy={refer.isPending} onIssue={(id) => refer.mutate(id)} onClose={onClose} /> : null;
   }

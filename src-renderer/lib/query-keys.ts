@@ -21,6 +21,7 @@ export const qk = {
   absences: () => ['absences'] as const,
   doctorSchedules: () => ['doctorSchedules'] as const,
   homeVisits: (date: string, doctorId: string) => ['homeVisits', date, doctorId] as const,
+  waiting: (all: boolean) => ['waiting', all] as const,
   accounts: () => ['accounts'] as const,
   syncStatus: () => ['sync', 'status'] as const,
   printerStatus: () => ['printer', 'status'] as const,
@@ -42,6 +43,7 @@ export const TOPIC_ROOTS: Record<Topic, readonly Root[]> = {
   sync: ['sync'],
   printer: ['printer'],
   hall: ['today'],
+  waiting: ['waiting'],
 };
 
 /** Mark what these topics cover stale: the queries on screen load again, the others when they are next shown. */

@@ -40,7 +40,18 @@ export function CallListScreen({ directory }: { directory: DirectoryView }) {
     onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
   });
   // Why the booking was lost: another desk was first, a lease did not hold, or the server's rules refused it (R2, R5, R1…).
-  const reasonText = (task: TaskView): string => (task.kind === 'kiosk_help' ? t('kiosk.helpTask') : task.kind !== 'call_patient' ? t('ui.quarantined') : callReasonText(t, task.reason));
+  const reasonText = (task: TaskView): string =>
+    task.kind === 'kiosk_help' ? t('kiosk.helpTask') : task.kind === 'waiting_offer' ? t('waiting.taskReason') : task.kind !== 'call_patient' ? t('ui.quarantined') : callReasonText(t, task.reason);
+  // The waiting list's offer (issue 21): the patient's answer, taken on the phone, goes to the server.
+  const answer = useMutation({
+    mutationFn: (v: { id: string; slotId: string; answer: 'accept' | 'decline' }) => call('waiting.answer', v),
+    onSuccess: (_r, v) => {
+      notify(t(v.answer === 'accept' ? 'waiting.accepted' : 'waiting.declined'));
+      invalidate(qc, METHOD_CHANGES['waiting.answer']!);
+      refresh();
+    },
+    onError: (e) => notify(e instanceof RpcError ? e.message : String(e), 'error'),
+  });
   const doctor = (id: string) => directory.doctors.find((d) => d.id === id)?.fullName ?? id;
 
   return (
@@ -75,7 +86,23 @@ export function CallListScreen({ directory }: { directory: DirectoryView }) {
                 </button>
               ))}
             </div>
-            {task.kind === 'kiosk_help' ? (
+            {task.offer && (
+              <div data-testid="task-offer">
+                <b>
+                  {fmtDate(task.offer.date)} {task.offer.time} · {doctor(task.offer.doctorId)}
+                </b>
+              </div>
+            )}
+            {task.kind === 'waiting_offer' && task.offer ? (
+              <div className="actions">
+                <button type="button" className="primary" onClick={() => answer.mutate({ id: task.offer!.entryId, slotId: task.offer!.slotId, answer: 'accept' })} data-testid="task-accept">
+                  {t('waiting.accept')}
+                </button>
+                <button type="button" onClick={() => answer.mutate({ id: task.offer!.entryId, slotId: task.offer!.slotId, answer: 'decline' })}>
+                  {t('waiting.decline')}
+                </button>
+              </div>
+            ) : task.kind === 'kiosk_help' ? (
               <div className="actions">
                 <button type="button" onClick={() => resolve.mutate({ taskId: task.id, outcome: 'reached' })} data-testid="helped">
                   {t('kiosk.helped')}

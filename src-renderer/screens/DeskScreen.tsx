@@ -385,6 +385,14 @@ export function DeskScreen({ directory, role, ownDoctorId, active }: { directory
                 onPick={setCell}
               />
             )}
+            {/* No time that suits (issue 21): the waiting list — the server offers the first freed one that fits. */}
+            {specialtyId && search.data && (
+              <div className="row">
+                <button type="button" onClick={() => setTask({ kind: 'waiting' })} data-testid="to-waiting-list">
+                  {t('waiting.add')}
+                </button>
+              </div>
+            )}
             {cell && day.data && <DaySlotPicker slots={day.data} title={`${doctor?.fullName ?? ''}, ${fmtDate(cell.date)}`} onPick={setSlot} />}
           </>
         ) : (

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { id, instant } from './primitives.js';
 
-/** What Kezek tells a patient (issue 20): a booking made, moved or cancelled; a visit that cannot happen (P15); tomorrow's visit; a sign-in code. */
-export const MESSAGE_KINDS = ['confirmation', 'moved', 'cancellation', 'change', 'reminder', 'code'] as const;
+/** What Kezek tells a patient (issue 20): a booking made, moved or cancelled; a visit that cannot happen (P15); tomorrow's visit; a sign-in code; a freed time offered from the waiting list (issue 21). */
+export const MESSAGE_KINDS = ['confirmation', 'moved', 'cancellation', 'change', 'reminder', 'code', 'offer'] as const;
 export const messageKind = z.enum(MESSAGE_KINDS);
 export type MessageKind = z.infer<typeof messageKind>;
 

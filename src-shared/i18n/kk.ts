@@ -1,3 +1,4 @@
+import { WAITING_TEXT } from './waiting.js';
 import { kkPatient } from './patient-page.js';
 import type { Messages } from './ru.js';
 
@@ -60,6 +61,10 @@ export const kk: Messages = {
     template_overlap: 'Кестеде (аптаның {{day}}-күні) аралықтар қиылысады: {{from}} {{to}} уақытынан ерте',
     template_periods: '{{from}} бастап дәрігердің басқа кестесі бар — соны өзгертіңіз',
     internet_quota: 'Интернет арқылы жазылу — дәрігер уақытының {{max}} %-нан аспайды (көрсетілгені {{share}} %)',
+    wish_dates: 'Күту парағының күндері: бүгіннен бастап, «дейін» «бастап»-тан ерте емес',
+    doctor_not_of_specialty: 'Бұл дәрігер бұл мамандықта емес',
+    already_waiting: 'Пациент бұл мамандыққа күту парағында бар',
+    offer_gone: 'Ұсыныс енді күшінде емес: уақыт келесіге өтті немесе мерзімі бітті',
     wrong_password: 'Ағымдағы құпиясөз қате',
     already_set_up: 'Бұл жұмыс орны бұрыннан бапталған',
     not_set_up: 'Жұмыс орны әлі бапталмаған: алғашқы іске қосу шеберінен өтіңіз',
@@ -144,7 +149,7 @@ export const kk: Messages = {
   registerResult: { booked: 'Жазылды', refused: 'Бас тарту', declined: 'Жазылмады', cancelled: 'Болдырылмады', moved: 'Ауыстырылды', out_of_schedule: 'Кестеден тыс', home_visit: 'Үйге шақыру' },
   patientMessage: {
     title: 'Пациентке хабарламалар',
-    kind: { confirmation: 'Жазылу', moved: 'Ауыстыру', cancellation: 'Болдырмау', change: 'Қабылдау болмайды', reminder: 'Еске салу', code: 'Кіру коды' },
+    kind: { confirmation: 'Жазылу', moved: 'Ауыстыру', cancellation: 'Болдырмау', change: 'Қабылдау болмайды', reminder: 'Еске салу', code: 'Кіру коды', offer: 'Уақыт ұсынылды' },
     status: { sent: 'жіберілді', failed: 'жіберілмеді', skipped: 'жіберілмейді', in_doubt: 'жетті ме — белгісіз' },
     why: {
       no_phone: 'телефон жоқ',
@@ -225,6 +230,7 @@ export const kk: Messages = {
     idle: 'Экран {{seconds}} секундтан кейін тазаланады',
     queue: 'Нөмір',
   },
+  waiting: WAITING_TEXT.kk,
   hall: {
     callNext: 'Келесісін шақыру',
     call: 'Шақыру',

@@ -1,3 +1,4 @@
+import { WAITING_TEXT } from './waiting.js';
 import { kyPatient } from './patient-page.js';
 import type { Messages } from './ru.js';
 
@@ -60,6 +61,10 @@ export const ky: Messages = {
     template_overlap: 'Графикте (жуманын {{day}}-күнү) аралыктар кесилишет: {{from}} {{to}} дан эрте',
     template_periods: '{{from}} баштап дарыгердин башка графиги бар — ошону өзгөртүңүз',
     internet_quota: 'Интернет аркылуу жазылуу — дарыгердин убактысынын {{max}} % ашпайт (көрсөтүлгөнү {{share}} %)',
+    wish_dates: 'Күтүү тизмесинин күндөрү: бүгүндөн баштап, «чейин» «баштап» дан эрте эмес',
+    doctor_not_of_specialty: 'Бул дарыгер бул адистикте эмес',
+    already_waiting: 'Бейтап бул адистикке күтүү тизмесинде бар',
+    offer_gone: 'Сунуш мындан ары күчүндө эмес: убакыт кийинкиге өттү же мөөнөтү бүттү',
     wrong_password: 'Учурдагы сырсөз туура эмес',
     already_set_up: 'Бул жумуш орду мурунтан орнотулган',
     not_set_up: 'Жумуш орду азырынча орнотула элек: биринчи ишке киргизүү чеберинен өтүңүз',
@@ -152,7 +157,7 @@ export const ky: Messages = {
   },
   patientMessage: {
     title: 'Пациентке билдирүүлөр',
-    kind: { confirmation: 'Жазылуу', moved: 'Которуу', cancellation: 'Жокко чыгаруу', change: 'Кабыл алуу болбойт', reminder: 'Эскертүү', code: 'Кирүү коду' },
+    kind: { confirmation: 'Жазылуу', moved: 'Которуу', cancellation: 'Жокко чыгаруу', change: 'Кабыл алуу болбойт', reminder: 'Эскертүү', code: 'Кирүү коду', offer: 'Убакыт сунушталды' },
     status: { sent: 'жөнөтүлдү', failed: 'жөнөтүлгөн жок', skipped: 'жөнөтүлбөйт', in_doubt: 'жеттиби — белгисиз' },
     why: {
       no_phone: 'телефон жок',
@@ -233,6 +238,7 @@ export const ky: Messages = {
     idle: 'Экран {{seconds}} секунддан кийин тазаланат',
     queue: 'Номер',
   },
+  waiting: WAITING_TEXT.ky,
   hall: {
     callNext: 'Кийинкисин чакыруу',
     call: 'Чакыруу',

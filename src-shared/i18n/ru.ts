@@ -1,3 +1,4 @@
+import { WAITING_TEXT } from './waiting.js';
 import { ruPatient } from './patient-page.js';
 
 /** Russian strings. ky.ts must have exactly the same keys (the type checks it). */
@@ -59,6 +60,10 @@ export const ru = {
     template_overlap: 'В графике ({{day}}-й день недели) интервалы пересекаются: {{from}} раньше, чем {{to}}',
     template_periods: 'С {{from}} у врача уже есть другой график — измените его',
     internet_quota: 'Интернет-запись — не более {{max}} % времени врача (указано {{share}} %)',
+    wish_dates: 'Даты листа ожидания: с сегодняшнего дня, «по» не раньше «с»',
+    doctor_not_of_specialty: 'Этот врач не этой специальности',
+    already_waiting: 'Пациент уже в листе ожидания к этой специальности',
+    offer_gone: 'Предложение больше не действует: время ушло следующему или истекло',
     wrong_password: 'Текущий пароль введён неверно',
     already_set_up: 'Это рабочее место уже настроено',
     not_set_up: 'Рабочее место ещё не настроено: пройдите мастер первого запуска',
@@ -143,7 +148,7 @@ export const ru = {
   registerResult: { booked: 'Записан', refused: 'Отказ', declined: 'Не записан', cancelled: 'Отменена', moved: 'Перенесена', out_of_schedule: 'Вне расписания', home_visit: 'Вызов на дом' },
   patientMessage: {
     title: 'Сообщения пациенту',
-    kind: { confirmation: 'Запись', moved: 'Перенос', cancellation: 'Отмена', change: 'Приём не состоится', reminder: 'Напоминание', code: 'Код входа' },
+    kind: { confirmation: 'Запись', moved: 'Перенос', cancellation: 'Отмена', change: 'Приём не состоится', reminder: 'Напоминание', code: 'Код входа', offer: 'Предложено время' },
     status: { sent: 'отправлено', failed: 'не отправлено', skipped: 'не отправлялось', in_doubt: 'неизвестно, дошло ли' },
     why: {
       no_phone: 'нет телефона',
@@ -224,6 +229,7 @@ export const ru = {
     idle: 'Экран очистится через {{seconds}} с',
     queue: 'Номер',
   },
+  waiting: WAITING_TEXT.ru,
   hall: {
     callNext: 'Вызвать следующего',
     call: 'Вызвать',

@@ -40,6 +40,9 @@ const common = {
   // The hall's kiosks book half of each doctor-day's internet share offline, rounded down (P4, P6: 001 lets the kiosk's
   // share be limited; the number is our choice); the rest stays with the portal and the call centre, online.
   leases: { deskShare: 0.5, kioskShare: 0.5, windowWorkingDays: 2, ttlMs: 24 * 3_600_000, graceMs: 12 * 3_600_000, offlineOutsideLease: 'tentative' },
+  // The waiting list (issue 21): a freed time is held two hours for the first patient waiting for it, and at the
+  // latest until two hours before the visit — time to answer and to come. No seed says: our choice.
+  waitingList: { offerHoldMinutes: 120, leadMinutes: 120, source: 'our choice (no seed says)' },
   // 000 fig. 4: PIN 20604199601785 belongs to «Калысбеков Ислан Калысбекович» — 2 is male.
   kgPinSexDigits: { '1': 'female', '2': 'male' },
 } as const satisfies Partial<PolicyProfile>;

@@ -85,6 +85,11 @@ export interface PolicyProfile {
    * booking message is sent (local time; a sign-in code the patient asked for is), and which channels' bookings get a
    * confirmation (a patient booked at the window holds the printed ticket). Our choice where `source` says so.
    */
+  /**
+   * The waiting list (issue 21): how long a freed time is held for the patient it is offered to, and how long before
+   * the visit an offer must end at the latest. No seed says: our choice (`source`).
+   */
+  waitingList: { offerHoldMinutes: number; leadMinutes: number; source: string };
   messages: { lang: Lang; quietHours: { from: string; to: string }; confirmFor: readonly RequestChannel[]; source: string };
   sources: Record<string, string>;
 }

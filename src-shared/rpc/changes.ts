@@ -6,7 +6,7 @@ import type { Method } from './contract.js';
  * booking on this desk's other window or a LAN PC, a row the sync brought from another desk, a call task — instead of
  * every screen asking again every few seconds. Coarse on purpose: a window reloads what it shows of a topic.
  */
-export const TOPICS = ['bookings', 'patients', 'tasks', 'register', 'schedule', 'accounts', 'homeVisits', 'sync', 'printer', 'hall'] as const;
+export const TOPICS = ['bookings', 'patients', 'tasks', 'register', 'schedule', 'accounts', 'homeVisits', 'sync', 'printer', 'hall', 'waiting'] as const;
 export type Topic = (typeof TOPICS)[number];
 export const changeNotice = z.object({ topics: z.array(z.enum(TOPICS)).min(1) });
 export type ChangeNotice = z.infer<typeof changeNotice>;
@@ -32,6 +32,9 @@ export const METHOD_CHANGES: Partial<Record<Method, readonly Topic[]>> = {
   'referrals.issue': ['patients', 'bookings', 'sync'],
   'homeVisits.request': ['homeVisits', 'register', 'sync'],
   'homeVisits.setStatus': ['homeVisits', 'sync'],
+  'waiting.add': ['waiting', 'sync'],
+  'waiting.remove': ['waiting', 'sync'],
+  'waiting.answer': ['waiting', 'sync'],
   'hall.ask': ['hall'],
   'kiosk.checkIn': ['bookings', 'sync'],
   'kiosk.book': ['bookings', 'register', 'sync', 'printer'],

@@ -6,6 +6,7 @@ import { report, reportFilter } from '../reports/report.js';
 import { doctorEdit, quotaRequest, templateEdit } from '../rules/schedule-edits.js';
 import { newPatient, patientContacts } from '../rules/new-patient.js';
 import { homeVisitRequest } from '../domain/home-visit.js';
+import { waitingWish } from '../domain/waiting-entry.js';
 import { referral } from '../domain/patient.js';
 import { emergencyDestination, registerResult, ticket, user, visitReason } from '../domain/appointment.js';
 import { id, isoDate } from '../domain/primitives.js';
@@ -25,6 +26,7 @@ import {
   daySlot,
   directoryView,
   homeVisitView,
+  waitingView,
   patientCard,
   patientMatches,
   patientSummary,
@@ -214,6 +216,13 @@ export const contract = {
   'homeVisits.setStatus': { input: z.object({ id, status: z.enum(['done', 'cancelled']) }), output: homeVisitView, roles: desk },
   /** The day's home visits — a doctor's list, or everyone's. */
   'homeVisits.list': { input: z.object({ date: isoDate.optional(), doctorId: id.optional() }), output: z.array(homeVisitView), roles: desk },
+  /** The waiting list (issue 21): live entries (waiting or holding an offer), or every entry of the last weeks. */
+  'waiting.list': { input: z.object({ all: z.boolean().default(false) }), output: z.array(waitingView), roles: desk },
+  /** A patient for whom no time was free, with a wish: the server offers freed times, first come first offered. */
+  'waiting.add': { input: waitingWish.extend({ channel: channelField }), output: waitingView, roles: desk },
+  'waiting.remove': { input: z.object({ id }), output: waitingView, roles: desk },
+  /** The patient's answer to the offer (by phone, at the window): accepted, the server books it. */
+  'waiting.answer': { input: z.object({ id, slotId: id, answer: z.enum(['accept', 'decline']) }), output: waitingView, roles: desk },
   'tickets.get': { input: z.object({ appointmentId: id }), output: ticket, roles: desk },
   /** Queue the ticket on the desk's printer; a second print of a booking is marked COPY. */
   'tickets.print': { input: z.object({ appointmentId: id }), output: z.object({ jobId: id, copy: z.boolean() }), roles: desk },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { waitingEntry, waitingOffer } from '../domain/waiting-entry.js';
 import { absenceKind } from '../rules/absences.js';
 import { homeVisit } from '../domain/home-visit.js';
 import { appointment, registerEntry, ticket, user } from '../domain/appointment.js';
@@ -171,6 +172,8 @@ export const taskView = z.object({
   alternatives: z.array(
     z.object({ slotId: z.string(), doctorId: z.string(), date: isoDate, time: hhmm, sameDoctor: z.boolean(), kind: z.enum(['same_time', 'near_time', 'same_doctor', 'specialty']) }),
   ),
+  /** A waiting list's offer to phone the patient about (issue 21): its entry and the time held. */
+  offer: waitingOffer.extend({ entryId: z.string() }).nullable(),
 });
 export type TaskView = z.infer<typeof taskView>;
 
@@ -191,6 +194,23 @@ export type AbsenceView = z.infer<typeof absenceView>;
 /** R24: a home visit as the desk and the doctor's list show it. */
 export const homeVisitView = homeVisit.extend({ patientName: z.string(), patientBirthDate: isoDate, doctorName: z.string() });
 export type HomeVisitView = z.infer<typeof homeVisitView>;
+
+/** The waiting list (issue 21) as the desk shows it: the wish, the patient to phone, the offer held for them. */
+export const waitingView = waitingEntry
+  .pick({ id: true, patientId: true, specialtyId: true, doctorId: true, fromDate: true, toDate: true, part: true, channel: true, status: true, createdAt: true, appointmentId: true })
+  .extend({
+    patientName: z.string(),
+    phone: z.string(),
+    doctorName: z.string().nullable(),
+    offer: waitingOffer.extend({ doctorName: z.string(), cabinet: z.string() }).nullable(),
+    /** The answer taken here that the server has not decided yet. */
+    answered: z.enum(['accept', 'decline']).nullable(),
+    /** Not yet on the server: the entry (or its last change) waits for the link. */
+    pending: z.boolean(),
+    /** The offers this entry was made and their ends, newest last. */
+    offers: z.number().int(),
+  });
+export type WaitingView = z.infer<typeof waitingView>;
 
 /** A staff account as the administrator's screen shows it (never its password hash). */
 export const accountView = z.object({

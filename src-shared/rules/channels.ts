@@ -61,9 +61,12 @@ const CABINET_OPS: ReadonlySet<string> = new Set([
   'homeVisits.request',
   'homeVisits.setStatus',
   'accounts.key',
+  'waiting.add',
+  'waiting.remove',
+  'waiting.answer',
 ]);
 
-/** A kiosk books and checks patients in, as the patients' own channel, and asks the registry for help — nothing else. */
-const KIOSK_OPS: ReadonlySet<string> = new Set(['appointments.book', 'appointments.checkIn', 'tasks.help']);
+/** A kiosk books and checks patients in, as the patients' own channel, puts them on the waiting list, and asks the registry for help — nothing else. */
+const KIOSK_OPS: ReadonlySet<string> = new Set(['appointments.book', 'appointments.checkIn', 'tasks.help', 'waiting.add']);
 
 export const opAllowedOn = (device: DeviceKind, opName: string): boolean => (device === 'cabinet' ? CABINET_OPS.has(opName) : device === 'kiosk' ? KIOSK_OPS.has(opName) : true);

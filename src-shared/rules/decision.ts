@@ -62,6 +62,10 @@ export const REFUSALS = {
   template_overlap: { kind: 'input', rule: 'a schedule’s intervals of one day do not overlap' },
   template_periods: { kind: 'input', rule: 'one weekly schedule of a doctor at a time' },
   internet_quota: { kind: 'input', rule: 'R7 (000 §5): internet booking at most 30 % of a doctor’s time' },
+  wish_dates: { kind: 'input', rule: 'waiting list (issue 21): dates from today on' },
+  doctor_not_of_specialty: { kind: 'input', rule: 'waiting list (issue 21): the doctor of that specialty' },
+  already_waiting: { kind: 'input', rule: 'waiting list (issue 21): one entry per patient and specialty' },
+  offer_gone: { kind: 'input', rule: 'waiting list (issue 21): the offer no longer holds' },
 } as const;
 
 export type RefusalCode = keyof typeof REFUSALS;

@@ -4,6 +4,7 @@ import { cabinet, department, doctor, organization, scheduleException, scheduleT
 import { id, instant } from '../domain/primitives.js';
 import { patient, referral } from '../domain/patient.js';
 import { homeVisit } from '../domain/home-visit.js';
+import { waitingEntry } from '../domain/waiting-entry.js';
 import { account, publicKey } from '../domain/account.js';
 import { patientMessage } from '../domain/patient-message.js';
 
@@ -39,6 +40,7 @@ export const changeRows = {
   patient,
   referral,
   home_visit: homeVisit,
+  waiting_entry: waitingEntry,
   lease: z.object({ deviceId: id }).loose(),
   lease_set: z.object({ expiresAt: instant, reclaimAfter: instant }).loose(),
   account,

@@ -67,6 +67,8 @@ export function planLeases(i: {
   /** Ids of the live devices of this one's kind — desks, or kiosks — this one included (any order). */
   desks: readonly string[];
   share: number;
+  /** Times kept for the waiting list (issue 21): nobody keeps or gets them; the one who holds one gives it back. */
+  reserved?: ReadonlySet<string>;
 }): { grant: string[]; release: string[] } {
   const desks = [...new Set([...i.desks, i.device.id])].sort();
   const me = desks.indexOf(i.device.id);
@@ -76,10 +78,11 @@ export function planLeases(i: {
     i.device.kind === 'cabinet'
       ? i.candidates.filter((c) => c.channel === 'doctor' && c.doctorId === i.device.doctorId)
       : i.candidates.filter((c) => c.channel === (i.device.kind === 'kiosk' ? 'internet' : 'registry'));
+  const open = i.reserved ? wanted.filter((c) => !i.reserved!.has(c.slotId)) : wanted;
   const keep = new Set<string>();
   const grant: string[] = [];
   const groups = new Map<string, LeaseCandidate[]>();
-  for (const c of wanted) {
+  for (const c of open) {
     const key = `${c.doctorId}|${c.date}`;
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key)!.push(c);

@@ -5,6 +5,7 @@ import { newPatient, patientContacts } from '../rules/new-patient.js';
 import { homeVisitRequest, homeVisitStatus } from '../domain/home-visit.js';
 import { id, isoDate } from '../domain/primitives.js';
 import { requestChannel } from '../domain/enums.js';
+import { waitingWish } from '../domain/waiting-entry.js';
 import { absenceRequest } from '../rules/absences.js';
 import { callOutcome } from '../rules/call-outcomes.js';
 import { accountChange } from '../rules/accounts.js';
@@ -15,10 +16,11 @@ import { doctorEdit, quotaRequest, templateEdit } from '../rules/schedule-edits.
  * Bumped when an op's arguments or envelope change shape. 2: every op carries the person who made it and their
  * signature (issue 19); the server answers a desk still sending format 1 "update this desk" and applies nothing of it.
  */
-export const SYNC_SCHEMA_VERSION = 3;
+export const SYNC_SCHEMA_VERSION = 4;
 /**
- * The oldest format the server still takes. 3 only added an op (tasks.help, the hall's kiosk, issue 21): every op of
- * format 2 is an op of format 3, so a desk not yet updated goes on syncing; format 1 (unsigned) is told to update.
+ * The oldest format the server still takes. 3 and 4 only added ops (3: tasks.help, the hall's kiosk; 4: the waiting
+ * list's waiting.*, issue 21): every op of format 2 is an op of format 4, so a desk not yet updated goes on syncing;
+ * format 1 (unsigned) is told to update.
  */
 export const OLDEST_ACCEPTED_SCHEMA_VERSION = 2;
 /** Whether the server takes ops of this format. */
@@ -55,6 +57,12 @@ export const opArgs = {
   'tasks.resolve': z.object({ taskId: id, outcome: callOutcome }),
   /** The hall's kiosk: "call the registrar" (003 L118, P18) — a task on the registry's list, for the patient in front of it if known. */
   'tasks.help': z.object({ id, patientId: id.nullable() }),
+  /** The waiting list (issue 21): a patient put on it with a wish; the server offers freed times, first come first offered. */
+  'waiting.add': waitingWish.extend({ id, userId: id.optional() }),
+  /** Taken off the list (the patient no longer needs a time): a live offer goes to the next. */
+  'waiting.remove': z.object({ id }),
+  /** The patient's answer to the offer of `slotId`: accepted, the server books it; declined, it goes to the next. */
+  'waiting.answer': z.object({ id, slotId: id, answer: z.enum(['accept', 'decline']) }),
   /** R8: a doctor's absence entered by the head or administrator (the server checks the account's role itself). */
   'schedule.absence': absenceRequest.extend({ userId: id }),
   /** Hiring, changing or dismissing a doctor (head or administrator; a dismissal waits until the doctor's bookings are moved). */

@@ -3,10 +3,9 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Appointment, Slot } from '../../src-shared/domain/appointment.js';
 import type { Patient } from '../../src-shared/domain/patient.js';
 import type { RefusalCode } from '../../src-shared/rules/decision.js';
-import { ticketPrefixFor } from '../auth/ticket-prefixes.js';
-import { sha256 } from '../auth/tokens.js';
+import { hasPrefix, nextServerTicket, serverDevice, serverDeviceId } from '../auth/server-devices.js';
 import type { ServerDb } from '../db/connect.js';
-import { devices, organizations, slotHolds } from '../db/schema.js';
+import { organizations, slotHolds } from '../db/schema.js';
 import type { DirectoryCache, RulesDirectory } from '../rules/directory-cache.js';
 import { doctorDaySlots, judgeBooking, loadElectronicFacts, type ServerDevice } from '../rules/judge.js';
 import { appointmentRow, confirm, judgeNew, transition } from '../sync/booking-mutators.js';
@@ -47,35 +46,7 @@ export async function findPatient(db: ServerDb, orgIds: readonly string[], kind:
   return own ? { orgId: own.orgId, patient: own.row } : null;
 }
 
-/** The organization's booking-API device: the prefix its tickets carry (unique within the organization, like a desk's). */
-const apiDeviceId = (orgId: string) => `api-${orgId}`;
-
-/** Each organization's API ticket prefix, once assigned (a prefix never changes): one UPDATE per booking after that. */
-const prefixes = new Map<string, string>();
-
-async function apiDevice(tx: Tx, orgId: string): Promise<string> {
-  const known = prefixes.get(orgId);
-  if (known) return known;
-  const id = apiDeviceId(orgId);
-  // A device no token opens (its token hash is of nothing anyone holds): it only numbers tickets.
-  await tx
-    .insert(devices)
-    .values({ id, orgId, name: 'Электронная запись (API)', tokenHash: sha256(`no-token:${randomUUID()}`), createdAt: 0, kind: 'api' })
-    .onConflictDoNothing();
-  const prefix = await ticketPrefixFor(tx, orgId, id);
-  prefixes.set(orgId, prefix);
-  return prefix;
-}
-
-async function nextTicket(tx: Tx, orgId: string): Promise<string> {
-  const prefix = await apiDevice(tx, orgId);
-  const [r] = await tx
-    .update(devices)
-    .set({ ticketSeq: sql`${devices.ticketSeq} + 1` })
-    .where(eq(devices.id, apiDeviceId(orgId)))
-    .returning({ n: devices.ticketSeq });
-  return `${prefix}${String(r!.n).padStart(6, '0')}`;
-}
+const apiDeviceId = (orgId: string) => serverDeviceId('api', orgId);
 
 /** The organization's API device as the rules see it: a desk with the client's one channel. */
 const apiDeviceFor = (orgId: string, client: ApiClient): ServerDevice => ({ id: apiDeviceId(orgId), orgId, kind: 'desk', doctorId: null, channels: [client.channel] });
@@ -87,7 +58,7 @@ export function contextFor(tx: Tx, dir: RulesDirectory, client: ApiClient, now: 
 }
 
 /** A patient's referral to this specialty, valid that day and not spent (R5), if they hold one. */
-async function usableReferral(tx: Pick<ServerDb, 'execute'>, orgId: string, patientId: string, specialtyId: string, date: string): Promise<string | null> {
+export async function usableReferral(tx: Pick<ServerDb, 'execute'>, orgId: string, patientId: string, specialtyId: string, date: string): Promise<string | null> {
   const res = (await tx.execute(sql`
     SELECT r.id FROM org_rows r WHERE r.org_id = ${orgId} AND r.entity = 'referral' AND r.row->>'patientId' = ${patientId}
       AND r.row->>'specialtyId' = ${specialtyId} AND r.row->>'validUntil' >= ${date}
@@ -284,7 +255,7 @@ export async function bookSlot(
   const slot = await slotAsked(db, dir, client, req, p, now, true);
   if ('refused' in slot) return slot;
   if (dir.specialtyKinds.get(slot.specialtyId) === 'narrow') return serialize(p.orgId, () => bookUnderLock(db, directories, client, req, p, now));
-  if (!prefixes.has(p.orgId)) await db.transaction((tx) => apiDevice(tx, p.orgId));
+  if (!hasPrefix('api', p.orgId)) await db.transaction((tx) => serverDevice(tx, 'api', p.orgId));
   const a = await draft(db, dir, client, slot, p.patient, now);
   const electronic = await loadElectronicFacts(db, p.orgId, p.patient.id, slot.specialtyId, slot.date);
   const device = apiDeviceFor(p.orgId, client);
@@ -329,7 +300,7 @@ async function bookUnderLock(
     const ctx = contextFor(tx, dir, client, now);
     const verdict = await judge(ctx, client, slot, p);
     if ('refused' in verdict) return verdict;
-    const a = { ...verdict.a, ticketCode: await nextTicket(tx, p.orgId) };
+    const a = { ...verdict.a, ticketCode: await nextServerTicket(tx, 'api', p.orgId) };
     await confirm(ctx, { appointment: a, preventive: false, register: registerRow(a, p.patient, now) }, verdict.spends);
     await tx.delete(slotHolds).where(and(eq(slotHolds.orgId, p.orgId), eq(slotHolds.patientId, p.patient.id)));
     const res = (await tx.execute(sql`SELECT server_seq AS seq FROM appointments WHERE org_id = ${p.orgId} AND id = ${a.id}`)) as unknown as { rows: Array<{ seq: string }> };

@@ -1,4 +1,5 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { isPc } from './server-devices.js';
 import type { DeskReport } from '../../src-shared/sync/protocol.js';
 import type { ServerDb } from '../db/connect.js';
 import { devices } from '../db/schema.js';
@@ -39,8 +40,8 @@ export async function listDevices(db: ServerDb, orgId: string): Promise<DeviceIn
         status: sql<(DeskReport & { at: number }) | null>`${devices.status}`,
       })
       .from(devices)
-      // The booking API's device of a clinic only numbers tickets: no PC to show.
-      .where(and(eq(devices.orgId, orgId), sql`${devices.kind} <> 'api'`))
+      // The server's own devices of a clinic (the booking API's, the waiting list's): no PC to show.
+      .where(and(eq(devices.orgId, orgId), isPc))
       .orderBy(asc(devices.createdAt), asc(devices.name))
   );
 }

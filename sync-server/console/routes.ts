@@ -1,5 +1,6 @@
 import bwipjs from 'bwip-js/node';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { isPc } from '../auth/server-devices.js';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Context, Env, Hono } from 'hono';
 import { html } from 'hono/html';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
@@ -38,7 +39,7 @@ export function mountConsole<E extends Env>(app: Hono<E>, deps: { db: ServerDb; 
     if (!me) return c.html(page('Вход', null, signInForm(null)));
     const all = await db.select().from(regions).orderBy(asc(regions.name));
     const orgs = await db.select({ id: organizations.id, regionId: organizations.regionId }).from(organizations);
-    const pcs = await db.select({ orgId: devices.orgId }).from(devices).where(sql`${devices.kind} <> 'api'`);
+    const pcs = await db.select({ orgId: devices.orgId }).from(devices).where(isPc);
     const rows = all
       .filter((r) => seesRegion(me, r.id))
       .map((r) => {

@@ -26,6 +26,8 @@ import { eventStream } from './events.js';
 import { noteDevice, serveUpdate } from '../updates/feed.js';
 import { ReleaseError } from '../updates/releases.js';
 import { mountConsole } from '../console/routes.js';
+import { WaitingList } from '../waiting/worker.js';
+import { offerNotice } from '../waiting/notice.js';
 
 export interface ServerDeps {
   database: Database;
@@ -40,6 +42,8 @@ export interface ServerDeps {
   publicUrl?: string;
   /** The message outbox's sender, where this process runs one: the patient page's SMS sign-in needs it. */
   messages?: PageMessages;
+  /** The waiting list's passes (issue 21); made here, without a timer, when the caller brings none. */
+  waitingList?: WaitingList;
 }
 type Device = ServerDevice & { name: string; ticketPrefix: string | null };
 
@@ -72,6 +76,7 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
   // This process's copy of each organization's directory for the rules (reloaded when an import moves its version).
   const directories = new DirectoryCache();
   const pushes = new OrgQueue();
+  const waiting = deps.waitingList ?? new WaitingList(db, directories, clock, offerNotice(deps.messages?.sms === true), log, (orgId) => pokes.notify(orgId));
   const app = new Hono<{ Variables: { device: Device } }>();
 
   app.use('*', bodyLimit({ maxSize: MAX_BODY, onError: (c) => fail(c, 413, 'too_large', `body over ${MAX_BODY} bytes`) }));
@@ -137,7 +142,10 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
       device.installId = (await deviceForToken(db, c.req.header('authorization')!.replace(/^Bearer\s+/i, '')))?.installId ?? null;
     }
     const res = await pushes.run(device.orgId, () => push(database, directories, device, parsed.data.schemaVersion, parsed.data.ops, clock, log));
-    if (res.results.length > 0) pokes.notify(device.orgId);
+    if (res.results.length > 0) {
+      pokes.notify(device.orgId);
+      void waiting.poke(device.orgId);
+    }
     return c.json(res);
   });
 
@@ -155,8 +163,10 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
   app.post('/sync/leases', async (c) => {
     const body = leaseRequest.safeParse(await c.req.json().catch(() => ({})));
     if (!body.success) return fail(c, 400, 'bad_input', 'expected {renewal?: a positive whole number}');
-    const res = await renewLeases(db, c.get('device'), clock(), body.data.renewal);
+    const res = await renewLeases(db, c.get('device'), clock(), body.data.renewal, directories);
     if (res.granted + res.released > 0) pokes.notify(c.get('device').orgId);
+    // Leases given back may be the times someone waits for.
+    if (res.released > 0) void waiting.poke(c.get('device').orgId);
     return c.json(res);
   });
 

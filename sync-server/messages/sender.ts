@@ -14,6 +14,12 @@ import type { Transports } from './settings.js';
 import { smsParts } from './sms-parts.js';
 import { messageText, shortName } from './texts.js';
 import { SendFailure, type Transport } from './transports/transport.js';
+import { serverDeviceId } from '../auth/server-devices.js';
+import type { WaitingEntry } from '../../src-shared/domain/waiting-entry.js';
+import { z } from 'zod';
+
+/** What an offer's outbox row names (offers.ts): the text is made when it goes, from the entry as it then stands. */
+const offerMessage = z.object({ entryId: z.string(), slotId: z.string() });
 
 const MAX_ATTEMPTS = 8;
 const REMINDER_SWEEP_MS = 10 * 60_000;
@@ -116,11 +122,13 @@ export class MessageSender {
       return { go: { transport: this.transports.sms, to: phone, text, subject } };
     };
     if (row.kind === 'code') return row.body ? via(row.body, org.name) : { skip: 'no_code' };
+    if (row.kind === 'offer') return this.offer(row, now, dir, org, lang, via);
 
     const booking = await this.booking(row);
     if (!booking) return { skip: 'no_booking' };
     const { a, current } = booking;
-    if (row.kind === 'confirmation' && !dir.profile.messages.confirmFor.includes(a.channel)) return { skip: 'booked_at_window' };
+    // A time taken from the waiting list is confirmed whatever the entry's channel: the patient was not at the window when it was booked.
+    if (row.kind === 'confirmation' && !dir.profile.messages.confirmFor.includes(a.channel) && a.deviceId !== serverDeviceId('waiting', row.orgId)) return { skip: 'booked_at_window' };
     if (row.kind === 'reminder') {
       if (current.status !== 'booked' || current.syncState !== 'confirmed') return { skip: 'not_booked' };
       if (localParts(now, dir.timezone).date >= a.date) return { skip: 'too_late' };
@@ -141,6 +149,22 @@ export class MessageSender {
     return via(text, org.name);
   }
 
+  /**
+   * A freed time offered from the waiting list (issue 21): told only while the entry still holds that offer — one that
+   * was answered, withdrawn or ran out before the message's turn is not sent. The hold's end is in the text.
+   */
+  private async offer(row: OutboxRow, now: number, dir: RulesDirectory, org: { name: string; phone: string }, lang: Lang, via: (text: string, subject: string) => Decision): Promise<Decision> {
+    const named = offerMessage.safeParse(JSON.parse(row.body ?? 'null'));
+    if (!named.success) return { skip: 'no_offer' };
+    const e = await this.orgRow<WaitingEntry>(row.orgId, 'waiting_entry', named.data.entryId);
+    const o = e?.status === 'offered' ? e.offer : null;
+    if (!e || !o || o.slotId !== named.data.slotId || o.expiresAt <= now) return { skip: 'offer_gone' };
+    const night = quietUntil(now, dir.timezone, dir.profile.messages.quietHours);
+    if (night !== null) return { wait: night };
+    const f = await this.facts(row.orgId, org, dir, { doctorId: o.doctorId, specialtyId: e.specialtyId, startUtc: o.startUtc, ticketCode: '' }, lang);
+    return via(messageText(lang, 'offer', { ...f, until: localParts(o.expiresAt, dir.timezone).time }), org.name);
+  }
+
   /** The booking as this message's version left it (what the patient is told), and its state now. */
   private async booking(row: OutboxRow): Promise<{ a: Appointment; current: { status: string; syncState: string } } | null> {
     if (!row.appointmentId) return null;
@@ -156,7 +180,7 @@ export class MessageSender {
     return { a: x.versioned ?? x.current, current: { status: x.status, syncState: x.sync_state } };
   }
 
-  private async facts(orgId: string, org: { name: string; phone: string }, dir: RulesDirectory, a: Appointment, lang: Lang) {
+  private async facts(orgId: string, org: { name: string; phone: string }, dir: RulesDirectory, a: Pick<Appointment, 'doctorId' | 'specialtyId' | 'startUtc' | 'ticketCode'>, lang: Lang) {
     const doctor = dir.doctors.get(a.doctorId);
     const cabinet = doctor ? await this.orgRow<{ number: string }>(orgId, 'cabinet', doctor.cabinetId) : undefined;
     const specialty = dir.specialties.get(a.specialtyId);

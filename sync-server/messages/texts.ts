@@ -14,6 +14,8 @@ export interface MessageFacts {
   doctor: string;
   cabinet: string;
   ticket: string | null;
+  /** Until when an offered time is held (HH:MM, local): the waiting list's offer. */
+  until?: string;
 }
 
 type Texts = Record<Exclude<MessageKind, 'code'>, (f: MessageFacts) => string> & { code: (code: string) => string };
@@ -30,6 +32,7 @@ const TEXTS: Record<Lang, Texts> = {
     change: (f) => `Приём ${f.date} ${f.time} (${f.specialty} ${f.doctor}) не состоится. Регистратура предложит другое время, тел. ${f.phone}.`,
     reminder: (f) => `Напоминаем: завтра ${f.date} в ${f.time} ${f.specialty} ${f.doctor}, каб. ${f.cabinet}. ${f.clinic}. Отмена: ${f.phone}.`,
     code: (code) => `Код для входа: ${code}. Никому его не сообщайте.`,
+    offer: (f) => `Освободилось время: ${f.date} ${f.time}, ${f.specialty} ${f.doctor}, каб. ${f.cabinet}. Записаться: позвоните до ${f.until} по тел. ${f.phone}. ${f.clinic}.`,
   },
   ky: {
     confirmation: (f) => `Сиз жазылдыңыз: ${f.date} ${f.time}, ${f.specialty} ${f.doctor}, ${f.cabinet}-каб. ${f.clinic}.${f.ticket ? ` Талон ${f.ticket}.` : ''}`,
@@ -38,6 +41,7 @@ const TEXTS: Record<Lang, Texts> = {
     change: (f) => `${f.date} ${f.time} (${f.specialty} ${f.doctor}) кабыл алуу болбойт. Каттоо бөлүмү башка убакыт сунуштайт, тел. ${f.phone}.`,
     reminder: (f) => `Эскертүү: эртең ${f.date} саат ${f.time} ${f.specialty} ${f.doctor}, ${f.cabinet}-каб. ${f.clinic}. Жокко чыгаруу: ${f.phone}.`,
     code: (code) => `Кирүү коду: ${code}. Аны эч кимге айтпаңыз.`,
+    offer: (f) => `Убакыт бошоду: ${f.date} ${f.time}, ${f.specialty} ${f.doctor}, ${f.cabinet}-каб. Жазылуу үчүн саат ${f.until} чейин чалыңыз: ${f.phone}. ${f.clinic}.`,
   },
   kk: {
     confirmation: (f) => `Сіз жазылдыңыз: ${f.date} ${f.time}, ${f.specialty} ${f.doctor}, ${f.cabinet} каб. ${f.clinic}.${f.ticket ? ` Талон ${f.ticket}.` : ''}`,
@@ -46,6 +50,7 @@ const TEXTS: Record<Lang, Texts> = {
     change: (f) => `${f.date} ${f.time} (${f.specialty} ${f.doctor}) қабылдау болмайды. Тіркеу бөлімі басқа уақыт ұсынады, тел. ${f.phone}.`,
     reminder: (f) => `Еске салу: ертең ${f.date} сағат ${f.time} ${f.specialty} ${f.doctor}, ${f.cabinet} каб. ${f.clinic}. Болдырмау: ${f.phone}.`,
     code: (code) => `Кіру коды: ${code}. Оны ешкімге айтпаңыз.`,
+    offer: (f) => `Уақыт босады: ${f.date} ${f.time}, ${f.specialty} ${f.doctor}, ${f.cabinet} каб. Жазылу үшін сағат ${f.until} дейін қоңырау шалыңыз: ${f.phone}. ${f.clinic}.`,
   },
 };
 

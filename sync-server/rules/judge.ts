@@ -110,7 +110,7 @@ export function judgeBooking(
  * The doctor's slot by id, from the doctor-day generated once per directory version (a push names
  * many times of few doctor-days). The doctor is the one the id names, never the request's word.
  */
-function slotOf(dir: RulesDirectory, slotId: string): Slot | null {
+export function slotOf(dir: RulesDirectory, slotId: string): Slot | null {
   const parts = parseSlotId(slotId);
   return parts ? (doctorDaySlots(dir, parts.doctorId, parts.date).get(slotId) ?? null) : null;
 }

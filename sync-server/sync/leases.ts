@@ -1,6 +1,9 @@
 import { ACTIVE_STATUSES } from '../../src-shared/domain/enums.js';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Doctor, ScheduleException, ScheduleTemplate } from '../../src-shared/domain/directory.js';
+import type { Slot } from '../../src-shared/domain/appointment.js';
+import type { DirectoryCache } from '../rules/directory-cache.js';
+import { reservedForWaiting } from '../waiting/offers.js';
 import { getProfile } from '../../src-shared/policy/profiles.js';
 import { generateDoctorSlots } from '../../src-shared/slots/generate.js';
 import { leaseWindow, planLeases, type DeviceKind, type LeaseCandidate, type LeaseHolder } from '../../src-shared/sync/leases.js';
@@ -11,7 +14,7 @@ import { appointments, changeLog, devices, leaseSets, organizations, slotLeases 
 import { lockOrg, orgRowsOf, type Tx } from './context.js';
 
 /** Free, unblocked, future slots of the lease window, in time order. */
-async function candidates(tx: Tx, orgId: string, now: number): Promise<{ list: LeaseCandidate[]; profile: ReturnType<typeof getProfile> } | null> {
+async function candidates(tx: Tx, orgId: string, now: number): Promise<{ list: LeaseCandidate[]; slots: Slot[]; profile: ReturnType<typeof getProfile> } | null> {
   const [org] = await tx.select().from(organizations).where(eq(organizations.id, orgId));
   if (!org) return null;
   const profile = getProfile(org.profileId as Parameters<typeof getProfile>[0]);
@@ -19,20 +22,19 @@ async function candidates(tx: Tx, orgId: string, now: number): Promise<{ list: L
   const doctors = (await orgRowsOf<Doctor>(tx, orgId, 'doctor')).filter((d) => d.active);
   const templates = await orgRowsOf<ScheduleTemplate>(tx, orgId, 'template');
   const exceptions = await orgRowsOf<ScheduleException>(tx, orgId, 'exception');
-  const list = doctors
+  const slots = doctors
     .flatMap((d) =>
       templates
         .filter((t) => t.doctorId === d.id)
         .flatMap((t) => generateDoctorSlots({ template: t, exceptions: exceptions.filter((e) => e.doctorId === d.id), specialtyId: d.specialtyId, dates, profile, timezone: org.timezone })),
     )
     .filter((s) => !s.blocked && s.startUtc > now)
-    .sort((a, b) => a.startUtc - b.startUtc)
-    .map((s) => ({ slotId: s.id, doctorId: s.doctorId, date: s.date, channel: s.channel }));
-  return { list, profile };
+    .sort((a, b) => a.startUtc - b.startUtc);
+  return { list: slots.map((s) => ({ slotId: s.id, doctorId: s.doctorId, date: s.date, channel: s.channel })), slots, profile };
 }
 
 /** Append lease changes to the pull feed in one statement; returns the sequence of each slot's entry. */
-async function logLeases(tx: Tx, orgId: string, now: number, deviceId: string, slots: string[], op: 'put' | 'remove'): Promise<Map<string, number>> {
+export async function logLeases(tx: Tx, orgId: string, now: number, deviceId: string, slots: string[], op: 'put' | 'remove'): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (let i = 0; i < slots.length; i += 1000) {
     const batch = slots.slice(i, i + 1000);
@@ -88,7 +90,14 @@ async function currentAnswer(tx: Tx, orgId: string, deviceId: string, set: { exp
  * the desk's number for this request (see leaseRequest): a number no higher than
  * the last one carried out changes nothing.
  */
-export async function renewLeases(db: ServerDb, device: { id: string; orgId: string }, now: number, renewal?: number): Promise<LeaseResponse> {
+export async function renewLeases(
+  db: ServerDb,
+  device: { id: string; orgId: string },
+  now: number,
+  renewal?: number,
+  /** The rules' directories: with them, the times the waiting list waits for are kept out of every lease (reservedForWaiting). */
+  directories?: DirectoryCache,
+): Promise<LeaseResponse> {
   return db.transaction(async (tx) => {
     // The slots of the window come from the directory alone: worked out before taking the organization's
     // lock, so pushes of the clinic wait only for the part that must be consistent (who holds what, what is taken).
@@ -124,6 +133,8 @@ export async function renewLeases(db: ServerDb, device: { id: string; orgId: str
       .innerJoin(devices, eq(devices.id, leaseSets.deviceId))
       // Kiosks share the kiosks' part of the internet share among themselves, as desks share the registry's.
       .where(and(eq(leaseSets.orgId, device.orgId), eq(devices.kind, me.kind === 'kiosk' ? 'kiosk' : 'desk'), sql`${leaseSets.reclaimAfter} > ${now}`, sql`${devices.revokedAt} IS NULL`));
+    const dir = directories ? await directories.get(tx, device.orgId) : undefined;
+    const reserved = dir ? await reservedForWaiting(tx, dir, c.slots, taken, now) : undefined;
     const plan = planLeases({
       device: { id: device.id, kind: me.kind as DeviceKind, doctorId: me.doctorId },
       candidates: c.list,
@@ -131,6 +142,7 @@ export async function renewLeases(db: ServerDb, device: { id: string; orgId: str
       holders,
       desks: liveDesks.map((d) => d.id),
       share: me.kind === 'kiosk' ? c.profile.leases.kioskShare : c.profile.leases.deskShare,
+      ...(reserved ? { reserved } : {}),
     });
 
     if (plan.release.length) {

@@ -15,6 +15,7 @@ import { editDoctor, enterAbsence, saveTemplate, setQuota } from './schedule-mut
 import { changePassword, giveKey, putAccountChange } from './account-mutators.js';
 import { logChange, type OpContext } from './context.js';
 import { book, move, type Outcome, stillFree, transition } from './booking-mutators.js';
+import { addToList, answerOffer, removeFromList } from '../waiting/entries.js';
 
 /**
  * A call's outcome from any desk. Tasks are never deleted; the latest outcome in
@@ -252,6 +253,9 @@ export const MUTATORS: Record<OpName, (ctx: OpContext, args: unknown) => Promise
   'register.outOfSchedule': outOfSchedule,
   'tasks.resolve': resolveTask,
   'tasks.help': helpTask,
+  'waiting.add': addToList,
+  'waiting.remove': removeFromList,
+  'waiting.answer': answerOffer,
   'appointments.book': book,
   'appointments.move': move,
   'appointments.cancel': transition('appointments.cancel'),

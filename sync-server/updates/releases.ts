@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import { isPc } from '../auth/server-devices.js';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { load } from 'js-yaml';
 import semver from 'semver';
 import { z } from 'zod';
@@ -143,7 +144,7 @@ export async function listReleases(db: ServerDb): Promise<ReleaseInfo[]> {
   const counts = await db
     .select({ version: devices.appVersion, n: sql<number>`count(*)::int` })
     .from(devices)
-    .where(sql`${devices.revokedAt} IS NULL AND ${devices.kind} <> 'api'`)
+    .where(and(isNull(devices.revokedAt), isPc))
     .groupBy(devices.appVersion);
   const running = new Map(counts.map((c) => [c.version, c.n]));
   return rows

@@ -13,6 +13,9 @@ import { connect, type Database } from '../../sync-server/db/connect.js';
 import { importDirectory, parseDirectoryFile } from '../../sync-server/directory/import.js';
 import { createServerApp } from '../../sync-server/http/app.js';
 import { silentLogger } from '../../sync-server/log.js';
+import { DirectoryCache } from '../../sync-server/rules/directory-cache.js';
+import { offerNotice } from '../../sync-server/waiting/notice.js';
+import { WaitingList } from '../../sync-server/waiting/worker.js';
 import { MONDAY_9AM, TestDesk } from './desk.js';
 
 export const ORG = 'org-bishkek-lenin';
@@ -56,8 +59,15 @@ export class ClinicServer {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The waiting list's passes of this server (no timer: a test runs `sweep()` when the clock has moved). */
+  waiting!: WaitingList;
+
   async up(): Promise<void> {
-    this.server = await listen(getRequestListener(createServerApp({ database: this.database, clock: this.now, log: silentLogger, releasesDir: this.releasesDir }).fetch), this.port);
+    this.waiting = new WaitingList(this.database.db, new DirectoryCache(), this.now, offerNotice(false), silentLogger, () => undefined);
+    this.server = await listen(
+      getRequestListener(createServerApp({ database: this.database, clock: this.now, log: silentLogger, releasesDir: this.releasesDir, waitingList: this.waiting }).fetch),
+      this.port,
+    );
     this.port = Number(new URL(this.server.url).port);
   }
 
