@@ -51,7 +51,7 @@ export function App() {
   // F1–F3 switch screens from anywhere: the desk is keyboard-first.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const tabs: Record<string, Tab> = { F1: 'desk', F2: 'today', F3: 'register', F4: 'settings', F5: 'calls', F7: 'waiting' };
+      const tabs: Record<string, Tab> = { F1: 'desk', F2: 'today', F3: 'register', F4: 'settings', F5: 'calls' };
       if (tabs[e.key]) {
         e.preventDefault();
         setTab(tabs[e.key]!);
@@ -149,7 +149,7 @@ export function App() {
             F5 · {t('ui.callList')}
           </button>
           <button type="button" className={tab === 'waiting' ? 'tab active' : 'tab'} onClick={() => setTab('waiting')} data-testid="tab-waiting">
-            F7 · {t('waiting.tab')}
+            {t('waiting.tab')}
           </button>
           {manages && (
             <button type="button" className={tab === 'schedule' ? 'tab active' : 'tab'} onClick={() => setTab('schedule')} data-testid="tab-schedule">

@@ -97,6 +97,15 @@ export function answerWaitingOffer(env: Env, actor: Actor, id: string, slotId: s
   return listWaiting(env, { id })[0]!;
 }
 
+/** The booking an entry got, as this desk holds it. */
+function bookingOf(env: Env, appointmentId: string | null): WaitingView['booking'] {
+  if (!appointmentId) return null;
+  const a = stmt(env.db.sqlite, 'SELECT date, time, doctor_id AS doctorId, ticket_code AS ticketCode FROM appointments WHERE id = ?').get(appointmentId) as
+    | { date: string; time: string; doctorId: string; ticketCode: string }
+    | undefined;
+  return a ? { date: a.date, time: a.time, doctorName: env.directory.doctor(a.doctorId)?.fullName ?? '', ticketCode: a.ticketCode } : null;
+}
+
 /** The list: live entries in the order they are offered times, or (all) every entry of the last 60 days too. */
 export function listWaiting(env: Env, f: { id?: string; all?: boolean }): WaitingView[] {
   const since = env.clock() - 60 * 86_400_000;
@@ -129,6 +138,7 @@ export function listWaiting(env: Env, f: { id?: string; all?: boolean }): Waitin
       answered: e.answered ?? null,
       pending: r.pending === 1,
       offers: e.history.length + (e.offer ? 1 : 0),
+      booking: bookingOf(env, e.appointmentId),
     };
   });
 }

@@ -81,6 +81,13 @@ export function WaitingListScreen({ directory }: { directory: DirectoryView }) {
                 <span className="muted">({t(`waiting.via.${e.offer.via}`)})</span>
               </div>
             )}
+            {e.booking && (
+              <div className="wl-offer" data-testid="wl-booking">
+                <b>
+                  {fmtDate(e.booking.date)} {e.booking.time}, {e.booking.doctorName} · {e.booking.ticketCode}
+                </b>
+              </div>
+            )}
             <div className="actions">
               {e.offer && e.answered === null && (
                 <>

@@ -207,8 +207,10 @@ export const waitingView = waitingEntry
     answered: z.enum(['accept', 'decline']).nullable(),
     /** Not yet on the server: the entry (or its last change) waits for the link. */
     pending: z.boolean(),
-    /** The offers this entry was made and their ends, newest last. */
+    /** How many offers this entry was made. */
     offers: z.number().int(),
+    /** The time it got from the list, once the server's booking is here. */
+    booking: z.object({ date: isoDate, time: hhmm, doctorName: z.string(), ticketCode: z.string() }).nullable(),
   });
 export type WaitingView = z.infer<typeof waitingView>;
 
