@@ -97,7 +97,7 @@ async function draft(tx: Pick<ServerDb, 'execute'>, dir: RulesDirectory, client:
 }
 
 /** R15: the request's row of the register, as a desk writes one. */
-const registerRow = (a: Appointment, patient: Patient, now: number) => ({
+export const registerRow = (a: Appointment, patient: Patient, now: number) => ({
   id: randomUUID(),
   at: now,
   patientId: a.patientId,

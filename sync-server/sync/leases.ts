@@ -12,6 +12,7 @@ import { localParts } from '../../src-shared/time/dates.js';
 import type { ServerDb } from '../db/connect.js';
 import { appointments, changeLog, devices, leaseSets, organizations, slotLeases } from '../db/schema.js';
 import { lockOrg, orgRowsOf, type Tx } from './context.js';
+import { logLeases } from './lease-log.js';
 
 /** Free, unblocked, future slots of the lease window, in time order. */
 async function candidates(tx: Tx, orgId: string, now: number): Promise<{ list: LeaseCandidate[]; slots: Slot[]; profile: ReturnType<typeof getProfile> } | null> {
@@ -31,20 +32,6 @@ async function candidates(tx: Tx, orgId: string, now: number): Promise<{ list: L
     .filter((s) => !s.blocked && s.startUtc > now)
     .sort((a, b) => a.startUtc - b.startUtc);
   return { list: slots.map((s) => ({ slotId: s.id, doctorId: s.doctorId, date: s.date, channel: s.channel })), slots, profile };
-}
-
-/** Append lease changes to the pull feed in one statement; returns the sequence of each slot's entry. */
-export async function logLeases(tx: Tx, orgId: string, now: number, deviceId: string, slots: string[], op: 'put' | 'remove'): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  for (let i = 0; i < slots.length; i += 1000) {
-    const batch = slots.slice(i, i + 1000);
-    const rows = await tx
-      .insert(changeLog)
-      .values(batch.map((slotId) => ({ orgId, entity: 'lease', entityId: slotId, op, row: op === 'put' ? { slotId, deviceId } : null, at: now })))
-      .returning({ seq: changeLog.seq, slotId: changeLog.entityId });
-    for (const r of rows) out.set(r.slotId, r.seq);
-  }
-  return out;
 }
 
 /*

@@ -1,12 +1,12 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { WaitingEntry } from '../../src-shared/domain/waiting-entry.js';
 import { allowedChannels } from '../../src-shared/rules/channels.js';
 import { canRemove, decideAnswer, decideWish } from '../../src-shared/rules/waiting-list.js';
 import { opArgs } from '../../src-shared/sync/protocol.js';
 import { localParts } from '../../src-shared/time/dates.js';
 import { nextServerTicket } from '../auth/server-devices.js';
-import { orgRows } from '../db/schema.js';
 import { horizonOf, loadElectronicFacts, loadPatients, slotOf } from '../rules/judge.js';
+import { registerRow } from '../api/scheduling.js';
 import { confirm, judgeNew, type Outcome } from '../sync/booking-mutators.js';
 import type { OpContext } from '../sync/context.js';
 import { endOffer, loadEntry, offeredBooking, putEntry, waitingDevice, waitingDeviceId } from './offers.js';
@@ -113,27 +113,9 @@ export async function answerOffer(ctx: OpContext, args: unknown): Promise<Outcom
   const v = await judgeNew(wctx, { appointment: a, preventive: false }, electronic);
   if (v.known) return { status: 'applied', detail: 'already_booked' };
   if (v.lost !== null) return refused(v.lost);
-  const [patient] = await ctx.tx
-    .select({ row: orgRows.row })
-    .from(orgRows)
-    .where(and(eq(orgRows.orgId, ctx.orgId), eq(orgRows.entity, 'patient'), eq(orgRows.id, e.patientId)));
-  // R15: the request's row of the register, by the person who took the answer.
-  const register = {
-    id: `${a.id}-r`.slice(0, 80),
-    at: ctx.now,
-    patientId: e.patientId,
-    applicant: (patient?.row as { fullName?: string } | undefined)?.fullName ?? '',
-    specialtyId: a.specialtyId,
-    doctorId: a.doctorId,
-    channel: a.channel,
-    result: 'booked' as const,
-    reason: null,
-    rule: null,
-    appointmentId: a.id,
-    appointedAt: a.startUtc,
-    userId: ctx.by.userId,
-    deviceId: ctx.deviceId,
-  };
+  const [patient] = await loadPatients(ctx.tx, ctx.orgId, [e.patientId]).then((m) => [...m.values()]);
+  // R15: the request's row of the register, by the person who took the answer, at their desk.
+  const register = { ...registerRow(a, patient!, ctx.now), deviceId: ctx.deviceId };
   await endOffer(ctx, e);
   await confirm(wctx, { appointment: a, preventive: false, register }, v.spendsReferral);
   await putEntry(ctx, {

@@ -13,7 +13,7 @@ import { usableReferral } from '../api/scheduling.js';
 import type { RulesDirectory } from '../rules/directory-cache.js';
 import { doctorDaySlots, horizonOf, judgeBooking, loadElectronicFacts, loadPatients, loadReferral, type ServerDevice } from '../rules/judge.js';
 import { logChange, type OpContext, type Tx } from '../sync/context.js';
-import { logLeases } from '../sync/leases.js';
+import { logLeases } from '../sync/lease-log.js';
 
 /**
  * The waiting list's offers (issue 21), made by the server alone. A freed time is offered to the first entry it fits
@@ -94,26 +94,13 @@ export const offerTaskId = (entryId: string, slotId: string): string => `offer-$
 export async function offeredBooking(tx: Tx, dir: RulesDirectory, e: WaitingEntry, slot: Slot, by: string, now: number, ticketCode: string): Promise<Appointment> {
   const day = [...doctorDaySlots(dir, slot.doctorId, slot.date).values()].sort((a, b) => a.startUtc - b.startUtc);
   return {
+    ...draftFor(dir, e, slot),
     id: `wl-${e.id}`.slice(0, 80),
-    orgId: dir.orgId,
-    patientId: e.patientId,
-    slotId: slot.id,
-    doctorId: slot.doctorId,
-    specialtyId: slot.specialtyId,
-    date: slot.date,
-    time: slot.time,
-    startUtc: slot.startUtc,
-    status: 'booked',
-    channel: e.channel,
     referralId: dir.specialtyKinds.get(slot.specialtyId) === 'narrow' ? await usableReferral(tx, dir.orgId, e.patientId, slot.specialtyId, slot.date) : null,
-    replacesId: null,
     ticketCode,
     queueNumber: day.findIndex((s) => s.id === slot.id) + 1,
-    liveQueue: false,
     createdAt: now,
     createdBy: by,
-    deviceId: waitingDeviceId(dir.orgId),
-    visitReason: 'illness',
   };
 }
 
@@ -182,7 +169,7 @@ async function fitsFor(tx: Tx, dir: RulesDirectory, entries: readonly WaitingEnt
   };
 }
 
-/** An appointment for judging only (no id, no ticket). */
+/** The entry's booking of a time as the rules judge it (offeredBooking adds its id, ticket, referral and queue number). */
 function draftFor(dir: RulesDirectory, e: WaitingEntry, s: Slot): Appointment {
   return {
     id: 'probe',

@@ -54,11 +54,21 @@ export class WaitingList {
     await Promise.all(rows.rows.map((r) => this.poke(r.orgId)));
   }
 
+  private async anyoneWaits(orgId: string): Promise<boolean> {
+    const r = (await this.db.execute(sql`SELECT 1 FROM org_rows WHERE org_id = ${orgId} AND entity = 'waiting_entry' AND row->>'status' IN ('waiting', 'offered') LIMIT 1`)) as unknown as {
+      rows: unknown[];
+    };
+    return r.rows.length > 0;
+  }
+
   private async drain(): Promise<void> {
     while (this.queued.size > 0) {
       const [orgId] = this.queued;
       this.queued.delete(orgId!);
       try {
+        // Most pushes come from clinics with nobody waiting: a look without the organization's lock, so their desks'
+        // next pushes never queue behind a pass that has nothing to do.
+        if (!(await this.anyoneWaits(orgId!))) continue;
         const n = await this.db.transaction(async (tx) => {
           await lockOrg(tx, orgId!);
           const dir = await this.directories.get(tx, orgId!);

@@ -94,3 +94,17 @@ export async function scan(page: Page, code: string): Promise<void> {
     for (const key of [...text, 'Enter']) target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
   }, code);
 }
+
+/** A desk's RPC over its HTTP port, as the page calls it (for what a test sets up around the screen it looks at). */
+export function deskRpc(url: string) {
+  return async (method: string, input: unknown, token?: string) => {
+    const r = await fetch(`${url}/rpc/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(input),
+    });
+    const body = (await r.json()) as { data?: any; error?: unknown };
+    if (!r.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
+    return body.data;
+  };
+}

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ATTACHED } from './helpers.js';
+import { ATTACHED, deskRpc } from './helpers.js';
 import type { Proc } from './processes.js';
 import { openDeskPage, readDesk, startClinic } from './clinic.js';
 
@@ -18,16 +18,7 @@ test('the waiting list (issue 21): no time left with the doctor, the registrar p
   try {
     const clinic = await startClinic(root, CLOCK, ['A'], procs);
     const desk = clinic.desks[0]!;
-    const rpc = async (method: string, input: unknown, token?: string) => {
-      const r = await fetch(`${desk.url}/rpc/${method}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify(input),
-      });
-      const body = (await r.json()) as { data?: any; error?: unknown };
-      if (!r.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-      return body.data;
-    };
+    const rpc = deskRpc(desk.url);
     const token = (await rpc('auth.signIn', { username: 'registrar', password: 'desk-pass' })).token as string;
     const { doctorId, doctorName, specialty } = readDesk(desk.dir, (db) =>
       db

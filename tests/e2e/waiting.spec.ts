@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closedPort } from '../support/virtual-printer.js';
-import { ATTACHED } from './helpers.js';
+import { ATTACHED, deskRpc } from './helpers.js';
 import { tsx } from './processes.js';
 
 /**
@@ -18,16 +18,7 @@ test('today’s list marks the patient still waiting 22 minutes past the appoint
   const port = await closedPort();
   const start = (clock: string) => tsx('src-main/cli/start.ts', ['--browser', '--demo', '--data-dir', dir, '--port', String(port), '--clock-start', clock]);
   const url = `http://127.0.0.1:${port}`;
-  const rpc = async (method: string, input: unknown, token?: string) => {
-    const r = await fetch(`${url}/rpc/${method}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(input),
-    });
-    const body = (await r.json()) as { data?: any; error?: unknown };
-    if (!r.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-    return body.data;
-  };
+  const rpc = deskRpc(url);
   let desk = start('2026-11-23T02:25:00Z'); // 08:25 in Bishkek
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
   try {
