@@ -42,8 +42,8 @@ export interface ServerDeps {
   publicUrl?: string;
   /** The message outbox's sender, where this process runs one: the patient page's SMS sign-in needs it. */
   messages?: PageMessages;
-  /** The waiting list's passes (issue 21); made here, without a timer, when the caller brings none. */
-  waitingList?: WaitingList;
+  /** The waiting list's passes (issue 21); made here, without a timer, when the caller brings none (the simulator runs its own, at its steps). */
+  waitingList?: Pick<WaitingList, 'poke'>;
 }
 type Device = ServerDevice & { name: string; ticketPrefix: string | null };
 

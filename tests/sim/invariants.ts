@@ -41,6 +41,28 @@ export async function checkInvariants(server: ServerDb, desks: readonly SimDesk[
       if (reasons.get(id) !== 'lease_lost' || faults.longOutages === 0) v.push(`${d.name}: guaranteed booking ${id} lost its slot (${reasons.get(id) ?? 'no task'})`);
     }
   }
+  // The waiting list (issue 21): a live offer holds its time as the waiting device's lease, with no booking on it; every
+  // lease of that device is a live offer's; an accepted entry's booking is confirmed.
+  const entries = await rowsOf(server, sql`SELECT id, org_id, row FROM org_rows WHERE entity = 'waiting_entry'`);
+  const waitingLeases = new Map((await rowsOf(server, sql`SELECT slot_id, device_id FROM slot_leases WHERE device_id LIKE 'waiting-%'`)).map((l) => [String(l.slot_id), String(l.device_id)]));
+  const offeredSlots = new Set<string>();
+  for (const x of entries) {
+    const e = x.row as { status: string; offer: { slotId: string } | null; appointmentId: string | null };
+    if (e.status === 'offered') {
+      offeredSlots.add(e.offer!.slotId);
+      if (!waitingLeases.has(e.offer!.slotId)) v.push(`waiting entry ${String(x.id)}: its offer of ${e.offer!.slotId} holds no lease`);
+      if (bySlot.has(e.offer!.slotId)) v.push(`waiting entry ${String(x.id)}: its offered time ${e.offer!.slotId} is booked`);
+    }
+    if (e.status === 'booked' && onServer.get(String(e.appointmentId))?.sync_state !== 'confirmed') v.push(`waiting entry ${String(x.id)}: booked, but ${String(e.appointmentId)} is not confirmed`);
+  }
+  for (const slot of waitingLeases.keys()) if (!offeredSlots.has(slot)) v.push(`the waiting list holds ${slot} with no live offer`);
+  for (const d of desks) {
+    const here = new Map((d.sqlite.prepare('SELECT id, status FROM waiting_entries').all() as Array<{ id: string; status: string }>).map((e) => [e.id, e.status]));
+    for (const x of entries) {
+      const status = (x.row as { status: string }).status;
+      if (here.get(String(x.id)) !== status) v.push(`${d.name}: waiting entry ${String(x.id)} is ${here.get(String(x.id)) ?? 'missing'}, server says ${status}`);
+    }
+  }
   // Unique ticket numbers.
   const tickets = new Set<string>();
   for (const a of appts) {

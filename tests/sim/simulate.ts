@@ -13,6 +13,9 @@ import { connect } from '../../sync-server/db/connect.js';
 import { importDirectory } from '../../sync-server/directory/import.js';
 import { createServerApp } from '../../sync-server/http/app.js';
 import { silentLogger } from '../../sync-server/log.js';
+import { DirectoryCache } from '../../sync-server/rules/directory-cache.js';
+import { offerNotice } from '../../sync-server/waiting/notice.js';
+import { WaitingList } from '../../sync-server/waiting/worker.js';
 import { checkInvariants, type SimDesk } from './invariants.js';
 import { SimNetwork } from './network.js';
 import { Story } from './story.js';
@@ -66,7 +69,19 @@ export async function simulate(seed: number, opts: SimOptions): Promise<SimResul
   let now = START;
   const database = await connect({ template: opts.template });
   if (!opts.template) await importDirectory(database.db, opts.directory, START);
-  const app = createServerApp({ database, clock: () => now, log: silentLogger });
+  // The waiting list's passes run as steps of the run (a pass the server would start after a push, here when the seed
+  // says): so the same seed replays the same run.
+  const waitingList = new WaitingList(
+    database.db,
+    new DirectoryCache(),
+    () => now,
+    offerNotice(false),
+    silentLogger,
+    () => undefined,
+  );
+  const app = createServerApp({ database, clock: () => now, log: silentLogger, waitingList: { poke: async () => undefined } });
+  // Its own stream: the steps the seeds had before the waiting list still draw the same numbers.
+  const wrng = new Rng(seed * 104_729 + 11);
   const net = new SimNetwork(app, rng, { dropRequest: 0.1, loseResponse: 0.1, duplicate: 0.1, replayOld: 0.05, replayOldRenewal: 0.2 }, new Rng(seed * 7919 + 1));
   const orgId = opts.directory.organizations[0]!.organization.id;
   const desks: Live[] = [];
@@ -78,7 +93,22 @@ export async function simulate(seed: number, opts: SimOptions): Promise<SimResul
       me: (stmt(d.sqlite, "SELECT value FROM meta WHERE key = 'server_device_id'").get() as { value: string }).value,
       pending: (stmt(d.sqlite, "SELECT group_concat(name) AS n FROM outbox WHERE status = 'pending'").get() as { n: string | null }).n,
     });
-  const stats = { books: 0, refused: 0, cancels: 0, restores: 0, checkIns: 0, crashes: 0, poison: 0, syncs: 0, concurrentRounds: 0, longOutages: 0 };
+  const stats = {
+    books: 0,
+    refused: 0,
+    cancels: 0,
+    restores: 0,
+    checkIns: 0,
+    crashes: 0,
+    poison: 0,
+    syncs: 0,
+    concurrentRounds: 0,
+    longOutages: 0,
+    waitAdds: 0,
+    offersAccepted: 0,
+    offersDeclined: 0,
+    waitingPasses: 0,
+  };
 
   const open = async (d: Omit<Live, 'desk' | 'token'> & { code?: string }): Promise<Live> => {
     const desk = await openDesk({
@@ -108,6 +138,35 @@ export async function simulate(seed: number, opts: SimOptions): Promise<SimResul
     d.cursors.push(Number((stmt(d.sqlite, "SELECT value FROM meta WHERE key = 'pull_cursor'").get() as { value: string } | undefined)?.value ?? 0));
   };
 
+  /**
+   * The waiting list (issue 21) in the same fight: a desk puts a patient on the list for a contested doctor-day, a desk
+   * answers an offer it has pulled (yes or no), or the server makes its pass (offers, expiries) — while desks book the
+   * same times offline. The invariants: no time held twice, no guaranteed booking lost, offers only on held times.
+   */
+  let contestedDays: Array<[string, string]> = [];
+  let patientIds: string[] = [];
+  const waitingStep = async (step: number) => {
+    const d = desks[wrng.int(0, desks.length - 1)]!;
+    const r = wrng.next();
+    if (r < 0.35) {
+      const [doctorId, date] = wrng.pick(contestedDays);
+      const res = await call(d, 'waiting.add', { patientId: wrng.pick(patientIds), specialtyId: 'family', doctorId, fromDate: date, toDate: date, part: 'any', channel: 'registry' });
+      if (res.ok) stats.waitAdds++;
+    } else if (r < 0.7) {
+      const offered = d.sqlite.prepare("SELECT id, row_json AS j FROM waiting_entries WHERE status = 'offered'").all() as Array<{ id: string; j: string }>;
+      const open = offered.map((o) => ({ id: o.id, e: JSON.parse(o.j) as { offer: { slotId: string } | null; answered?: string } })).filter((o) => o.e.offer && !o.e.answered);
+      if (open.length === 0) return;
+      const o = wrng.pick(open);
+      const answer = wrng.chance(0.7) ? 'accept' : 'decline';
+      const res = await call(d, 'waiting.answer', { id: o.id, slotId: o.e.offer!.slotId, answer });
+      story.note(o.e.offer!.slotId, () => `step ${step} ${d.name} answers ${answer} for entry ${o.id}: ${res.ok ? 'ok' : res.error.code}`);
+      if (res.ok) stats[answer === 'accept' ? 'offersAccepted' : 'offersDeclined']++;
+    } else {
+      await waitingList.sweep();
+      stats.waitingPasses++;
+    }
+  };
+
   try {
     net.healed = true; // enrollment and the first download happen on a working network
     for (let i = 0; i < opts.desks; i++) {
@@ -129,8 +188,11 @@ export async function simulate(seed: number, opts: SimOptions): Promise<SimResul
           .all(from, to) as Array<{ k: string }>
       ).map((r) => r.k.split('|') as [string, string]);
     const contested = [...pick('2026-11-23', '2026-11-25'), ...pick('2026-11-30', '2026-12-01')];
+    contestedDays = contested;
+    patientIds = patients;
 
     for (let step = 0; step < opts.steps; step++) {
+      if (wrng.chance(0.15)) await waitingStep(step);
       const d = desks[rng.int(0, desks.length - 1)]!;
       const r = rng.next();
       if (r < 0.4) {
@@ -209,10 +271,13 @@ export async function simulate(seed: number, opts: SimOptions): Promise<SimResul
         now += d.desk.env.profile.leases.ttlMs + d.desk.env.profile.leases.graceMs + 3_600_000;
       }
     }
-    // Quiet: the network heals and every desk syncs until nothing changes.
+    // Quiet: the network heals and every desk syncs until nothing changes (with a waiting-list pass between rounds).
     net.healed = true;
     net.partitioned.clear();
-    for (let round = 0; round < 3; round++) for (const d of desks) await sync(d);
+    for (let round = 0; round < 3; round++) {
+      await waitingList.sweep();
+      for (const d of desks) await sync(d);
+    }
     const violations = await checkInvariants(database.db, desks, stats);
     const modes = Object.fromEntries(
       desks
