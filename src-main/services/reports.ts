@@ -3,6 +3,7 @@ import type { Report, ReportFilter } from '../../src-shared/reports/report.js';
 import { generateDoctorSlots } from '../../src-shared/slots/generate.js';
 import { addDays, datesBetween, wallToUtc } from '../../src-shared/time/dates.js';
 import { stmt } from '../db/stmt.js';
+import type { WaitingEntry } from '../../src-shared/domain/waiting-entry.js';
 import { clinicToday } from './clinic-time.js';
 import type { Env } from './env.js';
 import { accessibleSlotChannels, loadSchedules } from './slots.js';
@@ -80,5 +81,38 @@ export function buildReport(env: Env, f: ReportFilter): Report {
       const date = firstFree.get(specialtyId) ?? null;
       return { specialtyId, date, days: date === null ? null : Math.round((Date.parse(date) - Date.parse(today)) / DAY) };
     });
-  return { from: f.from, to: f.to, requests, refusals, attendance, occupancy, earliest, today, horizonEnd };
+  return { from: f.from, to: f.to, requests, refusals, attendance, occupancy, earliest, waiting: waitingFigures(env, f, params.start, params.end), today, horizonEnd };
+}
+
+/** The waiting list's figures (issue 21): entries put on it in the period, per specialty, by what became of them. */
+function waitingFigures(env: Env, f: ReportFilter, start: number, end: number): Report['waiting'] {
+  const rows = stmt(
+    env.db.sqlite,
+    "SELECT w.row_json AS j, a.doctor_id AS bookedWith FROM waiting_entries w LEFT JOIN appointments a ON a.id = json_extract(w.row_json, '$.appointmentId') WHERE w.created_at >= ? AND w.created_at < ?",
+  ).all(start, end) as Array<{
+    j: string;
+    bookedWith: string | null;
+  }>;
+  const by = new Map<string, { added: number; booked: number; hours: number[]; closed: number; open: number }>();
+  for (const r of rows) {
+    const e = JSON.parse(r.j) as WaitingEntry;
+    if (f.specialtyId && e.specialtyId !== f.specialtyId) continue;
+    if (f.doctorId && e.doctorId !== f.doctorId && r.bookedWith !== f.doctorId) continue;
+    const x = by.get(e.specialtyId) ?? { added: 0, booked: 0, hours: [], closed: 0, open: 0 };
+    x.added++;
+    if (e.status === 'booked') {
+      x.booked++;
+      if (e.closedAt !== null) x.hours.push((e.closedAt - e.createdAt) / 3_600_000);
+    } else if (e.status === 'removed' || e.status === 'lapsed') x.closed++;
+    else x.open++;
+    by.set(e.specialtyId, x);
+  }
+  return [...by].map(([specialtyId, x]) => ({ specialtyId, added: x.added, booked: x.booked, medianHours: median(x.hours), closed: x.closed, open: x.open }));
+}
+
+function median(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return Math.round((s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2) * 10) / 10;
 }

@@ -30,6 +30,7 @@ const ru = {
   printTicket: 'Печать талона',
   taskReason: 'Лист ожидания: освободилось время — предложите его пациенту',
   offers: 'предложений: {{n}}',
+  report: { title: 'Лист ожидания', added: 'Поставлено в лист', booked: 'Получили время', share: 'Доля', median: 'Медиана ожидания, ч', closed: 'Сняты или срок истёк', open: 'Ещё ждут' },
 } as const;
 
 type Block = { [K in keyof typeof ru]: (typeof ru)[K] extends string ? string : { [L in keyof (typeof ru)[K]]: string } };
@@ -63,6 +64,7 @@ const ky: Block = {
   printTicket: 'Талонду басып чыгаруу',
   taskReason: 'Күтүү тизмеси: убакыт бошоду — бейтапка сунуштаңыз',
   offers: 'сунуштар: {{n}}',
+  report: { title: 'Күтүү тизмеси', added: 'Тизмеге коюлду', booked: 'Убакыт алышты', share: 'Үлүшү', median: 'Күтүүнүн медианасы, саат', closed: 'Алынды же мөөнөтү бүттү', open: 'Дагы күтүшөт' },
 };
 
 const kk: Block = {
@@ -94,6 +96,7 @@ const kk: Block = {
   printTicket: 'Талонды басып шығару',
   taskReason: 'Күту парағы: уақыт босады — пациентке ұсыныңыз',
   offers: 'ұсыныстар: {{n}}',
+  report: { title: 'Күту парағы', added: 'Параққа қойылды', booked: 'Уақыт алды', share: 'Үлесі', median: 'Күтудің медианасы, сағ', closed: 'Алынды немесе мерзімі бітті', open: 'Әлі күтуде' },
 };
 
 export const WAITING_TEXT: Record<Lang, typeof ru | Block> = { ru, ky, kk };

@@ -24,6 +24,21 @@ export const report = z.object({
   occupancy: z.array(z.object({ doctorId: id, bookable: z.number().int(), booked: z.number().int() })),
   /** Per specialty, today: days to the earliest free registry time (null: none up to the horizon). */
   earliest: z.array(z.object({ specialtyId: id, date: isoDate.nullable(), days: z.number().int().nullable() })),
+  /**
+   * Per specialty, the waiting list (issue 21) of patients put on it in the period: how many, how many got a time from
+   * it, the median hours from being put on it to the booking, how many were taken off or outlived their dates, and how
+   * many still wait.
+   */
+  waiting: z.array(
+    z.object({
+      specialtyId: id,
+      added: z.number().int(),
+      booked: z.number().int(),
+      medianHours: z.number().nullable(),
+      closed: z.number().int(),
+      open: z.number().int(),
+    }),
+  ),
   /** The day the earliest-time figures are counted from, and the horizon they look up to. */
   today: isoDate,
   horizonEnd: isoDate,

@@ -50,5 +50,18 @@ export function reportTables(r: Report, c: ReportTableContext): ReportTable[] {
         x.days ?? '—',
       ]),
     },
+    {
+      title: c.t('waiting.report.title'),
+      header: [
+        c.t('ui.specialty'),
+        c.t('waiting.report.added'),
+        c.t('waiting.report.booked'),
+        c.t('waiting.report.share'),
+        c.t('waiting.report.median'),
+        c.t('waiting.report.closed'),
+        c.t('waiting.report.open'),
+      ],
+      rows: r.waiting.map((x) => [c.specialtyName(x.specialtyId), x.added, x.booked, percent(x.booked, x.added), x.medianHours ?? '—', x.closed, x.open]),
+    },
   ];
 }

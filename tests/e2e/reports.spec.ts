@@ -15,6 +15,8 @@ test('the head reads the month as charts, prints it on A4 and saves it as XLSX (
   await expect(report.getByTestId('chart-earliest').locator('.recharts-label-list').first()).toBeVisible();
   await expect(report).toContainText('Загрузка врачей');
   await page.screenshot({ path: 'test-results/screens/39-reports.png' });
+  // Every tab the head has fits the window: the clinic's name gives way, the page never scrolls sideways.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1366);
 
   // One specialty: the doctors' rows narrow to it.
   await page.getByTestId('report-specialty').selectOption({ label: 'Педиатр' });

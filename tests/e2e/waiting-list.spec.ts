@@ -88,6 +88,15 @@ test('the waiting list (issue 21): no time left with the doctor, the registrar p
     expect(booked).toEqual({ p: people[0]!.id, time: freed.time, st: 'confirmed', code: expect.stringMatching(/^[A-Z0-9]{3}\d{6}$/) });
     // Booked from the waiting list (not at the window): confirmed to the patient by SMS, with the new ticket's number.
     await expect.poll(() => readFileSync(sms, 'utf8'), { timeout: 30_000 }).toMatch(new RegExp(`Сиз жазылдыңыз: 25\\.11 ${freed.time}.*Талон ${booked.code}`));
+
+    // The head's report: the waiting list's table — one put on it, one got a time.
+    const head = await openDeskPage(browser, desk, 'head');
+    await head.getByTestId('tab-reports').click();
+    const table = head.getByTestId('report').locator('section.report-table', { hasText: 'Лист ожидания' });
+    await expect(table.locator('tbody tr')).toHaveCount(1);
+    await expect(table.locator('tbody tr td').nth(2)).toHaveText('1');
+    await table.scrollIntoViewIfNeeded();
+    await head.screenshot({ path: 'test-results/screens/21-waiting-report.png' });
   } finally {
     for (const p of procs) await p.kill();
     rmSync(root, { recursive: true, force: true });

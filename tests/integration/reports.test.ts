@@ -93,7 +93,14 @@ describe('the head’s reports (issue 11): requests, refusals, attendance, occup
     const xlsx = await t.call('reports.export', { ...filter, format: 'xlsx' });
     expect(xlsx.fileName).toBe('report-2026-11-01_2026-11-23.xlsx');
     const sheets = await readXlsxFile(Buffer.from(xlsx.base64, 'base64'));
-    expect(sheets.map((s) => s.sheet)).toEqual(['1 Обращения по каналам', '2 Отказы по причинам', '3 Неявки, отмены, опоздания', '4 Загрузка врачей', '5 Ближайшее свободное время']);
+    expect(sheets.map((s) => s.sheet)).toEqual([
+      '1 Обращения по каналам',
+      '2 Отказы по причинам',
+      '3 Неявки, отмены, опоздания',
+      '4 Загрузка врачей',
+      '5 Ближайшее свободное время',
+      '6 Лист ожидания',
+    ]);
     const occupancy = sheets[3]!.data;
     expect(occupancy[0]).toEqual(['Врач', 'Время по графику', 'Записей', 'Загрузка']);
     expect(occupancy.length - 1).toBe(report.occupancy.length);

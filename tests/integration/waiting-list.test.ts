@@ -202,4 +202,11 @@ describe('the waiting list (issue 21 part 3)', () => {
     await sync(a);
     await expect(a.call('waiting.answer', { id: third, slotId: pool.slotId, answer: 'accept' })).rejects.toThrow('offer_gone');
   });
+
+  it("the head's report counts who got a time from the list, and how fast", async () => {
+    const head = await signedIn(a.desk, 'head');
+    const r = await head.call('reports.get', { from: '2026-11-23', to: WEDNESDAY });
+    // Three put on the list; the first got a time 24 hours after (Monday 09:00 → Tuesday 09:00); two still wait.
+    expect(r.waiting).toEqual([{ specialtyId: 'family', added: 3, booked: 1, medianHours: 24, closed: 0, open: 2 }]);
+  });
 });
