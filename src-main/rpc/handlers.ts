@@ -156,6 +156,11 @@ export const handlers: Handlers = {
     // Sent: over the LAN now, or to the server with the next sync (the op waits in the outbox while the link is down).
     return { sent: lan || c.env.online() };
   },
+  'kiosk.wait': (i, c) => {
+    const { today, horizonEnd } = clinicToday(c.env);
+    addToWaitingList(c.env, who(c), { patientId: i.patientId, specialtyId: i.specialtyId, doctorId: null, fromDate: today, toDate: horizonEnd, part: 'any', channel: 'kiosk' });
+    return { until: horizonEnd };
+  },
   'kiosk.book': async (i, c) => {
     const done = await settleOnline(c.env, who(c), book(c.env, who(c), { patientId: i.patientId, slotId: i.slotId, channel: 'kiosk', preventive: false }), c.sync);
     // The ticket is on the screen whatever the printer does (P16: it is optional).

@@ -234,7 +234,8 @@ function Specialties({ patient, spec, onPick }: { patient: KioskPatient; spec: (
       <h1>{t('kiosk.chooseSpecialty')}</h1>
       <div className="kiosk-grid">
         {(list.data ?? []).map((s) => (
-          <button type="button" key={s.specialtyId} disabled={s.free === 0 || s.referralMissing} onClick={() => onPick(s.specialtyId)} data-testid="kiosk-specialty">
+          // No time free: still open — the next screen puts the patient on the waiting list.
+          <button type="button" key={s.specialtyId} disabled={s.referralMissing} onClick={() => onPick(s.specialtyId)} data-testid="kiosk-specialty">
             {spec(s.specialtyId)}
             {(s.free === 0 || s.referralMissing) && <small>{s.referralMissing ? t('kiosk.needsReferral') : t('kiosk.noFree')}</small>}
           </button>
@@ -247,6 +248,8 @@ function Specialties({ patient, spec, onPick }: { patient: KioskPatient; spec: (
 function Times({ patient, specialtyId, fmtDate, onPick, busy }: { patient: KioskPatient; specialtyId: string; fmtDate: (d: string) => string; onPick: (t: KioskTime) => void; busy: boolean }) {
   const { t } = useI18n();
   const times = useQuery({ queryKey: ['kiosk', 'times', patient.patientId, specialtyId], queryFn: () => call('kiosk.times', { patientId: patient.patientId, specialtyId }) });
+  // No time free (issue 21): the waiting list, any doctor of the specialty, up to the horizon.
+  const wait = useMutation({ mutationFn: () => call('kiosk.wait', { patientId: patient.patientId, specialtyId }) });
   return (
     <section className="kiosk-grid-wrap">
       <h1>{t('kiosk.chooseTime')}</h1>
@@ -262,6 +265,17 @@ function Times({ patient, specialtyId, fmtDate, onPick, busy }: { patient: Kiosk
           </button>
         ))}
         {times.data?.length === 0 && <p className="kiosk-muted">{t('kiosk.noFree')}</p>}
+        {times.data?.length === 0 &&
+          (wait.data ? (
+            <p className="kiosk-muted" data-testid="kiosk-waiting">
+              {t('waiting.kioskJoined', { date: fmtDate(wait.data.until) })}
+            </p>
+          ) : (
+            <button type="button" className="kiosk-primary" disabled={wait.isPending} onClick={() => wait.mutate()} data-testid="kiosk-wait">
+              {t('waiting.kioskJoin')}
+            </button>
+          ))}
+        {wait.error && <p className="kiosk-error">{wait.error instanceof RpcError ? wait.error.message : String(wait.error)}</p>}
       </div>
     </section>
   );

@@ -40,6 +40,7 @@ export const METHOD_CHANGES: Partial<Record<Method, readonly Topic[]>> = {
   'kiosk.book': ['bookings', 'register', 'sync', 'printer'],
   'kiosk.print': ['printer'],
   'kiosk.help': ['tasks', 'sync'],
+  'kiosk.wait': ['waiting', 'sync'],
   'tickets.print': ['printer'],
   'dayLists.print': ['printer'],
   'printer.saveSettings': ['printer'],

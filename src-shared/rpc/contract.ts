@@ -172,6 +172,8 @@ export const contract = {
   'kiosk.times': { input: z.object({ patientId: id, specialtyId: id }), output: z.array(kioskTime), roles: ['kiosk'] },
   /** "Call the registrar" (003 L118, P18): a task on the registry's call list — over the LAN at once where a hall's desk is set. */
   'kiosk.help': { input: z.object({ patientId: id.nullable() }), output: z.object({ sent: z.boolean() }), roles: ['kiosk'] },
+  /** No time free for the specialty (issue 21): the patient joins the waiting list, any doctor, from today to the horizon. */
+  'kiosk.wait': { input: z.object({ patientId: id, specialtyId: id }), output: z.object({ until: isoDate }), roles: ['kiosk'] },
   'kiosk.book': { input: z.object({ patientId: id, slotId: id }), output: z.object({ ticket, printed: z.boolean() }), roles: ['kiosk'] },
   'appointments.day': {
     input: z.object({ date: isoDate.optional(), doctorId: id.optional() }),

@@ -174,4 +174,20 @@ describe('the kiosk (issue 21 part 1)', () => {
       await hall.close();
     }
   });
+
+  it('no time free for the patient (issue 21): the kiosk puts them on the waiting list, signed as the kiosk, through its own channel — once', async () => {
+    const p = registry.desk.env.db.sqlite.prepare('SELECT id, national_id AS pin FROM patients WHERE attached_org_id = ? AND priority = 0 ORDER BY id LIMIT 1 OFFSET 150').get(ORG) as {
+      id: string;
+      pin: string;
+    };
+    await k('kiosk.identify', { code: p.pin });
+    const { until } = await k('kiosk.wait', { patientId: p.id, specialtyId: 'family' });
+    expect(until).toBe(kiosk.env.db.sqlite.prepare("SELECT json_extract(row_json, '$.toDate') AS d FROM waiting_entries WHERE patient_id = ?").pluck().get(p.id));
+    expect(await kioskError('kiosk.wait', { patientId: p.id, specialtyId: 'family' })).toBe('already_waiting');
+    await kiosk.sync!.syncOnce();
+    await registry.desk.sync!.syncOnce();
+    const entry = (await registry.call('waiting.list', { all: false })).find((e) => e.patientId === p.id)!;
+    expect(entry).toMatchObject({ channel: 'kiosk', doctorId: null, part: 'any', pending: false });
+    expect(kiosk.env.db.sqlite.prepare("SELECT status FROM outbox WHERE name = 'waiting.add'").get()).toEqual({ status: 'applied' });
+  });
 });
