@@ -5,6 +5,16 @@
  */
 export const ruPatient = {
   patientPage: {
+    waitJoin: 'Встать в лист ожидания',
+    waitJoined: 'Вы в листе ожидания до {{date}}. Когда время освободится, пришлём SMS — ответьте здесь.',
+    waitTitle: 'Лист ожидания',
+    waitWaiting: 'ждёте свободного времени',
+    waitOffered: 'вам предложено время',
+    waitUntil: 'держится для вас до {{time}}',
+    waitAccept: 'Записаться',
+    waitDecline: 'Не подходит',
+    waitBooked: 'Вы записаны на предложенное время — талон в «Мои записи».',
+    waitDeclined: 'Время передано следующему; вы остаётесь в листе ожидания.',
     address: 'Адрес',
     specialty: 'Специальность',
     title: 'Запись к врачу',
@@ -94,6 +104,16 @@ export const ruPatient = {
 
 export const kyPatient: typeof ruPatient = {
   patientPage: {
+    waitJoin: 'Күтүү тизмесине туруу',
+    waitJoined: 'Сиз {{date}} чейин күтүү тизмесиндесиз. Убакыт бошогондо SMS жөнөтөбүз — бул жерден жооп бериңиз.',
+    waitTitle: 'Күтүү тизмеси',
+    waitWaiting: 'бош убакытты күтүүдөсүз',
+    waitOffered: 'сизге убакыт сунушталды',
+    waitUntil: '{{time}} чейин сиз үчүн кармалат',
+    waitAccept: 'Жазылуу',
+    waitDecline: 'Ылайык эмес',
+    waitBooked: 'Сиз сунушталган убакытка жазылдыңыз — талон «Менин жазылууларым» бөлүмүндө.',
+    waitDeclined: 'Убакыт кийинкиге берилди; сиз күтүү тизмесинде каласыз.',
     address: 'Дарек',
     specialty: 'Адистик',
     title: 'Дарыгерге жазылуу',
@@ -183,6 +203,16 @@ export const kyPatient: typeof ruPatient = {
 
 export const kkPatient: typeof ruPatient = {
   patientPage: {
+    waitJoin: 'Күту парағына тұру',
+    waitJoined: 'Сіз {{date}} дейін күту парағындасыз. Уақыт босағанда SMS жібереміз — осы жерде жауап беріңіз.',
+    waitTitle: 'Күту парағы',
+    waitWaiting: 'бос уақытты күтудесіз',
+    waitOffered: 'сізге уақыт ұсынылды',
+    waitUntil: '{{time}} дейін сіз үшін ұсталады',
+    waitAccept: 'Жазылу',
+    waitDecline: 'Сәйкес емес',
+    waitBooked: 'Сіз ұсынылған уақытқа жазылдыңыз — талон «Менің жазылуларым» бөлімінде.',
+    waitDeclined: 'Уақыт келесіге берілді; сіз күту парағында қаласыз.',
     address: 'Мекенжай',
     specialty: 'Мамандық',
     title: 'Дәрігерге жазылу',

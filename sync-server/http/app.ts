@@ -194,7 +194,7 @@ export function createServerApp(deps: ServerDeps): Hono<{ Variables: { device: D
   app.route('/fhir/R4', fhirApi({ database, directories, clock, log, writers: pushes }) as never);
 
   // The patient's own page (issue 20): sign in, book, the ticket, cancel — on the booking API's decisions.
-  app.route('/p', patientPage({ database, directories, clock, log, writers: pushes, ...(deps.messages ? { messages: deps.messages } : {}) }) as never);
+  app.route('/p', patientPage({ database, directories, clock, log, writers: pushes, poke: (orgId) => void waiting.poke(orgId), ...(deps.messages ? { messages: deps.messages } : {}) }) as never);
 
   // The IT installers' console (web pages, their own sign-in).
   mountConsole(app, { db, clock, log, releasesDir: deps.releasesDir ?? null, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });

@@ -22,8 +22,9 @@ import type { Logger } from '../log.js';
 import type { DirectoryCache, RulesDirectory } from '../rules/directory-cache.js';
 import { OrgQueue } from '../sync/org-queue.js';
 import { endSession, identificationOf, identify, sessionOf, startSession } from './identify.js';
+import { waitingRoutes, entriesOf } from './waiting.js';
 import { requestRoutes, type Who } from './requests.js';
-import { codePage, confirmPage, daysPage, dmy, homePage, STYLE, signInPage, ticketPage, timesPage } from './views.js';
+import { codePage, confirmPage, daysPage, dmy, type HomeView, homePage, STYLE, signInPage, ticketPage, timesPage } from './views.js';
 
 const COOKIE = 'kezek_patient';
 /** The pending sign-in code's id (KZ): which code the typed one is checked against. */
@@ -66,7 +67,16 @@ export interface PageMessages {
  * a patient book online, book one (held while confirming), get the ticket with its barcode, see and cancel bookings, call the doctor home, say where messages go.
  * It books through the booking API's own decisions (api/scheduling.ts) — the same rules and path as desks' ops.
  */
-export function patientPage(deps: { database: Database; directories: DirectoryCache; clock: () => number; log: Logger; writers?: OrgQueue; messages?: PageMessages }): Hono {
+export function patientPage(deps: {
+  database: Database;
+  directories: DirectoryCache;
+  clock: () => number;
+  log: Logger;
+  writers?: OrgQueue;
+  messages?: PageMessages;
+  /** The waiting list's pass for an organization (a patient joined it, or answered an offer). */
+  poke?: (orgId: string) => void;
+}): Hono {
   const { database, directories, clock, log } = deps;
   const sms = deps.messages?.sms ?? false;
   const email = deps.messages?.email ?? false;
@@ -207,16 +217,16 @@ export function patientPage(deps: { database: Database; directories: DirectoryCa
     const visited = mine.some((b) => b.appointment.status === 'fulfilled' || b.appointment.status === 'arrived');
     const mayBook = !(dir.profile.patientPage.firstVisitAtRegistry && !visited);
     const doctors = mayBook ? bookableDoctors(dir, p.patient) : [];
-    const entries: Array<{ label: string; href: string; free: number }> = [];
+    const entries: HomeView['entries'] = [];
     if (dir.profile.patientPage.book === 'family_doctor') {
       for (const d of doctors) {
         const free = (await findSlots(db, dir, PAGE, { doctorId: d.id, patientId: p.patient.id, count: 1000 }, now)).length;
-        entries.push({ label: `${spec(dir, d.specialtyId, lang)} — ${d.fullName}`, href: `/p/doctor/${encodeURIComponent(d.id)}`, free });
+        entries.push({ label: `${spec(dir, d.specialtyId, lang)} — ${d.fullName}`, href: `/p/doctor/${encodeURIComponent(d.id)}`, free, wait: { specialty: d.specialtyId, doctor: d.id } });
       }
     } else {
       for (const sid of [...new Set(doctors.map((d) => d.specialtyId))]) {
         const free = (await findSlots(db, dir, PAGE, { specialtyId: sid, patientId: p.patient.id, count: 1000 }, now)).length;
-        entries.push({ label: spec(dir, sid, lang), href: `/p/specialty/${encodeURIComponent(sid)}`, free });
+        entries.push({ label: spec(dir, sid, lang), href: `/p/specialty/${encodeURIComponent(sid)}`, free, wait: { specialty: sid, doctor: '' } });
       }
     }
     const notes = [...(dir.profile.patientPage.book === 'family_doctor' ? [t(lang, 'patientPage.narrowViaRegistry')] : []), ...(mayBook ? [] : [t(lang, 'patientPage.firstVisit')])];
@@ -244,6 +254,14 @@ export function patientPage(deps: { database: Database; directories: DirectoryCa
             })),
         ),
         contact: sms || email ? await contactOf(p, dir) : null,
+        waiting: (await entriesOf({ db }, who)).map((e) => ({
+          id: e.id,
+          specialty: e.specialtyId,
+          label: `${spec(dir, e.specialtyId, lang)}${e.doctorId ? ` — ${dir.doctors.get(e.doctorId)?.fullName ?? ''}` : ''}`,
+          offer: e.offer
+            ? { slot: e.offer.slotId, when: when(dir, e.offer.startUtc), doctor: dir.doctors.get(e.offer.doctorId)?.fullName ?? '', until: localParts(e.offer.expiresAt, dir.timezone).time }
+            : null,
+        })),
         homeVisit: dir.profile.patientPage.homeVisit && p.patient.attachment?.orgId === p.orgId,
         notice,
         error,
@@ -402,7 +420,9 @@ export function patientPage(deps: { database: Database; directories: DirectoryCa
     }),
   );
 
-  requestRoutes(app, { db, directories, clock, log, writers, client: PAGE, email, signedIn, home, refused });
+  const kit = { db, directories, clock, log, writers, client: PAGE, email, signedIn, home, refused };
+  requestRoutes(app, kit);
+  waitingRoutes(app, { ...kit, poke: deps.poke ?? (() => undefined) });
 
   app.notFound((c) => c.redirect('/p', 303));
   return app;

@@ -91,7 +91,9 @@ export interface HomeView {
   department: string | null;
   familyDoctor: string | null;
   /** What may be booked here: a doctor's days or a specialty's grid, with its free count. */
-  entries: Array<{ label: string; href: string; free: number }>;
+  entries: Array<{ label: string; href: string; free: number /** No free time: join the waiting list for this (issue 21). */; wait: { specialty: string; doctor: string } }>;
+  /** The patient's live waiting-list entries, with the time offered to them if any. */
+  waiting: Array<{ id: string; specialty: string; label: string; offer: { slot: string; when: string; doctor: string; until: string } | null }>;
   notes: string[];
   bookings: Array<{ id: string; when: string; doctor: string; specialty: string; cabinet: string; status: string; cancellable: boolean }>;
   /** Where messages about bookings go; null when this server sends none. */
@@ -118,12 +120,19 @@ ${v.error ? html`<p class="alert" role="alert" data-testid="refusal">${v.error}<
     }</section>
 ${
   v.attached
-    ? html`<h2>${t(lang, 'specialties')}</h2><ul class="list" data-testid="entries">${v.entries.map(
-        (e) =>
-          html`<li><a class="button" href="${e.href}"><span>${e.label}</span><span class="${e.free ? 'ok' : 'muted'}">${e.free ? t(lang, 'free', { n: e.free }) : t(lang, 'noFree')}</span></a></li>`,
+    ? html`<h2>${t(lang, 'specialties')}</h2><ul class="list" data-testid="entries">${v.entries.map((e) =>
+        e.free
+          ? html`<li><a class="button" href="${e.href}"><span>${e.label}</span><span class="ok">${t(lang, 'free', { n: e.free })}</span></a></li>`
+          : html`<li class="card"><span>${e.label}</span> <span class="muted">${t(lang, 'noFree')}</span>${
+              // One live entry per patient and specialty (the rule the server applies): no second button.
+              !v.waiting.some((w) => w.specialty === e.wait.specialty)
+                ? html`<form method="post" action="/p/waiting"><input type="hidden" name="specialty" value="${e.wait.specialty}"><input type="hidden" name="doctor" value="${e.wait.doctor}"><button data-testid="wait-join">${t(lang, 'waitJoin')}</button></form>`
+                : ''
+            }</li>`,
       )}</ul>${v.notes.map((n) => html`<p class="muted">${n}</p>`)}`
     : ''
 }
+${v.waiting.length ? waitingCard(lang, v.waiting) : ''}
 ${v.homeVisit ? html`<p><a class="button" href="/p/home-visit" data-testid="home-visit">${t(lang, 'homeVisit')}</a></p>` : ''}
 <h2>${t(lang, 'myBookings')}</h2>${
       v.bookings.length === 0
@@ -137,6 +146,22 @@ ${v.homeVisit ? html`<p><a class="button" href="/p/home-visit" data-testid="home
     }${v.contact ? contactCard(lang, v.contact) : ''}`,
     true,
   );
+}
+
+/** The waiting list (issue 21): what the patient waits for, and the time held for them with its answer. */
+function waitingCard(lang: Lang, entries: HomeView['waiting']): Html {
+  return html`<h2>${t(lang, 'waitTitle')}</h2><ul class="list" data-testid="waiting">${entries.map(
+    (e) =>
+      html`<li class="card"><b>${e.label}</b> · ${e.offer ? t(lang, 'waitOffered') : t(lang, 'waitWaiting')}${
+        e.offer
+          ? html`<p><b>${e.offer.when}</b> · ${e.offer.doctor} — ${t(lang, 'waitUntil', { time: e.offer.until })}</p>
+<div class="actions">${(['accept', 'decline'] as const).map(
+              (a) =>
+                html`<form method="post" action="/p/waiting/answer"><input type="hidden" name="entry" value="${e.id}"><input type="hidden" name="slot" value="${e.offer!.slot}"><input type="hidden" name="answer" value="${a}"><button class="${a === 'accept' ? 'primary' : 'danger'}" data-testid="wait-${a}">${t(lang, a === 'accept' ? 'waitAccept' : 'waitDecline')}</button></form>`,
+            )}</div>`
+          : ''
+      }</li>`,
+  )}</ul>`;
 }
 
 /** R24: calling the family doctor home — the day, the address, what is wrong, a phone to call back. */

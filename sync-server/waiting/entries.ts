@@ -23,8 +23,9 @@ export async function addToList(ctx: OpContext, args: unknown): Promise<Outcome>
   if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
   const { id, userId: _named, ...wish } = parsed.data;
   if (await loadEntry(ctx.tx, ctx.orgId, id)) return { status: 'applied', detail: 'already_known' };
-  // The channel is the one the signer may book through on this PC (a kiosk's is the kiosk's), never the op's say.
-  if (!allowedChannels(ctx.device.kind, ctx.by.role).includes(wish.channel)) return { status: 'rejected', detail: 'channel_not_allowed' };
+  // The channel is the one the signer may book through on this PC (a kiosk's is the kiosk's; the patient page's the
+  // internet), never the op's say.
+  if (!(ctx.device.channels ?? allowedChannels(ctx.device.kind, ctx.by.role)).includes(wish.channel)) return { status: 'rejected', detail: 'channel_not_allowed' };
   const today = localParts(ctx.at, ctx.dir.timezone).date;
   const twice = (await ctx.tx.execute(sql`
     SELECT 1 FROM org_rows WHERE org_id = ${ctx.orgId} AND entity = 'waiting_entry' AND row->>'patientId' = ${wish.patientId}

@@ -97,6 +97,40 @@ test('the waiting list (issue 21): no time left with the doctor, the registrar p
     await expect(table.locator('tbody tr td').nth(2)).toHaveText('1');
     await table.scrollIntoViewIfNeeded();
     await head.screenshot({ path: 'test-results/screens/21-waiting-report.png' });
+
+    // The offer answered on the patient's own page: a patient of this doctor is put on the list by phone; another
+    // Wednesday time is cancelled; the patient opens the page on a phone, sees the time held and books it there.
+    const own = readDesk(desk.dir, (db) =>
+      db
+        .prepare(
+          `SELECT id, national_id AS pin, phone FROM patients p WHERE ${ATTACHED} AND attached_doctor_id = ? AND length(phone) > 5
+            AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.patient_id = p.id) ORDER BY id LIMIT 1`,
+        )
+        .get(doctorId),
+    ) as { id: string; pin: string; phone: string };
+    await rpc('waiting.add', { patientId: own.id, specialtyId: 'family', doctorId, fromDate: WEDNESDAY, toDate: WEDNESDAY, part: 'any', channel: 'phone' }, token);
+    await expect.poll(() => readDesk(desk.dir, (db) => db.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get()), { timeout: 20_000 }).toEqual({ n: 0 });
+    const second = readDesk(desk.dir, (db) =>
+      db
+        .prepare(
+          "SELECT a.id, a.time FROM appointments a WHERE a.doctor_id = ? AND a.date = ? AND a.status = 'booked' AND a.id NOT LIKE 'wl-%' AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.slot_id = a.slot_id) ORDER BY a.start_utc LIMIT 1",
+        )
+        .get(doctorId, WEDNESDAY),
+    ) as { id: string; time: string };
+    await rpc('appointments.cancel', { appointmentId: second.id, channel: 'phone' }, token);
+    const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'ru-RU' })).newPage();
+    await phone.goto(`${clinic.serverUrl}/p`);
+    await phone.getByLabel('ПИН').fill(own.pin);
+    await phone.getByLabel('Телефон').fill(own.phone);
+    await phone.getByRole('button', { name: 'Войти' }).click();
+    await expect(async () => {
+      await phone.goto(`${clinic.serverUrl}/p/home`);
+      await expect(phone.getByTestId('waiting')).toContainText(`25.11.2026 ${second.time}`, { timeout: 1000 });
+    }).toPass({ timeout: 30_000 });
+    await phone.screenshot({ path: 'test-results/screens/21-waiting-patient-page.png', fullPage: true });
+    await phone.getByTestId('wait-accept').click();
+    await expect(phone.getByTestId('notice')).toContainText('Вы записаны на предложенное время');
+    await expect(phone.getByTestId('bookings')).toContainText(second.time);
   } finally {
     for (const p of procs) await p.kill();
     rmSync(root, { recursive: true, force: true });

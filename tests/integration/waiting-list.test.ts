@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { ClinicServer, ORG, signedIn, type EnrolledDesk } from '../support/clinic-server.js';
 import { MONDAY_9AM } from '../support/desk.js';
+import { get, post } from '../support/patient-page.js';
 import { appointments, orgRows, slotLeases } from '../../sync-server/db/schema.js';
 import type { WaitingEntry } from '../../src-shared/domain/waiting-entry.js';
 
@@ -208,5 +209,34 @@ describe('the waiting list (issue 21 part 3)', () => {
     const r = await head.call('reports.get', { from: '2026-11-23', to: WEDNESDAY });
     // Three put on the list; the first got a time 24 hours after (Monday 09:00 → Tuesday 09:00); two still wait.
     expect(r.waiting).toEqual([{ specialtyId: 'family', added: 3, booked: 1, medianHours: 24, closed: 0, open: 2 }]);
+  });
+
+  it("from the patient's own page (P1): the patient joins the list for the family doctor, is offered the doctor's first free internet time at once, and books it there", async () => {
+    const p = clinic.source.desk.env.db.sqlite
+      .prepare('SELECT id, national_id AS pin, phone FROM patients WHERE attached_org_id = ? AND attached_doctor_id = ? AND length(phone) > 5 AND priority = 0 ORDER BY id LIMIT 1 OFFSET 3')
+      .get(ORG, doctorId) as { id: string; pin: string; phone: string };
+    const signIn = await post(clinic.url, '/sign-in', { pin: p.pin, phone: p.phone });
+    expect(signIn.status).toBe(303);
+    const joined = await post(clinic.url, '/waiting', { specialty: 'family', doctor: doctorId }, signIn.cookie);
+    expect(joined.text).toMatch(/Вы в листе ожидания до/);
+    const [entry] = await clinic.database.db
+      .select({ id: orgRows.id })
+      .from(orgRows)
+      .where(and(eq(orgRows.orgId, ORG), eq(orgRows.entity, 'waiting_entry'), sql`${orgRows.row}->>'patientId' = ${p.id}`));
+    const offered = await until(
+      () => serverEntry(entry!.id),
+      (e) => e.status === 'offered',
+    );
+    expect(offered).toMatchObject({ channel: 'internet', doctorId });
+    // The page shows the time held and its answer; a second join for the same specialty is not offered.
+    const home = await get(clinic.url, '/home', signIn.cookie);
+    expect(home.text).toMatch(/вам предложено время/);
+    expect(home.text).not.toMatch(/data-testid="wait-join"/);
+    const booked = await post(clinic.url, '/waiting/answer', { entry: entry!.id, slot: offered.offer!.slotId, answer: 'accept' }, signIn.cookie);
+    expect(booked.text).toMatch(/Вы записаны на предложенное время/);
+    expect(await serverEntry(entry!.id)).toMatchObject({ status: 'booked' });
+    expect((await confirmedOn(offered.offer!.slotId)).map((x) => x.patientId)).toEqual([p.id]);
+    // Someone else's entry id is not theirs to answer.
+    expect((await post(clinic.url, '/waiting/answer', { entry: first, slot: freed, answer: 'decline' }, signIn.cookie)).location).toBe('/p/home');
   });
 });
