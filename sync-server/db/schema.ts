@@ -54,7 +54,12 @@ export const orgRows = pgTable(
     id: text('id').notNull(),
     row: jsonb('row').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.orgId, t.entity, t.id] })],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.entity, t.id] }),
+    // The waiting list's live entries (issue 21), found by every push's look and every sweep without reading the
+    // organizations' patients: a partial index of the few rows that are still waiting or holding an offer.
+    index('org_rows_waiting_live').on(t.orgId).where(sql`${t.entity} = 'waiting_entry' AND (${t.row} ->> 'status') IN ('waiting', 'offered')`),
+  ],
 );
 
 export const devices = pgTable(

@@ -56,7 +56,8 @@ export async function liveEntries(tx: Tx, orgId: string): Promise<WaitingEntry[]
   const rows = await tx
     .select({ row: orgRows.row })
     .from(orgRows)
-    .where(and(eq(orgRows.orgId, orgId), eq(orgRows.entity, 'waiting_entry'), sql`${orgRows.row}->>'status' IN ('waiting', 'offered')`));
+    // Spelled as org_rows_waiting_live's predicate, literally, so the planner reads the partial index.
+    .where(and(eq(orgRows.orgId, orgId), sql`${orgRows.entity} = 'waiting_entry' AND (${orgRows.row} ->> 'status') IN ('waiting', 'offered')`));
   return rows.map((r) => r.row as WaitingEntry);
 }
 

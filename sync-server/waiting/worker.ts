@@ -46,8 +46,17 @@ export class WaitingList {
     return this.running;
   }
 
-  /** Every organization with someone waiting or holding an offer. */
-  async sweep(): Promise<void> {
+  private sweeping: Promise<void> | null = null;
+
+  /** Every organization with someone waiting or holding an offer (a sweep still running is joined, never doubled). */
+  sweep(): Promise<void> {
+    this.sweeping ??= this.sweepOnce().finally(() => {
+      this.sweeping = null;
+    });
+    return this.sweeping;
+  }
+
+  private async sweepOnce(): Promise<void> {
     const rows = (await this.db.execute(sql`SELECT DISTINCT org_id AS "orgId" FROM org_rows WHERE entity = 'waiting_entry' AND row->>'status' IN ('waiting', 'offered')`)) as unknown as {
       rows: Array<{ orgId: string }>;
     };

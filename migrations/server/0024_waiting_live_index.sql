@@ -1,0 +1,1 @@
+CREATE INDEX "org_rows_waiting_live" ON "org_rows" USING btree ("org_id") WHERE "org_rows"."entity" = 'waiting_entry' AND ("org_rows"."row" ->> 'status') IN ('waiting', 'offered');
