@@ -211,6 +211,25 @@ describe('the waiting list (issue 21 part 3)', () => {
     expect(r.waiting).toEqual([{ specialtyId: 'family', added: 3, booked: 1, medianHours: 24, closed: 0, open: 2 }]);
   });
 
+  it('a new weekly schedule that adds times offers the first of them to the first in line at once', async () => {
+    const head = await signedIn(a.desk, 'head');
+    const current = JSON.parse((a.desk.env.db.sqlite.prepare('SELECT week_json AS w FROM schedule_templates WHERE doctor_id = ? AND valid_to IS NULL').get(doctorId) as { w: string }).w) as Record<
+      string,
+      Array<{ from: string; to: string; channel: string }>
+    >;
+    const last = current['3']!.at(-1)!.to;
+    expect(last).toBe('16:00');
+    // From Wednesday the doctor also sees patients 16:00–16:40: every earlier time (and its booking) stays as it was.
+    const week = { ...current, 3: [...current['3']!, { from: '16:00', to: '16:40', channel: 'registry' }] };
+    const saved = await head.call('schedule.saveTemplate', { doctorId, validFrom: WEDNESDAY, validTo: null, slotMinutes: 20, week: week as never });
+    expect(saved).toMatchObject({ calls: 0, verdict: 'confirmed' });
+    const offered = await until(
+      () => serverEntry(second),
+      (e) => e.status === 'offered',
+    );
+    expect(offered.offer).toMatchObject({ date: WEDNESDAY, time: '16:00' });
+  });
+
   it("from the patient's own page (P1): the patient joins the list for the family doctor, is offered the doctor's first free internet time at once, and books it there", async () => {
     const p = clinic.source.desk.env.db.sqlite
       .prepare('SELECT id, national_id AS pin, phone FROM patients WHERE attached_org_id = ? AND attached_doctor_id = ? AND length(phone) > 5 AND priority = 0 ORDER BY id LIMIT 1 OFFSET 3')
