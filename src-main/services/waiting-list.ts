@@ -8,6 +8,7 @@ import { stmt } from '../db/stmt.js';
 import { clinicToday } from './clinic-time.js';
 import type { Actor, Env } from './env.js';
 import { journal, newId } from './journal.js';
+import { appendRegister } from './register.js';
 
 /**
  * The waiting list at the desk (issue 21). The server makes the offers (sync-server/waiting/); the desk shows the
@@ -66,7 +67,21 @@ export function addToWaitingList(env: Env, actor: Actor, wish: WaitingWish): Wai
   };
   env.db.sqlite.transaction(() => {
     putWaitingEntry(env.db, e);
-    journal(env, actor, { name: 'waiting.add', args: { ...wish, id: e.id, userId: actor.userId } }, { entity: 'waiting_entry', entityId: e.id, detail: wish.specialtyId });
+    // R15: a request that ended on the waiting list is a row of the register of requests, like any other.
+    const patient = stmt(env.db.sqlite, 'SELECT full_name AS name FROM patients WHERE id = ?').get(wish.patientId) as { name: string };
+    const register = appendRegister(env, actor, {
+      patientId: wish.patientId,
+      applicant: patient.name,
+      specialtyId: wish.specialtyId,
+      doctorId: wish.doctorId,
+      channel: wish.channel,
+      result: 'waiting_list',
+      reason: null,
+      rule: null,
+      appointmentId: null,
+      appointedAt: null,
+    });
+    journal(env, actor, { name: 'waiting.add', args: { ...wish, id: e.id, userId: actor.userId, register } }, { entity: 'waiting_entry', entityId: e.id, detail: wish.specialtyId });
   })();
   return listWaiting(env, { id: e.id })[0]!;
 }

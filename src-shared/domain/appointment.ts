@@ -72,7 +72,7 @@ export const ticket = z.object({
 });
 export type Ticket = z.infer<typeof ticket>;
 
-export const registerResult = z.enum(['booked', 'refused', 'declined', 'cancelled', 'moved', 'out_of_schedule', 'home_visit']);
+export const registerResult = z.enum(['booked', 'refused', 'declined', 'cancelled', 'moved', 'out_of_schedule', 'home_visit', 'waiting_list']);
 
 /** R6 (000 §3; 001 §2): where an emergency goes without a booking — recorded as "out of schedule". */
 export const emergencyDestination = z.enum(['pre_doctor_room', 'duty_doctor']);

@@ -146,7 +146,16 @@ export const kk: Messages = {
   },
   idKind: { KG_PIN: 'ПИН', KZ_IIN: 'ЖСН', RU_OMS: 'МӘМС полисі', RU_SNILS: 'СНИЛС' },
   visitReason: { illness: 'ауру', checkup: 'профилактикалық тексеру', vaccination: 'екпе', certificate: 'анықтама үшін', other: 'басқа' },
-  registerResult: { booked: 'Жазылды', refused: 'Бас тарту', declined: 'Жазылмады', cancelled: 'Болдырылмады', moved: 'Ауыстырылды', out_of_schedule: 'Кестеден тыс', home_visit: 'Үйге шақыру' },
+  registerResult: {
+    booked: 'Жазылды',
+    refused: 'Бас тарту',
+    declined: 'Жазылмады',
+    cancelled: 'Болдырылмады',
+    moved: 'Ауыстырылды',
+    out_of_schedule: 'Кестеден тыс',
+    home_visit: 'Үйге шақыру',
+    waiting_list: 'Күту парағы',
+  },
   patientMessage: {
     title: 'Пациентке хабарламалар',
     kind: { confirmation: 'Жазылу', moved: 'Ауыстыру', cancellation: 'Болдырмау', change: 'Қабылдау болмайды', reminder: 'Еске салу', code: 'Кіру коды', offer: 'Уақыт ұсынылды' },

@@ -154,6 +154,7 @@ export const ky: Messages = {
     moved: 'Жылдырылды',
     out_of_schedule: 'Графиктен тышкары',
     home_visit: 'Үйгө чакыруу',
+    waiting_list: 'Күтүү тизмеси',
   },
   patientMessage: {
     title: 'Пациентке билдирүүлөр',

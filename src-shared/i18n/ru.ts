@@ -145,7 +145,16 @@ export const ru = {
   },
   idKind: { KG_PIN: 'ПИН', KZ_IIN: 'ИИН', RU_OMS: 'Полис ОМС', RU_SNILS: 'СНИЛС' },
   visitReason: { illness: 'заболевание', checkup: 'проф. осмотр', vaccination: 'прививка', certificate: 'за справкой', other: 'другое' },
-  registerResult: { booked: 'Записан', refused: 'Отказ', declined: 'Не записан', cancelled: 'Отменена', moved: 'Перенесена', out_of_schedule: 'Вне расписания', home_visit: 'Вызов на дом' },
+  registerResult: {
+    booked: 'Записан',
+    refused: 'Отказ',
+    declined: 'Не записан',
+    cancelled: 'Отменена',
+    moved: 'Перенесена',
+    out_of_schedule: 'Вне расписания',
+    home_visit: 'Вызов на дом',
+    waiting_list: 'Лист ожидания',
+  },
   patientMessage: {
     title: 'Сообщения пациенту',
     kind: { confirmation: 'Запись', moved: 'Перенос', cancellation: 'Отмена', change: 'Приём не состоится', reminder: 'Напоминание', code: 'Код входа', offer: 'Предложено время' },

@@ -14,7 +14,7 @@ export interface ReportTable {
 }
 
 const percent = (part: number, whole: number): string => (whole === 0 ? '—' : `${Math.round((part / whole) * 100)} %`);
-const RESULTS = ['booked', 'refused', 'declined', 'cancelled', 'moved', 'out_of_schedule', 'home_visit'] as const;
+const RESULTS = ['booked', 'refused', 'declined', 'cancelled', 'moved', 'out_of_schedule', 'home_visit', 'waiting_list'] as const;
 
 /** The report as tables — one definition for the screen's figures, the A4 print, and the XLSX and CSV files. */
 export function reportTables(r: Report, c: ReportTableContext): ReportTable[] {

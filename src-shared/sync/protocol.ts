@@ -58,7 +58,7 @@ export const opArgs = {
   /** The hall's kiosk: "call the registrar" (003 L118, P18) — a task on the registry's list, for the patient in front of it if known. */
   'tasks.help': z.object({ id, patientId: id.nullable() }),
   /** The waiting list (issue 21): a patient put on it with a wish; the server offers freed times, first come first offered. */
-  'waiting.add': waitingWish.extend({ id, userId: id.optional() }),
+  'waiting.add': waitingWish.extend({ id, userId: id.optional(), register: registerRecord.optional() }),
   /** Taken off the list (the patient no longer needs a time): a live offer goes to the next. */
   'waiting.remove': z.object({ id }),
   /** The patient's answer to the offer of `slotId`: accepted, the server books it; declined, it goes to the next. */

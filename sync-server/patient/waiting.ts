@@ -49,6 +49,23 @@ export function waitingRoutes(app: Hono, k: RequestKit & { poke(orgId: string): 
         toDate: horizonOf(who.dir, today),
         part: 'any',
         channel: client.channel,
+        // R15: the request's row of the register (the server names who, where and when).
+        register: {
+          id: randomUUID(),
+          at: 0,
+          patientId: who.p.patient.id,
+          applicant: who.p.patient.fullName,
+          specialtyId: f.data.specialty,
+          doctorId: f.data.doctor || null,
+          channel: client.channel,
+          result: 'waiting_list',
+          reason: null,
+          rule: null,
+          appointmentId: null,
+          appointedAt: null,
+          userId: `api:${client.id}`,
+          deviceId: 'page',
+        },
       };
       const r = await run(who, addToList, wish);
       if (r.status !== 'applied') return home(c, who, null, translate(who.lang, `errors.${r.detail}`), 422);

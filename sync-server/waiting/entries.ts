@@ -8,7 +8,8 @@ import { nextServerTicket } from '../auth/server-devices.js';
 import { horizonOf, loadElectronicFacts, loadPatients, slotOf } from '../rules/judge.js';
 import { registerRow } from '../api/scheduling.js';
 import { confirm, judgeNew, type Outcome } from '../sync/booking-mutators.js';
-import type { OpContext } from '../sync/context.js';
+import { logChange, type OpContext } from '../sync/context.js';
+import { orgRows } from '../db/schema.js';
 import { endOffer, loadEntry, offeredBooking, putEntry, waitingDevice, waitingDeviceId } from './offers.js';
 
 /**
@@ -21,7 +22,7 @@ import { endOffer, loadEntry, offeredBooking, putEntry, waitingDevice, waitingDe
 export async function addToList(ctx: OpContext, args: unknown): Promise<Outcome> {
   const parsed = opArgs['waiting.add'].safeParse(args);
   if (!parsed.success) return { status: 'rejected', detail: 'bad_args' };
-  const { id, userId: _named, ...wish } = parsed.data;
+  const { id, userId: _named, register, ...wish } = parsed.data;
   if (await loadEntry(ctx.tx, ctx.orgId, id)) return { status: 'applied', detail: 'already_known' };
   // The channel is the one the signer may book through on this PC (a kiosk's is the kiosk's; the patient page's the
   // internet), never the op's say.
@@ -53,6 +54,12 @@ export async function addToList(ctx: OpContext, args: unknown): Promise<Outcome>
     closedAt: null,
   };
   await putEntry(ctx, e, true);
+  // R15: its row of the register of requests, for every desk — named by the person the op is proven to come from.
+  if (register) {
+    const entry = { ...register, userId: ctx.by.userId, result: 'waiting_list', at: ctx.now, deviceId: ctx.deviceId };
+    await ctx.tx.insert(orgRows).values({ orgId: ctx.orgId, entity: 'register_entry', id: entry.id, row: entry }).onConflictDoNothing();
+    await logChange(ctx, 'register_entry', entry.id, 'put', entry);
+  }
   return { status: 'applied', detail: 'waiting' };
 }
 

@@ -98,6 +98,19 @@ describe('the waiting list (issue 21 part 3)', () => {
     await sync(a, b, a);
     expect(await serverEntry(first)).toMatchObject({ status: 'waiting', channel: 'phone' });
     expect((await a.call('waiting.list', { all: false })).map((e) => e.id)).toEqual([first, second]);
+    // R15: each request that ended on the list is a row of the register, on every desk, by the registrar who took it.
+    for (const d of [a, b]) {
+      const rows = d.desk.env.db.sqlite.prepare("SELECT patient_id AS p, channel, user_id AS u FROM register_entries WHERE result = 'waiting_list' ORDER BY at, id").all() as Array<{
+        p: string;
+        channel: string;
+        u: string;
+      }>;
+      expect(rows.map((r) => [r.p, r.channel])).toEqual([
+        [patients[0], 'phone'],
+        [patients[1], 'registry'],
+      ]);
+      expect(rows.every((r) => r.u.length > 0 && r.u !== 'unknown')).toBe(true);
+    }
   });
 
   it('a time cancelled at night is offered in the morning to the first in line, held for them; a desk offline that booked it meanwhile loses it visibly', async () => {
